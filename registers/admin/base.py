@@ -1,0 +1,234 @@
+"""Admin base classes that apply the one scoping rule and the review workflow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from registers import permissions
+from registers.models import Action, Role, Status, WorkflowRecord
+from registers.workflow import WorkflowError, mark_created, transition
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """List, change, delete and history all follow ``registers.permissions``."""
+
+    def get_queryset(self, request):
+        return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def has_module_permission(self, request):
+        role = permissions.role_of(request.user)
+        return role is not None and role.uses_admin
+
+    def has_view_permission(self, request, obj=None):
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request) and permissions.can_create(
+            request.user, self.model
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return permissions.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return permissions.can_delete(request.user, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another unit's record must look exactly like one that does not exist.
+        raise Http404(_("记录不存在。"))
+
+    def _get_visible_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("记录不存在。"))
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._get_visible_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._get_visible_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("审核意见"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy("请写明需要修改的内容，联络员将看到这段意见。"),
+    )
+
+
+class WorkflowAdmin(ScopedAdmin):
+    """Admin for a ``WorkflowRecord``: status is changed only through the workflow."""
+
+    change_form_template = "admin/workflow_change_form.html"
+    actions = ["submit_selected", "approve_selected", "return_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        office_adding = obj is None and permissions.is_office(request.user)
+        readonly += [
+            name
+            for name in WorkflowRecord.WORKFLOW_FIELDS
+            if not (office_adding and name == "status")
+        ]
+        if permissions.role_of(request.user) == Role.LIAISON:
+            readonly.append("unit")
+        return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            # The office enters a record as a draft or directly as approved, nothing else.
+            kwargs["choices"] = [
+                (Status.APPROVED, Status.APPROVED.label),
+                (Status.DRAFT, Status.DRAFT.label),
+            ]
+            kwargs["initial"] = Status.APPROVED
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            approved = form.cleaned_data.get("status") == Status.APPROVED
+            mark_created(obj, by=request.user, approved=approved)
+        super().save_model(request, obj, form, change)
+
+    # --- Transitions from the change page ------------------------------------------------
+
+    def _admin_url_name(self, view: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_actions"] = permissions.allowed_actions(request.user, obj)
+            context["workflow_status"] = Status(obj.status)
+            context["workflow_url_name"] = self._admin_url_name("workflow")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_view(self, request, object_id, action):
+        obj = self._get_visible_object(request, object_id)
+        try:
+            action = Action(action)
+        except ValueError as exc:
+            raise Http404(_("未知的审核操作。")) from exc
+        change_url = reverse(self._admin_url_name("change"), args=[obj.pk])
+        if action == Action.RETURN:
+            form = ReturnForm(request.POST or None)
+            if request.method != "POST" or not form.is_valid():
+                return render(
+                    request,
+                    "admin/workflow_return.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.opts,
+                        "objects": [obj],
+                        "form": form,
+                        "title": _("退回修改"),
+                        "cancel_url": change_url,
+                    },
+                )
+            comment = form.cleaned_data["comment"]
+        elif request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        else:
+            comment = ""
+        try:
+            transition(obj, action, by=request.user, comment=comment)
+        except WorkflowError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("“%(obj)s”已%(action)s。") % {"obj": obj, "action": action.label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(change_url)
+
+    # --- Bulk transitions ----------------------------------------------------------------
+
+    def _apply_to_selected(self, request, queryset, action, comment=""):
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                transition(obj, action, by=request.user, comment=comment)
+            except WorkflowError as error:
+                refused.append(f"{obj}：{' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d 条记录已%(action)s。") % {"count": done, "action": action.label},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=gettext_lazy("报送所选记录"))
+    def submit_selected(self, request, queryset):
+        self._apply_to_selected(request, queryset, Action.SUBMIT)
+
+    @admin.action(description=gettext_lazy("审核通过所选记录"))
+    def approve_selected(self, request, queryset):
+        self._apply_to_selected(request, queryset, Action.APPROVE)
+
+    @admin.action(description=gettext_lazy("退回所选记录"))
+    def return_selected(self, request, queryset):
+        form = ReturnForm(request.POST if "comment" in request.POST else None)
+        if form.is_valid():
+            self._apply_to_selected(
+                request, queryset, Action.RETURN, comment=form.cleaned_data["comment"]
+            )
+            return None
+        return render(
+            request,
+            "admin/workflow_return.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "objects": queryset,
+                "form": form,
+                "title": _("退回修改"),
+                "bulk_action": "return_selected",
+                "cancel_url": request.get_full_path(),
+            },
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.is_office(request.user):
+            actions.pop("approve_selected", None)
+            actions.pop("return_selected", None)
+        if permissions.role_of(request.user) not in (Role.OFFICE, Role.LIAISON):
+            actions.pop("submit_selected", None)
+        return actions
+
+    @admin.display(description=gettext_lazy("审核状态"), ordering="status")
+    def status_badge(self, obj):
+        return Status(obj.status).label

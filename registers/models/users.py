@@ -1,0 +1,70 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("法制办工作人员")
+    LEADER = "leader", _("领导")
+    LIAISON = "liaison", _("联络员")
+    API_CLIENT = "api_client", _("接口客户端")
+
+    @property
+    def reads_everything(self) -> bool:
+        return self != Role.LIAISON
+
+    @property
+    def uses_admin(self) -> bool:
+        return self != Role.API_CLIENT
+
+
+class LawgovUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.OFFICE)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person or system using the register; what they may see follows from ``role``."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "registers.Unit",
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("联络员必须属于一个单位，只能看到和修改本单位的记录。"),
+    )
+
+    objects = LawgovUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="liaison") | Q(unit__isnull=False),
+                name="registers_user_liaison_has_unit",
+                violation_error_message=_("联络员必须指定所属单位。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.LIAISON and self.unit_id is None:
+            raise ValidationError(
+                {"unit": _("联络员必须指定所属单位。")}, code="liaison_without_unit"
+            )
+
+    def save(self, *args, **kwargs):
+        # People log in to the admin; API clients only use tokens.
+        self.is_staff = self.is_superuser or Role(self.role).uses_admin
+        super().save(*args, **kwargs)

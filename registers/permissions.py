@@ -1,0 +1,125 @@
+"""Who may see and change which records: the one rule, used by admin, pages and API.
+
+- office staff (and superusers) see and change everything and review submissions;
+- leaders and API clients read everything and change nothing;
+- a liaison sees only their unit's records and changes them only while they are drafts
+  or returned; reference data without an owning unit (units, the calendar) is readable
+  by every role and changed by the office only.
+
+A model takes part in unit scoping by naming the path to its owning unit in
+``scope_field`` (``"unit"`` for every ``WorkflowRecord``, ``"draw__item__unit"`` for a
+child row); a model without it is reference data.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from registers.models.users import Role
+from registers.models.workflow import Action, Status
+
+
+def role_of(user) -> Role | None:
+    """The effective role of ``user``, or None for anonymous and inactive users."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.OFFICE
+    try:
+        return Role(user.role)
+    except ValueError:
+        return None
+
+
+def is_office(user) -> bool:
+    return role_of(user) == Role.OFFICE
+
+
+def scope_field_of(model) -> str | None:
+    return getattr(model, "scope_field", None)
+
+
+def owner_unit_id(obj) -> int | None:
+    """The id of the unit that owns ``obj``, following its ``scope_field`` path."""
+    path = scope_field_of(type(obj))
+    if path is None:
+        return None
+    *parents, last = path.split("__")
+    target = obj
+    for name in parents:
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
+def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role.reads_everything:
+        return queryset
+    path = scope_field_of(queryset.model)
+    if path is None:
+        return queryset
+    if user.unit_id is None:
+        return queryset.none()
+    return queryset.filter(**{path: user.unit_id})
+
+
+def can_view(user, obj) -> bool:
+    role = role_of(user)
+    if role is None:
+        return False
+    if role.reads_everything or scope_field_of(type(obj)) is None:
+        return True
+    return user.unit_id is not None and owner_unit_id(obj) == user.unit_id
+
+
+def can_create(user, model) -> bool:
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    return role == Role.LIAISON and scope_field_of(model) is not None
+
+
+def _liaison_owns(user, obj) -> bool:
+    return user.unit_id is not None and owner_unit_id(obj) == user.unit_id
+
+
+def _status_of(obj) -> Status | None:
+    status = getattr(obj, "status", None)
+    return Status(status) if status else None
+
+
+def can_change(user, obj) -> bool:
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if role != Role.LIAISON or not _liaison_owns(user, obj):
+        return False
+    status = _status_of(obj)
+    return status is None or status.editable_by_liaison
+
+
+def can_delete(user, obj) -> bool:
+    """Office staff may delete (history keeps a row); liaisons only their unit's drafts."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    return role == Role.LIAISON and _liaison_owns(user, obj) and _status_of(obj) == Status.DRAFT
+
+
+def can_act(user, obj, action: Action) -> bool:
+    """Whether ``user`` may apply the workflow ``action`` to ``obj`` in its current status."""
+    status = _status_of(obj)
+    if status is None or status not in action.from_statuses:
+        return False
+    role = role_of(user)
+    if action == Action.SUBMIT:
+        return role == Role.OFFICE or (role == Role.LIAISON and _liaison_owns(user, obj))
+    return role == Role.OFFICE
+
+
+def allowed_actions(user, obj) -> list[Action]:
+    return [action for action in Action if can_act(user, obj, action)]

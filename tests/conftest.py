@@ -1,0 +1,51 @@
+import pytest
+
+from registers.models import Role
+from tests.factories import make_unit, make_user
+
+
+@pytest.fixture
+def unit_a(db):
+    return make_unit(name="区城管执法局（测试）", code="TA")
+
+
+@pytest.fixture
+def unit_b(db):
+    return make_unit(name="区交通运输局（测试）", code="TB")
+
+
+@pytest.fixture
+def office(db):
+    return make_user(Role.OFFICE, username="office_t")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user(Role.LEADER, username="leader_t")
+
+
+@pytest.fixture
+def liaison(unit_a):
+    return make_user(Role.LIAISON, unit=unit_a, username="liaison_t")
+
+
+@pytest.fixture
+def liaison2(unit_b):
+    return make_user(Role.LIAISON, unit=unit_b, username="liaison2_t")
+
+
+@pytest.fixture
+def municipal(db):
+    return make_user(Role.API_CLIENT, username="municipal_t")
+
+
+@pytest.fixture
+def users(office, leader, liaison, liaison2, municipal):
+    """Every role, by the name the matrix tests use."""
+    return {
+        "office": office,
+        "leader": leader,
+        "liaison": liaison,
+        "liaison2": liaison2,
+        "municipal": municipal,
+    }

@@ -1,0 +1,41 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from registers.models import Role, Unit, User
+
+
+def snapshot():
+    """Every row the demo writes, with its history count, to compare two runs."""
+    return (
+        sorted(Unit.objects.values_list("code", "name", "kind", "is_enforcement_body")),
+        sorted(User.objects.values_list("username", "role", "unit__code", "password")),
+        Unit.history.count(),
+        User.objects.count(),
+    )
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_twice_changes_nothing(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    first = snapshot()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert snapshot() == first
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_and_units(db, client):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert Unit.objects.townships().count() == 13
+    assert Unit.objects.get(name="咸安区城市管理执法局").users.get().username == "liaison"
+    liaison2 = User.objects.get(username="liaison2")
+    assert liaison2.role == Role.LIAISON
+    assert liaison2.unit != User.objects.get(username="liaison").unit
+    assert client.login(username="office", password="demo")
+    assert User.objects.get(username="municipal").auth_token.key
+
+
+def test_load_demo_refuses_when_debug_is_off(db):
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="office").exists()

@@ -1,0 +1,141 @@
+"""The review workflow: every transition, allowed and refused, and who did what."""
+
+import pytest
+
+from registers.models import Action, Status
+from registers.workflow import (
+    WorkflowError,
+    approve,
+    mark_created,
+    return_for_revision,
+    submit,
+    transition,
+)
+from tests.workflowapp.models import Memo
+
+
+@pytest.fixture
+def draft(liaison):
+    memo = Memo(title="2017年执法案卷", unit=liaison.unit)
+    mark_created(memo, by=liaison)
+    memo.save()
+    return memo
+
+
+def refresh(memo):
+    return Memo.objects.get(pk=memo.pk)
+
+
+def test_liaison_record_starts_as_draft_of_own_unit_even_if_another_unit_was_given(liaison, unit_b):
+    memo = Memo(title="x", unit=unit_b)
+    mark_created(memo, by=liaison, approved=True)
+    memo.save()
+    assert memo.status == Status.DRAFT
+    assert memo.unit == liaison.unit
+    assert memo.created_by == liaison
+
+
+def test_office_may_create_a_record_directly_as_approved(office, unit_a):
+    memo = Memo(title="x", unit=unit_a)
+    mark_created(memo, by=office, approved=True)
+    memo.save()
+    assert memo.status == Status.APPROVED
+    assert memo.reviewed_by == office
+
+
+def test_full_cycle_draft_submit_return_resubmit_approve(draft, liaison, office):
+    submit(draft, by=liaison)
+    assert refresh(draft).status == Status.SUBMITTED
+    assert refresh(draft).submitted_by == liaison
+
+    return_for_revision(draft, by=office, comment="请补充案号")
+    memo = refresh(draft)
+    assert memo.status == Status.RETURNED
+    assert memo.review_comment == "请补充案号"
+    assert memo.reviewed_by == office
+
+    submit(memo, by=liaison)
+    approve(memo, by=office)
+    memo = refresh(draft)
+    assert memo.status == Status.APPROVED
+    assert Memo.objects.approved().get() == memo
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "actor", "code"),
+    [
+        (Status.SUBMITTED, Action.APPROVE, "liaison", "office_only"),
+        (Status.SUBMITTED, Action.RETURN, "liaison", "office_only"),
+        (Status.SUBMITTED, Action.APPROVE, "leader", "office_only"),
+        (Status.SUBMITTED, Action.APPROVE, "municipal", "office_only"),
+        (Status.DRAFT, Action.SUBMIT, "liaison2", "not_own_unit"),
+        (Status.DRAFT, Action.SUBMIT, "leader", "not_own_unit"),
+        (Status.DRAFT, Action.APPROVE, "office", "invalid_transition"),
+        (Status.DRAFT, Action.RETURN, "office", "invalid_transition"),
+        (Status.APPROVED, Action.SUBMIT, "liaison", "invalid_transition"),
+        (Status.APPROVED, Action.RETURN, "office", "invalid_transition"),
+        (Status.APPROVED, Action.APPROVE, "office", "invalid_transition"),
+        (Status.RETURNED, Action.APPROVE, "office", "invalid_transition"),
+        (Status.SUBMITTED, Action.SUBMIT, "liaison", "invalid_transition"),
+    ],
+)
+def test_illegal_transitions_are_refused_and_change_nothing(
+    draft, users, status, action, actor, code
+):
+    Memo.objects.filter(pk=draft.pk).update(status=status)
+    memo = refresh(draft)
+    history_before = memo.history.count()
+
+    with pytest.raises(WorkflowError) as refused:
+        transition(memo, action, by=users[actor], comment="意见")
+
+    assert refused.value.code == code
+    assert refused.value.messages[0]  # a translated sentence, not an empty error
+    after = refresh(draft)
+    assert after.status == status
+    assert after.reviewed_by is None and after.submitted_by is None
+    assert after.history.count() == history_before
+
+
+def test_refusal_message_is_in_chinese(draft, liaison):
+    submit(draft, by=liaison)
+    with pytest.raises(WorkflowError) as refused:
+        approve(draft, by=liaison)
+    assert "只有法制办工作人员可以执行" in refused.value.messages[0]
+
+
+def test_returning_without_a_comment_is_refused(draft, liaison, office):
+    submit(draft, by=liaison)
+    with pytest.raises(WorkflowError) as refused:
+        return_for_revision(draft, by=office, comment="   ")
+    assert refused.value.code == "comment_required"
+    assert refresh(draft).status == Status.SUBMITTED
+
+
+def test_office_can_submit_on_behalf_of_a_unit(draft, office):
+    submit(draft, by=office)
+    assert refresh(draft).status == Status.SUBMITTED
+
+
+def test_each_transition_writes_a_history_row_with_the_acting_user(draft, liaison, office):
+    submit(draft, by=liaison)
+    return_for_revision(draft, by=office, comment="补充材料")
+    rows = list(refresh(draft).history.order_by("history_date", "history_id"))
+    assert [(row.status, row.history_user) for row in rows[-2:]] == [
+        (Status.SUBMITTED, liaison),
+        (Status.RETURNED, office),
+    ]
+    assert rows[-1].history_change_reason == "退回修改"
+    delta = rows[-1].diff_against(rows[-2])
+    changed = {change.field: (change.old, change.new) for change in delta.changes}
+    assert changed["status"] == (Status.SUBMITTED, Status.RETURNED)
+    assert changed["review_comment"] == ("", "补充材料")
+
+
+def test_deleting_a_record_leaves_a_history_row(draft, office):
+    pk = draft.pk
+    draft._history_user = office
+    draft.delete()
+    deleted = Memo.history.filter(id=pk, history_type="-").get()
+    assert deleted.history_user == office
+    assert deleted.title == "2017年执法案卷"

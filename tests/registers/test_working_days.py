@@ -1,0 +1,70 @@
+"""The working-day calendar, with the State Council's real schedules."""
+
+import datetime
+
+import pytest
+
+from registers import calendar
+from registers.models import CalendarDay
+from registers.workingdays import WorkingCalendar
+
+D = datetime.date
+
+
+@pytest.mark.parametrize("day", [D(2017, 10, d) for d in range(1, 9)])
+def test_national_day_2017_is_a_holiday_week(day):
+    assert not WorkingCalendar().is_working_day(day)
+
+
+def test_saturday_30_september_2017_was_a_make_up_working_day():
+    cal = WorkingCalendar()
+    assert cal.is_working_day(D(2017, 9, 30))
+    # Friday 29 September + 1 working day is that Saturday, and the next one is 9 October.
+    assert cal.add_working_days(D(2017, 9, 29), 1) == D(2017, 9, 30)
+    assert cal.add_working_days(D(2017, 9, 29), 2) == D(2017, 10, 9)
+
+
+def test_spring_festival_2024_with_its_working_sundays():
+    cal = WorkingCalendar()
+    assert cal.is_working_day(D(2024, 2, 4))
+    assert cal.is_working_day(D(2024, 2, 18))
+    assert not any(cal.is_working_day(D(2024, 2, d)) for d in range(10, 18))
+    # Thu 8 Feb + 3 working days: Fri 9, Sun 18, Mon 19.
+    assert cal.add_working_days(D(2024, 2, 8), 3) == D(2024, 2, 19)
+
+
+def test_working_days_between_counts_after_start_up_to_end():
+    cal = WorkingCalendar()
+    assert cal.working_days_between(D(2017, 9, 29), D(2017, 10, 9)) == 2
+    # After Fri 2 Feb: Sun 4 (make-up), 5–9, Sun 18 (make-up), Mon 19.
+    assert cal.working_days_between(D(2024, 2, 2), D(2024, 2, 19)) == 8
+    assert cal.working_days_between(D(2017, 10, 9), D(2017, 9, 29)) == -2
+    assert cal.working_days_between(D(2017, 10, 9), D(2017, 10, 9)) == 0
+
+
+def test_calendar_period_ending_on_a_rest_day_moves_to_the_next_working_day():
+    cal = WorkingCalendar()
+    # 15 days after 20 September 2017 is 5 October, inside the holiday week.
+    assert cal.add_calendar_days(D(2017, 9, 20), 15) == D(2017, 10, 9)
+    assert cal.add_calendar_days(D(2017, 9, 1), 15) == D(2017, 9, 18)  # Sat 16 → Mon 18
+
+
+def test_an_override_day_wins_over_the_package():
+    cal = WorkingCalendar({D(2017, 10, 2): True, D(2017, 9, 30): False})
+    assert cal.is_working_day(D(2017, 10, 2))
+    assert not cal.is_working_day(D(2017, 9, 30))
+
+
+def test_years_the_package_does_not_know_fall_back_to_weekdays():
+    cal = WorkingCalendar()
+    assert not cal.is_covered(D(2099, 1, 5))
+    assert cal.is_working_day(D(2099, 1, 5))  # a Monday
+    assert not cal.is_working_day(D(2099, 1, 4))  # a Sunday
+
+
+def test_database_overrides_are_seen_at_once(db):
+    assert calendar.is_working_day(D(2017, 10, 2)) is False
+    CalendarDay.objects.create(date=D(2017, 10, 2), is_working_day=True, note="测试")
+    assert calendar.is_working_day(D(2017, 10, 2)) is True
+    assert calendar.add_working_days(D(2017, 9, 30), 1) == D(2017, 10, 2)
+    assert calendar.working_days_between(D(2017, 9, 29), D(2017, 10, 9)) == 3

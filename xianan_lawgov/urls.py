@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+admin.site.site_header = _("咸安区法治政府建设合规台账")
+admin.site.site_title = _("咸安区法治政府建设合规台账")
+admin.site.index_title = _("台账管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+]
