@@ -1,0 +1,870 @@
+"""Statutory deadlines: administrative reconsideration, litigation defence, crime transfers.
+
+Pure functions, no database: every function takes the working-day calendar as an argument
+(anything with the three methods of ``WorkingDayCalendar``, e.g.
+``registers.workingdays.WorkingCalendar``), so open deadlines can be recomputed whenever the
+office edits the holiday calendar.
+
+Counting (民事诉讼法 rules on periods, applied by 行政复议法 2017 art. 40 and 2023 art. 88, and
+by 行政诉讼法 art. 101 with 行诉法解释 2018 art. 48):
+
+* the start day is not counted;
+* a working-day period counts working days only (a make-up Saturday or Sunday counts);
+* a calendar-day period whose last day is a rest day ends on the next working day.
+
+Every result is a ``Deadline`` that carries its own working: the start date, the rule with
+its article, the length and unit, and the rest days that were skipped, so a case page can show
+how each date was reached. See ``docs/domain-deadlines.md`` for the legal reading behind each
+choice.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+ONE_DAY = datetime.timedelta(days=1)
+
+#: 行政复议法 (2023) art. 90: the revised law applies from this day.
+REGIME_2023_STARTS_ON = datetime.date(2024, 1, 1)
+
+#: Most a reconsideration decision period may be extended (2017 art. 31, 2023 art. 62).
+MAX_EXTENSION_DAYS = 30
+
+#: Translated text: a plain ``str`` or a lazy translation proxy.
+Text = str | Promise
+
+
+class WorkingDayCalendar(Protocol):
+    """What the deadline functions need from the holiday calendar."""
+
+    def is_working_day(self, d: datetime.date, /) -> bool: ...
+
+    def add_working_days(self, d: datetime.date, n: int, /) -> datetime.date:
+        """The n-th working day after ``d`` (``d`` itself is not counted)."""
+        ...
+
+    def next_working_day_on_or_after(self, d: datetime.date, /) -> datetime.date: ...
+
+
+class Regime(StrEnum):
+    """Which reconsideration law governs a case, chosen by the date it was received."""
+
+    LAW_2017 = "2017"
+    LAW_2023 = "2023"
+
+    @property
+    def label(self) -> Text:
+        return _REGIME_LABELS[self]
+
+
+_REGIME_LABELS: dict[Regime, Text] = {
+    Regime.LAW_2017: _("《行政复议法》(2017)及《实施条例》(2007)"),
+    Regime.LAW_2023: _("《行政复议法》(2023)"),
+}
+
+
+class Procedure(StrEnum):
+    """Reconsideration procedure; the simple procedure exists only in the 2023 law (art. 53)."""
+
+    ORDINARY = "ordinary"
+    SIMPLE = "simple"
+
+
+class Unit(StrEnum):
+    WORKING = "working"
+    CALENDAR = "calendar"
+    HOURS = "hours"
+
+
+class DeadlineKey(StrEnum):
+    # Reconsideration
+    ACCEPTANCE_REVIEW = "acceptance_review"
+    CORRECTION_NOTICE = "correction_notice"
+    CORRECTION_SUBMISSION = "correction_submission"
+    ACCEPTANCE_REVIEW_AFTER_CORRECTION = "acceptance_review_after_correction"
+    COPY_DISPATCH = "copy_dispatch"
+    RESPONDENT_ANSWER = "respondent_answer"
+    DECISION = "decision"
+    # Administrative litigation
+    LITIGATION_DEFENCE = "litigation_defence"
+    # Transfer of suspected crimes (行刑衔接)
+    TRANSFER_DECISION = "transfer_decision"
+    TRANSFER = "transfer"
+    POLICE_REVIEW = "police_review"
+    POLICE_RECONSIDERATION_REQUEST = "police_reconsideration_request"
+    EVIDENCE_HANDOVER = "evidence_handover"
+    # "Double random, one public" inspections
+    INSPECTION_PUBLICATION = "inspection_publication"
+
+
+class DeadlineInputError(ValueError):
+    """Inconsistent case data; ``code`` lets a form attach the message to the right field."""
+
+    def __init__(self, message: Text, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One statutory deadline and how it was computed.
+
+    ``days`` is the statutory length in ``unit``s (hours when ``unit`` is ``Unit.HOURS``).
+    ``skipped`` lists the rest days that did not count: for a working-day period, the
+    non-working days between ``start`` and ``due``; for a calendar-day period, the rest days the
+    last day was rolled over. ``excluded_days`` (time not counted, e.g. correction under the
+    2007 regulation art. 29) and ``extended_by`` (approved extension) lengthen a calendar-day
+    period. ``note`` says anything the reader must know about how ``start`` was chosen.
+    """
+
+    key: DeadlineKey
+    label: Text
+    start: datetime.date
+    rule: Text
+    days: int
+    unit: Unit
+    due: datetime.date
+    skipped: tuple[datetime.date, ...] = ()
+    excluded_days: int = 0
+    extended_by: int = 0
+    note: Text = ""
+
+    @property
+    def nominal_end(self) -> datetime.date | None:
+        """For a calendar-day period, the last day before any roll-over to a working day."""
+        if self.unit is not Unit.CALENDAR:
+            return None
+        return self.start + datetime.timedelta(
+            days=self.days + self.excluded_days + self.extended_by
+        )
+
+    def explain(self) -> str:
+        """One sentence, in the interface language, showing how ``due`` was reached."""
+        values = {
+            "start": self.start.isoformat(),
+            "days": self.days,
+            "due": self.due.isoformat(),
+            "excluded": self.excluded_days,
+            "extended": self.extended_by,
+            "skipped": "、".join(d.isoformat() for d in self.skipped),
+            "count": len(self.skipped),
+        }
+        if self.unit is Unit.HOURS:
+            parts = [gettext("自%(start)s作出之时起%(days)s小时，最迟于%(due)s") % values]
+        elif self.unit is Unit.WORKING:
+            parts = [gettext("自%(start)s次日起算%(days)s个工作日，届满于%(due)s") % values]
+            if self.skipped:
+                parts.append(gettext("不计休息日%(count)s天：%(skipped)s") % values)
+        else:
+            parts = [gettext("自%(start)s次日起算%(days)s日") % values]
+            if self.excluded_days:
+                parts.append(gettext("另加不计入期间%(excluded)s日") % values)
+            if self.extended_by:
+                parts.append(gettext("延长%(extended)s日") % values)
+            nominal = self.nominal_end
+            if self.skipped and nominal is not None:
+                values["nominal"] = nominal.isoformat()
+                parts.append(
+                    gettext("期末%(nominal)s为休息日，顺延至%(due)s（跳过%(skipped)s）") % values
+                )
+            else:
+                parts.append(gettext("届满于%(due)s") % values)
+        if self.note:
+            parts.append(str(self.note))
+        return "；".join(parts) + "。"
+
+
+# --- Counting helpers -------------------------------------------------------------------------
+
+
+def working_period_due(
+    start: datetime.date, days: int, calendar: WorkingDayCalendar
+) -> datetime.date:
+    """Last day of a period of ``days`` working days after ``start``."""
+    _check_length(days)
+    return calendar.add_working_days(start, days)
+
+
+def calendar_period_due(
+    start: datetime.date, days: int, calendar: WorkingDayCalendar
+) -> datetime.date:
+    """Last day of a period of ``days`` calendar days after ``start``, rolled to a working day."""
+    _check_length(days)
+    return calendar.next_working_day_on_or_after(start + datetime.timedelta(days=days))
+
+
+def rest_days(
+    first: datetime.date, last: datetime.date, calendar: WorkingDayCalendar
+) -> tuple[datetime.date, ...]:
+    """The non-working days from ``first`` to ``last``, both included."""
+    days = []
+    day = first
+    while day <= last:
+        if not calendar.is_working_day(day):
+            days.append(day)
+        day += ONE_DAY
+    return tuple(days)
+
+
+def _check_length(days: int) -> None:
+    if days < 1:
+        raise ValueError(f"a period must be at least one day long, got {days}")
+
+
+def _working_deadline(
+    key: DeadlineKey,
+    label: Text,
+    start: datetime.date,
+    days: int,
+    rule: Text,
+    calendar: WorkingDayCalendar,
+    note: Text = "",
+) -> Deadline:
+    due = working_period_due(start, days, calendar)
+    return Deadline(
+        key=key,
+        label=label,
+        start=start,
+        rule=rule,
+        days=days,
+        unit=Unit.WORKING,
+        due=due,
+        skipped=rest_days(start + ONE_DAY, due - ONE_DAY, calendar),
+        note=note,
+    )
+
+
+def _calendar_deadline(
+    key: DeadlineKey,
+    label: Text,
+    start: datetime.date,
+    days: int,
+    rule: Text,
+    calendar: WorkingDayCalendar,
+    *,
+    excluded_days: int = 0,
+    extended_by: int = 0,
+    note: Text = "",
+) -> Deadline:
+    _check_length(days)
+    # An extension or excluded time lengthens the one period; only its final last day rolls.
+    nominal = start + datetime.timedelta(days=days + excluded_days + extended_by)
+    due = calendar.next_working_day_on_or_after(nominal)
+    return Deadline(
+        key=key,
+        label=label,
+        start=start,
+        rule=rule,
+        days=days,
+        unit=Unit.CALENDAR,
+        due=due,
+        skipped=rest_days(nominal, due - ONE_DAY, calendar),
+        excluded_days=excluded_days,
+        extended_by=extended_by,
+        note=note,
+    )
+
+
+# --- Administrative reconsideration -----------------------------------------------------------
+
+
+def regime_for(received_on: datetime.date) -> Regime:
+    """The law that governs a case received on ``received_on`` (2023 law art. 90)."""
+    return Regime.LAW_2023 if received_on >= REGIME_2023_STARTS_ON else Regime.LAW_2017
+
+
+_LABELS: dict[DeadlineKey, Text] = {
+    DeadlineKey.ACCEPTANCE_REVIEW: _("受理审查期限"),
+    DeadlineKey.CORRECTION_NOTICE: _("补正通知期限"),
+    DeadlineKey.CORRECTION_SUBMISSION: _("申请人补正期限"),
+    DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION: _("补正后受理审查期限"),
+    DeadlineKey.COPY_DISPATCH: _("发送申请书副本期限"),
+    DeadlineKey.RESPONDENT_ANSWER: _("被申请人答复期限"),
+    DeadlineKey.DECISION: _("行政复议决定期限"),
+    DeadlineKey.LITIGATION_DEFENCE: _("答辩及举证期限"),
+    DeadlineKey.TRANSFER_DECISION: _("移送审批决定期限"),
+    DeadlineKey.TRANSFER: _("向公安机关移送期限"),
+    DeadlineKey.POLICE_REVIEW: _("公安机关立案审查期限"),
+    DeadlineKey.POLICE_RECONSIDERATION_REQUEST: _("提请公安机关复议期限"),
+    DeadlineKey.EVIDENCE_HANDOVER: _("移交涉案物品及材料期限"),
+    DeadlineKey.INSPECTION_PUBLICATION: _("抽查结果公示期限"),
+}
+
+_RULES_2017 = {
+    "review": _(
+        "《行政复议法》(2017)第十七条、第四十条：收到申请后5个工作日内审查，"
+        "不予受理的书面告知；未决定不予受理的，自法制工作机构收到之日起即为受理"
+    ),
+    "correction_notice": _(
+        "《行政复议法实施条例》第二十九条：自收到申请之日起5日内书面通知补正"
+        "（参照《行政复议法》(2017)第四十条按工作日计）"
+    ),
+    "copy": _(
+        "《行政复议法》(2017)第二十三条、第四十条：自受理之日起7个工作日内将申请书副本发送被申请人"
+    ),
+    "answer": _(
+        "《行政复议法》(2017)第二十三条：被申请人自收到申请书副本之日起10日内提出书面答复"
+        "（10日为自然日，第四十条只将“五日”“七日”定为工作日）"
+    ),
+    "decision": _(
+        "《行政复议法》(2017)第三十一条：自受理之日起60日内作出决定，"
+        "经行政复议机关负责人批准可延长，最多不超过30日；"
+        "《实施条例》第二十九条：补正申请材料所用时间不计入审理期限"
+    ),
+}
+
+_RULES_2023 = {
+    "review": _(
+        "《行政复议法》(2023)第三十条、第八十八条：收到申请之日起5个工作日内审查；"
+        "期满未决定不予受理的，自期满之日起视为受理"
+    ),
+    "correction_notice": _(
+        "《行政复议法》(2023)第三十一条第一款、第八十八条：自收到申请之日起5个工作日内"
+        "书面通知申请人补正"
+    ),
+    "correction_submission": _(
+        "《行政复议法》(2023)第三十一条第二款、第八十八条：申请人自收到补正通知之日起"
+        "10个工作日内提交补正材料"
+    ),
+    "review_after_correction": _(
+        "《行政复议法》(2023)第三十一条第三款、第三十条：收到补正材料后依第三十条在5个工作日内"
+        "审查；期满未决定不予受理的视为受理"
+    ),
+    "copy_ordinary": _(
+        "《行政复议法》(2023)第四十八条、第八十八条：自受理之日起7个工作日内"
+        "将申请书副本发送被申请人"
+    ),
+    "copy_simple": _(
+        "《行政复议法》(2023)第五十四条、第八十八条：简易程序自受理之日起3个工作日内"
+        "将申请书副本发送被申请人"
+    ),
+    "answer_ordinary": _(
+        "《行政复议法》(2023)第四十八条、第八十八条：被申请人自收到申请书副本之日起"
+        "10个工作日内提出书面答复"
+    ),
+    "answer_simple": _(
+        "《行政复议法》(2023)第五十四条、第八十八条：简易程序被申请人自收到申请书副本之日起"
+        "5个工作日内提出书面答复"
+    ),
+    "decision_ordinary": _(
+        "《行政复议法》(2023)第六十二条第一款：普通程序自受理之日起60日内作出决定，"
+        "经行政复议机构负责人批准可延长，最多不超过30日"
+    ),
+    "decision_simple": _(
+        "《行政复议法》(2023)第六十二条第二款：简易程序自受理之日起30日内作出决定"
+    ),
+}
+
+
+def reconsideration_deadlines(
+    *,
+    received_on: datetime.date,
+    calendar: WorkingDayCalendar,
+    procedure: Procedure | str = Procedure.ORDINARY,
+    correction_requested_on: datetime.date | None = None,
+    correction_notice_served_on: datetime.date | None = None,
+    correction_received_on: datetime.date | None = None,
+    accepted_on: datetime.date | None = None,
+    extended: bool = False,
+    extension_days: int = MAX_EXTENSION_DAYS,
+    copy_served_on: datetime.date | None = None,
+    other_excluded_days: int = 0,
+) -> list[Deadline]:
+    """The statutory deadlines of one reconsideration case, in procedural order.
+
+    ``received_on`` is the day the reconsideration office (行政复议机构 / 法制工作机构)
+    received the application; it chooses the regime (``regime_for``).
+
+    Returned, when the data allow it: the acceptance review; when a correction was requested,
+    the correction deadlines; the deadline for sending the application copy to the respondent;
+    the respondent's answer (only once ``copy_served_on`` is known: the law counts it from the
+    respondent's receipt of the copy, which cannot be inferred); and the decision.
+
+    The decision period runs from the acceptance date, which is:
+
+    * 2017 regime: the day of receipt (2017 law art. 17(2): an application not rejected within
+      the review period "自…收到之日起即为受理"); correction time is added back (2007
+      regulation art. 29). While a requested correction is outstanding no decision deadline
+      is returned.
+    * 2023 regime: ``accepted_on`` if given, otherwise the day the review period expires
+      (art. 30(3) deemed acceptance; after a correction, the review restarts on receipt of the
+      materials, art. 31(3)).
+
+    In both regimes a recorded ``accepted_on`` later than the statutory acceptance date does
+    not postpone the decision: the earlier date is used and ``note`` says so.
+
+    ``other_excluded_days`` adds time the caller has established is not counted for another
+    statutory reason (e.g. 鉴定 or 现场勘验 under the 2007 regulation art. 34 and 37).
+    """
+    procedure = Procedure(procedure)
+    regime = regime_for(received_on)
+    _validate_reconsideration(
+        regime=regime,
+        procedure=procedure,
+        received_on=received_on,
+        correction_requested_on=correction_requested_on,
+        correction_notice_served_on=correction_notice_served_on,
+        correction_received_on=correction_received_on,
+        accepted_on=accepted_on,
+        extended=extended,
+        extension_days=extension_days,
+        copy_served_on=copy_served_on,
+        other_excluded_days=other_excluded_days,
+    )
+    extended_by = extension_days if extended else 0
+    if regime is Regime.LAW_2017:
+        return _deadlines_2017(
+            received_on=received_on,
+            calendar=calendar,
+            correction_requested_on=correction_requested_on,
+            correction_received_on=correction_received_on,
+            accepted_on=accepted_on,
+            extended_by=extended_by,
+            copy_served_on=copy_served_on,
+            other_excluded_days=other_excluded_days,
+        )
+    return _deadlines_2023(
+        received_on=received_on,
+        calendar=calendar,
+        procedure=procedure,
+        correction_requested_on=correction_requested_on,
+        correction_notice_served_on=correction_notice_served_on,
+        correction_received_on=correction_received_on,
+        accepted_on=accepted_on,
+        extended_by=extended_by,
+        copy_served_on=copy_served_on,
+        other_excluded_days=other_excluded_days,
+    )
+
+
+def _validate_reconsideration(
+    *,
+    regime: Regime,
+    procedure: Procedure,
+    received_on: datetime.date,
+    correction_requested_on: datetime.date | None,
+    correction_notice_served_on: datetime.date | None,
+    correction_received_on: datetime.date | None,
+    accepted_on: datetime.date | None,
+    extended: bool,
+    extension_days: int,
+    copy_served_on: datetime.date | None,
+    other_excluded_days: int,
+) -> None:
+    if procedure is Procedure.SIMPLE and regime is Regime.LAW_2017:
+        raise DeadlineInputError(
+            _("2024年1月1日前收到的申请适用2017年《行政复议法》，没有简易程序"),
+            code="simple_procedure_before_2024",
+        )
+    if extended and procedure is Procedure.SIMPLE:
+        raise DeadlineInputError(
+            _(
+                "简易程序的审理期限不得延长（《行政复议法》第六十二条第二款）；需要延长的应先转为普通程序"
+            ),
+            code="simple_procedure_no_extension",
+        )
+    if extended and not 1 <= extension_days <= MAX_EXTENSION_DAYS:
+        raise DeadlineInputError(_("延长期限最多不超过30日"), code="extension_too_long")
+    if other_excluded_days < 0:
+        raise DeadlineInputError(_("不计入期间的天数不能为负数"), code="negative_excluded_days")
+    if correction_requested_on is None and (
+        correction_received_on is not None or correction_notice_served_on is not None
+    ):
+        raise DeadlineInputError(
+            _("未记录补正通知日期，不能记录补正通知送达或补正材料收到日期"),
+            code="correction_without_request",
+        )
+    ordered = [
+        (
+            received_on,
+            correction_requested_on,
+            "correction_before_receipt",
+            _("补正通知早于收到申请"),
+        ),
+        (
+            correction_requested_on,
+            correction_notice_served_on,
+            "notice_served_before_sent",
+            _("补正通知送达早于发出"),
+        ),
+        (
+            correction_notice_served_on or correction_requested_on,
+            correction_received_on,
+            "correction_received_before_notice",
+            _("补正材料收到日期早于补正通知"),
+        ),
+        (received_on, accepted_on, "accepted_before_receipt", _("受理日期早于收到申请日期")),
+        (received_on, copy_served_on, "copy_served_before_receipt", _("副本送达早于收到申请")),
+    ]
+    for earlier, later, code, message in ordered:
+        if earlier is not None and later is not None and later < earlier:
+            raise DeadlineInputError(message, code=code)
+
+
+def _deadlines_2017(
+    *,
+    received_on: datetime.date,
+    calendar: WorkingDayCalendar,
+    correction_requested_on: datetime.date | None,
+    correction_received_on: datetime.date | None,
+    accepted_on: datetime.date | None,
+    extended_by: int,
+    copy_served_on: datetime.date | None,
+    other_excluded_days: int,
+) -> list[Deadline]:
+    rules = _RULES_2017
+    deadlines = [
+        _working_deadline(
+            DeadlineKey.ACCEPTANCE_REVIEW,
+            _LABELS[DeadlineKey.ACCEPTANCE_REVIEW],
+            received_on,
+            5,
+            rules["review"],
+            calendar,
+        )
+    ]
+    if correction_requested_on is not None:
+        # The regulation leaves the applicant's correction period to the notice ("合理的补正期限"),
+        # so only the office's own notice deadline is statutory.
+        deadlines.append(
+            _working_deadline(
+                DeadlineKey.CORRECTION_NOTICE,
+                _LABELS[DeadlineKey.CORRECTION_NOTICE],
+                received_on,
+                5,
+                rules["correction_notice"],
+                calendar,
+            )
+        )
+
+    # Art. 17(2): not rejected within the review period means accepted on the day of receipt.
+    acceptance = received_on
+    acceptance_note: Text = _("依第十七条第二款，以收到申请之日为受理日")
+    if accepted_on is not None and accepted_on > received_on:
+        acceptance_note = _(
+            "依第十七条第二款，以收到申请之日为受理日，不以记录的受理日期（%(accepted)s）起算"
+        ) % {"accepted": accepted_on.isoformat()}
+
+    correction_pending = correction_requested_on is not None and correction_received_on is None
+    if correction_pending:
+        return deadlines
+
+    # The copy sent is that of the corrected application, so it cannot go before it arrives.
+    copy_start = max(acceptance, correction_received_on or acceptance)
+    deadlines.append(
+        _working_deadline(
+            DeadlineKey.COPY_DISPATCH,
+            _LABELS[DeadlineKey.COPY_DISPATCH],
+            copy_start,
+            7,
+            rules["copy"],
+            calendar,
+            note=_("自补正材料收到之日起算") if copy_start != acceptance else "",
+        )
+    )
+    if copy_served_on is not None:
+        deadlines.append(
+            _calendar_deadline(
+                DeadlineKey.RESPONDENT_ANSWER,
+                _LABELS[DeadlineKey.RESPONDENT_ANSWER],
+                copy_served_on,
+                10,
+                rules["answer"],
+                calendar,
+            )
+        )
+    excluded = other_excluded_days + correction_days_excluded(
+        acceptance, correction_requested_on, correction_received_on
+    )
+    deadlines.append(
+        _calendar_deadline(
+            DeadlineKey.DECISION,
+            _LABELS[DeadlineKey.DECISION],
+            acceptance,
+            60,
+            rules["decision"],
+            calendar,
+            excluded_days=excluded,
+            extended_by=extended_by,
+            note=acceptance_note,
+        )
+    )
+    return deadlines
+
+
+def correction_days_excluded(
+    accepted_on: datetime.date,
+    correction_requested_on: datetime.date | None,
+    correction_received_on: datetime.date | None,
+) -> int:
+    """Days of correction that fall inside the decision period (2007 regulation art. 29).
+
+    The time "used for correction" runs from the notice to the receipt of the materials;
+    counted like any period (the notice day itself is not counted), and only the part after
+    acceptance, since time before acceptance was never in the decision period.
+    """
+    if correction_requested_on is None or correction_received_on is None:
+        return 0
+    return max(0, (correction_received_on - max(correction_requested_on, accepted_on)).days)
+
+
+def _deadlines_2023(
+    *,
+    received_on: datetime.date,
+    calendar: WorkingDayCalendar,
+    procedure: Procedure,
+    correction_requested_on: datetime.date | None,
+    correction_notice_served_on: datetime.date | None,
+    correction_received_on: datetime.date | None,
+    accepted_on: datetime.date | None,
+    extended_by: int,
+    copy_served_on: datetime.date | None,
+    other_excluded_days: int,
+) -> list[Deadline]:
+    rules = _RULES_2023
+    simple = procedure is Procedure.SIMPLE
+    review = _working_deadline(
+        DeadlineKey.ACCEPTANCE_REVIEW,
+        _LABELS[DeadlineKey.ACCEPTANCE_REVIEW],
+        received_on,
+        5,
+        rules["review"],
+        calendar,
+    )
+    deadlines = [review]
+    deemed_acceptance: datetime.date | None = review.due
+
+    if correction_requested_on is not None:
+        notice = _working_deadline(
+            DeadlineKey.CORRECTION_NOTICE,
+            _LABELS[DeadlineKey.CORRECTION_NOTICE],
+            received_on,
+            5,
+            rules["correction_notice"],
+            calendar,
+            note=_("补正通知于%(sent)s发出，已超过法定期限")
+            % {"sent": correction_requested_on.isoformat()}
+            if correction_requested_on > review.due
+            else "",
+        )
+        deadlines.append(notice)
+        served = correction_notice_served_on or correction_requested_on
+        deadlines.append(
+            _working_deadline(
+                DeadlineKey.CORRECTION_SUBMISSION,
+                _LABELS[DeadlineKey.CORRECTION_SUBMISSION],
+                served,
+                10,
+                rules["correction_submission"],
+                calendar,
+                note=""
+                if correction_notice_served_on is not None
+                else _("未录入补正通知送达日期，暂按发出日期计算；应以申请人收到通知之日起算"),
+            )
+        )
+        if correction_received_on is None:
+            deemed_acceptance = None
+        else:
+            review_again = _working_deadline(
+                DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+                _LABELS[DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION],
+                correction_received_on,
+                5,
+                rules["review_after_correction"],
+                calendar,
+            )
+            deadlines.append(review_again)
+            deemed_acceptance = review_again.due
+
+    acceptance, acceptance_note = _acceptance_2023(accepted_on, deemed_acceptance)
+    if acceptance is None:
+        return deadlines
+
+    deadlines.append(
+        _working_deadline(
+            DeadlineKey.COPY_DISPATCH,
+            _LABELS[DeadlineKey.COPY_DISPATCH],
+            acceptance,
+            3 if simple else 7,
+            rules["copy_simple" if simple else "copy_ordinary"],
+            calendar,
+            note=acceptance_note,
+        )
+    )
+    if copy_served_on is not None:
+        deadlines.append(
+            _working_deadline(
+                DeadlineKey.RESPONDENT_ANSWER,
+                _LABELS[DeadlineKey.RESPONDENT_ANSWER],
+                copy_served_on,
+                5 if simple else 10,
+                rules["answer_simple" if simple else "answer_ordinary"],
+                calendar,
+            )
+        )
+    deadlines.append(
+        _calendar_deadline(
+            DeadlineKey.DECISION,
+            _LABELS[DeadlineKey.DECISION],
+            acceptance,
+            30 if simple else 60,
+            rules["decision_simple" if simple else "decision_ordinary"],
+            calendar,
+            excluded_days=other_excluded_days,
+            extended_by=extended_by,
+            note=acceptance_note,
+        )
+    )
+    return deadlines
+
+
+def _acceptance_2023(
+    accepted_on: datetime.date | None, deemed_acceptance: datetime.date | None
+) -> tuple[datetime.date | None, Text]:
+    """The date the decision period runs from, and a note when it is not ``accepted_on``."""
+    if accepted_on is None:
+        if deemed_acceptance is None:
+            return None, ""
+        return deemed_acceptance, _("未录入受理日期，按第三十条第三款审查期满之日视为受理")
+    if deemed_acceptance is not None and accepted_on > deemed_acceptance:
+        note = _(
+            "记录的受理日期（%(accepted)s）晚于审查期满之日，依第三十条第三款自%(deemed)s起视为受理"
+        ) % {"accepted": accepted_on.isoformat(), "deemed": deemed_acceptance.isoformat()}
+        return deemed_acceptance, note
+    return accepted_on, ""
+
+
+# --- Administrative litigation ----------------------------------------------------------------
+
+
+def litigation_defence_due(served_on: datetime.date, calendar: WorkingDayCalendar) -> Deadline:
+    """Defendant's answer and evidence: 15 days after service of the complaint copy."""
+    return _calendar_deadline(
+        DeadlineKey.LITIGATION_DEFENCE,
+        _LABELS[DeadlineKey.LITIGATION_DEFENCE],
+        served_on,
+        15,
+        _(
+            "《行政诉讼法》第六十七条第一款：被告应当在收到起诉状副本之日起15日内提交"
+            "作出行政行为的证据和所依据的规范性文件，并提出答辩状；"
+            "期间按《行诉法解释》(2018)第四十八条计算"
+        ),
+        calendar,
+    )
+
+
+# --- Transfer of suspected crimes (国务院令第310号, revised 2020) ------------------------------
+
+
+def criminal_transfer_deadlines(
+    *,
+    reported_on: datetime.date,
+    calendar: WorkingDayCalendar,
+    decided_on: datetime.date | None = None,
+    police_accepted_on: datetime.date | None = None,
+    refusal_notice_received_on: datetime.date | None = None,
+    filing_notice_received_on: datetime.date | None = None,
+) -> list[Deadline]:
+    """Deadlines of a transfer to the police, each returned once its start date is known.
+
+    The rules say "3日" without making them working days (unlike 行政处罚法 art. 85 or
+    复议法 art. 88), so they are calendar days, rolled over a rest day as every Chinese
+    procedural law does. "24小时" is counted in hours and never rolled; at date precision it
+    ends the day after the decision (see ``transfer_due_at`` for the exact time).
+    """
+    rule_decision = _(
+        "《行政执法机关移送涉嫌犯罪案件的规定》第五条第二款：正职负责人或者主持工作的负责人"
+        "自接到报告之日起3日内作出批准移送或者不批准移送的决定"
+    )
+    deadlines = [
+        _calendar_deadline(
+            DeadlineKey.TRANSFER_DECISION,
+            _LABELS[DeadlineKey.TRANSFER_DECISION],
+            reported_on,
+            3,
+            rule_decision,
+            calendar,
+        )
+    ]
+    if decided_on is not None:
+        deadlines.append(
+            Deadline(
+                key=DeadlineKey.TRANSFER,
+                label=_LABELS[DeadlineKey.TRANSFER],
+                start=decided_on,
+                rule=_(
+                    "《行政执法机关移送涉嫌犯罪案件的规定》第五条第二款："
+                    "决定批准的，应当在24小时内向同级公安机关移送"
+                ),
+                days=24,
+                unit=Unit.HOURS,
+                due=decided_on + ONE_DAY,
+                note=_("以小时计算，不因节假日顺延"),
+            )
+        )
+    three_day_rules = [
+        (
+            police_accepted_on,
+            DeadlineKey.POLICE_REVIEW,
+            _(
+                "《行政执法机关移送涉嫌犯罪案件的规定》第八条：公安机关自接受移送之日起"
+                "3日内审查，决定立案或者不予立案"
+            ),
+        ),
+        (
+            refusal_notice_received_on,
+            DeadlineKey.POLICE_RECONSIDERATION_REQUEST,
+            _(
+                "《行政执法机关移送涉嫌犯罪案件的规定》第九条第一款：接到不予立案通知书之日起"
+                "3日内可以提请公安机关复议"
+            ),
+        ),
+        (
+            filing_notice_received_on,
+            DeadlineKey.EVIDENCE_HANDOVER,
+            _(
+                "《行政执法机关移送涉嫌犯罪案件的规定》第十二条：接到立案通知书之日起"
+                "3日内移交涉案物品及有关材料"
+            ),
+        ),
+    ]
+    for start, key, rule in three_day_rules:
+        if start is not None:
+            deadlines.append(_calendar_deadline(key, _LABELS[key], start, 3, rule, calendar))
+    return deadlines
+
+
+def transfer_due_at(decided_at: datetime.datetime) -> datetime.datetime:
+    """Exact end of the 24-hour transfer period after an approval made at ``decided_at``."""
+    return decided_at + datetime.timedelta(hours=24)
+
+
+# --- "Double random, one public" inspections --------------------------------------------------
+
+
+def inspection_publication_due(
+    check_ended_on: datetime.date, calendar: WorkingDayCalendar, *, days: int = 20
+) -> Deadline:
+    """Publication of random-inspection results: ``days`` working days after the check ends.
+
+    20 working days is the usual rule (the 企业信息公示暂行条例 art. 6 period for information
+    the authorities produce); it is a parameter because provinces set their own.
+    """
+    return _working_deadline(
+        DeadlineKey.INSPECTION_PUBLICATION,
+        _LABELS[DeadlineKey.INSPECTION_PUBLICATION],
+        check_ended_on,
+        days,
+        _(
+            "“双随机、一公开”：抽查检查结果自检查结束之日起%(days)s个工作日内向社会公示"
+            "（《优化营商环境条例》第五十四条；期限参照《企业信息公示暂行条例》第六条）"
+        )
+        % {"days": days},
+        calendar,
+    )
