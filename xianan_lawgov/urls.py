@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -9,5 +9,7 @@ admin.site.index_title = _("台账管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("registers.urls")),
+    path("", include("reviews.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

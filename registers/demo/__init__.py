@@ -1,0 +1,12 @@
+"""Demo data of the registers app, loaded by ``manage.py load_demo``.
+
+Each register has its own module with ``load(command, units)``; they run in this order.
+"""
+
+from . import units as units_demo
+
+
+def load(command) -> None:
+    units = units_demo.load(command)
+    for module in ():
+        module.load(command, units)
