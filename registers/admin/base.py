@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
@@ -232,3 +234,22 @@ class WorkflowAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("审核状态"), ordering="status")
     def status_badge(self, obj):
         return Status(obj.status).label
+
+
+class ImportExportWorkflowAdmin(ImportExportMixin, WorkflowAdmin):
+    """A workflow admin with xlsx import (create only, all or nothing) and xlsx/csv export."""
+
+    import_formats = [base_formats.XLSX]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}

@@ -67,7 +67,7 @@ def test_liaison_asking_for_another_units_record_gets_404(client, liaison2, memo
 
 def test_liaison_cannot_change_another_units_record_by_posting(client, liaison2, memo_a):
     response = as_user(client, liaison2).post(
-        url("change", memo_a.pk), {"title": "篡改", "unit": memo_a.unit_id}
+        url("change", memo_a.pk), {"title": "篡改", "kind": "notice", "unit": memo_a.unit_id}
     )
     assert response.status_code == 404
     assert Memo.objects.get(pk=memo_a.pk).title == "城管的记录"
@@ -87,7 +87,7 @@ def test_liaison_cannot_change_another_units_record_by_posting(client, liaison2,
 def test_who_may_edit_a_record_in_each_status(client, users, memo_a, role, status, can_edit):
     Memo.objects.filter(pk=memo_a.pk).update(status=status)
     response = as_user(client, users[role]).post(
-        url("change", memo_a.pk), {"title": "新标题", "unit": memo_a.unit_id}
+        url("change", memo_a.pk), {"title": "新标题", "kind": "notice", "unit": memo_a.unit_id}
     )
     title = Memo.objects.get(pk=memo_a.pk).title
     if can_edit:
@@ -106,7 +106,8 @@ def test_read_only_roles_see_the_record_without_a_save_button(client, leader, me
 
 def test_liaison_adds_a_draft_of_their_own_unit(client, liaison, unit_b):
     response = as_user(client, liaison).post(
-        url("add"), {"title": "新记录", "unit": unit_b.pk, "status": Status.APPROVED}
+        url("add"),
+        {"title": "新记录", "kind": "notice", "unit": unit_b.pk, "status": Status.APPROVED},
     )
     assert response.status_code == 302
     memo = Memo.objects.get(title="新记录")
@@ -117,7 +118,8 @@ def test_liaison_adds_a_draft_of_their_own_unit(client, liaison, unit_b):
 
 def test_office_adds_a_record_directly_as_approved(client, office, unit_b):
     as_user(client, office).post(
-        url("add"), {"title": "法制办录入", "unit": unit_b.pk, "status": Status.APPROVED}
+        url("add"),
+        {"title": "法制办录入", "kind": "notice", "unit": unit_b.pk, "status": Status.APPROVED},
     )
     memo = Memo.objects.get(title="法制办录入")
     assert (memo.unit, memo.status, memo.reviewed_by) == (unit_b, Status.APPROVED, office)
@@ -142,7 +144,9 @@ def test_delete_rules_and_history_row(client, users, memo_a, role, status, delet
 
 
 def test_history_page_shows_who_changed_what(client, liaison, office, memo_a):
-    as_user(client, liaison).post(url("change", memo_a.pk), {"title": "改过的标题"})
+    as_user(client, liaison).post(
+        url("change", memo_a.pk), {"title": "改过的标题", "kind": "notice"}
+    )
     page = as_user(client, office).get(url("history", memo_a.pk)).content.decode()
     assert "改过的标题" in page
     assert "liaison_t" in page

@@ -1,11 +1,19 @@
 from django.contrib import admin
 
-from registers.admin.base import WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin
+from registers.resources import WorkflowResource
 
 from .models import Memo
 
 
+class MemoResource(WorkflowResource):
+    class Meta(WorkflowResource.Meta):
+        model = Memo
+        fields = ["title", "kind", "due_on", "unit", "status"]
+
+
 @admin.register(Memo)
-class MemoAdmin(WorkflowAdmin):
+class MemoAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [MemoResource]
     list_display = ["title", "unit", "status_badge"]
-    fields = ["title", "unit", *Memo.WORKFLOW_FIELDS]
+    fields = ["title", "kind", "due_on", "unit", *Memo.WORKFLOW_FIELDS]

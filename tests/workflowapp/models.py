@@ -7,7 +7,13 @@ from registers.models import WorkflowRecord
 
 
 class Memo(WorkflowRecord):
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "通知"
+        REPORT = "report", "报告"
+
     title = models.CharField("标题", max_length=100)
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.NOTICE)
+    due_on = models.DateField("期限", null=True, blank=True)
 
     history = HistoricalRecords()
 
