@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "registers",
     "reviews",
+    "xianan_lawgov.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ admin.site.index_title = _("台账管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("reports/", include("xianan_lawgov.reports.urls")),
     path("", include("registers.urls")),
     path("", include("reviews.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

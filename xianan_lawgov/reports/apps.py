@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "xianan_lawgov.reports"
+    label = "reports"
+    verbose_name = _("年度报告")
+
+    def ready(self) -> None:
+        # The figure groups register themselves on import.
+        from . import groups  # noqa: F401

@@ -1,0 +1,1 @@
+"""The figure groups of the annual report, one per register or kind of case."""

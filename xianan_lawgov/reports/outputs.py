@@ -1,0 +1,157 @@
+"""The report's outputs, all made from one ``ReportDocument``: JSON, Excel and Word."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from registers.spreadsheets import append_row
+
+from . import figures as engine
+from .services import ReportDocument
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(round(value, 4))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def to_json(document: ReportDocument) -> dict:
+    published = document.published
+    return {
+        "title": document.title,
+        "year": document.year,
+        "unit": document.unit.code if document.unit is not None else None,
+        "version": published.version if published else None,
+        "published_at": published.published_at.isoformat() if published else None,
+        "figures": [
+            {
+                "key": figure.key,
+                "label": figure.label,
+                "group": figure.group,
+                "value": _json_value(figure.value),
+                "display": figure.display,
+                "measure": figure.measure,
+                "previous": _json_value(figure.previous),
+                "change": _json_value(figure.change),
+                "note": figure.note,
+            }
+            for figure in document.figures.values()
+        ],
+        "warnings": document.warnings,
+        "paragraphs": [
+            {"kind": paragraph.kind, "text": paragraph.text} for paragraph in document.paragraphs
+        ],
+    }
+
+
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+SHEET_NAME_LIMIT = 31
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    name = "".join(ch for ch in text if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT]
+    base, n = name, 2
+    while name in used:
+        suffix = f"({n})"
+        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        n += 1
+    used.add(name)
+    return name
+
+
+def _style_header(sheet, widths: list[int]) -> None:
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(round(value, 2))
+    return value
+
+
+def record_rows(full_key: str, scope: engine.Scope):
+    """(record, unit, status) rows behind one figure, for listings."""
+    queryset = engine.records_behind(full_key, scope.year, scope.unit)
+    if any(f.name == "unit" for f in queryset.model._meta.fields):
+        queryset = queryset.select_related("unit")
+    for record in queryset:
+        unit = getattr(record, "unit", None)
+        status = record.get_status_display() if hasattr(record, "get_status_display") else ""
+        yield record, unit, status
+
+
+def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
+    book = Workbook()
+    used: set[str] = set()
+    summary = book.active
+    summary.title = _sheet_name(_("说明"), used)
+    append_row(summary, [_("报告"), document.title])
+    append_row(summary, [_("年度"), document.year])
+    append_row(summary, [_("范围"), document.unit.name if document.unit else _("全区")])
+    if document.published:
+        append_row(summary, [_("版本"), document.published.version])
+        append_row(
+            summary, [_("发布时间"), document.published.published_at.strftime("%Y-%m-%d %H:%M")]
+        )
+    for warning in document.warnings:
+        append_row(summary, [_("一致性提示"), warning])
+    summary.column_dimensions["A"].width = 14
+    summary.column_dimensions["B"].width = 80
+
+    for _key, label, figures in document.figure_groups():
+        sheet = book.create_sheet(_sheet_name(label, used))
+        append_row(
+            sheet, [_("指标"), _("本年"), _("上年"), _("增减"), _("计量单位"), _("键"), _("说明")]
+        )
+        for figure in figures:
+            change = figure.change
+            append_row(
+                sheet,
+                [
+                    figure.label,
+                    _cell_value(figure.value) if figure.value is not None else "—",
+                    _cell_value(figure.previous) if figure.previous is not None else "—",
+                    _cell_value(change) if change is not None else "",
+                    figure.measure,
+                    figure.key,
+                    figure.note,
+                ],
+            )
+        _style_header(sheet, [36, 12, 12, 10, 10, 36, 40])
+
+    if with_records:
+        for figure in document.figures.values():
+            if not figure.has_records:
+                continue
+            sheet = book.create_sheet(_sheet_name(_("明细-%s") % figure.label, used))
+            append_row(sheet, [_("指标"), _("记录"), _("单位"), _("审核状态")])
+            for record, unit, status in record_rows(figure.key, document.scope):
+                append_row(sheet, [figure.label, str(record), str(unit or ""), status])
+            _style_header(sheet, [30, 60, 24, 12])
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

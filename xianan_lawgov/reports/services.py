@@ -1,0 +1,287 @@
+"""Report workflows: starting a year's text, saving edits, building and publishing."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from . import figures as engine
+from .models import Part, PublishedReport, Report, Section
+from .text import RenderedParagraph, render_sections, validate_placeholders
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_text"
+LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
+PART_KEYWORDS = [
+    (Part.SHORTCOMINGS, ("问题", "不足")),
+    (Part.DUTY, ("第一责任人",)),
+    (Part.PLAN, ("下一步", "打算", "安排")),
+    (Part.MEASURES, ("工作开展", "举措", "成效")),
+]
+
+
+def part_for_heading(heading: str) -> Part:
+    for part, words in PART_KEYWORDS:
+        if any(word in heading for word in words):
+            return part
+    return Part.OTHER
+
+
+def sections_from_text(text: str) -> list[tuple[Part, str, str]]:
+    """Split a whole report text into (part, heading, body) at its level-1 headings."""
+    sections: list[tuple[Part, str, list[str]]] = [(Part.INTRO, "", [])]
+    for line in text.splitlines():
+        if LEVEL1.match(line):
+            sections.append((part_for_heading(line), line, []))
+        else:
+            sections[-1][2].append(line)
+    return [(part, heading, "\n".join(lines)) for part, heading, lines in sections]
+
+
+def report_title(year: int, unit=None) -> str:
+    issuer = unit.name if unit is not None else _("咸安区人民政府")
+    return _("%(issuer)s关于%(year)s年度法治政府建设情况的报告") % {
+        "issuer": issuer,
+        "year": year,
+    }
+
+
+def default_sections(year: int) -> list[tuple[Part, str, str]]:
+    """The text a report starts from when no earlier year has one: the 2017 report."""
+    text = (TEMPLATES_DIR / "default_2017.txt").read_text(encoding="utf-8")
+    return sections_from_text(text)
+
+
+@transaction.atomic
+def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
+    """The year's report, started from the previous year's text (or the default) if new."""
+    report = Report.objects.filter(year=year, unit=unit).first()
+    if report is not None:
+        return report
+    previous = (
+        Report.objects.filter(year__lt=year, unit=unit).order_by("-year").first()
+        or Report.objects.filter(year__lt=year, unit=None).order_by("-year").first()
+    )
+    if previous is not None:
+        sections = [(s.part, s.heading, s.body) for s in previous.sections.all()]
+    else:
+        sections = default_sections(year)
+    report = Report.objects.create(
+        year=year, unit=unit, title=report_title(year, unit), updated_by=by
+    )
+    Section.objects.bulk_create(
+        Section(report=report, order=i, part=part, heading=heading, body=body)
+        for i, (part, heading, body) in enumerate(sections)
+    )
+    return report
+
+
+def valid_placeholders() -> list[str]:
+    return [f"{group.key}.{figure.key}" for group in engine.GROUPS for figure in group.figures]
+
+
+@transaction.atomic
+def save_report_text(report: Report, title: str, sections: list[tuple[str, str, str]], *, by):
+    """Replace the report's text; unknown placeholders refuse the whole save."""
+    validate_placeholders(
+        [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)],
+        valid_placeholders(),
+    )
+    report.title = title
+    report.updated_by = by
+    report.save()
+    report.sections.all().delete()
+    Section.objects.bulk_create(
+        Section(report=report, order=i, part=part, heading=heading, body=body)
+        for i, (part, heading, body) in enumerate(sections)
+    )
+
+
+# --- The document every output is made from -----------------------------------------------
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    year: int
+    unit: Any
+    paragraphs: list[RenderedParagraph]
+    figures: dict[str, engine.Figure]
+    warnings: list[str] = field(default_factory=list)
+    published: PublishedReport | None = None
+
+    @property
+    def scope(self) -> engine.Scope:
+        return engine.Scope(self.year, self.unit)
+
+    def figure_groups(self) -> list[tuple[str, str, list[engine.Figure]]]:
+        groups: dict[str, tuple[str, list[engine.Figure]]] = {}
+        for figure in self.figures.values():
+            groups.setdefault(figure.group, (figure.group_label, []))[1].append(figure)
+        return [(key, label, items) for key, (label, items) in groups.items()]
+
+
+def _display_values(year: int, figures: dict[str, engine.Figure]) -> dict[str, str]:
+    values = {key: figure.display for key, figure in figures.items()}
+    values["report.year"] = str(year)
+    return values
+
+
+def _section_tuples(report: Report) -> list[tuple[str, str]]:
+    return [(s.heading, s.body) for s in report.sections.all()]
+
+
+def build_live(report: Report, figure_set: engine.FigureSet | None = None) -> ReportDocument:
+    figure_set = figure_set or engine.compute_figures(report.year, report.unit)
+    return ReportDocument(
+        title=report.title,
+        year=report.year,
+        unit=report.unit,
+        paragraphs=render_sections(
+            _section_tuples(report), _display_values(report.year, figure_set.figures)
+        ),
+        figures=figure_set.figures,
+        warnings=figure_set.warnings,
+    )
+
+
+def build_preview(report: Report, title: str, sections: list[tuple[str, str]]) -> ReportDocument:
+    """The document as it would read with unsaved text (for the editor's live preview)."""
+    figure_set = engine.compute_figures(report.year, report.unit, with_previous=False)
+    return ReportDocument(
+        title=title,
+        year=report.year,
+        unit=report.unit,
+        paragraphs=render_sections(sections, _display_values(report.year, figure_set.figures)),
+        figures=figure_set.figures,
+        warnings=figure_set.warnings,
+    )
+
+
+# --- Publishing ---------------------------------------------------------------------------
+
+
+def encode_value(value: Any) -> dict:
+    if value is None:
+        return {"type": "none"}
+    if isinstance(value, bool):
+        return {"type": "bool", "value": value}
+    if isinstance(value, int):
+        return {"type": "int", "value": value}
+    if isinstance(value, Decimal):
+        return {"type": "decimal", "value": str(value)}
+    if isinstance(value, datetime.date):
+        return {"type": "date", "value": value.isoformat()}
+    return {"type": "str", "value": str(value)}
+
+
+def decode_value(data: dict) -> Any:
+    kind = data.get("type")
+    if kind == "none":
+        return None
+    if kind == "decimal":
+        return Decimal(data["value"])
+    if kind == "date":
+        return datetime.date.fromisoformat(data["value"])
+    return data["value"]
+
+
+def encode_figures(figures: dict[str, engine.Figure]) -> dict:
+    return {
+        key: {
+            "label": figure.label,
+            "value": encode_value(figure.value),
+            "previous": encode_value(figure.previous),
+            "measure": figure.measure,
+            "group": figure.group,
+            "group_label": figure.group_label,
+            "note": figure.note,
+            "has_records": figure.has_records,
+        }
+        for key, figure in figures.items()
+    }
+
+
+def decode_figures(data: dict) -> dict[str, engine.Figure]:
+    return {
+        key: engine.Figure(
+            key=key,
+            label=item["label"],
+            value=decode_value(item["value"]),
+            previous=decode_value(item["previous"]),
+            measure=item["measure"],
+            group=item["group"],
+            group_label=item["group_label"],
+            note=item.get("note", ""),
+            has_records=item.get("has_records", False),
+        )
+        for key, item in data.items()
+    }
+
+
+@transaction.atomic
+def publish(report: Report, *, by) -> PublishedReport:
+    """Freeze the report's text and figures as they are now, as a new version."""
+    figure_set = engine.compute_figures(report.year, report.unit)
+    latest = (
+        PublishedReport.objects.select_for_update()
+        .filter(year=report.year, unit=report.unit)
+        .aggregate(latest=Max("version"))["latest"]
+    )
+    return PublishedReport.objects.create(
+        year=report.year,
+        unit=report.unit,
+        version=(latest or 0) + 1,
+        title=report.title,
+        sections=[
+            {"part": s.part, "heading": s.heading, "body": s.body} for s in report.sections.all()
+        ],
+        figures=encode_figures(figure_set.figures),
+        warnings=figure_set.warnings,
+        published_by=by,
+    )
+
+
+def build_published(published: PublishedReport) -> ReportDocument:
+    figures = decode_figures(published.figures)
+    sections = [(s["heading"], s["body"]) for s in published.sections]
+    return ReportDocument(
+        title=published.title,
+        year=published.year,
+        unit=published.unit,
+        paragraphs=render_sections(sections, _display_values(published.year, figures)),
+        figures=figures,
+        warnings=list(published.warnings),
+        published=published,
+    )
+
+
+@dataclass(frozen=True)
+class FigureDifference:
+    key: str
+    label: str
+    published: str
+    current: str
+
+
+def differences_since(published: PublishedReport) -> list[FigureDifference]:
+    """Figures that would read differently if the report were published again now."""
+    frozen = decode_figures(published.figures)
+    current = engine.compute_figures(published.year, published.unit, with_previous=False)
+    differences = []
+    for key in dict.fromkeys([*frozen, *current.figures]):
+        old = frozen.get(key)
+        new = current.figures.get(key)
+        old_text = old.display if old else "—"
+        new_text = new.display if new else "—"
+        if old_text != new_text:
+            label = (new or old).label
+            differences.append(FigureDifference(key, label, old_text, new_text))
+    return differences
