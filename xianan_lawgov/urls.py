@@ -9,6 +9,7 @@ admin.site.index_title = _("台账管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("xianan_lawgov.api")),
     path("reports/", include("xianan_lawgov.reports.urls")),
     path("", include("registers.urls")),
     path("", include("reviews.urls")),

@@ -53,6 +53,8 @@ class Unit(models.Model):
         help_text=_("机构改革撤并后填写；已撤销单位的历史记录继续保留。"),
     )
 
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
     objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
 

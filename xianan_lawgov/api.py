@@ -1,0 +1,19 @@
+"""The API router: every resource of both apps under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from registers.api import ROUTES as REGISTER_ROUTES
+
+router = DefaultRouter()
+router.trailing_slash = "/?"  # accept both /units and /units/
+router.include_format_suffixes = False
+for prefix, viewset in REGISTER_ROUTES:
+    router.register(prefix, viewset, basename=prefix)
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
