@@ -363,9 +363,8 @@ def stream_csv(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
 
 def stream_ndjson(fields: list[str], rows: Iterator[tuple]) -> Iterator[str]:
     for row in rows:
-        yield (
-            json.dumps(dict(zip(fields, map(_plain, row), strict=True)), ensure_ascii=False) + "\n"
-        )
+        values = (None if value is None else _plain(value) for value in row)
+        yield json.dumps(dict(zip(fields, values, strict=True)), ensure_ascii=False) + "\n"
 
 
 def _plain(value):
