@@ -232,3 +232,31 @@ class WorkflowAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("审核状态"), ordering="status")
     def status_badge(self, obj):
         return Status(obj.status).label
+
+
+class ScopedInline(admin.TabularInline):
+    """Child rows of a scoped record: visible and editable exactly where the parent is.
+
+    ``obj`` in these hooks is the parent being shown (None on its add page), so a liaison
+    can edit the children of their unit's draft but not those of an approved record.
+    Children need their own ``scope_field`` (e.g. ``"case__unit"``) for the history pages.
+    """
+
+    extra = 0
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.role_of(request.user) is not None
+        return permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
