@@ -8,8 +8,6 @@ records the instance it belonged to, because the head's duty to appear is per in
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -20,6 +18,8 @@ from simple_history.models import HistoricalRecords
 from registers.models import WorkflowQuerySet, WorkflowRecord
 from reviews.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from reviews.rates import Rate
+
+from .years import in_year
 
 
 class Instance(models.TextChoices):
@@ -97,27 +97,18 @@ class HeadRank(models.TextChoices):
     IN_CHARGE = "in_charge", _("分管负责人")
 
 
-def _year(field: str, year: int) -> Q:
-    return Q(
-        **{
-            f"{field}__gte": datetime.date(year, 1, 1),
-            f"{field}__lt": datetime.date(year + 1, 1, 1),
-        }
-    )
-
-
 class LitigationQuerySet(WorkflowQuerySet):
     # --- Filters ---------------------------------------------------------------------------
 
     def served_in(self, year: int):
         """Cases whose complaint was served on the defendant in ``year``: the year's cases."""
-        return self.filter(_year("served_on", year))
+        return self.filter(in_year("served_on", year))
 
     def concluded(self):
         return self.filter(concluded_on__isnull=False)
 
     def concluded_in(self, year: int):
-        return self.filter(_year("concluded_on", year))
+        return self.filter(in_year("concluded_on", year))
 
     def open(self):
         return self.filter(concluded_on__isnull=True)
@@ -156,7 +147,7 @@ class LitigationQuerySet(WorkflowQuerySet):
             **{
                 outcome_class.value: Count(
                     "pk",
-                    filter=_year("concluded_on", year)
+                    filter=in_year("concluded_on", year)
                     & Q(outcome__in=LitigationOutcome.of_class(outcome_class)),
                 )
                 for outcome_class in OutcomeClass
@@ -193,7 +184,7 @@ class LitigationQuerySet(WorkflowQuerySet):
 
 def _heard_in(year: int) -> Q:
     return Q(
-        Exists(LitigationHearing.objects.filter(Q(case=OuterRef("pk")) & _year("held_on", year)))
+        Exists(LitigationHearing.objects.filter(Q(case=OuterRef("pk")) & in_year("held_on", year)))
     )
 
 
@@ -203,7 +194,7 @@ def _head_appeared(year: int) -> Q:
         case=OuterRef("case"), trial_instance=OuterRef("trial_instance")
     ).with_head()
     uncovered = LitigationHearing.objects.filter(
-        Q(case=OuterRef("pk")) & _year("held_on", year)
+        Q(case=OuterRef("pk")) & in_year("held_on", year)
     ).filter(~Exists(head_in_same_instance))
     return ~Q(Exists(uncovered))
 

@@ -37,6 +37,8 @@ from reviews.deadlines import (
 )
 from reviews.rates import Rate
 
+from .years import in_year
+
 L2017 = Regime.LAW_2017
 L2023 = Regime.LAW_2023
 
@@ -197,20 +199,11 @@ class CorrectionRateDenominator(models.TextChoices):
             ) from exc
 
 
-def _year(field: str, year: int) -> Q:
-    return Q(
-        **{
-            f"{field}__gte": datetime.date(year, 1, 1),
-            f"{field}__lt": datetime.date(year + 1, 1, 1),
-        }
-    )
-
-
 class ReconsiderationQuerySet(WorkflowQuerySet):
     # --- Filters ---------------------------------------------------------------------------
 
     def received_in(self, year: int):
-        return self.filter(_year("received_on", year))
+        return self.filter(in_year("received_on", year))
 
     def accepted(self):
         """Accepted or deemed accepted."""
@@ -220,16 +213,16 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         return self.filter(acceptance=AcceptanceDecision.NOT_ACCEPTED)
 
     def accepted_in(self, year: int):
-        return self.accepted().filter(_year("acceptance_on", year))
+        return self.accepted().filter(in_year("acceptance_on", year))
 
     def not_accepted_in(self, year: int):
-        return self.not_accepted().filter(_year("acceptance_on", year))
+        return self.not_accepted().filter(in_year("acceptance_on", year))
 
     def concluded(self):
         return self.filter(concluded_on__isnull=False)
 
     def concluded_in(self, year: int):
-        return self.filter(_year("concluded_on", year))
+        return self.filter(in_year("concluded_on", year))
 
     def open(self):
         """Still running: neither concluded nor refused."""
@@ -308,11 +301,11 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
     def _concluded_share(self, year: int, numerator: Q) -> Rate:
         base = CorrectionRateDenominator.configured()
         if base is CorrectionRateDenominator.ACCEPTED:
-            denominator = Q(acceptance__in=ACCEPTING) & _year("acceptance_on", year)
+            denominator = Q(acceptance__in=ACCEPTING) & in_year("acceptance_on", year)
         else:
-            denominator = _year("concluded_on", year)
+            denominator = in_year("concluded_on", year)
         counts = self.aggregate(
-            numerator=Count("pk", filter=_year("concluded_on", year) & numerator),
+            numerator=Count("pk", filter=in_year("concluded_on", year) & numerator),
             denominator=Count("pk", filter=denominator),
         )
         return Rate(counts["numerator"], counts["denominator"], basis=base.label)

@@ -3,8 +3,6 @@ police (行刑衔接) and problems found in special rectification campaigns (专
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -14,14 +12,7 @@ from simple_history.models import HistoricalRecords
 from registers.models import WorkflowQuerySet, WorkflowRecord
 from reviews.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
 
-
-def _year(field: str, year: int) -> Q:
-    return Q(
-        **{
-            f"{field}__gte": datetime.date(year, 1, 1),
-            f"{field}__lt": datetime.date(year + 1, 1, 1),
-        }
-    )
+from .years import in_year
 
 
 def _ordered(errors: dict, earlier, later, field: str, message, code: str) -> None:
@@ -48,13 +39,13 @@ class AccountabilityMeasure(models.TextChoices):
 
 class AccountabilityQuerySet(WorkflowQuerySet):
     def decided_in(self, year: int):
-        return self.filter(_year("decided_on", year))
+        return self.filter(in_year("decided_on", year))
 
     def measure_counts(self, year: int) -> dict[AccountabilityMeasure, int]:
         """Persons held accountable in ``year`` by measure, every measure present (0 if none)."""
         counts = self.aggregate(
             **{
-                measure.value: Count("pk", filter=_year("decided_on", year) & Q(measure=measure))
+                measure.value: Count("pk", filter=in_year("decided_on", year) & Q(measure=measure))
                 for measure in AccountabilityMeasure
             }
         )
@@ -112,10 +103,10 @@ class PoliceDecision(models.TextChoices):
 
 class CriminalTransferQuerySet(WorkflowQuerySet):
     def transferred_in(self, year: int):
-        return self.filter(_year("transferred_on", year))
+        return self.filter(in_year("transferred_on", year))
 
     def reported_in(self, year: int):
-        return self.filter(_year("reported_on", year))
+        return self.filter(in_year("reported_on", year))
 
     def transferred_count(self, year: int) -> int:
         """Cases transferred to the police in ``year``."""
@@ -277,10 +268,10 @@ class ProblemSource(models.TextChoices):
 
 class RectificationQuerySet(WorkflowQuerySet):
     def due_in(self, year: int):
-        return self.filter(_year("due_on", year))
+        return self.filter(in_year("due_on", year))
 
     def rectified_in(self, year: int):
-        return self.filter(_year("rectified_on", year))
+        return self.filter(in_year("rectified_on", year))
 
     def outstanding(self):
         return self.filter(rectified_on__isnull=True)
