@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("deadlines/", views.deadline_board, name="deadline_board"),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from registers.models import Role, Unit, UnitKind, User
@@ -32,3 +33,98 @@ def make_user(role: Role = Role.OFFICE, unit: Unit | None = None, **overrides) -
     user.set_password("pw")
     user.save()
     return user
+
+
+# --- Reviews: cases and supervision records --------------------------------------------------
+
+
+def make_reconsideration(unit: Unit, **overrides):
+    from reviews.models import ReconsiderationCase
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "number": f"咸安复〔测试〕{n}号",
+        "applicant": f"申请人{n}",
+        "matter": "行政处罚决定",
+        "received_on": datetime.date(2017, 3, 6),
+    }
+    values.update(overrides)
+    return ReconsiderationCase.objects.create(**values)
+
+
+def make_litigation(unit: Unit, **overrides):
+    from reviews.models import LitigationCase
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "court": "咸宁市咸安区人民法院",
+        "number": f"（测试）鄂1202行初{n}号",
+        "plaintiff": f"原告{n}",
+        "cause": "行政处罚",
+        "served_on": datetime.date(2017, 3, 1),
+    }
+    values.update(overrides)
+    return LitigationCase.objects.create(**values)
+
+
+def make_hearing(case, **overrides):
+    from reviews.models import HeadRank, Instance, LitigationHearing
+
+    values = {
+        "case": case,
+        "held_on": case.served_on + datetime.timedelta(days=40),
+        "trial_instance": Instance.FIRST,
+        "head_name": "周某某",
+        "head_rank": HeadRank.DEPUTY,
+    }
+    values.update(overrides)
+    return LitigationHearing.objects.create(**values)
+
+
+def make_accountability(unit: Unit, **overrides):
+    from reviews.models import AccountabilityMeasure, AccountabilityRecord, Conduct
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "person": f"被问责人{n}",
+        "role": "执法人员",
+        "conduct": Conduct.DELAY,
+        "facts": "举报件未按期核查",
+        "measure": AccountabilityMeasure.ADMONITION,
+        "decided_on": datetime.date(2017, 7, 12),
+    }
+    values.update(overrides)
+    return AccountabilityRecord.objects.create(**values)
+
+
+def make_transfer(unit: Unit, **overrides):
+    from reviews.models import CriminalTransfer
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "case_name": f"涉嫌犯罪案件{n}",
+        "reported_on": datetime.date(2017, 8, 7),
+    }
+    values.update(overrides)
+    return CriminalTransfer.objects.create(**values)
+
+
+def make_rectification(unit: Unit, **overrides):
+    from reviews.models import ProblemSource, RectificationProblem
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "campaign": "行政执法突出问题专项治理",
+        "problem": f"存在问题{n}",
+        "source": ProblemSource.SELF_CHECK,
+        "found_on": datetime.date(2017, 4, 10),
+        "measure": "整改措施",
+        "due_on": datetime.date(2017, 5, 31),
+    }
+    values.update(overrides)
+    return RectificationProblem.objects.create(**values)

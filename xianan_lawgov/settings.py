@@ -215,4 +215,9 @@ LAWGOV = {
     # Default validity of a normative document, and of 暂行/试行 ones (years).
     "DOCUMENT_VALIDITY_YEARS": 5,
     "PROVISIONAL_DOCUMENT_VALIDITY_YEARS": 2,
+    # What reconsideration correction rates divide by: "concluded" (审结) or "accepted" (受理)
+    # cases of the year; places differ, so the report states which one it used.
+    "CORRECTION_RATE_DENOMINATOR": os.environ.get(
+        "LAWGOV_CORRECTION_RATE_DENOMINATOR", "concluded"
+    ),
 }

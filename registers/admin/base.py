@@ -253,3 +253,31 @@ class ImportExportWorkflowAdmin(ImportExportMixin, WorkflowAdmin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+class ScopedInline(admin.TabularInline):
+    """Child rows of a scoped record: visible and editable exactly where the parent is.
+
+    ``obj`` in these hooks is the parent being shown (None on its add page), so a liaison
+    can edit the children of their unit's draft but not those of an approved record.
+    Children need their own ``scope_field`` (e.g. ``"case__unit"``) for the history pages.
+    """
+
+    extra = 0
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.role_of(request.user) is not None
+        return permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)

@@ -1,0 +1,51 @@
+from .litigation import (
+    HeadRank,
+    Instance,
+    LitigationCase,
+    LitigationHearing,
+    LitigationOutcome,
+    OutcomeClass,
+)
+from .reconsideration import (
+    AcceptanceDecision,
+    CorrectionRateDenominator,
+    ReconsiderationCase,
+    ReconsiderationOutcome,
+    ReconsiderationProcedure,
+    ReconsiderationStage,
+    ReconsiderationSuspension,
+)
+from .supervision import (
+    AccountabilityMeasure,
+    AccountabilityRecord,
+    Conduct,
+    CriminalTransfer,
+    PoliceDecision,
+    ProblemSource,
+    RectificationProblem,
+    TransferDecision,
+)
+
+__all__ = [
+    "AcceptanceDecision",
+    "AccountabilityMeasure",
+    "AccountabilityRecord",
+    "Conduct",
+    "CorrectionRateDenominator",
+    "CriminalTransfer",
+    "HeadRank",
+    "Instance",
+    "LitigationCase",
+    "LitigationHearing",
+    "LitigationOutcome",
+    "OutcomeClass",
+    "PoliceDecision",
+    "ProblemSource",
+    "ReconsiderationCase",
+    "ReconsiderationOutcome",
+    "ReconsiderationProcedure",
+    "ReconsiderationStage",
+    "ReconsiderationSuspension",
+    "RectificationProblem",
+    "TransferDecision",
+]

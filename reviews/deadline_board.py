@@ -1,0 +1,254 @@
+"""The deadline board (期限看板): open statutory deadlines due soon, and those overdue.
+
+The board takes its rows from ``SOURCES``: functions ``(user, today, calendar) ->
+Iterable[DeadlineEntry]``, one per kind of record, each returning the open deadlines of the
+records ``user`` may see (``.visible_to(user)``, the one scoping rule). The board itself
+keeps the ones due within the chosen number of working days (and every overdue one),
+colours and sorts them. To put another kind of deadline on the board, write one such
+function and add it to ``SOURCES``; ``DeadlineEntry.from_deadline`` turns a
+``reviews.deadlines.Deadline`` into an entry with its explanation.
+
+A source should cost a fixed number of queries whatever the number of records
+(``select_related``/``prefetch_related``), and compute its dates from the ``calendar`` it is
+given, never from a stored due date, so a change to the holiday calendar moves them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from registers.workingdays import WorkingCalendar
+from reviews.deadlines import Deadline, DeadlineInputError, DeadlineKey
+from reviews.models import (
+    CriminalTransfer,
+    LitigationCase,
+    PoliceDecision,
+    ReconsiderationCase,
+    RectificationProblem,
+    TransferDecision,
+)
+
+#: Shown in yellow when due within this many working days.
+SOON_WORKING_DAYS = 3
+#: How far ahead the board looks unless the user chooses otherwise.
+DEFAULT_HORIZON_WORKING_DAYS = 10
+
+
+@dataclass(frozen=True)
+class DeadlineEntry:
+    """One open deadline as the board shows it."""
+
+    kind: str
+    title: str
+    unit: str
+    due: datetime.date
+    explanation: str
+    url: str
+    rule: str = ""
+
+    @classmethod
+    def from_deadline(
+        cls, deadline: Deadline, *, kind: str, title: str, unit: str, url: str
+    ) -> DeadlineEntry:
+        return cls(
+            kind=gettext("%(kind)s：%(label)s") % {"kind": kind, "label": deadline.label},
+            title=title,
+            unit=unit,
+            due=deadline.due,
+            explanation=deadline.explain(),
+            url=url,
+            rule=str(deadline.rule),
+        )
+
+
+Source = Callable[[object, datetime.date, WorkingCalendar], Iterable[DeadlineEntry]]
+
+
+class Urgency(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    UPCOMING = "upcoming"
+
+    @property
+    def label(self) -> str:
+        return {
+            Urgency.OVERDUE: gettext("已逾期"),
+            Urgency.SOON: gettext("即将到期"),
+            Urgency.UPCOMING: gettext("未到期"),
+        }[self]
+
+    @property
+    def css(self) -> str:
+        return {Urgency.OVERDUE: "bad", Urgency.SOON: "warn", Urgency.UPCOMING: "ok"}[self]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    entry: DeadlineEntry
+    urgency: Urgency
+    working_days_left: int
+    days_overdue: int
+
+
+def board_rows(
+    user,
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    horizon: int = DEFAULT_HORIZON_WORKING_DAYS,
+    sources: Iterable[Source] | None = None,
+) -> list[BoardRow]:
+    """Deadlines due within ``horizon`` working days after ``today``, and all overdue ones."""
+    last_day = calendar.add_working_days(today, horizon)
+    rows = []
+    for source in SOURCES if sources is None else sources:
+        for entry in source(user, today, calendar):
+            if entry.due > last_day:
+                continue
+            left = calendar.working_days_between(today, entry.due)
+            if entry.due < today:
+                urgency = Urgency.OVERDUE
+            elif left <= SOON_WORKING_DAYS:
+                urgency = Urgency.SOON
+            else:
+                urgency = Urgency.UPCOMING
+            rows.append(
+                BoardRow(
+                    entry=entry,
+                    urgency=urgency,
+                    working_days_left=max(left, 0),
+                    days_overdue=max((today - entry.due).days, 0),
+                )
+            )
+    rows.sort(key=lambda row: (row.entry.due, row.entry.kind, row.entry.title))
+    return rows
+
+
+def admin_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+# --- Sources ----------------------------------------------------------------------------------
+
+
+def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    """Acceptance review (or the applicant's correction) of undecided applications, and the
+    decision of accepted cases that are not suspended."""
+    cases = (
+        ReconsiderationCase.objects.visible_to(user)
+        .open()
+        .select_related("unit")
+        .prefetch_related("suspensions")
+    )
+    kind = gettext("行政复议")
+    for case in cases:
+        try:
+            deadlines = {deadline.key: deadline for deadline in case.deadlines(calendar)}
+        except DeadlineInputError:
+            continue  # inconsistent dates; the case page shows the error
+        if not case.acceptance:
+            if case.correction_pending:
+                keys = [DeadlineKey.CORRECTION_SUBMISSION]
+            else:
+                keys = [
+                    DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+                    DeadlineKey.ACCEPTANCE_REVIEW,
+                ]
+        elif case.is_accepted and not case.is_suspended:
+            keys = [DeadlineKey.DECISION]
+        else:
+            keys = []
+        deadline = next((deadlines[key] for key in keys if key in deadlines), None)
+        if deadline is not None:
+            yield DeadlineEntry.from_deadline(
+                deadline, kind=kind, title=str(case), unit=case.unit.name, url=admin_url(case)
+            )
+
+
+def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    cases = (
+        LitigationCase.objects.visible_to(user)
+        .open()
+        .filter(defence_submitted_on__isnull=True)
+        .select_related("unit")
+    )
+    kind = gettext("行政应诉")
+    for case in cases:
+        yield DeadlineEntry.from_deadline(
+            case.defence_deadline(calendar),
+            kind=kind,
+            title=str(case),
+            unit=case.unit.name,
+            url=admin_url(case),
+        )
+
+
+def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    """The head's decision, the 24-hour transfer, and the police's 3-day review to follow up."""
+    open_steps = {
+        DeadlineKey.TRANSFER_DECISION: Q(decided_on__isnull=True),
+        DeadlineKey.TRANSFER: Q(decision=TransferDecision.APPROVED, transferred_on__isnull=True),
+        DeadlineKey.POLICE_REVIEW: Q(police_accepted_on__isnull=False, police_decision=""),
+    }
+    any_open = Q()
+    for condition in open_steps.values():
+        any_open |= condition
+    transfers = CriminalTransfer.objects.visible_to(user).filter(any_open).select_related("unit")
+    kind = gettext("行刑衔接")
+    for transfer in transfers:
+        for deadline in transfer.deadlines(calendar):
+            if _transfer_step_open(transfer, deadline.key):
+                yield DeadlineEntry.from_deadline(
+                    deadline,
+                    kind=kind,
+                    title=str(transfer),
+                    unit=transfer.unit.name,
+                    url=admin_url(transfer),
+                )
+
+
+def _transfer_step_open(transfer: CriminalTransfer, key: DeadlineKey) -> bool:
+    if key is DeadlineKey.TRANSFER_DECISION:
+        return transfer.decided_on is None
+    if key is DeadlineKey.TRANSFER:
+        return transfer.transferred_on is None
+    if key is DeadlineKey.POLICE_REVIEW:
+        return transfer.police_decision not in (PoliceDecision.FILED, PoliceDecision.REFUSED)
+    return False
+
+
+def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    problems = RectificationProblem.objects.visible_to(user).outstanding().select_related("unit")
+    kind = gettext("专项治理")
+    for problem in problems:
+        yield DeadlineEntry(
+            kind=gettext("%(kind)s：整改期限") % {"kind": kind},
+            title=str(problem),
+            unit=problem.unit.name,
+            due=problem.due_on,
+            explanation=gettext("%(found)s发现，要求于%(due)s前整改完成；整改措施：%(measure)s")
+            % {
+                "found": problem.found_on.isoformat(),
+                "due": problem.due_on.isoformat(),
+                "measure": problem.measure,
+            },
+            url=admin_url(problem),
+            rule=str(_("专项治理实施方案确定的整改期限")),
+        )
+
+
+#: Every source the board reads, in no particular order (rows are sorted by due date).
+SOURCES: list[Source] = [
+    reconsideration_source,
+    litigation_defence_source,
+    criminal_transfer_source,
+    rectification_source,
+]

@@ -1,0 +1,704 @@
+"""Administrative reconsideration cases (行政复议) handled by the district government.
+
+The district government is the reconsideration authority (区政府本级); its legal office is the
+reconsideration office that receives applications. A case's ``unit`` is the **respondent**
+(被申请人), the district department or township whose act is challenged: that unit's liaison
+sees the cases against it, answers them, and the report counts them by respondent.
+
+Which law governs a case follows from the day the application was received
+(``reviews.deadlines.regime_for``): the 2017 law with the 2007 regulation before 2024-01-01,
+the 2023 law from then on. Deadlines are computed when read, from the office's calendar, so
+they follow any change to the holiday calendar; nothing computed is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registers.models import WorkflowQuerySet, WorkflowRecord
+from reviews.deadlines import (
+    REGIME_2023_STARTS_ON,
+    Deadline,
+    DeadlineInputError,
+    DeadlineKey,
+    Regime,
+    WorkingDayCalendar,
+    reconsideration_deadlines,
+    regime_for,
+)
+from reviews.rates import Rate
+
+from .years import in_year
+
+L2017 = Regime.LAW_2017
+L2023 = Regime.LAW_2023
+
+
+class ReconsiderationProcedure(models.TextChoices):
+    """Values match ``reviews.deadlines.Procedure``; the simple one exists from 2024 only."""
+
+    ORDINARY = "ordinary", _("普通程序")
+    SIMPLE = "simple", _("简易程序")
+
+
+class AcceptanceDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("受理")
+    DEEMED_ACCEPTED = "deemed_accepted", _("视为受理")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+
+    @property
+    def is_acceptance(self) -> bool:
+        return self in ACCEPTING
+
+
+ACCEPTING = (AcceptanceDecision.ACCEPTED, AcceptanceDecision.DEEMED_ACCEPTED)
+
+
+class ReconsiderationOutcome(models.TextChoices):
+    """How a case ended; ``regimes`` and ``basis`` say under which law each exists."""
+
+    UPHELD = "upheld", _("维持")
+    REVOKED = "revoked", _("撤销")
+    REVOKED_REDO = "revoked_redo", _("撤销并责令重新作出")
+    PARTLY_REVOKED = "partly_revoked", _("部分撤销")
+    PARTLY_REVOKED_REDO = "partly_revoked_redo", _("部分撤销并责令重新作出")
+    VARIED = "varied", _("变更")
+    CONFIRMED_ILLEGAL = "confirmed_illegal", _("确认违法")
+    CONFIRMED_ILLEGAL_REDO = "confirmed_illegal_redo", _("确认违法并责令重新作出")
+    CONFIRMED_VOID = "confirmed_void", _("确认无效")
+    ORDERED_TO_PERFORM = "ordered_to_perform", _("责令履行")
+    AGREEMENT_LIABILITY = "agreement_liability", _("责令承担行政协议责任")
+    CLAIM_REJECTED = "claim_rejected", _("驳回行政复议请求")
+    APPLICATION_REJECTED = "application_rejected", _("驳回行政复议申请")
+    MEDIATED = "mediated", _("调解")
+    SETTLED = "settled", _("和解")
+    WITHDRAWN = "withdrawn", _("终止（申请人撤回申请）")
+    TERMINATED = "terminated", _("终止（其他情形）")
+
+    @property
+    def regimes(self) -> frozenset[Regime]:
+        return frozenset(regime for regime, _basis in _OUTCOME_BASIS[self].items())
+
+    def basis(self, regime: Regime) -> str:
+        """The articles providing for this outcome under ``regime`` ("" when there are none)."""
+        return str(_OUTCOME_BASIS[self].get(regime, ""))
+
+    @property
+    def is_direct_correction(self) -> bool:
+        return self in DIRECT_CORRECTIONS
+
+
+_OUTCOME_BASIS: dict[ReconsiderationOutcome, dict[Regime, object]] = {
+    ReconsiderationOutcome.UPHELD: {
+        L2017: _("复议法(2017)第二十八条第一款第(一)项；条例第四十三条"),
+        L2023: _("复议法(2023)第六十八条"),
+    },
+    ReconsiderationOutcome.REVOKED: {
+        L2017: _("复议法(2017)第二十八条第一款第(三)、(四)项；条例第四十五条、第四十六条"),
+        L2023: _("复议法(2023)第六十四条、第七十条"),
+    },
+    ReconsiderationOutcome.REVOKED_REDO: {
+        L2017: _("复议法(2017)第二十八条第一款第(三)项；条例第四十五条、第四十九条"),
+        L2023: _("复议法(2023)第六十四条"),
+    },
+    ReconsiderationOutcome.PARTLY_REVOKED: {L2023: _("复议法(2023)第六十四条、第七十条")},
+    ReconsiderationOutcome.PARTLY_REVOKED_REDO: {L2023: _("复议法(2023)第六十四条")},
+    ReconsiderationOutcome.VARIED: {
+        L2017: _("复议法(2017)第二十八条第一款第(三)项；条例第四十七条"),
+        L2023: _("复议法(2023)第六十三条"),
+    },
+    ReconsiderationOutcome.CONFIRMED_ILLEGAL: {
+        L2017: _("复议法(2017)第二十八条第一款第(三)项；条例第四十五条"),
+        L2023: _("复议法(2023)第六十五条、第七十条"),
+    },
+    ReconsiderationOutcome.CONFIRMED_ILLEGAL_REDO: {
+        L2017: _("复议法(2017)第二十八条第一款第(三)项；条例第四十五条"),
+    },
+    ReconsiderationOutcome.CONFIRMED_VOID: {L2023: _("复议法(2023)第六十七条、第七十条")},
+    ReconsiderationOutcome.ORDERED_TO_PERFORM: {
+        L2017: _("复议法(2017)第二十八条第一款第(二)项；条例第四十四条"),
+        L2023: _("复议法(2023)第六十六条、第七十条"),
+    },
+    ReconsiderationOutcome.AGREEMENT_LIABILITY: {L2023: _("复议法(2023)第七十一条")},
+    ReconsiderationOutcome.CLAIM_REJECTED: {L2023: _("复议法(2023)第六十九条")},
+    ReconsiderationOutcome.APPLICATION_REJECTED: {
+        L2017: _("条例第四十八条"),
+        L2023: _("复议法(2023)第三十三条"),
+    },
+    ReconsiderationOutcome.MEDIATED: {
+        L2017: _("条例第五十条"),
+        L2023: _("复议法(2023)第七十三条"),
+    },
+    ReconsiderationOutcome.SETTLED: {
+        L2017: _("条例第四十条、第四十二条第一款第(四)项"),
+        L2023: _("复议法(2023)第七十四条、第四十一条第(一)项"),
+    },
+    ReconsiderationOutcome.WITHDRAWN: {
+        L2017: _("复议法(2017)第二十五条；条例第四十二条第一款第(一)项"),
+        L2023: _("复议法(2023)第四十一条第(一)项"),
+    },
+    ReconsiderationOutcome.TERMINATED: {
+        L2017: _("条例第四十二条"),
+        L2023: _("复议法(2023)第四十一条第(二)至(五)项"),
+    },
+}
+
+#: The decisions that correct the respondent's act (直接纠错).
+DIRECT_CORRECTIONS = frozenset(
+    {
+        ReconsiderationOutcome.REVOKED,
+        ReconsiderationOutcome.REVOKED_REDO,
+        ReconsiderationOutcome.PARTLY_REVOKED,
+        ReconsiderationOutcome.PARTLY_REVOKED_REDO,
+        ReconsiderationOutcome.VARIED,
+        ReconsiderationOutcome.CONFIRMED_ILLEGAL,
+        ReconsiderationOutcome.CONFIRMED_ILLEGAL_REDO,
+        ReconsiderationOutcome.CONFIRMED_VOID,
+        ReconsiderationOutcome.ORDERED_TO_PERFORM,
+        ReconsiderationOutcome.AGREEMENT_LIABILITY,
+    }
+)
+
+#: Cases ended by agreement of the parties (调解、和解).
+AGREED_ENDINGS = frozenset({ReconsiderationOutcome.MEDIATED, ReconsiderationOutcome.SETTLED})
+
+
+class ReconsiderationStage(models.TextChoices):
+    RECEIVED = "received", _("已收到，待审查")
+    CORRECTING = "correcting", _("补正中")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    UNDER_REVIEW = "under_review", _("已受理，审理中")
+    SUSPENDED = "suspended", _("中止")
+    CONCLUDED = "concluded", _("已审结")
+
+
+class CorrectionRateDenominator(models.TextChoices):
+    """What the correction rates divide by: ``settings.LAWGOV["CORRECTION_RATE_DENOMINATOR"]``."""
+
+    CONCLUDED = "concluded", _("审结案件数")
+    ACCEPTED = "accepted", _("受理案件数")
+
+    @classmethod
+    def configured(cls) -> CorrectionRateDenominator:
+        value = getattr(settings, "LAWGOV", {}).get("CORRECTION_RATE_DENOMINATOR", cls.CONCLUDED)
+        try:
+            return cls(value)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f'LAWGOV["CORRECTION_RATE_DENOMINATOR"] must be "concluded" or "accepted", '
+                f"not {value!r}"
+            ) from exc
+
+
+class ReconsiderationQuerySet(WorkflowQuerySet):
+    # --- Filters ---------------------------------------------------------------------------
+
+    def received_in(self, year: int):
+        return self.filter(in_year("received_on", year))
+
+    def accepted(self):
+        """Accepted or deemed accepted."""
+        return self.filter(acceptance__in=ACCEPTING)
+
+    def not_accepted(self):
+        return self.filter(acceptance=AcceptanceDecision.NOT_ACCEPTED)
+
+    def accepted_in(self, year: int):
+        return self.accepted().filter(in_year("acceptance_on", year))
+
+    def not_accepted_in(self, year: int):
+        return self.not_accepted().filter(in_year("acceptance_on", year))
+
+    def concluded(self):
+        return self.filter(concluded_on__isnull=False)
+
+    def concluded_in(self, year: int):
+        return self.filter(in_year("concluded_on", year))
+
+    def open(self):
+        """Still running: neither concluded nor refused."""
+        return self.filter(concluded_on__isnull=True).exclude(
+            acceptance=AcceptanceDecision.NOT_ACCEPTED
+        )
+
+    def under_regime(self, regime: Regime):
+        if Regime(regime) is Regime.LAW_2023:
+            return self.filter(received_on__gte=REGIME_2023_STARTS_ON)
+        return self.filter(received_on__lt=REGIME_2023_STARTS_ON)
+
+    def in_stage(self, stage: ReconsiderationStage):
+        open_suspension = ReconsiderationSuspension.objects.filter(
+            case=OuterRef("pk"), resumed_on__isnull=True
+        )
+        running = Q(concluded_on__isnull=True)
+        undecided = running & Q(acceptance="")
+        correcting = Q(correction_requested_on__isnull=False, correction_received_on__isnull=True)
+        conditions = {
+            ReconsiderationStage.CONCLUDED: Q(concluded_on__isnull=False),
+            ReconsiderationStage.NOT_ACCEPTED: running
+            & Q(acceptance=AcceptanceDecision.NOT_ACCEPTED),
+            ReconsiderationStage.SUSPENDED: running
+            & Q(acceptance__in=ACCEPTING)
+            & Q(Exists(open_suspension)),
+            ReconsiderationStage.UNDER_REVIEW: running
+            & Q(acceptance__in=ACCEPTING)
+            & ~Q(Exists(open_suspension)),
+            ReconsiderationStage.CORRECTING: undecided & correcting,
+            ReconsiderationStage.RECEIVED: undecided & ~correcting,
+        }
+        return self.filter(conditions[ReconsiderationStage(stage)])
+
+    # --- Figures for the annual report (one query each; call on ``.approved()``) -----------
+
+    def received_count(self, year: int) -> int:
+        return self.received_in(year).count()
+
+    def accepted_count(self, year: int) -> int:
+        return self.accepted_in(year).count()
+
+    def not_accepted_count(self, year: int) -> int:
+        return self.not_accepted_in(year).count()
+
+    def concluded_count(self, year: int) -> int:
+        return self.concluded_in(year).count()
+
+    def outcome_counts(self, year: int) -> dict[ReconsiderationOutcome, int]:
+        """Cases concluded in ``year`` by outcome, in the order of the outcome list."""
+        rows = dict(
+            self.concluded_in(year)
+            .order_by()
+            .values_list("outcome")
+            .annotate(count=Count("pk"))
+            .values_list("outcome", "count")
+        )
+        return {outcome: rows[outcome] for outcome in ReconsiderationOutcome if outcome in rows}
+
+    def direct_correction_rate(self, year: int) -> Rate:
+        """撤销、变更、确认违法、确认无效、责令履行 (and their variants) ÷ the configured base."""
+        return self._concluded_share(year, Q(outcome__in=DIRECT_CORRECTIONS))
+
+    def comprehensive_correction_rate(self, year: int) -> Rate:
+        """Direct corrections plus withdrawals after the respondent corrected itself."""
+        return self._concluded_share(
+            year,
+            Q(outcome__in=DIRECT_CORRECTIONS)
+            | Q(outcome=ReconsiderationOutcome.WITHDRAWN, respondent_corrected=True),
+        )
+
+    def mediation_settlement_rate(self, year: int) -> Rate:
+        """Cases ended by mediation or settlement ÷ the configured base."""
+        return self._concluded_share(year, Q(outcome__in=AGREED_ENDINGS))
+
+    def _concluded_share(self, year: int, numerator: Q) -> Rate:
+        base = CorrectionRateDenominator.configured()
+        if base is CorrectionRateDenominator.ACCEPTED:
+            denominator = Q(acceptance__in=ACCEPTING) & in_year("acceptance_on", year)
+        else:
+            denominator = in_year("concluded_on", year)
+        counts = self.aggregate(
+            numerator=Count("pk", filter=in_year("concluded_on", year) & numerator),
+            denominator=Count("pk", filter=denominator),
+        )
+        return Rate(counts["numerator"], counts["denominator"], basis=base.label)
+
+
+# Maps the deadline module's error codes to the form field they are about.
+_DEADLINE_ERROR_FIELDS = {
+    "simple_procedure_before_2024": "procedure",
+    "simple_procedure_no_extension": "extension_days",
+    "extension_too_long": "extension_days",
+    "correction_without_request": "correction_requested_on",
+    "correction_before_receipt": "correction_requested_on",
+    "notice_served_before_sent": "correction_notice_served_on",
+    "correction_received_before_notice": "correction_received_on",
+    "accepted_before_receipt": "acceptance_on",
+    "copy_served_before_receipt": "copy_served_on",
+}
+
+#: Deadlines that still matter after an application was refused.
+_BEFORE_ACCEPTANCE = frozenset(
+    {
+        DeadlineKey.ACCEPTANCE_REVIEW,
+        DeadlineKey.CORRECTION_NOTICE,
+        DeadlineKey.CORRECTION_SUBMISSION,
+        DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+    }
+)
+
+
+class ReconsiderationCase(WorkflowRecord):
+    """One application for reconsideration, from receipt to conclusion."""
+
+    unit = models.ForeignKey(
+        "registers.Unit",
+        verbose_name=_("被申请人"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+        help_text=_("作出被申请复议行政行为的单位；该单位联络员可以看到本单位被申请的案件。"),
+    )
+    number = models.CharField(_("案号"), max_length=60, help_text=_("如 咸安复〔2017〕1号。"))
+    applicant = models.CharField(_("申请人"), max_length=200)
+    matter = models.TextField(_("被申请复议的行政行为"))
+    procedure = models.CharField(
+        _("审理程序"),
+        max_length=10,
+        choices=ReconsiderationProcedure.choices,
+        default=ReconsiderationProcedure.ORDINARY,
+        help_text=_("简易程序仅适用于2024年1月1日以后收到的申请（复议法(2023)第五十三条）。"),
+    )
+    received_on = models.DateField(
+        _("收到申请日期"),
+        help_text=_("行政复议机构收到申请之日；据此确定适用2017年或2023年《行政复议法》。"),
+    )
+    correction_requested_on = models.DateField(_("补正通知发出日期"), null=True, blank=True)
+    correction_notice_served_on = models.DateField(
+        _("补正通知送达日期"),
+        null=True,
+        blank=True,
+        help_text=_("申请人收到补正通知之日；2023年法补正期限自此起算。"),
+    )
+    correction_received_on = models.DateField(_("收到补正材料日期"), null=True, blank=True)
+    acceptance = models.CharField(
+        _("受理审查结果"), max_length=20, choices=AcceptanceDecision.choices, blank=True
+    )
+    acceptance_on = models.DateField(
+        _("受理（不予受理）日期"),
+        null=True,
+        blank=True,
+        help_text=_("视为受理的，填写依法视为受理之日（页面“法定期限”中的受理审查期限可供核对）。"),
+    )
+    copy_served_on = models.DateField(
+        _("申请书副本送达被申请人日期"),
+        null=True,
+        blank=True,
+        help_text=_("被申请人的答复期限自此起算。"),
+    )
+    extension_days = models.PositiveSmallIntegerField(
+        _("延长审理期限（日）"),
+        default=0,
+        help_text=_("经负责人批准延长的天数，最多30日；简易程序不得延长。"),
+    )
+    concluded_on = models.DateField(_("审结日期"), null=True, blank=True)
+    outcome = models.CharField(
+        _("审结结果"), max_length=30, choices=ReconsiderationOutcome.choices, blank=True
+    )
+    respondent_corrected = models.BooleanField(
+        _("被申请人自行纠正后撤回"),
+        default=False,
+        help_text=_(
+            "被申请人在复议期间自行纠正违法或者不当行为，申请人因此撤回申请（计入综合纠错）。"
+        ),
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = ReconsiderationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "number"]
+        verbose_name = _("行政复议案件")
+        verbose_name_plural = _("行政复议案件")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], name="reviews_reconsiderationcase_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__lte=30),
+                name="reviews_reconsiderationcase_extension_at_most_30",
+                violation_error_message=_("延长期限最多不超过30日"),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(concluded_on__isnull=False),
+                name="reviews_reconsiderationcase_outcome_when_concluded",
+                violation_error_message=_("审结后才能填写审结结果"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}（{self.applicant}）"
+
+    # --- What the case is --------------------------------------------------------------------
+
+    @property
+    def regime(self) -> Regime:
+        return regime_for(self.received_on)
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.acceptance in ACCEPTING
+
+    @property
+    def correction_pending(self) -> bool:
+        return self.correction_requested_on is not None and self.correction_received_on is None
+
+    def suspension_list(self) -> list[ReconsiderationSuspension]:
+        # ``.all()`` so a prefetched list is reused (the deadline board prefetches it).
+        return list(self.suspensions.all()) if self.pk else []
+
+    @property
+    def is_suspended(self) -> bool:
+        return any(s.resumed_on is None for s in self.suspension_list())
+
+    @property
+    def stage(self) -> ReconsiderationStage:
+        if self.concluded_on is not None:
+            return ReconsiderationStage.CONCLUDED
+        if self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
+            return ReconsiderationStage.NOT_ACCEPTED
+        if self.is_accepted:
+            if self.is_suspended:
+                return ReconsiderationStage.SUSPENDED
+            return ReconsiderationStage.UNDER_REVIEW
+        if self.correction_pending:
+            return ReconsiderationStage.CORRECTING
+        return ReconsiderationStage.RECEIVED
+
+    # --- Deadlines, computed when read -------------------------------------------------------
+
+    def suspended_days(self) -> int:
+        """Days of finished suspensions (中止), which do not count towards the decision."""
+        return sum(
+            (s.resumed_on - s.suspended_on).days
+            for s in self.suspension_list()
+            if s.resumed_on is not None
+        )
+
+    def deadlines(self, calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
+        """The statutory deadlines as the calendar stands now; raises ``DeadlineInputError``."""
+        if calendar is None:
+            from registers.calendar import get_calendar
+
+            calendar = get_calendar()
+        deadlines = reconsideration_deadlines(
+            received_on=self.received_on,
+            calendar=calendar,
+            procedure=self.procedure,
+            correction_requested_on=self.correction_requested_on,
+            correction_notice_served_on=self.correction_notice_served_on,
+            correction_received_on=self.correction_received_on,
+            accepted_on=self.acceptance_on if self.is_accepted else None,
+            extended=self.extension_days > 0,
+            extension_days=self.extension_days or 30,
+            copy_served_on=self.copy_served_on,
+            other_excluded_days=self.suspended_days(),
+        )
+        if self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
+            return [d for d in deadlines if d.key in _BEFORE_ACCEPTANCE]
+        return [self._with_suspension_note(d) for d in deadlines]
+
+    def _with_suspension_note(self, deadline: Deadline) -> Deadline:
+        suspensions = self.suspension_list()
+        if deadline.key is not DeadlineKey.DECISION or not suspensions:
+            return deadline
+        periods = "、".join(
+            gettext("%(start)s至%(end)s")
+            % {
+                "start": s.suspended_on.isoformat(),
+                "end": s.resumed_on.isoformat() if s.resumed_on else gettext("今"),
+            }
+            for s in suspensions
+        )
+        note = gettext("中止期间（%(periods)s）不计入审理期限") % {"periods": periods}
+        if self.is_suspended:
+            note += gettext("；案件中止中，恢复审理后期限顺延")
+        joined = "；".join(part for part in (str(deadline.note), note) if part)
+        return dataclasses.replace(deadline, note=joined)
+
+    def deadline(self, key: DeadlineKey, calendar: WorkingDayCalendar | None = None):
+        """One deadline by key, or None when it does not (yet) apply."""
+        return next((d for d in self.deadlines(calendar) if d.key is key), None)
+
+    # --- Validation of stage changes ---------------------------------------------------------
+
+    def clean(self) -> None:
+        super().clean()
+        if self.received_on is None:
+            return  # the field's own "required" error says it
+        errors: dict[str, list[ValidationError]] = {}
+
+        def refuse(field: str | None, message, code: str) -> None:
+            errors.setdefault(field or "__all__", []).append(ValidationError(message, code=code))
+
+        self._check_acceptance(refuse)
+        self._check_conclusion(refuse)
+        if not errors:
+            try:
+                self.deadlines(calendar=_WEEKDAYS)
+            except DeadlineInputError as error:
+                refuse(_DEADLINE_ERROR_FIELDS.get(error.code), error.message, error.code)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_acceptance(self, refuse) -> None:
+        decided = bool(self.acceptance)
+        if decided and self.acceptance_on is None:
+            refuse("acceptance_on", _("请填写受理（不予受理）日期"), "acceptance_date_missing")
+        if not decided and self.acceptance_on is not None:
+            refuse(
+                "acceptance", _("填写了受理日期，请选择受理审查结果"), "acceptance_without_decision"
+            )
+        if self.is_accepted and self.correction_pending:
+            refuse(
+                "acceptance",
+                _("补正材料尚未收到，不能受理；申请人逾期不补正的按有关规定处理"),
+                "accepted_with_correction_pending",
+            )
+        if (
+            self.is_accepted
+            and self.acceptance_on
+            and self.correction_received_on
+            and self.acceptance_on < self.correction_received_on
+        ):
+            refuse("acceptance_on", _("受理日期早于收到补正材料日期"), "accepted_before_correction")
+        if not self.is_accepted:
+            if self.copy_served_on is not None:
+                refuse(
+                    "copy_served_on",
+                    _("案件尚未受理，不能送达申请书副本"),
+                    "copy_without_acceptance",
+                )
+            if self.extension_days:
+                refuse(
+                    "extension_days",
+                    _("案件尚未受理，不能延长审理期限"),
+                    "extension_without_acceptance",
+                )
+        elif (
+            self.copy_served_on and self.acceptance_on and self.copy_served_on < self.acceptance_on
+        ):
+            refuse("copy_served_on", _("副本送达日期早于受理日期"), "copy_served_before_acceptance")
+
+    def _check_conclusion(self, refuse) -> None:
+        if self.concluded_on is None:
+            if self.outcome:
+                refuse("outcome", _("案件审结后才能填写审结结果"), "outcome_without_conclusion")
+            if self.respondent_corrected:
+                refuse(
+                    "respondent_corrected",
+                    _("案件审结后才能记录被申请人自行纠正"),
+                    "self_correction_without_conclusion",
+                )
+            return
+        if not self.is_accepted:
+            refuse("concluded_on", _("案件未受理，不能审结"), "concluded_without_acceptance")
+        elif self.acceptance_on and self.concluded_on < self.acceptance_on:
+            refuse("concluded_on", _("审结日期早于受理日期"), "concluded_before_accepted")
+        if not self.outcome:
+            refuse("outcome", _("请选择审结结果"), "conclusion_without_outcome")
+            return
+        outcome = ReconsiderationOutcome(self.outcome)
+        if self.regime not in outcome.regimes:
+            refuse(
+                "outcome",
+                _("“%(outcome)s”不是%(regime)s规定的审结方式")
+                % {"outcome": outcome.label, "regime": self.regime.label},
+                "outcome_not_in_regime",
+            )
+        if self.respondent_corrected and outcome is not ReconsiderationOutcome.WITHDRAWN:
+            refuse(
+                "respondent_corrected",
+                _("只有申请人撤回申请终止的案件才记录被申请人自行纠正"),
+                "self_correction_without_withdrawal",
+            )
+
+
+class _Weekdays:
+    """A calendar good enough to check the order of dates without reading the database."""
+
+    def is_working_day(self, d: datetime.date) -> bool:
+        return d.weekday() < 5
+
+    def add_working_days(self, d: datetime.date, n: int) -> datetime.date:
+        while n:
+            d += datetime.timedelta(days=1)
+            n -= self.is_working_day(d)
+        return d
+
+    def next_working_day_on_or_after(self, d: datetime.date) -> datetime.date:
+        while not self.is_working_day(d):
+            d += datetime.timedelta(days=1)
+        return d
+
+
+_WEEKDAYS = _Weekdays()
+
+
+class ReconsiderationSuspension(models.Model):
+    """A suspension (中止) of a case and its resumption; the time between does not count."""
+
+    scope_field = "case__unit"
+
+    case = models.ForeignKey(
+        ReconsiderationCase,
+        verbose_name=_("行政复议案件"),
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+    )
+    suspended_on = models.DateField(_("中止日期"))
+    resumed_on = models.DateField(_("恢复审理日期"), null=True, blank=True)
+    reason = models.CharField(
+        _("中止原因"),
+        max_length=200,
+        help_text=_(
+            "如：案件审理需以其他案件结果为依据（复议法(2023)第三十九条、条例第四十一条）。"
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "suspended_on"]
+        verbose_name = _("中止")
+        verbose_name_plural = _("中止与恢复")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=models.F("suspended_on")),
+                name="reviews_reconsiderationsuspension_resumed_after_suspended",
+                violation_error_message=_("恢复审理日期早于中止日期"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("中止于%(date)s") % {"date": self.suspended_on.isoformat()}
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            case = self.case
+        except ObjectDoesNotExist:
+            return
+        if self.suspended_on is None:
+            return
+        errors = {}
+        if not case.is_accepted:
+            errors["suspended_on"] = ValidationError(
+                _("案件尚未受理，不能中止"), code="suspended_without_acceptance"
+            )
+        elif case.acceptance_on and self.suspended_on < case.acceptance_on:
+            errors["suspended_on"] = ValidationError(
+                _("中止日期早于受理日期"), code="suspended_before_acceptance"
+            )
+        if self.resumed_on is not None and self.resumed_on < self.suspended_on:
+            errors["resumed_on"] = ValidationError(
+                _("恢复审理日期早于中止日期"), code="resumed_before_suspended"
+            )
+        if case.concluded_on is not None:
+            if self.resumed_on is None:
+                errors["resumed_on"] = ValidationError(
+                    _("案件已审结，请填写恢复审理日期"), code="concluded_while_suspended"
+                )
+            elif self.resumed_on > case.concluded_on or self.suspended_on > case.concluded_on:
+                errors["suspended_on"] = ValidationError(
+                    _("中止或恢复日期晚于审结日期"), code="suspended_after_conclusion"
+                )
+        if errors:
+            raise ValidationError(errors)
