@@ -77,10 +77,6 @@ class FigureGroup:
     def compute(self, scope: Scope) -> dict[str, Any]:
         raise NotImplementedError
 
-    def notes(self, scope: Scope) -> dict[str, str]:
-        """Per-figure notes that depend on configuration (e.g. which denominator a rate used)."""
-        return {}
-
     def definition(self, key: str) -> FigureDef:
         for figure in self.figures:
             if figure.key == key:
@@ -119,6 +115,13 @@ def format_value(value: Any) -> str:
             str(rounded.to_integral_value()) if rounded == rounded.to_integral() else str(rounded)
         )
     return str(value)
+
+
+def split_rate(value: Any) -> tuple[Any, str]:
+    """A rate (numerator, denominator, basis) becomes its percentage and a note saying how."""
+    if hasattr(value, "percent") and hasattr(value, "denominator"):
+        return value.percent, _("%(rate)s；分母为%(basis)s") % {"rate": value, "basis": value.basis}
+    return value, ""
 
 
 def percentage(numerator: int, denominator: int) -> Decimal | None:
@@ -221,20 +224,19 @@ def compute_figures(year: int, unit=None, *, with_previous: bool = True) -> Figu
     for group in GROUPS:
         current = group.compute(scope)
         before = group.compute(scope.previous()) if with_previous else {}
-        notes = group.notes(scope)
         for definition in group.figures:
             full_key = f"{group.key}.{definition.key}"
-            values[full_key] = current.get(definition.key)
-            previous[full_key] = before.get(definition.key)
+            values[full_key], note = split_rate(current.get(definition.key))
+            previous[full_key], _note = split_rate(before.get(definition.key))
             result.figures[full_key] = Figure(
                 key=full_key,
-                label=definition.label,
+                label=str(definition.label),
                 value=values[full_key],
                 measure=definition.measure,
                 group=group.key,
                 group_label=str(group.label),
                 previous=previous[full_key],
-                note=notes.get(definition.key, definition.note),
+                note=str(note or definition.note),
                 has_records=definition.records is not None,
             )
     result.warnings = consistency_warnings(GROUPS, values)

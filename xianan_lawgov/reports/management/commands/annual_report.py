@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, help="html、docx、xlsx 或 json")
         parser.add_argument("--output", required=True, help="输出文件路径（- 表示标准输出）")
         parser.add_argument("--unit", help="单位代码；不填为全区报告")
-        parser.add_argument("--version", type=int, help="已发布的版本号；不填为当前草稿")
+        parser.add_argument(
+            "--published-version", type=int, dest="version", help="已发布的版本号；不填为当前草稿"
+        )
 
     def handle(self, *args, year, format, output, unit=None, version=None, **options):
         if format not in FORMATS:

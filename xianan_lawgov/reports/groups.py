@@ -1,1 +1,0 @@
-"""The figure groups of the annual report, one per register or kind of case."""

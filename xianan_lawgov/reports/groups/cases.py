@@ -1,0 +1,190 @@
+"""Reconsideration, litigation and supervision figures (DOMAIN.md §8–10)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models.litigation import LitigationCase, OutcomeClass
+from reviews.models.reconsideration import ReconsiderationCase, ReconsiderationOutcome
+from reviews.models.supervision import AccountabilityRecord, CriminalTransfer, RectificationProblem
+
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+
+
+def _reconsideration(scope: Scope):
+    return scope.restrict(ReconsiderationCase.objects.approved())
+
+
+def _litigation(scope: Scope):
+    return scope.restrict(LitigationCase.objects.approved())
+
+
+@register
+class ReconsiderationGroup(FigureGroup):
+    key = "reconsideration"
+    label = _("行政复议")
+    figures = (
+        FigureDef(
+            "received",
+            _("收到复议申请"),
+            "件",
+            records=lambda s: _reconsideration(s).received_in(s.year),
+        ),
+        FigureDef(
+            "accepted",
+            _("受理（含视为受理）"),
+            "件",
+            records=lambda s: _reconsideration(s).accepted_in(s.year),
+        ),
+        FigureDef(
+            "not_accepted",
+            _("不予受理"),
+            "件",
+            records=lambda s: _reconsideration(s).not_accepted_in(s.year),
+        ),
+        FigureDef(
+            "concluded",
+            _("审结"),
+            "件",
+            records=lambda s: _reconsideration(s).concluded_in(s.year),
+        ),
+        FigureDef("direct_correction_rate", _("直接纠错率"), "%"),
+        FigureDef("comprehensive_correction_rate", _("综合纠错率"), "%"),
+        FigureDef("mediation_settlement_rate", _("调解和解率"), "%"),
+        *(
+            FigureDef(
+                f"outcome_{outcome.value}",
+                _("审结：%(outcome)s") % {"outcome": outcome.label},
+                "件",
+                records=lambda s, o=outcome: (
+                    _reconsideration(s).concluded_in(s.year).filter(outcome=o)
+                ),
+            )
+            for outcome in ReconsiderationOutcome
+        ),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        cases = _reconsideration(scope)
+        year = scope.year
+        outcomes = cases.outcome_counts(year)
+        return {
+            "received": cases.received_count(year),
+            "accepted": cases.accepted_count(year),
+            "not_accepted": cases.not_accepted_count(year),
+            "concluded": cases.concluded_count(year),
+            "direct_correction_rate": cases.direct_correction_rate(year),
+            "comprehensive_correction_rate": cases.comprehensive_correction_rate(year),
+            "mediation_settlement_rate": cases.mediation_settlement_rate(year),
+            **{f"outcome_{o.value}": outcomes.get(o, 0) for o in ReconsiderationOutcome},
+        }
+
+
+@register
+class LitigationGroup(FigureGroup):
+    key = "litigation"
+    label = _("行政应诉")
+    figures = (
+        FigureDef(
+            "cases", _("行政应诉案件"), "件", records=lambda s: _litigation(s).served_in(s.year)
+        ),
+        FigureDef("heard", _("开庭审理"), "件", records=lambda s: _litigation(s).heard_in(s.year)),
+        FigureDef("head_appearances", _("负责人出庭应诉"), "件"),
+        FigureDef("head_appearance_rate", _("负责人出庭率"), "%"),
+        FigureDef(
+            "concluded", _("审结"), "件", records=lambda s: _litigation(s).concluded_in(s.year)
+        ),
+        FigureDef(
+            "wins",
+            _("胜诉"),
+            "件",
+            records=lambda s: (
+                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.WIN)
+            ),
+        ),
+        FigureDef(
+            "losses",
+            _("败诉"),
+            "件",
+            records=lambda s: (
+                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.LOSS)
+            ),
+        ),
+        FigureDef(
+            "withdrawn",
+            _("撤诉"),
+            "件",
+            records=lambda s: (
+                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.WITHDRAWN)
+            ),
+        ),
+        FigureDef("other_endings", _("其他方式结案"), "件"),
+        FigureDef("loss_rate", _("败诉率"), "%"),
+        FigureDef("win_rate", _("胜诉率"), "%"),
+    )
+    checks = (Check("concluded", ("wins", "losses", "withdrawn", "other_endings")),)
+
+    def compute(self, scope: Scope) -> dict:
+        cases = _litigation(scope)
+        year = scope.year
+        appearance = cases.head_appearance_rate(year)
+        classes = cases.outcome_class_counts(year)
+        return {
+            "cases": cases.case_count(year),
+            "heard": appearance.denominator,
+            "head_appearances": appearance.numerator,
+            "concluded": cases.concluded_count(year),
+            "wins": classes[OutcomeClass.WIN],
+            "losses": classes[OutcomeClass.LOSS],
+            "withdrawn": classes[OutcomeClass.WITHDRAWN],
+            "other_endings": classes[OutcomeClass.OTHER],
+            "head_appearance_rate": appearance,
+            "loss_rate": cases.loss_rate(year),
+            "win_rate": cases.win_rate(year),
+        }
+
+
+@register
+class SupervisionGroup(FigureGroup):
+    key = "supervision"
+    label = _("监督问责与专项治理")
+    figures = (
+        FigureDef(
+            "accountability",
+            _("纠错问责"),
+            "件",
+            records=lambda s: scope_records(s, AccountabilityRecord).decided_in(s.year),
+        ),
+        FigureDef(
+            "criminal_transfers",
+            _("移送涉嫌犯罪案件"),
+            "件",
+            records=lambda s: scope_records(s, CriminalTransfer).transferred_in(s.year),
+        ),
+        FigureDef(
+            "rectifications_due",
+            _("专项治理问题（当年到期）"),
+            "个",
+            records=lambda s: scope_records(s, RectificationProblem).due_in(s.year),
+        ),
+        FigureDef(
+            "rectified",
+            _("专项治理问题已整改"),
+            "个",
+            records=lambda s: scope_records(s, RectificationProblem).rectified_in(s.year),
+        ),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        year = scope.year
+        measures = scope_records(scope, AccountabilityRecord).measure_counts(year)
+        return {
+            "accountability": sum(measures.values()),
+            "criminal_transfers": scope_records(scope, CriminalTransfer).transferred_count(year),
+            "rectifications_due": scope_records(scope, RectificationProblem).due_count(year),
+            "rectified": scope_records(scope, RectificationProblem).rectified_count(year),
+        }
+
+
+def scope_records(scope: Scope, model):
+    return scope.restrict(model.objects.approved())
