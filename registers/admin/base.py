@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
-from registers.models import Action, Role, Status, WorkflowRecord
+from registers.models import Action, Role, Status, Unit, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
@@ -66,6 +66,37 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ScopedInline(admin.TabularInline):
+    """Child rows edited on their parent's page: they change exactly when the parent may.
+
+    So a liaison cannot add, edit or delete the rows of an approved parent, and nobody can
+    change the rows of a parent the parent's admin keeps read-only.
+    """
+
+    extra = 0
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def _parent_may_change(self, request, obj) -> bool:
+        parent = self._parent_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
@@ -88,9 +119,19 @@ class WorkflowAdmin(ScopedAdmin):
             for name in WorkflowRecord.WORKFLOW_FIELDS
             if not (office_adding and name == "status")
         ]
-        if permissions.role_of(request.user) == Role.LIAISON:
-            readonly.append("unit")
         return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and permissions.role_of(request.user) == Role.LIAISON:
+            # A liaison's records belong to their unit. The field is fixed but stays in the
+            # form (not read-only), so validation that depends on the unit (a code unique
+            # within the unit…) runs before saving instead of failing in the database.
+            return db_field.formfield(
+                queryset=Unit.objects.filter(pk=request.user.unit_id),
+                initial=request.user.unit_id,
+                disabled=True,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":
