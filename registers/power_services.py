@@ -186,13 +186,15 @@ def adjust_item(
     changes: Mapping[str, Any] | None = None,
     receiving_units: Iterable[Unit] = (),
     receiving_duty: TownshipDuty | str = TownshipDuty.BASIC,
+    receiving_code: str = "",
 ) -> PowerAdjustment:
     """Cancel, delegate or amend the version of ``item`` in force, from ``on``.
 
     ``changes`` (调整 only) maps fields of ``AMENDABLE_FIELDS`` to their new values;
     ``receiving_units`` (下放 only) are the townships that take the item over, as a
-    ``receiving_duty`` item. Returns the adjustment; raises ``ValidationError`` and writes
-    nothing when the adjustment is not allowed.
+    ``receiving_duty`` item coded ``receiving_code`` (the item's own code by default).
+    Returns the adjustment; raises ``ValidationError`` and writes nothing when the
+    adjustment is not allowed.
     """
     try:
         kind = AdjustmentKind(kind)
@@ -230,8 +232,9 @@ def adjust_item(
             raise _refuse(
                 _("只有“下放”需要选择承接的乡镇（街道）。"), "receivers_only_when_delegating"
             )
+        receiving_code = (receiving_code or "").strip() or locked.code
         if kind == AdjustmentKind.DELEGATE:
-            _check_delegation(locked, receiving_units, on=on)
+            _check_delegation(locked, receiving_units, on=on, code=receiving_code)
 
         adjustment = PowerAdjustment.objects.create(
             item=locked,
@@ -259,6 +262,7 @@ def adjust_item(
                     adjustment,
                     by=by,
                     unit=unit,
+                    code=receiving_code,
                     township_duty=receiving_duty if locked.list_kind == ListKind.POWER else "",
                     partner_unit=locked.unit,
                 )
@@ -268,7 +272,9 @@ def adjust_item(
     return adjustment
 
 
-def _check_delegation(item: PowerItem, receiving_units: list[Unit], *, on: datetime.date) -> None:
+def _check_delegation(
+    item: PowerItem, receiving_units: list[Unit], *, on: datetime.date, code: str
+) -> None:
     if item.level == ListLevel.TOWNSHIP:
         raise _refuse(_("乡镇（街道）的事项不能再下放。"), "already_township")
     for unit in receiving_units:
@@ -286,12 +292,12 @@ def _check_delegation(item: PowerItem, receiving_units: list[Unit], *, on: datet
                 date=f"{unit.closed_on:%Y-%m-%d}",
             )
         clash = PowerItem.objects.filter(
-            unit=unit, list_kind=item.list_kind, code=item.code, closed_on__isnull=True
+            unit=unit, list_kind=item.list_kind, code=code, closed_on__isnull=True
         )
         if clash.exists():
             raise _refuse(
-                _("“%(unit)s”已有编码为 %(code)s 的现行事项，不能重复下放。"),
+                _("“%(unit)s”已有编码为 %(code)s 的现行事项；请为承接事项另行编码。"),
                 "receiver_has_code",
                 unit=unit,
-                code=item.code,
+                code=code,
             )

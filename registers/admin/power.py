@@ -479,6 +479,12 @@ class AdjustmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("仅“下放”：为所选乡镇（街道）的清单生成该事项；可不选。"),
     )
+    receiving_code = forms.CharField(
+        label=gettext_lazy("承接事项编码"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("在乡镇（街道）清单中的编码；不填则沿用原编码。"),
+    )
     receiving_duty = forms.ChoiceField(
         label=gettext_lazy("承接后的履职类别"),
         choices=TownshipDuty.choices,
@@ -498,8 +504,8 @@ class AdjustmentForm(forms.Form):
                 field.widget.attrs.update(rows=3, cols=80)
             self.fields[name] = field
         if item.level == ListLevel.TOWNSHIP:
-            self.fields.pop("receiving_units")
-            self.fields.pop("receiving_duty")
+            for name in ("receiving_units", "receiving_code", "receiving_duty"):
+                self.fields.pop(name)
 
     def _shows(self, name: str) -> bool:
         item = self.item
@@ -524,7 +530,8 @@ class AdjustmentForm(forms.Form):
 
     @property
     def delegation_fields(self):
-        return [self[name] for name in ("receiving_units", "receiving_duty") if name in self.fields]
+        names = ("receiving_units", "receiving_code", "receiving_duty")
+        return [self[name] for name in names if name in self.fields]
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -542,6 +549,7 @@ class AdjustmentForm(forms.Form):
             "changes": changes,
             "receiving_units": data.get("receiving_units") or [],
             "receiving_duty": data.get("receiving_duty") or TownshipDuty.BASIC,
+            "receiving_code": data.get("receiving_code") or "",
         }
 
     def add_service_error(self, error: ValidationError) -> None:

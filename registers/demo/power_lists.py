@@ -187,6 +187,7 @@ class Change:
     list_kind: str = ListKind.POWER
     changes: dict = field(default_factory=dict)
     receivers: tuple[str, ...] = ()
+    receiving_code: str = ""
 
 
 P = PowerCategory
@@ -707,6 +708,7 @@ CHANGES = [
         f"{CITY}第三十四条“或者其委托的单位”）。",
         "咸安政办发〔2017〕35号",
         receivers=("T06",),
+        receiving_code="CF-001",
     ),
     Change(
         "D10",
@@ -827,6 +829,7 @@ def apply_change(change: Change, units: dict[str, Unit], office: User) -> None:
         by=office,
         changes=change.changes,
         receiving_units=[units[code] for code in change.receivers],
+        receiving_code=change.receiving_code,
     )
 
 

@@ -55,6 +55,10 @@ class PowerCategory(models.TextChoices):
     OTHER = "other", _("其他行政权力")
 
 
+#: Township lists are split into the three kinds of duty from this date on.
+TOWNSHIP_DUTY_SPLIT_FROM = datetime.date(2024, 1, 1)
+
+
 class TownshipDuty(models.TextChoices):
     BASIC = "basic", _("基本履职事项")
     COOPERATIVE = "cooperative", _("配合履职事项")
@@ -211,7 +215,9 @@ class PowerItem(WorkflowRecord):
         max_length=20,
         choices=TownshipDuty.choices,
         blank=True,
-        help_text=_("乡镇（街道）权责清单事项必填：基本履职、配合履职或上级部门收回。"),
+        help_text=_(
+            "乡镇（街道）权责清单事项：基本履职、配合履职或上级部门收回；2024年起生效的事项必填。"
+        ),
     )
     partner_unit = models.ForeignKey(
         "registers.Unit",
@@ -316,9 +322,16 @@ class PowerItem(WorkflowRecord):
             return
         errors = {}
         township = self.level == ListLevel.TOWNSHIP
-        if township and self.list_kind == ListKind.POWER and not self.township_duty:
+        if (
+            township
+            and self.list_kind == ListKind.POWER
+            and not self.township_duty
+            and self.effective_from
+            and self.effective_from >= TOWNSHIP_DUTY_SPLIT_FROM
+        ):
             errors["township_duty"] = ValidationError(
-                _("乡镇（街道）权责清单事项必须选择履职类别。"), code="township_duty_required"
+                _("自2024年起，乡镇（街道）权责清单事项必须选择履职类别。"),
+                code="township_duty_required",
             )
         if not township and self.township_duty:
             errors["township_duty"] = ValidationError(

@@ -276,3 +276,15 @@ def test_a_draft_can_be_deleted_with_its_responsibilities(unit_a):
     ResponsibilityItem.objects.create(item=draft, stage=ResponsibilityStage.FILING, duty="立案")
     draft.delete()
     assert not ResponsibilityItem.objects.exists()
+
+
+def test_a_delegated_item_can_take_a_new_code_in_the_townships_list(item, office, township):
+    make_power_item(township, code=item.code)
+    adjustment = adjust(
+        item,
+        AdjustmentKind.DELEGATE,
+        office,
+        receiving_units=[township],
+        receiving_code="CF-101",
+    )
+    assert adjustment.created_items.get().code == "CF-101"

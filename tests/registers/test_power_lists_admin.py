@@ -16,6 +16,7 @@ from registers.models import (
     ResponsibilityItem,
     ResponsibilityStage,
     Status,
+    TownshipDuty,
     UnitKind,
 )
 from registers.permissions import scope_queryset
@@ -209,12 +210,25 @@ def test_liaison_proposal_with_a_code_already_in_force_is_refused_with_a_message
     assert PowerItem.objects.filter(code="CF-001").count() == 1
 
 
-def test_township_item_needs_its_duty_kind(client, office):
+def test_township_items_from_2024_need_their_duty_kind(client, office):
     township = make_unit(name="横沟桥镇（测试）", code="TT", kind=UnitKind.TOWNSHIP)
     client.force_login(office)
-    response = client.post(url("poweritem", "add"), draft_post(township))
+    response = client.post(
+        url("poweritem", "add"), draft_post(township, effective_from="2024-01-01")
+    )
     assert response.status_code == 200
     assert "乡镇（街道）权责清单事项必须选择履职类别。" in response.content.decode()
+    client.post(url("poweritem", "add"), draft_post(township, effective_from="2023-12-31"))
+    assert PowerItem.objects.get(unit=township).township_duty == ""
+
+
+def test_district_items_have_no_township_duty(client, office, unit_a):
+    client.force_login(office)
+    response = client.post(
+        url("poweritem", "add"), draft_post(unit_a, township_duty=TownshipDuty.BASIC)
+    )
+    assert "只有乡镇（街道）的事项才有履职类别。" in response.content.decode()
+    assert not PowerItem.objects.exists()
 
 
 def test_office_approving_from_the_item_page_puts_it_in_force(client, liaison, office, unit_a):
@@ -380,3 +394,38 @@ def test_changelist_searches_the_legal_basis(client, office, item_a, unit_b):
     client.force_login(office)
     page = client.get(url("poweritem", "changelist"), {"q": "公路法"}).content.decode()
     assert "超限运输许可" in page and "城管的处罚事项" not in page
+
+
+def test_changelist_query_count_does_not_grow_with_the_list(
+    client, office, unit_a, django_assert_max_num_queries
+):
+    for n in range(15):
+        make_power_item(unit_a, code=f"CF-2{n:02d}")
+    client.force_login(office)
+    with django_assert_max_num_queries(15):
+        response = client.get(url("poweritem", "changelist"), {"as_of": "2017-12-31"})
+    assert response.content.decode().count("CF-2") >= 15
+
+
+def test_liaison_edits_the_responsibilities_of_their_draft(client, liaison, unit_a):
+    draft = make_power_item(unit_a, code="CF-300", status=Status.DRAFT)
+    row = ResponsibilityItem.objects.create(
+        item=draft, stage=ResponsibilityStage.FILING, duty="旧的立案责任"
+    )
+    client.force_login(liaison)
+    data = draft_post(
+        unit_a,
+        code="CF-300",
+        effective_from="2016-01-01",
+        **{
+            "responsibilities-TOTAL_FORMS": "1",
+            "responsibilities-INITIAL_FORMS": "1",
+            "responsibilities-0-id": row.pk,
+            "responsibilities-0-item": draft.pk,
+            "responsibilities-0-stage": ResponsibilityStage.FILING,
+            "responsibilities-0-duty": "新的立案责任",
+        },
+    )
+    response = client.post(url("poweritem", "change", draft.pk), data)
+    assert response.status_code == 302
+    assert ResponsibilityItem.objects.get(pk=row.pk).duty == "新的立案责任"

@@ -100,7 +100,7 @@ def test_the_township_list_starts_in_2017_with_its_three_kinds_of_duty(demo):
         for row in PowerItem.objects.as_of(END_2017).township_level().count_by("township_duty")
     }
     assert duties == set(TownshipDuty.values)
-    delegated = PowerItem.objects.as_of(END_2017).township_level().get(code="CF-002")
+    delegated = PowerItem.objects.as_of(END_2017).township_level().get(code="CF-001")
     assert delegated.predecessor.unit.code == "D23"
 
 
