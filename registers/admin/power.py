@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min
@@ -104,7 +105,8 @@ class AsOfFilter(admin.SimpleListFilter):
         if self.value():
             day = _parse_day(self.value())
             if day is None:
-                raise ValidationError(_("日期格式应为 年-月-日。"), code="bad_date")
+                # The admin answers this by reloading the list without the bad filter.
+                raise IncorrectLookupParameters(_("日期格式应为 年-月-日。"))
             return queryset.as_of(day)
         return queryset
 

@@ -429,3 +429,10 @@ def test_liaison_edits_the_responsibilities_of_their_draft(client, liaison, unit
     response = client.post(url("poweritem", "change", draft.pk), data)
     assert response.status_code == 302
     assert ResponsibilityItem.objects.get(pk=row.pk).duty == "新的立案责任"
+
+
+def test_a_malformed_as_of_date_reloads_the_list_without_it(client, office, item_a):
+    client.force_login(office)
+    response = client.get(url("poweritem", "changelist"), {"as_of": "2017-13-45"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
