@@ -63,9 +63,10 @@ def transition(record: WorkflowRecord, action: Action, *, by, comment: str = "")
         locked._history_user = by
         locked._change_reason = str(action.label)
         locked.save(update_fields=fields)
+        locked.after_transition(action, by=by)
 
-    for name in fields:
-        setattr(record, name, getattr(locked, name))
+    # The caller's copy follows the saved row, including what ``after_transition`` wrote.
+    record.refresh_from_db()
     return record
 
 

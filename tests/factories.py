@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime
 import itertools
 
-from registers.models import Role, Unit, UnitKind, User
+from registers.models import (
+    ListKind,
+    PowerCategory,
+    PowerItem,
+    Role,
+    Status,
+    TownshipDuty,
+    Unit,
+    UnitKind,
+    User,
+)
 
 _sequence = itertools.count(1)
 
@@ -128,3 +138,27 @@ def make_rectification(unit: Unit, **overrides):
     }
     values.update(overrides)
     return RectificationProblem.objects.create(**values)
+
+
+def make_power_item(unit: Unit, **overrides) -> PowerItem:
+    """An approved power-list item of ``unit`` with its 新增 recorded, unless overridden."""
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "list_kind": ListKind.POWER,
+        "code": f"CF-{n:03d}",
+        "name": f"对违法行为{n}的处罚",
+        "category": PowerCategory.PENALTY,
+        "township_duty": TownshipDuty.BASIC if unit.kind == UnitKind.TOWNSHIP else "",
+        "legal_basis": "《中华人民共和国行政处罚法》第八条",
+        "handling_office": "执法大队",
+        "effective_from": datetime.date(2016, 1, 1),
+        "status": Status.APPROVED,
+    }
+    values.update(overrides)
+    item = PowerItem.objects.create(**values)
+    if item.is_approved:
+        from registers.power_services import record_addition
+
+        record_addition(item, by=values.get("created_by"))
+    return item

@@ -15,7 +15,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
-from registers.models import Action, Role, Status, WorkflowRecord
+from registers.models import Action, Role, Status, Unit, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
@@ -68,6 +68,38 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ScopedInline(admin.TabularInline):
+    """Child rows edited on their parent's page: they change exactly when the parent may.
+
+    So a liaison cannot add, edit or delete the rows of an approved parent, and nobody can
+    change the rows of a parent the parent's admin keeps read-only.
+    """
+
+    extra = 0
+    show_change_link = False
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def _parent_may_change(self, request, obj) -> bool:
+        parent = self._parent_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
@@ -90,9 +122,19 @@ class WorkflowAdmin(ScopedAdmin):
             for name in WorkflowRecord.WORKFLOW_FIELDS
             if not (office_adding and name == "status")
         ]
-        if permissions.role_of(request.user) == Role.LIAISON:
-            readonly.append("unit")
         return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and permissions.role_of(request.user) == Role.LIAISON:
+            # A liaison's records belong to their unit. The field is fixed but stays in the
+            # form (not read-only), so validation that depends on the unit (a code unique
+            # within the unit…) runs before saving instead of failing in the database.
+            return db_field.formfield(
+                queryset=Unit.objects.filter(pk=request.user.unit_id),
+                initial=request.user.unit_id,
+                disabled=True,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":
@@ -253,31 +295,3 @@ class ImportExportWorkflowAdmin(ImportExportMixin, WorkflowAdmin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
-
-
-class ScopedInline(admin.TabularInline):
-    """Child rows of a scoped record: visible and editable exactly where the parent is.
-
-    ``obj`` in these hooks is the parent being shown (None on its add page), so a liaison
-    can edit the children of their unit's draft but not those of an approved record.
-    Children need their own ``scope_field`` (e.g. ``"case__unit"``) for the history pages.
-    """
-
-    extra = 0
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return permissions.role_of(request.user) is not None
-        return permissions.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        if obj is None:
-            return permissions.can_create(request.user, self.parent_model)
-        return permissions.can_change(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)

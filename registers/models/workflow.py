@@ -127,3 +127,10 @@ class WorkflowRecord(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == Status.APPROVED
+
+    def after_transition(self, action: Action, *, by) -> None:
+        """Run inside the transition's transaction, after the new status is saved.
+
+        A register whose approval has consequences (a power-list item coming into force)
+        overrides this; raising a ``WorkflowError`` undoes the whole transition.
+        """
