@@ -232,3 +232,43 @@ class WorkflowAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("审核状态"), ordering="status")
     def status_badge(self, obj):
         return Status(obj.status).label
+
+
+class ScopedInlineMixin:
+    """Child rows edited on their parent's page follow the parent's permissions.
+
+    ``obj`` in an inline's permission hooks is the parent: a liaison may add, change and
+    delete children exactly while they may change the parent (their unit's draft or
+    returned record), and only read them otherwise.
+    """
+
+    extra = 0
+    show_change_link = False
+
+    def _may_change_parent(self, request, obj) -> bool:
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can_change(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            role = permissions.role_of(request.user)
+            return role is not None and role.uses_admin
+        return permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj):
+        return self._may_change_parent(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change_parent(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change_parent(request, obj)
+
+
+class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
+    pass
