@@ -2,8 +2,10 @@
 
 from registers.models import Unit
 
+from . import contracts, decisions, evaluations
+
 
 def load(command) -> None:
     units = {unit.code: unit for unit in Unit.objects.all()}
-    for module in ():
+    for module in (contracts, decisions, evaluations):
         module.load(command, units)
