@@ -49,7 +49,9 @@ class DecisionStepInline(ScopedStackedInline):
     ]
 
     def missing_kinds(self, obj) -> list[StepKind]:
-        recorded = set() if obj is None else set(obj.steps.values_list("kind", flat=True))
+        if obj is None or obj.pk is None:
+            return list(StepKind)
+        recorded = set(obj.steps.values_list("kind", flat=True))
         return [kind for kind in StepKind if kind not in recorded]
 
     def get_extra(self, request, obj=None, **kwargs):

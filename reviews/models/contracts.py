@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -21,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.models import WorkflowQuerySet, WorkflowRecord
+
+from .validation import Errors
 
 LAWYER_REVIEW_FIELDS = ("law_firm", "lawyer", "lawyer_reviewed_on", "lawyer_opinion")
 
@@ -213,10 +214,8 @@ class GovernmentContract(WorkflowRecord):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[ValidationError]] = {}
-
-        def add(field: str, message: str, code: str) -> None:
-            errors.setdefault(field, []).append(ValidationError(message, code=code))
+        errors = Errors()
+        add = errors.add
 
         filled = [name for name in LAWYER_REVIEW_FIELDS if getattr(self, name) not in (None, "")]
         if filled and len(filled) < len(LAWYER_REVIEW_FIELDS):
@@ -257,5 +256,4 @@ class GovernmentContract(WorkflowRecord):
                     % values,
                     "filing_required",
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()

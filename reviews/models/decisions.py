@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
@@ -22,6 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from registers.calendar import working_days_between
 from registers.models import WorkflowQuerySet, WorkflowRecord
+
+from .validation import Errors, field_error
 
 #: 第十五条: a public comment period is "generally not less than 30 days".
 MIN_COMMENT_DAYS = 30
@@ -132,9 +133,10 @@ class DecisionCatalogue(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.published_on and self.year and self.published_on.year > self.year:
-            raise ValidationError(
-                {"published_on": gettext("目录应在所属年度内公布。")},
-                code="catalogue_published_late",
+            raise field_error(
+                "published_on",
+                gettext("目录应在所属年度内公布。"),
+                "catalogue_published_late",
             )
 
 
@@ -330,16 +332,13 @@ class MajorDecision(WorkflowRecord):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[ValidationError]] = {}
-
-        def add(field: str, message: str, code: str) -> None:
-            errors.setdefault(field, []).append(ValidationError(message, code=code))
+        errors = Errors()
+        add = errors.add
 
         self._clean_legality_review(add)
         self._clean_discussion(add)
         self._clean_after_decision(add)
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()
 
     def _clean_legality_review(self, add) -> None:
         sent, due = self.legality_review_sent_on, self.legality_review_due_on
@@ -518,10 +517,8 @@ class DecisionStep(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[ValidationError]] = {}
-
-        def add(field: str, message: str, code: str) -> None:
-            errors.setdefault(field, []).append(ValidationError(message, code=code))
+        errors = Errors()
+        add = errors.add
 
         has_period = bool(self.comment_opens_on or self.comment_closes_on)
         if not self.applicable:
@@ -572,8 +569,7 @@ class DecisionStep(models.Model):
                 gettext("公开征求意见尚未截止，不能记录完成。"),
                 "completed_before_comment_closed",
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()
 
 
 class DecisionParticipant(models.Model):
@@ -616,7 +612,8 @@ class DecisionParticipant(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.stance and Stance(self.stance).is_dissent and not self.reason.strip():
-            raise ValidationError(
-                {"reason": gettext("不同意或保留意见的，须如实载明其意见和理由（第三十条）。")},
-                code="dissent_reason_required",
+            raise field_error(
+                "reason",
+                gettext("不同意或保留意见的，须如实载明其意见和理由（第三十条）。"),
+                "dissent_reason_required",
             )

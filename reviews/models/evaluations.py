@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.models import Status, WorkflowQuerySet, WorkflowRecord
+
+from .validation import field_error
 
 FORM_SCORE_MAX = Decimal("20")
 CONTENT_SCORE_MAX = Decimal("80")
@@ -142,9 +144,10 @@ class EvaluationRound(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.started_on and self.year and self.started_on.year != self.year:
-            raise ValidationError(
-                {"started_on": gettext("评查活动应在所属年度内开始。")},
-                code="round_outside_year",
+            raise field_error(
+                "started_on",
+                gettext("评查活动应在所属年度内开始。"),
+                "round_outside_year",
             )
 
 
@@ -330,18 +333,19 @@ class EvaluatedFile(WorkflowRecord):
         super().clean()
         if (self.form_score is None) != (self.content_score is None):
             field = "content_score" if self.content_score is None else "form_score"
-            raise ValidationError(
-                {field: gettext("形式得分和内容得分须同时填写。")}, code="score_incomplete"
+            raise field_error(
+                field,
+                gettext("形式得分和内容得分须同时填写。"),
+                "score_incomplete",
             )
         if self.round_id and self.evaluated_on:
             round_ = self.round
             if not round_.started_on <= self.evaluated_on <= round_.ended_on:
-                raise ValidationError(
-                    {
-                        "evaluated_on": gettext("评查日期应在评查活动期间（%(start)s至%(end)s）。")
-                        % {"start": round_.started_on, "end": round_.ended_on}
-                    },
-                    code="evaluated_outside_round",
+                raise field_error(
+                    "evaluated_on",
+                    gettext("评查日期应在评查活动期间（%(start)s至%(end)s）。")
+                    % {"start": round_.started_on, "end": round_.ended_on},
+                    "evaluated_outside_round",
                 )
 
 
@@ -376,8 +380,10 @@ class FileVeto(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.item == VetoItem.OTHER and not self.note.strip():
-            raise ValidationError(
-                {"note": gettext("“其他否决情形”须写明具体情形。")}, code="veto_note_required"
+            raise field_error(
+                "note",
+                gettext("“其他否决情形”须写明具体情形。"),
+                "veto_note_required",
             )
 
 
@@ -455,7 +461,8 @@ class EvaluationProblem(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.rectified_on and not self.rectification.strip():
-            raise ValidationError(
-                {"rectification": gettext("记录整改完成时须写明整改情况。")},
-                code="rectification_description_required",
+            raise field_error(
+                "rectification",
+                gettext("记录整改完成时须写明整改情况。"),
+                "rectification_description_required",
             )
