@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,9 @@ class DecisionCatalogueAdmin(ScopedAdmin):
     autocomplete_fields = ["decision_body"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(decision_count=Count("decisions"))
+        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
+        queryset = super().get_queryset(request).annotate(decision_count=Count("decisions"))
+        return queryset.order_by(*DecisionCatalogue._meta.ordering)
 
     @admin.display(description=_("决策事项数"), ordering="decision_count")
     def size(self, obj):
@@ -47,6 +49,11 @@ class DecisionStepInline(ScopedStackedInline):
         "completed_on",
         "summary",
     ]
+
+    def get_queryset(self, request):
+        # In the order of the regulation, not alphabetically by stored value.
+        order = Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(StepKind)))
+        return super().get_queryset(request).order_by(order)
 
     def missing_kinds(self, obj) -> list[StepKind]:
         if obj is None or obj.pk is None:

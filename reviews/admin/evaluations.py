@@ -24,7 +24,9 @@ class EvaluationRoundAdmin(ScopedAdmin):
     date_hierarchy = "started_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(file_total=Count("files"))
+        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
+        queryset = super().get_queryset(request).annotate(file_total=Count("files"))
+        return queryset.order_by(*EvaluationRound._meta.ordering)
 
     @admin.display(description=_("案卷数"), ordering="file_total")
     def file_count(self, obj):
