@@ -151,3 +151,18 @@ def test_contract_changelist_queries_do_not_grow_with_rows(
     client.force_login(office)
     with django_assert_max_num_queries(12):
         assert client.get(admin_url("governmentcontract", "changelist")).status_code == 200
+
+
+def test_decision_changelist_queries_do_not_grow_with_rows(
+    client, office, unit_a, django_assert_max_num_queries
+):
+    catalogue = make_catalogue()
+    for n in range(15):
+        decision = make_decision(unit_a, catalogue=catalogue, title=f"决策事项{n}")
+        DecisionStep.objects.create(
+            decision=decision, kind=StepKind.EXPERT_ARGUMENT, method="论证会"
+        )
+    client.force_login(office)
+    with django_assert_max_num_queries(12):
+        page = client.get(admin_url("majordecision", "changelist")).content.decode()
+    assert "公众参与、专家论证、风险评估" in page  # no step is finished: all three pending
