@@ -7,6 +7,7 @@ See README.md for the variables.
 
 import os
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -220,4 +221,16 @@ LAWGOV = {
     "CORRECTION_RATE_DENOMINATOR": os.environ.get(
         "LAWGOV_CORRECTION_RATE_DENOMINATOR", "concluded"
     ),
+    # Government-investment contracts (咸安区政府投资项目合同管理办法, 2017): contracts at or
+    # above these amounts (yuan) need an engaged lawyer's review / filing before signing.
+    "CONTRACT_LAWYER_REVIEW_THRESHOLD": Decimal(
+        os.environ.get("LAWGOV_CONTRACT_LAWYER_REVIEW_THRESHOLD", "2000000")
+    ),
+    "CONTRACT_FILING_THRESHOLD": Decimal(
+        os.environ.get("LAWGOV_CONTRACT_FILING_THRESHOLD", "20000")
+    ),
+    # Case-file evaluation grades: (lowest total score, grade), highest band first; a total
+    # below the last band, or any veto item, is 不合格. Grades: "excellent" 优秀, "good" 良好,
+    # "pass" 合格 (the Chinese labels are accepted too).
+    "EVALUATION_GRADE_BANDS": [(Decimal("90"), "excellent"), (Decimal("60"), "pass")],
 }

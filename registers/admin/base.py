@@ -68,7 +68,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ScopedInline(admin.TabularInline):
+class ScopedInlineMixin:
     """Child rows edited on their parent's page: they change exactly when the parent may.
 
     So a liaison cannot add, edit or delete the rows of an approved parent, and nobody can
@@ -98,6 +98,17 @@ class ScopedInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._parent_may_change(request, obj)
+
+
+class ScopedInline(ScopedInlineMixin, admin.TabularInline):
+    pass
+
+
+ScopedTabularInline = ScopedInline
+
+
+class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
+    pass
 
 
 class ReturnForm(forms.Form):

@@ -1,1 +1,8 @@
-from . import litigation, reconsideration, supervision  # noqa: F401  (registers the model admins)
+from . import (  # noqa: F401  (registers the model admins)
+    contracts,
+    decisions,
+    evaluations,
+    litigation,
+    reconsideration,
+    supervision,
+)

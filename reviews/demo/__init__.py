@@ -2,10 +2,10 @@
 
 from registers.models import Unit
 
-from . import cases
+from . import cases, contracts, decisions, evaluations
 
 
 def load(command) -> None:
     units = {unit.code: unit for unit in Unit.objects.all()}
-    for module in (cases,):
+    for module in (contracts, decisions, evaluations, cases):
         module.load(command, units)
