@@ -173,4 +173,6 @@ LAWGOV = {
     # Default validity of a normative document, and of 暂行/试行 ones (years).
     "DOCUMENT_VALIDITY_YEARS": 5,
     "PROVISIONAL_DOCUMENT_VALIDITY_YEARS": 2,
+    # Enforcement certificates expiring within this many days are listed as soon expiring.
+    "CERTIFICATE_WARNING_DAYS": int(os.environ.get("LAWGOV_CERTIFICATE_WARNING_DAYS", "90")),
 }

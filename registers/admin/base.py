@@ -17,11 +17,55 @@ from registers.models import Action, Role, Status, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
+def _scope_foreign_key(db_field, request, kwargs) -> None:
+    """Offer only the related records the user may see (another unit's stay unknown)."""
+    related = db_field.remote_field.model
+    if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
+        kwargs["queryset"] = permissions.scope_queryset(
+            related._default_manager.all(), request.user
+        )
+
+
+def _owns_unit_directly(model) -> bool:
+    return permissions.scope_field_of(model) == "unit"
+
+
+def _is_liaison(request) -> bool:
+    return permissions.role_of(request.user) == Role.LIAISON
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
-    """List, change, delete and history all follow ``registers.permissions``."""
+    """List, change, delete and history all follow ``registers.permissions``.
+
+    A liaison never picks the unit of a record: it is always their own, set before the form
+    is validated so that uniqueness within the unit is checked.
+    """
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scope_foreign_key(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if _is_liaison(request) and _owns_unit_directly(self.model) and "unit" not in readonly:
+            readonly.append("unit")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None or not _is_liaison(request) or not _owns_unit_directly(self.model):
+            return form
+        unit_id = request.user.unit_id
+
+        class OwnUnitForm(form):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                self.instance.unit_id = unit_id
+
+        return OwnUnitForm
 
     def has_module_permission(self, request):
         role = permissions.role_of(request.user)
@@ -66,6 +110,40 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ScopedInline(admin.TabularInline):
+    """Child rows edited on the parent's page: what may be done follows the parent record.
+
+    A liaison therefore cannot change the check points or results of an approved record,
+    and read-only roles see the rows without inputs.
+    """
+
+    extra = 0
+
+    def _parent_allows(self, request, obj) -> bool:
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can_change(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            role = permissions.role_of(request.user)
+            return role is not None and role.uses_admin
+        return permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scope_foreign_key(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
@@ -88,7 +166,7 @@ class WorkflowAdmin(ScopedAdmin):
             for name in WorkflowRecord.WORKFLOW_FIELDS
             if not (office_adding and name == "status")
         ]
-        if permissions.role_of(request.user) == Role.LIAISON:
+        if permissions.role_of(request.user) == Role.LIAISON and "unit" not in readonly:
             readonly.append("unit")
         return readonly
 
