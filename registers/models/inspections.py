@@ -236,6 +236,10 @@ class InspectionTarget(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.credit_code = normalise_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
     def clean_fields(self, exclude=None) -> None:
         self.credit_code = normalise_credit_code(self.credit_code or "")
         errors: dict = {}
@@ -263,10 +267,6 @@ class InspectionTarget(models.Model):
                 {"credit_code": _("本单位名录库中已有该统一社会信用代码的对象。")},
                 code="duplicate_credit_code",
             )
-
-    def save(self, *args, **kwargs) -> None:
-        self.credit_code = normalise_credit_code(self.credit_code)
-        super().save(*args, **kwargs)
 
 
 class ResultKind(models.TextChoices):
