@@ -3,10 +3,11 @@
 Each register has its own module with ``load(command, units)``; they run in this order.
 """
 
+from . import inspections as inspections_demo
 from . import units as units_demo
 
 
 def load(command) -> None:
     units = units_demo.load(command)
-    for module in ():
+    for module in (inspections_demo,):
         module.load(command, units)
