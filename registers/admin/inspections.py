@@ -135,10 +135,11 @@ class DrawForm(forms.Form):
     def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         items = InspectionItem.objects.visible_to(user).approved().filter(cancelled_on__isnull=True)
-        self.fields["item"].queryset = items.select_related("unit")
         self.fields["item"].widget = AutocompleteSelect(
             InspectionDraw._meta.get_field("item"), admin_site
         )
+        # Set after the widget, so that the widget's choices follow the queryset.
+        self.fields["item"].queryset = items.select_related("unit")
 
     def clean(self):
         data = super().clean()

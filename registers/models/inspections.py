@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -186,6 +187,25 @@ class CheckPoint(models.Model):
         return f"{self.position}. {self.content}"
 
 
+class CreditCodeFormField(forms.CharField):
+    """Accepts the code as typed (spaces, full-width characters, lower case) and normalises."""
+
+    def to_python(self, value):
+        return normalise_credit_code(super().to_python(value) or "")
+
+
+class CreditCodeField(models.CharField):
+    """A unified social credit code, stored normalised; validated by the model's clean."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # Room for what people paste; the normalised value is checked against 18 characters.
+        return super().formfield(**{"form_class": CreditCodeFormField, "max_length": 40, **kwargs})
+
+
 class InspectionTargetQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -206,9 +226,8 @@ class InspectionTarget(models.Model):
         related_name="inspection_targets",
     )
     name = models.CharField(_("名称"), max_length=200)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("统一社会信用代码"),
-        max_length=18,
         help_text=_("18位，末位为校验码；全角字符和空格会自动转换、去除。"),
     )
     legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=50)
