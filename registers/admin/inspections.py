@@ -45,14 +45,17 @@ class InspectionItemAdmin(WorkflowAdmin):
         "sub_item",
         "inspecting_unit",
         "kind",
-        "field",
         "ratio",
-        "frequency",
-        "year",
         "status_badge",
     ]
     list_display_links = ["code", "name"]
-    list_filter = ["year", "kind", "field", "status", "unit__kind"]
+    list_filter = [
+        "year",
+        "kind",
+        "status",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "field",
+    ]
     list_select_related = ["unit"]
     search_fields = ["code", "name", "sub_item", "legal_basis", "unit__name"]
     autocomplete_fields = ["unit"]
@@ -173,9 +176,9 @@ class DrawnTargetFormSet(BaseInlineFormSet):
 class DrawnTargetInline(ScopedInline):
     model = DrawnTarget
     formset = DrawnTargetFormSet
-    fields = ["position", "target_name", "credit_code", "inspector_names"]
-    fields += ["checked_on", "result", "findings"]
-    readonly_fields = ["position", "target_name", "credit_code", "inspector_names"]
+    # Each row is headed by "position. target name" (the row's __str__).
+    fields = ["inspector_names", "checked_on", "result", "findings"]
+    readonly_fields = ["inspector_names"]
     verbose_name = gettext_lazy("抽中对象")
     verbose_name_plural = gettext_lazy("抽中对象、检查人员及检查结果")
 
@@ -189,7 +192,7 @@ class DrawnTargetInline(ScopedInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "findings":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # The selection is the draw's: rows are never added or removed by hand.
@@ -198,10 +201,6 @@ class DrawnTargetInline(ScopedInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=gettext_lazy("统一社会信用代码"))
-    def credit_code(self, obj):
-        return obj.target.credit_code
 
     @admin.display(description=gettext_lazy("执法检查人员"))
     def inspector_names(self, obj):

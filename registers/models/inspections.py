@@ -397,7 +397,7 @@ class InspectionDraw(WorkflowRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.name} {self.batch}"
+        return f"{self.item} {self.batch}"
 
     @property
     def publication_due(self) -> datetime.date | None:
