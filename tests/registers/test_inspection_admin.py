@@ -369,3 +369,60 @@ def test_certificate_filter_lists_expired_and_soon_expiring(client, office, unit
     assert names("expiring") == {"证件即将到期"}
     assert names("renewal") == {"证件已过期", "证件即将到期"}
     assert names("valid") == {"证件即将到期", "证件有效"}
+
+
+# --- Inspection form (check points) ----------------------------------------------------------
+
+
+def item_post(item, points):
+    data = {
+        "year": item.year,
+        "code": item.code,
+        "name": item.name,
+        "sub_item": "",
+        "kind": item.kind,
+        "field": item.field,
+        "legal_basis": item.legal_basis,
+        "method": item.method,
+        "content": item.content,
+        "ratio": item.ratio,
+        "frequency": item.frequency,
+        "published_on": "2017-06-01",
+        "cancelled_on": "",
+        "check_points-TOTAL_FORMS": len(points),
+        "check_points-INITIAL_FORMS": 0,
+        "check_points-MIN_NUM_FORMS": 0,
+        "check_points-MAX_NUM_FORMS": 1000,
+    }
+    for n, text in enumerate(points):
+        data[f"check_points-{n}-position"] = n + 1
+        data[f"check_points-{n}-content"] = text
+        data[f"check_points-{n}-basis"] = ""
+    return data
+
+
+def test_liaison_writes_the_inspection_form_of_a_draft_item(client, liaison, unit_a):
+    item = make_item(unit_a, status=Status.DRAFT)
+    client.force_login(liaison)
+    response = client.post(
+        url("inspectionitem", "change", item.pk), item_post(item, ["是否亮照经营", "台账是否完整"])
+    )
+    assert response.status_code == 302
+    assert list(item.check_points.values_list("content", flat=True)) == [
+        "是否亮照经营",
+        "台账是否完整",
+    ]
+
+
+def test_the_inspection_form_of_an_approved_item_is_read_only_for_a_liaison(
+    client, liaison, unit_a
+):
+    item = make_item(unit_a)
+    item.check_points.create(position=1, content="是否亮照经营")
+    client.force_login(liaison)
+    page = client.get(url("inspectionitem", "change", item.pk)).content.decode()
+    assert "是否亮照经营" in page
+    assert 'name="check_points-0-content"' not in page
+    response = client.post(url("inspectionitem", "change", item.pk), item_post(item, ["新增要点"]))
+    assert response.status_code == 403
+    assert item.check_points.count() == 1
