@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registers"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "public/inspections/",
+        views.public_inspection_results,
+        name="public_inspections",
+    ),
+]

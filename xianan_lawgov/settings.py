@@ -233,4 +233,6 @@ LAWGOV = {
     # below the last band, or any veto item, is 不合格. Grades: "excellent" 优秀, "good" 良好,
     # "pass" 合格 (the Chinese labels are accepted too).
     "EVALUATION_GRADE_BANDS": [(Decimal("90"), "excellent"), (Decimal("60"), "pass")],
+    # Enforcement certificates expiring within this many days are listed as soon expiring.
+    "CERTIFICATE_WARNING_DAYS": int(os.environ.get("LAWGOV_CERTIFICATE_WARNING_DAYS", "90")),
 }

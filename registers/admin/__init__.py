@@ -1,1 +1,8 @@
-from . import calendar, power, units, users  # noqa: F401  (registers the model admins)
+from . import (  # noqa: F401  (registers the model admins)
+    calendar,
+    enforcement,
+    inspections,
+    power,
+    units,
+    users,
+)

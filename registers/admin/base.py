@@ -19,11 +19,45 @@ from registers.models import Action, Role, Status, Unit, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
+def _scope_foreign_key(db_field, request, kwargs) -> None:
+    """Offer only the related records the user may see (another unit's stay unknown)."""
+    related = db_field.remote_field.model
+    if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
+        kwargs["queryset"] = permissions.scope_queryset(
+            related._default_manager.all(), request.user
+        )
+
+
+def _owns_unit_directly(model) -> bool:
+    return permissions.scope_field_of(model) == "unit"
+
+
+def _is_liaison(request) -> bool:
+    return permissions.role_of(request.user) == Role.LIAISON
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
-    """List, change, delete and history all follow ``registers.permissions``."""
+    """List, change, delete and history all follow ``registers.permissions``.
+
+    A liaison never picks the unit of a record: it is always their own, fixed in the form so
+    that checks depending on the unit (uniqueness within the unit…) run before saving.
+    """
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and _is_liaison(request) and _owns_unit_directly(self.model):
+            # A liaison's records belong to their unit. The field is fixed but stays in the
+            # form (not read-only), so validation that depends on the unit (a code unique
+            # within the unit…) runs before saving instead of failing in the database.
+            return db_field.formfield(
+                queryset=Unit.objects.filter(pk=request.user.unit_id),
+                initial=request.user.unit_id,
+                disabled=True,
+            )
+        _scope_foreign_key(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         role = permissions.role_of(request.user)
@@ -99,6 +133,10 @@ class ScopedInlineMixin:
     def has_delete_permission(self, request, obj=None):
         return self._parent_may_change(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scope_foreign_key(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ScopedInline(ScopedInlineMixin, admin.TabularInline):
     pass
@@ -134,18 +172,6 @@ class WorkflowAdmin(ScopedAdmin):
             if not (office_adding and name == "status")
         ]
         return readonly
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit" and permissions.role_of(request.user) == Role.LIAISON:
-            # A liaison's records belong to their unit. The field is fixed but stays in the
-            # form (not read-only), so validation that depends on the unit (a code unique
-            # within the unit…) runs before saving instead of failing in the database.
-            return db_field.formfield(
-                queryset=Unit.objects.filter(pk=request.user.unit_id),
-                initial=request.user.unit_id,
-                disabled=True,
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":

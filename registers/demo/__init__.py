@@ -3,11 +3,12 @@
 Each register has its own module with ``load(command, units)``; they run in this order.
 """
 
+from . import inspections as inspections_demo
 from . import power_lists
 from . import units as units_demo
 
 
 def load(command) -> None:
     units = units_demo.load(command)
-    for module in (power_lists,):
+    for module in (power_lists, inspections_demo):
         module.load(command, units)
