@@ -1,0 +1,112 @@
+"""Enforcement: double-random draws and their publication, case-file evaluations."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from registers.calendar import get_calendar
+from registers.models import DrawnTarget, InspectionDraw
+from registers.models.inspections import PUBLICATION_WORKING_DAYS
+from reviews.models import CaseType, EvaluatedFile, Grade
+
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+
+
+def _draws(scope: Scope):
+    return scope.restrict(InspectionDraw.objects.approved().drawn_in(scope.year))
+
+
+@register
+class DrawGroup(FigureGroup):
+    key = "draws"
+    label = _("双随机一公开：抽查与公示")
+    figures = (
+        FigureDef("draws", _("双随机抽取"), "次", records=_draws),
+        FigureDef(
+            "targets",
+            _("抽取检查对象"),
+            "个",
+            records=lambda s: DrawnTarget.objects.filter(draw__in=_draws(s)),
+        ),
+        FigureDef(
+            "published",
+            _("结果已公示的抽查"),
+            "次",
+            records=lambda s: _draws(s).filter(published_on__isnull=False),
+        ),
+        FigureDef("published_on_time", _("按期（20个工作日内）公示"), "次"),
+        FigureDef("published_late", _("逾期公示"), "次"),
+    )
+    checks = (Check("published", ("published_on_time", "published_late")),)
+
+    def compute(self, scope: Scope) -> dict:
+        draws = _draws(scope)
+        rows = list(draws.values_list("check_ended_on", "published_on"))
+        targets = DrawnTarget.objects.filter(draw__in=draws).count()
+        calendar = get_calendar()
+        on_time = late = 0
+        for ended, published in rows:
+            if ended is None or published is None:
+                continue
+            due = calendar.add_working_days(ended, PUBLICATION_WORKING_DAYS)
+            if published <= due:
+                on_time += 1
+            else:
+                late += 1
+        return {
+            "draws": len(rows),
+            "targets": targets,
+            "published": sum(1 for _ended, published in rows if published is not None),
+            "published_on_time": on_time,
+            "published_late": late,
+        }
+
+
+def _files(scope: Scope):
+    return scope.restrict(EvaluatedFile.objects.approved().evaluated_in(scope.year))
+
+
+@register
+class EvaluationGroup(FigureGroup):
+    key = "evaluation"
+    label = _("行政执法案卷评查")
+    figures = (
+        FigureDef("rounds", _("评查次数"), "次"),
+        FigureDef("units", _("被评查单位"), "个"),
+        FigureDef("files", _("评查案卷"), "卷", records=_files),
+        *(
+            FigureDef(
+                f"files_{case_type.value}",
+                _("%(type)s案卷") % {"type": case_type.label},
+                "卷",
+                records=lambda s, t=case_type: _files(s).of_case_type(t),
+            )
+            for case_type in CaseType
+        ),
+        *(
+            FigureDef(
+                f"grade_{grade.value}",
+                _("评为%(grade)s") % {"grade": grade.label},
+                "卷",
+                records=lambda s, g=grade: _files(s).graded(g),
+            )
+            for grade in Grade
+        ),
+        FigureDef("vetoed", _("因否决项不合格"), "卷", records=lambda s: _files(s).vetoed()),
+        FigureDef("problems", _("发现问题"), "个"),
+        FigureDef("problems_rectified", _("问题已整改"), "个"),
+    )
+    checks = (Check("files", tuple(f"files_{t.value}" for t in CaseType)),)
+
+    def compute(self, scope: Scope) -> dict:
+        figures = scope.restrict(EvaluatedFile.objects.all()).figures(scope.year)
+        return {
+            "rounds": figures.rounds,
+            "units": figures.units,
+            "files": figures.files,
+            **{f"files_{t.value}": figures.by_case_type.get(t, 0) for t in CaseType},
+            **{f"grade_{g.value}": figures.by_grade.get(g, 0) for g in Grade},
+            "vetoed": figures.vetoed,
+            "problems": figures.problems,
+            "problems_rectified": figures.problems_rectified,
+        }

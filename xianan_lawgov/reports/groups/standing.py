@@ -1,0 +1,132 @@
+"""Standing lists counted as of 31 December: power lists and random-inspection items."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from registers.models import (
+    InspectionItem,
+    InspectionKind,
+    ListKind,
+    ListLevel,
+    PowerCategory,
+    PowerItem,
+)
+
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+
+
+def _power(scope: Scope):
+    return scope.restrict(PowerItem.objects.as_of(scope.as_of))
+
+
+@register
+class PowerListGroup(FigureGroup):
+    key = "power"
+    label = _("权责清单（截至12月31日）")
+    figures = (
+        FigureDef(
+            "items",
+            _("权责清单事项"),
+            "项",
+            records=lambda s: _power(s).power_list(),
+        ),
+        FigureDef(
+            "district_items",
+            _("区级权责清单事项"),
+            "项",
+            records=lambda s: _power(s).power_list().district_level(),
+        ),
+        FigureDef(
+            "township_items",
+            _("乡镇（街道）权责清单事项"),
+            "项",
+            records=lambda s: _power(s).power_list().township_level(),
+        ),
+        FigureDef(
+            "negative_items",
+            _("负面清单事项"),
+            "项",
+            records=lambda s: _power(s).negative_list(),
+        ),
+        FigureDef("fee_items", _("收费清单事项"), "项", records=lambda s: _power(s).fee_list()),
+        *(
+            FigureDef(
+                f"category_{category.value}",
+                category.label,
+                "项",
+                records=lambda s, c=category: _power(s).power_list().in_category(c),
+            )
+            for category in PowerCategory
+        ),
+    )
+    checks = (
+        Check("items", ("district_items", "township_items")),
+        Check("items", tuple(f"category_{c.value}" for c in PowerCategory)),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        counts = {
+            (row["list_kind"], row["level"], row["category"]): row["count"]
+            for row in _power(scope).count_by("list_kind", "level", "category")
+        }
+
+        def total(kind=None, level=None, category=None) -> int:
+            return sum(
+                n
+                for (k, lv, c), n in counts.items()
+                if kind in (None, k) and level in (None, lv) and category in (None, c)
+            )
+
+        return {
+            "items": total(ListKind.POWER),
+            "district_items": total(ListKind.POWER, ListLevel.DISTRICT),
+            "township_items": total(ListKind.POWER, ListLevel.TOWNSHIP),
+            "negative_items": total(ListKind.NEGATIVE),
+            "fee_items": total(ListKind.FEE),
+            **{f"category_{c.value}": total(ListKind.POWER, category=c) for c in PowerCategory},
+        }
+
+
+def _inspection_items(scope: Scope):
+    return scope.restrict(InspectionItem.objects.published_list(scope.year))
+
+
+@register
+class InspectionListGroup(FigureGroup):
+    key = "inspection"
+    label = _("双随机一公开：随机抽查事项清单")
+    figures = (
+        FigureDef("items", _("随机抽查事项"), "项", records=_inspection_items),
+        FigureDef(
+            "items_administrative",
+            _("行政检查事项"),
+            "项",
+            records=lambda s: _inspection_items(s).administrative(),
+        ),
+        FigureDef(
+            "items_other",
+            _("不属行政检查但有法律依据的检查事项"),
+            "项",
+            records=lambda s: _inspection_items(s).other_with_legal_basis(),
+        ),
+        FigureDef("units", _("有抽查事项的单位"), "个"),
+    )
+    checks = (Check("items", ("items_administrative", "items_other")),)
+
+    def compute(self, scope: Scope) -> dict:
+        rows = (
+            _inspection_items(scope).order_by().values("unit", "kind").annotate(count=Count("pk"))
+        )
+        by_kind: dict[str, int] = {}
+        units = set()
+        for row in rows:
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["count"]
+            units.add(row["unit"])
+        return {
+            "items": sum(by_kind.values()),
+            "items_administrative": by_kind.get(InspectionKind.ADMINISTRATIVE, 0),
+            "items_other": by_kind.get(InspectionKind.OTHER, 0),
+            "units": len(units),
+        }
