@@ -25,10 +25,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registers.models import InspectionDraw
+from registers.models.inspections import PUBLICATION_WORKING_DAYS
 from registers.workingdays import WorkingCalendar
 from reviews.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from reviews.models import (
     CriminalTransfer,
+    EvaluationProblem,
     LitigationCase,
     PoliceDecision,
     ReconsiderationCase,
@@ -245,10 +248,62 @@ def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         )
 
 
+def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    """Results of finished checks not yet published: 20 working days after the check."""
+    draws = (
+        InspectionDraw.objects.visible_to(user)
+        .awaiting_publication()
+        .select_related("unit", "item")
+    )
+    for draw in draws:
+        due = calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
+        skipped = calendar.rest_days_between(draw.check_ended_on, due)
+        yield DeadlineEntry(
+            kind=gettext("双随机抽查：结果公示"),
+            title=str(draw),
+            unit=draw.unit.name,
+            due=due,
+            explanation=gettext(
+                "检查于%(end)s结束，自次日起算%(days)s个工作日，跳过休息日%(skipped)s天，"
+                "应于%(due)s前公示"
+            )
+            % {
+                "end": draw.check_ended_on.isoformat(),
+                "days": PUBLICATION_WORKING_DAYS,
+                "skipped": len(skipped),
+                "due": due.isoformat(),
+            },
+            url=admin_url(draw),
+            rule=str(_("抽查结果应于检查结束后20个工作日内公示")),
+        )
+
+
+def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    """Problems found in case-file evaluations and not yet rectified."""
+    problems = (
+        EvaluationProblem.objects.visible_to(user)
+        .awaiting_rectification()
+        .select_related("file__unit")
+    )
+    for problem in problems:
+        yield DeadlineEntry(
+            kind=gettext("案卷评查：问题整改"),
+            title=f"{problem.file.case_number} {problem}",
+            unit=problem.file.unit.name,
+            due=problem.due_on,
+            explanation=gettext("评查发现的问题，要求于%(due)s前整改完成")
+            % {"due": problem.due_on.isoformat()},
+            url=admin_url(problem.file),
+            rule=str(_("案卷评查整改通知确定的期限")),
+        )
+
+
 #: Every source the board reads, in no particular order (rows are sorted by due date).
 SOURCES: list[Source] = [
     reconsideration_source,
     litigation_defence_source,
     criminal_transfer_source,
     rectification_source,
+    inspection_publication_source,
+    evaluation_rectification_source,
 ]
