@@ -1,1 +1,1 @@
-from . import calendar, units, users  # noqa: F401  (registers the model admins)
+from . import calendar, documents, licences, units, users  # noqa: F401  (registers the model admins)

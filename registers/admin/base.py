@@ -47,6 +47,16 @@ class ScopedAdmin(SimpleHistoryAdmin):
             return self.has_add_permission(request)
         return permissions.can_delete(request.user, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A liaison may only point at records they can see (their unit's documents…);
+        # the autocomplete list is scoped already, this also refuses a posted foreign id.
+        related = db_field.related_model
+        if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
+            kwargs["queryset"] = permissions.scope_queryset(
+                related._default_manager.all(), request.user
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another unit's record must look exactly like one that does not exist.
         raise Http404(_("记录不存在。"))
@@ -232,3 +242,35 @@ class WorkflowAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("审核状态"), ordering="status")
     def status_badge(self, obj):
         return Status(obj.status).label
+
+
+class ScopedInline(admin.TabularInline):
+    """Child rows follow their parent's permissions: editable only where the parent is.
+
+    A liaison cannot add, change or delete children of a submitted or approved parent, nor
+    of another unit's parent (which they cannot open in the first place).
+    """
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or permissions.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
+            kwargs["queryset"] = permissions.scope_queryset(
+                related._default_manager.all(), request.user
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
