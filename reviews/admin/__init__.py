@@ -1,0 +1,1 @@
+from . import cleanup, legality  # noqa: F401  (registers the model admins)

@@ -1,0 +1,26 @@
+from .cleanup import CleanupCampaign, CleanupItem, CleanupOutcome, CleanupTally
+from .legality import (
+    CommentDraftReply,
+    DraftKind,
+    Filing,
+    FilingAuthority,
+    LegalityReview,
+    ReviewKind,
+    ReviewResult,
+    Timeliness,
+)
+
+__all__ = [
+    "CleanupCampaign",
+    "CleanupItem",
+    "CleanupOutcome",
+    "CleanupTally",
+    "CommentDraftReply",
+    "DraftKind",
+    "Filing",
+    "FilingAuthority",
+    "LegalityReview",
+    "ReviewKind",
+    "ReviewResult",
+    "Timeliness",
+]
