@@ -2,8 +2,11 @@
 
 from registers.models import Unit
 
+from . import cleanup as cleanup_demo
+from . import legality as legality_demo
+
 
 def load(command) -> None:
     units = {unit.code: unit for unit in Unit.objects.all()}
-    for module in ():
+    for module in (legality_demo, cleanup_demo):
         module.load(command, units)
