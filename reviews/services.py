@@ -139,7 +139,9 @@ def _apply_outcome(item: CleanupItem, campaign: CleanupCampaign, on: datetime.da
         by_document=campaign.result_document,
         basis=campaign.name,
     )
-    change.full_clean()
+    # cleanup_problems() has checked the outcome against the register; the database
+    # constraints (one repeal, one declared expiry) still guard, and any failure rolls back.
+    change.clean()
     change._history_user = by
     change.save()
 

@@ -24,7 +24,7 @@ from registers.models import Document, DocumentKind, Status, Unit, User
 from registers.models.documents import default_valid_until
 from registers.workingdays import WorkingCalendar
 
-from .units import _upsert
+from .bulk import upsert_many
 
 #: The day the 2017 clean-up was confirmed; validity is judged on it.
 CLEANUP_CONFIRMED_ON = datetime.date(2017, 11, 30)
@@ -279,25 +279,23 @@ def _reviewed_at(day: datetime.date) -> datetime.datetime:
 
 def load(command, units: dict[str, Unit]) -> None:
     office = User.objects.get(username="office")
-    created = 0
-    for row in all_rows():
-        _document, new = _upsert(
-            Document,
-            {"number": row.number},
-            {
-                "unit": units[row.issuer],
-                "title": row.title,
-                "kind": row.kind,
-                "issued_on": row.issued_on,
-                "effective_on": row.issued_on,
-                "valid_until": default_valid_until(row.title, row.issued_on),
-                "status": Status.APPROVED,
-                "created_by": office,
-                "reviewed_by": office,
-                "reviewed_at": _reviewed_at(row.issued_on),
-            },
-        )
-        created += new
+    rows = [
+        {
+            "number": row.number,
+            "unit_id": units[row.issuer].pk,
+            "title": row.title,
+            "kind": row.kind,
+            "issued_on": row.issued_on,
+            "effective_on": row.issued_on,
+            "valid_until": default_valid_until(row.title, row.issued_on),
+            "status": Status.APPROVED,
+            "created_by_id": office.pk,
+            "reviewed_by_id": office.pk,
+            "reviewed_at": _reviewed_at(row.issued_on),
+        }
+        for row in all_rows()
+    ]
+    created = upsert_many(Document.objects.all(), ("number",), rows, user=office)
     command.stdout.write(
         _("规范性文件登记：区政府及区政府办文件 %(total)d 份（本次新增 %(created)d 份）")
         % {

@@ -357,10 +357,17 @@ class DocumentChange(models.Model):
         super().clean()
         if self.document_id and self.changed_on and self.changed_on < self.document.issued_on:
             raise ValidationError(
-                {"changed_on": _("变动日期不能早于文件印发日期。")}, code="change_before_issue"
+                {
+                    "changed_on": ValidationError(
+                        _("变动日期不能早于文件印发日期。"), code="change_before_issue"
+                    )
+                }
             )
         if self.by_document_id and self.changed_on and self.by_document.issued_on > self.changed_on:
             raise ValidationError(
-                {"by_document": _("依据文件的印发日期晚于变动日期。")},
-                code="basis_issued_later",
+                {
+                    "by_document": ValidationError(
+                        _("依据文件的印发日期晚于变动日期。"), code="basis_issued_later"
+                    )
+                }
             )

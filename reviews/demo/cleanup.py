@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from registers.demo.bulk import upsert_many
 from registers.demo.documents import CLEANUP_CONFIRMED_ON, all_rows
 from registers.demo.units import _upsert
 from registers.models import Document, DocumentKind, Unit, User
@@ -56,14 +57,16 @@ def load(command, units: dict[str, Unit]) -> None:
 
     if not campaign.is_confirmed:
         documents = dict(Document.objects.values_list("number", "pk"))
-        for row in all_rows():
-            if not row.outcome:
-                continue
-            _upsert(
-                CleanupItem,
-                {"campaign": campaign, "document_id": documents[row.number]},
-                {"outcome": OUTCOMES[row.kind, row.outcome]},
-            )
+        rows = [
+            {
+                "campaign_id": campaign.pk,
+                "document_id": documents[row.number],
+                "outcome": OUTCOMES[row.kind, row.outcome],
+            }
+            for row in all_rows()
+            if row.outcome
+        ]
+        upsert_many(campaign.items.all(), ("campaign_id", "document_id"), rows, user=office)
         confirm_cleanup(campaign, by=office, on=CLEANUP_CONFIRMED_ON)
 
     tally = CleanupItem.objects.filter(campaign=campaign).tally()

@@ -262,15 +262,17 @@ def check_outcome_for_kind(outcome: CleanupOutcome, document: Document) -> None:
         allowed = "、".join(str(o.label) for o in CleanupOutcome.for_kind(kind))
         raise ValidationError(
             {
-                "outcome": gettext(
-                    "“%(outcome)s”不适用于%(kind)s%(document)s；%(kind)s的清理结论只能是：%(allowed)s。"
+                "outcome": ValidationError(
+                    gettext(
+                        "“%(outcome)s”不适用于%(kind)s%(document)s；%(kind)s的清理结论只能是：%(allowed)s。"
+                    )
+                    % {
+                        "outcome": outcome.label,
+                        "kind": kind.label,
+                        "document": document,
+                        "allowed": allowed,
+                    },
+                    code="outcome_not_for_kind",
                 )
-                % {
-                    "outcome": outcome.label,
-                    "kind": kind.label,
-                    "document": document,
-                    "allowed": allowed,
-                }
-            },
-            code="outcome_not_for_kind",
+            }
         )

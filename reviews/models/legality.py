@@ -123,26 +123,39 @@ class LegalityReview(WorkflowRecord):
         document = self.resulting_document
         if not self.completed_on or not self.result:
             raise ValidationError(
-                {"resulting_document": _("审核完成后才能关联印发的文件。")},
-                code="document_before_review",
+                {
+                    "resulting_document": ValidationError(
+                        _("审核完成后才能关联印发的文件。"), code="document_before_review"
+                    )
+                }
             )
         if not ReviewResult(self.result).allows_issue:
             raise ValidationError(
-                {"resulting_document": _("审核结论为“不同意”，不能关联印发的文件。")},
-                code="document_after_disagreement",
+                {
+                    "resulting_document": ValidationError(
+                        _("审核结论为“不同意”，不能关联印发的文件。"),
+                        code="document_after_disagreement",
+                    )
+                }
             )
         if document.issued_on < self.completed_on:
             raise ValidationError(
                 {
-                    "resulting_document": _("该文件印发于 %(issued)s，早于审核完成日期 %(done)s。")
-                    % {"issued": document.issued_on, "done": self.completed_on}
-                },
-                code="issued_before_review",
+                    "resulting_document": ValidationError(
+                        _("该文件印发于 %(issued)s，早于审核完成日期 %(done)s。")
+                        % {"issued": document.issued_on, "done": self.completed_on},
+                        code="issued_before_review",
+                    )
+                }
             )
         if self.kind == ReviewKind.NORMATIVE and document.kind != DocumentKind.NORMATIVE:
             raise ValidationError(
-                {"resulting_document": _("送审的是规范性文件，关联的文件却登记为非规范性文件。")},
-                code="kind_mismatch",
+                {
+                    "resulting_document": ValidationError(
+                        _("送审的是规范性文件，关联的文件却登记为非规范性文件。"),
+                        code="kind_mismatch",
+                    )
+                }
             )
 
 
@@ -348,28 +361,40 @@ class Filing(WorkflowRecord):
     def __str__(self) -> str:
         return f"{self.document.number} → {FilingAuthority(self.filed_with).label}"
 
+    def _take_unit_from_document(self) -> None:
+        if self.document_id is not None:
+            self.unit_id = self.document.unit_id
+
+    def full_clean(self, *args, **kwargs) -> None:
+        self._take_unit_from_document()
+        super().full_clean(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.document_id is None:
             return
-        self.unit = self.document.unit
         if self.document.kind != DocumentKind.NORMATIVE:
             raise ValidationError(
-                {"document": _("只有规范性文件需要报备，该文件登记为非规范性文件。")},
-                code="not_normative",
+                {
+                    "document": ValidationError(
+                        _("只有规范性文件需要报备，该文件登记为非规范性文件。"),
+                        code="not_normative",
+                    )
+                }
             )
         if self.filed_on and self.filed_on < self.document.issued_on:
             raise ValidationError(
                 {
-                    "filed_on": _("报备日期不能早于文件印发日期 %(issued)s。")
-                    % {"issued": self.document.issued_on}
-                },
-                code="filed_before_issue",
+                    "filed_on": ValidationError(
+                        _("报备日期不能早于文件印发日期 %(issued)s。")
+                        % {"issued": self.document.issued_on},
+                        code="filed_before_issue",
+                    )
+                }
             )
 
     def save(self, *args, **kwargs):
-        if self.document_id is not None:
-            self.unit_id = self.document.unit_id
+        self._take_unit_from_document()
         super().save(*args, **kwargs)
 
     def due_deadline(self, calendar: WorkingCalendar | None = None) -> Deadline:
