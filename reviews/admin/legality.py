@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registers import permissions
 from registers.admin.base import WorkflowAdmin
+from registers.models import Role
 from reviews.models import (
     CommentDraftReply,
     Filing,
@@ -55,6 +57,13 @@ class LegalityReviewAdmin(WorkflowAdmin):
         (_("审核结果"), {"fields": ["completed_on", "result", "opinion", "resulting_document"]}),
         (_("审核"), {"fields": list(LegalityReview.WORKFLOW_FIELDS)}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if permissions.role_of(request.user) == Role.LIAISON:
+            # The unit registers its draft; the legal office records the review's outcome.
+            readonly += ["completed_on", "result", "opinion"]
+        return readonly
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -228,7 +228,7 @@ class CleanupItem(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["campaign", "document__kind", "-document__issued_on", "document__number"]
+        ordering = ["campaign", "-document__kind", "-document__issued_on", "document__number"]
         verbose_name = _("清理文件")
         verbose_name_plural = _("清理文件")
         constraints = [

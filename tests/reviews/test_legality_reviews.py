@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from registers.models import DocumentKind, Status
 from reviews.models import CommentDraftReply, LegalityReview, ReviewKind, ReviewResult
@@ -108,3 +109,22 @@ def test_a_reply_date_needs_the_reply_itself(db):
     reply.replied_on = D(2017, 5, 12)
     with pytest.raises(ValidationError, match="回复意见"):
         reply.full_clean()
+
+
+def test_a_liaison_registers_a_draft_but_cannot_write_the_review_outcome(client, liaison):
+    client.force_login(liaison)
+    response = client.post(
+        reverse("admin:reviews_legalityreview_add"),
+        {
+            "title": "关于城区停车秩序管理的通知（代拟稿）",
+            "kind": ReviewKind.OTHER,
+            "received_on": "2017-05-02",
+            "completed_on": "2017-05-03",
+            "result": ReviewResult.AGREED,
+            "opinion": "自己写的同意",
+        },
+    )
+    assert response.status_code == 302
+    review = LegalityReview.objects.get()
+    assert (review.unit, review.status) == (liaison.unit, Status.DRAFT)
+    assert (review.completed_on, review.result, review.opinion) == (None, "", "")
