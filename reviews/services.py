@@ -38,6 +38,8 @@ def add_documents_to_cleanup(campaign: CleanupCampaign, documents, *, by) -> int
     with transaction.atomic():
         campaign = CleanupCampaign.objects.select_for_update().get(pk=campaign.pk)
         _refuse_if_confirmed(campaign)
+        if not can_change(by, campaign):
+            raise ValidationError(_("无权修改该清理活动。"), code="not_allowed")
         present = set(campaign.items.values_list("document_id", flat=True))
         new = [
             CleanupItem(campaign=campaign, document_id=pk)

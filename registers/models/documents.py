@@ -8,6 +8,7 @@ and the register as of 31 December of a past year stays reproducible.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -191,10 +192,9 @@ class Document(WorkflowRecord):
 
     def fill_defaults(self) -> None:
         if self.number:
-            try:
+            # A malformed number is left as typed: clean() reports why.
+            with contextlib.suppress(ValidationError):
                 self.number = normalise_document_number(self.number)
-            except ValidationError:
-                pass  # clean() reports it; save() of bad data fails on its own
         if self.issued_on and not self.effective_on:
             self.effective_on = self.issued_on
         if self.effective_on and not self.valid_until:

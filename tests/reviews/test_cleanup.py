@@ -274,3 +274,11 @@ def test_the_years_figures_count_confirmed_campaigns_only(
     assert tally.of_outcome(CleanupOutcome.REPEAL) == 1
     assert tally.of_outcome(CleanupOutcome.IN_VALIDITY) == 1
     assert CleanupItem.objects.confirmed_in(2018).tally().total == 0
+
+
+def test_a_liaison_adds_documents_only_to_their_units_draft_campaign(campaign, government, liaison):
+    document(government)
+    with pytest.raises(ValidationError) as caught:
+        add_documents_to_cleanup(campaign, Document.objects.all(), by=liaison)
+    assert caught.value.code == "not_allowed"
+    assert not campaign.items.exists()
