@@ -17,6 +17,19 @@ from registers.models import Action, Role, Status, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
+def scope_related_choices(db_field, request, kwargs: dict) -> None:
+    """Offer a liaison only the related records they may see (their unit's documents…).
+
+    The autocomplete list is scoped by the related admin already; this also refuses a
+    foreign id posted by hand.
+    """
+    related = db_field.related_model
+    if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
+        kwargs["queryset"] = permissions.scope_queryset(
+            related._default_manager.all(), request.user
+        )
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """List, change, delete and history all follow ``registers.permissions``."""
 
@@ -48,13 +61,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return permissions.can_delete(request.user, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A liaison may only point at records they can see (their unit's documents…);
-        # the autocomplete list is scoped already, this also refuses a posted foreign id.
-        related = db_field.related_model
-        if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
-            kwargs["queryset"] = permissions.scope_queryset(
-                related._default_manager.all(), request.user
-            )
+        scope_related_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -74,6 +81,38 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._get_visible_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedInline(admin.TabularInline):
+    """Child rows edited on their parent's page: they change exactly when the parent may.
+
+    So a liaison cannot add, edit or delete the rows of an approved parent, and nobody can
+    change the rows of a parent the parent's admin keeps read-only.
+    """
+
+    extra = 0
+    show_change_link = False
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def _parent_may_change(self, request, obj) -> bool:
+        parent = self._parent_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may_change(request, obj)
 
 
 class ReturnForm(forms.Form):
@@ -242,35 +281,3 @@ class WorkflowAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("审核状态"), ordering="status")
     def status_badge(self, obj):
         return Status(obj.status).label
-
-
-class ScopedInline(admin.TabularInline):
-    """Child rows follow their parent's permissions: editable only where the parent is.
-
-    A liaison cannot add, change or delete children of a submitted or approved parent, nor
-    of another unit's parent (which they cannot open in the first place).
-    """
-
-    extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or permissions.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        if obj is None:
-            return permissions.can_create(request.user, self.parent_model)
-        return permissions.can_change(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
-            kwargs["queryset"] = permissions.scope_queryset(
-                related._default_manager.all(), request.user
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

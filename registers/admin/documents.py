@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.models import Document, DocumentChange, DocumentStatus
 
-from .base import ScopedInline, WorkflowAdmin
+from .base import ScopedInline, WorkflowAdmin, scope_related_choices
 
 AS_OF_PARAMETER = "as_of"
 
@@ -70,6 +70,10 @@ class DocumentChangeInline(ScopedInline):
     autocomplete_fields = ["by_document"]
     verbose_name = _("后续变动（修改、废止、失效）")
     verbose_name_plural = _("后续变动（修改、废止、失效）")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_related_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Document)
