@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from registers.models import ChangeKind, Document, DocumentChange, DocumentStatus, Status
+from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentStatus, Status
 from registers.permissions import can_change, is_office
 from reviews.models import (
     CleanupCampaign,
@@ -124,7 +124,7 @@ def cleanup_problems(campaign: CleanupCampaign, on: datetime.date) -> list[str]:
         elif outcome == CleanupOutcome.PAST_VALIDITY and document.valid_until >= on:
             problems.append(_("%(document)s：有效期至 %(until)s，尚未超过有效期。") % values)
         elif outcome == CleanupOutcome.EXPIRE and any(
-            change.kind == ChangeKind.EXPIRED for change in document.changes.all()
+            change.kind == DocumentChangeKind.EXPIRED for change in document.changes.all()
         ):
             problems.append(_("%(document)s：已宣布失效。") % values)
     return problems

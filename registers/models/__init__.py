@@ -1,6 +1,6 @@
 from .calendar import CalendarDay
-from .documents import ChangeKind, Document, DocumentChange, DocumentKind, DocumentStatus
-from .licences import IntegratedItem, ItemKind, LicenceReformBatch
+from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
+from .licences import IntegratedItem, IntegratedItemKind, LicenceReformBatch
 from .units import Unit, UnitKind
 from .users import Role, User
 from .workflow import Action, Status, WorkflowQuerySet, WorkflowRecord
@@ -8,13 +8,13 @@ from .workflow import Action, Status, WorkflowQuerySet, WorkflowRecord
 __all__ = [
     "Action",
     "CalendarDay",
-    "ChangeKind",
+    "DocumentChangeKind",
     "Document",
     "DocumentChange",
     "DocumentKind",
     "DocumentStatus",
     "IntegratedItem",
-    "ItemKind",
+    "IntegratedItemKind",
     "LicenceReformBatch",
     "Role",
     "Status",

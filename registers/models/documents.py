@@ -41,7 +41,7 @@ class DocumentStatus(models.TextChoices):
     EXPIRED = "expired", _("失效")
 
 
-class ChangeKind(models.TextChoices):
+class DocumentChangeKind(models.TextChoices):
     AMENDED = "amended", _("修改")
     REPEALED = "repealed", _("废止")
     EXPIRED = "expired", _("宣布失效")
@@ -97,15 +97,16 @@ class DocumentQuerySet(WorkflowQuerySet):
             status_as_of=Case(
                 When(issued_on__gt=day, then=Value(None)),
                 When(
-                    Exists(changes.filter(kind=ChangeKind.REPEALED)),
+                    Exists(changes.filter(kind=DocumentChangeKind.REPEALED)),
                     then=Value(DocumentStatus.REPEALED),
                 ),
                 When(
-                    Exists(changes.filter(kind=ChangeKind.EXPIRED)) | Q(valid_until__lt=day),
+                    Exists(changes.filter(kind=DocumentChangeKind.EXPIRED))
+                    | Q(valid_until__lt=day),
                     then=Value(DocumentStatus.EXPIRED),
                 ),
                 When(
-                    Exists(changes.filter(kind=ChangeKind.AMENDED)),
+                    Exists(changes.filter(kind=DocumentChangeKind.AMENDED)),
                     then=Value(DocumentStatus.AMENDED),
                 ),
                 When(effective_on__gt=day, then=Value(DocumentStatus.PENDING)),
@@ -228,20 +229,20 @@ class Document(WorkflowRecord):
     def is_normative(self) -> bool:
         return self.kind == DocumentKind.NORMATIVE
 
-    def _changes_until(self, day: datetime.date) -> set[ChangeKind]:
+    def _changes_until(self, day: datetime.date) -> set[DocumentChangeKind]:
         # Uses the prefetch cache when the caller loaded ``changes``.
-        return {ChangeKind(c.kind) for c in self.changes.all() if c.changed_on <= day}
+        return {DocumentChangeKind(c.kind) for c in self.changes.all() if c.changed_on <= day}
 
     def status_on(self, day: datetime.date) -> DocumentStatus | None:
         """The document's status on ``day``; None before it was issued."""
         if day < self.issued_on:
             return None
         kinds = self._changes_until(day)
-        if ChangeKind.REPEALED in kinds:
+        if DocumentChangeKind.REPEALED in kinds:
             return DocumentStatus.REPEALED
-        if ChangeKind.EXPIRED in kinds or self.valid_until < day:
+        if DocumentChangeKind.EXPIRED in kinds or self.valid_until < day:
             return DocumentStatus.EXPIRED
-        if ChangeKind.AMENDED in kinds:
+        if DocumentChangeKind.AMENDED in kinds:
             return DocumentStatus.AMENDED
         if day < self.effective_on:
             return DocumentStatus.PENDING
@@ -254,14 +255,16 @@ class Document(WorkflowRecord):
     def is_marked_for_amendment_on(self, day: datetime.date) -> bool:
         """Marked 拟修改 by ``day``, still applying, and not amended since the mark."""
         changes = [c for c in self.changes.all() if c.changed_on <= day]
-        marks = [c.changed_on for c in changes if c.kind == ChangeKind.AMENDMENT_PLANNED]
+        marks = [c.changed_on for c in changes if c.kind == DocumentChangeKind.AMENDMENT_PLANNED]
         if not marks or self.status_on(day) not in (
             DocumentStatus.IN_FORCE,
             DocumentStatus.AMENDED,
         ):
             return False
         latest = max(marks)
-        return not any(c.kind == ChangeKind.AMENDED and c.changed_on >= latest for c in changes)
+        return not any(
+            c.kind == DocumentChangeKind.AMENDED and c.changed_on >= latest for c in changes
+        )
 
     def explain_status_on(self, day: datetime.date) -> str:
         """Why the document has its status on ``day``, for the change page."""
@@ -270,8 +273,8 @@ class Document(WorkflowRecord):
             return gettext("%(day)s 时尚未印发。") % {"day": day}
         for change in sorted(self.changes.all(), key=lambda c: c.changed_on, reverse=True):
             if change.changed_on <= day and change.kind in (
-                ChangeKind.REPEALED,
-                ChangeKind.EXPIRED,
+                DocumentChangeKind.REPEALED,
+                DocumentChangeKind.EXPIRED,
             ):
                 return str(change)
         if status == DocumentStatus.EXPIRED:
@@ -293,7 +296,7 @@ class DocumentChange(models.Model):
     document = models.ForeignKey(
         Document, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="changes"
     )
-    kind = models.CharField(_("变动类型"), max_length=20, choices=ChangeKind.choices)
+    kind = models.CharField(_("变动类型"), max_length=20, choices=DocumentChangeKind.choices)
     changed_on = models.DateField(_("变动日期"))
     by_document = models.ForeignKey(
         Document,
@@ -320,18 +323,18 @@ class DocumentChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document"],
-                condition=Q(kind=ChangeKind.REPEALED),
+                condition=Q(kind=DocumentChangeKind.REPEALED),
                 name="registers_documentchange_one_repeal",
                 violation_error_message=_("该文件已有废止记录。"),
             ),
             models.UniqueConstraint(
                 fields=["document"],
-                condition=Q(kind=ChangeKind.EXPIRED),
+                condition=Q(kind=DocumentChangeKind.EXPIRED),
                 name="registers_documentchange_one_expiry",
                 violation_error_message=_("该文件已有宣布失效记录。"),
             ),
             models.CheckConstraint(
-                condition=~Q(kind=ChangeKind.AMENDED) | Q(by_document__isnull=False),
+                condition=~Q(kind=DocumentChangeKind.AMENDED) | Q(by_document__isnull=False),
                 name="registers_documentchange_amendment_has_document",
                 violation_error_message=_("修改必须填写依据文件（修改本文件的文件）。"),
             ),
@@ -345,7 +348,7 @@ class DocumentChange(models.Model):
     def __str__(self) -> str:
         text = gettext("%(day)s %(kind)s") % {
             "day": self.changed_on,
-            "kind": ChangeKind(self.kind).label,
+            "kind": DocumentChangeKind(self.kind).label,
         }
         if self.by_document_id:
             text += gettext("（依据%(document)s）") % {"document": self.by_document}

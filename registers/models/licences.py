@@ -87,7 +87,7 @@ class LicenceReformBatch(models.Model):
         return self.items.filter(status=Status.APPROVED).count()
 
 
-class ItemKind(models.TextChoices):
+class IntegratedItemKind(models.TextChoices):
     CERTIFICATE = "certificate", _("证照")
     FILING = "filing", _("备案")
     REGISTRATION = "registration", _("登记")
@@ -124,7 +124,10 @@ class IntegratedItem(WorkflowRecord):
     )
     name = models.CharField(_("证照或备案事项"), max_length=100)
     kind = models.CharField(
-        _("事项类别"), max_length=20, choices=ItemKind.choices, default=ItemKind.FILING
+        _("事项类别"),
+        max_length=20,
+        choices=IntegratedItemKind.choices,
+        default=IntegratedItemKind.FILING,
     )
     basis = models.TextField(_("设定依据"), blank=True)
 

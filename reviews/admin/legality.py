@@ -8,8 +8,8 @@ from registers.models import Role
 from reviews.models import (
     CommentDraftReply,
     Filing,
+    FilingTimeliness,
     LegalityReview,
-    Timeliness,
 )
 from reviews.services import open_filing
 
@@ -107,18 +107,18 @@ class TimelinessFilter(admin.SimpleListFilter):
     parameter_name = "timeliness"
 
     def lookups(self, request, model_admin):
-        return Timeliness.choices
+        return FilingTimeliness.choices
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         value = self.value()
-        if value == Timeliness.ON_TIME:
+        if value == FilingTimeliness.ON_TIME:
             return queryset.on_time()
-        if value == Timeliness.LATE:
+        if value == FilingTimeliness.LATE:
             return queryset.late()
-        if value == Timeliness.OVERDUE:
+        if value == FilingTimeliness.OVERDUE:
             return queryset.awaiting_filing().overdue(today)
-        if value == Timeliness.AWAITING:
+        if value == FilingTimeliness.AWAITING:
             return queryset.awaiting_filing().exclude(pk__in=queryset.overdue(today))
         return queryset
 

@@ -4,10 +4,10 @@ from .legality import (
     DraftKind,
     Filing,
     FilingAuthority,
+    FilingTimeliness,
     LegalityReview,
     ReviewKind,
     ReviewResult,
-    Timeliness,
 )
 
 __all__ = [
@@ -22,5 +22,5 @@ __all__ = [
     "LegalityReview",
     "ReviewKind",
     "ReviewResult",
-    "Timeliness",
+    "FilingTimeliness",
 ]

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.models import (
-    ChangeKind,
     Document,
+    DocumentChangeKind,
     DocumentKind,
     Status,
     WorkflowQuerySet,
@@ -50,13 +50,13 @@ class CleanupOutcome(models.TextChoices):
         return [outcome for outcome in cls if outcome.document_kind == kind]
 
     @property
-    def change_kind(self) -> ChangeKind | None:
+    def change_kind(self) -> DocumentChangeKind | None:
         """What confirming this outcome records in the register, if anything."""
         return {
-            CleanupOutcome.REPEAL: ChangeKind.REPEALED,
-            CleanupOutcome.EXPIRE: ChangeKind.EXPIRED,
-            CleanupOutcome.AMEND: ChangeKind.AMENDMENT_PLANNED,
-            CleanupOutcome.TO_REVISE: ChangeKind.AMENDMENT_PLANNED,
+            CleanupOutcome.REPEAL: DocumentChangeKind.REPEALED,
+            CleanupOutcome.EXPIRE: DocumentChangeKind.EXPIRED,
+            CleanupOutcome.AMEND: DocumentChangeKind.AMENDMENT_PLANNED,
+            CleanupOutcome.TO_REVISE: DocumentChangeKind.AMENDMENT_PLANNED,
         }.get(self)
 
 

@@ -235,7 +235,7 @@ class FilingAuthority(models.TextChoices):
     DISTRICT_GOVERNMENT = "district_government", _("咸安区人民政府")
 
 
-class Timeliness(models.TextChoices):
+class FilingTimeliness(models.TextChoices):
     AWAITING = "awaiting", _("待报备")
     ON_TIME = "on_time", _("按时报备")
     LATE = "late", _("逾期报备")
@@ -409,9 +409,9 @@ class Filing(WorkflowRecord):
         changes move open deadlines."""
         return self.due_deadline().due
 
-    def timeliness_on(self, day: datetime.date | None = None) -> Timeliness:
+    def timeliness_on(self, day: datetime.date | None = None) -> FilingTimeliness:
         day = day or timezone.localdate()
         due = self.due_on
         if self.filed_on is not None and self.filed_on <= day:
-            return Timeliness.ON_TIME if self.filed_on <= due else Timeliness.LATE
-        return Timeliness.OVERDUE if day > due else Timeliness.AWAITING
+            return FilingTimeliness.ON_TIME if self.filed_on <= due else FilingTimeliness.LATE
+        return FilingTimeliness.OVERDUE if day > due else FilingTimeliness.AWAITING

@@ -7,7 +7,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from registers.models import ChangeKind, Document, DocumentChange, DocumentKind, DocumentStatus
+from registers.models import (
+    Document,
+    DocumentChange,
+    DocumentChangeKind,
+    DocumentKind,
+    DocumentStatus,
+)
 from tests.factories import make_document, make_unit
 
 D = datetime.date
@@ -84,7 +90,7 @@ def test_repeal_by_a_later_document_applies_from_its_date(government):
     old = make_document(government, issued_on=D(2015, 1, 19))
     new = make_document(government, issued_on=D(2017, 5, 2))
     DocumentChange.objects.create(
-        document=old, kind=ChangeKind.REPEALED, changed_on=D(2017, 6, 1), by_document=new
+        document=old, kind=DocumentChangeKind.REPEALED, changed_on=D(2017, 6, 1), by_document=new
     )
     assert_status(old, D(2017, 5, 31), DocumentStatus.IN_FORCE)
     assert_status(old, D(2017, 6, 1), DocumentStatus.REPEALED)
@@ -97,7 +103,10 @@ def test_amendment_shows_from_its_date_until_the_document_expires(government):
     original = make_document(government, issued_on=D(2016, 1, 18))
     amending = make_document(government, issued_on=D(2017, 9, 1))
     DocumentChange.objects.create(
-        document=original, kind=ChangeKind.AMENDED, changed_on=D(2017, 9, 1), by_document=amending
+        document=original,
+        kind=DocumentChangeKind.AMENDED,
+        changed_on=D(2017, 9, 1),
+        by_document=amending,
     )
     assert_status(original, D(2017, 8, 31), DocumentStatus.IN_FORCE)
     assert_status(original, D(2017, 9, 1), DocumentStatus.AMENDED)
@@ -107,7 +116,7 @@ def test_amendment_shows_from_its_date_until_the_document_expires(government):
 def test_a_declared_expiry_ends_a_document_before_its_valid_until(government):
     document = make_document(government, issued_on=D(2016, 1, 18))
     DocumentChange.objects.create(
-        document=document, kind=ChangeKind.EXPIRED, changed_on=D(2017, 11, 30), basis="清理"
+        document=document, kind=DocumentChangeKind.EXPIRED, changed_on=D(2017, 11, 30), basis="清理"
     )
     assert_status(document, D(2017, 11, 29), DocumentStatus.IN_FORCE)
     assert_status(document, D(2017, 11, 30), DocumentStatus.EXPIRED)
@@ -117,14 +126,17 @@ def test_marked_for_amendment_keeps_the_document_in_force_until_it_is_amended(go
     document = make_document(government, issued_on=D(2016, 1, 18))
     amending = make_document(government, issued_on=D(2018, 3, 1))
     DocumentChange.objects.create(
-        document=document, kind=ChangeKind.AMENDMENT_PLANNED, changed_on=D(2017, 11, 30)
+        document=document, kind=DocumentChangeKind.AMENDMENT_PLANNED, changed_on=D(2017, 11, 30)
     )
     document = Document.objects.prefetch_related("changes").get(pk=document.pk)
     assert document.status_on(D(2017, 12, 1)) == DocumentStatus.IN_FORCE
     assert document.is_marked_for_amendment_on(D(2017, 12, 1))
 
     DocumentChange.objects.create(
-        document=document, kind=ChangeKind.AMENDED, changed_on=D(2018, 3, 1), by_document=amending
+        document=document,
+        kind=DocumentChangeKind.AMENDED,
+        changed_on=D(2018, 3, 1),
+        by_document=amending,
     )
     document = Document.objects.prefetch_related("changes").get(pk=document.pk)
     assert not document.is_marked_for_amendment_on(D(2018, 3, 1))
@@ -144,7 +156,7 @@ def test_counts_by_status_on_a_date_do_not_change_when_later_events_are_recorded
     assert sum(before.values()) == 3
 
     DocumentChange.objects.create(
-        document=in_force, kind=ChangeKind.REPEALED, changed_on=D(2018, 6, 1)
+        document=in_force, kind=DocumentChangeKind.REPEALED, changed_on=D(2018, 6, 1)
     )
     assert Document.objects.status_counts_on(year_end) == before
     assert Document.objects.status_counts_on(D(2018, 6, 1))[DocumentStatus.REPEALED] == 1
@@ -161,7 +173,10 @@ def test_in_force_on_includes_amended_documents(government):
     amended = make_document(government, issued_on=D(2016, 1, 4))
     amending = make_document(government, issued_on=D(2017, 2, 3))
     DocumentChange.objects.create(
-        document=amended, kind=ChangeKind.AMENDED, changed_on=D(2017, 2, 3), by_document=amending
+        document=amended,
+        kind=DocumentChangeKind.AMENDED,
+        changed_on=D(2017, 2, 3),
+        by_document=amending,
     )
     make_document(government, issued_on=D(2010, 1, 4))
     in_force = set(Document.objects.in_force_on(D(2017, 6, 1)).values_list("pk", flat=True))
@@ -199,11 +214,16 @@ def test_a_bracket_variant_is_stored_normalised_and_cannot_duplicate(government)
 def test_a_change_cannot_predate_the_document_or_rely_on_a_later_one(government):
     document = make_document(government, issued_on=D(2017, 3, 20))
     later = make_document(government, issued_on=D(2017, 9, 1))
-    early = DocumentChange(document=document, kind=ChangeKind.REPEALED, changed_on=D(2017, 1, 1))
+    early = DocumentChange(
+        document=document, kind=DocumentChangeKind.REPEALED, changed_on=D(2017, 1, 1)
+    )
     with pytest.raises(ValidationError, match="不能早于文件印发日期"):
         early.full_clean()
     premature = DocumentChange(
-        document=document, kind=ChangeKind.AMENDED, changed_on=D(2017, 6, 1), by_document=later
+        document=document,
+        kind=DocumentChangeKind.AMENDED,
+        changed_on=D(2017, 6, 1),
+        by_document=later,
     )
     with pytest.raises(ValidationError, match="晚于变动日期"):
         premature.full_clean()
@@ -212,8 +232,10 @@ def test_a_change_cannot_predate_the_document_or_rely_on_a_later_one(government)
 def test_a_document_is_repealed_only_once(government):
     document = make_document(government, issued_on=D(2016, 1, 4))
     DocumentChange.objects.create(
-        document=document, kind=ChangeKind.REPEALED, changed_on=D(2017, 1, 5)
+        document=document, kind=DocumentChangeKind.REPEALED, changed_on=D(2017, 1, 5)
     )
-    second = DocumentChange(document=document, kind=ChangeKind.REPEALED, changed_on=D(2017, 2, 5))
+    second = DocumentChange(
+        document=document, kind=DocumentChangeKind.REPEALED, changed_on=D(2017, 2, 5)
+    )
     with pytest.raises(ValidationError, match="已有废止记录"):
         second.full_clean()

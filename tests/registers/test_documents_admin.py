@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from registers.models import ChangeKind, Document, DocumentChange, DocumentKind, Status
+from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentKind, Status
 from tests.factories import make_batch, make_document, make_integrated_item
 
 D = datetime.date
@@ -77,7 +77,7 @@ def test_a_liaison_cannot_point_at_another_units_document(client, liaison, unit_
     data = {
         "changes-TOTAL_FORMS": "1",
         "changes-INITIAL_FORMS": "0",
-        "changes-0-kind": ChangeKind.REPEALED,
+        "changes-0-kind": DocumentChangeKind.REPEALED,
         "changes-0-changed_on": "2017-06-01",
         "changes-0-by_document": other.pk,
         "title": mine.title,
@@ -101,7 +101,7 @@ def test_a_liaison_edits_changes_only_while_the_document_is_a_draft(client, liai
         "issued_on": "2017-05-02",
         "changes-TOTAL_FORMS": "1",
         "changes-INITIAL_FORMS": "0",
-        "changes-0-kind": ChangeKind.EXPIRED,
+        "changes-0-kind": DocumentChangeKind.EXPIRED,
         "changes-0-changed_on": "2017-12-01",
         "changes-0-basis": "清理",
     }
@@ -111,7 +111,7 @@ def test_a_liaison_edits_changes_only_while_the_document_is_a_draft(client, liai
 
     Document.objects.filter(pk=document.pk).update(status=Status.DRAFT)
     assert client.post(url("document", "change", document.pk), data).status_code == 302
-    assert DocumentChange.objects.get().kind == ChangeKind.EXPIRED
+    assert DocumentChange.objects.get().kind == DocumentChangeKind.EXPIRED
 
 
 def test_office_adds_a_document_with_a_bracket_variant_and_default_validity(client, office, unit_a):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registers.models import (
-    ChangeKind,
     Document,
     DocumentChange,
+    DocumentChangeKind,
     DocumentKind,
     DocumentStatus,
     Status,
@@ -114,7 +114,7 @@ def test_confirming_applies_every_outcome_to_the_register(campaign, government, 
         kept.pk: DocumentStatus.IN_FORCE,
     }
     marked = Document.objects.prefetch_related("changes").filter(
-        changes__kind=ChangeKind.AMENDMENT_PLANNED
+        changes__kind=DocumentChangeKind.AMENDMENT_PLANNED
     )
     assert set(marked) == {amended, revised}
     repeal = DocumentChange.objects.get(document=repealed)
@@ -168,7 +168,7 @@ def test_outcomes_that_contradict_the_register_are_all_reported_and_nothing_is_a
 ):
     repealed_before = document(government, title="已废止的办法")
     DocumentChange.objects.create(
-        document=repealed_before, kind=ChangeKind.REPEALED, changed_on=D(2016, 5, 1)
+        document=repealed_before, kind=DocumentChangeKind.REPEALED, changed_on=D(2016, 5, 1)
     )
     expired = document(government, NON_NORMATIVE, issued_on=D(2010, 3, 1), title="过期的通知")
     still_valid = document(government, NON_NORMATIVE, issued_on=D(2016, 3, 1), title="有效的通知")

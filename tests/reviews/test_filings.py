@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from registers.models import CalendarDay, DocumentKind, Status
-from reviews.models import Filing, FilingAuthority, ReviewKind, ReviewResult, Timeliness
+from reviews.models import Filing, FilingAuthority, FilingTimeliness, ReviewKind, ReviewResult
 from reviews.services import open_filing, record_issued_document
 from tests.factories import make_document, make_filing, make_legality_review, make_unit
 
@@ -41,16 +41,16 @@ def test_filing_on_the_first_working_day_after_the_holiday_is_on_time(document):
         make_document(document.unit, issued_on=ISSUED_BEFORE_NATIONAL_DAY),
         filed_on=D(2017, 10, 10),
     )
-    assert on_time.timeliness_on(D(2017, 12, 31)) == Timeliness.ON_TIME
-    assert late.timeliness_on(D(2017, 12, 31)) == Timeliness.LATE
+    assert on_time.timeliness_on(D(2017, 12, 31)) == FilingTimeliness.ON_TIME
+    assert late.timeliness_on(D(2017, 12, 31)) == FilingTimeliness.LATE
     assert list(Filing.objects.on_time()) == [on_time]
     assert list(Filing.objects.late()) == [late]
 
 
 def test_an_unfiled_document_is_awaiting_until_the_due_date_then_overdue(document):
     filing = make_filing(document)
-    assert filing.timeliness_on(D(2017, 10, 9)) == Timeliness.AWAITING
-    assert filing.timeliness_on(D(2017, 10, 10)) == Timeliness.OVERDUE
+    assert filing.timeliness_on(D(2017, 10, 9)) == FilingTimeliness.AWAITING
+    assert filing.timeliness_on(D(2017, 10, 10)) == FilingTimeliness.OVERDUE
     assert not Filing.objects.overdue(D(2017, 10, 9)).exists()
     assert list(Filing.objects.overdue(D(2017, 10, 10))) == [filing]
     assert list(Filing.objects.awaiting_filing()) == [filing]
