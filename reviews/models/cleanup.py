@@ -156,6 +156,12 @@ class CleanupItemQuerySet(models.QuerySet):
         """Items of campaigns confirmed in ``year`` (what the annual report counts)."""
         return self.filter(campaign__confirmed_on__year=year, campaign__status=Status.APPROVED)
 
+    def of_kind(self, kind: DocumentKind):
+        return self.filter(document__kind=kind)
+
+    def with_outcome(self, outcome: CleanupOutcome):
+        return self.filter(outcome=outcome)
+
     def tally(self) -> CleanupTally:
         """Items by outcome and by document kind, in one aggregate query."""
         totals = self.aggregate(

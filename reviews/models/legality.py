@@ -52,6 +52,9 @@ class LegalityReviewQuerySet(WorkflowQuerySet):
     def pending(self):
         return self.filter(completed_on__isnull=True)
 
+    def of_kind(self, kind: ReviewKind):
+        return self.filter(kind=kind)
+
     def counts_by_kind(self) -> dict[ReviewKind, int]:
         """How many reviews of each kind (one query; zeros included)."""
         totals = self.aggregate(

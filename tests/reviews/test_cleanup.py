@@ -274,6 +274,9 @@ def test_the_years_figures_count_confirmed_campaigns_only(
     assert tally.of_outcome(CleanupOutcome.REPEAL) == 1
     assert tally.of_outcome(CleanupOutcome.IN_VALIDITY) == 1
     assert CleanupItem.objects.confirmed_in(2018).tally().total == 0
+    # The records behind a figure, for the report's traceability.
+    repealed = CleanupItem.objects.confirmed_in(2017).of_kind(NORMATIVE)
+    assert repealed.with_outcome(CleanupOutcome.REPEAL).count() == 1
 
 
 def test_a_liaison_adds_documents_only_to_their_units_draft_campaign(campaign, government, liaison):

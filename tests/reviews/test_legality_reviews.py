@@ -37,6 +37,7 @@ def test_reviews_count_in_the_year_they_were_completed_by_kind(db, django_assert
         by_kind = reviews.counts_by_kind()
     assert by_kind == {ReviewKind.NORMATIVE: 1, ReviewKind.DECISION: 1, ReviewKind.OTHER: 2}
     assert LegalityReview.objects.pending().count() == 1
+    assert reviews.of_kind(ReviewKind.OTHER).count() == by_kind[ReviewKind.OTHER]
 
 
 def test_a_completed_review_needs_both_a_date_and_a_result(db):
