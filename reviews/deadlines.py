@@ -100,6 +100,8 @@ class DeadlineKey(StrEnum):
     EVIDENCE_HANDOVER = "evidence_handover"
     # "Double random, one public" inspections
     INSPECTION_PUBLICATION = "inspection_publication"
+    # Filing of normative documents (规范性文件报备)
+    NORMATIVE_FILING = "normative_filing"
 
 
 class DeadlineInputError(ValueError):
@@ -294,6 +296,7 @@ _LABELS: dict[DeadlineKey, Text] = {
     DeadlineKey.POLICE_RECONSIDERATION_REQUEST: _("提请公安机关复议期限"),
     DeadlineKey.EVIDENCE_HANDOVER: _("移交涉案物品及材料期限"),
     DeadlineKey.INSPECTION_PUBLICATION: _("抽查结果公示期限"),
+    DeadlineKey.NORMATIVE_FILING: _("规范性文件报备期限"),
 }
 
 _RULES_2017 = {
@@ -866,5 +869,27 @@ def inspection_publication_due(
             "（《优化营商环境条例》第五十四条；期限参照《企业信息公示暂行条例》第六条）"
         )
         % {"days": days},
+        calendar,
+    )
+
+
+# --- Filing of normative documents ------------------------------------------------------------
+
+
+def normative_filing_due(
+    issued_on: datetime.date, calendar: WorkingDayCalendar, *, days: int
+) -> Deadline:
+    """Filing of an issued normative document with the level above: ``days`` after issue.
+
+    Hubei's former rule allowed 15 days from issue (规章: 30 days, 法规规章备案审查条例
+    art. 4); ``days`` comes from ``settings.LAWGOV["FILING_DAYS"]``. Counted as a calendar-day
+    period: a last day that is a rest day moves to the next working day.
+    """
+    return _calendar_deadline(
+        DeadlineKey.NORMATIVE_FILING,
+        _LABELS[DeadlineKey.NORMATIVE_FILING],
+        issued_on,
+        days,
+        _("行政规范性文件自印发之日起%(days)s日内报送备案") % {"days": days},
         calendar,
     )

@@ -19,9 +19,13 @@ from registers.models import Action, Role, Status, Unit, WorkflowRecord
 from registers.workflow import WorkflowError, mark_created, transition
 
 
-def _scope_foreign_key(db_field, request, kwargs) -> None:
-    """Offer only the related records the user may see (another unit's stay unknown)."""
-    related = db_field.remote_field.model
+def scope_related_choices(db_field, request, kwargs: dict) -> None:
+    """Offer only the related records the user may see (another unit's stay unknown).
+
+    The autocomplete list is scoped by the related admin already; this also refuses a
+    foreign id posted by hand.
+    """
+    related = db_field.related_model
     if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
         kwargs["queryset"] = permissions.scope_queryset(
             related._default_manager.all(), request.user
@@ -56,7 +60,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
                 initial=request.user.unit_id,
                 disabled=True,
             )
-        _scope_foreign_key(db_field, request, kwargs)
+        scope_related_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
@@ -134,7 +138,7 @@ class ScopedInlineMixin:
         return self._parent_may_change(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _scope_foreign_key(db_field, request, kwargs)
+        scope_related_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

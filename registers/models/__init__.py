@@ -1,4 +1,5 @@
 from .calendar import CalendarDay
+from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
 from .enforcement import BodyKind, Conflict, EnforcementBody, EnforcementField, Officer
 from .inspections import (
     CheckPoint,
@@ -11,6 +12,7 @@ from .inspections import (
     ItemTally,
     ResultKind,
 )
+from .licences import IntegratedItem, IntegratedItemKind, LicenceReformBatch
 from .power import (
     AdjustmentKind,
     AdjustmentReason,
@@ -36,6 +38,11 @@ __all__ = [
     "CalendarDay",
     "CheckPoint",
     "Conflict",
+    "Document",
+    "DocumentChange",
+    "DocumentChangeKind",
+    "DocumentKind",
+    "DocumentStatus",
     "DrawnInspector",
     "DrawnTarget",
     "EnforcementBody",
@@ -44,7 +51,10 @@ __all__ = [
     "InspectionItem",
     "InspectionKind",
     "InspectionTarget",
+    "IntegratedItem",
+    "IntegratedItemKind",
     "ItemTally",
+    "LicenceReformBatch",
     "ListKind",
     "ListLevel",
     "NegativeMeasure",

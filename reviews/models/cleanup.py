@@ -1,0 +1,284 @@
+"""Clean-up campaigns (文件清理): every listed document gets an outcome for its kind.
+
+Outcomes are recorded on the campaign's items; confirming the campaign
+(``reviews.services.confirm_cleanup``) applies them to the document register in one
+transaction and locks the campaign. A year's figures count the items of campaigns confirmed
+in that year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registers.models import (
+    Document,
+    DocumentChangeKind,
+    DocumentKind,
+    Status,
+    WorkflowQuerySet,
+    WorkflowRecord,
+)
+
+
+class CleanupOutcome(models.TextChoices):
+    # Normative documents
+    CONTINUE = "continue", _("继续有效")
+    AMEND = "amend", _("修改")
+    REPEAL = "repeal", _("废止")
+    EXPIRE = "expire", _("失效")
+    # Non-normative documents
+    IN_VALIDITY = "in_validity", _("在有效期内")
+    PAST_VALIDITY = "past_validity", _("超过有效期")
+    TO_REVISE = "to_revise", _("拟修改完善")
+
+    @property
+    def document_kind(self) -> DocumentKind:
+        if self in _NON_NORMATIVE_OUTCOMES:
+            return DocumentKind.NON_NORMATIVE
+        return DocumentKind.NORMATIVE
+
+    @classmethod
+    def for_kind(cls, kind: DocumentKind) -> list[CleanupOutcome]:
+        return [outcome for outcome in cls if outcome.document_kind == kind]
+
+    @property
+    def change_kind(self) -> DocumentChangeKind | None:
+        """What confirming this outcome records in the register, if anything."""
+        return {
+            CleanupOutcome.REPEAL: DocumentChangeKind.REPEALED,
+            CleanupOutcome.EXPIRE: DocumentChangeKind.EXPIRED,
+            CleanupOutcome.AMEND: DocumentChangeKind.AMENDMENT_PLANNED,
+            CleanupOutcome.TO_REVISE: DocumentChangeKind.AMENDMENT_PLANNED,
+        }.get(self)
+
+
+_NON_NORMATIVE_OUTCOMES = frozenset(
+    {CleanupOutcome.IN_VALIDITY, CleanupOutcome.PAST_VALIDITY, CleanupOutcome.TO_REVISE}
+)
+
+
+class CleanupCampaignQuerySet(WorkflowQuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_on__isnull=False, status=Status.APPROVED)
+
+    def confirmed_in(self, year: int):
+        return self.confirmed().filter(confirmed_on__year=year)
+
+    def unconfirmed(self):
+        return self.filter(confirmed_on__isnull=True)
+
+
+class CleanupCampaign(WorkflowRecord):
+    """A clean-up campaign over documents of the register."""
+
+    unit = models.ForeignKey(
+        "registers.Unit",
+        verbose_name=_("组织单位"),
+        on_delete=models.PROTECT,
+        related_name="cleanup_campaigns",
+    )
+    name = models.CharField(_("清理活动名称"), max_length=200, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    basis = models.TextField(
+        _("清理依据"),
+        help_text=_("如“全省涉及‘放管服’改革及环境保护的法规规章规范性文件清理工作会议精神”。"),
+    )
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    result_document = models.ForeignKey(
+        Document,
+        verbose_name=_("清理结果公布文件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cleanups_published",
+        help_text=_("公布清理结果的文件；确认时作为废止、失效的依据文件。"),
+    )
+    confirmed_on = models.DateField(_("确认日期"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CleanupCampaignQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-started_on"]
+        verbose_name = _("文件清理活动")
+        verbose_name_plural = _("文件清理活动")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="reviews_cleanupcampaign_ends_after_start",
+                violation_error_message=_("计划完成日期不能早于开始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=F("started_on")),
+                name="reviews_cleanupcampaign_confirmed_after_start",
+                violation_error_message=_("确认日期不能早于开始日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_on is not None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and type(self).objects.filter(pk=self.pk, confirmed_on__isnull=False).exists():
+            raise ValidationError(_("清理结果已确认，不能再修改。"), code="campaign_confirmed")
+
+
+class CleanupItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from registers.permissions import scope_queryset
+
+        return scope_queryset(self, user)
+
+    def confirmed_in(self, year: int):
+        """Items of campaigns confirmed in ``year`` (what the annual report counts)."""
+        return self.filter(campaign__confirmed_on__year=year, campaign__status=Status.APPROVED)
+
+    def of_kind(self, kind: DocumentKind):
+        return self.filter(document__kind=kind)
+
+    def with_outcome(self, outcome: CleanupOutcome):
+        return self.filter(outcome=outcome)
+
+    def tally(self) -> CleanupTally:
+        """Items by outcome and by document kind, in one aggregate query."""
+        totals = self.aggregate(
+            **{
+                f"outcome_{outcome.value}": Count("pk", filter=Q(outcome=outcome))
+                for outcome in CleanupOutcome
+            },
+            **{
+                f"kind_{kind.value}": Count("pk", filter=Q(document__kind=kind))
+                for kind in DocumentKind
+            },
+        )
+        return CleanupTally(
+            outcomes={o: totals[f"outcome_{o.value}"] for o in CleanupOutcome},
+            kinds={k: totals[f"kind_{k.value}"] for k in DocumentKind},
+        )
+
+
+@dataclass(frozen=True)
+class CleanupTally:
+    """Documents cleaned, by kind and by outcome."""
+
+    outcomes: dict[CleanupOutcome, int] = field(default_factory=dict)
+    kinds: dict[DocumentKind, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+    def of_kind(self, kind: DocumentKind) -> int:
+        return self.kinds.get(kind, 0)
+
+    def of_outcome(self, outcome: CleanupOutcome) -> int:
+        return self.outcomes.get(outcome, 0)
+
+    @property
+    def undecided(self) -> int:
+        """Items still without an outcome (a confirmed campaign has none)."""
+        return self.total - sum(self.outcomes.values())
+
+    def rows(self) -> list[tuple[DocumentKind, int, list[tuple[CleanupOutcome, int]]]]:
+        """(kind, count, [(outcome, count)…]) for a summary table."""
+        return [
+            (
+                kind,
+                self.of_kind(kind),
+                [(outcome, self.of_outcome(outcome)) for outcome in CleanupOutcome.for_kind(kind)],
+            )
+            for kind in DocumentKind
+        ]
+
+
+class CleanupItem(models.Model):
+    """One document in a campaign, with the outcome the review reached."""
+
+    scope_field = "campaign__unit"
+
+    campaign = models.ForeignKey(
+        CleanupCampaign, verbose_name=_("清理活动"), on_delete=models.CASCADE, related_name="items"
+    )
+    document = models.ForeignKey(
+        Document, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="cleanup_items"
+    )
+    outcome = models.CharField(
+        _("清理结论"), max_length=20, choices=CleanupOutcome.choices, blank=True
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = CleanupItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["campaign", "-document__kind", "-document__issued_on", "document__number"]
+        verbose_name = _("清理文件")
+        verbose_name_plural = _("清理文件")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "document"],
+                name="reviews_cleanupitem_unique_document",
+                violation_error_message=_("该文件已在本次清理中。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document)
+
+    @property
+    def status(self) -> str:
+        # Items follow their campaign's workflow (liaisons edit only unconfirmed drafts).
+        return self.campaign.status
+
+    def clean(self) -> None:
+        super().clean()
+        if self.campaign_id and self.campaign.is_confirmed:
+            raise ValidationError(_("清理结果已确认，不能再修改。"), code="campaign_confirmed")
+        if self.outcome and self.document_id:
+            check_outcome_for_kind(CleanupOutcome(self.outcome), self.document)
+
+
+def check_outcome_for_kind(outcome: CleanupOutcome, document: Document) -> None:
+    """Refuse an outcome that is not in the set for the document's kind."""
+    kind = DocumentKind(document.kind)
+    if outcome.document_kind != kind:
+        allowed = "、".join(str(o.label) for o in CleanupOutcome.for_kind(kind))
+        raise ValidationError(
+            {
+                "outcome": ValidationError(
+                    gettext(
+                        "“%(outcome)s”不适用于%(kind)s%(document)s；%(kind)s的清理结论只能是：%(allowed)s。"
+                    )
+                    % {
+                        "outcome": outcome.label,
+                        "kind": kind.label,
+                        "document": document,
+                        "allowed": allowed,
+                    },
+                    code="outcome_not_for_kind",
+                )
+            }
+        )
