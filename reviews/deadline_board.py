@@ -32,6 +32,7 @@ from reviews.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from reviews.models import (
     CriminalTransfer,
     EvaluationProblem,
+    Filing,
     LitigationCase,
     PoliceDecision,
     ReconsiderationCase,
@@ -298,6 +299,24 @@ def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineE
         )
 
 
+def filing_source(user, today, calendar) -> Iterable[DeadlineEntry]:
+    """Issued normative documents not yet filed with the level above."""
+    filings = (
+        Filing.objects.visible_to(user)
+        .approved()
+        .awaiting_filing()
+        .select_related("unit", "document")
+    )
+    for filing in filings:
+        yield DeadlineEntry.from_deadline(
+            filing.due_deadline(calendar),
+            kind=gettext("规范性文件"),
+            title=str(filing.document),
+            unit=filing.unit.name,
+            url=admin_url(filing),
+        )
+
+
 #: Every source the board reads, in no particular order (rows are sorted by due date).
 SOURCES: list[Source] = [
     reconsideration_source,
@@ -306,4 +325,5 @@ SOURCES: list[Source] = [
     rectification_source,
     inspection_publication_source,
     evaluation_rectification_source,
+    filing_source,
 ]

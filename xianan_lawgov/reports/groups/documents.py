@@ -1,0 +1,196 @@
+"""Legality reviews, filings, clean-ups and the document register; licence integration."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min
+from django.utils.translation import gettext_lazy as _
+
+from registers.models import DocumentKind, IntegratedItem
+from reviews.models import (
+    CleanupItem,
+    CleanupOutcome,
+    CommentDraftReply,
+    Filing,
+    FilingAuthority,
+    LegalityReview,
+    ReviewKind,
+)
+
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+
+
+def _integrated(scope: Scope):
+    return scope.restrict(
+        IntegratedItem.objects.approved().filter(batch__reform_on__year=scope.year)
+    )
+
+
+@register
+class LicenceGroup(FigureGroup):
+    key = "licences"
+    label = _("多证合一")
+    figures = (
+        FigureDef("integrated_items", _("整合到营业执照的事项"), "个", records=_integrated),
+        FigureDef("batches", _("改革批次"), "批"),
+        FigureDef("first_licence_on", _("首张多证合一营业执照颁发日期"), "日期"),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        totals = _integrated(scope).aggregate(
+            items=Count("pk"),
+            batches=Count("batch", distinct=True),
+            first=Min("batch__first_licence_on"),
+        )
+        return {
+            "integrated_items": totals["items"],
+            "batches": totals["batches"],
+            "first_licence_on": totals["first"],
+        }
+
+
+def _reviews(scope: Scope):
+    return scope.restrict(LegalityReview.objects.approved().completed_in(scope.year))
+
+
+def _filings(scope: Scope):
+    return scope.restrict(
+        Filing.objects.approved()
+        .filed_with(FilingAuthority.MUNICIPAL_GOVERNMENT)
+        .filed_in(scope.year)
+    )
+
+
+@register
+class LegalityGroup(FigureGroup):
+    key = "legality"
+    label = _("合法性审核与备案")
+    figures = (
+        FigureDef("reviews_completed", _("审核各类文件"), "件", records=_reviews),
+        *(
+            FigureDef(
+                f"reviews_{kind.value}",
+                _("审核%(kind)s") % {"kind": kind.label},
+                "件",
+                records=lambda s, k=kind: _reviews(s).of_kind(k),
+            )
+            for kind in ReviewKind
+        ),
+        FigureDef(
+            "comment_drafts_answered",
+            _("回复法规规章征求意见稿"),
+            "件",
+            records=lambda s: s.restrict(CommentDraftReply.objects.approved().replied_in(s.year)),
+        ),
+        FigureDef("normative_filed", _("向市政府报备规范性文件"), "件", records=_filings),
+        FigureDef(
+            "filed_on_time",
+            _("按时报备"),
+            "件",
+            records=lambda s: _filings(s).on_time(),
+        ),
+        FigureDef("filed_late", _("逾期报备"), "件", records=lambda s: _filings(s).late()),
+    )
+    checks = (
+        Check("reviews_completed", tuple(f"reviews_{kind.value}" for kind in ReviewKind)),
+        Check("normative_filed", ("filed_on_time", "filed_late")),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        by_kind = _reviews(scope).counts_by_kind()
+        filings = _filings(scope).figures()
+        return {
+            "reviews_completed": sum(by_kind.values()),
+            **{f"reviews_{kind.value}": by_kind.get(kind, 0) for kind in ReviewKind},
+            "comment_drafts_answered": scope.restrict(
+                CommentDraftReply.objects.approved().replied_in(scope.year)
+            ).count(),
+            "normative_filed": filings["filed"],
+            "filed_on_time": filings["on_time"],
+            "filed_late": filings["late"],
+        }
+
+
+def _cleaned(scope: Scope):
+    return scope.restrict(CleanupItem.objects.confirmed_in(scope.year))
+
+
+NORMATIVE_OUTCOMES = {
+    "normative_continued": CleanupOutcome.CONTINUE,
+    "normative_amended": CleanupOutcome.AMEND,
+    "normative_repealed": CleanupOutcome.REPEAL,
+    "normative_expired": CleanupOutcome.EXPIRE,
+}
+NON_NORMATIVE_OUTCOMES = {
+    "non_normative_in_validity": CleanupOutcome.IN_VALIDITY,
+    "non_normative_past_validity": CleanupOutcome.PAST_VALIDITY,
+    "non_normative_to_revise": CleanupOutcome.TO_REVISE,
+}
+
+
+def _outcome_figure(key: str, kind: DocumentKind, outcome: CleanupOutcome) -> FigureDef:
+    return FigureDef(
+        key,
+        _("%(kind)s%(outcome)s") % {"kind": kind.label, "outcome": outcome.label},
+        "份",
+        records=lambda s: _cleaned(s).of_kind(kind).with_outcome(outcome),
+    )
+
+
+@register
+class CleanupGroup(FigureGroup):
+    key = "cleanup"
+    label = _("文件清理")
+    figures = (
+        FigureDef("documents", _("清理文件"), "份", records=_cleaned),
+        FigureDef(
+            "normative",
+            _("规范性文件"),
+            "份",
+            records=lambda s: _cleaned(s).of_kind(DocumentKind.NORMATIVE),
+        ),
+        FigureDef(
+            "non_normative",
+            _("非规范性文件"),
+            "份",
+            records=lambda s: _cleaned(s).of_kind(DocumentKind.NON_NORMATIVE),
+        ),
+        *(
+            _outcome_figure(key, DocumentKind.NORMATIVE, outcome)
+            for key, outcome in NORMATIVE_OUTCOMES.items()
+        ),
+        *(
+            _outcome_figure(key, DocumentKind.NON_NORMATIVE, outcome)
+            for key, outcome in NON_NORMATIVE_OUTCOMES.items()
+        ),
+    )
+    checks = (
+        Check("documents", ("normative", "non_normative")),
+        Check("normative", tuple(NORMATIVE_OUTCOMES)),
+        Check("non_normative", tuple(NON_NORMATIVE_OUTCOMES)),
+    )
+
+    def compute(self, scope: Scope) -> dict:
+        rows = (
+            _cleaned(scope)
+            .order_by()
+            .values("document__kind", "outcome")
+            .annotate(count=Count("pk"))
+        )
+        counts = {(row["document__kind"], row["outcome"]): row["count"] for row in rows}
+
+        def of_kind(kind: DocumentKind) -> int:
+            return sum(n for (k, _o), n in counts.items() if k == kind)
+
+        return {
+            "documents": sum(counts.values()),
+            "normative": of_kind(DocumentKind.NORMATIVE),
+            "non_normative": of_kind(DocumentKind.NON_NORMATIVE),
+            **{
+                key: counts.get((DocumentKind.NORMATIVE, outcome), 0)
+                for key, outcome in NORMATIVE_OUTCOMES.items()
+            },
+            **{
+                key: counts.get((DocumentKind.NON_NORMATIVE, outcome), 0)
+                for key, outcome in NON_NORMATIVE_OUTCOMES.items()
+            },
+        }
