@@ -49,3 +49,16 @@ def users(office, leader, liaison, liaison2, municipal):
         "liaison2": liaison2,
         "municipal": municipal,
     }
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole demo data set, loaded once for a test module and flushed after it."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
