@@ -507,8 +507,8 @@ DRAWS = [
             (datetime.date(2017, 12, 12), ResultKind.NO_PROBLEM, ""),
         ],
         "check_ended_on": datetime.date(2017, 12, 15),
-        "published_on": None,
-        "status": Status.SUBMITTED,
+        "published_on": datetime.date(2018, 1, 10),
+        "status": Status.APPROVED,
     },
 ]
 
