@@ -14,8 +14,8 @@ by 行政诉讼法 art. 101 with 行诉法解释 2018 art. 48):
 
 Every result is a ``Deadline`` that carries its own working: the start date, the rule with
 its article, the length and unit, and the rest days that were skipped, so a case page can show
-how each date was reached. See ``docs/domain-deadlines.md`` for the legal reading behind each
-choice.
+how each date was reached. The section "Statutory deadlines" of ``docs/domain.md`` gives the
+legal reading behind each choice.
 """
 
 import datetime
