@@ -62,3 +62,8 @@ def demo_data(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The demo data set (loaded once per module), each test in its own transaction."""

@@ -5,7 +5,6 @@ The data set is loaded once for the module (it takes several seconds) and flushe
 
 import datetime
 
-import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -20,21 +19,6 @@ from registers.models import (
     InspectionTarget,
     Officer,
 )
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo data set, loaded once for this module's tests (it takes a few seconds)."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
-        call_command("load_demo", stdout=open("/dev/null", "w"))
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def demo(demo_data, db):
-    return None
 
 
 def test_demo_2017_list_has_208_items_187_administrative_and_21_other(demo):

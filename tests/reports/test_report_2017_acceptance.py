@@ -57,11 +57,6 @@ SEED_FIGURES = {
 
 
 @pytest.fixture
-def demo(demo_data, db):
-    return None
-
-
-@pytest.fixture
 def report(demo):
     return get_or_start_report(2017)
 

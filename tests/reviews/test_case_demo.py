@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
@@ -25,12 +24,6 @@ MODELS = [
     CriminalTransfer,
     RectificationProblem,
 ]
-
-
-@pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=open("/dev/null", "w"))
 
 
 def snapshot():

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -19,12 +18,6 @@ from reviews.models import (
     MajorDecision,
     StepKind,
 )
-
-
-@pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True), open("/dev/null", "w") as out:
-        call_command("load_demo", stdout=out)
 
 
 def history_counts():

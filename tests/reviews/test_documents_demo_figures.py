@@ -6,7 +6,6 @@ methods the annual report calls, from the records ``load_demo`` writes.
 
 import datetime
 
-import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -35,11 +34,6 @@ D = datetime.date
 def load_demo():
     with override_settings(DEBUG=True), open("/dev/null", "w") as quiet:
         call_command("load_demo", stdout=quiet)
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
 
 
 def test_2017_document_figures_come_out_of_the_records(demo):
