@@ -89,7 +89,7 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     prefetch_related = ("responsibilities", "adjustments__created_items")
     nested_children = ("responsibilities", "adjustments")
-    office_actions = ("adjust",)
+    office_actions = (*WorkflowViewSet.office_actions, "adjust")
     search_fields = ["code", "name", "legal_basis"]
     ordering_fields = ["code", "effective_from", "updated_at"]
     export_fields = (

@@ -95,9 +95,6 @@ def api_exception_handler(exc, context):
 # --- Permissions ------------------------------------------------------------------------
 
 
-WORKFLOW_ACTIONS = {"submit", "approve", "return_for_revision"}
-
-
 class ScopedPermission(permissions.BasePermission):
     """The admin's rule, for the API: reads follow scoping, writes follow the workflow.
 
@@ -120,9 +117,11 @@ class ScopedPermission(permissions.BasePermission):
             return True
         if role not in (Role.OFFICE, Role.LIAISON):
             return self._refuse(_("只读账号不能修改数据。"), "read_only_role")
-        if getattr(view, "action", None) in WORKFLOW_ACTIONS | set(view.office_actions):
-            if view.action in view.office_actions and role != Role.OFFICE:
+        if getattr(view, "action", None) in view.office_actions:
+            if role != Role.OFFICE:
                 return self._refuse(_("只有法制办工作人员可以执行此操作。"), "office_only")
+            return True
+        if getattr(view, "action", None) == "submit":
             return True
         if request.method == "POST" and not rules.can_create(request.user, view.model):
             return self._refuse(_("只有法制办工作人员可以新增此类记录。"), "office_only")
@@ -131,10 +130,8 @@ class ScopedPermission(permissions.BasePermission):
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return rules.can_view(request.user, obj)
-        if getattr(view, "action", None) in WORKFLOW_ACTIONS:
-            return True  # the transition itself checks and explains
-        if view.action in view.office_actions:
-            return True  # the service checks the record's state and explains
+        if view.action == "submit" or view.action in view.office_actions:
+            return True  # the transition or service checks the record's state and explains
         target = view.parent_of(obj)
         if request.method == "DELETE" and target is obj:
             if view.delete_office_only and not rules.is_office(request.user):
@@ -531,6 +528,8 @@ class WorkflowViewSet(ScopedViewSet):
     A liaison's new record is a draft of their unit; the office may enter one directly as
     approved by sending ``"status": "approved"``.
     """
+
+    office_actions: tuple[str, ...] = ("approve", "return_for_revision")
 
     def before_save(self, instance, *, created: bool) -> None:
         super().before_save(instance, created=created)

@@ -162,7 +162,7 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     prefetch_related = ("items",)
     nested_children = ("items",)
-    office_actions = ("confirm",)
+    office_actions = (*WorkflowViewSet.office_actions, "confirm")
     search_fields = ["name", "basis"]
     ordering_fields = ["year", "started_on", "updated_at"]
     export_fields = (
@@ -361,7 +361,7 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     select_related = ("unit", "round")
     prefetch_related = ("vetoes", "problems")
     nested_children = ("vetoes", "problems")
-    office_actions = ("score",)
+    office_actions = (*WorkflowViewSet.office_actions, "score")
     search_fields = ["case_number", "case_title"]
     ordering_fields = ["case_number", "evaluated_on", "updated_at"]
     export_fields = (

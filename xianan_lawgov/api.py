@@ -10,6 +10,7 @@ from reviews.api import ROUTES as REVIEW_ROUTES
 from xianan_lawgov.reports.api import urlpatterns as report_urls
 
 router = DefaultRouter()
+router.trailing_slash = "/?"  # accept both /units and /units/, and export.csv without a slash
 router.include_format_suffixes = False
 for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES]:
     router.register(prefix, viewset, basename=prefix)
