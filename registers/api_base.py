@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
@@ -78,6 +79,11 @@ def api_exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         exc = django_error_to_drf(exc)
+    elif isinstance(exc, Http404):
+        # Another unit's record answers exactly like one that does not exist.
+        exc = exceptions.NotFound(_("记录不存在。"))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -91,7 +91,6 @@ class PowerAdjustmentSerializer(serializers.ModelSerializer):
             "created_items",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class PowerItemSerializer(WorkflowSerializer):

@@ -4,10 +4,14 @@ Every operation gets a few generated requests as the office (who may write) and 
 municipal system (read-only token); no answer may be a server error or break the schema.
 """
 
+import io
+
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -22,11 +26,19 @@ MAX_EXAMPLES = 2
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """The demo data, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
-            yield
-            transaction.set_rollback(True)
+    # schemathesis calls the WSGI application as http://localhost; like Django's test client,
+    # keep the connection (and its open transaction) across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), override_settings(ALLOWED_HOSTS=["localhost"]):
+            with transaction.atomic():
+                call_command("load_demo", force=True, stdout=io.StringIO())
+                yield
+                transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +69,9 @@ def _run(api_schema, token: str) -> list[str]:
 
         try:
             check()
-        except Exception as error:  # collect every failing operation, then report them all
+        except BaseException as error:  # collect every failing operation, then report all
+            if isinstance(error, KeyboardInterrupt):
+                raise
             failures.append(f"{operation.method.upper()} {operation.path}: {error}"[:1500])
     return failures
 
