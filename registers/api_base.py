@@ -637,8 +637,8 @@ def export_label(model, path: str) -> str:
         if field.is_relation and name != names[-1]:
             labels.append(str(field.verbose_name))
             model = field.related_model
-        elif name == "id" and labels:
-            continue
+        elif name == "id":
+            labels.append(_("编号") if not labels else "")
         else:
             labels.append(str(getattr(field, "verbose_name", name)))
     return "".join(labels) if len(labels) < 3 else labels[0] + labels[-1]

@@ -10,7 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registers.api_base import ModelCleanSerializer, WorkflowSerializer, calendar_of
+from registers.api_base import (
+    ModelCleanSerializer,
+    ScopedRequestSerializer,
+    WorkflowSerializer,
+    calendar_of,
+)
 from registers.creditcode import normalise_credit_code
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.models import (
@@ -306,7 +311,7 @@ class InspectionDrawSerializer(WorkflowSerializer):
         return calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
 
 
-class DrawRequestSerializer(serializers.Serializer):
+class DrawRequestSerializer(ScopedRequestSerializer):
     """What the draw page asks: the item, the batch, and how many to draw."""
 
     item = serializers.PrimaryKeyRelatedField(

@@ -29,7 +29,9 @@ def test_list_queries_do_not_grow_with_page_size(
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_cursor_pages_for_the_municipal_system_cost_the_same(unit_a, office, django_assert_max_num_queries):
+def test_cursor_pages_for_the_municipal_system_cost_the_same(
+    unit_a, office, django_assert_max_num_queries
+):
     for _ in range(ROWS):
         SAMPLES["reconsideration-cases"](unit_a, office)
     client = client_for(make_user(Role.API_CLIENT, username="city"))
