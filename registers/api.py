@@ -1,32 +1,427 @@
-"""REST viewsets of the registers app; routes are collected by ``xianan_lawgov.api``."""
+"""REST viewsets of the registers app; routes are collected by ``xianan_lawgov.api``.
 
+Viewset docstrings are the Chinese descriptions shown in the API documentation.
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from registers.api_base import ExportMixin, ScopedViewSet
-from registers.filters import UnitFilter
-from registers.models import Unit
-from registers.serializers import UnitSerializer
-
-
-@extend_schema_view(
-    list=extend_schema(summary=_("单位列表")),
-    retrieve=extend_schema(summary=_("单位详情")),
+from registers import filters
+from registers import permissions as rules
+from registers.api_base import ExportMixin, ScopedViewSet, WorkflowViewSet
+from registers.inspection_services import make_draw, verify_draw
+from registers.models import (
+    CheckPoint,
+    Conflict,
+    Document,
+    DrawnTarget,
+    EnforcementBody,
+    InspectionDraw,
+    InspectionItem,
+    InspectionTarget,
+    IntegratedItem,
+    LicenceReformBatch,
+    Officer,
+    PowerItem,
+    Unit,
 )
+from registers.power_services import adjust_item
+from registers.serializers import (
+    AdjustmentRequestSerializer,
+    CheckPointSerializer,
+    ConflictSerializer,
+    DocumentSerializer,
+    DrawCheckSerializer,
+    DrawRequestSerializer,
+    EnforcementBodySerializer,
+    InspectionDrawSerializer,
+    InspectionItemSerializer,
+    InspectionTargetSerializer,
+    IntegratedItemSerializer,
+    LicenceReformBatchSerializer,
+    NewTokenSerializer,
+    OfficerSerializer,
+    PowerAdjustmentSerializer,
+    PowerItemSerializer,
+    TokenSerializer,
+    UnitSerializer,
+)
+
+WORKFLOW_EXPORT = ("id", "unit_id", "unit__code", "unit__name", "status", "updated_at")
+
+
 class UnitViewSet(ExportMixin, ScopedViewSet):
-    """区政府、区直部门、垂直管理单位和乡镇（街道）。所有角色可读，法制办可改。"""
+    """区政府、区直部门、垂直管理单位和乡镇（街道）。所有角色可读，法制办可新增和修改；单位只撤销、不删除。"""
 
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
-    filterset_class = UnitFilter
+    filterset_class = filters.UnitFilter
     search_fields = ["name", "short_name", "code"]
-    ordering_fields = ["code", "name", "kind"]
-    ordering = ["kind", "code"]
-    export_fields = ("id", "code", "name", "short_name", "kind", "is_enforcement_body", "closed_on")
+    ordering_fields = ["code", "name", "kind", "updated_at"]
+    export_fields = (
+        "id",
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "is_enforcement_body",
+        "closed_on",
+        "updated_at",
+    )
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+
+class PowerItemViewSet(ExportMixin, WorkflowViewSet):
+    """权责清单、负面清单和收费清单事项（每条为一个版本），含责任事项和调整记录。
+
+    审核通过的事项不能修改或删除，由法制办通过“调整”（取消、下放、调整）变更，旧版本保留。
+    """
+
+    queryset = PowerItem.objects.all()
+    serializer_class = PowerItemSerializer
+    filterset_class = filters.PowerItemFilter
+    select_related = ("unit",)
+    prefetch_related = ("responsibilities", "adjustments__created_items")
+    nested_children = ("responsibilities", "adjustments")
+    office_actions = (*WorkflowViewSet.office_actions, "adjust")
+    search_fields = ["code", "name", "legal_basis"]
+    ordering_fields = ["code", "effective_from", "updated_at"]
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        "list_kind",
+        "code",
+        "name",
+        "category",
+        "negative_measure",
+        "township_duty",
+        "partner_unit_id",
+        "legal_basis",
+        "handling_office",
+        "fee_standard",
+        "effective_from",
+        "closed_on",
+        "version",
+        "basis_document",
+    )
+
+    @extend_schema(
+        summary=_("调整清单事项（取消、下放或调整；法制办）"),
+        request=AdjustmentRequestSerializer,
+        responses={201: PowerAdjustmentSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def adjust(self, request, pk=None):
+        item = self.get_object()
+        form = AdjustmentRequestSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        adjustment = self.run_service(
+            adjust_item,
+            item,
+            data["kind"],
+            on=data["adjusted_on"],
+            reason=data["reason"],
+            reason_kind=data["reason_kind"],
+            document_number=data["document_number"],
+            by=request.user,
+            changes=data.get("changes") or {},
+            receiving_units=data.get("receiving_units", []),
+            receiving_duty=data["receiving_duty"],
+            receiving_code=data["receiving_code"],
+        )
+        return Response(PowerAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+
+class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
+    """随机抽查事项清单（含每个事项的检查表要点）。"""
+
+    queryset = InspectionItem.objects.all()
+    serializer_class = InspectionItemSerializer
+    filterset_class = filters.InspectionItemFilter
+    select_related = ("unit",)
+    prefetch_related = ("check_points",)
+    nested_children = ("check_points",)
+    search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
+    ordering_fields = ["year", "code", "updated_at"]
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        "year",
+        "code",
+        "name",
+        "sub_item",
+        "kind",
+        "field",
+        "legal_basis",
+        "method",
+        "ratio",
+        "frequency",
+        "published_on",
+        "cancelled_on",
+    )
+
+
+class CheckPointViewSet(ExportMixin, ScopedViewSet):
+    """检查表要点（“一张表格管检查”）：随所属抽查事项一同报送审核，事项可修改时才能修改。"""
+
+    queryset = CheckPoint.objects.all()
+    serializer_class = CheckPointSerializer
+    filterset_class = filters.CheckPointFilter
+    parent_field = "item"
+    select_related = ("item",)
+    search_fields = ["content", "basis"]
+    ordering_fields = ["position"]
+    export_fields = ("id", "item_id", "position", "content", "basis")
+
+
+class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
+    """检查对象名录库：各单位维护本单位的检查对象。"""
+
+    queryset = InspectionTarget.objects.all()
+    serializer_class = InspectionTargetSerializer
+    filterset_class = filters.InspectionTargetFilter
+    select_related = ("unit",)
+    search_fields = ["name", "credit_code", "legal_representative", "address"]
+    ordering_fields = ["name", "credit_code"]
+    export_fields = (
+        "id",
+        "unit_id",
+        "unit__code",
+        "name",
+        "credit_code",
+        "legal_representative",
+        "address",
+        "contact",
+        "is_active",
+    )
+
+
+class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
+    """双随机抽取及结果。新增即抽取：按事项的检查对象名录库和执法检查人员名录库随机抽取，
+    记录随机种子和候选名单哈希，可复核；抽取结果不能修改，只能记录检查结束日期、公示日期和备注。
+    只有法制办可以删除抽取记录。"""
+
+    queryset = InspectionDraw.objects.all()
+    serializer_class = InspectionDrawSerializer
+    filterset_class = filters.InspectionDrawFilter
+    select_related = ("unit", "item")
+    prefetch_related = (
+        Prefetch(
+            "drawn_targets",
+            queryset=DrawnTarget.objects.prefetch_related("inspectors__officer"),
+        ),
+    )
+    nested_children = ("drawn_targets",)
+    delete_office_only = True
+    search_fields = ["batch", "item__name", "item__code", "candidates_hash"]
+    ordering_fields = ["drawn_on", "updated_at"]
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        "item_id",
+        "item__name",
+        "batch",
+        "drawn_on",
+        "ratio",
+        "target_count",
+        "inspectors_per_target",
+        "seed",
+        "algorithm",
+        "candidates_hash",
+        "check_ended_on",
+        "published_on",
+    )
+
+    @extend_schema(
+        summary=_("抽取（新增一次双随机抽取）"),
+        request=DrawRequestSerializer,
+        responses={201: InspectionDrawSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        form = DrawRequestSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        record = self.run_service(
+            make_draw,
+            data["item"],
+            batch=data["batch"],
+            by=request.user,
+            count=data.get("count"),
+            ratio=data.get("ratio"),
+            inspectors_per_target=data["inspectors_per_target"],
+            on=data.get("drawn_on"),
+        )
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("复核抽取：按存档的输入和随机种子重新抽取并比对"),
+        responses={200: OpenApiResponse(DrawCheckSerializer)},
+    )
+    @action(detail=True, methods=["get"])
+    def verify(self, request, pk=None):
+        check = verify_draw(self.get_object())
+        return Response({"ok": check.ok, "summary": check.summary, "problems": check.problems})
+
+
+class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
+    """行政执法主体。"""
+
+    queryset = EnforcementBody.objects.all()
+    serializer_class = EnforcementBodySerializer
+    filterset_class = filters.EnforcementBodyFilter
+    select_related = ("unit",)
+    search_fields = ["name", "legal_basis"]
+    ordering_fields = ["name", "updated_at"]
+    export_fields = (*WORKFLOW_EXPORT, "name", "kind", "legal_basis")
+
+
+class OfficerViewSet(ExportMixin, WorkflowViewSet):
+    """行政执法人员（执法检查人员名录库），含执法证有效期。"""
+
+    queryset = Officer.objects.all()
+    serializer_class = OfficerSerializer
+    filterset_class = filters.OfficerFilter
+    select_related = ("unit",)
+    search_fields = ["name", "certificate_number"]
+    ordering_fields = ["name", "expires_on", "updated_at"]
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        "body_id",
+        "name",
+        "certificate_number",
+        "field",
+        "issued_on",
+        "expires_on",
+    )
+
+
+class ConflictViewSet(ExportMixin, ScopedViewSet):
+    """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
+
+    queryset = Conflict.objects.all()
+    serializer_class = ConflictSerializer
+    filterset_class = filters.ConflictFilter
+    select_related = ("officer", "target")
+    search_fields = ["reason", "officer__name", "target__name"]
+    ordering_fields = ["declared_on"]
+    export_fields = ("id", "officer_id", "officer__name", "target_id", "reason", "declared_on")
+
+
+class DocumentViewSet(ExportMixin, WorkflowViewSet):
+    """规范性文件登记（统一登记、统一编号、统一发布），含修改、废止、失效等变动；效力状态按日期计算。"""
+
+    queryset = Document.objects.all()
+    serializer_class = DocumentSerializer
+    filterset_class = filters.DocumentFilter
+    select_related = ("unit",)
+    prefetch_related = ("changes",)
+    nested_children = ("changes",)
+    search_fields = ["title", "number", "note"]
+    ordering_fields = ["issued_on", "number", "updated_at"]
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        "title",
+        "number",
+        "kind",
+        "issued_on",
+        "effective_on",
+        "valid_until",
+        "note",
+    )
+
+
+class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
+    """多证合一改革批次（法制办维护的参考数据）。"""
+
+    queryset = LicenceReformBatch.objects.all()
+    serializer_class = LicenceReformBatchSerializer
+    filterset_class = filters.LicenceReformBatchFilter
+    search_fields = ["name", "basis"]
+    ordering_fields = ["reform_on", "name"]
+    export_fields = (
+        "id",
+        "name",
+        "reform_on",
+        "basis",
+        "basis_document_id",
+        "first_licence_on",
+        "first_licence_holder",
+    )
+
     def get_queryset(self):
-        return super().get_queryset().order_by("kind", "code")
+        return super().get_queryset().with_item_count()
 
 
-ROUTES = [("units", UnitViewSet)]
+class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
+    """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
+
+    queryset = IntegratedItem.objects.all()
+    serializer_class = IntegratedItemSerializer
+    filterset_class = filters.IntegratedItemFilter
+    select_related = ("unit", "batch")
+    search_fields = ["name", "basis"]
+    ordering_fields = ["name", "updated_at"]
+    export_fields = (*WORKFLOW_EXPORT, "batch_id", "batch__name", "name", "kind", "basis")
+
+
+class IsOffice(permissions.BasePermission):
+    message = _("只有法制办工作人员可以管理接口令牌。")
+    code = "office_only"
+
+    def has_permission(self, request, view) -> bool:
+        return rules.is_office(request.user)
+
+
+class TokenViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """接口令牌（法制办管理）：为系统账号（如市政府的接口客户端）创建或撤销令牌。
+    新建时返回一次令牌；为已有令牌的用户新建即更换令牌，旧令牌立即失效。撤销按用户编号。"""
+
+    queryset = Token.objects.select_related("user").order_by("user__username")
+    serializer_class = TokenSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOffice]
+    lookup_field = "user"
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return NewTokenSerializer if self.action == "create" else TokenSerializer
+
+    @extend_schema(summary=_("创建或更换令牌"), responses={201: NewTokenSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+        return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("撤销令牌"))
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+
+ROUTES = [
+    ("units", UnitViewSet),
+    ("power-items", PowerItemViewSet),
+    ("inspection-items", InspectionItemViewSet),
+    ("check-points", CheckPointViewSet),
+    ("inspection-targets", InspectionTargetViewSet),
+    ("inspection-draws", InspectionDrawViewSet),
+    ("enforcement-bodies", EnforcementBodyViewSet),
+    ("officers", OfficerViewSet),
+    ("conflicts", ConflictViewSet),
+    ("documents", DocumentViewSet),
+    ("licence-batches", LicenceReformBatchViewSet),
+    ("integrated-items", IntegratedItemViewSet),
+    ("tokens", TokenViewSet),
+]

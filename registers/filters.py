@@ -1,7 +1,30 @@
+"""What users filter the registers by in the API: unit, year, status, kind, date ranges.
+
+Free-text search is the ``search`` parameter (each viewset's ``search_fields``); ordering is
+``ordering``. Date ranges are ``<field>__gte`` / ``<field>__lte``.
+"""
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.models import Unit, UnitKind
+from registers.models import (
+    CheckPoint,
+    Conflict,
+    Document,
+    EnforcementBody,
+    InspectionDraw,
+    InspectionItem,
+    InspectionTarget,
+    IntegratedItem,
+    LicenceReformBatch,
+    Officer,
+    PowerItem,
+    Status,
+    Unit,
+    UnitKind,
+)
+
+RANGE = ["gte", "lte"]
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -13,3 +36,104 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = ["kind", "is_enforcement_body", "active"]
+
+
+class OwnedFilter(django_filters.FilterSet):
+    """Filters every record owned by a unit has: the unit (by id or code)."""
+
+    unit = django_filters.NumberFilter(field_name="unit", label=_("单位编号"))
+    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("单位代码"))
+
+
+class WorkflowFilter(OwnedFilter):
+    """…and the review status."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("审核状态"))
+
+
+class PowerItemFilter(WorkflowFilter):
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force_on", label=_("在该日有效（按日期查看清单）")
+    )
+    current = django_filters.BooleanFilter(
+        field_name="closed_on", lookup_expr="isnull", label=_("现行版本")
+    )
+
+    class Meta:
+        model = PowerItem
+        fields = {
+            "list_kind": ["exact"],
+            "category": ["exact"],
+            "township_duty": ["exact"],
+            "code": ["exact"],
+            "effective_from": RANGE,
+        }
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force_on(value)
+
+
+class InspectionItemFilter(WorkflowFilter):
+    class Meta:
+        model = InspectionItem
+        fields = {"year": ["exact"], "kind": ["exact"], "field": ["exact"], "published_on": RANGE}
+
+
+class CheckPointFilter(django_filters.FilterSet):
+    class Meta:
+        model = CheckPoint
+        fields = ["item"]
+
+
+class InspectionTargetFilter(OwnedFilter):
+    class Meta:
+        model = InspectionTarget
+        fields = ["is_active", "credit_code"]
+
+
+class InspectionDrawFilter(WorkflowFilter):
+    year = django_filters.NumberFilter(field_name="drawn_on", lookup_expr="year", label=_("年度"))
+
+    class Meta:
+        model = InspectionDraw
+        fields = {"item": ["exact"], "drawn_on": RANGE, "published_on": RANGE}
+
+
+class EnforcementBodyFilter(WorkflowFilter):
+    class Meta:
+        model = EnforcementBody
+        fields = ["kind"]
+
+
+class OfficerFilter(WorkflowFilter):
+    class Meta:
+        model = Officer
+        fields = {"body": ["exact"], "field": ["exact"], "expires_on": RANGE}
+
+
+class ConflictFilter(django_filters.FilterSet):
+    class Meta:
+        model = Conflict
+        fields = {"officer": ["exact"], "target": ["exact"], "declared_on": RANGE}
+
+
+class DocumentFilter(WorkflowFilter):
+    year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year", label=_("年度"))
+
+    class Meta:
+        model = Document
+        fields = {"kind": ["exact"], "issued_on": RANGE, "valid_until": RANGE}
+
+
+class LicenceReformBatchFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="reform_on", lookup_expr="year", label=_("年度"))
+
+    class Meta:
+        model = LicenceReformBatch
+        fields = {"reform_on": RANGE}
+
+
+class IntegratedItemFilter(WorkflowFilter):
+    class Meta:
+        model = IntegratedItem
+        fields = ["batch", "kind"]

@@ -6,6 +6,9 @@
   or returned; reference data without an owning unit (units, the calendar) is readable
   by every role and changed by the office only.
 
+A record may freeze itself (``is_frozen``: an approved power-list item, a confirmed clean-up):
+then nobody changes or deletes it directly; its own service (an adjustment) changes it.
+
 A model takes part in unit scoping by naming the path to its owning unit in
 ``scope_field`` (``"unit"`` for every ``WorkflowRecord``, ``"draw__item__unit"`` for a
 child row); a model without it is reference data.
@@ -92,8 +95,14 @@ def _status_of(obj) -> Status | None:
     return Status(status) if status else None
 
 
+def is_frozen(obj) -> bool:
+    return bool(getattr(obj, "is_frozen", False))
+
+
 def can_change(user, obj) -> bool:
     role = role_of(user)
+    if is_frozen(obj):
+        return False
     if role == Role.OFFICE:
         return True
     if role != Role.LIAISON or not _liaison_owns(user, obj):
@@ -105,6 +114,8 @@ def can_change(user, obj) -> bool:
 def can_delete(user, obj) -> bool:
     """Office staff may delete (history keeps a row); liaisons only their unit's drafts."""
     role = role_of(user)
+    if is_frozen(obj):
+        return False
     if role == Role.OFFICE:
         return True
     return role == Role.LIAISON and _liaison_owns(user, obj) and _status_of(obj) == Status.DRAFT

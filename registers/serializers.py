@@ -1,8 +1,49 @@
+"""API representations of the registers, with explicit field lists.
+
+Every writable serializer validates through the model's ``full_clean`` (``ModelCleanSerializer``),
+so the API refuses exactly what the admin refuses, with the same messages and codes. Rows
+that belong to a record (an item's check points, a draw's targets) are shown inside it.
+"""
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registers.api_base import ModelCleanSerializer
-from registers.models import Unit
+from registers.api_base import (
+    ModelCleanSerializer,
+    ScopedRequestSerializer,
+    WorkflowSerializer,
+    calendar_of,
+)
+from registers.creditcode import normalise_credit_code
+from registers.draw import MIN_INSPECTORS_PER_TARGET
+from registers.models import (
+    AdjustmentKind,
+    AdjustmentReason,
+    CheckPoint,
+    Conflict,
+    Document,
+    DocumentChange,
+    DocumentStatus,
+    DrawnInspector,
+    DrawnTarget,
+    EnforcementBody,
+    InspectionDraw,
+    InspectionItem,
+    InspectionTarget,
+    IntegratedItem,
+    LicenceReformBatch,
+    ListLevel,
+    Officer,
+    PowerAdjustment,
+    PowerItem,
+    ResponsibilityItem,
+    TownshipDuty,
+    Unit,
+    User,
+)
+from registers.models.inspections import PUBLICATION_WORKING_DAYS
 
 
 class UnitSerializer(ModelCleanSerializer):
@@ -23,4 +64,407 @@ class UnitSerializer(ModelCleanSerializer):
             "is_enforcement_body",
             "closed_on",
             "is_active",
+            "updated_at",
         ]
+
+
+# --- Power lists ------------------------------------------------------------------------
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResponsibilityItem
+        fields = ["id", "stage", "duty"]
+
+
+class PowerAdjustmentSerializer(serializers.ModelSerializer):
+    created_items = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, label=_("生效的新版本")
+    )
+
+    class Meta:
+        model = PowerAdjustment
+        fields = [
+            "id",
+            "item",
+            "kind",
+            "adjusted_on",
+            "reason_kind",
+            "reason",
+            "document_number",
+            "changes",
+            "created_items",
+            "created_at",
+        ]
+
+
+class PowerItemSerializer(WorkflowSerializer):
+    level = serializers.ChoiceField(choices=ListLevel.choices, read_only=True, label=_("清单层级"))
+    responsibilities = ResponsibilitySerializer(many=True, read_only=True, label=_("责任事项"))
+    adjustments = PowerAdjustmentSerializer(many=True, read_only=True, label=_("调整记录"))
+
+    class Meta:
+        model = PowerItem
+        fields = [
+            *WorkflowSerializer.WORKFLOW_FIELDS,
+            "list_kind",
+            "level",
+            "code",
+            "name",
+            "category",
+            "negative_measure",
+            "township_duty",
+            "partner_unit",
+            "legal_basis",
+            "handling_office",
+            "accountability",
+            "supervision",
+            "fee_standard",
+            "fee_basis",
+            "effective_from",
+            "closed_on",
+            "version",
+            "origin",
+            "basis_document",
+            "addition_reason",
+            "responsibilities",
+            "adjustments",
+        ]
+
+
+class AdjustmentRequestSerializer(serializers.Serializer):
+    """What an office clerk enters on an item's 调整 page."""
+
+    kind = serializers.ChoiceField(
+        choices=[c for c in AdjustmentKind.choices if c[0] != AdjustmentKind.ADD],
+        label=_("调整方式"),
+    )
+    adjusted_on = serializers.DateField(label=_("调整日期"))
+    reason_kind = serializers.ChoiceField(choices=AdjustmentReason.choices, label=_("原因类别"))
+    reason = serializers.CharField(label=_("调整理由"))
+    document_number = serializers.CharField(label=_("批准文号"))
+    changes = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        label=_("调整后的内容"),
+        help_text=_('仅“调整”：字段名 → 新内容，如 {"name": "新名称"}。'),
+    )
+    receiving_units = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Unit.objects.all(),
+        label=_("承接的乡镇（街道）"),
+        help_text=_("仅“下放”。"),
+    )
+    receiving_duty = serializers.ChoiceField(
+        choices=TownshipDuty.choices,
+        required=False,
+        default=TownshipDuty.BASIC,
+        label=_("承接事项的履职类别"),
+    )
+    receiving_code = serializers.CharField(
+        required=False, allow_blank=True, default="", label=_("承接事项编码")
+    )
+
+
+# --- Inspections ------------------------------------------------------------------------
+
+
+class CheckPointSerializer(ModelCleanSerializer):
+    class Meta:
+        model = CheckPoint
+        fields = ["id", "item", "position", "content", "basis"]
+
+
+class NestedCheckPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckPoint
+        fields = ["id", "position", "content", "basis"]
+
+
+class InspectionItemSerializer(WorkflowSerializer):
+    check_points = NestedCheckPointSerializer(many=True, read_only=True, label=_("检查表要点"))
+
+    class Meta:
+        model = InspectionItem
+        fields = [
+            *WorkflowSerializer.WORKFLOW_FIELDS,
+            "year",
+            "code",
+            "name",
+            "sub_item",
+            "kind",
+            "field",
+            "legal_basis",
+            "method",
+            "content",
+            "ratio",
+            "frequency",
+            "published_on",
+            "cancelled_on",
+            "check_points",
+        ]
+
+
+class InspectionTargetSerializer(ModelCleanSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("单位名称"))
+    credit_code = serializers.CharField(
+        max_length=40,
+        label=_("统一社会信用代码"),
+        help_text=_("18位，末位为校验码；全角字符和空格会自动转换、去除。"),
+    )
+
+    class Meta:
+        model = InspectionTarget
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "contact",
+            "is_active",
+        ]
+
+    def validate_credit_code(self, value: str) -> str:
+        return normalise_credit_code(value)
+
+
+class DrawnInspectorSerializer(serializers.ModelSerializer):
+    officer_name = serializers.CharField(source="officer.name", read_only=True, label=_("姓名"))
+
+    class Meta:
+        model = DrawnInspector
+        fields = ["position", "officer", "officer_name"]
+
+
+class DrawnTargetSerializer(serializers.ModelSerializer):
+    inspectors = DrawnInspectorSerializer(many=True, read_only=True, label=_("检查人员"))
+
+    class Meta:
+        model = DrawnTarget
+        fields = [
+            "id",
+            "position",
+            "target",
+            "target_name",
+            "checked_on",
+            "result",
+            "findings",
+            "inspectors",
+        ]
+
+
+class InspectionDrawSerializer(WorkflowSerializer):
+    """A stored draw: the selection and audit facts are read-only; the check's end, the
+    publication date and a note may be recorded."""
+
+    drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
+    publication_due = serializers.SerializerMethodField(label=_("公示截止日期"))
+
+    class Meta:
+        model = InspectionDraw
+        fields = [
+            *WorkflowSerializer.WORKFLOW_FIELDS,
+            "item",
+            "batch",
+            "drawn_on",
+            "drawn_at",
+            "drawn_by",
+            "ratio",
+            "target_count",
+            "inspectors_per_target",
+            "balance_load",
+            "seed",
+            "algorithm",
+            "candidates_hash",
+            "exclusions",
+            "check_ended_on",
+            "publication_due",
+            "published_on",
+            "note",
+            "drawn_targets",
+        ]
+        read_only_fields = [
+            "item",
+            "batch",
+            "drawn_on",
+            "drawn_at",
+            "drawn_by",
+            "ratio",
+            "target_count",
+            "inspectors_per_target",
+            "balance_load",
+            "seed",
+            "algorithm",
+            "candidates_hash",
+            "exclusions",
+        ]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_publication_due(self, draw):
+        if draw.check_ended_on is None:
+            return None
+        calendar = calendar_of(self.context)
+        return calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
+
+
+class DrawRequestSerializer(ScopedRequestSerializer):
+    """What the draw page asks: the item, the batch, and how many to draw."""
+
+    item = serializers.PrimaryKeyRelatedField(
+        queryset=InspectionItem.objects.all(), label=_("抽查事项")
+    )
+    batch = serializers.CharField(max_length=50, label=_("抽查批次"))
+    count = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, label=_("抽取对象数")
+    )
+    ratio = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        label=_("抽取比例（%）"),
+        help_text=_("与抽取对象数二选一。"),
+    )
+    inspectors_per_target = serializers.IntegerField(
+        min_value=MIN_INSPECTORS_PER_TARGET,
+        max_value=10,
+        default=MIN_INSPECTORS_PER_TARGET,
+        label=_("每个对象检查人员数"),
+    )
+    drawn_on = serializers.DateField(
+        required=False, label=_("抽取日期"), help_text=_("默认今天；执法证是否有效按此日期判断。")
+    )
+
+    def validate(self, attrs):
+        if (attrs.get("count") is None) == (attrs.get("ratio") is None):
+            raise serializers.ValidationError(
+                _("请填写抽取对象数或抽取比例（二选一）。"), code="count_or_ratio"
+            )
+        return attrs
+
+
+class DrawCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(label=_("验证通过"))
+    summary = serializers.CharField(label=_("结论"))
+    problems = serializers.ListField(child=serializers.CharField(), label=_("不一致之处"))
+
+
+# --- Enforcement ------------------------------------------------------------------------
+
+
+class EnforcementBodySerializer(WorkflowSerializer):
+    class Meta:
+        model = EnforcementBody
+        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, "name", "kind", "legal_basis"]
+
+
+class OfficerSerializer(WorkflowSerializer):
+    certificate_status = serializers.CharField(read_only=True, label=_("执法证状态（今天）"))
+
+    class Meta:
+        model = Officer
+        fields = [
+            *WorkflowSerializer.WORKFLOW_FIELDS,
+            "body",
+            "name",
+            "certificate_number",
+            "field",
+            "issued_on",
+            "expires_on",
+            "certificate_status",
+        ]
+
+
+class ConflictSerializer(ModelCleanSerializer):
+    class Meta:
+        model = Conflict
+        fields = ["id", "officer", "target", "reason", "declared_on"]
+
+
+# --- Documents and licences -------------------------------------------------------------
+
+
+class DocumentChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentChange
+        fields = ["id", "kind", "changed_on", "by_document", "basis"]
+
+
+class DocumentSerializer(WorkflowSerializer):
+    status_today = serializers.ChoiceField(
+        choices=DocumentStatus.choices,
+        read_only=True,
+        allow_null=True,
+        label=_("今天的效力状态"),
+    )
+    changes = DocumentChangeSerializer(many=True, read_only=True, label=_("文件变动"))
+
+    class Meta:
+        model = Document
+        fields = [
+            *WorkflowSerializer.WORKFLOW_FIELDS,
+            "title",
+            "number",
+            "kind",
+            "issued_on",
+            "effective_on",
+            "valid_until",
+            "note",
+            "status_today",
+            "changes",
+        ]
+
+
+class LicenceReformBatchSerializer(ModelCleanSerializer):
+    item_count = serializers.SerializerMethodField(label=_("整合事项数（已审核）"))
+
+    class Meta:
+        model = LicenceReformBatch
+        fields = [
+            "id",
+            "name",
+            "reform_on",
+            "basis",
+            "basis_document",
+            "first_licence_on",
+            "first_licence_holder",
+            "note",
+            "item_count",
+        ]
+
+    def get_item_count(self, batch) -> int:
+        if hasattr(batch, "item_count"):
+            return batch.item_count
+        return batch.approved_item_count()
+
+
+class IntegratedItemSerializer(WorkflowSerializer):
+    class Meta:
+        model = IntegratedItem
+        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, "batch", "name", "kind", "basis"]
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    """A system's token. The key is shown once, when it is created."""
+
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), label=_("用户")
+    )
+    username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
+    role = serializers.CharField(source="user.role", read_only=True, label=_("角色"))
+    created = serializers.DateTimeField(read_only=True, label=_("创建时间"))
+
+
+class NewTokenSerializer(TokenSerializer):
+    key = serializers.CharField(
+        read_only=True, label=_("令牌"), help_text=_("请求头 Authorization: Token <令牌>")
+    )

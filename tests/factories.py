@@ -451,3 +451,86 @@ def make_cleanup_item(
     }
     values.update(overrides)
     return CleanupItem.objects.create(**values)
+
+
+# --- Child rows and draws (API tests) ---------------------------------------------------------
+
+
+def make_check_point(item, **overrides):
+    from registers.models import CheckPoint
+
+    values = {"item": item, "position": next(_sequence), "content": "是否按规定公示年度报告"}
+    values.update(overrides)
+    return CheckPoint.objects.create(**values)
+
+
+def make_conflict(officer, target, **overrides):
+    from registers.models import Conflict
+
+    values = {
+        "officer": officer,
+        "target": target,
+        "reason": "近亲属担任该企业法定代表人",
+        "declared_on": datetime.date(2017, 3, 1),
+    }
+    values.update(overrides)
+    return Conflict.objects.create(**values)
+
+
+def make_draw_record(unit: Unit, *, drawn_by: User, **overrides):
+    """A stored draw of ``unit`` without drawn rows (the draw service makes real ones)."""
+    from django.utils import timezone
+
+    from registers.models import InspectionDraw
+
+    n = next(_sequence)
+    values = {
+        "unit": unit,
+        "item": make_item(unit),
+        "batch": f"2017年第{n}批",
+        "drawn_on": datetime.date(2017, 6, 5),
+        "drawn_at": timezone.now(),
+        "drawn_by": drawn_by,
+        "target_count": 0,
+        "inspectors_per_target": 2,
+        "seed": f"seed-{n}",
+        "algorithm": "test",
+        "candidates_hash": "0" * 64,
+        "input_json": "{}",
+    }
+    values.update(overrides)
+    return InspectionDraw.objects.create(**values)
+
+
+def make_step(decision, **overrides):
+    from reviews.models import DecisionStep, StepKind
+
+    values = {
+        "decision": decision,
+        "kind": StepKind.RISK_ASSESSMENT,
+        "applicable": False,
+        "reason_not_applicable": "不涉及社会稳定风险",
+    }
+    values.update(overrides)
+    return DecisionStep.objects.create(**values)
+
+
+def make_participant(decision, **overrides):
+    from reviews.models import DecisionParticipant, Stance
+
+    n = next(_sequence)
+    values = {"decision": decision, "name": f"参会人{n}", "post": "副区长", "stance": Stance.AGREE}
+    values.update(overrides)
+    return DecisionParticipant.objects.create(**values)
+
+
+def make_suspension(case, **overrides):
+    from reviews.models import ReconsiderationSuspension
+
+    values = {
+        "case": case,
+        "suspended_on": datetime.date(2017, 4, 10),
+        "reason": "需以其他案件结果为依据",
+    }
+    values.update(overrides)
+    return ReconsiderationSuspension.objects.create(**values)

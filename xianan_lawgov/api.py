@@ -1,19 +1,22 @@
-"""The API router: every resource of both apps under /api/v1/."""
+"""The API: every resource of both apps under /api/v1/, the annual report, the schema and
+its documentation page (served from local static files, works offline)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from registers.api import ROUTES as REGISTER_ROUTES
+from reviews.api import ROUTES as REVIEW_ROUTES
+from xianan_lawgov.reports.api import urlpatterns as report_urls
 
 router = DefaultRouter()
-router.trailing_slash = "/?"  # accept both /units and /units/
+router.trailing_slash = "/?"  # accept both /units and /units/, and export.csv without a slash
 router.include_format_suffixes = False
-for prefix, viewset in REGISTER_ROUTES:
+for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES]:
     router.register(prefix, viewset, basename=prefix)
 
 urlpatterns = [
-    path("v1/", include(router.urls)),
+    path("v1/", include([*router.urls, *report_urls])),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registers the model admins)
     inspections,
     licences,
     power,
+    tokens,
     units,
     users,
 )

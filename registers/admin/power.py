@@ -243,17 +243,8 @@ class PowerItemAdmin(WorkflowAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit")
 
-    # An approved item is part of the published list: nobody edits or deletes it, the office
-    # adjusts it (取消 / 下放 / 调整) from its page, which keeps the old version.
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_approved:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_approved:
-            return False
-        return super().has_delete_permission(request, obj)
+    # An approved item is frozen (``PowerItem.is_frozen``, checked by registers.permissions):
+    # the office adjusts it (取消 / 下放 / 调整) from its page, which keeps the old version.
 
     def get_actions(self, request):
         # Bulk deletion would skip the per-item rule above.

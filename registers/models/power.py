@@ -380,6 +380,11 @@ class PowerItem(WorkflowRecord):
             record_addition(self, by=by)
 
     @property
+    def is_frozen(self) -> bool:
+        """An approved item is part of the published list: changed only by an adjustment."""
+        return self.is_approved
+
+    @property
     def level(self) -> ListLevel:
         return ListLevel.of_unit(self.unit)
 

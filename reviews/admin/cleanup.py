@@ -105,16 +105,6 @@ class CleanupCampaignAdmin(WorkflowAdmin):
             "confirmed_by",
         ]
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_confirmed:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_confirmed:
-            return False
-        return super().has_delete_permission(request, obj)
-
     @admin.display(description=gettext_lazy("文件数"), ordering="item_total")
     def item_count(self, obj):
         return obj.item_total
@@ -301,16 +291,6 @@ class CleanupItemAdmin(ScopedAdmin):
                 action, name, description = _outcome_action(outcome)
                 actions[name] = (action, name, description)
         return actions
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.campaign.is_confirmed:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.campaign.is_confirmed:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -140,6 +140,11 @@ class CleanupCampaign(WorkflowRecord):
     def is_confirmed(self) -> bool:
         return self.confirmed_on is not None
 
+    @property
+    def is_frozen(self) -> bool:
+        """Confirmed outcomes are in the register: the campaign no longer changes."""
+        return self.is_confirmed
+
     def clean(self) -> None:
         super().clean()
         if self.pk and type(self).objects.filter(pk=self.pk, confirmed_on__isnull=False).exists():
@@ -252,6 +257,10 @@ class CleanupItem(models.Model):
     def status(self) -> str:
         # Items follow their campaign's workflow (liaisons edit only unconfirmed drafts).
         return self.campaign.status
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.campaign.is_confirmed
 
     def clean(self) -> None:
         super().clean()

@@ -1,0 +1,108 @@
+"""The OpenAPI description in Chinese: summaries and tags from the models' verbose names,
+the sync parameters on every list, and the error bodies every write may answer with."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(label=gettext_lazy("错误信息"))
+    code = serializers.CharField(label=gettext_lazy("错误代码"))
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    errors = serializers.JSONField(
+        label=gettext_lazy("校验错误"),
+        help_text=gettext_lazy(
+            "按字段列出的错误：{字段: [{message, code}]}；与整条记录有关的错误在 "
+            "non_field_errors 中。"
+        ),
+    )
+
+
+SYNC_PARAMETERS = [
+    OpenApiParameter(
+        "updated_since",
+        OpenApiTypes.DATETIME,
+        description=gettext_lazy(
+            "增量同步：只返回此时刻（含）之后新增或修改的记录；第一页的 deleted 列出此后删除的"
+            "记录编号。建议使用上次同步开始时的时刻。"
+        ),
+    ),
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        description=gettext_lazy(
+            "游标分页（系统同步使用，按更新时间和编号排序）；首次请求传空值，之后使用返回的 "
+            "next 链接。接口客户端账号默认使用游标分页。"
+        ),
+    ),
+    OpenApiParameter(
+        "page_size",
+        OpenApiTypes.INT,
+        description=gettext_lazy("每页条数（页码分页最多500，游标分页最多1000）。"),
+    ),
+]
+
+
+SUMMARIES = {
+    "list": "%(plural)s列表",
+    "retrieve": "%(name)s详情",
+    "create": "新增%(name)s",
+    "update": "修改%(name)s",
+    "partial_update": "修改%(name)s（部分字段）",
+    "destroy": "删除%(name)s",
+}
+
+
+class ApiSchema(AutoSchema):
+    def _model(self):
+        return getattr(self.view, "model", None) or getattr(
+            getattr(self.view, "queryset", None), "model", None
+        )
+
+    def get_tags(self) -> list[str]:
+        model = self._model()
+        if model is None:
+            return super().get_tags()
+        return [str(model._meta.verbose_name_plural)]
+
+    def get_summary(self) -> str | None:
+        summary = super().get_summary()
+        model = self._model()
+        action = getattr(self.view, "action", None)
+        if summary or model is None or action not in SUMMARIES:
+            return summary
+        names = {
+            "name": model._meta.verbose_name,
+            "plural": model._meta.verbose_name_plural,
+        }
+        return _(SUMMARIES[action]) % names
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if getattr(self.view, "action", None) == "list" and self._model() is not None:
+            parameters = [*parameters, *SYNC_PARAMETERS]
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        errors = {
+            "401": OpenApiResponse(ErrorSerializer, description=_("未登录或令牌无效")),
+            "403": OpenApiResponse(ErrorSerializer, description=_("没有权限")),
+            "404": OpenApiResponse(ErrorSerializer, description=_("记录不存在或不可见")),
+        }
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            errors["400"] = OpenApiResponse(
+                ValidationErrorSerializer, description=_("校验未通过或操作被拒绝")
+            )
+        for code, response in errors.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(response, code)
+        return bodies

@@ -1,0 +1,554 @@
+"""API representations of reviews and cases, with explicit field lists.
+
+Deadlines are computed when read, from the office's calendar as it is now, and each comes
+with how it was computed.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registers.api_base import (
+    DeadlineSerializer,
+    ModelCleanSerializer,
+    WorkflowSerializer,
+    calendar_of,
+)
+from reviews.deadlines import DeadlineInputError
+from reviews.models import (
+    AccountabilityRecord,
+    CleanupCampaign,
+    CleanupItem,
+    CommentDraftReply,
+    CriminalTransfer,
+    DecisionCatalogue,
+    DecisionParticipant,
+    DecisionStep,
+    EvaluatedFile,
+    EvaluationProblem,
+    EvaluationRound,
+    FileVeto,
+    Filing,
+    FilingTimeliness,
+    GovernmentContract,
+    Grade,
+    LegalityReview,
+    LitigationCase,
+    LitigationHearing,
+    MajorDecision,
+    MeetingKind,
+    OutcomeClass,
+    ReconsiderationCase,
+    ReconsiderationStage,
+    ReconsiderationSuspension,
+    RectificationProblem,
+    Stance,
+    VetoItem,
+)
+from reviews.models.evaluations import grade_for
+
+WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
+
+# --- Legality reviews, replies, filings ---------------------------------------------------
+
+
+class LegalityReviewSerializer(WorkflowSerializer):
+    class Meta:
+        model = LegalityReview
+        fields = [
+            *WORKFLOW_FIELDS,
+            "title",
+            "kind",
+            "received_on",
+            "completed_on",
+            "result",
+            "opinion",
+            "resulting_document",
+        ]
+        # The unit registers its draft; the legal office records the review's outcome.
+        office_only_fields = ["completed_on", "result", "opinion"]
+
+
+class CommentDraftReplySerializer(WorkflowSerializer):
+    class Meta:
+        model = CommentDraftReply
+        fields = [
+            *WORKFLOW_FIELDS,
+            "title",
+            "kind",
+            "requested_by",
+            "received_on",
+            "reply_requested_by",
+            "replied_on",
+            "reply",
+        ]
+
+
+class FilingSerializer(WorkflowSerializer):
+    due_on = serializers.SerializerMethodField(label=_("报备期限"))
+    due_explanation = serializers.SerializerMethodField(label=_("报备期限计算过程"))
+    timeliness = serializers.SerializerMethodField(label=_("报备情况（今天）"))
+
+    class Meta:
+        model = Filing
+        fields = [
+            *WORKFLOW_FIELDS,
+            "document",
+            "filed_with",
+            "filed_on",
+            "receipt",
+            "note",
+            "due_on",
+            "due_explanation",
+            "timeliness",
+        ]
+        read_only_fields = ["unit"]  # always the document's issuer
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["unit"].read_only = True
+        return fields
+
+    def _deadline(self, filing):
+        return filing.due_deadline(calendar_of(self.context))
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_due_on(self, filing):
+        return self._deadline(filing).due
+
+    def get_due_explanation(self, filing) -> str:
+        return self._deadline(filing).explain()
+
+    @extend_schema_field(serializers.ChoiceField(choices=FilingTimeliness.choices))
+    def get_timeliness(self, filing):
+        filing.__dict__["due_on"] = self._deadline(filing).due  # reuse the request's calendar
+        return filing.timeliness_on().value
+
+
+# --- Clean-up campaigns -------------------------------------------------------------------
+
+
+class NestedCleanupItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CleanupItem
+        fields = ["id", "document", "outcome", "note"]
+
+
+class CleanupCampaignSerializer(WorkflowSerializer):
+    items = NestedCleanupItemSerializer(many=True, read_only=True, label=_("清理文件"))
+
+    class Meta:
+        model = CleanupCampaign
+        fields = [
+            *WORKFLOW_FIELDS,
+            "name",
+            "year",
+            "basis",
+            "started_on",
+            "ended_on",
+            "result_document",
+            "confirmed_on",
+            "confirmed_by",
+            "items",
+        ]
+
+
+class CleanupItemSerializer(ModelCleanSerializer):
+    class Meta:
+        model = CleanupItem
+        fields = ["id", "campaign", "document", "outcome", "note"]
+
+
+class ConfirmCleanupSerializer(serializers.Serializer):
+    confirmed_on = serializers.DateField(
+        required=False, label=_("确认日期"), help_text=_("默认今天；清理结论自该日起记入文件登记。")
+    )
+
+
+# --- Contracts ----------------------------------------------------------------------------
+
+
+class GovernmentContractSerializer(WorkflowSerializer):
+    missing_checks = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        label=_("尚缺的审核或备案"),
+    )
+
+    class Meta:
+        model = GovernmentContract
+        fields = [
+            *WORKFLOW_FIELDS,
+            "title",
+            "number",
+            "project",
+            "counterparty",
+            "amount",
+            "signed_on",
+            "law_firm",
+            "lawyer",
+            "lawyer_reviewed_on",
+            "lawyer_opinion",
+            "filed_on",
+            "filing_number",
+            "note",
+            "missing_checks",
+        ]
+
+
+# --- Major decisions ----------------------------------------------------------------------
+
+
+class DecisionCatalogueSerializer(ModelCleanSerializer):
+    class Meta:
+        model = DecisionCatalogue
+        fields = ["id", "decision_body", "year", "title", "document_number", "published_on"]
+
+
+class NestedStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionStep
+        fields = [
+            "id",
+            "kind",
+            "applicable",
+            "reason_not_applicable",
+            "method",
+            "comment_opens_on",
+            "comment_closes_on",
+            "short_period_reason",
+            "completed_on",
+            "summary",
+        ]
+
+
+class DecisionStepSerializer(ModelCleanSerializer):
+    class Meta:
+        model = DecisionStep
+        fields = ["decision", *NestedStepSerializer.Meta.fields]
+
+
+class NestedParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionParticipant
+        fields = ["id", "name", "post", "stance", "reason"]
+
+
+class DecisionParticipantSerializer(ModelCleanSerializer):
+    class Meta:
+        model = DecisionParticipant
+        fields = ["decision", *NestedParticipantSerializer.Meta.fields]
+
+
+class MajorDecisionSerializer(WorkflowSerializer):
+    steps = NestedStepSerializer(many=True, read_only=True, label=_("决策程序"))
+    participants = NestedParticipantSerializer(
+        many=True, read_only=True, label=_("参与决策人员及意见")
+    )
+
+    class Meta:
+        model = MajorDecision
+        fields = [
+            *WORKFLOW_FIELDS,
+            "catalogue",
+            "title",
+            "category",
+            "matter",
+            "legality_review_sent_on",
+            "legality_review_due_on",
+            "short_review_reason",
+            "legality_reviewed_on",
+            "legality_review_result",
+            "legality_opinion",
+            "meeting_kind",
+            "meeting",
+            "discussed_on",
+            "decided_by",
+            "head_departure_reason",
+            "published_on",
+            "publication_channel",
+            "archived_on",
+            "post_evaluation_trigger",
+            "post_evaluator",
+            "post_evaluated_on",
+            "post_evaluation_conclusion",
+            "steps",
+            "participants",
+        ]
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, label=_("姓名"))
+    post = serializers.CharField(max_length=100, label=_("职务"))
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.AGREE, label=_("意见"))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", label=_("不同意见及理由")
+    )
+
+
+class DiscussionSerializer(serializers.Serializer):
+    """The collective discussion (第三十条): the meeting, who decided, every member's view."""
+
+    meeting_kind = serializers.ChoiceField(choices=MeetingKind.choices, label=_("会议类型"))
+    meeting = serializers.CharField(max_length=100, label=_("会议名称"))
+    discussed_on = serializers.DateField(label=_("集体讨论日期"))
+    decided_by = serializers.CharField(max_length=100, label=_("决定人（行政首长）"))
+    head_departure_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", label=_("与多数意见不一致的理由")
+    )
+    participants = ParticipantInputSerializer(many=True, required=False, label=_("参会人员"))
+
+
+# --- Case-file evaluations ----------------------------------------------------------------
+
+
+class EvaluationRoundSerializer(ModelCleanSerializer):
+    class Meta:
+        model = EvaluationRound
+        fields = ["id", "name", "year", "plan_title", "plan_number", "started_on", "ended_on"]
+
+
+class FileVetoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FileVeto
+        fields = ["id", "item", "note"]
+
+
+class NestedProblemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationProblem
+        fields = ["id", "description", "requirement", "due_on", "rectified_on", "rectification"]
+
+
+class EvaluationProblemSerializer(ModelCleanSerializer):
+    class Meta:
+        model = EvaluationProblem
+        fields = ["file", *NestedProblemSerializer.Meta.fields]
+
+
+SCORE_SHEET_FIELDS = ["evaluators", "evaluated_on", "form_score", "content_score", "comments"]
+
+
+class EvaluatedFileSerializer(WorkflowSerializer):
+    total_score = serializers.DecimalField(
+        max_digits=5, decimal_places=1, read_only=True, allow_null=True, label=_("总分")
+    )
+    grade = serializers.SerializerMethodField(label=_("等次"))
+    vetoes = FileVetoSerializer(many=True, read_only=True, label=_("否决项"))
+    problems = NestedProblemSerializer(many=True, read_only=True, label=_("评查问题及整改"))
+
+    class Meta:
+        model = EvaluatedFile
+        fields = [
+            *WORKFLOW_FIELDS,
+            "round",
+            "case_type",
+            "case_number",
+            "case_title",
+            "decided_on",
+            *SCORE_SHEET_FIELDS,
+            "total_score",
+            "grade",
+            "vetoes",
+            "problems",
+        ]
+        # The office scores; a liaison's unit is the one being evaluated.
+        office_only_fields = SCORE_SHEET_FIELDS
+
+    @extend_schema_field(serializers.ChoiceField(choices=Grade.choices, allow_null=True))
+    def get_grade(self, file):
+        # From the prefetched vetoes: no query per file.
+        grade = grade_for(file.total_score, vetoed=bool(file.vetoes.all()))
+        return grade.value if grade else None
+
+
+class VetoInputSerializer(serializers.Serializer):
+    item = serializers.ChoiceField(choices=VetoItem.choices, label=_("否决项"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("具体情形"))
+
+
+class ScoreSerializer(serializers.Serializer):
+    """The score sheet: both scores and the veto items found (replacing earlier ones)."""
+
+    form_score = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, label=_("形式得分（满分20）")
+    )
+    content_score = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, label=_("内容得分（满分80）")
+    )
+    evaluated_on = serializers.DateField(label=_("评查日期"))
+    vetoes = VetoInputSerializer(many=True, required=False, label=_("否决项"))
+
+
+# --- Reconsideration and litigation -------------------------------------------------------
+
+
+class NestedSuspensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReconsiderationSuspension
+        fields = ["id", "suspended_on", "resumed_on", "reason"]
+
+
+class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
+    class Meta:
+        model = ReconsiderationSuspension
+        fields = ["case", *NestedSuspensionSerializer.Meta.fields]
+
+
+class ReconsiderationCaseSerializer(WorkflowSerializer):
+    regime = serializers.CharField(source="regime.label", read_only=True, label=_("适用法律"))
+    stage = serializers.ChoiceField(
+        choices=ReconsiderationStage.choices, read_only=True, label=_("阶段")
+    )
+    deadlines = serializers.SerializerMethodField(label=_("法定期限（按当前节假日安排计算）"))
+    suspensions = NestedSuspensionSerializer(many=True, read_only=True, label=_("中止与恢复"))
+
+    class Meta:
+        model = ReconsiderationCase
+        fields = [
+            *WORKFLOW_FIELDS,
+            "number",
+            "applicant",
+            "matter",
+            "procedure",
+            "received_on",
+            "correction_requested_on",
+            "correction_notice_served_on",
+            "correction_received_on",
+            "acceptance",
+            "acceptance_on",
+            "copy_served_on",
+            "extension_days",
+            "concluded_on",
+            "outcome",
+            "respondent_corrected",
+            "note",
+            "regime",
+            "stage",
+            "deadlines",
+            "suspensions",
+        ]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, case):
+        try:
+            deadlines = case.deadlines(calendar_of(self.context))
+        except DeadlineInputError:
+            return []  # inconsistent dates: the case's own validation says why
+        return DeadlineSerializer(deadlines, many=True).data
+
+
+class NestedHearingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LitigationHearing
+        fields = [
+            "id",
+            "held_on",
+            "trial_instance",
+            "head_name",
+            "head_rank",
+            "head_title",
+            "others",
+        ]
+
+
+class LitigationHearingSerializer(ModelCleanSerializer):
+    class Meta:
+        model = LitigationHearing
+        fields = ["case", *NestedHearingSerializer.Meta.fields]
+
+
+class LitigationCaseSerializer(WorkflowSerializer):
+    outcome_class = serializers.ChoiceField(
+        choices=OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
+    )
+    defence_deadline = serializers.SerializerMethodField(label=_("答辩期限"))
+    hearings = NestedHearingSerializer(many=True, read_only=True, label=_("开庭与负责人出庭"))
+
+    class Meta:
+        model = LitigationCase
+        fields = [
+            *WORKFLOW_FIELDS,
+            "court",
+            "number",
+            "trial_instance",
+            "plaintiff",
+            "cause",
+            "served_on",
+            "defence_submitted_on",
+            "concluded_on",
+            "outcome",
+            "outcome_class",
+            "note",
+            "defence_deadline",
+            "hearings",
+        ]
+
+    @extend_schema_field(DeadlineSerializer)
+    def get_defence_deadline(self, case):
+        return DeadlineSerializer(case.defence_deadline(calendar_of(self.context))).data
+
+
+# --- Supervision --------------------------------------------------------------------------
+
+
+class AccountabilityRecordSerializer(WorkflowSerializer):
+    class Meta:
+        model = AccountabilityRecord
+        fields = [
+            *WORKFLOW_FIELDS,
+            "person",
+            "role",
+            "conduct",
+            "facts",
+            "measure",
+            "decided_on",
+            "decided_by",
+            "document_number",
+        ]
+
+
+class CriminalTransferSerializer(WorkflowSerializer):
+    deadlines = serializers.SerializerMethodField(label=_("法定期限"))
+
+    class Meta:
+        model = CriminalTransfer
+        fields = [
+            *WORKFLOW_FIELDS,
+            "case_name",
+            "suspected_offence",
+            "reported_on",
+            "decision",
+            "decided_on",
+            "transferred_on",
+            "police",
+            "police_accepted_on",
+            "police_decision",
+            "police_notice_received_on",
+            "note",
+            "deadlines",
+        ]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, transfer):
+        try:
+            deadlines = transfer.deadlines(calendar_of(self.context))
+        except DeadlineInputError:
+            return []
+        return DeadlineSerializer(deadlines, many=True).data
+
+
+class RectificationProblemSerializer(WorkflowSerializer):
+    class Meta:
+        model = RectificationProblem
+        fields = [
+            *WORKFLOW_FIELDS,
+            "campaign",
+            "problem",
+            "source",
+            "found_on",
+            "measure",
+            "due_on",
+            "rectified_on",
+        ]

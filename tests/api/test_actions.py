@@ -1,0 +1,133 @@
+"""Multi-record workflows through the API run the same services as the pages."""
+
+import datetime
+
+import pytest
+
+from registers.models import AdjustmentKind, DocumentKind, PowerItem, Status
+from reviews.models import CleanupOutcome
+from tests.api.conftest import client_for
+from tests.factories import (
+    make_campaign,
+    make_cleanup_item,
+    make_decision,
+    make_document,
+    make_evaluated_file,
+    make_item,
+    make_officer,
+    make_power_item,
+    make_target,
+)
+
+
+@pytest.fixture
+def office_client(office):
+    return client_for(office)
+
+
+@pytest.fixture
+def liaison_client(liaison):
+    return client_for(liaison)
+
+
+def test_the_office_adjusts_an_approved_item_keeping_the_old_version(
+    office_client, liaison_client, unit_a
+):
+    item = make_power_item(unit_a)
+    url = f"/api/v1/power-items/{item.pk}/"
+    assert office_client.patch(url, {"name": "改名"}, format="json").status_code == 403
+    request = {
+        "kind": AdjustmentKind.AMEND,
+        "adjusted_on": "2018-03-01",
+        "reason_kind": "law_changed",
+        "reason": "上位法修改",
+        "document_number": "咸安政办发〔2018〕3号",
+        "changes": {"name": "对违法行为的处罚（调整后）"},
+    }
+    refused = liaison_client.post(f"{url}adjust/", request, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "office_only")
+
+    response = office_client.post(f"{url}adjust/", request, format="json")
+    assert response.status_code == 201, response.json()
+    item.refresh_from_db()
+    assert item.closed_on == datetime.date(2018, 3, 1)
+    new = PowerItem.objects.get(pk=response.json()["created_items"][0])
+    assert (new.name, new.version, new.effective_from) == (
+        "对违法行为的处罚（调整后）",
+        2,
+        datetime.date(2018, 3, 1),
+    )
+    again = office_client.post(f"{url}adjust/", request, format="json")
+    assert again.json()["errors"][0]["code"] == "already_closed"
+
+
+def test_a_liaison_draws_for_their_units_item_and_not_for_another(liaison_client, unit_a, unit_b):
+    item = make_item(unit_a)
+    for _ in range(10):
+        make_target(unit_a)
+    for _ in range(4):
+        make_officer(unit_a)
+    request = {"item": item.pk, "batch": "2017年第一批", "count": 3, "drawn_on": "2017-06-05"}
+    response = liaison_client.post("/api/v1/inspection-draws/", request, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == Status.DRAFT and body["unit"] == unit_a.pk
+    assert len(body["drawn_targets"]) == 3
+    assert all(len(row["inspectors"]) == 2 for row in body["drawn_targets"])
+    verified = liaison_client.get(f"/api/v1/inspection-draws/{body['id']}/verify/").json()
+    assert verified["ok"] is True
+
+    twice = liaison_client.post("/api/v1/inspection-draws/", request, format="json")
+    assert twice.json()["errors"][0]["code"] == "duplicate_batch"
+    other = {**request, "item": make_item(unit_b).pk}
+    foreign = liaison_client.post("/api/v1/inspection-draws/", other, format="json")
+    assert foreign.json()["errors"]["item"][0]["code"] == "does_not_exist"
+    deleted = liaison_client.delete(f"/api/v1/inspection-draws/{body['id']}/")
+    assert (deleted.status_code, deleted.json()["code"]) == (403, "office_only")
+
+
+def test_confirming_a_clean_up_applies_the_outcomes_and_freezes_the_campaign(office_client, unit_a):
+    campaign = make_campaign(unit_a)
+    document = make_document(unit_a, kind=DocumentKind.NORMATIVE)
+    item = make_cleanup_item(campaign, document, outcome=CleanupOutcome.REPEAL)
+    url = f"/api/v1/cleanup-campaigns/{campaign.pk}/"
+    response = office_client.post(f"{url}confirm/", {"confirmed_on": "2017-11-30"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["confirmed_on"] == "2017-11-30"
+    assert response.json()["status"] == Status.APPROVED
+    assert document.changes.get().kind == "repealed"
+    frozen = office_client.patch(f"/api/v1/cleanup-items/{item.pk}/", {"note": "x"}, format="json")
+    assert frozen.status_code == 403
+    assert office_client.delete(url).status_code == 403
+
+
+def test_the_office_scores_a_file_and_a_veto_fails_it(office_client, liaison_client, unit_a):
+    file = make_evaluated_file(unit_a)
+    url = f"/api/v1/evaluated-files/{file.pk}/score/"
+    sheet = {
+        "form_score": "18",
+        "content_score": "75",
+        "evaluated_on": "2017-06-15",
+        "vetoes": [{"item": "fewer_than_two_officers"}],
+    }
+    assert liaison_client.post(url, sheet, format="json").status_code == 403
+    body = office_client.post(url, sheet, format="json").json()
+    assert (body["total_score"], body["grade"]) == ("93.0", "fail")
+    assert [veto["item"] for veto in body["vetoes"]] == ["fewer_than_two_officers"]
+
+
+def test_a_discussion_is_refused_whole_without_a_passed_legality_review(liaison_client, unit_a):
+    decision = make_decision(unit_a)
+    request = {
+        "meeting_kind": "executive",
+        "meeting": "区政府第12次常务会议",
+        "discussed_on": "2017-09-01",
+        "decided_by": "区长",
+        "participants": [{"name": "甲", "post": "副区长", "stance": "dissent"}],
+    }
+    response = liaison_client.post(
+        f"/api/v1/major-decisions/{decision.pk}/discussion/", request, format="json"
+    )
+    assert response.status_code == 400
+    assert "discussion_without_passed_legality_review" in str(response.json())
+    assert not decision.participants.exists()

@@ -1,0 +1,75 @@
+"""The OpenAPI schema validates, describes the API in Chinese, and its docs page is local."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from drf_spectacular.generators import SchemaGenerator
+from openapi_spec_validator import validate
+
+from tests.api.conftest import RESOURCES
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_schema_is_valid_openapi_3(schema):
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+
+
+def test_spectacular_validates_without_a_single_warning():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "-"],
+        cwd=settings.BASE_DIR,
+        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Warning" not in result.stderr
+
+
+def test_every_resource_is_described_in_chinese(schema):
+    for prefix, viewset in RESOURCES.items():
+        model = viewset.queryset.model
+        operation = schema["paths"][f"/api/v1/{prefix}/"]["get"]
+        if prefix != "tokens":
+            assert operation["summary"] == f"{model._meta.verbose_name_plural}列表"
+            assert operation["tags"] == [str(model._meta.verbose_name_plural)]
+        assert re.search(r"[\u4e00-\u9fff]", operation["description"]), prefix
+
+
+def test_lists_document_sync_paging_and_tombstones(schema):
+    operation = schema["paths"]["/api/v1/reconsideration-cases/"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert {"updated_since", "cursor", "page", "page_size", "search", "ordering"} <= names
+    assert {"unit", "unit_code", "status", "year", "received_on__gte"} <= names
+    page = schema["components"]["schemas"]["PaginatedReconsiderationCaseList"]
+    assert "deleted" in page["properties"]
+
+
+def test_deadlines_are_typed_with_how_they_were_computed(schema):
+    case = schema["components"]["schemas"]["ReconsiderationCase"]["properties"]
+    assert case["deadlines"]["type"] == "array"
+    deadline = schema["components"]["schemas"]["Deadline"]["properties"]
+    assert {"due", "start", "rule", "explanation"} <= set(deadline)
+
+
+def test_the_docs_page_loads_everything_from_this_server(client, office):
+    client.force_login(office)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    references = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert references, html
+    assert all(ref.startswith("/static/") for ref in references), references
+    assert "https://" not in html and "http://" not in html
+    assert "/api/schema/" in html
+    for ref in references:
+        assert client.get(ref).status_code == 200, ref

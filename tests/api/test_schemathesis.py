@@ -1,0 +1,87 @@
+"""Property-based run over the whole schema against the demo data (schemathesis).
+
+Every operation gets a few generated requests as the office (who may write) and as the
+municipal system (read-only token); no answer may be a server error or break the schema.
+"""
+
+import io
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from registers.models import User
+from xianan_lawgov.wsgi import application
+
+MAX_EXAMPLES = 2
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module and rolled back after it."""
+    # schemathesis calls the WSGI application as http://localhost; like Django's test client,
+    # keep the connection (and its open transaction) across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), override_settings(ALLOWED_HOSTS=["localhost"]):
+            with transaction.atomic():
+                call_command("load_demo", force=True, stdout=io.StringIO())
+                yield
+                transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def api_schema(demo_data, django_db_blocker):
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+def _run(api_schema, token: str) -> list[str]:
+    failures = []
+    headers = {"Authorization": f"Token {token}"}
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            response = case.call(headers=headers)
+            case.validate_response(
+                response, checks=[not_a_server_error, response_schema_conformance]
+            )
+
+        try:
+            check()
+        except BaseException as error:  # collect every failing operation, then report all
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            failures.append(f"{operation.method.upper()} {operation.path}: {error}"[:1500])
+    return failures
+
+
+@pytest.mark.parametrize("username", ["office", "municipal"])
+def test_no_server_error_and_no_schema_break(api_schema, username, django_db_blocker):
+    with django_db_blocker.unblock():
+        user = User.objects.get(username=username)
+        token, _created = Token.objects.get_or_create(user=user)
+        with transaction.atomic():
+            failures = _run(api_schema, token.key)
+            transaction.set_rollback(True)
+    assert not failures, "\n\n".join(failures)

@@ -1,0 +1,216 @@
+"""The annual report through the API: a year's figures, the live report's files, and the
+published versions' files. Read by every role (a liaison only their unit's report)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registers import permissions as rules
+from registers.api_schema import ErrorSerializer
+from registers.models import Role, Unit
+
+from . import figures as engine
+from . import outputs
+from .docx_output import to_docx
+from .models import PublishedReport, Report
+from .services import build_live, build_published, get_or_start_report
+from .views import FIRST_YEAR, FORMATS
+
+UNIT_PARAMETER = OpenApiParameter(
+    "unit",
+    OpenApiTypes.STR,
+    description=gettext_lazy("单位代码（如 D07）：该单位的报告；不填为全区。联络员只能看本单位。"),
+)
+FORMAT_PARAMETER = OpenApiParameter(
+    "fmt",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=["docx", "xlsx", "json"],
+    description=gettext_lazy("文件格式"),
+)
+FILE_RESPONSES = {
+    (200, outputs.CONTENT_TYPES["docx"]): OpenApiTypes.BINARY,
+    (200, outputs.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+    (200, outputs.CONTENT_TYPES["json"]): OpenApiTypes.OBJECT,
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("没有该年度或版本的报告")),
+}
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(label=gettext_lazy("指标键"))
+    label = serializers.CharField(label=gettext_lazy("指标"))
+    group = serializers.CharField(label=gettext_lazy("分组"))
+    group_label = serializers.CharField(label=gettext_lazy("分组名称"))
+    value = serializers.JSONField(label=gettext_lazy("本年数值"))
+    display = serializers.CharField(label=gettext_lazy("本年（显示）"))
+    measure = serializers.CharField(label=gettext_lazy("计量单位"))
+    previous = serializers.JSONField(label=gettext_lazy("上年数值"))
+    change = serializers.JSONField(label=gettext_lazy("增减"))
+    note = serializers.CharField(label=gettext_lazy("说明"))
+
+
+class FiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField(label=gettext_lazy("年度"))
+    unit = serializers.CharField(allow_null=True, label=gettext_lazy("单位代码（全区为空）"))
+    figures = FigureSerializer(many=True, label=gettext_lazy("数字"))
+    warnings = serializers.ListField(
+        child=serializers.CharField(), label=gettext_lazy("一致性提示")
+    )
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    files = serializers.SerializerMethodField(label=gettext_lazy("下载地址"))
+
+    class Meta:
+        model = PublishedReport
+        fields = ["version", "title", "published_at", "files"]
+
+    def get_files(self, published) -> dict[str, str]:
+        base = f"/api/v1/reports/{published.year}/versions/{published.version}/report."
+        unit = self.context.get("unit_query", "")
+        return {fmt: f"{base}{fmt}{unit}" for fmt in ("docx", "xlsx", "json")}
+
+
+def reader_unit(request):
+    """The unit whose report is asked for (None = district), within what the user may read."""
+    code = request.query_params.get("unit", "")
+    if rules.role_of(request.user) == Role.LIAISON:
+        if code and code != request.user.unit.code:
+            raise Http404(_("记录不存在。"))
+        return request.user.unit
+    if not code:
+        return None
+    return get_object_or_404(Unit, code=code)
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404(_("没有 %(year)s 年度的报告。") % {"year": year})
+
+
+def _value(value):
+    return outputs._json_value(value)
+
+
+def file_response(document, fmt: str, name: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404(_("不支持的格式。"))
+    if fmt == "json":
+        body = json.dumps(outputs.to_json(document), ensure_ascii=False, indent=2)
+    elif fmt == "xlsx":
+        body = outputs.to_xlsx(document, with_records=document.published is None)
+    else:
+        body = to_docx(document)
+    response = HttpResponse(body, content_type=outputs.CONTENT_TYPES[fmt])
+    if fmt != "json":
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+class ReportView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+
+class FiguresView(ReportView):
+    @extend_schema(
+        summary=gettext_lazy("年度报告数字（含计量单位和上年数值）"),
+        tags=[gettext_lazy("年度报告")],
+        parameters=[UNIT_PARAMETER],
+        responses={200: FiguresSerializer, 404: FILE_RESPONSES[404]},
+    )
+    def get(self, request, year: int):
+        check_year(year)
+        unit = reader_unit(request)
+        figure_set = engine.compute_figures(year, unit)
+        return Response(
+            {
+                "year": year,
+                "unit": unit.code if unit else None,
+                "figures": [
+                    {
+                        "key": figure.key,
+                        "label": figure.label,
+                        "group": figure.group,
+                        "group_label": figure.group_label,
+                        "value": _value(figure.value),
+                        "display": figure.display,
+                        "measure": figure.measure,
+                        "previous": _value(figure.previous),
+                        "change": _value(figure.change),
+                        "note": figure.note,
+                    }
+                    for figure in figure_set.figures.values()
+                ],
+                "warnings": figure_set.warnings,
+            }
+        )
+
+
+class LiveReportView(ReportView):
+    @extend_schema(
+        summary=gettext_lazy("年度报告（按当前台账生成）"),
+        tags=[gettext_lazy("年度报告")],
+        parameters=[UNIT_PARAMETER, FORMAT_PARAMETER],
+        responses=FILE_RESPONSES,
+    )
+    def get(self, request, year: int, fmt: str):
+        check_year(year)
+        unit = reader_unit(request)
+        report = Report.objects.filter(year=year, unit=unit).first()
+        if report is None:
+            report = get_or_start_report(year, unit, by=request.user)
+        return file_response(build_live(report), fmt, report.title)
+
+
+class VersionListView(ReportView):
+    @extend_schema(
+        summary=gettext_lazy("已发布的报告版本"),
+        tags=[gettext_lazy("年度报告")],
+        parameters=[UNIT_PARAMETER],
+        responses={200: VersionSerializer(many=True), 404: FILE_RESPONSES[404]},
+    )
+    def get(self, request, year: int):
+        check_year(year)
+        unit = reader_unit(request)
+        versions = PublishedReport.objects.filter(year=year, unit=unit).order_by("version")
+        context = {"unit_query": f"?unit={unit.code}" if unit else ""}
+        return Response(VersionSerializer(versions, many=True, context=context).data)
+
+
+class PublishedReportView(ReportView):
+    @extend_schema(
+        summary=gettext_lazy("已发布版本的报告文件"),
+        tags=[gettext_lazy("年度报告")],
+        parameters=[UNIT_PARAMETER, FORMAT_PARAMETER],
+        responses=FILE_RESPONSES,
+    )
+    def get(self, request, year: int, version: int, fmt: str):
+        check_year(year)
+        unit = reader_unit(request)
+        published = get_object_or_404(PublishedReport, year=year, unit=unit, version=version)
+        return file_response(build_published(published), fmt, f"{published.title}-v{version}")
+
+
+urlpatterns = [
+    path("reports/<int:year>/figures/", FiguresView.as_view(), name="api-report-figures"),
+    path("reports/<int:year>/report.<str:fmt>", LiveReportView.as_view(), name="api-report-live"),
+    path("reports/<int:year>/versions/", VersionListView.as_view(), name="api-report-versions"),
+    path(
+        "reports/<int:year>/versions/<int:version>/report.<str:fmt>",
+        PublishedReportView.as_view(),
+        name="api-report-published",
+    ),
+]
