@@ -133,9 +133,9 @@ class Column:
         return isinstance(self.widget, NamedForeignKeyWidget)
 
 
-def columns_of(resource: ScopedResource) -> list[Column]:
+def columns_of(resource: ScopedResource, *, office_only: bool | None = None) -> list[Column]:
     columns = []
-    for resource_field in resource.input_fields():
+    for resource_field in resource.input_fields(office_only=office_only):
         columns.append(
             Column(
                 field=resource_field,
@@ -531,7 +531,7 @@ class _Upload:
             self.error(problem.message, problem.code, row=1)
         if self.errors:
             return None
-        by_name = {column.name: column for column in columns_of(resource)}
+        by_name = {column.name: column for column in columns_of(resource, office_only=True)}
         ignored = resource.ignored_columns()
         mapped = []
         for index, value in enumerate(header):
@@ -679,11 +679,33 @@ class _Upload:
                     ok = False
                 continue
             if holds is False:
-                message = constraint.get_violation_error_message()
+                message = _violation_message(constraint)
                 code = constraint.violation_error_code or constraint.name
-                self.error(message, code, number)
+                column, index = self.column_of_condition(_condition_of(constraint))
+                self.error(message, code, number, column, index)
                 ok = False
         return ok
+
+    def column_of_condition(self, condition: Q) -> tuple[str, int | None]:
+        """The column a failed constraint is about: the first one compared (a date that
+        must come after another, a ratio out of range), else the last one it names."""
+        compared, named = [], []
+
+        def walk(node):
+            for child in node.children:
+                if isinstance(child, Q):
+                    walk(child)
+                elif isinstance(child, tuple):
+                    name, _sep, operator = child[0].partition("__")
+                    named.append(name)
+                    if operator in _COMPARISONS:
+                        compared.append(name)
+
+        walk(condition)
+        in_file = [name for name in compared + named[::-1] if name in self.index_of]
+        if not in_file:
+            return "", None
+        return self.resource.column_of(in_file[0]), self.index_of[in_file[0]]
 
     # -- the whole file ---------------------------------------------------------------------
 
@@ -706,7 +728,7 @@ class _Upload:
             if not rows_by_key:
                 continue
             message, code = self.unique_message(rule, rows[0][1])
-            column_field = next((n for n in rule.fields if n != "unit"), rule.fields[-1])
+            column_field = self.column_of_rule(rule)
             column = self.resource.column_of(column_field)
             index = self.index_of.get(column_field)
             for numbers in rows_by_key.values():
@@ -722,10 +744,22 @@ class _Upload:
             for key in self.existing_keys(rule, attnames, list(rows_by_key)):
                 self.error(message, code, rows_by_key[key][0], column, index)
 
+    def column_of_rule(self, rule: _UniqueRule) -> str:
+        """The column a repeated key is shown under: its last free-text field (a code, a
+        number, a title), else its last field other than the unit."""
+        fields = [name for name in rule.fields if name != "unit"] or list(rule.fields)
+        texts = [
+            name
+            for name in fields
+            if isinstance(self.model._meta.get_field(name), models.CharField)
+            and not self.model._meta.get_field(name).choices
+        ]
+        return (texts or fields)[-1]
+
     def unique_message(self, rule: _UniqueRule, instance) -> tuple[str, str]:
         if rule.constraint is not None:
             code = rule.constraint.violation_error_code or "unique"
-            return str(rule.constraint.get_violation_error_message()), code
+            return _violation_message(rule.constraint), code
         error = instance.unique_error_message(self.model, rule.fields)
         return _message(error), error.code or "unique"
 
@@ -739,6 +773,13 @@ class _Upload:
             chunk = first_values[start : start + 500]
             found.update(queryset.filter(**{f"{attnames[0]}__in": chunk}).values_list(*attnames))
         return [key for key in keys if key in found]
+
+
+def _violation_message(constraint) -> str:
+    try:
+        return str(constraint.get_violation_error_message())
+    except (ValueError, TypeError, KeyError):  # a message with a stray "%"
+        return str(constraint.violation_error_message)
 
 
 def _message(error: ValidationError) -> str:
@@ -823,7 +864,7 @@ def upload(
         progress(done, done)
     if done == 0:
         job.error(_("工作表中没有数据行：请从第 2 行起填写。"), "empty_sheet")
-    if valid and not job.errors:
+    if valid:
         job.check_uniqueness(valid)
     if job.errors:
         result.errors = job.errors

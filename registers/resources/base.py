@@ -374,10 +374,16 @@ class ScopedResource(resources.ModelResource):
             return str(self._meta.model._meta.get_field(attribute).verbose_name)
         return ""
 
-    def input_fields(self) -> list:
-        """The columns a file may fill, in order (export-only columns left out)."""
+    def input_fields(self, *, office_only: bool | None = None) -> list:
+        """The columns a file may fill, in order (export-only columns left out).
+
+        Columns only the office fills are left out for everyone else, unless
+        ``office_only`` is True (to check that such a column is left empty).
+        """
         fields = [field for field in self.get_import_fields() if not field.readonly]
-        if permissions.role_of(self.user) != Role.OFFICE:
+        if office_only is None:
+            office_only = permissions.is_office(self.user)
+        if not office_only:
             fields = [f for f in fields if f.attribute not in self.office_only_fields]
         return fields
 
@@ -392,7 +398,7 @@ class ScopedResource(resources.ModelResource):
 
     def ignored_columns(self) -> set[str]:
         """Known columns that an upload does not read (export-only, the unit of a liaison)."""
-        inputs = {id(field) for field in self.input_fields()}
+        inputs = {id(field) for field in self.input_fields(office_only=True)}
         ignored = {str(f.column_name) for f in self.fields.values() if id(f) not in inputs}
         if self.fixed_unit is not None:
             ignored |= {self.column_of("unit")}
