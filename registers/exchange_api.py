@@ -248,9 +248,13 @@ class UploadView(APIView):
             resource_class, data["file"].read(), user=request.user, unit=unit, status=status_
         )
         if not result.ok:
+            errors = [error.as_dict() for error in result.errors]
+            whole_file = len(result.errors) == 1 and result.errors[0].row is None
+            if whole_file:
+                return _refusal(result.errors[0].reason, errors, result.errors[0].code)
             return _refusal(
                 _("上传的文件有 %(n)d 处错误，没有导入任何记录。") % {"n": len(result.errors)},
-                [error.as_dict() for error in result.errors],
+                errors,
             )
         return Response(
             {

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin, ImportMixin
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
@@ -320,11 +321,20 @@ class WorkflowAdmin(ScopedAdmin):
         return Status(obj.status).label
 
 
+class ColumnNamesExportForm(SelectableFieldsExportForm):
+    """The export's column checkboxes labelled with the columns' Chinese names."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None else field_name
+
+
 class ScopedExportMixin(ExportMixin):
     """xlsx/csv export of what the user sees in the list (the changelist's scoping and
     filters), formula-looking text escaped."""
 
     export_formats = [SafeXLSX, SafeCSV]
+    export_form_class = ColumnNamesExportForm
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
