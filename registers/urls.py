@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exchange_views, views
 
 app_name = "registers"
 
@@ -9,5 +9,11 @@ urlpatterns: list = [
         "public/inspections/",
         views.public_inspection_results,
         name="public_inspections",
+    ),
+    path("data/", exchange_views.data_exchange, name="exchange"),
+    path(
+        "data/templates/<slug:slug>.xlsx",
+        exchange_views.download_template,
+        name="exchange_template",
     ),
 ]

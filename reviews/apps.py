@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("审查与案件")
+
+    def ready(self):
+        from registers import exchange
+        from reviews.resources import EXCHANGE_RESOURCES
+
+        exchange.register(*EXCHANGE_RESOURCES)

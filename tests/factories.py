@@ -534,3 +534,54 @@ def make_suspension(case, **overrides):
     }
     values.update(overrides)
     return ReconsiderationSuspension.objects.create(**values)
+
+
+# --- Spreadsheets ----------------------------------------------------------------------------
+
+
+def make_xlsx(rows, header=None, *, title: str = "数据") -> bytes:
+    """An xlsx workbook with one sheet: ``header`` (if given) then ``rows``."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    if header is not None:
+        sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def make_exchange_references(unit: Unit) -> dict:
+    """What the registers' example rows name: a body and a normative document of ``unit``,
+    a decision catalogue, an evaluation round and a licence reform batch."""
+    from registers.models import EnforcementBody
+
+    body = EnforcementBody.objects.filter(unit=unit).first()
+    return {
+        "body": body or make_body(unit),
+        "document": make_document(unit, issued_on=datetime.date(2017, 3, 20)),
+        "catalogue": make_catalogue(),
+        "round": make_round(),
+        "batch": make_batch(),
+    }
+
+
+def template_example(resource_class, user) -> tuple[list, list]:
+    """The header and the example row of ``user``'s template (from its 说明 sheet)."""
+    import io
+
+    import openpyxl
+
+    from registers import exchange
+
+    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(resource_class, user)))
+    rows = [list(row) for row in book["说明"].iter_rows(values_only=True)]
+    header, example = rows[-2], rows[-1]
+    width = len([value for value in book["数据"][1] if value.value is not None])
+    return header[:width], example[:width]

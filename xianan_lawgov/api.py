@@ -16,6 +16,8 @@ for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES]:
     router.register(prefix, viewset, basename=prefix)
 
 urlpatterns = [
+    # Excel templates and uploads (registers.exchange_api): /v1/templates/…, /v1/uploads/…
+    path("v1/", include("registers.exchange_api")),
     path("v1/", include([*router.urls, *report_urls])),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

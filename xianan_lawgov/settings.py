@@ -286,4 +286,10 @@ LAWGOV = {
     "EVALUATION_GRADE_BANDS": [(Decimal("90"), "excellent"), (Decimal("60"), "pass")],
     # Enforcement certificates expiring within this many days are listed as soon expiring.
     "CERTIFICATE_WARNING_DAYS": int(os.environ.get("LAWGOV_CERTIFICATE_WARNING_DAYS", "90")),
+    # Excel uploads (data exchange page, API and admin import): the largest file accepted
+    # and the largest content it may unpack to (a zip bomb is refused before unpacking).
+    "UPLOAD_MAX_BYTES": int(os.environ.get("LAWGOV_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
+    "UPLOAD_MAX_UNCOMPRESSED_BYTES": int(
+        os.environ.get("LAWGOV_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+    ),
 }

@@ -10,12 +10,14 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
+from import_export.admin import ExportMixin, ImportMixin
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
 from registers.models import Action, Role, Status, Unit, WorkflowRecord
+from registers.resources import CellError, SafeCSV, SafeXLSX
+from registers.spreadsheets import SpreadsheetError
 from registers.workflow import WorkflowError, mark_created, transition
 
 
@@ -319,20 +321,61 @@ class WorkflowAdmin(ScopedAdmin):
         return Status(obj.status).label
 
 
-class ImportExportWorkflowAdmin(ImportExportMixin, WorkflowAdmin):
-    """A workflow admin with xlsx import (create only, all or nothing) and xlsx/csv export."""
+class ColumnNamesExportForm(SelectableFieldsExportForm):
+    """The export's column checkboxes labelled with the columns' Chinese names."""
 
-    import_formats = [base_formats.XLSX]
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None else field_name
 
-    def has_import_permission(self, request):
-        return self.has_add_permission(request)
+
+class ScopedExportMixin(ExportMixin):
+    """xlsx/csv export of what the user sees in the list (the changelist's scoping and
+    filters), formula-looking text escaped."""
+
+    export_formats = [SafeXLSX, SafeCSV]
+    export_form_class = ColumnNamesExportForm
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+class ScopedImportExportMixin(ImportMixin, ScopedExportMixin):
+    """Adds xlsx import: create only, all or nothing, a liaison's rows for their own unit.
+
+    The file is checked like an upload on the data-exchange page (real xlsx content, size,
+    no formulas, known columns) and every bad row is listed with its column and reason.
+    """
+
+    import_formats = [SafeXLSX]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_template_name = "admin/import_export_checked.html"
+    #: False where records are made by a service, not typed in (draws): export only.
+    import_allowed = True
+
+    def has_import_permission(self, request):
+        return self.import_allowed and self.has_add_permission(request)
+
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetError | CellError):
+            form.add_error("import_file", e.message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+class ImportExportWorkflowAdmin(ScopedImportExportMixin, WorkflowAdmin):
+    """A workflow admin with xlsx import (create only, all or nothing) and xlsx/csv export."""
+
+
+class ImportExportScopedAdmin(ScopedImportExportMixin, ScopedAdmin):
+    """Import and export for unit-owned or reference records outside the workflow."""
+
+
+class ExportScopedAdmin(ScopedExportMixin, ScopedAdmin):
+    """Export only, for reference data kept by the office."""

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import Document, DocumentChange, DocumentStatus
+from registers.resources import DocumentResource
 
-from .base import ScopedInline, WorkflowAdmin, scope_related_choices
+from .base import ImportExportWorkflowAdmin, ScopedInline, scope_related_choices
 
 AS_OF_PARAMETER = "as_of"
 
@@ -77,7 +78,8 @@ class DocumentChangeInline(ScopedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(WorkflowAdmin):
+class DocumentAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [DocumentResource]
     list_display = [
         "number",
         "title",

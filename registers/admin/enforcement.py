@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.models import Conflict, EnforcementBody, Officer
 from registers.models.enforcement import certificate_warning_days
+from registers.resources import EnforcementBodyResource, OfficerResource
 
-from .base import ScopedAdmin, WorkflowAdmin
+from .base import ImportExportWorkflowAdmin, ScopedAdmin
 
 
 @admin.register(EnforcementBody)
-class EnforcementBodyAdmin(WorkflowAdmin):
+class EnforcementBodyAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [EnforcementBodyResource]
     list_display = ["name", "unit", "kind", "officer_count", "status_badge"]
     list_filter = ["kind", "status", "unit__kind"]
     list_select_related = ["unit"]
@@ -51,7 +53,8 @@ class CertificateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Officer)
-class OfficerAdmin(WorkflowAdmin):
+class OfficerAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [OfficerResource]
     list_display = [
         "name",
         "certificate_number",

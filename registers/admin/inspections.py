@@ -24,8 +24,18 @@ from registers.models import (
     InspectionItem,
     InspectionTarget,
 )
+from registers.resources import (
+    InspectionDrawResource,
+    InspectionItemResource,
+    InspectionTargetResource,
+)
 
-from .base import ScopedAdmin, ScopedInline, WorkflowAdmin
+from .base import (
+    ImportExportScopedAdmin,
+    ImportExportWorkflowAdmin,
+    ScopedInline,
+    WorkflowAdmin,
+)
 
 # --- Item list -----------------------------------------------------------------------------
 
@@ -38,7 +48,8 @@ class CheckPointInline(ScopedInline):
 
 
 @admin.register(InspectionItem)
-class InspectionItemAdmin(WorkflowAdmin):
+class InspectionItemAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [InspectionItemResource]
     list_display = [
         "code",
         "name",
@@ -86,7 +97,8 @@ class InspectionItemAdmin(WorkflowAdmin):
 
 
 @admin.register(InspectionTarget)
-class InspectionTargetAdmin(ScopedAdmin):
+class InspectionTargetAdmin(ImportExportScopedAdmin):
+    resource_classes = [InspectionTargetResource]
     list_display = ["name", "credit_code", "legal_representative", "address", "unit", "is_active"]
     list_filter = ["is_active", "unit__kind"]
     list_select_related = ["unit"]
@@ -231,7 +243,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(InspectionDraw)
-class InspectionDrawAdmin(WorkflowAdmin):
+class InspectionDrawAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [InspectionDrawResource]
+    import_allowed = False  # draws are made by the draw service
     change_form_template = "admin/registers/inspectiondraw/change_form.html"
     list_display = [
         "item",

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import IntegratedItem, LicenceReformBatch
+from registers.resources import IntegratedItemResource, LicenceReformBatchResource
 
-from .base import ScopedAdmin, WorkflowAdmin
+from .base import ExportScopedAdmin, ImportExportWorkflowAdmin
 
 
 class IntegratedItemListInline(admin.TabularInline):
@@ -28,7 +29,8 @@ class IntegratedItemListInline(admin.TabularInline):
 
 
 @admin.register(LicenceReformBatch)
-class LicenceReformBatchAdmin(ScopedAdmin):
+class LicenceReformBatchAdmin(ExportScopedAdmin):
+    resource_classes = [LicenceReformBatchResource]
     list_display = ["name", "reform_on", "first_licence_on", "item_count", "basis"]
     search_fields = ["name", "basis"]
     date_hierarchy = "reform_on"
@@ -45,7 +47,8 @@ class LicenceReformBatchAdmin(ScopedAdmin):
 
 
 @admin.register(IntegratedItem)
-class IntegratedItemAdmin(WorkflowAdmin):
+class IntegratedItemAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [IntegratedItemResource]
     list_display = ["name", "unit", "batch", "kind", "status_badge"]
     list_filter = ["batch", "kind", "status", "unit"]
     list_select_related = ["unit", "batch"]

@@ -32,8 +32,9 @@ from registers.models import (
     TownshipDuty,
     Unit,
 )
+from registers.resources import PowerItemResource
 
-from .base import ScopedAdmin, ScopedInline, WorkflowAdmin
+from .base import ImportExportWorkflowAdmin, ScopedAdmin, ScopedInline
 
 
 def _parse_day(value: str | None) -> datetime.date | None:
@@ -149,7 +150,9 @@ class AdjustmentInline(admin.TabularInline):
 
 
 @admin.register(PowerItem)
-class PowerItemAdmin(WorkflowAdmin):
+class PowerItemAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [PowerItemResource]
+    change_list_template = "admin/registers/poweritem/change_list.html"
     change_form_template = "admin/registers/poweritem/change_form.html"
     list_display = [
         "code",

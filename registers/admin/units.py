@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import Unit
+from registers.resources import UnitResource
 
-from .base import ScopedAdmin
+from .base import ImportExportScopedAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -22,7 +23,8 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(ImportExportScopedAdmin):
+    resource_classes = [UnitResource]
     list_display = ["code", "name", "short_name", "kind", "is_enforcement_body", "is_active"]
     list_display_links = ["code", "name"]
     list_filter = ["kind", "is_enforcement_body", ActiveFilter]

@@ -138,7 +138,7 @@ class InspectionItem(WorkflowRecord):
             models.CheckConstraint(
                 condition=Q(ratio__gt=0) & Q(ratio__lte=100),
                 name="registers_inspectionitem_ratio_range",
-                violation_error_message=_("抽查比例必须大于0且不超过100%。"),
+                violation_error_message=_("抽查比例必须大于0且不超过100%%。"),
             ),
             models.CheckConstraint(
                 condition=Q(cancelled_on__isnull=True)

@@ -64,6 +64,13 @@ class User(AbstractUser):
                 {"unit": _("联络员必须指定所属单位。")}, code="liaison_without_unit"
             )
 
+    @property
+    def submits_data(self) -> bool:
+        """Liaisons and office staff submit data (the 数据报送 page); others only read."""
+        from registers.permissions import role_of
+
+        return role_of(self) in (Role.OFFICE, Role.LIAISON)
+
     def save(self, *args, **kwargs):
         # People log in to the admin; API clients only use tokens.
         self.is_staff = self.is_superuser or Role(self.role).uses_admin

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registers import permissions
-from registers.admin.base import ScopedAdmin, WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin, ScopedAdmin
 from registers.models import Action, Document, DocumentKind, Role, Unit
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
+from reviews.resources import CleanupCampaignResource
 from reviews.services.documents import (
     add_documents_to_cleanup,
     cleanup_problems,
@@ -72,7 +73,8 @@ class AddDocumentsForm(forms.Form):
 
 
 @admin.register(CleanupCampaign)
-class CleanupCampaignAdmin(WorkflowAdmin):
+class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [CleanupCampaignResource]
     change_form_template = "admin/reviews/cleanupcampaign/change_form.html"
     list_display = [
         "name",

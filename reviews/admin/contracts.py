@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin
 from reviews.models import GovernmentContract
 from reviews.models.contracts import filing_threshold, format_yuan, lawyer_review_threshold
+from reviews.resources import GovernmentContractResource
 
 
 class MissingChecksFilter(admin.SimpleListFilter):
@@ -67,7 +68,8 @@ class SignedFilter(admin.SimpleListFilter):
 
 
 @admin.register(GovernmentContract)
-class GovernmentContractAdmin(WorkflowAdmin):
+class GovernmentContractAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [GovernmentContractResource]
     list_display = [
         "title",
         "unit",

@@ -4,10 +4,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import (
-    ScopedAdmin,
+    ExportScopedAdmin,
+    ImportExportWorkflowAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
-    WorkflowAdmin,
 )
 from reviews.models import (
     DecisionCatalogue,
@@ -16,10 +16,12 @@ from reviews.models import (
     MajorDecision,
     StepKind,
 )
+from reviews.resources import DecisionCatalogueResource, MajorDecisionResource
 
 
 @admin.register(DecisionCatalogue)
-class DecisionCatalogueAdmin(ScopedAdmin):
+class DecisionCatalogueAdmin(ExportScopedAdmin):
+    resource_classes = [DecisionCatalogueResource]
     list_display = ["title", "year", "decision_body", "document_number", "published_on", "size"]
     list_filter = ["year"]
     list_select_related = ["decision_body"]
@@ -97,7 +99,8 @@ class DiscussedFilter(admin.SimpleListFilter):
 
 
 @admin.register(MajorDecision)
-class MajorDecisionAdmin(WorkflowAdmin):
+class MajorDecisionAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [MajorDecisionResource]
     inlines = [DecisionStepInline, DecisionParticipantInline]
     list_display = [
         "title",

@@ -5,19 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from registers import permissions
 from registers.admin.base import (
-    ScopedAdmin,
+    ExportScopedAdmin,
+    ImportExportWorkflowAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
-    WorkflowAdmin,
 )
 from reviews.models import EvaluatedFile, EvaluationProblem, EvaluationRound, FileVeto, Grade
+from reviews.resources import EvaluatedFileResource, EvaluationRoundResource
 
 # The score sheet is the evaluators' work: units see it but only the office enters it.
 SCORE_SHEET_FIELDS = ["evaluators", "evaluated_on", "form_score", "content_score", "comments"]
 
 
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(ScopedAdmin):
+class EvaluationRoundAdmin(ExportScopedAdmin):
+    resource_classes = [EvaluationRoundResource]
     list_display = ["name", "year", "plan_title", "started_on", "ended_on", "file_count"]
     list_filter = ["year"]
     search_fields = ["name", "plan_title", "plan_number"]
@@ -86,7 +88,8 @@ class RectificationFilter(admin.SimpleListFilter):
 
 
 @admin.register(EvaluatedFile)
-class EvaluatedFileAdmin(WorkflowAdmin):
+class EvaluatedFileAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [EvaluatedFileResource]
     inlines = [FileVetoInline, EvaluationProblemInline]
     list_display = [
         "case_number",

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers import permissions
-from registers.admin.base import WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin
 from registers.models import Role
 from reviews.models import (
     CommentDraftReply,
@@ -11,6 +11,7 @@ from reviews.models import (
     FilingTimeliness,
     LegalityReview,
 )
+from reviews.resources import CommentDraftReplyResource, FilingResource, LegalityReviewResource
 from reviews.services.documents import open_filing
 
 
@@ -35,7 +36,8 @@ class CompletionFilter(admin.SimpleListFilter):
 
 
 @admin.register(LegalityReview)
-class LegalityReviewAdmin(WorkflowAdmin):
+class LegalityReviewAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [LegalityReviewResource]
     completion_field = "completed_on"
     list_display = [
         "title",
@@ -78,7 +80,8 @@ class LegalityReviewAdmin(WorkflowAdmin):
 
 
 @admin.register(CommentDraftReply)
-class CommentDraftReplyAdmin(WorkflowAdmin):
+class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [CommentDraftReplyResource]
     completion_field = "replied_on"
     list_display = [
         "title",
@@ -124,7 +127,8 @@ class TimelinessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Filing)
-class FilingAdmin(WorkflowAdmin):
+class FilingAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [FilingResource]
     list_display = [
         "document",
         "filed_with",

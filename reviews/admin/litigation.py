@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ScopedInline, WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
 from registers.admin.filters import year_filter
 from registers.calendar import get_calendar
 from reviews.models import LitigationCase, LitigationHearing, LitigationOutcome, OutcomeClass
+from reviews.resources import LitigationCaseResource
 
 from .deadline_display import deadline_table
 
@@ -29,7 +30,8 @@ class HearingInline(ScopedInline):
 
 
 @admin.register(LitigationCase)
-class LitigationCaseAdmin(WorkflowAdmin):
+class LitigationCaseAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [LitigationCaseResource]
     list_display = [
         "number",
         "plaintiff",

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ScopedInline, WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
 from registers.admin.filters import year_filter
 from registers.calendar import get_calendar
 from reviews.deadlines import DeadlineInputError, Regime
 from reviews.models import ReconsiderationCase, ReconsiderationStage, ReconsiderationSuspension
+from reviews.resources import ReconsiderationCaseResource
 
 from .deadline_display import deadline_table
 
@@ -43,7 +44,8 @@ class SuspensionInline(ScopedInline):
 
 
 @admin.register(ReconsiderationCase)
-class ReconsiderationCaseAdmin(WorkflowAdmin):
+class ReconsiderationCaseAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [ReconsiderationCaseResource]
     list_display = [
         "number",
         "applicant",

@@ -2,16 +2,22 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import WorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin
 from registers.admin.filters import year_filter
 from registers.calendar import get_calendar
 from reviews.models import AccountabilityRecord, CriminalTransfer, RectificationProblem
+from reviews.resources import (
+    AccountabilityRecordResource,
+    CriminalTransferResource,
+    RectificationProblemResource,
+)
 
 from .deadline_display import deadline_table
 
 
 @admin.register(AccountabilityRecord)
-class AccountabilityRecordAdmin(WorkflowAdmin):
+class AccountabilityRecordAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [AccountabilityRecordResource]
     list_display = ["person", "role", "unit", "conduct", "measure", "decided_on", "status_badge"]
     list_display_links = ["person"]
     list_filter = [
@@ -36,7 +42,8 @@ class AccountabilityRecordAdmin(WorkflowAdmin):
 
 
 @admin.register(CriminalTransfer)
-class CriminalTransferAdmin(WorkflowAdmin):
+class CriminalTransferAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [CriminalTransferResource]
     list_display = [
         "case_name",
         "unit",
@@ -107,7 +114,8 @@ class RectifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(RectificationProblem)
-class RectificationProblemAdmin(WorkflowAdmin):
+class RectificationProblemAdmin(ImportExportWorkflowAdmin):
+    resource_classes = [RectificationProblemResource]
     list_display = [
         "problem_summary",
         "unit",

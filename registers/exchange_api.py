@@ -1,0 +1,291 @@
+"""API of the Excel data exchange: templates and checked uploads (routed under /api/v1/).
+
+- ``GET  /api/v1/templates/``                 the registers the caller may exchange;
+- ``GET  /api/v1/templates/<register>.xlsx``  a register's template for the caller;
+- ``POST /api/v1/uploads/<register>/``        a filled template (multipart ``file``).
+
+An upload answers 201 with what was created, or 400 with every mistake (sheet, row,
+column, reason, code) and nothing created. Liaisons upload for their own unit, office staff
+for any (``unit``); leaders and read-only API clients get 403.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions as drf_permissions
+from rest_framework import renderers, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registers import exchange, permissions
+from registers.exchange_views import body_too_large, template_response
+from registers.models import Status, Unit
+from registers.resources import upload_limits
+from registers.spreadsheets import XLSX_CONTENT_TYPE
+
+
+class XlsxRenderer(renderers.BaseRenderer):
+    """Lets clients ask for ``Accept: <xlsx>``; errors still come back as JSON text."""
+
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class UploadErrorSerializer(serializers.Serializer):
+    sheet = serializers.CharField(help_text=gettext_lazy("工作表名称；文件整体的问题为空。"))
+    row = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("Excel 行号（第 1 行为表头）；文件整体的问题为空。")
+    )
+    column = serializers.CharField(help_text=gettext_lazy("列名（表头文字）；整行的问题为空。"))
+    column_letter = serializers.CharField(help_text=gettext_lazy("列字母，如 C。"))
+    reason = serializers.CharField(help_text=gettext_lazy("错误原因（中文）。"))
+    code = serializers.CharField(
+        help_text=gettext_lazy(
+            "机器可读的错误代码，如 invalid_choice、invalid_date、required、formula、"
+            "unknown_column、missing_column、not_xlsx、file_too_large、empty_sheet。"
+        )
+    )
+
+
+class UploadRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = UploadErrorSerializer(many=True)
+
+
+class UploadCreatedSerializer(serializers.Serializer):
+    register = serializers.CharField()
+    title = serializers.CharField()
+    rows = serializers.IntegerField(help_text=gettext_lazy("读取的数据行数（空行不计）。"))
+    created = serializers.IntegerField(help_text=gettext_lazy("新建的记录数。"))
+    status = serializers.CharField(allow_null=True, help_text=gettext_lazy("新记录的审核状态。"))
+    status_label = serializers.CharField(allow_null=True)
+    unit = serializers.CharField(allow_null=True, help_text=gettext_lazy("新记录所属单位。"))
+
+
+class UploadRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("填好的模板（.xlsx）。"))
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy("为真时新记录直接报送审核，否则为草稿。"),
+    )
+    approve = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy("仅法制办：为真时新记录直接审核通过。"),
+    )
+    unit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "仅法制办：单位名称或编号，所有行记为该单位的记录；不填则按表中的单位列。"
+            "联络员的记录一律属于本单位。"
+        ),
+    )
+
+
+class RegisterSerializer(serializers.Serializer):
+    register = serializers.CharField()
+    title = serializers.CharField()
+    template = serializers.CharField()
+    upload = serializers.CharField()
+
+
+def _refusal(detail: str, errors: list[dict], code: str = "invalid_upload") -> Response:
+    return Response(
+        {"detail": detail, "code": code, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+def _request_error(reason: str, code: str) -> dict:
+    return {
+        "sheet": "",
+        "row": None,
+        "column": "",
+        "column_letter": "",
+        "reason": reason,
+        "code": code,
+    }
+
+
+def _resource_class_for(register: str, user):
+    resource_class = exchange.resource_for(register)
+    if resource_class is None:
+        raise NotFound(_("没有这个台账。"))
+    if not exchange.may_exchange(user, resource_class):
+        raise PermissionDenied(_("只有联络员和法制办工作人员可以下载模板和上传数据。"))
+    return resource_class
+
+
+REGISTER_PARAMETER = OpenApiParameter(
+    "register",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("台账代码，见 GET /api/v1/templates/。"),
+)
+
+
+class RegisterListView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary=gettext_lazy("可报送的台账"),
+        description=gettext_lazy("当前用户可以下载模板、上传数据的台账及其地址。"),
+        responses=RegisterSerializer(many=True),
+        tags=["data-exchange"],
+    )
+    def get(self, request):
+        rows = [
+            {
+                "register": resource_class.slug,
+                "title": exchange.title_of(resource_class),
+                "template": request.build_absolute_uri(
+                    reverse("api-exchange-template", args=[resource_class.slug])
+                ),
+                "upload": request.build_absolute_uri(
+                    reverse("api-exchange-upload", args=[resource_class.slug])
+                ),
+            }
+            for resource_class in exchange.resource_classes()
+            if exchange.may_exchange(request.user, resource_class)
+        ]
+        return Response(rows)
+
+
+class TemplateView(APIView):
+    """The operation id is set explicitly: the path's ".xlsx" would otherwise leak into it."""
+
+    permission_classes = [drf_permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
+
+    @extend_schema(
+        operation_id="v1_templates_download",
+        summary=gettext_lazy("下载台账模板"),
+        description=gettext_lazy(
+            "xlsx 模板：“数据”表的表头为各列中文名，选项列带下拉列表；"
+            "“说明”表解释每列并给出一行示例。"
+        ),
+        parameters=[REGISTER_PARAMETER],
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
+            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+        },
+        tags=["data-exchange"],
+    )
+    def get(self, request, register: str) -> HttpResponse:
+        resource_class = _resource_class_for(register, request.user)
+        return template_response(resource_class, request.user)
+
+
+class UploadView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary=gettext_lazy("上传填好的模板"),
+        description=gettext_lazy(
+            "检查每一行；有任何错误时不导入任何记录，"
+            "返回 400 和全部错误（工作表、行、列、原因、代码）。"
+            "全部正确时在一个事务中新建记录并返回 201。"
+        ),
+        parameters=[REGISTER_PARAMETER],
+        request={"multipart/form-data": UploadRequestSerializer},
+        responses={
+            201: UploadCreatedSerializer,
+            400: UploadRefusalSerializer,
+            403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
+            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+        },
+        tags=["data-exchange"],
+    )
+    def post(self, request, register: str) -> Response:
+        resource_class = _resource_class_for(register, request.user)
+        if body_too_large(request):
+            max_bytes, _unpacked = upload_limits()
+            reason = _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。") % {
+                "mb": max_bytes // (1024 * 1024)
+            }
+            return _refusal(reason, [_request_error(reason, "file_too_large")], "file_too_large")
+        form = UploadRequestSerializer(data=request.data)
+        if not form.is_valid():
+            errors = [
+                _request_error(f"{name}：{detail}", getattr(detail, "code", "invalid"))
+                for name, details in form.errors.items()
+                for detail in details
+            ]
+            return _refusal(_("请求不完整。"), errors, "invalid_request")
+        data = form.validated_data
+        office = permissions.is_office(request.user)
+        unit = None
+        if data.get("unit"):
+            unit = self._unit(data["unit"], request.user)
+            if isinstance(unit, Response):
+                return unit
+        if data.get("approve") and not office:
+            reason = _("只有法制办工作人员可以直接审核通过。")
+            return _refusal(reason, [_request_error(reason, "office_only")], "office_only")
+        status_ = Status.APPROVED if data.get("approve") else None
+        status_ = status_ or (Status.SUBMITTED if data.get("submit") else Status.DRAFT)
+        result = exchange.upload(
+            resource_class, data["file"].read(), user=request.user, unit=unit, status=status_
+        )
+        if not result.ok:
+            errors = [error.as_dict() for error in result.errors]
+            whole_file = len(result.errors) == 1 and result.errors[0].row is None
+            if whole_file:
+                return _refusal(result.errors[0].reason, errors, result.errors[0].code)
+            return _refusal(
+                _("上传的文件有 %(n)d 处错误，没有导入任何记录。") % {"n": len(result.errors)},
+                errors,
+            )
+        return Response(
+            {
+                "register": resource_class.slug,
+                "title": exchange.title_of(resource_class),
+                "rows": result.rows,
+                "created": result.created_count,
+                "status": result.status.value if result.status else None,
+                "status_label": str(result.status.label) if result.status else None,
+                "unit": result.unit.name if result.unit else None,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    @staticmethod
+    def _unit(value: str, user):
+        value = value.strip()
+        unit = Unit.objects.filter(name=value).first() or Unit.objects.filter(code=value).first()
+        if unit is None and value.isdigit():
+            unit = Unit.objects.filter(pk=int(value)).first()
+        if unit is None:
+            reason = _("找不到单位“%(unit)s”。") % {"unit": value}
+            return _refusal(reason, [_request_error(reason, "unknown_unit")], "unknown_unit")
+        if not permissions.is_office(user) and unit.pk != user.unit_id:
+            reason = _("联络员只能上传本单位的数据。")
+            return _refusal(reason, [_request_error(reason, "not_own_unit")], "not_own_unit")
+        return unit
+
+
+urlpatterns = [
+    path("templates/", RegisterListView.as_view(), name="api-exchange-registers"),
+    path("templates/<slug:register>.xlsx", TemplateView.as_view(), name="api-exchange-template"),
+    path("uploads/<slug:register>/", UploadView.as_view(), name="api-exchange-upload"),
+]

@@ -1,0 +1,111 @@
+"""数据报送: the page where liaisons download templates and upload filled ones.
+
+A liaison exchanges data for their own unit; office staff for any unit (they pick the unit
+on the form, or fill the unit column). Leaders and API clients only read and have no page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from registers import exchange, permissions
+from registers.forms import UploadForm
+from registers.resources import upload_limits
+from registers.spreadsheets import XLSX_CONTENT_TYPE
+
+#: How many mistakes the page lists (the API returns them all).
+ERRORS_SHOWN = 2000
+
+
+def exchangeable_registers(user) -> list:
+    return [rc for rc in exchange.resource_classes() if exchange.may_exchange(user, rc)]
+
+
+def template_response(resource_class, user) -> HttpResponse:
+    content = exchange.build_template(resource_class, user)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{resource_class.slug}-template.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def body_too_large(request: HttpRequest) -> bool:
+    """Whether the request declares a body larger than any acceptable upload, so it is
+    refused before Django reads it."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    max_bytes, _unpacked = upload_limits()
+    return length > max_bytes + 64 * 1024
+
+
+def changelist_url(resource_class) -> str | None:
+    opts = resource_class._meta.model._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_exchange(request: HttpRequest) -> HttpResponse:
+    registers = exchangeable_registers(request.user)
+    if not registers:
+        raise PermissionDenied
+    result = resource_class = None
+    too_large = request.method == "POST" and body_too_large(request)
+    if too_large:
+        form = UploadForm(user=request.user)
+    else:
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and not too_large and form.is_valid():
+        resource_class = form.resource_class
+        uploaded = form.cleaned_data["file"]
+        result = exchange.upload(
+            resource_class,
+            uploaded.read(),
+            user=request.user,
+            unit=form.cleaned_data.get("unit"),
+            status=form.status,
+        )
+    max_bytes, _unpacked = upload_limits()
+    context = {
+        "form": form,
+        "registers": [
+            {
+                "slug": resource_class.slug,
+                "title": exchange.title_of(resource_class),
+                "url": reverse("registers:exchange_template", args=[resource_class.slug]),
+            }
+            for resource_class in registers
+        ],
+        "result": result,
+        "result_title": exchange.title_of(resource_class) if resource_class else "",
+        "changelist_url": changelist_url(resource_class) if resource_class else None,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "errors_hidden": max(len(result.errors) - ERRORS_SHOWN, 0) if result else 0,
+        "too_large": too_large,
+        "max_megabytes": max_bytes // (1024 * 1024),
+        "is_office": permissions.is_office(request.user),
+    }
+    status = 400 if (too_large or (result is not None and not result.ok)) else 200
+    return render(request, "exchange/data_exchange.html", context, status=status)
+
+
+@login_required
+@require_safe
+def download_template(request: HttpRequest, slug: str) -> HttpResponse:
+    resource_class = exchange.resource_for(slug)
+    if resource_class is None:
+        raise Http404(_("没有这个台账。"))
+    if not exchange.may_exchange(request.user, resource_class):
+        raise PermissionDenied
+    return template_response(resource_class, request.user)

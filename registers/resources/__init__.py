@@ -1,0 +1,333 @@
+"""Excel resources of the registers app: one per register, built on ``.base``.
+
+Each lists the columns a user fills, in the order of the admin form; the reviews app keeps
+its own in ``reviews.resources``. Resources with a ``slug`` also have a template and an
+upload on the data-exchange page (``registers.exchange``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from import_export import fields
+
+from registers.models import (
+    Document,
+    EnforcementBody,
+    InspectionDraw,
+    InspectionItem,
+    InspectionTarget,
+    IntegratedItem,
+    LicenceReformBatch,
+    Officer,
+    PowerItem,
+    Unit,
+)
+
+from .base import (
+    FOREIGN_KEY_NAMES,
+    CellError,
+    ChineseBooleanWidget,
+    ChoiceLabelWidget,
+    LenientDateWidget,
+    NamedForeignKeyWidget,
+    SafeCSV,
+    SafeXLSX,
+    ScopedResource,
+    WorkflowResource,
+    is_empty,
+    upload_limits,
+)
+
+__all__ = [
+    "FOREIGN_KEY_NAMES",
+    "CellError",
+    "ChineseBooleanWidget",
+    "ChoiceLabelWidget",
+    "DocumentResource",
+    "EnforcementBodyResource",
+    "InspectionDrawResource",
+    "InspectionItemResource",
+    "InspectionTargetResource",
+    "IntegratedItemResource",
+    "LenientDateWidget",
+    "LicenceReformBatchResource",
+    "NamedForeignKeyWidget",
+    "OfficerResource",
+    "PowerItemResource",
+    "SafeCSV",
+    "SafeXLSX",
+    "ScopedResource",
+    "UnitResource",
+    "WorkflowResource",
+    "EXCHANGE_RESOURCES",
+    "is_empty",
+    "upload_limits",
+]
+
+
+class PowerItemResource(WorkflowResource):
+    """Power, negative and fee list items; an approved import records each item's 新增."""
+
+    slug = "power-items"
+    closed_on = fields.Field(
+        attribute="closed_on",
+        column_name=_("失效日期"),
+        readonly=True,
+        widget=LenientDateWidget(),
+    )
+    version = fields.Field(attribute="version", column_name=_("版本"), readonly=True)
+    example = {
+        "list_kind": "权责清单",
+        "code": "XK-001",
+        "name": "餐饮服务许可",
+        "category": "行政许可",
+        "legal_basis": "《中华人民共和国食品安全法》第三十五条",
+        "handling_office": "行政审批科",
+        "accountability": "对符合条件的申请不予受理的",
+        "supervision": "投诉举报、执法检查",
+        "effective_from": datetime.date(2017, 1, 1),
+        "basis_document": "咸安政办发〔2016〕12号",
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = PowerItem
+        fields = [
+            "unit",
+            "list_kind",
+            "code",
+            "name",
+            "category",
+            "negative_measure",
+            "township_duty",
+            "partner_unit",
+            "legal_basis",
+            "handling_office",
+            "accountability",
+            "supervision",
+            "fee_standard",
+            "fee_basis",
+            "effective_from",
+            "basis_document",
+            "addition_reason",
+            "closed_on",
+            "version",
+            "status",
+        ]
+
+    def after_create(self, instances):
+        from registers.power_services import record_addition
+
+        for item in instances:
+            if item.is_approved:
+                record_addition(item, by=self.user)
+
+
+class InspectionItemResource(WorkflowResource):
+    """The random-inspection item list; check points (检查表) are entered on the item's page."""
+
+    slug = "inspection-items"
+    example = {
+        "year": 2017,
+        "code": "SJ-001",
+        "name": "企业公示信息抽查",
+        "sub_item": "年度报告公示信息",
+        "kind": "行政检查事项",
+        "field": "工商市场监管",
+        "legal_basis": "《企业信息公示暂行条例》第十四条",
+        "method": "书面检查、实地核查",
+        "content": "企业年度报告公示信息的真实性",
+        "ratio": Decimal("5"),
+        "frequency": "每年不少于1次",
+        "published_on": datetime.date(2017, 3, 1),
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = InspectionItem
+        fields = [
+            "unit",
+            "year",
+            "code",
+            "name",
+            "sub_item",
+            "kind",
+            "field",
+            "legal_basis",
+            "method",
+            "content",
+            "ratio",
+            "frequency",
+            "published_on",
+            "cancelled_on",
+            "status",
+        ]
+
+
+class InspectionTargetResource(ScopedResource):
+    """A unit's inspection-target pool (检查对象名录库)."""
+
+    slug = "inspection-targets"
+    example = {
+        "name": "咸安区示例商贸有限公司",
+        "credit_code": "91421202MA49XE0A2K",
+        "legal_representative": "张三",
+        "address": "咸安区永安大道1号",
+        "contact": "0715-8000000",
+        "is_active": True,
+    }
+
+    class Meta(ScopedResource.Meta):
+        model = InspectionTarget
+        fields = [
+            "unit",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "contact",
+            "is_active",
+        ]
+
+
+class InspectionDrawResource(WorkflowResource):
+    """Draws are made by the draw service and only exported."""
+
+    item_code = fields.Field(attribute="item__code", column_name=_("事项编码"), readonly=True)
+    item_name = fields.Field(attribute="item__name", column_name=_("抽查事项"), readonly=True)
+
+    class Meta(WorkflowResource.Meta):
+        model = InspectionDraw
+        fields = [
+            "unit",
+            "item_code",
+            "item_name",
+            "batch",
+            "drawn_on",
+            "ratio",
+            "target_count",
+            "inspectors_per_target",
+            "seed",
+            "candidates_hash",
+            "check_ended_on",
+            "published_on",
+            "note",
+            "status",
+        ]
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).select_related("item")
+
+
+class EnforcementBodyResource(WorkflowResource):
+    slug = "enforcement-bodies"
+    example = {
+        "name": "咸安区示例执法大队",
+        "kind": "法律法规授权组织",
+        "legal_basis": "《湖北省示例管理条例》第五条",
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = EnforcementBody
+        fields = ["unit", "name", "kind", "legal_basis", "status"]
+
+
+class OfficerResource(WorkflowResource):
+    """Enforcement officers; the body is named as registered by the officer's unit."""
+
+    slug = "officers"
+    example = {
+        "name": "李四",
+        "certificate_number": "42120217001",
+        "field": "城市管理",
+        "issued_on": datetime.date(2017, 1, 1),
+        "expires_on": datetime.date(2022, 12, 31),
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = Officer
+        fields = [
+            "unit",
+            "body",
+            "name",
+            "certificate_number",
+            "field",
+            "issued_on",
+            "expires_on",
+            "status",
+        ]
+
+
+class DocumentResource(WorkflowResource):
+    slug = "documents"
+    example = {
+        "title": "咸安区示例管理暂行办法",
+        "number": "咸安政规〔2017〕1号",
+        "kind": "规范性文件",
+        "issued_on": datetime.date(2017, 3, 20),
+        "effective_on": datetime.date(2017, 4, 20),
+        "note": "",
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = Document
+        fields = [
+            "unit",
+            "title",
+            "number",
+            "kind",
+            "issued_on",
+            "effective_on",
+            "valid_until",
+            "note",
+            "status",
+        ]
+
+
+class IntegratedItemResource(WorkflowResource):
+    slug = "integrated-items"
+    example = {
+        "name": "示例备案",
+        "kind": "备案",
+        "basis": "《示例管理办法》第十条",
+    }
+
+    class Meta(WorkflowResource.Meta):
+        model = IntegratedItem
+        fields = ["unit", "batch", "name", "kind", "basis", "status"]
+
+
+# --- Reference data: export (and, for units, the office's import) ---------------------------
+
+
+class UnitResource(ScopedResource):
+    class Meta(ScopedResource.Meta):
+        model = Unit
+        fields = ["code", "name", "short_name", "kind", "is_enforcement_body", "closed_on"]
+
+
+class LicenceReformBatchResource(ScopedResource):
+    class Meta(ScopedResource.Meta):
+        model = LicenceReformBatch
+        fields = [
+            "name",
+            "reform_on",
+            "basis",
+            "basis_document",
+            "first_licence_on",
+            "first_licence_holder",
+            "note",
+        ]
+
+
+#: Registers of this app on the data-exchange page, in the order it lists them.
+EXCHANGE_RESOURCES = [
+    PowerItemResource,
+    InspectionItemResource,
+    InspectionTargetResource,
+    EnforcementBodyResource,
+    OfficerResource,
+    DocumentResource,
+    IntegratedItemResource,
+]

@@ -1,0 +1,189 @@
+"""Files refused with a clear message: not xlsx, too large, zip bombs, macros, formulas,
+unknown or missing columns, empty sheets; and a file saved by LibreOffice that works."""
+
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from registers import exchange
+from registers.models import InspectionItem
+from tests.exchange.test_uploads import ITEM_HEADER, ITEMS, item_row
+from tests.factories import make_xlsx
+
+
+def codes(result):
+    return [error.code for error in result.errors]
+
+
+def upload(data, user):
+    return exchange.upload(ITEMS, data, user=user)
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.LAWGOV = {
+        **settings.LAWGOV,
+        "UPLOAD_MAX_BYTES": 64 * 1024,
+        "UPLOAD_MAX_UNCOMPRESSED_BYTES": 1024 * 1024,
+    }
+
+
+def test_a_text_file_renamed_to_xlsx_is_refused_by_its_content(liaison):
+    result = upload("标题,类别\n备忘,通知\n".encode(), liaison)
+    assert codes(result) == ["not_xlsx"]
+    assert ".xlsx" in result.errors[0].reason
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(liaison):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert codes(upload(data.getvalue(), liaison)) == ["not_xlsx"]
+
+
+def test_an_empty_file_is_refused(liaison):
+    assert codes(upload(b"", liaison)) == ["empty_file"]
+
+
+def test_a_damaged_workbook_is_refused(liaison):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not really a workbook")
+    assert codes(upload(data.getvalue(), liaison)) == ["unreadable"]
+
+
+def test_a_file_over_the_size_limit_is_refused(liaison, small_limits):
+    # Random text does not compress, so the file is as large as its content.
+    rows = [item_row(f"SJ-{n}", 检查内容=os.urandom(150).hex()) for n in range(600)]
+    data = make_xlsx(rows, ITEM_HEADER)
+    assert len(data) > 64 * 1024
+    result = upload(data, liaison)
+    assert codes(result) == ["file_too_large"]
+    assert "MB" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(liaison, small_limits):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (4 * 1024 * 1024))
+    assert len(data.getvalue()) < 64 * 1024  # small on the wire …
+    result = upload(data.getvalue(), liaison)
+    assert codes(result) == ["file_too_large"]  # … but not once unpacked
+    assert "解压" in result.errors[0].reason
+
+
+def test_a_workbook_with_macros_is_refused(liaison):
+    data = io.BytesIO(make_xlsx([item_row()], ITEM_HEADER))
+    with zipfile.ZipFile(data, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\x00" * 16)
+    assert codes(upload(data.getvalue(), liaison)) == ["macros_not_allowed"]
+
+
+def test_formula_cells_are_refused_each_with_its_place(liaison):
+    rows = [
+        item_row("SJ-1", 抽查事项='=HYPERLINK("http://evil.example","点击")'),
+        item_row("SJ-2", **{"抽查比例（%）": "=1+1"}),
+    ]
+    result = upload(make_xlsx(rows, ITEM_HEADER), liaison)
+    assert {(e.row, e.column, e.column_letter, e.code) for e in result.errors} == {
+        (2, "抽查事项", "D", "formula"),
+        (3, "抽查比例（%）", "J", "formula"),
+    }
+    assert "粘贴为数值" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_unknown_columns_are_named(liaison):
+    header = [*ITEM_HEADER, "备注说明", "经办人"]
+    result = upload(make_xlsx([item_row() + ["x", "y"]], header), liaison)
+    assert codes(result) == ["unknown_column"]
+    assert "“备注说明”" in result.errors[0].reason and "“经办人”" in result.errors[0].reason
+    assert result.errors[0].row == 1
+
+
+def test_data_in_a_column_without_a_name_is_refused(liaison):
+    result = upload(make_xlsx([item_row() + ["多出来的内容"]], ITEM_HEADER), liaison)
+    assert [(e.row, e.column_letter, e.code) for e in result.errors] == [(2, "N", "unknown_column")]
+
+
+def test_missing_required_columns_are_named(liaison):
+    header = [name for name in ITEM_HEADER if name not in ("事项编码", "检查依据")]
+    rows = [[value for name, value in zip(ITEM_HEADER, item_row(), strict=True) if name in header]]
+    result = upload(make_xlsx(rows, header), liaison)
+    assert codes(result) == ["missing_column"]
+    assert "“事项编码”" in result.errors[0].reason and "“检查依据”" in result.errors[0].reason
+
+
+def test_a_repeated_column_is_refused(liaison):
+    header = [*ITEM_HEADER, "事项编码"]
+    result = upload(make_xlsx([item_row() + ["SJ-X"]], header), liaison)
+    assert codes(result) == ["duplicate_column"]
+
+
+def test_an_empty_sheet_is_refused(liaison):
+    assert codes(upload(make_xlsx([]), liaison)) == ["empty_sheet"]
+
+
+def test_a_sheet_with_only_the_header_is_refused(liaison):
+    result = upload(make_xlsx([], ITEM_HEADER), liaison)
+    assert codes(result) == ["empty_sheet"]
+    assert "第 2 行" in result.errors[0].reason
+
+
+def test_error_values_are_reported(liaison):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(ITEM_HEADER)
+    sheet.append(item_row())
+    sheet["J2"].value = "#DIV/0!"
+    sheet["J2"].data_type = "e"
+    data = io.BytesIO()
+    book.save(data)
+    result = upload(data.getvalue(), liaison)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (2, "抽查比例（%）", "cell_error")
+    ]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_template_saved_by_libreoffice_uploads(liaison, tmp_path):
+    template = openpyxl.load_workbook(io.BytesIO(exchange.build_template(ITEMS, liaison)))
+    header = [cell.value for cell in template["数据"][1]]
+    values = dict(zip(ITEM_HEADER, item_row("LO-1"), strict=True))
+    template["数据"].append([values.get(name) for name in header])
+    source = tmp_path / "filled.xlsx"
+    template.save(source)
+    out = tmp_path / "out"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    if not (out / "filled.xlsx").exists():
+        pytest.skip("this LibreOffice cannot open spreadsheets (Calc is not installed)")
+    saved = (out / "filled.xlsx").read_bytes()
+    assert saved != source.read_bytes()
+
+    result = upload(saved, liaison)
+
+    assert result.ok, result.errors
+    item = InspectionItem.objects.get()
+    assert (item.code, item.unit) == ("LO-1", liaison.unit)
