@@ -171,14 +171,27 @@ def _status_rows(model, user):
         yield row[unit_path], row["status"], row.get("record_year"), row["count"]
 
 
+def report_year(kinds_by_year: dict[int, set[str]], today: datetime.date) -> int:
+    """The latest finished year the units have reported for, else the current year.
+
+    A year counts when at least half as many kinds of record have approved entries in it
+    as in the best-covered year, so one late filing dated in a later year does not make
+    that year the default.
+    """
+    finished = {y: kinds for y, kinds in kinds_by_year.items() if y < today.year}
+    if not finished:
+        return today.year
+    best = max(len(kinds) for kinds in finished.values())
+    return max(y for y, kinds in finished.items() if len(kinds) * 2 >= best)
+
+
 def overview(user, year: int | None, today: datetime.date) -> Overview:
     """Submission progress per unit for ``year``, the years with data, and the review queue.
 
-    ``year`` None picks the latest finished year with approved records (the year whose
-    report is being prepared), or the current year when there is none.
+    ``year`` None picks the year whose report is being prepared (``report_year``).
     """
     per_unit: dict[int, dict[int | None, StatusCounts]] = defaultdict(dict)
-    approved_years: set[int] = set()
+    kinds_by_year: dict[int, set[str]] = defaultdict(set)
     awaiting: list[KindCount] = []
     for model in workflow_models():
         waiting = 0
@@ -187,14 +200,13 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
             if status == Status.SUBMITTED:
                 waiting += count
             if status == Status.APPROVED and record_year is not None:
-                approved_years.add(int(record_year))
+                kinds_by_year[int(record_year)].add(kind_key(model))
         if waiting:
             awaiting.append(KindCount(model, waiting))
 
-    finished = [y for y in approved_years if y < today.year]
     if year is None:
-        year = max(finished) if finished else today.year
-    years = sorted(approved_years | {today.year, year}, reverse=True)
+        year = report_year(kinds_by_year, today)
+    years = sorted(set(kinds_by_year) | {today.year, year}, reverse=True)
 
     units = Unit.objects.open_on(datetime.date(year, 1, 1)).order_by("kind", "code")
     if permissions.role_of(user) is not None and not permissions.role_of(user).reads_everything:

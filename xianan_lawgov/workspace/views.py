@@ -127,7 +127,10 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
         limit=200,
     )
     submitted_by_me = records_where(
-        user, Q(submitted_by=user), order_by="submitted_at", limit=LIST_LIMIT
+        user,
+        Q(submitted_by=user) | Q(status=Status.SUBMITTED),
+        order_by="submitted_at",
+        limit=LIST_LIMIT,
     )
     deadlines = board_rows(user, today, get_calendar(), DEFAULT_HORIZON_WORKING_DAYS)
     return render(
