@@ -3,7 +3,8 @@
 Nothing is downloaded: Playwright's own browsers are never installed; the tests use
 ``/usr/bin/chromium`` (Debian package ``chromium``) and need a CJK font
 (``fonts-wqy-microhei``) so Chinese renders. ``make test`` installs both when it can; where
-they are missing the browser tests are reported as SKIPPED with the reason, never as passed.
+they are missing the browser tests are reported as SKIPPED with the reason, never as passed
+(and with ``LAWGOV_REQUIRE_BROWSER=1``, as ``.ci/run`` sets, the run stops with an error).
 
 During every browser test a request to any host other than 127.0.0.1/localhost is aborted
 and recorded, and the test fails at the end if there was one.
@@ -57,8 +58,11 @@ def missing_requirements() -> list[str]:
 
 def pytest_collection_modifyitems(config, items):
     missing = missing_requirements()
-    if not missing:
+    if not missing or not any(item.get_closest_marker("browser") for item in items):
         return
+    if os.environ.get("LAWGOV_REQUIRE_BROWSER") == "1":
+        # CI must run them: a missing browser is an error there, not a skip.
+        raise pytest.UsageError("浏览器测试无法运行：缺少 " + "、".join(missing))
     reason = "浏览器测试已跳过（SKIPPED，不是通过）：缺少 " + "、".join(missing)
     for item in items:
         if item.get_closest_marker("browser"):

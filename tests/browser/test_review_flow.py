@@ -22,9 +22,7 @@ def submit_record(page) -> None:
     expect(page.locator(".workflow-status")).to_contain_text("已报送")
 
 
-def test_liaison_record_is_returned_fixed_approved_and_counted_in_the_2017_report(
-    demo_data, pages
-):
+def test_liaison_record_is_returned_fixed_approved_and_counted_in_the_2017_report(demo_data, pages):
     # The office sees the 2017 figure as the demo data has it.
     office = pages.login("office")
     office.goto(pages.url("/?year=2017"))
