@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from registers.models import Role
 from reviews.models import CommentDraftReply
+from tests.factories import make_unit, make_user
 
 from .conftest import screenshot
 
@@ -164,3 +166,23 @@ def test_public_inspection_results_and_login_page_work_without_login(demo_data, 
     page.get_by_label("密码").fill("wrong")
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".message--error")).to_contain_text("用户名或密码不正确")
+
+
+def test_pages_of_an_empty_database_show_their_empty_states(transactional_db, pages):
+    unit = make_unit(name="咸安区城市管理执法局", short_name="区城管执法局")
+    for user in (
+        make_user(Role.OFFICE, username="office", last_name="王", first_name="法制"),
+        make_user(Role.LIAISON, unit=unit, username="liaison", last_name="张", first_name="联络"),
+    ):
+        user.set_password("demo")
+        user.save()
+    office = pages.login("office")
+    office.goto(pages.url("/"))
+    expect(office.locator(".chart-empty").first).to_contain_text("暂无数据")
+    screenshot(office, "empty-home-office")
+    office.goto(pages.url("/review/"))
+    expect(office.locator(".empty")).to_contain_text("没有等待审核的记录")
+    screenshot(office, "empty-review-queue")
+    page = pages.login("liaison")
+    expect(page.locator("#returned-heading + .empty")).to_contain_text("没有被退回的记录")
+    screenshot(page, "empty-home-liaison")

@@ -153,3 +153,19 @@ def test_queue_query_count_does_not_grow_with_records(
     client.force_login(office)
     with django_assert_max_num_queries(40):
         assert client.get(QUEUE).status_code == 200
+
+
+def test_detail_query_count_is_bounded(
+    client, office, liaison, unit_a, django_assert_max_num_queries
+):
+    record = make_comment_draft_reply(
+        unit_a, status=Status.DRAFT, replied_on=None, reply="", created_by=liaison
+    )
+    submit(record, by=liaison)
+    return_for_revision(record, by=office, comment="请补填")
+    record.reply, record.replied_on = "无意见。", record.received_on
+    record.save()
+    submit(record, by=liaison)
+    client.force_login(office)
+    with django_assert_max_num_queries(15):
+        assert client.get(detail_url(record)).status_code == 200

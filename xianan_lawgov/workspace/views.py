@@ -357,7 +357,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     mark_read(request.user, [notification.pk])
-    if request.POST.get("open") and notification.url.startswith("/"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, {request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(notification.url)
     return redirect("workspace:notifications")
 
