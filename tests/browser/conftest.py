@@ -21,10 +21,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in this thread; Django must still allow the test's
-# own ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONTS = [
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -76,15 +72,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line("缺少：" + "、".join(missing), red=True, bold=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django must still allow the
+    # test's own ORM calls here while it runs (and only then: deployment checks refuse it).
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
     playwright.stop()
+    if saved is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 class Pages:
