@@ -152,11 +152,12 @@ def test_public_inspection_results_and_login_page_work_without_login(demo_data, 
     page = pages.new()
     response = page.goto(pages.url("/public/inspections/"))
     assert response.status == 200
-    page.keyboard.press("Tab")
-    expect(page.locator(".skip-link")).to_be_focused()
     expect(page.get_by_role("heading", level=1)).to_contain_text("抽查检查结果公示")
     expect(page.locator("table.data tbody tr").first).to_be_visible()
     screenshot(page, "public-inspections")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    screenshot(page, "public-inspections-skip-link-focused")
 
     page.goto(pages.url("/"))
     assert re.search(r"/login/\?next=/$", page.url)

@@ -8,7 +8,7 @@ every bar carries its number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import count
 
 from django.utils.html import escape
@@ -38,7 +38,7 @@ class Chart:
     svg: SafeString = mark_safe("")
     summary: str = ""
     empty: bool = False
-    notes: list[str] = field(default_factory=list)
+    empty_text: str = ""
 
 
 def _text_width(text: str, size: float) -> float:

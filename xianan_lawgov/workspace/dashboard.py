@@ -180,6 +180,7 @@ def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, 
         colors=["#1a7f37", "#8a5a00", "#b3261e"],
         headers=(_("状态"), _("事项数")),
     )
+    chart.empty_text = _("没有未办结的法定期限。")
     return chart, counts
 
 
