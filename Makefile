@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format demo clean
+.PHONY: run test lint format demo clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,24 @@ run: $(VENV)/.installed
 	@echo "咸安区法治政府建设合规台账：http://$(HOST):$(PORT)/  （Ctrl-C 停止）"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium and need a CJK font. Install them when missing
+# and possible (root with apt-get); otherwise say so loudly: the tests then report SKIPPED.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "安装浏览器测试所需的 Chromium 和中文字体（$(BROWSER_PACKAGES)）"; \
+	  (apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null)) || \
+	  echo "!!!!!!!! 警告：安装 $(BROWSER_PACKAGES) 失败，浏览器测试将被跳过（SKIPPED）!!!!!!!!"; \
+	else \
+	  echo "!!!!!!!! 警告：缺少 /usr/bin/chromium 或中文字体，且无法安装（需要 root 和 apt-get）。"; \
+	  echo "!!!!!!!! 浏览器测试将报告为 SKIPPED（不是通过）。请运行：sudo apt-get install $(BROWSER_PACKAGES)"; \
+	fi
+
+test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -39,4 +56,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.models.users import Role
 from registers.models.workflow import Action, Status, WorkflowRecord
 from registers.permissions import can_act, role_of
+
+#: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
+#: and ``comment``; ``sender`` is the record's model. Receivers (notifications) run after the
+#: commit, so a refused or rolled-back transition sends nothing.
+transitioned = Signal()
 
 
 class WorkflowError(ValidationError):
@@ -64,6 +70,11 @@ def transition(record: WorkflowRecord, action: Action, *, by, comment: str = "")
         locked._change_reason = str(action.label)
         locked.save(update_fields=fields)
         locked.after_transition(action, by=by)
+        transaction.on_commit(
+            lambda: transitioned.send(
+                sender=type(locked), record=locked, action=action, by=by, comment=comment
+            )
+        )
 
     # The caller's copy follows the saved row, including what ``after_transition`` wrote.
     record.refresh_from_db()

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("咸安区法治政府建设合规台账")
 admin.site.site_title = _("咸安区法治政府建设合规台账")
@@ -13,5 +12,5 @@ urlpatterns = [
     path("reports/", include("xianan_lawgov.reports.urls")),
     path("", include("registers.urls")),
     path("", include("reviews.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("xianan_lawgov.workspace.urls")),
 ]

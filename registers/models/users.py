@@ -57,6 +57,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """A Chinese name reads family name first, without a space: 王法制."""
+        return f"{self.last_name}{self.first_name}".strip()
+
     def clean(self) -> None:
         super().clean()
         if self.role == Role.LIAISON and self.unit_id is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import figures as engine
 from .models import Part, PublishedReport, Report, Section
+from .signals import report_published
 from .text import RenderedParagraph, render_sections, validate_placeholders
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_text"
@@ -235,7 +236,7 @@ def publish(report: Report, *, by) -> PublishedReport:
         .filter(year=report.year, unit=report.unit)
         .aggregate(latest=Max("version"))["latest"]
     )
-    return PublishedReport.objects.create(
+    published = PublishedReport.objects.create(
         year=report.year,
         unit=report.unit,
         version=(latest or 0) + 1,
@@ -247,6 +248,10 @@ def publish(report: Report, *, by) -> PublishedReport:
         warnings=figure_set.warnings,
         published_by=by,
     )
+    transaction.on_commit(
+        lambda: report_published.send(sender=PublishedReport, published=published, by=by)
+    )
+    return published
 
 
 def build_published(published: PublishedReport) -> ReportDocument:

@@ -1,0 +1,76 @@
+"""The header every page shares: who is logged in, the menu they get, their unread count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from registers.models import Role
+from registers.permissions import role_of
+
+from .models import Notification
+
+#: The upload page (数据报送) lives in the data-exchange pages.
+DATA_EXCHANGE_URL = "/data/"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+class Navigation:
+    """Evaluated lazily: pages that never show the header cost no query for it."""
+
+    def __init__(self, request) -> None:
+        self.request = request
+        self.user = getattr(request, "user", None)
+
+    @cached_property
+    def role(self) -> Role | None:
+        return role_of(self.user)
+
+    @property
+    def is_office(self) -> bool:
+        return self.role == Role.OFFICE
+
+    @property
+    def uses_pages(self) -> bool:
+        return self.role is not None and self.role.uses_admin
+
+    @cached_property
+    def unread(self) -> int:
+        if not self.uses_pages:
+            return 0
+        return Notification.objects.for_user(self.user).unread().count()
+
+    @cached_property
+    def items(self) -> list[NavItem]:
+        if not self.uses_pages:
+            return []
+        path = self.request.path
+        entries = [
+            (_("工作台"), reverse("workspace:home"), path == "/"),
+            (_("台账"), reverse("workspace:registers"), path.startswith("/registers/")),
+            (_("审查与案件"), reverse("workspace:cases"), path.startswith("/cases/")),
+            (_("期限提醒"), reverse("reviews:deadline_board"), path.startswith("/deadlines/")),
+        ]
+        if self.is_office:
+            entries.append(
+                (_("审核"), reverse("workspace:review_queue"), path.startswith("/review/"))
+            )
+        entries += [
+            (_("年度报告"), reverse("reports:index"), path.startswith("/reports/")),
+            (_("数据报送"), DATA_EXCHANGE_URL, path.startswith(DATA_EXCHANGE_URL)),
+            (_("管理后台"), reverse("admin:index"), path.startswith("/admin/")),
+        ]
+        return [NavItem(str(label), url, active) for label, url, active in entries]
+
+
+def navigation(request) -> dict:
+    return {"nav": Navigation(request)}

@@ -1,0 +1,189 @@
+"""Notifications: in the app (the bell) and by e-mail through Django's e-mail settings.
+
+Created when a record is returned or approved (to whoever entered and submitted it), when a
+report is published (to office staff and leaders), and by ``send_deadline_notifications``
+when something of a user's unit is due within 3 working days or overdue.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registers.calendar import get_calendar
+from registers.models import Action, Role, User
+from registers.workflow import transitioned
+from reviews.deadline_board import SOON_WORKING_DAYS, Urgency, board_rows
+
+from ..reports.signals import report_published
+from .models import Notification, NotificationKind
+from .records import admin_url
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    users: Iterable,
+    kind: NotificationKind,
+    title: str,
+    *,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+) -> list[Notification]:
+    """Notify each user once (once per ``key`` when given); e-mail those with an address."""
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    if key:
+        already = set(
+            Notification.objects.filter(user__in=recipients, key=key).values_list(
+                "user_id", flat=True
+            )
+        )
+        recipients = {pk: user for pk, user in recipients.items() if pk not in already}
+    if not recipients:
+        return []
+    created = Notification.objects.bulk_create(
+        Notification(user=user, kind=kind, title=title, body=body, url=url, key=key)
+        for user in recipients.values()
+    )
+    _send_emails(recipients.values(), title, body, url)
+    return created
+
+
+def _send_emails(users: Iterable, title: str, body: str, url: str) -> None:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    link = f"\n\n{base}{url}" if url else ""
+    for user in users:
+        if not user.email:
+            continue
+        try:
+            send_mail(
+                _("【法治政府建设合规台账】%(title)s") % {"title": title},
+                f"{body}{link}".strip() or title,
+                None,
+                [user.email],
+            )
+        except Exception:
+            # A mail server that is down must not undo what has already been committed;
+            # the in-app notification is there either way.
+            logger.exception("Could not e-mail notification to %s", user.email)
+
+
+# --- Workflow --------------------------------------------------------------------------------
+
+
+def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
+    action = Action(action)
+    if action not in (Action.APPROVE, Action.RETURN):
+        return
+    ids = {record.created_by_id, record.submitted_by_id} - {None, getattr(by, "pk", None)}
+    if not ids:
+        return
+    users = User.objects.filter(pk__in=ids)
+    kind_label = type(record)._meta.verbose_name
+    if action == Action.RETURN:
+        kind = NotificationKind.RETURNED
+        title = _("%(kind)s“%(record)s”被退回修改") % {"kind": kind_label, "record": record}
+        body = _("审核意见：%(comment)s") % {"comment": comment}
+    else:
+        kind = NotificationKind.APPROVED
+        title = _("%(kind)s“%(record)s”已审核通过") % {"kind": kind_label, "record": record}
+        body = _("审核人：%(by)s") % {"by": by}
+    notify(users, kind, title, body=body, url=admin_url(record) or "")
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def report_was_published(sender, published, by=None, **kwargs) -> None:
+    users = User.objects.filter(role__in=[Role.OFFICE, Role.LEADER], is_active=True)
+    title = _("%(title)s已发布（第 %(version)s 版）") % {
+        "title": published.title,
+        "version": published.version,
+    }
+    url = reverse("reports:published", args=[published.year, published.version])
+    if published.unit_id:
+        url += f"?unit={published.unit.code}"
+    body = _("发布人：%(by)s。发布后的正文和数字已冻结。") % {"by": published.published_by}
+    notify(users, NotificationKind.REPORT_PUBLISHED, title, body=body, url=url)
+
+
+# --- Deadlines -------------------------------------------------------------------------------
+
+
+def _reader_of_everything() -> User:
+    """An unsaved office-role user: the deadline board as the office sees it, all units."""
+    return User(username="deadline-notifications", role=Role.OFFICE, is_active=True)
+
+
+@transaction.atomic
+def send_deadline_notifications(today: datetime.date) -> int:
+    """Notify the users of each unit of its deadlines overdue or due within 3 working days.
+
+    Idempotent per deadline per user per day: running it again the same day sends nothing.
+    Returns how many notifications were created.
+    """
+    rows = [
+        row
+        for row in board_rows(_reader_of_everything(), today, get_calendar(), SOON_WORKING_DAYS)
+        if row.urgency in (Urgency.OVERDUE, Urgency.SOON)
+    ]
+    if not rows:
+        return 0
+    people = User.objects.filter(
+        is_active=True, unit__name__in={row.entry.unit for row in rows}
+    ).exclude(role=Role.API_CLIENT)
+    by_unit: dict[str, list[User]] = defaultdict(list)
+    for user in people.select_related("unit"):
+        by_unit[user.unit.name].append(user)
+    created = 0
+    for row in rows:
+        entry = row.entry
+        if row.urgency is Urgency.OVERDUE:
+            kind = NotificationKind.OVERDUE
+            title = _("已逾期 %(days)s 天：%(kind)s（%(title)s）") % {
+                "days": row.days_overdue,
+                "kind": entry.kind,
+                "title": entry.title,
+            }
+        else:
+            kind = NotificationKind.DUE_SOON
+            title = _("%(due)s 到期：%(kind)s（%(title)s）") % {
+                "due": entry.due.isoformat(),
+                "kind": entry.kind,
+                "title": entry.title,
+            }
+        key = f"deadline:{today.isoformat()}:{entry.kind}:{entry.url}"[:300]
+        created += len(
+            notify(
+                by_unit.get(entry.unit, []),
+                kind,
+                title[:300],
+                body=entry.explanation,
+                url=entry.url,
+                key=key,
+            )
+        )
+    return created
+
+
+def mark_read(user, pks: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications (all, or those in ``pks``) as read."""
+    queryset = Notification.objects.for_user(user).unread()
+    if pks is not None:
+        queryset = queryset.filter(pk__in=list(pks))
+    return queryset.update(read_at=timezone.now())
+
+
+def connect() -> None:
+    transitioned.connect(record_reviewed, dispatch_uid="workspace.record_reviewed")
+    report_published.connect(report_was_published, dispatch_uid="workspace.report_published")

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("registers/", views.registers_index, name="registers"),
+    path("cases/", views.cases_index, name="cases"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/approve/", views.review_bulk_approve, name="review_bulk_approve"),
+    path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+]

@@ -1,0 +1,372 @@
+"""Pages shaped around people's work: home pages, register index, review queue, notifications.
+
+Every page reads through ``registers.permissions`` (the one scoping rule) and changes status
+only through ``registers.workflow.transition``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from registers import permissions
+from registers.calendar import get_calendar
+from registers.models import Action, Role, Status
+from registers.workflow import WorkflowError, transition
+from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
+
+from . import dashboard
+from .changes import changes_since_review, field_values, workflow_history
+from .forms import LoginForm, ReviewForm
+from .models import Notification
+from .navigation import DATA_EXCHANGE_URL
+from .notifications import mark_read
+from .records import (
+    admin_url,
+    awaiting_review,
+    get_record_for_user,
+    model_for_kind,
+    records_where,
+    workflow_models,
+)
+
+#: How many rows the liaison's lists show before pointing to the admin lists.
+LIST_LIMIT = 20
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def people_only(view):
+    """Logged-in people (not API clients); anonymous visitors go to the login page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        role = permissions.role_of(request.user)
+        if role is None or not role.uses_admin:
+            raise PermissionDenied(_("该账号不能使用网页。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def office_only(view):
+    @people_only
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.is_office(request.user):
+            raise PermissionDenied(_("只有法制办工作人员可以审核。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Login ------------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "workspace/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+# --- Home ------------------------------------------------------------------------------------
+
+
+def _year_from(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= timezone.localdate().year + 1 else None
+
+
+@require_safe
+@people_only
+def home(request: HttpRequest) -> HttpResponse:
+    if permissions.role_of(request.user) == Role.LIAISON:
+        return liaison_home(request)
+    today = timezone.localdate()
+    board = dashboard.build(request.user, _year_from(request), today)
+    return render(
+        request,
+        "workspace/home_office.html",
+        {
+            "board": board,
+            "today": today,
+            "is_office": permissions.is_office(request.user),
+            "recent": Notification.objects.for_user(request.user)[:5],
+        },
+    )
+
+
+def liaison_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    open_rows = records_where(
+        user,
+        Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED]),
+        order_by="updated_at",
+        limit=200,
+    )
+    submitted_by_me = records_where(
+        user,
+        Q(submitted_by=user) | Q(status=Status.SUBMITTED),
+        order_by="submitted_at",
+        limit=LIST_LIMIT,
+    )
+    deadlines = board_rows(user, today, get_calendar(), DEFAULT_HORIZON_WORKING_DAYS)
+    return render(
+        request,
+        "workspace/home_liaison.html",
+        {
+            "returned": [row for row in open_rows if row.status == Status.RETURNED],
+            "drafts": [row for row in open_rows if row.status == Status.DRAFT][:LIST_LIMIT],
+            "waiting": [row for row in open_rows if row.status == Status.SUBMITTED],
+            "submitted_by_me": submitted_by_me,
+            "deadlines": deadlines,
+            "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in deadlines),
+            "soon_count": sum(row.urgency is Urgency.SOON for row in deadlines),
+            "today": today,
+            "recent": Notification.objects.for_user(user)[:5],
+            "data_url": DATA_EXCHANGE_URL,
+            "list_limit": LIST_LIMIT,
+        },
+    )
+
+
+# --- Register and case index -----------------------------------------------------------------
+
+
+def _register_entries(request, app_label: str) -> list[dict]:
+    """The app's admin pages the user may open, with their record counts by status."""
+    workflow = set(workflow_models())
+    entries = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != app_label or not model_admin.has_view_permission(request):
+            continue
+        counts = {}
+        if model in workflow:
+            rows = (
+                permissions.scope_queryset(model._default_manager.all(), request.user)
+                .order_by()
+                .values("status")
+                .annotate(count=Count("pk"))
+            )
+            counts = {row["status"]: row["count"] for row in rows}
+        entries.append(
+            {
+                "label": model._meta.verbose_name_plural,
+                "doc": (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else "",
+                "list_url": admin_url(model, "changelist"),
+                "add_url": admin_url(model, "add")
+                if model_admin.has_add_permission(request)
+                else None,
+                "is_workflow": model in workflow,
+                "counts": [(status, counts.get(status.value, 0)) for status in Status],
+                "total": sum(counts.values()),
+            }
+        )
+    entries.sort(key=lambda entry: (not entry["is_workflow"], str(entry["label"])))
+    return entries
+
+
+@require_safe
+@people_only
+def registers_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workspace/register_index.html",
+        {
+            "title": _("台账"),
+            "intro": _(
+                "全年维护的常设台账：权责清单、双随机抽查、执法主体和人员、规范性文件、多证合一。"
+                "在管理后台中新增和修改记录，填好后报送法制办审核。"
+            ),
+            "entries": _register_entries(request, "registers"),
+            "extra_links": [
+                (_("抽查结果公示（公开页面）"), reverse("registers:public_inspections")),
+                (_("数据报送（模板下载与上传）"), DATA_EXCHANGE_URL),
+            ],
+        },
+    )
+
+
+@require_safe
+@people_only
+def cases_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workspace/register_index.html",
+        {
+            "title": _("审查与案件"),
+            "intro": _(
+                "年度内审查、决定和办理的事项：合法性审核与备案、文件清理、政府合同、重大行政决策、"
+                "案卷评查、行政复议、行政应诉和监督问责。"
+            ),
+            "entries": _register_entries(request, "reviews"),
+            "extra_links": [
+                (_("期限提醒"), reverse("reviews:deadline_board")),
+                (_("数据报送（模板下载与上传）"), DATA_EXCHANGE_URL),
+            ],
+        },
+    )
+
+
+# --- Review queue ----------------------------------------------------------------------------
+
+
+@require_safe
+@office_only
+def review_queue(request: HttpRequest) -> HttpResponse:
+    rows = awaiting_review(request.user)
+    by_unit: dict[int, dict] = {}
+    for row in rows:
+        unit = row.record.unit
+        group = by_unit.setdefault(unit.pk, {"unit": unit, "kinds": defaultdict(list)})
+        group["kinds"][row.kind_label].append(row)
+    groups = sorted(by_unit.values(), key=lambda g: (g["unit"].kind, g["unit"].code))
+    for group in groups:
+        group["kinds"] = sorted(group["kinds"].items())
+        group["count"] = sum(len(items) for _label, items in group["kinds"])
+    return render(
+        request,
+        "workspace/review_queue.html",
+        {"groups": groups, "total": len(rows), "form": ReviewForm()},
+    )
+
+
+def _next_in_queue(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse("workspace:review_queue")
+
+
+@office_only
+def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model, record = get_record_for_user(request.user, kind, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            action = Action(request.POST.get("action", ""))
+        except ValueError as exc:
+            raise Http404(_("未知的审核操作。")) from exc
+        if form.is_valid():
+            try:
+                transition(record, action, by=request.user, comment=form.cleaned_data["comment"])
+            except WorkflowError as error:
+                messages.error(request, " ".join(error.messages))
+                form.add_error("comment", " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("“%(record)s”已%(action)s。") % {"record": record, "action": action.label},
+                )
+                return redirect(_next_in_queue(request))
+    elif request.method not in ("GET", "HEAD"):
+        raise Http404
+    return render(
+        request,
+        "workspace/review_detail.html",
+        {
+            "record": record,
+            "kind": kind,
+            "kind_label": model._meta.verbose_name,
+            "status": Status(record.status),
+            "fields": field_values(record),
+            "changes": changes_since_review(record),
+            "history": workflow_history(record),
+            "actions": permissions.allowed_actions(request.user, record),
+            "form": form,
+            "admin_url": admin_url(record),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@office_only
+def review_bulk_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked records (values ``app_label.model_name:pk``), each on its own."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for value in request.POST.getlist("record"):
+        kind, _sep, pk = value.partition(":")
+        if pk.isdigit():
+            wanted[kind].add(int(pk))
+    if not wanted:
+        messages.error(request, _("请先勾选要审核通过的记录。"))
+        return redirect("workspace:review_queue")
+    approved, refused = 0, []
+    for kind, pks in wanted.items():
+        model = model_for_kind(kind)
+        queryset = permissions.scope_queryset(
+            model._default_manager.filter(pk__in=pks), request.user
+        )
+        for record in queryset:
+            try:
+                transition(record, Action.APPROVE, by=request.user)
+            except WorkflowError as error:
+                refused.append(f"{record}：{' '.join(error.messages)}")
+            else:
+                approved += 1
+    if approved:
+        messages.success(request, _("%(count)d 条记录已审核通过。") % {"count": approved})
+    for line in refused:
+        messages.error(request, line)
+    return redirect("workspace:review_queue")
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+@require_safe
+@people_only
+def notification_list(request: HttpRequest) -> HttpResponse:
+    queryset = Notification.objects.for_user(request.user)
+    only_unread = request.GET.get("unread") == "1"
+    if only_unread:
+        queryset = queryset.unread()
+    page = Paginator(queryset, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/notifications.html",
+        {"page": page, "only_unread": only_unread},
+    )
+
+
+@require_POST
+@people_only
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    mark_read(request.user, [notification.pk])
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("workspace:notifications")
+
+
+@require_POST
+@people_only
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = mark_read(request.user)
+    messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
+    return redirect("workspace:notifications")
