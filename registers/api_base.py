@@ -4,10 +4,7 @@ serializers, hybrid pagination, incremental sync with tombstones, and streamed e
 
 from __future__ import annotations
 
-import csv
 import datetime
-import json
-from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -24,9 +21,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from registers import permissions as rules
+from registers.exports import queryset_text
 from registers.models import Action, Role, Status
 from registers.pagination import PagePagination, SyncCursorPagination
-from registers.spreadsheets import escape_formula
 from registers.workflow import WorkflowError, mark_created, transition
 
 # --- Errors -----------------------------------------------------------------------------
@@ -349,44 +346,11 @@ class WorkflowViewSet(ScopedViewSet):
 # --- Streamed exports -------------------------------------------------------------------
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def stream_csv(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([escape_formula(_plain(value)) for value in row])
-
-
-def stream_ndjson(fields: list[str], rows: Iterator[tuple]) -> Iterator[str]:
-    for row in rows:
-        values = (None if value is None else _plain(value) for value in row)
-        yield json.dumps(dict(zip(fields, values, strict=True)), ensure_ascii=False) + "\n"
-
-
-def _plain(value):
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if value is None:
-        return ""
-    if hasattr(value, "as_tuple"):  # Decimal
-        return str(value)
-    return value
-
-
 def streaming_export(queryset, fields: list[str], header: list[str], fmt: str, name: str):
-    rows = queryset.values_list(*fields).iterator(chunk_size=2000)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            stream_csv(header, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            stream_ndjson(fields, rows), content_type="application/x-ndjson; charset=utf-8"
-        )
+    content_type = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    response = StreamingHttpResponse(
+        queryset_text(queryset, fields, header, fmt), content_type=f"{content_type}; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
