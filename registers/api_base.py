@@ -11,10 +11,8 @@ page ``deleted``: the ids of records deleted since then. Children shown inside a
 
 from __future__ import annotations
 
-import csv
 import datetime
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist
@@ -23,7 +21,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.http import Http404, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
@@ -42,9 +39,9 @@ from rest_framework.views import exception_handler
 from registers import permissions as rules
 from registers.api_schema import SYNC_PARAMETERS
 from registers.calendar import get_calendar
+from registers.exports import queryset_text
 from registers.models import Action, Role, Status
 from registers.pagination import PagePagination, SyncCursorPagination
-from registers.spreadsheets import escape_formula
 from registers.workflow import WorkflowError, mark_created, transition
 
 # --- Errors -----------------------------------------------------------------------------
@@ -579,51 +576,11 @@ class WorkflowViewSet(ScopedViewSet):
 # --- Streamed exports -------------------------------------------------------------------
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def stream_csv(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([escape_formula(_plain(value)) for value in row])
-
-
-def stream_ndjson(fields: list[str], rows: Iterator[tuple]) -> Iterator[str]:
-    for row in rows:
-        values = (None if value is None else _json(value) for value in row)
-        yield json.dumps(dict(zip(fields, values, strict=True)), ensure_ascii=False) + "\n"
-
-
-def _plain(value):
-    if value is None:
-        return ""
-    return _json(value)
-
-
-def _json(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "as_tuple"):  # Decimal: as written, never as a float
-        return str(value)
-    return value
-
-
 def streaming_export(queryset, fields: list[str], header: list[str], fmt: str, name: str):
-    """Stream ``fields`` of every row: one database cursor, a few thousand rows at a time."""
-    rows = queryset.values_list(*fields).iterator(chunk_size=2000)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            stream_csv(header, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            stream_ndjson(fields, rows), content_type="application/x-ndjson; charset=utf-8"
-        )
+    content_type = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    response = StreamingHttpResponse(
+        queryset_text(queryset, fields, header, fmt), content_type=f"{content_type}; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -24,6 +24,9 @@ ONE_DAY = datetime.timedelta(days=1)
 class WorkingCalendar:
     def __init__(self, overrides: Mapping[datetime.date, bool] | None = None) -> None:
         self.overrides = dict(overrides or {})
+        # Answers already looked up: counting periods for hundreds of records asks about
+        # the same few hundred days again and again, and the package is slow to ask.
+        self._known: dict[datetime.date, bool] = {}
 
     def is_covered(self, day: datetime.date) -> bool:
         """Whether the package or an override knows ``day``'s official status."""
@@ -36,6 +39,12 @@ class WorkingCalendar:
         return True
 
     def is_working_day(self, day: datetime.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._look_up(day)
+        return known
+
+    def _look_up(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:

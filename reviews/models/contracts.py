@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -106,19 +106,25 @@ class ContractQuerySet(WorkflowQuerySet):
         )
 
     def figures(self, year: int) -> ContractFigures:
-        """The year's contract figures, counted over approved records only."""
-        approved = self.approved()
-        signed = approved.signed_in(year)
+        """The year's contract figures, counted over approved records only (one query)."""
+        lawyer, filing = lawyer_review_threshold(), filing_threshold()
+        signed = Q(signed_on__year=year)
+        counts = self.approved().aggregate(
+            signed=Count("pk", filter=signed),
+            signed_needing_lawyer_review=Count("pk", filter=signed & Q(amount__gte=lawyer)),
+            lawyer_reviewed=Count(
+                "pk", filter=Q(amount__gte=lawyer, lawyer_reviewed_on__year=year)
+            ),
+            filed=Count("pk", filter=Q(amount__gte=filing, filed_on__year=year)),
+            missing_lawyer_review=Count(
+                "pk", filter=signed & Q(amount__gte=lawyer, lawyer_reviewed_on__isnull=True)
+            ),
+            missing_filing=Count(
+                "pk", filter=signed & Q(amount__gte=filing, filed_on__isnull=True)
+            ),
+        )
         return ContractFigures(
-            year=year,
-            lawyer_review_threshold=lawyer_review_threshold(),
-            filing_threshold=filing_threshold(),
-            signed=signed.count(),
-            signed_needing_lawyer_review=signed.needing_lawyer_review().count(),
-            lawyer_reviewed=approved.needing_lawyer_review().lawyer_reviewed_in(year).count(),
-            filed=approved.needing_filing().filed_in(year).count(),
-            missing_lawyer_review=signed.missing_lawyer_review().count(),
-            missing_filing=signed.missing_filing().count(),
+            year=year, lawyer_review_threshold=lawyer, filing_threshold=filing, **counts
         )
 
 

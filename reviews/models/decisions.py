@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -187,41 +187,62 @@ class DecisionQuerySet(WorkflowQuerySet):
         return self.filter(post_evaluated_on__isnull=False)
 
     def with_dissent(self):
-        dissent = DecisionParticipant.objects.filter(decision=OuterRef("pk")).exclude(
-            stance=Stance.AGREE
-        )
-        return self.filter(Exists(dissent))
+        return self.filter(_dissent_recorded())
 
     def with_step_done(self, kind: StepKind):
-        done = DecisionStep.objects.filter(
-            decision=OuterRef("pk"), kind=kind, applicable=True, completed_on__isnull=False
-        )
-        return self.filter(Exists(done))
+        return self.filter(_step_recorded(kind, applicable=True, completed_on__isnull=False))
 
     def with_step_not_applicable(self, kind: StepKind):
-        skipped = DecisionStep.objects.filter(decision=OuterRef("pk"), kind=kind, applicable=False)
-        return self.filter(Exists(skipped))
+        return self.filter(_step_recorded(kind, applicable=False))
 
     def figures(self, year: int) -> DecisionFigures:
-        """The year's decision figures, counted over approved decisions only."""
-        listed = self.approved().in_catalogue_of(year)
+        """The year's decision figures, counted over approved decisions only (one query)."""
+        passing = [result for result in LegalityResult if result.permits_discussion]
+        steps = {}
+        for kind in StepKind:
+            steps[f"done_{kind.value}"] = Count(
+                "pk", filter=_step_recorded(kind, applicable=True, completed_on__isnull=False)
+            )
+            steps[f"skipped_{kind.value}"] = Count(
+                "pk", filter=_step_recorded(kind, applicable=False)
+            )
+        counts = (
+            self.approved()
+            .in_catalogue_of(year)
+            .aggregate(
+                catalogued=Count("pk"),
+                legality_reviewed=Count("pk", filter=Q(legality_reviewed_on__isnull=False)),
+                legality_passed=Count("pk", filter=Q(legality_review_result__in=passing)),
+                discussed=Count("pk", filter=Q(discussed_on__isnull=False)),
+                published=Count("pk", filter=Q(published_on__isnull=False)),
+                post_evaluated=Count("pk", filter=Q(post_evaluated_on__isnull=False)),
+                with_dissent=Count("pk", filter=_dissent_recorded()),
+                **steps,
+            )
+        )
         return DecisionFigures(
             year=year,
-            catalogued=listed.count(),
-            legality_reviewed=listed.legality_reviewed().count(),
-            legality_passed=listed.legality_passed().count(),
-            discussed=listed.discussed().count(),
-            published=listed.published().count(),
-            post_evaluated=listed.post_evaluated().count(),
-            with_dissent=listed.with_dissent().count(),
+            **{name: value for name, value in counts.items() if name not in steps},
             steps={
                 kind: StepFigures(
-                    done=listed.with_step_done(kind).count(),
-                    not_applicable=listed.with_step_not_applicable(kind).count(),
+                    done=counts[f"done_{kind.value}"],
+                    not_applicable=counts[f"skipped_{kind.value}"],
                 )
                 for kind in StepKind
             },
         )
+
+
+def _dissent_recorded() -> Q:
+    """Someone at the meeting disagreed or reserved their opinion."""
+    dissent = DecisionParticipant.objects.filter(decision=OuterRef("pk")).exclude(
+        stance=Stance.AGREE
+    )
+    return Q(Exists(dissent))
+
+
+def _step_recorded(kind: StepKind, **conditions) -> Q:
+    return Q(Exists(DecisionStep.objects.filter(decision=OuterRef("pk"), kind=kind, **conditions)))
 
 
 class MajorDecision(WorkflowRecord):

@@ -307,9 +307,15 @@ class FilingQuerySet(WorkflowQuerySet):
         filed = self.filter(filed_on__isnull=False)
         calendar = get_calendar()
         days = filing_days()
+        due_dates: dict[datetime.date, datetime.date] = {}  # documents share issue dates
         on_time = late = 0
         for issued_on, filed_on in filed.values_list("document__issued_on", "filed_on"):
-            if filed_on <= normative_filing_due(issued_on, calendar, days=days).due:
+            due = due_dates.get(issued_on)
+            if due is None:
+                due = due_dates[issued_on] = normative_filing_due(
+                    issued_on, calendar, days=days
+                ).due
+            if filed_on <= due:
                 on_time += 1
             else:
                 late += 1

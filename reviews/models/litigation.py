@@ -8,6 +8,8 @@ records the instance it belonged to, because the head's duty to appear is per in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -180,6 +182,52 @@ class LitigationQuerySet(WorkflowQuerySet):
             decided=Count("pk", filter=~Q(outcome=LitigationOutcome.WITHDRAWN)),
         )
         return Rate(counts["wins"], counts["decided"], basis=_("审结案件数（不含撤诉）"))
+
+    def figures(self, year: int) -> LitigationFigures:
+        """Every figure above for ``year`` in one aggregate query (the annual report's)."""
+        heard = _heard_in(year)
+        concluded = in_year("concluded_on", year)
+        counts = self.aggregate(
+            cases=Count("pk", filter=in_year("served_on", year)),
+            heard=Count("pk", filter=heard),
+            appeared=Count("pk", filter=heard & _head_appeared(year)),
+            concluded=Count("pk", filter=concluded),
+            decided=Count("pk", filter=concluded & ~Q(outcome=LitigationOutcome.WITHDRAWN)),
+            **{
+                outcome_class.value: Count(
+                    "pk",
+                    filter=concluded & Q(outcome__in=LitigationOutcome.of_class(outcome_class)),
+                )
+                for outcome_class in OutcomeClass
+            },
+        )
+        classes = {outcome_class: counts[outcome_class.value] for outcome_class in OutcomeClass}
+        return LitigationFigures(
+            year=year,
+            cases=counts["cases"],
+            concluded=counts["concluded"],
+            outcome_classes=classes,
+            head_appearance_rate=Rate(
+                counts["appeared"], counts["heard"], basis=_("开庭审理的案件数")
+            ),
+            loss_rate=Rate(classes[OutcomeClass.LOSS], counts["concluded"], basis=_("审结案件数")),
+            win_rate=Rate(
+                classes[OutcomeClass.WIN], counts["decided"], basis=_("审结案件数（不含撤诉）")
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class LitigationFigures:
+    """What the annual report says about the lawsuits of ``year`` (approved records only)."""
+
+    year: int
+    cases: int
+    concluded: int
+    outcome_classes: dict[OutcomeClass, int]
+    head_appearance_rate: Rate
+    loss_rate: Rate
+    win_rate: Rate
 
 
 def _heard_in(year: int) -> Q:

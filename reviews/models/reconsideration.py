@@ -199,6 +199,30 @@ class CorrectionRateDenominator(models.TextChoices):
             ) from exc
 
 
+#: Which concluded cases each rate counts (its numerator).
+_DIRECT = Q(outcome__in=DIRECT_CORRECTIONS)
+_COMPREHENSIVE = _DIRECT | Q(outcome=ReconsiderationOutcome.WITHDRAWN, respondent_corrected=True)
+_AGREED = Q(outcome__in=AGREED_ENDINGS)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReconsiderationFigures:
+    """What the annual report says about the cases of ``year`` (approved records only).
+
+    ``outcomes`` lists only the outcomes that occurred, in the order of the outcome list.
+    """
+
+    year: int
+    received: int
+    accepted: int
+    not_accepted: int
+    concluded: int
+    outcomes: dict[ReconsiderationOutcome, int]
+    direct_correction_rate: Rate
+    comprehensive_correction_rate: Rate
+    mediation_settlement_rate: Rate
+
+
 class ReconsiderationQuerySet(WorkflowQuerySet):
     # --- Filters ---------------------------------------------------------------------------
 
@@ -284,19 +308,61 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
 
     def direct_correction_rate(self, year: int) -> Rate:
         """撤销、变更、确认违法、确认无效、责令履行 (and their variants) ÷ the configured base."""
-        return self._concluded_share(year, Q(outcome__in=DIRECT_CORRECTIONS))
+        return self._concluded_share(year, _DIRECT)
 
     def comprehensive_correction_rate(self, year: int) -> Rate:
         """Direct corrections plus withdrawals after the respondent corrected itself."""
-        return self._concluded_share(
-            year,
-            Q(outcome__in=DIRECT_CORRECTIONS)
-            | Q(outcome=ReconsiderationOutcome.WITHDRAWN, respondent_corrected=True),
-        )
+        return self._concluded_share(year, _COMPREHENSIVE)
 
     def mediation_settlement_rate(self, year: int) -> Rate:
         """Cases ended by mediation or settlement ÷ the configured base."""
-        return self._concluded_share(year, Q(outcome__in=AGREED_ENDINGS))
+        return self._concluded_share(year, _AGREED)
+
+    def figures(self, year: int) -> ReconsiderationFigures:
+        """Every figure above for ``year`` in one aggregate query (the annual report's)."""
+        concluded = in_year("concluded_on", year)
+        base = CorrectionRateDenominator.configured()
+        counts = self.aggregate(
+            received=Count("pk", filter=in_year("received_on", year)),
+            accepted=Count(
+                "pk", filter=Q(acceptance__in=ACCEPTING) & in_year("acceptance_on", year)
+            ),
+            not_accepted=Count(
+                "pk",
+                filter=Q(acceptance=AcceptanceDecision.NOT_ACCEPTED)
+                & in_year("acceptance_on", year),
+            ),
+            concluded=Count("pk", filter=concluded),
+            direct=Count("pk", filter=concluded & _DIRECT),
+            comprehensive=Count("pk", filter=concluded & _COMPREHENSIVE),
+            agreed=Count("pk", filter=concluded & _AGREED),
+            **{
+                f"outcome_{outcome.value}": Count("pk", filter=concluded & Q(outcome=outcome))
+                for outcome in ReconsiderationOutcome
+            },
+        )
+        denominator = (
+            counts["accepted"]
+            if base is CorrectionRateDenominator.ACCEPTED
+            else counts["concluded"]
+        )
+        return ReconsiderationFigures(
+            year=year,
+            received=counts["received"],
+            accepted=counts["accepted"],
+            not_accepted=counts["not_accepted"],
+            concluded=counts["concluded"],
+            outcomes={
+                outcome: counts[f"outcome_{outcome.value}"]
+                for outcome in ReconsiderationOutcome
+                if counts[f"outcome_{outcome.value}"]
+            },
+            direct_correction_rate=Rate(counts["direct"], denominator, basis=base.label),
+            comprehensive_correction_rate=Rate(
+                counts["comprehensive"], denominator, basis=base.label
+            ),
+            mediation_settlement_rate=Rate(counts["agreed"], denominator, basis=base.label),
+        )
 
     def _concluded_share(self, year: int, numerator: Q) -> Rate:
         base = CorrectionRateDenominator.configured()

@@ -284,6 +284,13 @@ class RectificationQuerySet(WorkflowQuerySet):
         """Problems rectified in ``year``."""
         return self.rectified_in(year).count()
 
+    def year_counts(self, year: int) -> dict[str, int]:
+        """``due`` and ``rectified`` in ``year``, in one aggregate query."""
+        return self.aggregate(
+            due=Count("pk", filter=in_year("due_on", year)),
+            rectified=Count("pk", filter=in_year("rectified_on", year)),
+        )
+
 
 class RectificationProblem(WorkflowRecord):
     """A problem found in a special rectification campaign and its rectification."""

@@ -65,18 +65,16 @@ class ReconsiderationGroup(FigureGroup):
     )
 
     def compute(self, scope: Scope) -> dict:
-        cases = _reconsideration(scope)
-        year = scope.year
-        outcomes = cases.outcome_counts(year)
+        figures = _reconsideration(scope).figures(scope.year)
         return {
-            "received": cases.received_count(year),
-            "accepted": cases.accepted_count(year),
-            "not_accepted": cases.not_accepted_count(year),
-            "concluded": cases.concluded_count(year),
-            "direct_correction_rate": cases.direct_correction_rate(year),
-            "comprehensive_correction_rate": cases.comprehensive_correction_rate(year),
-            "mediation_settlement_rate": cases.mediation_settlement_rate(year),
-            **{f"outcome_{o.value}": outcomes.get(o, 0) for o in ReconsiderationOutcome},
+            "received": figures.received,
+            "accepted": figures.accepted,
+            "not_accepted": figures.not_accepted,
+            "concluded": figures.concluded,
+            "direct_correction_rate": figures.direct_correction_rate,
+            "comprehensive_correction_rate": figures.comprehensive_correction_rate,
+            "mediation_settlement_rate": figures.mediation_settlement_rate,
+            **{f"outcome_{o.value}": figures.outcomes.get(o, 0) for o in ReconsiderationOutcome},
         }
 
 
@@ -125,22 +123,21 @@ class LitigationGroup(FigureGroup):
     checks = (Check("concluded", ("wins", "losses", "withdrawn", "other_endings")),)
 
     def compute(self, scope: Scope) -> dict:
-        cases = _litigation(scope)
-        year = scope.year
-        appearance = cases.head_appearance_rate(year)
-        classes = cases.outcome_class_counts(year)
+        figures = _litigation(scope).figures(scope.year)
+        appearance = figures.head_appearance_rate
+        classes = figures.outcome_classes
         return {
-            "cases": cases.case_count(year),
+            "cases": figures.cases,
             "heard": appearance.denominator,
             "head_appearances": appearance.numerator,
-            "concluded": cases.concluded_count(year),
+            "concluded": figures.concluded,
             "wins": classes[OutcomeClass.WIN],
             "losses": classes[OutcomeClass.LOSS],
             "withdrawn": classes[OutcomeClass.WITHDRAWN],
             "other_endings": classes[OutcomeClass.OTHER],
             "head_appearance_rate": appearance,
-            "loss_rate": cases.loss_rate(year),
-            "win_rate": cases.win_rate(year),
+            "loss_rate": figures.loss_rate,
+            "win_rate": figures.win_rate,
         }
 
 
@@ -178,11 +175,12 @@ class SupervisionGroup(FigureGroup):
     def compute(self, scope: Scope) -> dict:
         year = scope.year
         measures = scope_records(scope, AccountabilityRecord).measure_counts(year)
+        problems = scope_records(scope, RectificationProblem).year_counts(year)
         return {
             "accountability": sum(measures.values()),
             "criminal_transfers": scope_records(scope, CriminalTransfer).transferred_count(year),
-            "rectifications_due": scope_records(scope, RectificationProblem).due_count(year),
-            "rectified": scope_records(scope, RectificationProblem).rectified_count(year),
+            "rectifications_due": problems["due"],
+            "rectified": problems["rectified"],
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import DocumentKind, IntegratedItem
@@ -170,27 +170,17 @@ class CleanupGroup(FigureGroup):
     )
 
     def compute(self, scope: Scope) -> dict:
-        rows = (
-            _cleaned(scope)
-            .order_by()
-            .values("document__kind", "outcome")
-            .annotate(count=Count("pk"))
-        )
-        counts = {(row["document__kind"], row["outcome"]): row["count"] for row in rows}
-
-        def of_kind(kind: DocumentKind) -> int:
-            return sum(n for (k, _o), n in counts.items() if k == kind)
-
-        return {
-            "documents": sum(counts.values()),
-            "normative": of_kind(DocumentKind.NORMATIVE),
-            "non_normative": of_kind(DocumentKind.NON_NORMATIVE),
-            **{
-                key: counts.get((DocumentKind.NORMATIVE, outcome), 0)
-                for key, outcome in NORMATIVE_OUTCOMES.items()
-            },
-            **{
-                key: counts.get((DocumentKind.NON_NORMATIVE, outcome), 0)
-                for key, outcome in NON_NORMATIVE_OUTCOMES.items()
-            },
+        # One pass with a count per (kind, outcome): cheaper than GROUP BY over the items.
+        pairs = {
+            **{key: (DocumentKind.NORMATIVE, o) for key, o in NORMATIVE_OUTCOMES.items()},
+            **{key: (DocumentKind.NON_NORMATIVE, o) for key, o in NON_NORMATIVE_OUTCOMES.items()},
         }
+        return _cleaned(scope).aggregate(
+            documents=Count("pk"),
+            normative=Count("pk", filter=Q(document__kind=DocumentKind.NORMATIVE)),
+            non_normative=Count("pk", filter=Q(document__kind=DocumentKind.NON_NORMATIVE)),
+            **{
+                key: Count("pk", filter=Q(document__kind=kind, outcome=outcome))
+                for key, (kind, outcome) in pairs.items()
+            },
+        )

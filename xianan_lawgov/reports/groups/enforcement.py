@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from registers.calendar import get_calendar
@@ -40,12 +41,14 @@ class DrawGroup(FigureGroup):
     checks = (Check("published", ("published_on_time", "published_late")),)
 
     def compute(self, scope: Scope) -> dict:
-        draws = _draws(scope)
-        rows = list(draws.values_list("check_ended_on", "published_on"))
-        targets = DrawnTarget.objects.filter(draw__in=draws).count()
+        rows = list(
+            _draws(scope)
+            .annotate(targets=Count("drawn_targets"))
+            .values_list("check_ended_on", "published_on", "targets")
+        )
         calendar = get_calendar()
         on_time = late = 0
-        for ended, published in rows:
+        for ended, published, _targets in rows:
             if ended is None or published is None:
                 continue
             due = calendar.add_working_days(ended, PUBLICATION_WORKING_DAYS)
@@ -55,8 +58,8 @@ class DrawGroup(FigureGroup):
                 late += 1
         return {
             "draws": len(rows),
-            "targets": targets,
-            "published": sum(1 for _ended, published in rows if published is not None),
+            "targets": sum(targets for _ended, _published, targets in rows),
+            "published": sum(1 for _ended, published, _targets in rows if published is not None),
             "published_on_time": on_time,
             "published_late": late,
         }

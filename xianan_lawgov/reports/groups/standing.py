@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import (
@@ -116,17 +116,9 @@ class InspectionListGroup(FigureGroup):
     checks = (Check("items", ("items_administrative", "items_other")),)
 
     def compute(self, scope: Scope) -> dict:
-        rows = (
-            _inspection_items(scope).order_by().values("unit", "kind").annotate(count=Count("pk"))
+        return _inspection_items(scope).aggregate(
+            items=Count("pk"),
+            items_administrative=Count("pk", filter=Q(kind=InspectionKind.ADMINISTRATIVE)),
+            items_other=Count("pk", filter=Q(kind=InspectionKind.OTHER)),
+            units=Count("unit", distinct=True),
         )
-        by_kind: dict[str, int] = {}
-        units = set()
-        for row in rows:
-            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["count"]
-            units.add(row["unit"])
-        return {
-            "items": sum(by_kind.values()),
-            "items_administrative": by_kind.get(InspectionKind.ADMINISTRATIVE, 0),
-            "items_other": by_kind.get(InspectionKind.OTHER, 0),
-            "units": len(units),
-        }
