@@ -192,9 +192,13 @@ def load_accounts(units: dict[str, Unit]) -> list[tuple[str, str]]:
 
 def load(command) -> dict[str, Unit]:
     units = load_units()
-    accounts = load_accounts(units)
+    command.accounts = load_accounts(units)
     command.stdout.write(_("单位：%(count)d 个") % {"count": len(units)})
-    command.stdout.write(_("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
-    for username, description in accounts:
-        command.stdout.write(f"  {username:<10} {description}")
     return units
+
+
+def write_accounts(command) -> None:
+    """The demo accounts, printed last so they are what a new user sees."""
+    command.stdout.write(_("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD})
+    for username, description in getattr(command, "accounts", []):
+        command.stdout.write(f"  {username:<10} {description}")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 
+from registers.demo.units import write_accounts
 from registers.progress import ProgressBar
 
 
@@ -58,3 +59,4 @@ class Command(BaseCommand):
             printed, self.stdout = self.stdout, output
         self.stdout.write(printed._out.getvalue(), ending="")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+        write_accounts(self)
