@@ -64,12 +64,16 @@ def test_login_page_and_logout_by_post(client, liaison):
 
 def test_navigation_shows_the_review_queue_to_office_staff_only(client, office, leader):
     client.force_login(office)
-    assert f'href="{PAGES["review"]}"' in client.get(PAGES["home"]).content.decode()
+    office_home = client.get(PAGES["home"]).content.decode()
+    assert f'href="{PAGES["review"]}"' in office_home
+    assert ">数据报送</a>" in office_home
     client.force_login(leader)
     home = client.get(PAGES["home"]).content.decode()
     assert f'href="{PAGES["review"]}"' not in home
-    for label in ["工作台", "台账", "审查与案件", "期限提醒", "年度报告", "数据报送", "管理后台"]:
+    for label in ["工作台", "台账", "审查与案件", "期限提醒", "年度报告", "管理后台"]:
         assert f">{label}</a>" in home
+    # Leaders read; the upload page is for those who submit data.
+    assert ">数据报送</a>" not in home
 
 
 @pytest.mark.django_db

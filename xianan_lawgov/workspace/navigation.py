@@ -13,9 +13,6 @@ from registers.permissions import role_of
 
 from .models import Notification
 
-#: The upload page (数据报送) lives in the data-exchange pages.
-DATA_EXCHANGE_URL = "/data/"
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -64,11 +61,12 @@ class Navigation:
             entries.append(
                 (_("审核"), reverse("workspace:review_queue"), path.startswith("/review/"))
             )
-        entries += [
-            (_("年度报告"), reverse("reports:index"), path.startswith("/reports/")),
-            (_("数据报送"), DATA_EXCHANGE_URL, path.startswith(DATA_EXCHANGE_URL)),
-            (_("管理后台"), reverse("admin:index"), path.startswith("/admin/")),
-        ]
+        entries.append((_("年度报告"), reverse("reports:index"), path.startswith("/reports/")))
+        if self.user.submits_data:
+            entries.append(
+                (_("数据报送"), reverse("registers:exchange"), path.startswith("/data/"))
+            )
+        entries.append((_("管理后台"), reverse("admin:index"), path.startswith("/admin/")))
         return [NavItem(str(label), url, active) for label, url, active in entries]
 
 

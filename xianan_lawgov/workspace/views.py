@@ -33,7 +33,6 @@ from . import dashboard
 from .changes import changes_since_review, field_values, workflow_history
 from .forms import LoginForm, ReviewForm
 from .models import Notification
-from .navigation import DATA_EXCHANGE_URL
 from .notifications import mark_read
 from .records import (
     admin_url,
@@ -146,7 +145,7 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
             "soon_count": sum(row.urgency is Urgency.SOON for row in deadlines),
             "today": today,
             "recent": Notification.objects.for_user(user)[:5],
-            "data_url": DATA_EXCHANGE_URL,
+            "data_url": reverse("registers:exchange"),
             "list_limit": LIST_LIMIT,
         },
     )
@@ -203,10 +202,17 @@ def registers_index(request: HttpRequest) -> HttpResponse:
             "entries": _register_entries(request, "registers"),
             "extra_links": [
                 (_("抽查结果公示（公开页面）"), reverse("registers:public_inspections")),
-                (_("数据报送（模板下载与上传）"), DATA_EXCHANGE_URL),
+                *_data_exchange_link(request),
             ],
         },
     )
+
+
+def _data_exchange_link(request: HttpRequest) -> list[tuple[str, str]]:
+    """The upload page, for those who submit data (liaisons and the office)."""
+    if not request.user.submits_data:
+        return []
+    return [(_("数据报送（模板下载与上传）"), reverse("registers:exchange"))]
 
 
 @require_safe
@@ -224,7 +230,7 @@ def cases_index(request: HttpRequest) -> HttpResponse:
             "entries": _register_entries(request, "reviews"),
             "extra_links": [
                 (_("期限提醒"), reverse("reviews:deadline_board")),
-                (_("数据报送（模板下载与上传）"), DATA_EXCHANGE_URL),
+                *_data_exchange_link(request),
             ],
         },
     )
