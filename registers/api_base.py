@@ -483,7 +483,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 instance.unit_id = user.unit_id
         instance._history_user = user
 
+    def check_parent(self, serializer) -> None:
+        """A child row is added to (or moved under) a parent the user may change, only."""
+        parent = serializer.validated_data.get(self.parent_field) if self.parent_field else None
+        if parent is not None and not rules.can_change(self.request.user, parent):
+            raise exceptions.PermissionDenied(
+                _("所属记录当前不能修改，不能为它增加或调整明细。"), code="not_editable"
+            )
+
     def perform_create(self, serializer):
+        self.check_parent(serializer)
         values = {
             name: value
             for name, value in serializer.validated_data.items()
@@ -496,6 +505,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
         serializer.instance = instance
 
     def perform_update(self, serializer):
+        self.check_parent(serializer)
         self.before_save(serializer.instance, created=False)
         serializer.save()
 

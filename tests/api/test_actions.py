@@ -131,3 +131,24 @@ def test_a_discussion_is_refused_whole_without_a_passed_legality_review(liaison_
     assert response.status_code == 400
     assert "discussion_without_passed_legality_review" in str(response.json())
     assert not decision.participants.exists()
+
+
+def test_child_rows_are_added_only_under_a_record_the_user_may_change(liaison_client, unit_a):
+    from tests.factories import make_litigation
+
+    draft = make_litigation(unit_a)
+    approved = make_litigation(unit_a, status=Status.APPROVED)
+    hearing = {"held_on": "2017-04-20", "trial_instance": "first", "others": "委托律师"}
+    added = liaison_client.post(
+        "/api/v1/litigation-hearings/", {**hearing, "case": draft.pk}, format="json"
+    )
+    assert added.status_code == 201, added.json()
+    refused = liaison_client.post(
+        "/api/v1/litigation-hearings/", {**hearing, "case": approved.pk}, format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_editable")
+    moved = liaison_client.patch(
+        f"/api/v1/litigation-hearings/{added.json()['id']}/", {"case": approved.pk}, format="json"
+    )
+    assert moved.status_code == 403
+    assert approved.hearings.count() == 0
