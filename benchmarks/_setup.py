@@ -1,0 +1,49 @@
+"""Start Django for a benchmark script run from the repository (``python benchmarks/x.py``)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(database_url: str) -> None:
+    """Point the project at ``database_url`` and set Django up, with DEBUG off.
+
+    DEBUG stays off so Django does not record every query (which would slow what is
+    measured); a throwaway key satisfies the production settings.
+    """
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-" + "x" * 40)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xianan_lawgov.settings")
+    import django
+
+    django.setup()
+
+
+def machine() -> str:
+    """One line describing where the numbers come from."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{database}"
+    )
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
