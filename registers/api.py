@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from registers import filters
 from registers import permissions as rules
 from registers.api_base import ExportMixin, ScopedViewSet, WorkflowViewSet
-from registers.inspection_services import make_draw, verify_draw
+from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.models import (
     CheckPoint,
     Conflict,
@@ -39,6 +39,7 @@ from registers.serializers import (
     DocumentSerializer,
     DrawCheckSerializer,
     DrawRequestSerializer,
+    DrawResultsSerializer,
     EnforcementBodySerializer,
     InspectionDrawSerializer,
     InspectionItemSerializer,
@@ -203,7 +204,8 @@ class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
 
 class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     """双随机抽取及结果。新增即抽取：按事项的检查对象名录库和执法检查人员名录库随机抽取，
-    记录随机种子和候选名单哈希，可复核；抽取结果不能修改，只能记录检查结束日期、公示日期和备注。
+    记录随机种子和候选名单哈希，可复核；抽取结果不能修改，只能记录检查结束日期、公示日期和备注，
+    并通过 results 录入各抽中对象的检查日期和检查结果。
     只有法制办可以删除抽取记录。"""
 
     queryset = InspectionDraw.objects.all()
@@ -262,6 +264,31 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         summary=_("复核抽取：按存档的输入和随机种子重新抽取并比对"),
         responses={200: OpenApiResponse(DrawCheckSerializer)},
     )
+    @extend_schema(
+        summary=_("录入检查结果（检查结束日期、各抽中对象的检查日期和结果、公示日期）"),
+        request=DrawResultsSerializer,
+        responses={200: InspectionDrawSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def results(self, request, pk=None):
+        draw = self.get_object()
+        form = DrawResultsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        dates = {name: data[name] for name in ("check_ended_on", "published_on") if name in data}
+        rows = [
+            ResultRow(
+                position=row["position"],
+                checked_on=row.get("checked_on"),
+                result=row.get("result", ""),
+                findings=row.get("findings"),
+            )
+            for row in data["results"]
+        ]
+        self.run_service(record_results, draw, rows, by=request.user, **dates)
+        draw = self.get_queryset().get(pk=draw.pk)
+        return Response(self.get_serializer(draw).data, status=status.HTTP_200_OK)
+
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
         check = verify_draw(self.get_object())

@@ -428,3 +428,95 @@ def result_problems(
                 _("检查已结束，但%(name)s还没有填写检查日期和检查结果。") % {"name": name}
             )
     return problems
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One drawn target's result as reported: which target (its draw position) and what."""
+
+    position: int
+    checked_on: datetime.date | None = None
+    result: str = ""
+    findings: str | None = None  # None: keep what is recorded
+
+
+_UNSET = object()
+
+
+def record_results(
+    record: InspectionDraw,
+    rows: Iterable[ResultRow],
+    *,
+    by,
+    check_ended_on=_UNSET,
+    published_on=_UNSET,
+) -> InspectionDraw:
+    """Record the check's results on a stored draw, all of them or none.
+
+    The same rules as the draw's page in the admin: each row names a drawn target by its
+    position; checked dates lie between the draw and the end of the check; once the check
+    has ended every target needs a date and a result; publication follows the end of the
+    check. Nothing is saved unless everything holds. Raises ``ValidationError``.
+    """
+    rows = list(rows)
+    with transaction.atomic():
+        record = InspectionDraw.objects.select_for_update().get(pk=record.pk)
+        targets = {target.position: target for target in record.drawn_targets.all()}
+        errors = []
+        seen = set()
+        for row in rows:
+            if row.position not in targets:
+                errors.append(
+                    ValidationError(
+                        _("这次抽取没有第 %(position)s 个抽中对象。"),
+                        code="unknown_position",
+                        params={"position": row.position},
+                    )
+                )
+            elif row.position in seen:
+                errors.append(
+                    ValidationError(
+                        _("第 %(position)s 个抽中对象填写了两次。"),
+                        code="duplicate_position",
+                        params={"position": row.position},
+                    )
+                )
+            seen.add(row.position)
+        if errors:
+            raise ValidationError(errors)
+        if check_ended_on is not _UNSET:
+            record.check_ended_on = check_ended_on
+        if published_on is not _UNSET:
+            record.published_on = published_on
+        for row in rows:
+            target = targets[row.position]
+            target.checked_on = row.checked_on
+            target.result = row.result
+            if row.findings is not None:
+                target.findings = row.findings
+            if target.result and target.checked_on is None:
+                errors.append(
+                    ValidationError(
+                        _("%(name)s：填写检查结果时必须填写检查日期。"),
+                        code="registers_drawntarget_result_has_date",
+                        params={"name": target.target_name},
+                    )
+                )
+        problems = result_problems(
+            record,
+            [(target.target_name, target.checked_on, target.result) for target in targets.values()],
+        )
+        errors += [ValidationError(problem, code="result_problem") for problem in problems]
+        try:
+            record.full_clean(exclude=["item", "drawn_by"], validate_unique=False)
+        except ValidationError as error:
+            errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        record._history_user = by
+        record.save(update_fields=["check_ended_on", "published_on", "updated_at"])
+        for row in rows:
+            target = targets[row.position]
+            target._history_user = by
+            target.save(update_fields=["checked_on", "result", "findings"])
+    return record

@@ -43,7 +43,7 @@ from registers.models import (
     Unit,
     User,
 )
-from registers.models.inspections import PUBLICATION_WORKING_DAYS
+from registers.models.inspections import PUBLICATION_WORKING_DAYS, ResultKind
 
 
 class UnitSerializer(ModelCleanSerializer):
@@ -309,6 +309,29 @@ class InspectionDrawSerializer(WorkflowSerializer):
             return None
         calendar = calendar_of(self.context)
         return calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
+
+
+class DrawnTargetResultSerializer(serializers.Serializer):
+    """One drawn target's result: the target by its draw position, its date and result."""
+
+    position = serializers.IntegerField(min_value=1, max_value=32767, label=_("抽中顺序"))
+    checked_on = serializers.DateField(required=False, allow_null=True, label=_("检查日期"))
+    result = serializers.ChoiceField(
+        choices=ResultKind.choices, required=False, allow_blank=True, label=_("检查结果")
+    )
+    findings = serializers.CharField(
+        required=False, allow_blank=True, label=_("检查情况"), help_text=_("内部记录，不公示。")
+    )
+
+
+class DrawResultsSerializer(serializers.Serializer):
+    """The results of a draw's check, recorded all at once (as on the draw's admin page)."""
+
+    check_ended_on = serializers.DateField(required=False, allow_null=True, label=_("检查结束日期"))
+    published_on = serializers.DateField(required=False, allow_null=True, label=_("结果公示日期"))
+    results = DrawnTargetResultSerializer(
+        many=True, label=_("检查结果"), help_text=_("按抽中顺序指明对象；未列出的对象保持不变。")
+    )
 
 
 class DrawRequestSerializer(ScopedRequestSerializer):

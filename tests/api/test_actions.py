@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from registers.models import AdjustmentKind, DocumentKind, PowerItem, Status
+from registers.models import AdjustmentKind, DocumentKind, DrawnTarget, PowerItem, Role, Status
 from reviews.models import CleanupOutcome
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -17,6 +17,7 @@ from tests.factories import (
     make_officer,
     make_power_item,
     make_target,
+    make_user,
 )
 
 
@@ -84,6 +85,90 @@ def test_a_liaison_draws_for_their_units_item_and_not_for_another(liaison_client
     assert foreign.json()["errors"]["item"][0]["code"] == "does_not_exist"
     deleted = liaison_client.delete(f"/api/v1/inspection-draws/{body['id']}/")
     assert (deleted.status_code, deleted.json()["code"]) == (403, "office_only")
+
+
+def _drawn(liaison_client, unit, count=2):
+    item = make_item(unit)
+    for _ in range(6):
+        make_target(unit)
+    for _ in range(4):
+        make_officer(unit)
+    request = {"item": item.pk, "batch": "2017年第二批", "count": count, "drawn_on": "2017-06-05"}
+    response = liaison_client.post("/api/v1/inspection-draws/", request, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_a_liaison_records_the_results_of_their_draw_all_at_once(liaison_client, liaison, unit_a):
+    draw = _drawn(liaison_client, unit_a)
+    url = f"/api/v1/inspection-draws/{draw['id']}/results/"
+    good = {
+        "check_ended_on": "2017-06-30",
+        "published_on": "2017-07-10",
+        "results": [
+            {"position": 1, "checked_on": "2017-06-20", "result": "no_problem"},
+            {
+                "position": 2,
+                "checked_on": "2017-06-21",
+                "result": "rectification_ordered",
+                "findings": "台账不全",
+            },
+        ],
+    }
+    response = liaison_client.post(url, good, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["check_ended_on"], body["published_on"]) == ("2017-06-30", "2017-07-10")
+    assert [row["result"] for row in body["drawn_targets"]] == [
+        "no_problem",
+        "rectification_ordered",
+    ]
+    assert body["drawn_targets"][1]["findings"] == "台账不全"
+    stored = DrawnTarget.objects.get(draw_id=draw["id"], position=2)
+    assert stored.history.latest().history_user == liaison
+
+
+def test_bad_results_are_refused_with_every_reason_and_nothing_is_saved(liaison_client, unit_a):
+    draw = _drawn(liaison_client, unit_a)
+    url = f"/api/v1/inspection-draws/{draw['id']}/results/"
+    bad = {
+        "check_ended_on": "2017-06-30",
+        "published_on": "2017-06-01",
+        "results": [
+            {"position": 1, "checked_on": "2017-06-01", "result": "no_problem"},
+            {"position": 2, "result": "case_filed"},
+        ],
+    }
+    response = liaison_client.post(url, bad, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    codes = {error["code"] for error in errors}
+    assert {"registers_drawntarget_result_has_date", "result_problem"} <= codes
+    messages = " ".join(error["message"] for error in errors)
+    assert "早于抽取日期" in messages and "结果公示日期必须在检查结束之后" in messages
+    unchanged = liaison_client.get(f"/api/v1/inspection-draws/{draw['id']}/").json()
+    assert unchanged["check_ended_on"] is None
+    assert all(row["result"] == "" for row in unchanged["drawn_targets"])
+
+    unknown = {"results": [{"position": 9, "checked_on": "2017-06-20", "result": "no_problem"}]}
+    refused = liaison_client.post(url, unknown, format="json").json()
+    assert refused["errors"][0]["code"] == "unknown_position"
+    wrong_kind = {"results": [{"position": 1, "result": "fine"}]}
+    refused = liaison_client.post(url, wrong_kind, format="json").json()
+    assert refused["errors"]["results"]["0"]["result"][0]["code"] == "invalid_choice"
+
+
+def test_results_follow_the_record_editing_rule(liaison_client, office_client, unit_a, unit_b):
+    draw = _drawn(liaison_client, unit_a)
+    url = f"/api/v1/inspection-draws/{draw['id']}/results/"
+    result = {"results": [{"position": 1, "checked_on": "2017-06-20", "result": "no_problem"}]}
+    other = client_for(make_user(Role.LIAISON, unit=unit_b))
+    assert other.post(url, result, format="json").status_code == 404
+    submitted = liaison_client.post(f"/api/v1/inspection-draws/{draw['id']}/submit/", {})
+    assert submitted.status_code == 200
+    refused = liaison_client.post(url, result, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_editable")
+    assert office_client.post(url, result, format="json").status_code == 200
 
 
 def test_confirming_a_clean_up_applies_the_outcomes_and_freezes_the_campaign(office_client, unit_a):
