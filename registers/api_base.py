@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import DateField, ProtectedError, Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
@@ -39,6 +39,7 @@ from rest_framework.views import exception_handler
 from registers import permissions as rules
 from registers.api_schema import SYNC_PARAMETERS
 from registers.calendar import get_calendar
+from registers.dates import RegisterDateField
 from registers.exports import queryset_text
 from registers.models import Action, Role, Status
 from registers.pagination import PagePagination, SyncCursorPagination
@@ -180,6 +181,11 @@ class ModelCleanSerializer(serializers.ModelSerializer):
     record is "not found"); a record owned directly by a unit gets the liaison's unit; fields
     in ``Meta.office_only_fields`` are read-only for everyone but the office.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        DateField: RegisterDateField,
+    }
 
     def build_field(self, field_name, info, model_class, nested_depth):
         field_class, kwargs = super().build_field(field_name, info, model_class, nested_depth)

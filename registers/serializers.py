@@ -17,6 +17,7 @@ from registers.api_base import (
     calendar_of,
 )
 from registers.creditcode import normalise_credit_code
+from registers.dates import RegisterDateField
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.models import (
     AdjustmentKind,
@@ -139,7 +140,7 @@ class AdjustmentRequestSerializer(serializers.Serializer):
         choices=[c for c in AdjustmentKind.choices if c[0] != AdjustmentKind.ADD],
         label=_("调整方式"),
     )
-    adjusted_on = serializers.DateField(label=_("调整日期"))
+    adjusted_on = RegisterDateField(label=_("调整日期"))
     reason_kind = serializers.ChoiceField(choices=AdjustmentReason.choices, label=_("原因类别"))
     reason = serializers.CharField(label=_("调整理由"))
     document_number = serializers.CharField(label=_("批准文号"))
@@ -315,7 +316,7 @@ class DrawnTargetResultSerializer(serializers.Serializer):
     """One drawn target's result: the target by its draw position, its date and result."""
 
     position = serializers.IntegerField(min_value=1, max_value=32767, label=_("抽中顺序"))
-    checked_on = serializers.DateField(required=False, allow_null=True, label=_("检查日期"))
+    checked_on = RegisterDateField(required=False, allow_null=True, label=_("检查日期"))
     result = serializers.ChoiceField(
         choices=ResultKind.choices, required=False, allow_blank=True, label=_("检查结果")
     )
@@ -327,8 +328,8 @@ class DrawnTargetResultSerializer(serializers.Serializer):
 class DrawResultsSerializer(serializers.Serializer):
     """The results of a draw's check, recorded all at once (as on the draw's admin page)."""
 
-    check_ended_on = serializers.DateField(required=False, allow_null=True, label=_("检查结束日期"))
-    published_on = serializers.DateField(required=False, allow_null=True, label=_("结果公示日期"))
+    check_ended_on = RegisterDateField(required=False, allow_null=True, label=_("检查结束日期"))
+    published_on = RegisterDateField(required=False, allow_null=True, label=_("结果公示日期"))
     results = DrawnTargetResultSerializer(
         many=True, label=_("检查结果"), help_text=_("按抽中顺序指明对象；未列出的对象保持不变。")
     )
@@ -360,7 +361,7 @@ class DrawRequestSerializer(ScopedRequestSerializer):
         default=MIN_INSPECTORS_PER_TARGET,
         label=_("每个对象检查人员数"),
     )
-    drawn_on = serializers.DateField(
+    drawn_on = RegisterDateField(
         required=False, label=_("抽取日期"), help_text=_("默认今天；执法证是否有效按此日期判断。")
     )
 

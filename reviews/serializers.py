@@ -15,6 +15,7 @@ from registers.api_base import (
     WorkflowSerializer,
     calendar_of,
 )
+from registers.dates import RegisterDateField
 from reviews.deadlines import DeadlineInputError
 from reviews.models import (
     AccountabilityRecord,
@@ -161,7 +162,7 @@ class CleanupItemSerializer(ModelCleanSerializer):
 
 
 class ConfirmCleanupSerializer(serializers.Serializer):
-    confirmed_on = serializers.DateField(
+    confirmed_on = RegisterDateField(
         required=False, label=_("确认日期"), help_text=_("默认今天；清理结论自该日起记入文件登记。")
     )
 
@@ -292,7 +293,7 @@ class DiscussionSerializer(serializers.Serializer):
 
     meeting_kind = serializers.ChoiceField(choices=MeetingKind.choices, label=_("会议类型"))
     meeting = serializers.CharField(max_length=100, label=_("会议名称"))
-    discussed_on = serializers.DateField(label=_("集体讨论日期"))
+    discussed_on = RegisterDateField(label=_("集体讨论日期"))
     decided_by = serializers.CharField(max_length=100, label=_("决定人（行政首长）"))
     head_departure_reason = serializers.CharField(
         required=False, allow_blank=True, default="", label=_("与多数意见不一致的理由")
@@ -377,7 +378,7 @@ class ScoreSerializer(serializers.Serializer):
     content_score = serializers.DecimalField(
         max_digits=4, decimal_places=1, allow_null=True, label=_("内容得分（满分80）")
     )
-    evaluated_on = serializers.DateField(label=_("评查日期"))
+    evaluated_on = RegisterDateField(label=_("评查日期"))
     vetoes = VetoInputSerializer(many=True, required=False, label=_("否决项"))
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -15,6 +17,7 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import permissions
+from registers.dates import RegisterDateFormField
 from registers.models import Action, Role, Status, Unit, WorkflowRecord
 from registers.resources import CellError, SafeCSV, SafeXLSX
 from registers.spreadsheets import SpreadsheetError
@@ -42,12 +45,20 @@ def _is_liaison(request) -> bool:
     return permissions.role_of(request.user) == Role.LIAISON
 
 
+#: Dates outside the registers' range are refused in every admin form (registers.dates).
+DATE_OVERRIDES = {
+    models.DateField: {"form_class": RegisterDateFormField, "widget": admin_widgets.AdminDateWidget}
+}
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """List, change, delete and history all follow ``registers.permissions``.
 
     A liaison never picks the unit of a record: it is always their own, fixed in the form so
     that checks depending on the unit (uniqueness within the unit…) run before saving.
     """
+
+    formfield_overrides = DATE_OVERRIDES
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
@@ -117,6 +128,7 @@ class ScopedInlineMixin:
 
     extra = 0
     show_change_link = False
+    formfield_overrides = DATE_OVERRIDES
 
     def _parent_admin(self):
         return self.admin_site._registry[self.parent_model]

@@ -30,6 +30,7 @@ from import_export import resources, widgets
 from import_export.formats import base_formats
 
 from registers import permissions, spreadsheets
+from registers.dates import validate_register_date
 from registers.docnumbers import normalise_document_number
 from registers.models import Role, Status, Unit
 from registers.workflow import mark_created
@@ -206,6 +207,14 @@ class LenientDateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
             return None
+        date = self._parse(value)
+        try:
+            validate_register_date(date)
+        except ValidationError as error:
+            raise CellError(error.messages[0], error.code) from None
+        return date
+
+    def _parse(self, value) -> datetime.date:
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):

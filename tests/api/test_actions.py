@@ -158,6 +158,17 @@ def test_bad_results_are_refused_with_every_reason_and_nothing_is_saved(liaison_
     assert refused["errors"]["results"]["0"]["result"][0]["code"] == "invalid_choice"
 
 
+def test_a_mistyped_year_is_refused_before_any_deadline_is_computed(liaison_client, unit_a):
+    draw = _drawn(liaison_client, unit_a)
+    detail = f"/api/v1/inspection-draws/{draw['id']}/"
+    for url, method in ((detail, liaison_client.patch), (f"{detail}results/", liaison_client.post)):
+        response = method(url, {"check_ended_on": "9999-12-30", "results": []}, format="json")
+        assert response.status_code == 400
+        error = response.json()["errors"]["check_ended_on"][0]
+        assert error["code"] == "date_out_of_range" and "9999-12-30" in error["message"]
+    assert liaison_client.get(detail).json()["check_ended_on"] is None
+
+
 def test_results_follow_the_record_editing_rule(liaison_client, office_client, unit_a, unit_b):
     draw = _drawn(liaison_client, unit_a)
     url = f"/api/v1/inspection-draws/{draw['id']}/results/"

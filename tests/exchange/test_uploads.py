@@ -110,6 +110,7 @@ def test_a_file_with_several_mistakes_lists_every_one_and_creates_nothing(liaiso
         item_row("OLD-1"),  # row 8: already registered
         item_row("SJ-8", **{"抽查比例（%）": 0}),  # row 9: ratio must be above 0
         item_row("SJ-9", 取消日期=datetime.date(2017, 1, 1)),  # row 10: before publication
+        item_row("SJ-10", 清单公布日期="2170-03-01"),  # row 11: a mistyped year
     ]
 
     result = upload_items(rows, liaison)
@@ -126,6 +127,7 @@ def test_a_file_with_several_mistakes_lists_every_one_and_creates_nothing(liaiso
     assert (8, "事项编码", "unique") in where
     assert (9, "抽查比例（%）", "registers_inspectionitem_ratio_range") in where
     assert (10, "取消日期", "registers_inspectionitem_cancelled_after_published") in where
+    assert (11, "清单公布日期", "date_out_of_range") in where
     assert not any(error.row == 2 for error in result.errors)
     for error in result.errors:
         assert error.sheet == "数据"

@@ -254,6 +254,17 @@ def test_a_check_cannot_end_with_results_missing_or_dated_after_it(client, liais
     assert draw.check_ended_on is None
 
 
+def test_a_year_outside_the_registers_range_is_refused_in_the_form(client, liaison, office, unit_a):
+    draw = small_draw(unit_a, office)
+    client.force_login(liaison)
+    data = results_post(draw, ended="9999-09-25", checked="2017-09-12")
+    response = client.post(url("inspectiondraw", "change", draw.pk), data)
+    assert response.status_code == 200
+    assert "超出可填写的范围（1900-01-01 至 2099-12-31）" in response.content.decode()
+    draw.refresh_from_db()
+    assert draw.check_ended_on is None
+
+
 def test_liaison_cannot_change_results_once_the_draw_is_approved(client, liaison, office, unit_a):
     draw = small_draw(unit_a, office)
     InspectionDraw.objects.filter(pk=draw.pk).update(status=Status.APPROVED)
