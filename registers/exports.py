@@ -7,9 +7,10 @@ dates in ISO 8601, times in ISO 8601 in the local time zone, decimals as strings
 is decided once per column from the model field, not worked out again for every value;
 integers, booleans and plain dates go through as they are.
 
-On PostgreSQL, dates are read as the text the server sends (``_rows_with_dates_as_text``)
-instead of being parsed into ``date`` objects only to be printed again: with the ISO date
-style that text is exactly what ``isoformat()`` gives.
+On PostgreSQL, dates and times are read as the text the server sends (``_chunks_as_text``)
+instead of being parsed into Python objects only to be printed again: with the ISO date
+style a date's text is exactly what ``isoformat()`` gives, and a time's needs only a "T"
+and the offset's minutes (``_ServerTimeText``).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import methodcaller
 
+import orjson
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from registers.spreadsheets import FORMULA_PREFIXES, escape_formula
@@ -35,8 +37,6 @@ ROWS_PER_CHUNK = 1000
 Formatter = Callable[[object], object]
 
 _isoformat = methodcaller("isoformat")
-_localtime = timezone.localtime
-_json_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 # Values the csv module and the JSON encoder already write as they should.
 _AS_THEY_ARE = (
@@ -62,7 +62,51 @@ def json_value(value):
 
 
 def _datetime_text(value: datetime.datetime):
-    return _localtime(value).isoformat() if timezone.is_aware(value) else value
+    return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+
+
+class _InZone:
+    """``_datetime_text`` with the time zone looked up once for a whole export (looking it
+    up for each value costs more than writing the value)."""
+
+    def __init__(self, zone: datetime.tzinfo) -> None:
+        self.to_zone = methodcaller("astimezone", zone)
+
+    def __call__(self, value: datetime.datetime):
+        return self.to_zone(value).isoformat() if value.utcoffset() is not None else value
+
+    def column(self, values: tuple) -> list:
+        if None in values or values[0].utcoffset() is None:
+            return [None if value is None else self(value) for value in values]
+        # Every value aware (one column of one table): converted without a Python call each.
+        return list(map(_isoformat, map(self.to_zone, values)))
+
+
+class _ServerTimeText:
+    """Times as PostgreSQL writes them in the local time zone (``2017-06-05 10:00:00.1234+08``,
+    ISO date style) turned into exactly what ``isoformat()`` gives
+    (``2017-06-05T10:00:00.123400+08:00``), a whole column in a few string operations."""
+
+    _OFFSET_HOURS_ONLY = re.compile(r"([+-]\d\d)(?=\n|$)")
+    _SHORT_FRACTION = re.compile(r"\.(\d{1,5})(?=[+-])")
+
+    @classmethod
+    def _pad_fraction(cls, match: re.Match) -> str:
+        return "." + match.group(1).ljust(6, "0")
+
+    def _convert(self, text: str) -> str:
+        text = self._OFFSET_HOURS_ONLY.sub(r"\1:00", text.replace(" ", "T"))
+        return self._SHORT_FRACTION.sub(self._pad_fraction, text)
+
+    def __call__(self, value):
+        return self._convert(value) if isinstance(value, str) else _datetime_text(value)
+
+    def column(self, values: tuple) -> list:
+        try:
+            joined = "\n".join(values)
+        except TypeError:  # a None (or a time the server did not send as text)
+            return [None if value is None else self(value) for value in values]
+        return self._convert(joined).split("\n")
 
 
 #: First characters that make a spreadsheet read text as a formula (as ``escape_formula``).
@@ -87,6 +131,10 @@ def field_at(model: type[models.Model], path: str) -> models.Field | None:
 
 def csv_formatter(field, dates_as_text: bool = False) -> Formatter | None:
     if isinstance(field, models.CharField | models.TextField):
+        if field.choices and not any(
+            str(value).startswith(FORMULA_PREFIXES) for value, _label in field.flatchoices
+        ):
+            return None  # stored values are the choices' own, none of them formula-like
         return escape_formula
     if isinstance(field, models.DateTimeField):
         return _datetime_text
@@ -108,7 +156,13 @@ def ndjson_formatter(field, dates_as_text: bool = False) -> Formatter | None:
 
 
 def formatters_for(model, fields: list[str], choose, dates_as_text: bool = False) -> list:
-    return [choose(field_at(model, path), dates_as_text) for path in fields]
+    """Each column's formatter; ``dates_as_text``: dates and times arrive as the server's
+    text (``_chunks_as_text``)."""
+    chosen = [choose(field_at(model, path), dates_as_text) for path in fields]
+    if _datetime_text in chosen:
+        times = _ServerTimeText() if dates_as_text else _InZone(timezone.get_current_timezone())
+        chosen = [times if formatter is _datetime_text else formatter for formatter in chosen]
+    return chosen
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -118,50 +172,60 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 
 
 def _formatted(rows: list[tuple], formatters: list[Formatter | None]) -> list:
-    # Guarding text is the common case and rarely changes anything: checked inline.
-    guarded = [index for index, formatter in enumerate(formatters) if formatter is escape_formula]
-    others = [
-        (index, formatter)
-        for index, formatter in enumerate(formatters)
-        if formatter and formatter is not escape_formula
-    ]
-    if not guarded and not others:
+    """The chunk's rows with each column's formatter applied, column by column."""
+    if not any(formatters):
         return rows
-    result = []
-    for row in rows:
-        for index in guarded:
-            value = row[index]
-            if value and value[0] in _FORMULA_STARTS:
-                row = list(row)
-                row[index] = "'" + value
-        if others:
-            row = list(row)
-            for index, formatter in others:
-                value = row[index]
-                if value is not None:
-                    row[index] = formatter(value)
-        result.append(row)
-    return result
+    columns = list(zip(*rows, strict=True))
+    for index, formatter in enumerate(formatters):
+        if formatter is None:
+            continue
+        column = columns[index]
+        if formatter is escape_formula:
+            # Guarding text is the common case and rarely changes anything.
+            if _may_hold_formulas(column):
+                columns[index] = [
+                    "'" + value if value and value[0] in _FORMULA_STARTS else value
+                    for value in column
+                ]
+        elif isinstance(formatter, _InZone | _ServerTimeText):
+            columns[index] = formatter.column(column)
+        else:
+            columns[index] = [None if value is None else formatter(value) for value in column]
+    return list(zip(*columns, strict=True))
 
 
-def csv_text(header: list[str], rows: Iterable[tuple], formatters) -> Iterator[str]:
-    """A byte-order mark and the header, then the rows, ``ROWS_PER_CHUNK`` per piece."""
+def _may_hold_formulas(column: tuple) -> bool:
+    """False when no text of ``column`` starts like a formula (one scan of the joined text;
+    True may be a false alarm, a line inside a text, which the caller's check clears)."""
+    try:
+        joined = "\n" + "\n".join(column)
+    except TypeError:  # a None, or a value that is not text
+        return True
+    return any("\n" + start in joined for start in _FORMULA_STARTS)
+
+
+def csv_text(header: list[str], chunks: Iterable[list], formatters) -> Iterator[str]:
+    """A byte-order mark and the header, then one piece of text per chunk of rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()
-    for chunk in _chunks(rows, ROWS_PER_CHUNK):
+    for chunk in chunks:
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(_formatted(chunk, formatters))
         yield buffer.getvalue()
 
 
-def ndjson_text(fields: list[str], rows: Iterable[tuple], formatters) -> Iterator[str]:
-    """One JSON object per line, keyed by field path, ``ROWS_PER_CHUNK`` lines per piece."""
-    for chunk in _chunks(rows, ROWS_PER_CHUNK):
-        yield "".join(
-            _json_encode(dict(zip(fields, row, strict=True))) + "\n"
+def ndjson_text(fields: list[str], chunks: Iterable[list], formatters) -> Iterator[bytes]:
+    """One JSON object per line, keyed by field path, one piece of UTF-8 per chunk of rows.
+
+    orjson writes each line (in C; the standard library's encoder costs more than reading
+    the row from the database).
+    """
+    for chunk in chunks:
+        yield b"".join(
+            orjson.dumps(dict(zip(fields, row, strict=True)), option=orjson.OPT_APPEND_NEWLINE)
             for row in _formatted(chunk, formatters)
         )
 
@@ -171,11 +235,15 @@ def queryset_text(queryset, fields: list[str], header: list[str], fmt: str) -> I
     values = queryset.values_list(*fields)
     connection = connections[values.db]
     as_text = connection.vendor == "postgresql" and _server_writes_iso_dates(connection)
-    rows = _rows_with_dates_as_text(values) if as_text else values.iterator(FETCH_ROWS)
+    if as_text:
+        chunks = _chunks_as_text(values)
+    else:
+        chunks = _chunks(values.iterator(FETCH_ROWS), ROWS_PER_CHUNK)
     if fmt == "csv":
-        return csv_text(header, rows, formatters_for(queryset.model, fields, csv_formatter))
+        formatters = formatters_for(queryset.model, fields, csv_formatter, as_text)
+        return csv_text(header, chunks, formatters)
     formatters = formatters_for(queryset.model, fields, ndjson_formatter, as_text)
-    return ndjson_text(fields, rows, formatters)
+    return ndjson_text(fields, chunks, formatters)
 
 
 def _server_writes_iso_dates(connection) -> bool:
@@ -183,16 +251,22 @@ def _server_writes_iso_dates(connection) -> bool:
     return (connection.connection.get_parameter_status("DateStyle") or "").startswith("ISO")
 
 
-def _rows_with_dates_as_text(values) -> Iterator[tuple]:
-    """A ``values_list`` queryset's rows from a server-side cursor, dates as ISO text."""
+def _chunks_as_text(values) -> Iterator[list]:
+    """A ``values_list`` queryset's rows from a server-side cursor, ``ROWS_PER_CHUNK`` at a
+    time, with dates and times as the text the server writes (in the local time zone)."""
     import psycopg2.extensions as pg
 
     connection = connections[values.db]
     sql, params = values.query.get_compiler(values.db).as_sql()
-    with connection.chunked_cursor() as cursor:
+    # Inside a transaction the server-side cursor streams the rows as they are fetched;
+    # outside one (autocommit) it would be WITH HOLD: the whole result stored on the
+    # server first. Nothing is written, so how the transaction ends does not matter.
+    with transaction.atomic(using=values.db), connection.chunked_cursor() as cursor:
+        with connection.cursor() as settings:  # for this transaction only
+            settings.execute("SET LOCAL TIME ZONE %s", [timezone.get_current_timezone_name()])
         # The driver's own text caster (C): no Python call per value.
-        dates_as_text = pg.new_type(pg.PYDATE.values, "DATE_AS_TEXT", pg.UNICODE)
-        pg.register_type(dates_as_text, cursor.cursor)
+        as_text = pg.new_type(pg.PYDATE.values + pg.PYDATETIMETZ.values, "AS_TEXT", pg.UNICODE)
+        pg.register_type(as_text, cursor.cursor)
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            yield from rows
+        while rows := cursor.fetchmany(ROWS_PER_CHUNK):
+            yield rows

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from registers import exports
 from registers.api_base import streaming_export
@@ -135,3 +136,18 @@ def test_dates_far_from_today_are_written_as_iso_dates(unit_a):
     assert csv_text.splitlines()[1] == "0999-01-02,9999-12-31"
     line = text_of(streaming_export(queryset, fields, ["a", "b"], "ndjson", "x"))
     assert json.loads(line) == {"signed_on": "0999-01-02", "filed_on": "9999-12-31"}
+
+
+@pytest.mark.parametrize("microsecond", [0, 120000, 123456, 5])
+def test_times_read_exactly_as_the_rest_of_the_system_writes_them(unit_a, microsecond):
+    moment = datetime.datetime(2017, 6, 5, 2, 3, 4, microsecond, tzinfo=datetime.UTC)
+    contract = make_contract(unit_a)
+    GovernmentContract.objects.filter(pk=contract.pk).update(created_at=moment)
+    expected = timezone.localtime(moment).isoformat()  # 2017-06-05T10:03:04…+08:00
+    queryset = GovernmentContract.objects.all()
+    csv_text = text_of(streaming_export(queryset, ["created_at"], ["a"], "csv", "x"))
+    assert csv_text.splitlines()[1] == expected
+    line = text_of(
+        streaming_export(queryset, ["created_at", "submitted_at"], ["a", "b"], "ndjson", "x")
+    )
+    assert json.loads(line) == {"created_at": expected, "submitted_at": None}
