@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import DateField, ProtectedError, Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils import timezone
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -477,7 +478,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
             else:
                 cache: dict = {}
                 rows = [row for row in rows if _unit_of_history_row(row, parts, cache) == unit_id]
-        return [{"id": row.id, "deleted_at": row.history_date.isoformat()} for row in rows]
+        return [
+            {"id": row.id, "deleted_at": timezone.localtime(row.history_date).isoformat()}
+            for row in rows
+        ]
 
     # --- Writes ---------------------------------------------------------------------------
 

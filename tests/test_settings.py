@@ -49,3 +49,12 @@ def test_debug_defaults_to_off_and_language_is_simplified_chinese():
         SECRET_KEY="k" * 60,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_browser_set_to_english_still_gets_the_chinese_interface(client, office):
+    client.force_login(office)
+    response = client.get("/admin/reviews/governmentcontract/", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "to change" not in page and "Show counts" not in page
+    assert "选择 政府合同 来修改" in page and "显示计数" in page

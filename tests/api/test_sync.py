@@ -76,6 +76,8 @@ def test_a_second_pull_with_updated_since_reproduces_the_server(city, unit_a, un
         assert {changed.pk, cases[1].pk, cases[3].pk, new_case.pk} <= set(changes)
         assert cases[4].pk not in changes  # untouched records are not sent again
         assert deleted == {deleted_case}
+        tombstones = city.get(url, {"updated_since": last_pull.isoformat()}).json()["deleted"]
+        assert tombstones[0]["deleted_at"].endswith("+08:00")  # local time, like every time
 
 
 def test_changes_are_sent_again_when_pulled_from_an_earlier_moment(city, unit_a):
