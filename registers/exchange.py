@@ -867,7 +867,8 @@ def upload(
     if valid:
         job.check_uniqueness(valid)
     if job.errors:
-        result.errors = job.errors
+        # Row by row, as the user reads the file (repeats are found after every row is read).
+        result.errors = sorted(job.errors, key=lambda error: error.row or 0)
         return result
 
     instances = [instance for _number, instance in valid]

@@ -129,6 +129,8 @@ def test_a_file_with_several_mistakes_lists_every_one_and_creates_nothing(liaiso
     assert (10, "取消日期", "registers_inspectionitem_cancelled_after_published") in where
     assert (11, "清单公布日期", "date_out_of_range") in where
     assert not any(error.row == 2 for error in result.errors)
+    rows = [error.row for error in result.errors]
+    assert rows == sorted(rows)  # listed as the file reads, repeats included
     for error in result.errors:
         assert error.sheet == "数据"
         assert error.reason
