@@ -77,3 +77,15 @@ def test_published_versions_are_listed_and_stay_as_published(municipal, office, 
     assert _figure(live, "reconsideration.received")["value"] == 3
     assert client.get("/api/v1/reports/2017/versions/2/report.json").status_code == 404
     assert Report.objects.filter(year=2017, unit=None).count() == 1
+
+
+def test_a_year_or_format_that_does_not_exist_is_named_in_the_answer(municipal):
+    municipal = client_for(municipal)
+    response = municipal.get("/api/v1/reports/2031/figures/")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("没有 2031 年度的报告：年度须在")
+    response = municipal.get("/api/v1/reports/2017/report.pdf")
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "不支持的格式：可选 docx、xlsx、json。",
+    )

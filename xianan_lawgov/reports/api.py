@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -98,7 +98,10 @@ def reader_unit(request):
 
 def check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise Http404(_("没有 %(year)s 年度的报告。") % {"year": year})
+        raise exceptions.NotFound(
+            _("没有 %(year)s 年度的报告：年度须在 %(first)s 至 %(last)s 之间。")
+            % {"year": year, "first": FIRST_YEAR, "last": timezone.localdate().year}
+        )
 
 
 def _value(value):
@@ -107,7 +110,7 @@ def _value(value):
 
 def file_response(document, fmt: str, name: str) -> HttpResponse:
     if fmt not in FORMATS:
-        raise Http404(_("不支持的格式。"))
+        raise exceptions.NotFound(_("不支持的格式：可选 docx、xlsx、json。"))
     if fmt == "json":
         body = json.dumps(outputs.to_json(document), ensure_ascii=False, indent=2)
     elif fmt == "xlsx":
