@@ -28,6 +28,7 @@ from registers.models import (
     IntegratedItem,
     LicenceReformBatch,
     Officer,
+    PowerAdjustment,
     PowerItem,
     Unit,
 )
@@ -48,6 +49,7 @@ from registers.serializers import (
     LicenceReformBatchSerializer,
     NewTokenSerializer,
     OfficerSerializer,
+    PowerAdjustmentRecordSerializer,
     PowerAdjustmentSerializer,
     PowerItemSerializer,
     TokenSerializer,
@@ -137,6 +139,34 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
             receiving_code=data["receiving_code"],
         )
         return Response(PowerAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+
+class PowerAdjustmentViewSet(ExportMixin, ScopedViewSet):
+    """清单调整记录（新增、取消、下放、调整），只读：调整通过清单事项的“调整”操作完成，
+    记录不修改、不删除。联络员只看到本单位清单的调整。"""
+
+    queryset = PowerAdjustment.objects.all()
+    serializer_class = PowerAdjustmentRecordSerializer
+    filterset_class = filters.PowerAdjustmentFilter
+    select_related = ("item",)
+    prefetch_related = ("created_items",)
+    search_fields = ["item__name", "item__code", "document_number", "reason"]
+    ordering_fields = ["adjusted_on", "created_at"]
+    http_method_names = ["get", "head", "options"]
+    export_fields = (
+        "id",
+        "item__unit_id",
+        "item__unit__code",
+        "item_id",
+        "item__code",
+        "item__name",
+        "kind",
+        "adjusted_on",
+        "reason_kind",
+        "reason",
+        "document_number",
+        "created_at",
+    )
 
 
 class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
@@ -440,6 +470,7 @@ class TokenViewSet(
 ROUTES = [
     ("units", UnitViewSet),
     ("power-items", PowerItemViewSet),
+    ("power-adjustments", PowerAdjustmentViewSet),
     ("inspection-items", InspectionItemViewSet),
     ("check-points", CheckPointViewSet),
     ("inspection-targets", InspectionTargetViewSet),

@@ -18,6 +18,7 @@ from registers.models import (
     IntegratedItem,
     LicenceReformBatch,
     Officer,
+    PowerAdjustment,
     PowerItem,
     Status,
     Unit,
@@ -71,6 +72,23 @@ class PowerItemFilter(WorkflowFilter):
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
+
+
+class PowerAdjustmentFilter(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(field_name="item__unit", label=_("单位编号"))
+    unit_code = django_filters.CharFilter(field_name="item__unit__code", label=_("单位代码"))
+    year = django_filters.NumberFilter(
+        field_name="adjusted_on", lookup_expr="year", label=_("年度")
+    )
+
+    class Meta:
+        model = PowerAdjustment
+        fields = {
+            "item": ["exact"],
+            "kind": ["exact"],
+            "reason_kind": ["exact"],
+            "adjusted_on": RANGE,
+        }
 
 
 class InspectionItemFilter(WorkflowFilter):

@@ -99,6 +99,24 @@ class PowerAdjustmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class PowerAdjustmentRecordSerializer(PowerAdjustmentSerializer):
+    """An adjustment on its own (the ``power-adjustments`` list): with the item's unit."""
+
+    unit = serializers.IntegerField(source="item.unit_id", read_only=True, label=_("单位"))
+    item_code = serializers.CharField(source="item.code", read_only=True, label=_("事项编码"))
+    item_name = serializers.CharField(source="item.name", read_only=True, label=_("事项名称"))
+
+    class Meta(PowerAdjustmentSerializer.Meta):
+        fields = [
+            "id",
+            "unit",
+            "item",
+            "item_code",
+            "item_name",
+            *PowerAdjustmentSerializer.Meta.fields[2:],
+        ]
+
+
 class PowerItemSerializer(WorkflowSerializer):
     level = serializers.ChoiceField(choices=ListLevel.choices, read_only=True, label=_("清单层级"))
     responsibilities = ResponsibilitySerializer(many=True, read_only=True, label=_("责任事项"))

@@ -48,6 +48,7 @@ def _accepted_case(unit):
 SAMPLES = {
     "units": lambda unit, user: f.make_unit(),
     "power-items": lambda unit, user: f.make_power_item(unit, status=Status.DRAFT),
+    "power-adjustments": lambda unit, user: f.make_power_item(unit).adjustments.get(),
     "inspection-items": lambda unit, user: f.make_item(unit, status=Status.DRAFT),
     "check-points": lambda unit, user: f.make_check_point(f.make_item(unit, status=Status.DRAFT)),
     "inspection-targets": lambda unit, user: f.make_target(unit),

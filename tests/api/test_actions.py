@@ -61,6 +61,20 @@ def test_the_office_adjusts_an_approved_item_keeping_the_old_version(
     again = office_client.post(f"{url}adjust/", request, format="json")
     assert again.json()["errors"][0]["code"] == "already_closed"
 
+    listed = liaison_client.get("/api/v1/power-adjustments/", {"item": item.pk}).json()
+    assert [(row["kind"], row["adjusted_on"]) for row in listed["results"]] == [
+        (AdjustmentKind.ADD, "2016-01-01"),
+        (AdjustmentKind.AMEND, "2018-03-01"),
+    ]
+    amended = listed["results"][1]
+    assert (amended["unit"], amended["item_code"], amended["created_items"]) == (
+        unit_a.pk,
+        item.code,
+        [new.pk],
+    )
+    in_2018 = office_client.get("/api/v1/power-adjustments/", {"year": 2018, "kind": "amend"})
+    assert [row["id"] for row in in_2018.json()["results"]] == [amended["id"]]
+
 
 def test_a_liaison_draws_for_their_units_item_and_not_for_another(liaison_client, unit_a, unit_b):
     item = make_item(unit_a)
