@@ -306,15 +306,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         dates = {name: data[name] for name in ("check_ended_on", "published_on") if name in data}
-        rows = [
-            ResultRow(
-                position=row["position"],
-                checked_on=row.get("checked_on"),
-                result=row.get("result", ""),
-                findings=row.get("findings"),
-            )
-            for row in data["results"]
-        ]
+        rows = [ResultRow(**row) for row in data["results"]]
         self.run_service(record_results, draw, rows, by=request.user, **dates)
         draw = self.get_queryset().get(pk=draw.pk)
         return Response(self.get_serializer(draw).data, status=status.HTTP_200_OK)

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -430,17 +431,19 @@ def result_problems(
     return problems
 
 
+#: A value not given: what is recorded stays.
+_UNSET: Any = object()
+
+
 @dataclass(frozen=True)
 class ResultRow:
-    """One drawn target's result as reported: which target (its draw position) and what."""
+    """One drawn target's result as reported: which target (its draw position) and what
+    changes; a value not given keeps what is recorded (give ``None`` or "" to clear it)."""
 
     position: int
-    checked_on: datetime.date | None = None
-    result: str = ""
-    findings: str | None = None  # None: keep what is recorded
-
-
-_UNSET = object()
+    checked_on: datetime.date | None = _UNSET
+    result: str = _UNSET
+    findings: str = _UNSET
 
 
 def record_results(
@@ -490,10 +493,9 @@ def record_results(
             record.published_on = published_on
         for row in rows:
             target = targets[row.position]
-            target.checked_on = row.checked_on
-            target.result = row.result
-            if row.findings is not None:
-                target.findings = row.findings
+            for name in ("checked_on", "result", "findings"):
+                if getattr(row, name) is not _UNSET:
+                    setattr(target, name, getattr(row, name))
             if target.result and target.checked_on is None:
                 errors.append(
                     ValidationError(

@@ -349,7 +349,9 @@ class DrawResultsSerializer(serializers.Serializer):
     check_ended_on = RegisterDateField(required=False, allow_null=True, label=_("检查结束日期"))
     published_on = RegisterDateField(required=False, allow_null=True, label=_("结果公示日期"))
     results = DrawnTargetResultSerializer(
-        many=True, label=_("检查结果"), help_text=_("按抽中顺序指明对象；未列出的对象保持不变。")
+        many=True,
+        label=_("检查结果"),
+        help_text=_("按抽中顺序指明对象；未列出的对象和未给出的项保持不变，给 null 或空值清除。"),
     )
 
 

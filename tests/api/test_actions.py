@@ -138,6 +138,21 @@ def test_a_liaison_records_the_results_of_their_draw_all_at_once(liaison_client,
         "rectification_ordered",
     ]
     assert body["drawn_targets"][1]["findings"] == "台账不全"
+    # What a row leaves out stays as recorded; null clears.
+    later = {"results": [{"position": 2, "findings": "已整改"}]}
+    body = liaison_client.post(url, later, format="json").json()
+    second = body["drawn_targets"][1]
+    assert (second["result"], second["findings"]) == ("rectification_ordered", "已整改")
+    cleared = {
+        "check_ended_on": None,
+        "published_on": None,
+        "results": [{"position": 1, "checked_on": None, "result": ""}],
+    }
+    body = liaison_client.post(url, cleared, format="json").json()
+    assert (body["drawn_targets"][0]["checked_on"], body["drawn_targets"][0]["result"]) == (
+        None,
+        "",
+    )
     stored = DrawnTarget.objects.get(draw_id=draw["id"], position=2)
     assert stored.history.latest().history_user == liaison
 
