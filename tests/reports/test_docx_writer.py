@@ -3,10 +3,12 @@
 import datetime
 import io
 import math
+import os
 import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -340,6 +342,12 @@ def pdf_lines(pdf, page):
     return lines
 
 
+def _has_writer() -> bool:
+    """Whether LibreOffice's word processor is installed (Debian ships it separately)."""
+    program = Path(os.path.realpath(SOFFICE)).parent
+    return any((program / name).exists() for name in ("libswlo.so", "swriter", "swriter.bin"))
+
+
 @pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_renders_official_layout(tmp_path):
     source = tmp_path / "sample.docx"
@@ -360,6 +368,8 @@ def test_libreoffice_renders_official_layout(tmp_path):
         timeout=180,
     )
     pdf = tmp_path / "sample.pdf"
+    if not pdf.exists() and not _has_writer():
+        pytest.skip("this LibreOffice cannot open documents (Writer is not installed)")
     assert pdf.exists()
     if shutil.which("pdftoppm"):  # PNGs of the first two pages, for a human look
         subprocess.run(
