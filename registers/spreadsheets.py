@@ -1,13 +1,19 @@
 """Reading and writing spreadsheet cells safely.
 
 Writing: text that looks like a formula never becomes one. Reading: an uploaded file is
-checked before anyone parses it (size, real xlsx content, no macros, no zip bomb), then read
-in openpyxl's streaming mode, row by row, telling formulas apart from text that merely
-starts with "=" so the first can be refused and the second stored as typed.
+checked before anyone parses it (size, real xlsx content, no macros, no zip bomb), then its
+data sheet is read row by row, telling formulas apart from text that merely starts with "="
+so the first can be refused and the second stored as typed.
+
+Two readers give the same rows. A file whose sheets hold no formula and no error value (what
+a filled template is) is read by calamine, a compiled reader about eight times faster than
+openpyxl; any other file is read by openpyxl's streaming mode, which sees each cell's type and
+so can say exactly which cells are formulas or errors.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from collections.abc import Iterator
@@ -111,19 +117,27 @@ def open_workbook(data: bytes | IO[bytes]):
     try:
         return openpyxl.load_workbook(source, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise SpreadsheetError(
-            _("无法读取该工作簿，文件可能已损坏。请重新保存为 .xlsx 后再上传。"), "unreadable"
-        ) from error
+        raise _unreadable() from error
+
+
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("无法读取该工作簿，文件可能已损坏。请重新保存为 .xlsx 后再上传。"), "unreadable"
+    )
+
+
+def _data_sheet_name(names: list[str]) -> str:
+    """The sheet to read: the template's data sheet if present, else the first one."""
+    if DATA_SHEET_TITLE in names:
+        return DATA_SHEET_TITLE
+    if not names:
+        raise SpreadsheetError(_("工作簿中没有工作表。"), "empty_sheet")
+    return names[0]
 
 
 def data_sheet(workbook):
-    """The sheet to read: the template's data sheet if present, else the first one."""
-    if DATA_SHEET_TITLE in workbook.sheetnames:
-        return workbook[DATA_SHEET_TITLE]
-    sheets = workbook.worksheets
-    if not sheets:
-        raise SpreadsheetError(_("工作簿中没有工作表。"), "empty_sheet")
-    return sheets[0]
+    """The openpyxl sheet to read (see ``_data_sheet_name``)."""
+    return workbook[_data_sheet_name(workbook.sheetnames)]
 
 
 @dataclass
@@ -153,7 +167,7 @@ def estimated_rows(sheet) -> int:
 
 
 def iter_sheet_rows(sheet) -> Iterator[SheetRow]:
-    """Every row of a read-only sheet, numbered as the sheet numbers them.
+    """Every row of an openpyxl read-only sheet, numbered as the sheet numbers them.
 
     The declared dimensions are ignored, so a file that declares too few rows is still read
     to the end.
@@ -174,6 +188,99 @@ def iter_sheet_rows(sheet) -> Iterator[SheetRow]:
                 value = None
             values.append(value)
         yield SheetRow(number, values, formulas, error_values)
+
+
+@dataclass
+class DataSheet:
+    """The sheet an upload reads: its title, the row count it declares, and its rows."""
+
+    title: str
+    estimated_rows: int
+    rows: Iterator[SheetRow]
+
+
+def read_data_sheet(data: bytes) -> DataSheet:
+    """The data sheet of a checked file (``check_xlsx``), by the fastest reader that can
+    read it faithfully: calamine, unless some cell holds a formula or an error value."""
+    if has_formula_or_error_cells(data):
+        sheet = data_sheet(open_workbook(data))
+        return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
+    return _read_with_calamine(data)
+
+
+#: How a formula or an error value is written in a sheet's XML, with or without a namespace
+#: prefix: ``<f>``, ``<f t="shared" …/>``, ``<x:f>``, ``<c … t="e">``.
+_FORMULA_OR_ERROR_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b't="e"', b"t='e'")
+_SCAN_CHUNK = 1 << 20
+
+
+def has_formula_or_error_cells(data: bytes) -> bool:
+    """Whether any XML part of a checked xlsx file may hold a formula or an error value.
+
+    The parts are scanned unpacked, a chunk at a time (memory stays flat). A false alarm
+    (text that only looks like the mark) costs speed, never correctness: the file is then
+    read cell by cell.
+    """
+    overlap = max(len(mark) for mark in _FORMULA_OR_ERROR_MARKS) - 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in archive.infolist():
+                if not entry.filename.endswith(".xml"):
+                    continue
+                with archive.open(entry) as part:
+                    tail = b""
+                    while chunk := part.read(_SCAN_CHUNK):
+                        window = tail + chunk
+                        if any(mark in window for mark in _FORMULA_OR_ERROR_MARKS):
+                            return True
+                        tail = window[-overlap:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return True  # damaged: let openpyxl say so
+    return False
+
+
+#: Integers up to this size are exact as floats, as every spreadsheet stores numbers.
+_EXACT_INTEGER = 2**53
+
+
+def _read_with_calamine(data: bytes) -> DataSheet:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_name(_data_sheet_name(workbook.sheet_names))
+        # calamine's rows start at the sheet's first row but at its first used column.
+        _first_row, first_column = sheet.start or (0, 0)
+        declared = sheet.end[0] + 1 if sheet.end else 0
+        raw_rows = sheet.iter_rows()
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # calamine raises its own kinds on a damaged file
+        raise _unreadable() from error
+    return DataSheet(sheet.name, declared, _calamine_rows(raw_rows, first_column))
+
+
+def _calamine_rows(raw_rows, first_column: int) -> Iterator[SheetRow]:
+    """calamine's rows as openpyxl gives them: empty cells None, whole numbers int, dates
+    as datetimes, and the columns left of the first used one put back."""
+    padding = [None] * first_column
+    date, combine, midnight = datetime.date, datetime.datetime.combine, datetime.time()
+    for number, cells in enumerate(raw_rows, start=1):
+        values = padding.copy()
+        for value in cells:
+            kind = type(value)
+            if kind is str:
+                values.append(value or None)
+            elif kind is float:
+                values.append(
+                    int(value) if value.is_integer() and -_EXACT_INTEGER < value < _EXACT_INTEGER
+                    else value
+                )  # fmt: skip
+            elif kind is date:
+                values.append(combine(value, midnight))
+            else:  # int, bool, datetime, time, timedelta
+                values.append(value)
+        yield SheetRow(number, values)
 
 
 def column_letter(index: int) -> str:

@@ -570,8 +570,7 @@ class SafeXLSX(base_formats.XLSX):
         max_bytes, max_unpacked = upload_limits()
         data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
         spreadsheets.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        sheet = spreadsheets.data_sheet(spreadsheets.open_workbook(data))
-        rows = spreadsheets.iter_sheet_rows(sheet)
+        rows = spreadsheets.read_data_sheet(data).rows
         header = next(rows, None)
         if header is None or header.is_blank:
             raise spreadsheets.SpreadsheetError(_("工作表是空的。"), "empty_sheet")

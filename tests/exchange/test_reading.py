@@ -1,0 +1,147 @@
+"""Reading an uploaded sheet: the fast reader gives exactly the rows openpyxl gives, and files
+with formulas or error values are read cell by cell, so each one can be named."""
+
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from registers import exchange, spreadsheets
+from tests.factories import make_xlsx
+
+
+def rows_by_openpyxl(data: bytes) -> list:
+    sheet = spreadsheets.data_sheet(spreadsheets.open_workbook(data))
+    return [(row.number, row.values) for row in spreadsheets.iter_sheet_rows(sheet)]
+
+
+def rows_as_read(data: bytes) -> list:
+    return [(row.number, row.values) for row in spreadsheets.read_data_sheet(data).rows]
+
+
+def meaningful(rows: list) -> list:
+    """Rows with their trailing empty cells dropped, blank rows left out."""
+    kept = []
+    for number, values in rows:
+        values = list(values)
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            kept.append((number, values))
+    return kept
+
+
+def workbook(cells: dict, title="数据") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for reference, value in cells.items():
+        sheet[reference] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_every_kind_of_cell_reads_as_openpyxl_reads_it():
+    data = workbook(
+        {
+            "C3": "名称",
+            "D3": "日期",
+            "E3": "数量",
+            "C4": "  有空格的文字 ",
+            "D4": datetime.date(2017, 5, 2),
+            "E4": 5,
+            "C5": "=看起来像公式的文字",
+            "D5": datetime.datetime(2017, 5, 1, 10, 30),
+            "E5": 1.5,
+            "C6": True,
+            "D6": datetime.time(10, 30),
+            "E6": -3,
+            "C9": 123456789012,
+            "D9": 1e20,
+            "F9": "右边多出的一格",
+        }
+    )
+    data = _as_text(data, "C5")  # typed text starting with "=", not a formula
+    assert not spreadsheets.has_formula_or_error_cells(data)
+
+    rows = rows_as_read(data)
+
+    assert meaningful(rows) == meaningful(rows_by_openpyxl(data))
+    assert rows[2][0] == 3
+    assert rows[2][1][:5] == [None, None, "名称", "日期", "数量"]
+    assert rows[3][1][3] == datetime.datetime(2017, 5, 2)
+    assert type(rows[3][1][4]) is int
+    assert rows[4][1][2] == "=看起来像公式的文字"
+
+
+def _as_text(data: bytes, reference: str) -> bytes:
+    """openpyxl saves a string starting with "=" as a formula; make that cell text again."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cell = book.active[reference]
+    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_template_reads_as_openpyxl_reads_it(liaison):
+    resource_class = exchange.resource_for("contracts")
+    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(resource_class, liaison)))
+    example = list(book["说明"].iter_rows(values_only=True))[-1]
+    for _copy in range(3):
+        book["数据"].append(example)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+
+    sheet = spreadsheets.read_data_sheet(data)
+
+    assert sheet.title == "数据"
+    assert sheet.estimated_rows == 4
+    assert meaningful([(row.number, row.values) for row in sheet.rows]) == meaningful(
+        rows_by_openpyxl(data)
+    )
+
+
+def test_formulas_and_error_values_send_the_file_to_the_cell_by_cell_reader():
+    formula = workbook({"A1": "名称", "A2": "=1+1"})
+    error = workbook({"A1": "名称", "A2": "#N/A"})  # openpyxl stores this as an error value
+
+    assert spreadsheets.has_formula_or_error_cells(formula)
+    assert spreadsheets.has_formula_or_error_cells(error)
+    assert spreadsheets.has_formula_or_error_cells(make_xlsx([["=SUM(A1:A2)"]], ["x"]))
+    assert next(r for r in spreadsheets.read_data_sheet(formula).rows if r.number == 2).formulas
+    error_row = next(r for r in spreadsheets.read_data_sheet(error).rows if r.number == 2)
+    assert error_row.error_values == {0: "#N/A"}
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="A2"><f>1+1</f><v>2</v></c>',
+        b'<c r="A2"><f t="shared" ref="A2:A3" si="0">1+1</f><v>2</v></c>',
+        b'<c r="A2"><f t="shared" si="0"/><v>2</v></c>',
+        b'<x:c r="A2"><x:f>1+1</x:f><x:v>2</x:v></x:c>',
+        b'<c r="A2" t="e"><v>#DIV/0!</v></c>',
+    ],
+)
+def test_formulas_are_found_however_the_xml_writes_them(cell):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData><row r='2'>" + cell + b"</row></sheetData></worksheet>",
+        )
+    assert spreadsheets.has_formula_or_error_cells(data.getvalue())
+
+
+def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "_SCAN_CHUNK", 7)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/><f>1+1</f></row>")
+    assert spreadsheets.has_formula_or_error_cells(data.getvalue())
