@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import datetime
 import io
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from registers import permissions, spreadsheets
+from registers.bulk import create_with_history
 from registers.models import Role, Status, Unit
 from registers.resources.base import (
     AMBIGUOUS,
@@ -62,8 +63,6 @@ MAX_DROPDOWN_OPTIONS = 5000
 PROGRESS_EVERY = 500
 #: Django's codes for a missing value; reported as one plain "please fill in" message.
 EMPTY_CODES = {"blank", "null", "required"}
-#: Rows written per INSERT.
-BATCH_SIZE = 500
 
 
 # --- Registry -------------------------------------------------------------------------------
@@ -394,82 +393,114 @@ class _Unsupported(Exception):
     """A constraint too complex to check in Python; the database checks it instead."""
 
 
-def _kleene_and(values: Iterable[bool | None]) -> bool | None:
-    values = list(values)
-    if any(value is False for value in values):
-        return False
-    return None if any(value is None for value in values) else True
-
-
-def _kleene_or(values: Iterable[bool | None]) -> bool | None:
-    values = list(values)
-    if any(value is True for value in values):
-        return True
-    return None if any(value is None for value in values) else False
+def _kleene(values: Iterable[bool | None], decisive: bool) -> bool | None:
+    """SQL's three-valued AND (``decisive`` False) or OR (``decisive`` True): one decisive
+    value decides; otherwise any unknown (None) makes the whole unknown."""
+    result: bool | None = not decisive
+    for value in values:
+        if value is decisive:
+            return decisive
+        if value is None:
+            result = None
+    return result
 
 
 _COMPARISONS = {
-    "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
 }
 
+Condition = Callable[[Any], "bool | None"]
 
-def _operand(model, instance, value):
+
+def _operand(model, value) -> Callable[[Any], Any]:
+    """The right-hand side of a lookup, as a function of the instance."""
     if isinstance(value, F):
-        return getattr(instance, model._meta.get_field(value.name).attname)
+        return operator.attrgetter(model._meta.get_field(value.name).attname)
     if hasattr(value, "resolve_expression"):
         raise _Unsupported
-    return value
+    return lambda _instance: value
 
 
-def evaluate_condition(condition: Q, model, instance) -> bool | None:
-    """A constraint's condition on an unsaved instance, as SQL would evaluate it.
+def _lookup(attname: str, kind: str, right: Callable[[Any], Any]) -> Condition:
+    """One ``field__kind=value`` of a condition, with SQL's NULL semantics."""
+    left = operator.attrgetter(attname)
+    if kind == "isnull":
+        return lambda instance: (left(instance) is None) == bool(right(instance))
+    if kind == "exact":
 
-    True, False, or None where SQL says "unknown" (a comparison with NULL): a CHECK
-    constraint only fails on False. Raises ``_Unsupported`` for what it cannot evaluate.
+        def exact(instance):
+            a, b = left(instance), right(instance)
+            return a is None if b is None else (None if a is None else a == b)
+
+        return exact
+    if kind == "in":
+
+        def within(instance):
+            a = left(instance)
+            return None if a is None else a in right(instance)
+
+        return within
+    if kind in _COMPARISONS:
+        compare = _COMPARISONS[kind]
+
+        def comparison(instance):
+            a, b = left(instance), right(instance)
+            if a is None or b is None:
+                return None
+            try:
+                return compare(a, b)
+            except TypeError:
+                raise _Unsupported from None
+
+        return comparison
+    raise _Unsupported
+
+
+def compile_condition(condition: Q, model) -> Condition:
+    """A constraint's condition as a function of an unsaved instance, as SQL evaluates it.
+
+    The function gives True, False, or None where SQL says "unknown" (a comparison with
+    NULL): a CHECK constraint only fails on False. Raises ``_Unsupported`` for what it
+    cannot evaluate (here, or when called, for values that cannot be compared).
     """
-    results = []
+    parts: list[Condition] = []
     for child in condition.children:
         if isinstance(child, Q):
-            results.append(evaluate_condition(child, model, instance))
+            parts.append(compile_condition(child, model))
             continue
         if not isinstance(child, tuple):
             raise _Unsupported
         lookup, value = child
-        name, _sep, operator = lookup.partition("__")
-        operator = operator or "exact"
+        name, _sep, kind = lookup.partition("__")
+        kind = kind or "exact"
         try:
             model_field = model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             raise _Unsupported from None
-        if "__" in operator or not model_field.concrete:
+        if "__" in kind or not model_field.concrete:
             raise _Unsupported
-        left = getattr(instance, model_field.attname)
-        right = _operand(model, instance, value)
-        if operator == "isnull":
-            results.append((left is None) == bool(right))
-        elif operator == "exact":
-            results.append(
-                left is None if right is None else (None if left is None else left == right)
-            )
-        elif operator == "in":
-            results.append(None if left is None else left in right)
-        elif operator in _COMPARISONS:
-            if left is None or right is None:
-                results.append(None)
-            else:
-                try:
-                    results.append(_COMPARISONS[operator](left, right))
-                except TypeError:
-                    raise _Unsupported from None
-        else:
-            raise _Unsupported
-    combined = _kleene_and(results) if condition.connector == Q.AND else _kleene_or(results)
-    if condition.negated:
-        return None if combined is None else not combined
-    return combined
+        parts.append(_lookup(model_field.attname, kind, _operand(model, value)))
+    decisive = condition.connector == Q.OR
+    negated = condition.negated
+
+    def evaluate(instance) -> bool | None:
+        combined = _kleene([part(instance) for part in parts], decisive)
+        if negated:
+            return None if combined is None else not combined
+        return combined
+
+    return evaluate
+
+
+def _compiled(condition: Q, model) -> Condition | None:
+    """``compile_condition``, or None where it cannot (the database then decides)."""
+    try:
+        return compile_condition(condition, model)
+    except _Unsupported:
+        return None
 
 
 def _condition_of(constraint) -> Q | None:
@@ -509,6 +540,13 @@ class _Upload:
         self.errors: list[UploadError] = []
         self.sheet_title = ""
         self.now = timezone.now()
+        #: The model's CHECK constraints, each with its condition compiled (None: ask the
+        #: database).
+        self.check_rules = [
+            (constraint, _compiled(_condition_of(constraint), self.model))
+            for constraint in self.model._meta.constraints
+            if isinstance(constraint, models.CheckConstraint)
+        ]
 
     def error(self, reason, code, row=None, column="", index=None) -> None:
         letter = spreadsheets.column_letter(index) if index is not None else ""
@@ -666,12 +704,14 @@ class _Upload:
 
     def check_constraints(self, instance, number: int) -> bool:
         ok = True
-        for constraint in self.model._meta.constraints:
-            if not isinstance(constraint, models.CheckConstraint):
-                continue
-            try:
-                holds = evaluate_condition(_condition_of(constraint), self.model, instance)
-            except _Unsupported:
+        for constraint, condition in self.check_rules:
+            holds = None
+            if condition is not None:
+                try:
+                    holds = condition(instance)
+                except _Unsupported:
+                    condition = None
+            if condition is None:
                 try:
                     constraint.validate(self.model, instance)
                 except ValidationError as error:
@@ -714,10 +754,11 @@ class _Upload:
         for rule in _unique_rules(model):
             attnames = [model._meta.get_field(name).attname for name in rule.fields]
             rows_by_key: dict[tuple, list[int]] = {}
+            condition = None if rule.condition is None else _compiled(rule.condition, model)
             for number, instance in rows:
-                if rule.condition is not None:
+                if condition is not None:
                     try:
-                        if evaluate_condition(rule.condition, model, instance) is not True:
+                        if condition(instance) is not True:
                             continue
                     except _Unsupported:
                         pass
@@ -822,15 +863,15 @@ def upload(
     try:
         max_bytes, max_unpacked = upload_limits()
         spreadsheets.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        sheet = spreadsheets.data_sheet(spreadsheets.open_workbook(data))
+        sheet = spreadsheets.read_data_sheet(data)
     except spreadsheets.SpreadsheetError as error:
         job.error(error.message, error.code)
         result.errors = job.errors
         return result
 
     job.sheet_title = sheet.title
-    total = max(spreadsheets.estimated_rows(sheet) - 1, 0)
-    rows = spreadsheets.iter_sheet_rows(sheet)
+    total = max(sheet.estimated_rows - 1, 0)
+    rows = sheet.rows
     header_row = next(rows, None)
     if header_row is None or header_row.is_blank:
         job.error(_("工作表是空的：第 1 行应为表头。"), "empty_sheet")
@@ -874,13 +915,12 @@ def upload(
     instances = [instance for _number, instance in valid]
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(
+            created = create_with_history(
                 instances,
                 job.model,
-                batch_size=BATCH_SIZE,
-                default_user=user,
-                default_change_reason=_("Excel 上传"),
-                default_date=job.now,
+                user=user,
+                change_reason=_("Excel 上传"),
+                date=timezone.now(),
             )
             resource.after_create(created)
     except IntegrityError:
