@@ -12,7 +12,9 @@ write-only mode, then times, best of ``--repeat``:
 * ``check``: ``registers.exchange.upload`` of the same file with one mistake in its last row:
   every row is read, converted and validated, and nothing is written;
 * ``upload``: ``registers.exchange.upload`` of the correct file: every row checked, then all
-  created as a liaison's drafts in one transaction, with their history rows.
+  created as a liaison's drafts in one transaction, with their history rows;
+* ``formula``: the upload of the file with a formula in its last row instead: such a file
+  is read cell by cell (by openpyxl, to name each formula cell), checked, and refused.
 
 Without ``registers.exchange`` (the upload engine) only the openpyxl part runs, on the
 columns below, and the script says so: the hook is ``exchange_module()``.
@@ -111,7 +113,9 @@ def new_resource(exchange, user):
     return resource_class(**kwargs)
 
 
-def build_workbook(sheet_title: str, attributes, names, example, rows: int, *, broken=False):
+def build_workbook(
+    sheet_title: str, attributes, names, example, rows: int, *, broken=False, formula=False
+):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -124,6 +128,8 @@ def build_workbook(sheet_title: str, attributes, names, example, rows: int, *, b
         row[at["title"]] = f"{example[at['title']]}（第{n}份）"
         if broken and n == rows:
             row[at["amount"]] = "两百五十万"
+        if formula and n == rows:
+            row[at["amount"]] = "=2500000*1"  # a formula, in openpyxl's write-only mode
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -162,6 +168,7 @@ def main() -> None:
     started = time.perf_counter()
     good = build_workbook(sheet_title, attributes, names, example, args.rows)
     broken = build_workbook(sheet_title, attributes, names, example, args.rows, broken=True)
+    formula = build_workbook(sheet_title, attributes, names, example, args.rows, formula=True)
     print(
         f"{args.rows} rows, {len(names)} columns, {len(good) / 1e6:.1f} MB, "
         f"written in {time.perf_counter() - started:.1f} s",
@@ -201,6 +208,16 @@ def main() -> None:
         table.append(
             ["upload (checked, then every row created with its history)",
              f"{uploaded:.1f}", f"{uploaded / floor:.2f}×", "≤ 2×"]
+        )  # fmt: skip
+
+        def refused_formula():
+            result = exchange.upload(resource_class, formula, user=user)
+            assert [error.code for error in result.errors] == ["formula"], result.errors[:3]
+
+        refused = best_time(refused_formula, args.repeat)
+        table.append(
+            ["file with one formula (read cell by cell, every row checked, refused)",
+             f"{refused:.1f}", f"{refused / floor:.2f}×", "—"]
         )  # fmt: skip
     print(markdown_table(["", "seconds", "÷ openpyxl", "target"], table))
 
