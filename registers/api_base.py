@@ -3,10 +3,11 @@ permission, a viewset base with the review workflow as actions, model validation
 serializers, hybrid pagination, incremental sync with tombstones, and streamed exports.
 
 Sync protocol (see also docs/api.md): a client remembers the moment it *started* its last
-pull and asks every list for ``updated_since=<that moment>``. It receives every record
-created or changed since then (by its audit history or its ``updated_at``), and on the first
-page ``deleted``: the ids of records deleted since then. Children shown inside a record
-(an item's check points, a case's hearings…) count as changes of that record.
+pull and asks every list for ``updated_since=<that moment, less five minutes>`` (a save in
+progress, such as a large upload, stamps its records before it commits them). It receives
+every record created or changed since then (by its audit history or its ``updated_at``), and
+on the first page ``deleted``: the ids of records deleted since then. Children shown inside
+a record (an item's check points, a case's hearings…) count as changes of that record.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ SYNC_PARAMETERS = [
         OpenApiTypes.DATETIME,
         description=gettext_lazy(
             "增量同步：只返回此时刻（含）之后新增或修改的记录；第一页的 deleted 列出此后删除的"
-            "记录编号。建议使用上次同步开始时的时刻。"
+            "记录编号。建议使用上次同步开始时的时刻再提前 5 分钟（正在提交的保存不会遗漏）。"
         ),
     ),
     OpenApiParameter(
