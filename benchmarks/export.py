@@ -7,7 +7,7 @@ Fills the ``documents`` register with ``--rows`` documents (one ``INSERT … SEL
 generate_series`` on the server; skipped when they are already there), then measures, each
 in a fresh Python process so peak memory is the measurement's own:
 
-* ``csv`` and ``ndjson``: the project's export path, ``registers.api_base.streaming_export``
+* ``csv`` and ``ndjson``: the project's export path, ``registers.core.api.exports.streaming_export``
   called with the queryset and fields the documents endpoint exports, its
   ``StreamingHttpResponse`` consumed chunk by chunk into a null sink (what the WSGI server
   does with it) — the view minus routing and authentication, which cost the same for 10 or
@@ -155,7 +155,7 @@ def measure(mode: str, limit: int, trace: bool) -> dict:
 
     from django.db import connection
 
-    from registers.api_base import streaming_export
+    from registers.core.api.exports import streaming_export
     from registers.models import Document
 
     connection.ensure_connection()

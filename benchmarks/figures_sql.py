@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 
-from registers.calendar import get_calendar
+from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
 from reviews.models import CaseType, CorrectionRateDenominator, Grade, ReconsiderationOutcome
 from reviews.models.contracts import filing_threshold, lawyer_review_threshold

@@ -77,7 +77,8 @@ def best_time(function, repeat: int) -> float:
 
 def liaison_of_new_unit():
     """A liaison of a unit of its own: each upload's records are the only ones there."""
-    from registers.models import Role, Unit, UnitKind, User
+    from registers.core.roles import Role
+    from registers.models import Unit, UnitKind, User
 
     number = Unit.objects.filter(code__startswith="U").count() + 1
     unit = Unit.objects.create(
@@ -103,7 +104,7 @@ def columns_and_example(exchange, user) -> tuple[list[str], list[str], list]:
 
 
 def new_resource(exchange, user):
-    from registers.models import Status
+    from registers.core.status import Status
     from registers.resources.base import WorkflowResource
 
     resource_class = exchange.resource_for(REGISTER)

@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters
-from registers import permissions as rules
-from registers.api_base import ExportMixin, ScopedViewSet, WorkflowViewSet
+from registers.core import permissions as rules
+from registers.core.api.exports import ExportMixin
+from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.models import (
     CheckPoint,

@@ -32,9 +32,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers import permissions, spreadsheets
-from registers.bulk import create_with_history
-from registers.models import Role, Status, Unit
+from registers.core import permissions
+from registers.core.exchange import reading
+from registers.core.exchange.writing import create_with_history
+from registers.core.roles import Role
+from registers.core.status import Status
+from registers.models import Unit
 from registers.resources.base import (
     AMBIGUOUS,
     CellError,
@@ -53,7 +56,7 @@ from registers.resources.base import (
 Progress = Callable[[int, int], None]
 
 #: Sheet names of a template.
-DATA_SHEET = spreadsheets.DATA_SHEET_TITLE
+DATA_SHEET = reading.DATA_SHEET_TITLE
 INSTRUCTIONS_SHEET = "说明"
 LISTS_SHEET = "选项"
 
@@ -257,7 +260,7 @@ def build_template(resource_class: type[ScopedResource], user) -> bytes:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     last_row = 1_048_576
     for index, column in enumerate(columns):
-        letter = spreadsheets.column_letter(index)
+        letter = reading.column_letter(index)
         cell = data.cell(row=1, column=index + 1, value=column.name)
         cell.fill = header_fill
         cell.font = required_font if column.required else Font(bold=True)
@@ -350,7 +353,7 @@ def _display(value: Any) -> Any:
     """An example value as a cell: dates as text so they read the same everywhere."""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return spreadsheets.escape_formula(value)
+    return reading.escape_formula(value)
 
 
 # --- Uploads --------------------------------------------------------------------------------
@@ -549,7 +552,7 @@ class _Upload:
         ]
 
     def error(self, reason, code, row=None, column="", index=None) -> None:
-        letter = spreadsheets.column_letter(index) if index is not None else ""
+        letter = reading.column_letter(index) if index is not None else ""
         self.errors.append(
             UploadError(
                 reason=str(reason),
@@ -585,7 +588,7 @@ class _Upload:
 
     # -- one row ----------------------------------------------------------------------------
 
-    def read_row(self, row: spreadsheets.SheetRow, mapped, named: set[int]):
+    def read_row(self, row: reading.SheetRow, mapped, named: set[int]):
         resource = self.resource
         model = self.model
         instance = model()
@@ -862,9 +865,9 @@ def upload(
 
     try:
         max_bytes, max_unpacked = upload_limits()
-        spreadsheets.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        sheet = spreadsheets.read_data_sheet(data)
-    except spreadsheets.SpreadsheetError as error:
+        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
+        sheet = reading.read_data_sheet(data)
+    except reading.SpreadsheetError as error:
         job.error(error.message, error.code)
         result.errors = job.errors
         return result

@@ -26,11 +26,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers import exchange, permissions
+from registers import exchange
+from registers.core import permissions
+from registers.core.exchange.reading import XLSX_CONTENT_TYPE
+from registers.core.status import Status
 from registers.exchange_views import body_too_large, template_response
-from registers.models import Status, Unit
+from registers.models import Unit
 from registers.resources import upload_limits
-from registers.spreadsheets import XLSX_CONTENT_TYPE
 
 
 class XlsxRenderer(renderers.BaseRenderer):

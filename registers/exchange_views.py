@@ -14,10 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registers import exchange, permissions
+from registers import exchange
+from registers.core import permissions
+from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.forms import UploadForm
 from registers.resources import upload_limits
-from registers.spreadsheets import XLSX_CONTENT_TYPE
 
 #: How many mistakes the page lists (the API returns them all).
 ERRORS_SHOWN = 2000

@@ -7,6 +7,7 @@ Free-text search is the ``search`` parameter (each viewset's ``search_fields``);
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.status import Status
 from registers.models import (
     CheckPoint,
     Conflict,
@@ -20,7 +21,6 @@ from registers.models import (
     Officer,
     PowerAdjustment,
     PowerItem,
-    Status,
     Unit,
     UnitKind,
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registers import exchange, permissions
-from registers.models import Status, Unit
+from registers import exchange
+from registers.core import permissions
+from registers.core.status import Status
+from registers.models import Unit
 
 
 class UploadForm(forms.Form):

@@ -21,7 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers import permissions
+from registers.core import permissions
+from registers.core.roles import Role
+from registers.core.status import Status
+from registers.core.workflow import mark_created
 from registers.draw import (
     ALGORITHM,
     MIN_INSPECTORS_PER_TARGET,
@@ -40,10 +43,7 @@ from registers.models import (
     InspectionItem,
     InspectionTarget,
     Officer,
-    Role,
-    Status,
 )
-from registers.workflow import mark_created
 
 __all__ = [
     "DrawCheck",

@@ -1,6 +1,7 @@
 """Dynamic management of the power lists (动态调整): every change is an adjustment record.
 
-- 新增 is recorded when an item comes into force (``record_addition``, run on approval).
+- 新增 is recorded when an item comes into force (``PowerItem.record_addition``, run on
+  approval).
 - 取消 closes the version in force.
 - 下放 closes it and may create the item in the receiving townships' lists.
 - 调整 closes it and creates the next version, in force from the adjustment date.
@@ -21,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers import permissions
-from registers.models import Status, Unit, UnitKind
+from registers.core import permissions
+from registers.core.status import Status
+from registers.models import Unit, UnitKind
 from registers.models.power import (
     AdjustmentKind,
     AdjustmentReason,
@@ -54,26 +56,6 @@ CONTENT_FIELDS = (
 
 #: What a 调整 may change; moving an item to another unit or list is 下放 or 取消 + 新增.
 AMENDABLE_FIELDS = tuple(name for name in CONTENT_FIELDS if name not in ("unit", "list_kind"))
-
-
-def record_addition(item: PowerItem, *, by) -> PowerAdjustment:
-    """Record 新增 for an item that has just come into force; idempotent."""
-    if item.origin_id is not None:
-        return item.origin
-    with transaction.atomic():
-        adjustment = PowerAdjustment.objects.create(
-            item=item,
-            kind=AdjustmentKind.ADD,
-            adjusted_on=item.effective_from,
-            reason=item.addition_reason or _("经审核列入清单。"),
-            document_number=item.basis_document,
-            created_by=by,
-        )
-        item.origin = adjustment
-        item._history_user = by
-        item._change_reason = str(AdjustmentKind.ADD.label)
-        item.save(update_fields=["origin"])
-    return adjustment
 
 
 def _display(item: PowerItem, name: str) -> str:

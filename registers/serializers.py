@@ -10,14 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registers.api_base import (
+from registers.core.api.serializers import (
     ModelCleanSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
 )
+from registers.core.dates import RegisterDateField
 from registers.creditcode import normalise_credit_code
-from registers.dates import RegisterDateField
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.models import (
     AdjustmentKind,

@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from registers.api_base import ExportMixin, ScopedViewSet, WorkflowViewSet
+from registers.core.api.exports import ExportMixin
+from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters
 from reviews.models import (
     AccountabilityRecord,

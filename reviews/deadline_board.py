@@ -6,7 +6,7 @@ records ``user`` may see (``.visible_to(user)``, the one scoping rule). The boar
 keeps the ones due within the chosen number of working days (and every overdue one),
 colours and sorts them. To put another kind of deadline on the board, write one such
 function and add it to ``SOURCES``; ``DeadlineEntry.from_deadline`` turns a
-``reviews.deadlines.Deadline`` into an entry with its explanation.
+``registers.core.deadlines.Deadline`` into an entry with its explanation.
 
 A source should cost a fixed number of queries whatever the number of records
 (``select_related``/``prefetch_related``), and compute its dates from the ``calendar`` it is
@@ -25,10 +25,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.deadlines import Deadline, DeadlineInputError, DeadlineKey
+from registers.core.workingdays import WorkingCalendar
 from registers.models import InspectionDraw
 from registers.models.inspections import PUBLICATION_WORKING_DAYS
-from registers.workingdays import WorkingCalendar
-from reviews.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from reviews.models import (
     CriminalTransfer,
     EvaluationProblem,

@@ -9,14 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registers.api_base import (
+from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
     WorkflowSerializer,
     calendar_of,
 )
-from registers.dates import RegisterDateField
-from reviews.deadlines import DeadlineInputError
+from registers.core.dates import RegisterDateField
+from registers.core.deadlines import DeadlineInputError
 from reviews.models import (
     AccountabilityRecord,
     CleanupCampaign,

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from registers.calendar import get_calendar
-from registers.models import Role
-from registers.permissions import role_of
+from registers.core.calendar import get_calendar
+from registers.core.permissions import role_of
+from registers.core.roles import Role
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,

@@ -1,6 +1,6 @@
 import pytest
 
-from registers.models import Role
+from registers.core.roles import Role
 from tests.factories import make_unit, make_user
 
 

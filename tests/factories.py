@@ -6,6 +6,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from registers.core.roles import Role
+from registers.core.status import Status
 from registers.models import (
     Document,
     DocumentKind,
@@ -14,8 +16,6 @@ from registers.models import (
     ListKind,
     PowerCategory,
     PowerItem,
-    Role,
-    Status,
     TownshipDuty,
     Unit,
     UnitKind,
@@ -181,9 +181,7 @@ def make_power_item(unit: Unit, **overrides) -> PowerItem:
     values.update(overrides)
     item = PowerItem.objects.create(**values)
     if item.is_approved:
-        from registers.power_services import record_addition
-
-        record_addition(item, by=values.get("created_by"))
+        item.record_addition(by=values.get("created_by"))
     return item
 
 
@@ -276,7 +274,8 @@ def make_item(unit: Unit, **overrides):
     import datetime
     from decimal import Decimal
 
-    from registers.models import EnforcementField, InspectionItem, InspectionKind, Status
+    from registers.core.status import Status
+    from registers.models import EnforcementField, InspectionItem, InspectionKind
 
     n = next(_sequence)
     values = {
@@ -314,7 +313,8 @@ def make_target(unit: Unit, **overrides):
 
 
 def make_body(unit: Unit, **overrides):
-    from registers.models import BodyKind, EnforcementBody, Status
+    from registers.core.status import Status
+    from registers.models import BodyKind, EnforcementBody
 
     values = {
         "unit": unit,
@@ -331,7 +331,8 @@ def make_body(unit: Unit, **overrides):
 def make_officer(unit: Unit, **overrides):
     import datetime
 
-    from registers.models import EnforcementField, Officer, Status
+    from registers.core.status import Status
+    from registers.models import EnforcementField, Officer
 
     n = next(_sequence)
     values = {

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "reviews",
     "xianan_lawgov.reports",
     "xianan_lawgov.workspace",
+    # The project itself: its management commands (load_demo) compose every app.
+    "xianan_lawgov",
 ]
 
 MIDDLEWARE = [
@@ -188,9 +190,9 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "registers.pagination.PagePagination",
-    "DEFAULT_SCHEMA_CLASS": "registers.api_schema.ApiSchema",
-    "EXCEPTION_HANDLER": "registers.api_base.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "registers.core.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "registers.core.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "registers.core.api.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -251,7 +253,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "reviews.models.legality.ReviewKind",
         "ReviewResultEnum": "reviews.models.legality.ReviewResult",
         "StanceEnum": "reviews.models.decisions.Stance",
-        "StatusEnum": "registers.models.workflow.Status",
+        "StatusEnum": "registers.core.status.Status",
         "StepKindEnum": "reviews.models.decisions.StepKind",
         "TownshipDutyEnum": "registers.models.power.TownshipDuty",
         "TransferDecisionEnum": "reviews.models.supervision.TransferDecision",

@@ -16,12 +16,15 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from registers import permissions
-from registers.dates import RegisterDateFormField
-from registers.models import Action, Role, Status, Unit, WorkflowRecord
+from registers.core import permissions
+from registers.core.dates import RegisterDateFormField
+from registers.core.exchange.reading import SpreadsheetError
+from registers.core.models import WorkflowRecord
+from registers.core.roles import Role
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError, mark_created, transition
+from registers.models import Unit
 from registers.resources import CellError, SafeCSV, SafeXLSX
-from registers.spreadsheets import SpreadsheetError
-from registers.workflow import WorkflowError, mark_created, transition
 
 
 def scope_related_choices(db_field, request, kwargs: dict) -> None:
@@ -45,14 +48,14 @@ def _is_liaison(request) -> bool:
     return permissions.role_of(request.user) == Role.LIAISON
 
 
-#: Dates outside the registers' range are refused in every admin form (registers.dates).
+#: Dates outside the registers' range are refused in every admin form (registers.core.dates).
 DATE_OVERRIDES = {
     models.DateField: {"form_class": RegisterDateFormField, "widget": admin_widgets.AdminDateWidget}
 }
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
-    """List, change, delete and history all follow ``registers.permissions``.
+    """List, change, delete and history all follow ``registers.core.permissions``.
 
     A liaison never picks the unit of a record: it is always their own, fixed in the form so
     that checks depending on the unit (uniqueness within the unit…) run before saving.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from registers.models import CalendarDay
+from registers.core.models import CalendarDay
 
 from .base import ScopedAdmin
 

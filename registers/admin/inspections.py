@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers import permissions
+from registers.core import permissions
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.inspection_services import make_draw, result_problems, verify_draw
 from registers.models import (

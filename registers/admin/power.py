@@ -19,7 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers import permissions, power_services
+from registers import power_services
+from registers.core import permissions
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -246,7 +247,7 @@ class PowerItemAdmin(ImportExportWorkflowAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit")
 
-    # An approved item is frozen (``PowerItem.is_frozen``, checked by registers.permissions):
+    # An approved item is frozen (``PowerItem.is_frozen``, checked by registers.core.permissions):
     # the office adjusts it (取消 / 下放 / 调整) from its page, which keeps the old version.
 
     def get_actions(self, request):
@@ -258,7 +259,7 @@ class PowerItemAdmin(ImportExportWorkflowAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change and obj.is_approved:
-            power_services.record_addition(obj, by=request.user)
+            obj.record_addition(by=request.user)
 
     @admin.display(description=gettext_lazy("层级"), ordering="unit__kind")
     def level_label(self, obj):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from registers import permissions
+from registers.core import permissions
 
 admin.site.unregister(TokenProxy)
 

@@ -5,7 +5,7 @@ Each register has its own module with ``load(command, units)``; they run in this
 
 from django.utils.translation import gettext_lazy as _
 
-from registers.progress import NoProgress
+from registers.core.progress import NoProgress
 
 from . import documents as documents_demo
 from . import inspections as inspections_demo

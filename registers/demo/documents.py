@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.models import Document, DocumentKind, Status, Unit, User
+from registers.core.status import Status
+from registers.core.workingdays import WorkingCalendar
+from registers.models import Document, DocumentKind, Unit, User
 from registers.models.documents import default_valid_until
-from registers.workingdays import WorkingCalendar
 
 from .bulk import upsert_many
 

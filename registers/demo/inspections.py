@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from registers.core.status import Status
 from registers.creditcode import make_credit_code, organisation_code_check_character
 from registers.inspection_services import make_draw
 from registers.models import (
@@ -33,7 +34,6 @@ from registers.models import (
     InspectionTarget,
     Officer,
     ResultKind,
-    Status,
     Unit,
     User,
 )

@@ -12,14 +12,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.models import (
-    IntegratedItem,
-    IntegratedItemKind,
-    LicenceReformBatch,
-    Status,
-    Unit,
-    User,
-)
+from registers.core.status import Status
+from registers.models import IntegratedItem, IntegratedItemKind, LicenceReformBatch, Unit, User
 
 from .units import _upsert
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registers.core.status import Status
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -27,12 +28,11 @@ from registers.models import (
     PowerItem,
     ResponsibilityItem,
     ResponsibilityStage,
-    Status,
     TownshipDuty,
     Unit,
     User,
 )
-from registers.power_services import adjust_item, record_addition
+from registers.power_services import adjust_item
 
 DISTRICT_LIST = (
     datetime.date(2016, 1, 1),
@@ -799,7 +799,7 @@ def load_item(spec: Spec, units: dict[str, Unit], office: User) -> PowerItem:
     )
     if spec.list_kind == ListKind.POWER:
         _load_responsibilities(item, RESPONSIBILITIES.get(spec.category, []))
-    record_addition(item, by=office)
+    item.record_addition(by=office)
     return item
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from registers.models import Role, Unit, UnitKind, User
+from registers.core.roles import Role
+from registers.models import Unit, UnitKind, User
 
 DEMO_PASSWORD = "demo"
 

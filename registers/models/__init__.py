@@ -1,4 +1,6 @@
-from .calendar import CalendarDay
+# The platform's concrete model belongs to this app: importing it here registers it.
+from registers.core.models import CalendarDay
+
 from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
 from .enforcement import BodyKind, Conflict, EnforcementBody, EnforcementField, Officer
 from .inspections import (
@@ -27,11 +29,9 @@ from .power import (
     TownshipDuty,
 )
 from .units import Unit, UnitKind
-from .users import Role, User
-from .workflow import Action, Status, WorkflowQuerySet, WorkflowRecord
+from .users import User
 
 __all__ = [
-    "Action",
     "AdjustmentKind",
     "AdjustmentReason",
     "BodyKind",
@@ -65,12 +65,8 @@ __all__ = [
     "ResponsibilityItem",
     "ResponsibilityStage",
     "ResultKind",
-    "Role",
-    "Status",
     "TownshipDuty",
     "Unit",
     "UnitKind",
     "User",
-    "WorkflowQuerySet",
-    "WorkflowRecord",
 ]

@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 from registers.docnumbers import normalise_document_number, parse_document_number
-
-from .workflow import WorkflowQuerySet, WorkflowRecord
 
 #: Words in a title that make a document provisional (shorter default validity).
 PROVISIONAL_MARKERS = ("暂行", "试行")

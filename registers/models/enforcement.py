@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .workflow import WorkflowQuerySet, WorkflowRecord
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 
 
 class EnforcementField(models.TextChoices):

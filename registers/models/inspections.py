@@ -23,10 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.calendar import get_calendar
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
+from registers.core.status import Status
 from registers.creditcode import normalise_credit_code, validate_credit_code
 
 from .enforcement import EnforcementField
-from .workflow import Status, WorkflowQuerySet, WorkflowRecord
 
 #: Results are published within this many working days of the end of the check
 #: (优化营商环境条例 art. 54 "及时向社会公开"; the period of 企业信息公示暂行条例 art. 6).
@@ -407,8 +410,6 @@ class InspectionDraw(WorkflowRecord):
         """
         if self.check_ended_on is None:
             return None
-        from registers.calendar import get_calendar
-
         return get_calendar().add_working_days(self.check_ended_on, PUBLICATION_WORKING_DAYS)
 
     @property

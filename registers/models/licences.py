@@ -12,7 +12,9 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .workflow import Status, WorkflowQuerySet, WorkflowRecord
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
+from registers.core.status import Status
 
 
 class ReformBatchQuerySet(models.QuerySet):

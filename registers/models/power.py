@@ -14,13 +14,17 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
+from registers.core.status import Action
+
 from .units import UnitKind
-from .workflow import Action, WorkflowQuerySet, WorkflowRecord
 
 
 class ListKind(models.TextChoices):
@@ -375,9 +379,26 @@ class PowerItem(WorkflowRecord):
 
     def after_transition(self, action: Action, *, by) -> None:
         if action == Action.APPROVE:
-            from registers.power_services import record_addition
+            self.record_addition(by=by)
 
-            record_addition(self, by=by)
+    def record_addition(self, *, by) -> PowerAdjustment:
+        """Record 新增 for an item that has just come into force; idempotent."""
+        if self.origin_id is not None:
+            return self.origin
+        with transaction.atomic():
+            adjustment = PowerAdjustment.objects.create(
+                item=self,
+                kind=AdjustmentKind.ADD,
+                adjusted_on=self.effective_from,
+                reason=self.addition_reason or gettext("经审核列入清单。"),
+                document_number=self.basis_document,
+                created_by=by,
+            )
+            self.origin = adjustment
+            self._history_user = by
+            self._change_reason = str(AdjustmentKind.ADD.label)
+            self.save(update_fields=["origin"])
+        return adjustment
 
     @property
     def is_frozen(self) -> bool:
@@ -441,13 +462,8 @@ class ResponsibilityItem(models.Model):
         return f"{self.item.code} {self.get_stage_display()}"
 
 
-class PowerAdjustmentQuerySet(models.QuerySet):
+class PowerAdjustmentQuerySet(ScopedQuerySet):
     COUNT_DIMENSIONS = ("kind", "reason_kind", "unit")
-
-    def visible_to(self, user):
-        from registers.permissions import scope_queryset
-
-        return scope_queryset(self, user)
 
     def adjusted_in(self, year: int):
         return self.filter(adjusted_on__year=year)

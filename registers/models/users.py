@@ -4,20 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    OFFICE = "office", _("法制办工作人员")
-    LEADER = "leader", _("领导")
-    LIAISON = "liaison", _("联络员")
-    API_CLIENT = "api_client", _("接口客户端")
-
-    @property
-    def reads_everything(self) -> bool:
-        return self != Role.LIAISON
-
-    @property
-    def uses_admin(self) -> bool:
-        return self != Role.API_CLIENT
+from registers.core.permissions import role_of
+from registers.core.roles import Role
 
 
 class LawgovUserManager(UserManager):
@@ -71,8 +59,6 @@ class User(AbstractUser):
     @property
     def submits_data(self) -> bool:
         """Liaisons and office staff submit data (the 数据报送 page); others only read."""
-        from registers.permissions import role_of
-
         return role_of(self) in (Role.OFFICE, Role.LIAISON)
 
     def save(self, *args, **kwargs):

@@ -118,11 +118,9 @@ class PowerItemResource(WorkflowResource):
         ]
 
     def after_create(self, instances):
-        from registers.power_services import record_addition
-
         for item in instances:
             if item.is_approved:
-                record_addition(item, by=self.user)
+                item.record_addition(by=self.user)
 
 
 class InspectionItemResource(WorkflowResource):

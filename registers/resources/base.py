@@ -29,11 +29,14 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.formats import base_formats
 
-from registers import permissions, spreadsheets
-from registers.dates import validate_register_date
+from registers.core import permissions
+from registers.core.dates import validate_register_date
+from registers.core.exchange import reading
+from registers.core.roles import Role
+from registers.core.status import Status
+from registers.core.workflow import mark_created
 from registers.docnumbers import normalise_document_number
-from registers.models import Role, Status, Unit
-from registers.workflow import mark_created
+from registers.models import Unit
 
 
 class CellError(ValueError):
@@ -66,7 +69,7 @@ class TextWidget(widgets.CharWidget):
             value = value.date() if value.time() == datetime.time() else value
         if isinstance(value, datetime.date):
             return value.isoformat()
-        return spreadsheets.unescape_formula(str(value).strip())
+        return reading.unescape_formula(str(value).strip())
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -569,11 +572,11 @@ class SafeXLSX(base_formats.XLSX):
 
         max_bytes, max_unpacked = upload_limits()
         data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
-        spreadsheets.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        rows = spreadsheets.read_data_sheet(data).rows
+        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
+        rows = reading.read_data_sheet(data).rows
         header = next(rows, None)
         if header is None or header.is_blank:
-            raise spreadsheets.SpreadsheetError(_("工作表是空的。"), "empty_sheet")
+            raise reading.SpreadsheetError(_("工作表是空的。"), "empty_sheet")
         formulas = []
         dataset = tablib.Dataset()
         width = len(header.values)
@@ -584,7 +587,7 @@ class SafeXLSX(base_formats.XLSX):
         headless: set[int] = set()
         for row in rows:
             for index in row.formulas:
-                formulas.append(f"{spreadsheets.column_letter(index)}{row.number}")
+                formulas.append(f"{reading.column_letter(index)}{row.number}")
             if row.is_blank:
                 blanks += 1
                 continue
@@ -598,19 +601,19 @@ class SafeXLSX(base_formats.XLSX):
             }
             dataset.append((row.values + [None] * width)[:width])
         if headless:
-            raise spreadsheets.SpreadsheetError(
+            raise reading.SpreadsheetError(
                 _("这些列有数据但没有列名：%(columns)s。请使用模板的表头。")
-                % {"columns": "、".join(spreadsheets.column_letter(i) for i in sorted(headless))},
+                % {"columns": "、".join(reading.column_letter(i) for i in sorted(headless))},
                 "unknown_column",
             )
         if formulas:
-            raise spreadsheets.SpreadsheetError(
+            raise reading.SpreadsheetError(
                 _("这些单元格是公式：%(cells)s。请复制后“粘贴为数值”再导入。")
                 % {"cells": "、".join(formulas[:50]) + ("……" if len(formulas) > 50 else "")},
                 "formula",
             )
         if not len(dataset):
-            raise spreadsheets.SpreadsheetError(_("工作表中没有数据行。"), "empty_sheet")
+            raise reading.SpreadsheetError(_("工作表中没有数据行。"), "empty_sheet")
         return dataset
 
     def _escape_formulae(self, dataset):
@@ -627,4 +630,4 @@ def _escape_cells(dataset) -> None:
     dates are left as they are."""
     for _row in range(len(dataset)):
         row = dataset.lpop()
-        dataset.append([spreadsheets.escape_formula(cell) for cell in row])
+        dataset.append([reading.escape_formula(cell) for cell in row])

@@ -12,9 +12,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers import permissions
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedAdmin
-from registers.models import Action, Document, DocumentKind, Role, Unit
+from registers.core import permissions
+from registers.core.roles import Role
+from registers.core.status import Action
+from registers.models import Document, DocumentKind, Unit
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
 from reviews.resources import CleanupCampaignResource
 from reviews.services.documents import (

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reviews.deadlines import Deadline
+from registers.core.deadlines import Deadline
 
 
 def deadline_table(deadlines: Iterable[Deadline]) -> SafeString:

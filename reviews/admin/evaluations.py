@@ -3,13 +3,13 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers import permissions
 from registers.admin.base import (
     ExportScopedAdmin,
     ImportExportWorkflowAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
 )
+from registers.core import permissions
 from reviews.models import EvaluatedFile, EvaluationProblem, EvaluationRound, FileVeto, Grade
 from reviews.resources import EvaluatedFileResource, EvaluationRoundResource
 

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers import permissions
 from registers.admin.base import ImportExportWorkflowAdmin
-from registers.models import Role
+from registers.core import permissions
+from registers.core.roles import Role
 from reviews.models import (
     CommentDraftReply,
     Filing,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
 from registers.admin.filters import year_filter
-from registers.calendar import get_calendar
+from registers.core.calendar import get_calendar
 from reviews.models import LitigationCase, LitigationHearing, LitigationOutcome, OutcomeClass
 from reviews.resources import LitigationCaseResource
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
 from registers.admin.filters import year_filter
-from registers.calendar import get_calendar
-from reviews.deadlines import DeadlineInputError, Regime
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import DeadlineInputError, Regime
 from reviews.models import ReconsiderationCase, ReconsiderationStage, ReconsiderationSuspension
 from reviews.resources import ReconsiderationCaseResource
 

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.progress import NoProgress
 from registers.models import Unit
-from registers.progress import NoProgress
 
 from . import cases, contracts, decisions, evaluations
 from . import cleanup as cleanup_demo

@@ -14,7 +14,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.models import Status, Unit, User
+from registers.core.status import Status
+from registers.models import Unit, User
 from reviews.models import (
     AcceptanceDecision,
     AccountabilityMeasure,

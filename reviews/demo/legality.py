@@ -18,10 +18,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registers.core.status import Status
+from registers.core.workingdays import WorkingCalendar
 from registers.demo.documents import APPROVALS, PLACES, SUBJECTS
 from registers.demo.units import _upsert
-from registers.models import Document, Status, Unit, User
-from registers.workingdays import WorkingCalendar
+from registers.models import Document, Unit, User
 from reviews.models import (
     CommentDraftReply,
     DraftKind,

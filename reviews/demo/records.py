@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from registers.models import Status, User
+from registers.core.status import Status
+from registers.models import User
 
 
 def office_user() -> User:

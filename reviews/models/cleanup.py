@@ -18,14 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import (
-    Document,
-    DocumentChangeKind,
-    DocumentKind,
-    Status,
-    WorkflowQuerySet,
-    WorkflowRecord,
-)
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
+from registers.core.status import Status
+from registers.models import Document, DocumentChangeKind, DocumentKind
 
 
 class CleanupOutcome(models.TextChoices):
@@ -151,12 +147,7 @@ class CleanupCampaign(WorkflowRecord):
             raise ValidationError(_("清理结果已确认，不能再修改。"), code="campaign_confirmed")
 
 
-class CleanupItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from registers.permissions import scope_queryset
-
-        return scope_queryset(self, user)
-
+class CleanupItemQuerySet(ScopedQuerySet):
     def confirmed_in(self, year: int):
         """Items of campaigns confirmed in ``year`` (what the annual report counts)."""
         return self.filter(campaign__confirmed_on__year=year, campaign__status=Status.APPROVED)

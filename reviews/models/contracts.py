@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import WorkflowQuerySet, WorkflowRecord
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 
 from .validation import Errors
 

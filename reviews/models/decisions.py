@@ -19,8 +19,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.calendar import working_days_between
-from registers.models import WorkflowQuerySet, WorkflowRecord
+from registers.core.calendar import working_days_between
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 
 from .validation import Errors, field_error
 

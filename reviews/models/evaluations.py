@@ -22,7 +22,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import Status, WorkflowQuerySet, WorkflowRecord
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
+from registers.core.status import Status
 
 from .validation import field_error
 
@@ -387,12 +389,7 @@ class FileVeto(models.Model):
             )
 
 
-class ProblemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from registers.permissions import scope_queryset
-
-        return scope_queryset(self, user)
-
+class ProblemQuerySet(ScopedQuerySet):
     def of_approved_files(self):
         return self.filter(file__status=Status.APPROVED)
 

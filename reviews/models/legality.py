@@ -18,10 +18,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.calendar import get_calendar
-from registers.models import Document, DocumentKind, WorkflowQuerySet, WorkflowRecord
-from registers.workingdays import WorkingCalendar
-from reviews.deadlines import Deadline, normative_filing_due
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import Deadline, normative_filing_due
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
+from registers.core.workingdays import WorkingCalendar
+from registers.models import Document, DocumentKind
 
 # --- Legality reviews -------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import WorkflowQuerySet, WorkflowRecord
-from reviews.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 from reviews.rates import Rate
 
 from .years import in_year
@@ -300,8 +302,6 @@ class LitigationCase(WorkflowRecord):
 
     def defence_deadline(self, calendar: WorkingDayCalendar | None = None) -> Deadline:
         if calendar is None:
-            from registers.calendar import get_calendar
-
             calendar = get_calendar()
         return litigation_defence_due(self.served_on, calendar)
 

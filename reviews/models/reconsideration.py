@@ -6,7 +6,7 @@ reconsideration office that receives applications. A case's ``unit`` is the **re
 sees the cases against it, answers them, and the report counts them by respondent.
 
 Which law governs a case follows from the day the application was received
-(``reviews.deadlines.regime_for``): the 2017 law with the 2007 regulation before 2024-01-01,
+(``registers.core.deadlines.regime_for``): the 2017 law with the 2007 regulation before 2024-01-01,
 the 2023 law from then on. Deadlines are computed when read, from the office's calendar, so
 they follow any change to the holiday calendar; nothing computed is stored.
 """
@@ -24,8 +24,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import WorkflowQuerySet, WorkflowRecord
-from reviews.deadlines import (
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import (
     REGIME_2023_STARTS_ON,
     Deadline,
     DeadlineInputError,
@@ -35,6 +35,8 @@ from reviews.deadlines import (
     reconsideration_deadlines,
     regime_for,
 )
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 from reviews.rates import Rate
 
 from .years import in_year
@@ -44,7 +46,7 @@ L2023 = Regime.LAW_2023
 
 
 class ReconsiderationProcedure(models.TextChoices):
-    """Values match ``reviews.deadlines.Procedure``; the simple one exists from 2024 only."""
+    """Values match ``registers.core.deadlines.Procedure``; the simple one exists from 2024 only."""
 
     ORDINARY = "ordinary", _("普通程序")
     SIMPLE = "simple", _("简易程序")
@@ -541,8 +543,6 @@ class ReconsiderationCase(WorkflowRecord):
     def deadlines(self, calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
         """The statutory deadlines as the calendar stands now; raises ``DeadlineInputError``."""
         if calendar is None:
-            from registers.calendar import get_calendar
-
             calendar = get_calendar()
         deadlines = reconsideration_deadlines(
             received_on=self.received_on,

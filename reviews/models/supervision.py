@@ -9,8 +9,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.models import WorkflowQuerySet, WorkflowRecord
-from reviews.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
+from registers.core.models import WorkflowRecord
+from registers.core.querysets import WorkflowQuerySet
 
 from .years import in_year
 
@@ -177,8 +179,6 @@ class CriminalTransfer(WorkflowRecord):
 
     def deadlines(self, calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
         if calendar is None:
-            from registers.calendar import get_calendar
-
             calendar = get_calendar()
         deadlines = criminal_transfer_deadlines(
             reported_on=self.reported_on,

@@ -7,9 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registers.core.services import copy_fields, lock, require_change_permission, save_validated
 from reviews.models import GovernmentContract
-
-from ._common import copy_fields, lock, require_change_permission, save_validated
 
 
 def _update(contract: GovernmentContract, values: dict, *, by, reason: str) -> GovernmentContract:

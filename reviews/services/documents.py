@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentStatus, Status
-from registers.permissions import can_change, is_office
+from registers.core.permissions import can_change, is_office
+from registers.core.status import Status
+from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentStatus
 from reviews.models import (
     CleanupCampaign,
     CleanupItem,

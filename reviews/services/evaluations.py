@@ -9,9 +9,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registers.core.services import (
+    copy_fields,
+    lock,
+    require_change_permission,
+    require_office,
+    save_validated,
+)
 from reviews.models import EvaluatedFile, EvaluationProblem, FileVeto, VetoItem
-
-from ._common import copy_fields, lock, require_change_permission, require_office, save_validated
 
 
 def score_file(

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import AcceptanceDecision
 from tests import factories as f
 from xianan_lawgov.api import router

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 
-from registers.models import AdjustmentKind, DocumentKind, DrawnTarget, PowerItem, Role, Status
+from registers.core.roles import Role
+from registers.core.status import Status
+from registers.models import AdjustmentKind, DocumentKind, DrawnTarget, PowerItem
 from reviews.models import CleanupOutcome
 from tests.api.conftest import client_for
 from tests.factories import (

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import LitigationCase
 from tests.api.conftest import client_for
 from tests.factories import make_decision, make_legality_review, make_litigation

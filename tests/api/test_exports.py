@@ -5,7 +5,7 @@ import io
 import json
 import tracemalloc
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import AccountabilityRecord
 from tests.api.conftest import client_for
 from tests.factories import make_accountability, make_rectification

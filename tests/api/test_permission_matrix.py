@@ -1,14 +1,15 @@
 """The permission matrix, generated over every resource the router serves.
 
 For each resource and role: list, retrieve, create, update, delete and the workflow actions
-answer with the status the one rule (registers.permissions) gives, and a liaison never gets a
+answer with the status the one rule (registers.core.permissions) gives, and a liaison never gets a
 record of another unit.
 """
 
 import pytest
 
-from registers import permissions as rules
-from registers.models import Role, Status
+from registers.core import permissions as rules
+from registers.core.roles import Role
+from registers.core.status import Status
 from tests.api.conftest import RECORD_RESOURCES, RESOURCES, ROLES, SAMPLES
 from tests.factories import make_user
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registers.models import Role
+from registers.core.roles import Role
 from tests.api.conftest import RECORD_RESOURCES, SAMPLES, client_for
 from tests.factories import make_hearing, make_user
 

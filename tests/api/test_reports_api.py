@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from registers.models import Status
+from registers.core.status import Status
 from tests.api.conftest import client_for
 from tests.factories import make_reconsideration
 from xianan_lawgov.reports.models import Report

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from registers.models import Role
+from registers.core.roles import Role
 from reviews.models import LitigationCase
 from tests.api.conftest import client_for
 from tests.factories import make_hearing, make_litigation, make_user

@@ -2,7 +2,7 @@
 
 from rest_framework.authtoken.models import Token
 
-from registers.models import Role
+from registers.core.roles import Role
 from tests.api.conftest import client_for
 from tests.factories import make_user
 

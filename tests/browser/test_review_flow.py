@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from registers.models import Role
+from registers.core.roles import Role
 from reviews.models import CommentDraftReply
 from tests.factories import make_unit, make_user
 

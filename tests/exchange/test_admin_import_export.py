@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registers import exchange
-from registers.models import Status, Unit
+from registers.core.status import Status
+from registers.models import Unit
 from registers.resources import (
     ChineseBooleanWidget,
     ChoiceLabelWidget,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from registers.models import InspectionItem, Status
+from registers.core.status import Status
+from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, item_row
 from tests.factories import make_xlsx
 

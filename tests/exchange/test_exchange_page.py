@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from registers.models import InspectionItem, Status
+from registers.core.status import Status
+from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, item_row
 from tests.factories import make_xlsx
 

@@ -8,17 +8,18 @@ import zipfile
 import openpyxl
 import pytest
 
-from registers import exchange, spreadsheets
+from registers import exchange
+from registers.core.exchange import reading
 from tests.factories import make_xlsx
 
 
 def rows_by_openpyxl(data: bytes) -> list:
-    sheet = spreadsheets.data_sheet(spreadsheets.open_workbook(data))
-    return [(row.number, row.values) for row in spreadsheets.iter_sheet_rows(sheet)]
+    sheet = reading.data_sheet(reading.open_workbook(data))
+    return [(row.number, row.values) for row in reading.iter_sheet_rows(sheet)]
 
 
 def rows_as_read(data: bytes) -> list:
-    return [(row.number, row.values) for row in spreadsheets.read_data_sheet(data).rows]
+    return [(row.number, row.values) for row in reading.read_data_sheet(data).rows]
 
 
 def meaningful(rows: list) -> list:
@@ -65,7 +66,7 @@ def test_every_kind_of_cell_reads_as_openpyxl_reads_it():
         }
     )
     data = _as_text(data, "C5")  # typed text starting with "=", not a formula
-    assert not spreadsheets.has_formula_or_error_cells(data)
+    assert not reading.has_formula_or_error_cells(data)
 
     rows = rows_as_read(data)
 
@@ -97,7 +98,7 @@ def test_a_filled_template_reads_as_openpyxl_reads_it(liaison):
     book.save(buffer)
     data = buffer.getvalue()
 
-    sheet = spreadsheets.read_data_sheet(data)
+    sheet = reading.read_data_sheet(data)
 
     assert sheet.title == "数据"
     assert sheet.estimated_rows == 4
@@ -110,11 +111,11 @@ def test_formulas_and_error_values_send_the_file_to_the_cell_by_cell_reader():
     formula = workbook({"A1": "名称", "A2": "=1+1"})
     error = workbook({"A1": "名称", "A2": "#N/A"})  # openpyxl stores this as an error value
 
-    assert spreadsheets.has_formula_or_error_cells(formula)
-    assert spreadsheets.has_formula_or_error_cells(error)
-    assert spreadsheets.has_formula_or_error_cells(make_xlsx([["=SUM(A1:A2)"]], ["x"]))
-    assert next(r for r in spreadsheets.read_data_sheet(formula).rows if r.number == 2).formulas
-    error_row = next(r for r in spreadsheets.read_data_sheet(error).rows if r.number == 2)
+    assert reading.has_formula_or_error_cells(formula)
+    assert reading.has_formula_or_error_cells(error)
+    assert reading.has_formula_or_error_cells(make_xlsx([["=SUM(A1:A2)"]], ["x"]))
+    assert next(r for r in reading.read_data_sheet(formula).rows if r.number == 2).formulas
+    error_row = next(r for r in reading.read_data_sheet(error).rows if r.number == 2)
     assert error_row.error_values == {0: "#N/A"}
 
 
@@ -136,12 +137,12 @@ def test_formulas_are_found_however_the_xml_writes_them(cell):
             "xl/worksheets/sheet1.xml",
             b"<worksheet><sheetData><row r='2'>" + cell + b"</row></sheetData></worksheet>",
         )
-    assert spreadsheets.has_formula_or_error_cells(data.getvalue())
+    assert reading.has_formula_or_error_cells(data.getvalue())
 
 
 def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "_SCAN_CHUNK", 7)
+    monkeypatch.setattr(reading, "_SCAN_CHUNK", 7)
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<row/><f>1+1</f></row>")
-    assert spreadsheets.has_formula_or_error_cells(data.getvalue())
+    assert reading.has_formula_or_error_cells(data.getvalue())

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from registers import exchange
-from registers.models import EnforcementField, InspectionKind, Status
+from registers.core.status import Status
+from registers.models import EnforcementField, InspectionKind
 from tests.factories import make_exchange_references, make_unit, make_xlsx, template_example
 
 
@@ -168,7 +169,7 @@ def test_an_unknown_register_has_no_template(client, liaison):
 
 
 def test_a_unit_without_records_still_gets_a_template(client, db):
-    from registers.models import Role
+    from registers.core.roles import Role
     from tests.factories import make_user
 
     lonely = make_user(Role.LIAISON, unit=make_unit(name="新设单位"))

@@ -4,7 +4,8 @@ import datetime
 from decimal import Decimal
 
 from registers import exchange
-from registers.models import InspectionItem, PowerItem, Status
+from registers.core.status import Status
+from registers.models import InspectionItem, PowerItem
 from reviews.models import Filing, GovernmentContract, LegalityReview
 from tests.factories import (
     make_document,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from tests.workflowapp.models import Memo
 
 

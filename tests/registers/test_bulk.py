@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from registers import bulk, exchange
+from registers import exchange
+from registers.core.exchange import writing
 from reviews.models import GovernmentContract
 from tests.factories import make_exchange_references, make_xlsx, template_example
 
@@ -57,7 +58,7 @@ def test_every_register_is_written_as_simple_history_writes_it(slug, liaison, un
     fast_record, fast_history = written(
         model,
         values,
-        lambda instances: bulk.create_with_history(
+        lambda instances: writing.create_with_history(
             instances, model, user=liaison, change_reason="Excel 上传", date=date
         ),
     )
@@ -101,7 +102,7 @@ def test_values_are_sent_as_the_fields_own_preparing_sends_them(slug, liaison, u
     compared = 0
     for current in (model, model.history.model):
         for field in current._meta.concrete_fields:
-            prepare = bulk.value_preparer(field, connection)
+            prepare = writing.value_preparer(field, connection)
             for value in [None, values.get(field.attname), timezone.now(), *ODD_VALUES]:
                 try:
                     expected = field.get_db_prep_save(value, connection)
@@ -129,7 +130,7 @@ def contracts(values, count, start=1):
 def test_keys_come_back_in_order_across_statements(contract_values, liaison):
     # More rows than one statement takes, on SQLite and on PostgreSQL.
     instances = contracts(contract_values, 1500)
-    bulk.create_with_history(
+    writing.create_with_history(
         instances, GovernmentContract, user=liaison, change_reason="上传", date=timezone.now()
     )
     stored = dict(GovernmentContract.objects.values_list("pk", "number"))
@@ -144,7 +145,7 @@ def test_nothing_is_written_when_any_row_fails(contract_values, liaison):
     instances = contracts(contract_values, 1500)
     instances[-1].number = instances[0].number  # same unit and number: refused by the database
     with pytest.raises(IntegrityError), transaction.atomic():
-        bulk.create_with_history(
+        writing.create_with_history(
             instances, GovernmentContract, user=liaison, change_reason="上传", date=timezone.now()
         )
     assert not GovernmentContract.objects.exists()
@@ -153,9 +154,9 @@ def test_nothing_is_written_when_any_row_fails(contract_values, liaison):
 
 def test_other_databases_get_simple_historys_own_bulk_create(contract_values, liaison, monkeypatch):
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
-    assert not bulk.can_create_fast(GovernmentContract, connection)
+    assert not writing.can_create_fast(GovernmentContract, connection)
     instances = contracts(contract_values, 3)
-    bulk.create_with_history(
+    writing.create_with_history(
         instances, GovernmentContract, user=liaison, change_reason="上传", date=timezone.now()
     )
     assert GovernmentContract.objects.count() == 3

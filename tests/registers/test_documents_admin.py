@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentKind, Status
+from registers.core.status import Status
+from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentKind
 from tests.factories import make_batch, make_document, make_integrated_item
 
 D = datetime.date

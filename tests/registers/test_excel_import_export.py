@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from tests.workflowapp.models import Memo
 
 HEADER = ["标题", "类别", "期限", "填报单位"]

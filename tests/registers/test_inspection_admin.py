@@ -6,15 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from registers.core.status import Status
 from registers.inspection_services import make_draw
-from registers.models import (
-    Conflict,
-    DrawnTarget,
-    InspectionDraw,
-    InspectionTarget,
-    ResultKind,
-    Status,
-)
+from registers.models import Conflict, DrawnTarget, InspectionDraw, InspectionTarget, ResultKind
 from tests.factories import (
     make_body,
     make_credit_code_for,

@@ -9,16 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from registers.core.status import Status
 from registers.draw import DrawError
 from registers.inspection_services import inspector_pool, make_draw, verify_draw
-from registers.models import (
-    Conflict,
-    DrawnInspector,
-    DrawnTarget,
-    EnforcementField,
-    InspectionDraw,
-    Status,
-)
+from registers.models import Conflict, DrawnInspector, DrawnTarget, EnforcementField, InspectionDraw
 from tests.factories import make_item, make_officer, make_target
 
 DRAW_DAY = datetime.date(2017, 9, 4)

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from registers.models import InspectionItem, InspectionKind, Status
+from registers.core.status import Status
+from registers.models import InspectionItem, InspectionKind
 from tests.factories import make_item
 
 

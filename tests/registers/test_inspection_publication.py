@@ -6,14 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from registers.core.models import CalendarDay
+from registers.core.status import Status
 from registers.inspection_services import make_draw
-from registers.models import (
-    CalendarDay,
-    DrawnTarget,
-    InspectionDraw,
-    ResultKind,
-    Status,
-)
+from registers.models import DrawnTarget, InspectionDraw, ResultKind
 from tests.factories import make_item, make_officer, make_target
 
 URL = "/public/inspections/"

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from registers.models import IntegratedItem, LicenceReformBatch, Status
+from registers.core.status import Status
+from registers.models import IntegratedItem, LicenceReformBatch
 from tests.factories import make_batch, make_integrated_item, make_unit
 
 D = datetime.date

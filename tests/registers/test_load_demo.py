@@ -2,7 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from registers.models import Role, Unit, User
+from registers.core.roles import Role
+from registers.models import Unit, User
 
 
 def snapshot():

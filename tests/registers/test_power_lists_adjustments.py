@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from registers.core.status import Status
+from registers.core.workflow import approve, submit
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -13,12 +15,10 @@ from registers.models import (
     PowerItem,
     ResponsibilityItem,
     ResponsibilityStage,
-    Status,
     TownshipDuty,
     UnitKind,
 )
 from registers.power_services import adjust_item
-from registers.workflow import approve, submit
 from tests.factories import make_power_item, make_unit
 
 DAY = datetime.date(2017, 10, 1)

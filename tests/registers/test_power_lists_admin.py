@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from registers.core.permissions import scope_queryset
+from registers.core.status import Status
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -15,11 +17,9 @@ from registers.models import (
     PowerItem,
     ResponsibilityItem,
     ResponsibilityStage,
-    Status,
     TownshipDuty,
     UnitKind,
 )
-from registers.permissions import scope_queryset
 from registers.power_services import adjust_item
 from tests.factories import make_power_item, make_unit
 

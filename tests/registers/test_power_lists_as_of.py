@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from registers.core.status import Status
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -12,7 +13,6 @@ from registers.models import (
     PowerAdjustment,
     PowerCategory,
     PowerItem,
-    Status,
     TownshipDuty,
     UnitKind,
 )

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from registers.core.status import Status
 from registers.demo import power_lists
 from registers.demo import units as units_demo
 from registers.models import (
@@ -17,7 +18,6 @@ from registers.models import (
     PowerAdjustment,
     PowerItem,
     ResponsibilityItem,
-    Status,
     TownshipDuty,
     UnitKind,
 )

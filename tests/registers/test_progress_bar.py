@@ -2,7 +2,7 @@ from io import StringIO
 
 from django.core.management.base import OutputWrapper
 
-from registers.progress import ProgressBar, track
+from registers.core.progress import ProgressBar, track
 
 
 def test_progress_bar_in_a_log_prints_plain_lines_and_ends_complete():

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from registers import exports
-from registers.api_base import streaming_export
-from registers.models import Role, Unit
+from registers.core.api import exports
+from registers.core.api.exports import streaming_export
+from registers.core.roles import Role
+from registers.models import Unit
 from reviews.models import GovernmentContract
 from tests.factories import make_contract, make_unit, make_user
 

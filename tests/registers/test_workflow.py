@@ -2,8 +2,8 @@
 
 import pytest
 
-from registers.models import Action, Status
-from registers.workflow import (
+from registers.core.status import Action, Status
+from registers.core.workflow import (
     WorkflowError,
     approve,
     mark_created,

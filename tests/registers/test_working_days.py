@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from registers import calendar
-from registers.models import CalendarDay
-from registers.workingdays import WorkingCalendar
+from registers.core import calendar
+from registers.core.models import CalendarDay
+from registers.core.workingdays import WorkingCalendar
 
 D = datetime.date
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db.models import Count, Q
 
-from registers.models import Status
+from registers.core.status import Status
 from tests.workflowapp.models import Memo
 from xianan_lawgov.reports import figures as engine
 

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from registers.models import Status, Unit, User
+from registers.core.status import Status
+from registers.models import Unit, User
 from reviews.models import CommentDraftReply, LitigationCase
 from xianan_lawgov.reports import figures as engine
 from xianan_lawgov.reports import outputs

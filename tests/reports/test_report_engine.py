@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from tests.workflowapp.models import Memo
 from xianan_lawgov.reports import figures as engine
 from xianan_lawgov.reports import outputs

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
-from registers.models import Document, InspectionItem, Status, Unit
+from registers.core.status import Status
+from registers.models import Document, InspectionItem, Unit
 from reviews.models import EvaluatedFile, GovernmentContract, LitigationCase
 from xianan_lawgov.reports import groups  # noqa: F401  (registers the figure groups)
 from xianan_lawgov.reports.figures import compute_figures

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import (
     AcceptanceDecision,
     LitigationHearing,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import CaseType, EvaluatedFile, EvaluationProblem, FileVeto, Grade, VetoItem
 from reviews.services.evaluations import record_rectification, score_file
 from tests.factories import make_evaluated_file, make_problem, make_round

@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from registers.core.status import Status
 from registers.models import (
     Document,
     DocumentChange,
     DocumentChangeKind,
     DocumentKind,
     DocumentStatus,
-    Status,
 )
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
 from reviews.services import documents as services

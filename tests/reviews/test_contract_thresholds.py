@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from registers.models import Status
+from registers.core.status import Status
 from reviews.models import GovernmentContract
 from reviews.services.contracts import record_filing, record_lawyer_review, record_signing
 from tests.factories import make_contract

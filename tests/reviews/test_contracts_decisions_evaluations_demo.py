@@ -5,7 +5,8 @@ from collections import Counter
 from django.core.management import call_command
 from django.test import override_settings
 
-from registers.models import Status, Unit
+from registers.core.status import Status
+from registers.models import Unit
 from reviews.models import (
     CaseType,
     DecisionParticipant,

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from registers.models import Status
-from registers.permissions import scope_queryset
+from registers.core.permissions import scope_queryset
+from registers.core.status import Status
 from reviews.models import (
     DecisionCategory,
     DecisionParticipant,

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registers.models import CalendarDay
+from registers.core.models import CalendarDay
 from reviews import deadline_board
 from reviews.deadline_board import DeadlineEntry, Urgency, board_rows
 from reviews.models import AcceptanceDecision, TransferDecision
@@ -226,7 +226,7 @@ def test_another_register_adds_a_source_with_one_function(office, today, monkeyp
         )
 
     monkeypatch.setattr(deadline_board, "SOURCES", [*deadline_board.SOURCES, filings])
-    from registers.calendar import get_calendar
+    from registers.core.calendar import get_calendar
 
     rows = board_rows(office, today, get_calendar())
     assert [(row.entry.title, row.urgency) for row in rows] == [

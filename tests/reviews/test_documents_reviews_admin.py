@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from registers.models import Document, DocumentKind, DocumentStatus, Status
+from registers.core.status import Status
+from registers.models import Document, DocumentKind, DocumentStatus
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome, Filing
 from tests.factories import (
     make_campaign,

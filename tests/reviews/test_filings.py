@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from registers.models import CalendarDay, DocumentKind, Status
+from registers.core.models import CalendarDay
+from registers.core.status import Status
+from registers.models import DocumentKind
 from reviews.models import Filing, FilingAuthority, FilingTimeliness, ReviewKind, ReviewResult
 from reviews.services.documents import open_filing, record_issued_document
 from tests.factories import make_document, make_filing, make_legality_review, make_unit

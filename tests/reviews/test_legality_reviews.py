@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from registers.models import DocumentKind, Status
+from registers.core.status import Status
+from registers.models import DocumentKind
 from reviews.models import CommentDraftReply, LegalityReview, ReviewKind, ReviewResult
 from tests.factories import make_comment_draft_reply, make_document, make_legality_review
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from registers.models import CalendarDay
+from registers.core.models import CalendarDay
 from reviews.models import (
     HeadRank,
     Instance,

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from registers.models import CalendarDay, Status
+from registers.core.models import CalendarDay
+from registers.core.status import Status
 from reviews.models import (
     DecisionParticipant,
     DecisionStep,

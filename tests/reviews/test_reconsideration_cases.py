@@ -12,8 +12,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from registers.models import CalendarDay
-from reviews.deadlines import DeadlineKey, Regime
+from registers.core.deadlines import DeadlineKey, Regime
+from registers.core.models import CalendarDay
 from reviews.models import (
     AcceptanceDecision,
     ReconsiderationCase,

@@ -12,7 +12,7 @@ import datetime
 import chinese_calendar
 import pytest
 
-from reviews.deadlines import (
+from registers.core.deadlines import (
     Deadline,
     DeadlineInputError,
     DeadlineKey,

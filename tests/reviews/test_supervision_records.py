@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from reviews.deadlines import DeadlineKey, Unit
+from registers.core.deadlines import DeadlineKey, Unit
 from reviews.models import (
     AccountabilityMeasure,
     PoliceDecision,

@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from registers.models import WorkflowRecord
+from registers.core.models import WorkflowRecord
 
 
 class Memo(WorkflowRecord):

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registers.models import Status
-from registers.workflow import submit
+from registers.core.status import Status
+from registers.core.workflow import submit
 from tests.factories import make_comment_draft_reply, make_reconsideration, make_unit
 from xianan_lawgov.workspace import dashboard
 from xianan_lawgov.workspace.records import overview, report_year
@@ -84,7 +84,7 @@ def test_office_home_year_select(client, office, year):
 def test_liaison_home_lists_returned_records_with_comments_and_only_their_unit(
     client, liaison, office, unit_a, unit_b
 ):
-    from registers.workflow import return_for_revision
+    from registers.core.workflow import return_for_revision
 
     mine = submit(
         make_comment_draft_reply(unit_a, status=Status.DRAFT, title="本单位的稿"), by=liaison

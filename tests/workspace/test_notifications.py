@@ -7,8 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from registers.models import Role, Status
-from registers.workflow import WorkflowError, approve, return_for_revision, submit
+from registers.core.roles import Role
+from registers.core.status import Status
+from registers.core.workflow import WorkflowError, approve, return_for_revision, submit
 from tests.factories import make_rectification, make_user
 from tests.workflowapp.models import Memo
 from xianan_lawgov.reports.services import get_or_start_report, publish

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from registers.models import Action, Status
-from registers.workflow import return_for_revision, submit
+from registers.core.status import Action, Status
+from registers.core.workflow import return_for_revision, submit
 from tests.factories import make_comment_draft_reply
 from tests.workflowapp.models import Memo
 

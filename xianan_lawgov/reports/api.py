@@ -18,9 +18,10 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers import permissions as rules
-from registers.api_schema import ErrorSerializer
-from registers.models import Role, Unit
+from registers.core import permissions as rules
+from registers.core.api.schema import ErrorSerializer
+from registers.core.roles import Role
+from registers.models import Unit
 
 from . import figures as engine
 from . import outputs

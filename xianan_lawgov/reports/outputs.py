@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from registers.spreadsheets import append_row
+from registers.core.exchange.reading import append_row
 
 from . import figures as engine
 from .services import ReportDocument

@@ -26,6 +26,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Model
 
+from registers.core.deadlines import regime_for
+from registers.core.roles import Role
+from registers.core.status import Status
 from registers.creditcode import make_credit_code
 from registers.models import (
     Document,
@@ -44,14 +47,11 @@ from registers.models import (
     PowerCategory,
     PowerItem,
     ResultKind,
-    Role,
-    Status,
     Unit,
     UnitKind,
     User,
 )
 from registers.models.documents import default_valid_until
-from reviews.deadlines import regime_for
 from reviews.models import (
     AcceptanceDecision,
     AccountabilityMeasure,

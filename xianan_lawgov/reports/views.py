@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registers import permissions
-from registers.models import Role, Unit
+from registers.core import permissions
+from registers.core.roles import Role
+from registers.models import Unit
 
 from . import figures as engine
 from . import outputs

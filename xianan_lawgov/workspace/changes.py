@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers.models import Action, Status, WorkflowRecord
+from registers.core.models import WorkflowRecord
+from registers.core.status import Action, Status
 
 
 class Baseline(models.TextChoices):

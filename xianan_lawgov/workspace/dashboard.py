@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from registers.calendar import get_calendar
+from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
 from reviews.deadline_board import Urgency, board_rows
 from reviews.models import ReconsiderationCase

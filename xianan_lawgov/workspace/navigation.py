@@ -8,8 +8,8 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registers.models import Role
-from registers.permissions import role_of
+from registers.core.permissions import role_of
+from registers.core.roles import Role
 
 from .models import Notification
 

@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.calendar import get_calendar
-from registers.models import Action, Role, User
-from registers.workflow import transitioned
+from registers.core.calendar import get_calendar
+from registers.core.roles import Role
+from registers.core.status import Action
+from registers.core.workflow import transitioned
+from registers.models import User
 from reviews.deadline_board import SOON_WORKING_DAYS, Urgency, board_rows
 
 from ..reports.signals import report_published

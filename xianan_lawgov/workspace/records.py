@@ -20,8 +20,10 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from registers import permissions
-from registers.models import Status, Unit, WorkflowRecord
+from registers.core import permissions
+from registers.core.models import WorkflowRecord
+from registers.core.status import Status
+from registers.models import Unit
 
 #: The date that puts a record in a year, by kind (the date the report counts it by).
 #: Kinds not listed are standing lists (power items, officers…): they count in every year.

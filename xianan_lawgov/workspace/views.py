@@ -1,7 +1,7 @@
 """Pages shaped around people's work: home pages, register index, review queue, notifications.
 
-Every page reads through ``registers.permissions`` (the one scoping rule) and changes status
-only through ``registers.workflow.transition``.
+Every page reads through ``registers.core.permissions`` (the one scoping rule) and changes status
+only through ``registers.core.workflow.transition``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from registers import permissions
-from registers.calendar import get_calendar
-from registers.models import Action, Role, Status
-from registers.workflow import WorkflowError, transition
+from registers.core import permissions
+from registers.core.calendar import get_calendar
+from registers.core.roles import Role
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
 
 from . import dashboard

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from registers.calendar import get_calendar
+from registers.core.calendar import get_calendar
 from registers.models import DrawnTarget, InspectionDraw
 from registers.models.inspections import PUBLICATION_WORKING_DAYS
 from reviews.models import CaseType, EvaluatedFile, Grade

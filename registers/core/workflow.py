@@ -12,9 +12,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.models.users import Role
-from registers.models.workflow import Action, Status, WorkflowRecord
-from registers.permissions import can_act, role_of
+from registers.core.models import WorkflowRecord
+from registers.core.permissions import can_act, role_of
+from registers.core.roles import Role
+from registers.core.status import Action, Status
 
 #: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
 #: and ``comment``; ``sender`` is the record's model. Receivers (notifications) run after the

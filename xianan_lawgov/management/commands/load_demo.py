@@ -1,28 +1,23 @@
 """Load the demonstration data set: Xian'an's units, demo accounts and the 2017 registers.
 
-Every installed app may contribute a ``demo`` module with ``load(command, progress)`` and a
-``STEPS`` sequence (one entry per step it reports to the progress bar); they run in
-INSTALLED_APPS order, so an app's demo data can rely on the apps it builds on.
+The project is the one place that knows every app: each app's ``demo`` module has
+``load(command, progress)`` and a ``STEPS`` sequence (one entry per step it reports to the
+progress bar). They run in the order below, so an app's demo data can rely on the apps it
+builds on (the reviews refer to the registers' units and documents).
 """
 
-import importlib
-import importlib.util
 from io import StringIO
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 
+import registers.demo
+import reviews.demo
+from registers.core.progress import ProgressBar
 from registers.demo.units import write_accounts
-from registers.progress import ProgressBar
 
-
-def demo_modules():
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.demo"
-        if importlib.util.find_spec(module_name) is not None:
-            yield importlib.import_module(module_name)
+DEMO_MODULES = (registers.demo, reviews.demo)
 
 
 class Command(BaseCommand):
@@ -41,20 +36,15 @@ class Command(BaseCommand):
                 "DEBUG 未开启，拒绝载入演示数据：演示账号的密码都是 demo，不能进入生产数据库。"
                 "确需载入请加 --force。"
             )
-        modules = list(demo_modules())
-        total = sum(len(getattr(module, "STEPS", ())) or 1 for module in modules)
+        total = sum(len(module.STEPS) for module in DEMO_MODULES)
         # What the modules print (the demo accounts…) is kept until the bar has finished,
         # so it does not break the bar's line.
         output, self.stdout = self.stdout, OutputWrapper(StringIO())
         try:
             with ProgressBar(total, stream=output, label="载入演示数据") as progress:
                 with transaction.atomic():
-                    for module in modules:
-                        if hasattr(module, "STEPS"):
-                            module.load(self, progress)
-                        else:
-                            module.load(self)
-                            progress.advance()
+                    for module in DEMO_MODULES:
+                        module.load(self, progress)
         finally:
             printed, self.stdout = self.stdout, output
         self.stdout.write(printed._out.getvalue(), ending="")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from registers import permissions
+from registers.core import permissions
 
 M = TypeVar("M", bound=models.Model)
 

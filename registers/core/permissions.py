@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from registers.models.users import Role
-from registers.models.workflow import Action, Status
+from registers.core.roles import Role
+from registers.core.status import Action, Status
 
 
 def role_of(user) -> Role | None:

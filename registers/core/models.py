@@ -1,64 +1,13 @@
-"""The review workflow every register and review record shares.
-
-draft → submitted → approved, or submitted → returned (with the reviewer's comment) →
-submitted again. The transitions themselves live in ``registers.workflow``; who may do what
-lives in ``registers.permissions``.
-"""
+"""The platform's models: the abstract record every register shares, and the calendar's
+override days. Both belong to the ``registers`` app (its tables and migrations)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已报送")
-    RETURNED = "returned", _("已退回")
-    APPROVED = "approved", _("已审核")
-
-    @property
-    def editable_by_liaison(self) -> bool:
-        return self in {Status.DRAFT, Status.RETURNED}
-
-
-class Action(models.TextChoices):
-    SUBMIT = "submit", _("报送审核")
-    APPROVE = "approve", _("审核通过")
-    RETURN = "return", _("退回修改")
-
-    @property
-    def from_statuses(self) -> frozenset[Status]:
-        return {
-            Action.SUBMIT: frozenset({Status.DRAFT, Status.RETURNED}),
-            Action.APPROVE: frozenset({Status.SUBMITTED}),
-            Action.RETURN: frozenset({Status.SUBMITTED}),
-        }[self]
-
-    @property
-    def to_status(self) -> Status:
-        return {
-            Action.SUBMIT: Status.SUBMITTED,
-            Action.APPROVE: Status.APPROVED,
-            Action.RETURN: Status.RETURNED,
-        }[self]
-
-
-class WorkflowQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The records ``user`` may see: everything, their unit's, or nothing."""
-        from registers.permissions import scope_queryset
-
-        return scope_queryset(self, user)
-
-    def approved(self):
-        """What the annual report counts."""
-        return self.filter(status=Status.APPROVED)
-
-    def awaiting_review(self):
-        return self.filter(status=Status.SUBMITTED)
-
-    def of_unit(self, unit):
-        return self.filter(**{self.model.scope_field: unit})
+from registers.core.querysets import WorkflowQuerySet
+from registers.core.status import Action, Status
 
 
 class WorkflowRecord(models.Model):
@@ -134,3 +83,29 @@ class WorkflowRecord(models.Model):
         A register whose approval has consequences (a power-list item coming into force)
         overrides this; raising a ``WorkflowError`` undoes the whole transition.
         """
+
+
+class CalendarDay(models.Model):
+    """An override of the statutory holiday calendar for one day.
+
+    The State Council publishes next year's holidays and make-up working days (调休) each
+    November; the office enters them here until the calendar package catches up. An entry
+    here always wins over the package.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(
+        _("工作日"), help_text=_("勾选表示当天上班（含调休上班日）；不勾选表示放假。")
+    )
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+
+    def __str__(self) -> str:
+        kind = _("工作日") if self.is_working_day else _("休息日")
+        return f"{self.date:%Y-%m-%d} {kind}"

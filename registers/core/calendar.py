@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from registers.models import CalendarDay
-from registers.workingdays import WorkingCalendar
+from registers.core.models import CalendarDay
+from registers.core.workingdays import WorkingCalendar
 
 
 def get_calendar() -> WorkingCalendar:

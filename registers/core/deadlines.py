@@ -2,7 +2,7 @@
 
 Pure functions, no database: every function takes the working-day calendar as an argument
 (anything with the three methods of ``WorkingDayCalendar``, e.g.
-``registers.workingdays.WorkingCalendar``), so open deadlines can be recomputed whenever the
+``registers.core.workingdays.WorkingCalendar``), so open deadlines can be recomputed whenever the
 office edits the holiday calendar.
 
 Counting (民事诉讼法 rules on periods, applied by 行政复议法 2017 art. 40 and 2023 art. 88, and

@@ -1,0 +1,1 @@
+"""The REST API base: errors, permissions, serializer bases, sync, viewsets, exports."""

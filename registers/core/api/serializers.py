@@ -1,0 +1,187 @@
+"""Serializer bases: related records scoped to the user, validation by the model's own
+``full_clean`` (the admin's rules, messages and codes), the workflow's fields, and the
+shapes every resource shares (comments, tombstones, deadlines)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import DateField
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from registers.core import permissions as rules
+from registers.core.api.errors import django_error_to_drf
+from registers.core.calendar import get_calendar
+from registers.core.dates import RegisterDateField
+from registers.core.roles import Role
+
+
+def scope_related_fields(fields: dict, user) -> dict:
+    """Offer only related records the user may see, like the admin's choices: another
+    unit's record is refused as "does not exist"."""
+    for field in fields.values():
+        if isinstance(field, serializers.ManyRelatedField):
+            field = field.child_relation
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and rules.scope_field_of(queryset.model) is not None:
+            field.queryset = rules.scope_queryset(queryset, user)
+    return fields
+
+
+class ScopedRequestSerializer(serializers.Serializer):
+    """The input of an action (a draw, an adjustment), its related records scoped."""
+
+    def get_fields(self):
+        request = self.context.get("request")
+        return scope_related_fields(super().get_fields(), getattr(request, "user", None))
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):
+    """Validates through the model's own ``full_clean``: the same rules, messages and codes
+    as the admin.
+
+    Related records offered to a user are scoped like the admin's choices (another unit's
+    record is "not found"); a record owned directly by a unit gets the liaison's unit; fields
+    in ``Meta.office_only_fields`` are read-only for everyone but the office.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        DateField: RegisterDateField,
+    }
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        field_class, kwargs = super().build_field(field_name, info, model_class, nested_depth)
+        # Uniqueness is checked by full_clean, with the model's own message and code.
+        validators = [v for v in kwargs.get("validators", []) if not isinstance(v, UniqueValidator)]
+        if "validators" in kwargs:
+            kwargs["validators"] = validators
+        return field_class, kwargs
+
+    def get_validators(self):
+        return []
+
+    @property
+    def user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_fields(self):
+        fields = scope_related_fields(super().get_fields(), self.user)
+        role = rules.role_of(self.user)
+        if self._owned_by_unit() and role != Role.OFFICE and "unit" in fields:
+            fields["unit"].read_only = True
+        if role != Role.OFFICE:
+            for name in getattr(self.Meta, "office_only_fields", ()):
+                fields[name].read_only = True
+        return fields
+
+    def _owned_by_unit(self) -> bool:
+        return rules.scope_field_of(self.Meta.model) == "unit"
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = self.instance or model()
+        originals = {}
+        for name, value in attrs.items():
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                continue
+            originals[name] = getattr(instance, field.attname, None)
+            setattr(instance, name, value)
+        self.prepare_instance(instance)
+        try:
+            instance.full_clean(exclude=self.clean_exclude(), validate_unique=True)
+        except DjangoValidationError as error:
+            raise django_error_to_drf(error) from None
+        finally:
+            if self.instance is not None:
+                for name, value in originals.items():
+                    setattr(self.instance, model._meta.get_field(name).attname, value)
+        return attrs
+
+    def clean_exclude(self) -> list[str]:
+        return [
+            f.name for f in self.Meta.model._meta.get_fields() if f.many_to_many or f.one_to_many
+        ]
+
+    def prepare_instance(self, instance) -> None:
+        """Set what the server decides (a liaison's unit) before validation."""
+        if self._owned_by_unit() and rules.role_of(self.user) == Role.LIAISON:
+            instance.unit_id = self.user.unit_id
+
+
+class WorkflowSerializer(ModelCleanSerializer):
+    """Base of every workflow record's serializer; subclasses list their own fields."""
+
+    WORKFLOW_FIELDS = [
+        "id",
+        "unit",
+        "unit_name",
+        "status",
+        "status_label",
+        "review_comment",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reviewed_at",
+    ]
+    WORKFLOW_READ_ONLY = [
+        "status",
+        "review_comment",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reviewed_at",
+    ]
+
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, label=gettext_lazy("填报单位名称")
+    )
+    status_label = serializers.CharField(
+        source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.WORKFLOW_READ_ONLY:
+            if name in fields:
+                fields[name].read_only = True
+        return fields
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        label=gettext_lazy("审核意见"),
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("退回修改时必填；审核通过时可填。"),
+    )
+
+
+class TombstoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField(label=gettext_lazy("已删除记录的编号"))
+    deleted_at = serializers.DateTimeField(label=gettext_lazy("删除时间"))
+
+
+def calendar_of(context: dict):
+    """The office's working-day calendar, read once per request."""
+    if "calendar" not in context:
+        context["calendar"] = get_calendar()
+    return context["calendar"]
+
+
+class DeadlineSerializer(serializers.Serializer):
+    """One statutory deadline with how it was computed (``registers.core.deadlines.Deadline``)."""
+
+    key = serializers.CharField(source="key.value", label=gettext_lazy("期限代码"))
+    label = serializers.CharField(label=gettext_lazy("期限名称"))
+    start = serializers.DateField(label=gettext_lazy("起算日"))
+    days = serializers.IntegerField(label=gettext_lazy("法定期间"))
+    unit = serializers.CharField(source="unit.value", label=gettext_lazy("期间单位"))
+    due = serializers.DateField(label=gettext_lazy("届满日"))
+    rule = serializers.CharField(label=gettext_lazy("法律依据"))
+    explanation = serializers.CharField(source="explain", label=gettext_lazy("计算过程"))
+    note = serializers.CharField(label=gettext_lazy("说明"))

@@ -1,0 +1,206 @@
+"""Viewset bases: lists, records and writes within what the user may see, with the review
+workflow as actions and incremental sync on every list."""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from registers.core import permissions as rules
+from registers.core.api.errors import django_error_to_drf
+from registers.core.api.pagination import PagePagination, SyncCursorPagination
+from registers.core.api.permissions import ScopedPermission
+from registers.core.api.serializers import CommentSerializer
+from registers.core.api.sync import changed_since, parse_since, tombstones
+from registers.core.roles import Role
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError, mark_created, transition
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """Lists, retrieves, creates, updates and deletes within what the user may see.
+
+    ``parent_field`` names the parent of a child resource: it changes when the parent may.
+    ``nested_children`` are the reverse relations shown inside each record (for sync).
+    ``office_actions`` are actions only the office may call.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, ScopedPermission]
+    pagination_class = PagePagination
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    nested_children: tuple[str, ...] = ()
+    parent_field: str | None = None
+    office_actions: tuple[str, ...] = ()
+    delete_office_only = False
+    export_fields: tuple[str, ...] = ()
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    @cached_property
+    def model(self):
+        return self.queryset.model
+
+    def parent_of(self, obj):
+        """What decides whether ``obj`` may change: itself, or its parent."""
+        return getattr(obj, self.parent_field) if self.parent_field else obj
+
+    def get_queryset(self):
+        queryset = self.model._default_manager.all()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        ordering = [*(queryset.query.order_by or self.model._meta.ordering), "pk"]
+        return rules.scope_queryset(queryset.order_by(*ordering), self.request.user)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            wants_cursor = "cursor" in self.request.query_params or (
+                rules.role_of(self.request.user) == Role.API_CLIENT
+                and "page" not in self.request.query_params
+            )
+            self._paginator = SyncCursorPagination() if wants_cursor else PagePagination()
+        return self._paginator
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        since = self.request.query_params.get("updated_since")
+        if since and self.action in ("list", "export"):
+            queryset = queryset.filter(
+                changed_since(self.model, parse_since(since), self.nested_children)
+            )
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        since = request.query_params.get("updated_since")
+        moment = parse_since(since) if since else None
+        response = super().list(request, *args, **kwargs)
+        first_page = not request.query_params.get("cursor") and request.query_params.get(
+            "page", "1"
+        ) in ("", "1")
+        if moment is not None and first_page and isinstance(response.data, dict):
+            response.data["deleted"] = self.tombstones(moment)
+        return response
+
+    def tombstones(self, since: datetime.datetime) -> list[dict]:
+        return tombstones(self.model, self.request.user, since)
+
+    # --- Writes ---------------------------------------------------------------------------
+
+    def before_save(self, instance, *, created: bool) -> None:
+        """Set what the server decides before a record is saved."""
+        user = self.request.user
+        if created and rules.scope_field_of(self.model) == "unit":
+            if rules.role_of(user) == Role.LIAISON:
+                instance.unit_id = user.unit_id
+        instance._history_user = user
+
+    def check_parent(self, serializer) -> None:
+        """A child row is added to (or moved under) a parent the user may change, only."""
+        parent = serializer.validated_data.get(self.parent_field) if self.parent_field else None
+        if parent is not None and not rules.can_change(self.request.user, parent):
+            raise exceptions.PermissionDenied(
+                _("所属记录当前不能修改，不能为它增加或调整明细。"), code="not_editable"
+            )
+
+    def perform_create(self, serializer):
+        self.check_parent(serializer)
+        values = {
+            name: value
+            for name, value in serializer.validated_data.items()
+            if not self.model._meta.get_field(name).many_to_many
+        }
+        with transaction.atomic():
+            instance = self.model(**values)
+            self.before_save(instance, created=True)
+            instance.save()
+        serializer.instance = instance
+
+    def perform_update(self, serializer):
+        self.check_parent(serializer)
+        self.before_save(serializer.instance, created=False)
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        instance._history_user = self.request.user
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except DjangoValidationError as error:
+            raise django_error_to_drf(error) from None
+        except ProtectedError as error:
+            names = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
+            raise exceptions.ValidationError(
+                [
+                    exceptions.ErrorDetail(
+                        _("还有%(names)s引用这条记录，不能删除。") % {"names": names},
+                        code="protected",
+                    )
+                ]
+            ) from None
+
+    def run_service(self, function, *args, **kwargs):
+        """Call a service function; its refusal becomes a 400 with the service's code."""
+        try:
+            return function(*args, **kwargs)
+        except DjangoValidationError as error:
+            raise django_error_to_drf(error) from None
+
+
+class WorkflowViewSet(ScopedViewSet):
+    """A ``ScopedViewSet`` for workflow records, with submit / approve / return actions.
+
+    A liaison's new record is a draft of their unit; the office may enter one directly as
+    approved by sending ``"status": "approved"``.
+    """
+
+    office_actions: tuple[str, ...] = ("approve", "return_for_revision")
+
+    def before_save(self, instance, *, created: bool) -> None:
+        super().before_save(instance, created=created)
+        if created:
+            approved = self.request.data.get("status") == Status.APPROVED
+            mark_created(instance, by=self.request.user, approved=approved)
+
+    def _transition(self, request, action_: Action):
+        record = self.get_object()
+        comment = CommentSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        try:
+            transition(
+                record, action_, by=request.user, comment=comment.validated_data.get("comment", "")
+            )
+        except WorkflowError as error:
+            raise django_error_to_drf(error) from None
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(record).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=CommentSerializer, summary=gettext_lazy("报送审核"), responses={200: None}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, Action.SUBMIT)
+
+    @extend_schema(request=CommentSerializer, summary=gettext_lazy("审核通过（法制办）"))
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(request, Action.APPROVE)
+
+    @extend_schema(
+        request=CommentSerializer, summary=gettext_lazy("退回修改（法制办，须填写审核意见）")
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_revision(self, request, pk=None):
+        return self._transition(request, Action.RETURN)

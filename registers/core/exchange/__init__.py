@@ -1,0 +1,1 @@
+"""The Excel exchange: reading uploaded workbooks, checking their rows, writing records."""

@@ -1,0 +1,42 @@
+"""The states of the review workflow and the actions that move a record between them.
+
+draft → submitted → approved, or submitted → returned (with the reviewer's comment) →
+submitted again. The transitions themselves are ``workflow``; who may apply them is
+``permissions``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核")
+
+    @property
+    def editable_by_liaison(self) -> bool:
+        return self in {Status.DRAFT, Status.RETURNED}
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("报送审核")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回修改")
+
+    @property
+    def from_statuses(self) -> frozenset[Status]:
+        return {
+            Action.SUBMIT: frozenset({Status.DRAFT, Status.RETURNED}),
+            Action.APPROVE: frozenset({Status.SUBMITTED}),
+            Action.RETURN: frozenset({Status.SUBMITTED}),
+        }[self]
+
+    @property
+    def to_status(self) -> Status:
+        return {
+            Action.SUBMIT: Status.SUBMITTED,
+            Action.APPROVE: Status.APPROVED,
+            Action.RETURN: Status.RETURNED,
+        }[self]
