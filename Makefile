@@ -1,7 +1,7 @@
 # The two commands a new user needs: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 PYTHON ?= python3.11
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -56,4 +56,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	rm -rf .venv .venv-newest staticfiles .pytest_cache test-artifacts
