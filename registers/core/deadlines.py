@@ -852,12 +852,13 @@ def transfer_due_at(decided_at: datetime.datetime) -> datetime.datetime:
 
 
 def inspection_publication_due(
-    check_ended_on: datetime.date, calendar: WorkingDayCalendar, *, days: int = 20
+    check_ended_on: datetime.date, calendar: WorkingDayCalendar, *, days: int
 ) -> Deadline:
     """Publication of random-inspection results: ``days`` working days after the check ends.
 
     20 working days is the usual rule (the 企业信息公示暂行条例 art. 6 period for information
-    the authorities produce); it is a parameter because provinces set their own.
+    the authorities produce); provinces set their own, so ``days`` comes from
+    ``settings.LAWGOV["PUBLICATION_DAYS"]``.
     """
     return _working_deadline(
         DeadlineKey.INSPECTION_PUBLICATION,
