@@ -20,6 +20,7 @@ from registers.core.deadlines import (
     Regime,
     Unit,
     calendar_period_due,
+    check_reconsideration_dates,
     criminal_transfer_deadlines,
     inspection_publication_due,
     litigation_defence_due,
@@ -238,6 +239,26 @@ def test_2017_has_no_simple_procedure():
     with pytest.raises(DeadlineInputError) as raised:
         reconsideration_deadlines(received_on=D(2017, 9, 28), calendar=CAL, procedure="simple")
     assert raised.value.code == "simple_procedure_before_2024"
+
+
+def _calendar_read(*args):
+    raise AssertionError("the calendar was read")
+
+
+class RefusingCalendar:
+    """A calendar that fails the test if anyone asks it about a day."""
+
+    is_working_day = add_working_days = next_working_day_on_or_after = _calendar_read
+
+
+def test_case_dates_are_checked_without_the_calendar():
+    dates = {"received_on": D(2024, 2, 8), "correction_requested_on": D(2024, 2, 1)}
+    with pytest.raises(DeadlineInputError) as checked:
+        check_reconsideration_dates(**dates)
+    with pytest.raises(DeadlineInputError) as computed:
+        reconsideration_deadlines(calendar=RefusingCalendar(), **dates)
+    assert checked.value.code == computed.value.code == "correction_before_receipt"
+    check_reconsideration_dates(received_on=D(2024, 2, 8), procedure=Procedure.SIMPLE)
 
 
 # --- 2023 regime ------------------------------------------------------------------------------
