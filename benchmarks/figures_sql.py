@@ -6,10 +6,11 @@ statement per figure group (two where a group counts two unrelated tables), with
 ``COUNT(*) FILTER (WHERE …)`` (PostgreSQL, and SQLite since 3.30). The statements are the
 same on both databases except where date arithmetic differs (``DIALECT`` below).
 
-Figures that depend on the holiday calendar (draws published within 20 working days,
-filings within ``FILING_DAYS`` calendar days) join a calendar table, ``bench_calendar``,
-which ``create_calendar_table`` fills from the office's calendar (``get_calendar()``) before
-anything is timed — in an SQL-only system that table would be reference data.
+Figures that depend on the holiday calendar (draws published within ``PUBLICATION_DAYS``
+working days, filings within ``FILING_DAYS`` calendar days) join a calendar table,
+``bench_calendar``, which ``create_calendar_table`` fills from the office's calendar
+(``get_calendar()``) before anything is timed — in an SQL-only system that table would be
+reference data.
 
 ``hand_written_figures(year, unit_id)`` returns ``{"group.key": value}`` for one year, with
 rates as percentages (the statements return numerator and denominator; the percentage is
@@ -27,14 +28,13 @@ from django.db import connection
 
 from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
+from registers.models.inspections import publication_days
 from reviews.models import CaseType, CorrectionRateDenominator, Grade, ReconsiderationOutcome
 from reviews.models.contracts import filing_threshold, lawyer_review_threshold
 from reviews.models.evaluations import grade_bands
 from reviews.models.litigation import LOSSES, LitigationOutcome, OutcomeClass
 from reviews.models.reconsideration import AGREED_ENDINGS, DIRECT_CORRECTIONS
 from reviews.rates import Rate
-
-PUBLICATION_WORKING_DAYS = 20
 
 # The one place the two databases differ: "a date plus N days" as SQL.
 DIALECT = {
@@ -380,7 +380,7 @@ def statements(unit_id=None) -> dict[str, str]:
         "draws": DRAWS.format(
             unit=u("d.unit_id"),
             target_unit=u("d2.unit_id"),
-            working_days=PUBLICATION_WORKING_DAYS,
+            working_days=publication_days(),
         ),
         "evaluation": EVALUATION.format(
             unit=u("f.unit_id"),

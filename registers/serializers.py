@@ -6,11 +6,11 @@ that belong to a record (an item's check points, a draw's targets) are shown ins
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registers.core.api.serializers import (
+    DeadlineSerializer,
     ModelCleanSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
@@ -44,7 +44,7 @@ from registers.models import (
     Unit,
     User,
 )
-from registers.models.inspections import PUBLICATION_WORKING_DAYS, ResultKind
+from registers.models.inspections import ResultKind
 
 
 class UnitSerializer(ModelCleanSerializer):
@@ -281,7 +281,13 @@ class InspectionDrawSerializer(WorkflowSerializer):
     publication date and a note may be recorded."""
 
     drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
-    publication_due = serializers.SerializerMethodField(label=_("公示截止日期"))
+    publication_due = serializers.SerializerMethodField(
+        label=_("公示截止日期"),
+        help_text=_("与 publication_deadline 中的 due 相同；检查结束前为空。"),
+    )
+    publication_deadline = serializers.SerializerMethodField(
+        label=_("公示期限"), help_text=_("公示期限及其计算过程；检查结束前为空。")
+    )
 
     class Meta:
         model = InspectionDraw
@@ -302,6 +308,7 @@ class InspectionDrawSerializer(WorkflowSerializer):
             "exclusions",
             "check_ended_on",
             "publication_due",
+            "publication_deadline",
             "published_on",
             "note",
             "drawn_targets",
@@ -322,12 +329,18 @@ class InspectionDrawSerializer(WorkflowSerializer):
             "exclusions",
         ]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    def _publication_deadline(self, draw):
+        return draw.publication_deadline(calendar_of(self.context))
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_publication_due(self, draw):
-        if draw.check_ended_on is None:
-            return None
-        calendar = calendar_of(self.context)
-        return calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
+        deadline = self._publication_deadline(draw)
+        return deadline.due if deadline else None
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_publication_deadline(self, draw):
+        deadline = self._publication_deadline(draw)
+        return DeadlineSerializer(deadline).data if deadline else None
 
 
 class DrawnTargetResultSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from registers.models import DrawnTarget, ResultKind, Unit
+from registers.models.inspections import publication_days
 
 RESULTS_PER_PAGE = 50
 
@@ -72,5 +73,6 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
             "selected_year": year,
             "filtered": bool(unit_id or year),
             "query": query.urlencode(),
+            "publication_days": publication_days(),
         },
     )

@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from registers.core.workingdays import WorkingCalendar
 from registers.models import InspectionDraw
-from registers.models.inspections import PUBLICATION_WORKING_DAYS
 from reviews.models import (
     CriminalTransfer,
     EvaluationProblem,
@@ -250,32 +249,20 @@ def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
 
 
 def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEntry]:
-    """Results of finished checks not yet published: 20 working days after the check."""
+    """Results of finished checks not yet published."""
     draws = (
         InspectionDraw.objects.visible_to(user)
         .awaiting_publication()
         .select_related("unit", "item")
     )
+    kind = gettext("双随机抽查")
     for draw in draws:
-        due = calendar.add_working_days(draw.check_ended_on, PUBLICATION_WORKING_DAYS)
-        skipped = calendar.rest_days_between(draw.check_ended_on, due)
-        yield DeadlineEntry(
-            kind=gettext("双随机抽查：结果公示"),
+        yield DeadlineEntry.from_deadline(
+            draw.publication_deadline(calendar),
+            kind=kind,
             title=str(draw),
             unit=draw.unit.name,
-            due=due,
-            explanation=gettext(
-                "检查于%(end)s结束，自次日起算%(days)s个工作日，跳过休息日%(skipped)s天，"
-                "应于%(due)s前公示"
-            )
-            % {
-                "end": draw.check_ended_on.isoformat(),
-                "days": PUBLICATION_WORKING_DAYS,
-                "skipped": len(skipped),
-                "due": due.isoformat(),
-            },
             url=admin_url(draw),
-            rule=str(_("抽查结果应于检查结束后20个工作日内公示")),
         )
 
 

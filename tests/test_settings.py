@@ -51,6 +51,16 @@ def test_debug_defaults_to_off_and_language_is_simplified_chinese():
     assert result.stdout.strip() == "False"
 
 
+def test_the_inspection_publication_period_comes_from_the_environment():
+    def configured(**env) -> str:
+        code = "from django.conf import settings; print(settings.LAWGOV['PUBLICATION_DAYS'])"
+        result = run_manage("shell", "--no-imports", "-c", code, SECRET_KEY="k" * 60, **env)
+        return result.stdout.strip()
+
+    assert configured() == "20"
+    assert configured(LAWGOV_PUBLICATION_DAYS="15") == "15"
+
+
 def test_a_browser_set_to_english_still_gets_the_chinese_interface(client, office):
     client.force_login(office)
     response = client.get("/admin/reviews/governmentcontract/", HTTP_ACCEPT_LANGUAGE="en-US,en")

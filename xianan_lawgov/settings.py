@@ -274,6 +274,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = None
 LAWGOV = {
     # Hubei's former rule: normative documents filed with the city within 15 days of issue.
     "FILING_DAYS": int(os.environ.get("LAWGOV_FILING_DAYS", "15")),
+    # Random-inspection results are published within this many working days of the end of
+    # the check (the period of 企业信息公示暂行条例 art. 6; provinces set their own).
+    "PUBLICATION_DAYS": int(os.environ.get("LAWGOV_PUBLICATION_DAYS", "20")),
     # Default validity of a normative document, and of 暂行/试行 ones (years).
     "DOCUMENT_VALIDITY_YEARS": 5,
     "PROVISIONAL_DOCUMENT_VALIDITY_YEARS": 2,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registers.core import permissions
+from registers.core.calendar import get_calendar
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.inspection_services import make_draw, result_problems, verify_draw
 from registers.models import (
@@ -234,9 +235,7 @@ class PublicationFilter(admin.SimpleListFilter):
         if self.value() == "awaiting":
             return queryset.awaiting_publication()
         if self.value() == "overdue":
-            today = timezone.localdate()
-            late = [d.pk for d in queryset.awaiting_publication() if d.publication_due < today]
-            return queryset.filter(pk__in=late)
+            return queryset.publication_overdue(timezone.localdate())
         if self.value() == "published":
             return queryset.filter(published_on__isnull=False)
         return queryset
@@ -280,7 +279,7 @@ class InspectionDrawAdmin(ImportExportWorkflowAdmin):
         (gettext_lazy("抽取"), {"fields": draw_facts}),
         (
             gettext_lazy("检查与公示"),
-            {"fields": ["check_ended_on", "publication_due", "published_on", "note"]},
+            {"fields": ["check_ended_on", "publication_deadline", "published_on", "note"]},
         ),
         (
             gettext_lazy("审计信息（用于复核抽取）"),
@@ -291,12 +290,34 @@ class InspectionDrawAdmin(ImportExportWorkflowAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        extra = [*self.draw_facts, *self.audit_facts, "publication_due"]
+        extra = [*self.draw_facts, *self.audit_facts, "publication_deadline"]
         return [*readonly, *(name for name in extra if name not in readonly)]
 
-    @admin.display(description=gettext_lazy("公示截止日期"))
-    def publication_due(self, obj):
-        return obj.publication_due or "—"
+    def get_list_display(self, request):
+        # The page's deadlines are all counted on one reading of the office's calendar,
+        # so the list costs the same queries whatever its length.
+        calendar = get_calendar()
+
+        @admin.display(description=gettext_lazy("公示截止日期"))
+        def publication_due(draw):
+            deadline = draw.publication_deadline(calendar)
+            return deadline.due if deadline else "—"
+
+        return [
+            publication_due if name == "publication_due" else name for name in self.list_display
+        ]
+
+    def get_sortable_by(self, request):
+        # The names, not ``get_list_display`` (which reads the calendar): the computed due
+        # date is not a column the database can sort by anyway.
+        return self.list_display
+
+    @admin.display(description=gettext_lazy("公示期限"))
+    def publication_deadline(self, obj):
+        deadline = obj.publication_deadline() if obj is not None else None
+        if deadline is None:
+            return _("填写检查结束日期后自动计算。")
+        return deadline.explain()
 
     @admin.display(description=gettext_lazy("未进入候选的执法人员"))
     def excluded_officers(self, obj):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -68,11 +69,14 @@ _REGIME_LABELS: dict[Regime, Text] = {
 }
 
 
-class Procedure(StrEnum):
-    """Reconsideration procedure; the simple procedure exists only in the 2023 law (art. 53)."""
+class Procedure(models.TextChoices):
+    """Reconsideration procedure; the simple procedure exists only in the 2023 law (art. 53).
 
-    ORDINARY = "ordinary"
-    SIMPLE = "simple"
+    A ``TextChoices`` so the case model takes its field's choices from here.
+    """
+
+    ORDINARY = "ordinary", _("普通程序")
+    SIMPLE = "simple", _("简易程序")
 
 
 class Unit(StrEnum):
@@ -407,10 +411,9 @@ def reconsideration_deadlines(
     """
     procedure = Procedure(procedure)
     regime = regime_for(received_on)
-    _validate_reconsideration(
-        regime=regime,
-        procedure=procedure,
+    check_reconsideration_dates(
         received_on=received_on,
+        procedure=procedure,
         correction_requested_on=correction_requested_on,
         correction_notice_served_on=correction_notice_served_on,
         correction_received_on=correction_received_on,
@@ -446,20 +449,27 @@ def reconsideration_deadlines(
     )
 
 
-def _validate_reconsideration(
+def check_reconsideration_dates(
     *,
-    regime: Regime,
-    procedure: Procedure,
     received_on: datetime.date,
-    correction_requested_on: datetime.date | None,
-    correction_notice_served_on: datetime.date | None,
-    correction_received_on: datetime.date | None,
-    accepted_on: datetime.date | None,
-    extended: bool,
-    extension_days: int,
-    copy_served_on: datetime.date | None,
-    other_excluded_days: int,
+    procedure: Procedure | str = Procedure.ORDINARY,
+    correction_requested_on: datetime.date | None = None,
+    correction_notice_served_on: datetime.date | None = None,
+    correction_received_on: datetime.date | None = None,
+    accepted_on: datetime.date | None = None,
+    extended: bool = False,
+    extension_days: int = MAX_EXTENSION_DAYS,
+    copy_served_on: datetime.date | None = None,
+    other_excluded_days: int = 0,
 ) -> None:
+    """Raise ``DeadlineInputError`` if a case's dates cannot be counted from.
+
+    Takes the arguments of ``reconsideration_deadlines`` except the calendar: whether the
+    dates are consistent does not depend on which days are holidays, so a form can check
+    them without reading the calendar.
+    """
+    procedure = Procedure(procedure)
+    regime = regime_for(received_on)
     if procedure is Procedure.SIMPLE and regime is Regime.LAW_2017:
         raise DeadlineInputError(
             _("2024年1月1日前收到的申请适用2017年《行政复议法》，没有简易程序"),
@@ -852,12 +862,13 @@ def transfer_due_at(decided_at: datetime.datetime) -> datetime.datetime:
 
 
 def inspection_publication_due(
-    check_ended_on: datetime.date, calendar: WorkingDayCalendar, *, days: int = 20
+    check_ended_on: datetime.date, calendar: WorkingDayCalendar, *, days: int
 ) -> Deadline:
     """Publication of random-inspection results: ``days`` working days after the check ends.
 
     20 working days is the usual rule (the 企业信息公示暂行条例 art. 6 period for information
-    the authorities produce); it is a parameter because provinces set their own.
+    the authorities produce); provinces set their own, so ``days`` comes from
+    ``settings.LAWGOV["PUBLICATION_DAYS"]``.
     """
     return _working_deadline(
         DeadlineKey.INSPECTION_PUBLICATION,

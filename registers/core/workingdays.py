@@ -83,13 +83,3 @@ class WorkingCalendar:
     def add_calendar_days(self, start: datetime.date, days: int) -> datetime.date:
         """The end of a calendar-day period, moved to the next working day if it is a rest day."""
         return self.next_working_day_on_or_after(start + datetime.timedelta(days=days))
-
-    def rest_days_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-        """Rest days after ``start`` up to and including ``end``."""
-        days = []
-        day = start
-        while day < end:
-            day += ONE_DAY
-            if not self.is_working_day(day):
-                days.append(day)
-        return days

@@ -4,7 +4,8 @@
 of ``CheckPoint`` rows), the target pool (``InspectionTarget``) and the inspector pool
 (approved ``Officer`` records of the item's unit). A draw (``InspectionDraw``) picks targets
 and at least two inspectors per target with ``registers.draw``; its stored inputs let anyone
-re-run it. Results are published (一公开) within 20 working days of the end of the check.
+re-run it. Results are published (一公开) within ``settings.LAWGOV["PUBLICATION_DAYS"]``
+working days (20 unless configured) of the end of the check.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.status import Status
@@ -31,9 +33,22 @@ from registers.creditcode import normalise_credit_code, validate_credit_code
 
 from .enforcement import EnforcementField
 
-#: Results are published within this many working days of the end of the check
-#: (优化营商环境条例 art. 54 "及时向社会公开"; the period of 企业信息公示暂行条例 art. 6).
-PUBLICATION_WORKING_DAYS = 20
+
+def publication_days() -> int:
+    """Working days allowed to publish a check's results (优化营商环境条例 art. 54
+    "及时向社会公开"; the period of 企业信息公示暂行条例 art. 6 unless configured)."""
+    return settings.LAWGOV["PUBLICATION_DAYS"]
+
+
+def publication_deadline_after(
+    check_ended_on: datetime.date, calendar: WorkingDayCalendar
+) -> Deadline:
+    """When the results of a check that ended on ``check_ended_on`` must be published.
+
+    The one place the configured number of days meets the deadline engine: the admin, the
+    API, the deadline board and the annual report all count from here.
+    """
+    return inspection_publication_due(check_ended_on, calendar, days=publication_days())
 
 
 class InspectionKind(models.TextChoices):
@@ -315,9 +330,20 @@ class InspectionDrawQuerySet(WorkflowQuerySet):
     def awaiting_publication(self):
         """Checks that have ended and whose results are not yet published (any status).
 
-        The deadline of each is ``draw.publication_due``.
+        The deadline of each is ``draw.publication_deadline()``.
         """
         return self.filter(check_ended_on__isnull=False, published_on__isnull=True)
+
+    def publication_overdue(self, on: datetime.date, calendar: WorkingDayCalendar | None = None):
+        """Awaiting publication although due before ``on``.
+
+        The due date depends on the holiday calendar, so it is computed for the candidate
+        rows in one pass (one query and one calendar) and the result filtered by id.
+        """
+        calendar = calendar or get_calendar()
+        rows = self.awaiting_publication().values_list("pk", "check_ended_on")
+        late = [pk for pk, ended in rows if publication_deadline_after(ended, calendar).due < on]
+        return self.filter(pk__in=late)
 
     def published(self, on: datetime.date | None = None):
         """Approved draws whose results were published on or before ``on`` (today)."""
@@ -402,15 +428,21 @@ class InspectionDraw(WorkflowRecord):
     def __str__(self) -> str:
         return f"{self.item} {self.batch}"
 
+    def publication_deadline(self, calendar: WorkingDayCalendar | None = None) -> Deadline | None:
+        """The deadline for publishing the results, and how it was counted; None until the
+        check has ended. Pass ``calendar`` to count many draws on one reading of it."""
+        if self.check_ended_on is None:
+            return None
+        return publication_deadline_after(self.check_ended_on, calendar or get_calendar())
+
     @property
     def publication_due(self) -> datetime.date | None:
-        """Last day to publish the results: 20 working days after the check ended.
+        """Last day to publish the results.
 
         Computed on every read from the office's calendar, so a corrected holiday moves it.
         """
-        if self.check_ended_on is None:
-            return None
-        return get_calendar().add_working_days(self.check_ended_on, PUBLICATION_WORKING_DAYS)
+        deadline = self.publication_deadline()
+        return deadline.due if deadline else None
 
     @property
     def published_late(self) -> bool:

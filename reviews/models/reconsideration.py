@@ -14,7 +14,6 @@ they follow any change to the holiday calendar; nothing computed is stored.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
@@ -26,12 +25,15 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import (
+    MAX_EXTENSION_DAYS,
     REGIME_2023_STARTS_ON,
     Deadline,
     DeadlineInputError,
     DeadlineKey,
+    Procedure,
     Regime,
     WorkingDayCalendar,
+    check_reconsideration_dates,
     reconsideration_deadlines,
     regime_for,
 )
@@ -45,11 +47,8 @@ L2017 = Regime.LAW_2017
 L2023 = Regime.LAW_2023
 
 
-class ReconsiderationProcedure(models.TextChoices):
-    """Values match ``registers.core.deadlines.Procedure``; the simple one exists from 2024 only."""
-
-    ORDINARY = "ordinary", _("普通程序")
-    SIMPLE = "simple", _("简易程序")
+#: The procedures are the deadline engine's: its enum gives the field its choices.
+ReconsiderationProcedure = Procedure
 
 
 class AcceptanceDecision(models.TextChoices):
@@ -540,23 +539,26 @@ class ReconsiderationCase(WorkflowRecord):
             if s.resumed_on is not None
         )
 
+    def _dates_for_deadlines(self) -> dict:
+        """The case as the deadline engine reads it."""
+        return {
+            "received_on": self.received_on,
+            "procedure": self.procedure,
+            "correction_requested_on": self.correction_requested_on,
+            "correction_notice_served_on": self.correction_notice_served_on,
+            "correction_received_on": self.correction_received_on,
+            "accepted_on": self.acceptance_on if self.is_accepted else None,
+            "extended": self.extension_days > 0,
+            "extension_days": self.extension_days or MAX_EXTENSION_DAYS,
+            "copy_served_on": self.copy_served_on,
+            "other_excluded_days": self.suspended_days(),
+        }
+
     def deadlines(self, calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
         """The statutory deadlines as the calendar stands now; raises ``DeadlineInputError``."""
         if calendar is None:
             calendar = get_calendar()
-        deadlines = reconsideration_deadlines(
-            received_on=self.received_on,
-            calendar=calendar,
-            procedure=self.procedure,
-            correction_requested_on=self.correction_requested_on,
-            correction_notice_served_on=self.correction_notice_served_on,
-            correction_received_on=self.correction_received_on,
-            accepted_on=self.acceptance_on if self.is_accepted else None,
-            extended=self.extension_days > 0,
-            extension_days=self.extension_days or 30,
-            copy_served_on=self.copy_served_on,
-            other_excluded_days=self.suspended_days(),
-        )
+        deadlines = reconsideration_deadlines(calendar=calendar, **self._dates_for_deadlines())
         if self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
             return [d for d in deadlines if d.key in _BEFORE_ACCEPTANCE]
         return [self._with_suspension_note(d) for d in deadlines]
@@ -598,7 +600,7 @@ class ReconsiderationCase(WorkflowRecord):
         self._check_conclusion(refuse)
         if not errors:
             try:
-                self.deadlines(calendar=_WEEKDAYS)
+                check_reconsideration_dates(**self._dates_for_deadlines())
             except DeadlineInputError as error:
                 refuse(_DEADLINE_ERROR_FIELDS.get(error.code), error.message, error.code)
         if errors:
@@ -675,27 +677,6 @@ class ReconsiderationCase(WorkflowRecord):
                 _("只有申请人撤回申请终止的案件才记录被申请人自行纠正"),
                 "self_correction_without_withdrawal",
             )
-
-
-class _Weekdays:
-    """A calendar good enough to check the order of dates without reading the database."""
-
-    def is_working_day(self, d: datetime.date) -> bool:
-        return d.weekday() < 5
-
-    def add_working_days(self, d: datetime.date, n: int) -> datetime.date:
-        while n:
-            d += datetime.timedelta(days=1)
-            n -= self.is_working_day(d)
-        return d
-
-    def next_working_day_on_or_after(self, d: datetime.date) -> datetime.date:
-        while not self.is_working_day(d):
-            d += datetime.timedelta(days=1)
-        return d
-
-
-_WEEKDAYS = _Weekdays()
 
 
 class ReconsiderationSuspension(models.Model):

@@ -1,18 +1,32 @@
-"""Publication of inspection results (一公开): the 20-working-day deadline and the public page."""
+"""Publication of inspection results (一公开): the deadline, counted in working days from the
+end of the check (``settings.LAWGOV["PUBLICATION_DAYS"]``, 20 by default), wherever it is
+shown, and the public page."""
 
 import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 from registers.core.models import CalendarDay
 from registers.core.status import Status
 from registers.inspection_services import make_draw
 from registers.models import DrawnTarget, InspectionDraw, ResultKind
-from tests.factories import make_item, make_officer, make_target
+from tests.api.conftest import client_for
+from tests.factories import make_draw_record, make_item, make_officer, make_target
 
 URL = "/public/inspections/"
+ENDED = datetime.date(2017, 9, 25)
+
+
+def publication_days(days: int):
+    return override_settings(LAWGOV={**settings.LAWGOV, "PUBLICATION_DAYS": days})
+
+
+def admin_url(view, *args):
+    return reverse(f"admin:registers_inspectiondraw_{view}", args=args)
 
 
 @pytest.fixture
@@ -44,6 +58,16 @@ def test_publication_is_due_20_working_days_after_the_check_across_national_day(
     # 26-29 Sep and the make-up Saturday 30 Sep are 5 working days; 1-8 Oct are holidays;
     # the remaining 15 run from 9 Oct to 27 Oct.
     assert draw.publication_due == datetime.date(2017, 10, 27)
+
+
+@publication_days(10)
+def test_the_number_of_working_days_is_a_setting(draw):
+    record_results(draw, ended=ENDED)
+    # 26-29 Sep and the make-up Saturday 30 Sep are 5; after the holiday, 9-13 Oct are 10.
+    deadline = draw.publication_deadline()
+    assert (deadline.days, deadline.due) == (10, datetime.date(2017, 10, 13))
+    assert draw.publication_due == datetime.date(2017, 10, 13)
+    assert "10个工作日" in str(deadline.rule)
 
 
 def test_the_deadline_follows_a_calendar_correction(draw):
@@ -147,3 +171,90 @@ def test_public_page_query_count_does_not_grow_with_results(
 
 def test_public_page_url_name(db):
     assert reverse("registers:public_inspections") == URL
+
+
+# --- The same deadline in the admin, the API, the deadline board and the report -------------
+
+
+@pytest.mark.parametrize(
+    ("days", "due", "on_time", "late"),
+    [
+        (20, datetime.date(2017, 10, 27), 1, 0),
+        # 10 working days end on 13 October, before the results went out on the 20th.
+        (10, datetime.date(2017, 10, 13), 0, 1),
+    ],
+)
+@time_machine.travel(datetime.datetime(2017, 10, 16, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_configured_period_shows_alike_in_admin_api_board_and_report(
+    client, office, unit_a, days, due, on_time, late
+):
+    waiting = make_draw_record(unit_a, drawn_by=office, check_ended_on=ENDED)
+    make_draw_record(
+        unit_a,
+        drawn_by=office,
+        check_ended_on=ENDED,
+        published_on=datetime.date(2017, 10, 20),
+        status=Status.APPROVED,
+    )
+    client.force_login(office)
+    explanation = f"自2017-09-25次日起算{days}个工作日，届满于{due.isoformat()}"
+
+    with publication_days(days):
+        changelist = client.get(admin_url("changelist")).content.decode()
+        change_page = client.get(admin_url("change", waiting.pk)).content.decode()
+        api = client_for(office).get(f"/api/v1/inspection-draws/{waiting.pk}/").json()
+        board = client.get(reverse("reviews:deadline_board")).content.decode()
+        figures = client_for(office).get("/api/v1/reports/2017/figures/").json()["figures"]
+
+    assert f"{due.year}年{due.month}月{due.day}日" in changelist
+    assert explanation in change_page
+    assert api["publication_due"] == api["publication_deadline"]["due"] == due.isoformat()
+    assert api["publication_deadline"]["days"] == days
+    assert api["publication_deadline"]["explanation"].startswith(explanation)
+    assert f"{days}个工作日内向社会公示" in api["publication_deadline"]["rule"]
+    assert explanation in board and str(waiting) in board
+    by_key = {figure["key"]: figure for figure in figures}
+    assert by_key["draws.published_on_time"]["value"] == on_time
+    assert by_key["draws.published_late"]["value"] == late
+    assert f"{days}个工作日内" in by_key["draws.published_on_time"]["label"]
+
+
+@publication_days(10)
+@time_machine.travel(datetime.datetime(2018, 1, 10, 9, 0))
+def test_the_public_page_states_the_configured_period(client, draw):
+    record_results(draw, published=datetime.date(2017, 10, 20), status=Status.APPROVED)
+    assert "检查结束之日起10个工作日内向社会公示" in client.get(URL).content.decode()
+
+
+def test_the_api_gives_no_deadline_before_the_check_has_ended(office, unit_a):
+    draw = make_draw_record(unit_a, drawn_by=office)
+    body = client_for(office).get(f"/api/v1/inspection-draws/{draw.pk}/").json()
+    assert body["publication_due"] is None
+    assert body["publication_deadline"] is None
+
+
+@time_machine.travel(datetime.datetime(2017, 10, 16, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_overdue_filter_lists_unpublished_results_past_their_deadline(client, office, unit_a):
+    overdue = make_draw_record(unit_a, drawn_by=office, check_ended_on=datetime.date(2017, 9, 1))
+    on_track = make_draw_record(unit_a, drawn_by=office, check_ended_on=ENDED)
+    client.force_login(office)
+    page = client.get(admin_url("changelist"), {"publication": "overdue"}).content.decode()
+    assert overdue.batch in page and on_track.batch not in page
+
+
+@time_machine.travel(datetime.datetime(2017, 10, 16, 9, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize("publication", [None, "overdue"])
+def test_draw_changelist_queries_do_not_grow_with_rows(
+    client, office, unit_a, publication, django_assert_max_num_queries
+):
+    """The page's deadlines are counted on one reading of the calendar, not one per row."""
+    client.force_login(office)
+    query = {"publication": publication} if publication else {}
+    make_draw_record(unit_a, drawn_by=office, check_ended_on=datetime.date(2017, 9, 1))
+    with django_assert_max_num_queries(40) as one_row:
+        assert client.get(admin_url("changelist"), query).status_code == 200
+    for _ in range(15):
+        make_draw_record(unit_a, drawn_by=office, check_ended_on=datetime.date(2017, 9, 1))
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        page = client.get(admin_url("changelist"), query).content.decode()
+    assert page.count("2017年9月29日") == 16

@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from registers.core.deadlines import DeadlineKey, Regime
+from registers.core.deadlines import DeadlineKey, Procedure, Regime
 from registers.core.models import CalendarDay
 from reviews.models import (
     AcceptanceDecision,
@@ -30,6 +30,12 @@ pytestmark = pytest.mark.django_db
 
 def due(case, key):
     return case.deadline(key).due
+
+
+def unsaved_case(unit, **dates) -> ReconsiderationCase:
+    return ReconsiderationCase(
+        unit=unit, number="咸安复〔测试〕9号", applicant="甲", matter="处罚", **dates
+    )
 
 
 def refusal_codes(case) -> dict[str, list[str]]:
@@ -95,14 +101,26 @@ def test_an_approved_extension_adds_up_to_thirty_days(unit_a):
     assert "extension_days" in refusal_codes(case)
 
 
+def test_the_procedures_offered_are_the_deadline_engines(unit_a):
+    field = ReconsiderationCase._meta.get_field("procedure")
+    assert field.choices == Procedure.choices == [("ordinary", "普通程序"), ("simple", "简易程序")]
+    for value, _label in field.choices:
+        case = make_reconsideration(unit_a, received_on=D(2024, 2, 7), procedure=value)
+        assert case.deadline(DeadlineKey.ACCEPTANCE_REVIEW).due == D(2024, 2, 20)
+
+
+def test_case_dates_are_checked_without_reading_the_database(unit_a, django_assert_num_queries):
+    case = unsaved_case(unit_a, received_on=D(2024, 2, 7), correction_requested_on=D(2024, 2, 1))
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as info:
+        case.clean()
+    assert [e.code for e in info.value.error_dict["correction_requested_on"]] == [
+        "correction_before_receipt"
+    ]
+
+
 def test_a_2017_case_cannot_use_the_simple_procedure(unit_a):
-    case = ReconsiderationCase(
-        unit=unit_a,
-        number="咸安复〔2017〕9号",
-        applicant="甲",
-        matter="处罚",
-        received_on=D(2017, 12, 29),
-        procedure=ReconsiderationProcedure.SIMPLE,
+    case = unsaved_case(
+        unit_a, received_on=D(2017, 12, 29), procedure=ReconsiderationProcedure.SIMPLE
     )
     assert refusal_codes(case) == {"procedure": ["simple_procedure_before_2024"]}
 

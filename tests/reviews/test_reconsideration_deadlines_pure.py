@@ -20,6 +20,7 @@ from registers.core.deadlines import (
     Regime,
     Unit,
     calendar_period_due,
+    check_reconsideration_dates,
     criminal_transfer_deadlines,
     inspection_publication_due,
     litigation_defence_due,
@@ -240,6 +241,26 @@ def test_2017_has_no_simple_procedure():
     assert raised.value.code == "simple_procedure_before_2024"
 
 
+def _calendar_read(*args):
+    raise AssertionError("the calendar was read")
+
+
+class RefusingCalendar:
+    """A calendar that fails the test if anyone asks it about a day."""
+
+    is_working_day = add_working_days = next_working_day_on_or_after = _calendar_read
+
+
+def test_case_dates_are_checked_without_the_calendar():
+    dates = {"received_on": D(2024, 2, 8), "correction_requested_on": D(2024, 2, 1)}
+    with pytest.raises(DeadlineInputError) as checked:
+        check_reconsideration_dates(**dates)
+    with pytest.raises(DeadlineInputError) as computed:
+        reconsideration_deadlines(calendar=RefusingCalendar(), **dates)
+    assert checked.value.code == computed.value.code == "correction_before_receipt"
+    check_reconsideration_dates(received_on=D(2024, 2, 8), procedure=Procedure.SIMPLE)
+
+
 # --- 2023 regime ------------------------------------------------------------------------------
 
 
@@ -447,7 +468,7 @@ def test_criminal_transfer_deadlines():
 def test_inspection_results_are_published_within_20_working_days():
     # Check ended Thu 2024-02-01: 02-02 (1), 02-04 make-up Sun (2), 02-05..09 (7),
     # 02-18 (8), 02-19..23 (13), 02-26..03-01 (18), 03-04 (19), 03-05 (20).
-    due = inspection_publication_due(D(2024, 2, 1), CAL)
+    due = inspection_publication_due(D(2024, 2, 1), CAL, days=20)
     assert (due.days, due.unit, due.due) == (20, Unit.WORKING, D(2024, 3, 5))
     assert due.skipped == (
         (D(2024, 2, 3),)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.calendar import get_calendar
 from registers.models import DrawnTarget, InspectionDraw
-from registers.models.inspections import PUBLICATION_WORKING_DAYS
+from registers.models.inspections import publication_days, publication_deadline_after
 from reviews.models import CaseType, EvaluatedFile, Grade
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
@@ -15,6 +19,11 @@ from ..figures import Check, FigureDef, FigureGroup, Scope, register
 
 def _draws(scope: Scope):
     return scope.restrict(InspectionDraw.objects.approved().drawn_in(scope.year))
+
+
+def _on_time_label() -> str:
+    # Read when the report is built, so the label states the period the figure counted with.
+    return gettext("按期（%(days)s个工作日内）公示") % {"days": publication_days()}
 
 
 @register
@@ -35,7 +44,7 @@ class DrawGroup(FigureGroup):
             "次",
             records=lambda s: _draws(s).filter(published_on__isnull=False),
         ),
-        FigureDef("published_on_time", _("按期（20个工作日内）公示"), "次"),
+        FigureDef("published_on_time", lazy(_on_time_label, str)(), "次"),
         FigureDef("published_late", _("逾期公示"), "次"),
     )
     checks = (Check("published", ("published_on_time", "published_late")),)
@@ -47,11 +56,14 @@ class DrawGroup(FigureGroup):
             .values_list("check_ended_on", "published_on", "targets")
         )
         calendar = get_calendar()
+        due_dates: dict[datetime.date, datetime.date] = {}  # checks often end on the same day
         on_time = late = 0
         for ended, published, _targets in rows:
             if ended is None or published is None:
                 continue
-            due = calendar.add_working_days(ended, PUBLICATION_WORKING_DAYS)
+            due = due_dates.get(ended)
+            if due is None:
+                due = due_dates[ended] = publication_deadline_after(ended, calendar).due
             if published <= due:
                 on_time += 1
             else:
