@@ -44,9 +44,7 @@ def test_office_staff_and_liaisons_submit_and_the_others_only_read(everyone):
     }
 
 
-def test_a_units_records_are_read_by_its_liaison_and_those_who_read_every_unit(
-    everyone, unit_a
-):
+def test_a_units_records_are_read_by_its_liaison_and_those_who_read_every_unit(everyone, unit_a):
     assert _matrix(lambda user: permissions.may_read_unit(user, unit_a.pk), everyone) == {
         "anonymous": False,
         "liaison": True,
@@ -157,9 +155,7 @@ def test_the_upload_page_refuses_api_clients_and_sends_visitors_to_log_in(client
     ],
 )
 def test_api_writes_follow_may_submit(users, role, status, code):
-    response = client_for(users.get(role)).post(
-        "/api/v1/comment-draft-replies/", {}, format="json"
-    )
+    response = client_for(users.get(role)).post("/api/v1/comment-draft-replies/", {}, format="json")
     assert response.status_code == status
     if code:
         assert response.json()["code"] == code
