@@ -28,6 +28,7 @@ from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
 
+from ..reports.access import report_years
 from . import dashboard
 from .changes import changes_since_review, field_values, workflow_history
 from .forms import LoginForm, ReviewForm
@@ -70,7 +71,7 @@ def _year_from(request) -> int | None:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return None
-    return year if 2000 <= year <= timezone.localdate().year + 1 else None
+    return year if year in report_years() else None
 
 
 @require_safe
