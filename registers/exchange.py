@@ -35,7 +35,6 @@ from django.utils.translation import gettext as _
 from registers.core import permissions
 from registers.core.exchange import reading
 from registers.core.exchange.writing import create_with_history
-from registers.core.roles import Role
 from registers.core.status import Status
 from registers.models import Unit
 from registers.resources.base import (
@@ -95,10 +94,7 @@ def title_of(resource_class: type[ScopedResource]) -> str:
 
 def may_exchange(user, resource_class: type[ScopedResource]) -> bool:
     """Liaisons (for their unit) and office staff may download templates and upload."""
-    role = permissions.role_of(user)
-    if role not in (Role.LIAISON, Role.OFFICE):
-        return False
-    return permissions.can_create(user, resource_class._meta.model)
+    return permissions.may_submit(user) and permissions.can_create(user, resource_class._meta.model)
 
 
 def upload_statuses(user) -> list[Status]:

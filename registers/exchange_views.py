@@ -6,7 +6,6 @@ on the form, or fill the unit column). Leaders and API clients only read and hav
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from registers import exchange
 from registers.core import permissions
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
+from registers.core.permissions import pages_required
 from registers.forms import UploadForm
 from registers.resources import upload_limits
 
@@ -55,7 +55,7 @@ def changelist_url(resource_class) -> str | None:
         return None
 
 
-@login_required
+@pages_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def data_exchange(request: HttpRequest) -> HttpResponse:
     registers = exchangeable_registers(request.user)
@@ -101,7 +101,7 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/data_exchange.html", context, status=status)
 
 
-@login_required
+@pages_required
 @require_safe
 def download_template(request: HttpRequest, slug: str) -> HttpResponse:
     resource_class = exchange.resource_for(slug)

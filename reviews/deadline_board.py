@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from registers.core.workingdays import WorkingCalendar
-from registers.models import InspectionDraw
+from registers.models import InspectionDraw, Unit
 from reviews.models import (
     CriminalTransfer,
     EvaluationProblem,
@@ -51,7 +51,7 @@ class DeadlineEntry:
 
     kind: str
     title: str
-    unit: str
+    unit: Unit  # whose deadline it is: notifications go to this unit's people
     due: datetime.date
     explanation: str
     url: str
@@ -59,7 +59,7 @@ class DeadlineEntry:
 
     @classmethod
     def from_deadline(
-        cls, deadline: Deadline, *, kind: str, title: str, unit: str, url: str
+        cls, deadline: Deadline, *, kind: str, title: str, unit: Unit, url: str
     ) -> DeadlineEntry:
         return cls(
             kind=gettext("%(kind)s：%(label)s") % {"kind": kind, "label": deadline.label},
@@ -172,7 +172,7 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         deadline = next((deadlines[key] for key in keys if key in deadlines), None)
         if deadline is not None:
             yield DeadlineEntry.from_deadline(
-                deadline, kind=kind, title=str(case), unit=case.unit.name, url=admin_url(case)
+                deadline, kind=kind, title=str(case), unit=case.unit, url=admin_url(case)
             )
 
 
@@ -189,7 +189,7 @@ def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             case.defence_deadline(calendar),
             kind=kind,
             title=str(case),
-            unit=case.unit.name,
+            unit=case.unit,
             url=admin_url(case),
         )
 
@@ -213,7 +213,7 @@ def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
                     deadline,
                     kind=kind,
                     title=str(transfer),
-                    unit=transfer.unit.name,
+                    unit=transfer.unit,
                     url=admin_url(transfer),
                 )
 
@@ -235,7 +235,7 @@ def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         yield DeadlineEntry(
             kind=gettext("%(kind)s：整改期限") % {"kind": kind},
             title=str(problem),
-            unit=problem.unit.name,
+            unit=problem.unit,
             due=problem.due_on,
             explanation=gettext("%(found)s发现，要求于%(due)s前整改完成；整改措施：%(measure)s")
             % {
@@ -261,7 +261,7 @@ def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEnt
             draw.publication_deadline(calendar),
             kind=kind,
             title=str(draw),
-            unit=draw.unit.name,
+            unit=draw.unit,
             url=admin_url(draw),
         )
 
@@ -277,7 +277,7 @@ def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineE
         yield DeadlineEntry(
             kind=gettext("案卷评查：问题整改"),
             title=f"{problem.file.case_number} {problem}",
-            unit=problem.file.unit.name,
+            unit=problem.file.unit,
             due=problem.due_on,
             explanation=gettext("评查发现的问题，要求于%(due)s前整改完成")
             % {"due": problem.due_on.isoformat()},
@@ -299,7 +299,7 @@ def filing_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             filing.due_deadline(calendar),
             kind=gettext("规范性文件"),
             title=str(filing.document),
-            unit=filing.unit.name,
+            unit=filing.unit,
             url=admin_url(filing),
         )
 

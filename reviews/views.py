@@ -1,12 +1,9 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from registers.core.calendar import get_calendar
-from registers.core.permissions import role_of
-from registers.core.roles import Role
+from registers.core.permissions import pages_required, reads_every_unit
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
@@ -16,12 +13,9 @@ from reviews.deadline_board import (
 from reviews.forms import DeadlineBoardForm
 
 
-@login_required
+@pages_required
 def deadline_board(request: HttpRequest) -> HttpResponse:
     """Open statutory deadlines of the records the user may see, soonest first."""
-    role = role_of(request.user)
-    if role is None or not role.uses_admin:
-        raise PermissionDenied
     form = DeadlineBoardForm(request.GET or None)
     horizon = form.cleaned_data["days"] if form.is_valid() else DEFAULT_HORIZON_WORKING_DAYS
     today = timezone.localdate()
@@ -37,6 +31,6 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
             "soon_days": SOON_WORKING_DAYS,
             "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in rows),
             "soon_count": sum(row.urgency is Urgency.SOON for row in rows),
-            "own_unit_only": role == Role.LIAISON,
+            "own_unit_only": not reads_every_unit(request.user),
         },
     )

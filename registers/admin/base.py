@@ -80,8 +80,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
-        role = permissions.role_of(request.user)
-        return role is not None and role.uses_admin
+        return permissions.uses_pages(request.user)
 
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):
@@ -327,7 +326,7 @@ class WorkflowAdmin(ScopedAdmin):
         if not permissions.is_office(request.user):
             actions.pop("approve_selected", None)
             actions.pop("return_selected", None)
-        if permissions.role_of(request.user) not in (Role.OFFICE, Role.LIAISON):
+        if not permissions.may_submit(request.user):
             actions.pop("submit_selected", None)
         return actions
 

@@ -16,7 +16,13 @@ child row); a model without it is reference data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 from registers.core.roles import Role
 from registers.core.status import Action, Status
@@ -36,6 +42,66 @@ def role_of(user) -> Role | None:
 
 def is_office(user) -> bool:
     return role_of(user) == Role.OFFICE
+
+
+# --- Gates: what a user may use, whatever the record ----------------------------------------
+
+
+def uses_pages(user) -> bool:
+    """People use the pages and the admin; API clients only the API, with a token."""
+    role = role_of(user)
+    return role is not None and role.uses_admin
+
+
+def may_submit(user) -> bool:
+    """Office staff and liaisons enter, upload and submit data; leaders and API clients read."""
+    return role_of(user) in (Role.OFFICE, Role.LIAISON)
+
+
+def reads_every_unit(user) -> bool:
+    role = role_of(user)
+    return role is not None and role.reads_everything
+
+
+def may_read_unit(user, unit_id: int | None) -> bool:
+    """Whether ``user`` may read what belongs to one unit (its report, its figures).
+
+    ``None`` stands for the whole district, which only those who read every unit may read.
+    """
+    if reads_every_unit(user):
+        return True
+    return role_of(user) is not None and unit_id is not None and unit_id == user.unit_id
+
+
+def pages_required(view: Callable) -> Callable:
+    """A function view for people: anonymous visitors go to the login page, an API client
+    is refused (403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not uses_pages(request.user):
+            raise PermissionDenied(_("该账号不能使用网页。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def office_required(refusal: str) -> Callable[[Callable], Callable]:
+    """A function view for office staff only; others who use the pages see ``refusal``
+    (a lazily translated message saying what only the office may do)."""
+
+    def decorator(view: Callable) -> Callable:
+        @pages_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not is_office(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def scope_field_of(model) -> str | None:
@@ -126,10 +192,9 @@ def can_act(user, obj, action: Action) -> bool:
     status = _status_of(obj)
     if status is None or status not in action.from_statuses:
         return False
-    role = role_of(user)
     if action == Action.SUBMIT:
-        return role == Role.OFFICE or (role == Role.LIAISON and _liaison_owns(user, obj))
-    return role == Role.OFFICE
+        return is_office(user) or (may_submit(user) and _liaison_owns(user, obj))
+    return is_office(user)
 
 
 def allowed_actions(user, obj) -> list[Action]:

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.permissions import role_of
 from registers.core.roles import Role
 
 
@@ -55,11 +54,6 @@ class User(AbstractUser):
             raise ValidationError(
                 {"unit": _("联络员必须指定所属单位。")}, code="liaison_without_unit"
             )
-
-    @property
-    def submits_data(self) -> bool:
-        """Liaisons and office staff submit data (the 数据报送 page); others only read."""
-        return role_of(self) in (Role.OFFICE, Role.LIAISON)
 
     def save(self, *args, **kwargs):
         # People log in to the admin; API clients only use tokens.

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedAdmin
 from registers.core import permissions
-from registers.core.roles import Role
 from registers.core.status import Action
 from registers.models import Document, DocumentKind, Unit
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
@@ -290,7 +289,7 @@ class CleanupItemAdmin(ScopedAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if permissions.role_of(request.user) in (Role.OFFICE, Role.LIAISON):
+        if permissions.may_submit(request.user):
             for outcome in CleanupOutcome:
                 action, name, description = _outcome_action(outcome)
                 actions[name] = (action, name, description)

@@ -84,8 +84,9 @@ def test_a_year_or_format_that_does_not_exist_is_named_in_the_answer(municipal):
     response = municipal.get("/api/v1/reports/2031/figures/")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("没有 2031 年度的报告：年度须在")
+    assert response.json()["code"] == "year_out_of_range"
     response = municipal.get("/api/v1/reports/2017/report.pdf")
-    assert (response.status_code, response.json()["detail"]) == (
+    assert (response.status_code, response.json()) == (
         404,
-        "不支持的格式：可选 docx、xlsx、json。",
+        {"detail": "不支持的格式“pdf”：可选 html、docx、xlsx、json。", "code": "unknown_format"},
     )

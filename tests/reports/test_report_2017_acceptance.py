@@ -140,9 +140,9 @@ def test_the_command_writes_each_format(report, tmp_path):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"year": 2011, "format": "docx"}, "没有 2011 年度的数据"),
-        ({"year": 2017, "format": "pdf"}, "不支持的格式"),
-        ({"year": 2017, "format": "json", "unit": "NOPE"}, "找不到单位代码"),
+        ({"year": 2011, "format": "docx"}, "没有 2011 年度的报告：年度须在 2017 至"),
+        ({"year": 2017, "format": "pdf"}, "不支持的格式“pdf”"),
+        ({"year": 2017, "format": "json", "unit": "NOPE"}, "没有单位代码为“NOPE”的单位"),
     ],
 )
 def test_the_command_refuses_bad_input(db, tmp_path, options, message):

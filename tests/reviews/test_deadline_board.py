@@ -214,12 +214,12 @@ def test_query_bound_on_the_board(client, office, open_items, django_assert_max_
         client.get(URL)
 
 
-def test_another_register_adds_a_source_with_one_function(office, today, monkeypatch):
+def test_another_register_adds_a_source_with_one_function(office, unit_a, today, monkeypatch):
     def filings(user, today, calendar):
         yield DeadlineEntry(
             kind="规范性文件报备",
             title="咸安政规〔2026〕3号",
-            unit="区政府办",
+            unit=unit_a,
             due=D(2026, 12, 2),
             explanation="自2026-11-17印发次日起算15日",
             url="/admin/",

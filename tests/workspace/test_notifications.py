@@ -142,3 +142,32 @@ def test_mark_all_read_reads_only_my_notifications(client, liaison, liaison2):
     response = client.post(reverse("workspace:notifications_read_all"), follow=True)
     assert "已将 3 条通知标为已读" in response.content.decode()
     assert Notification.objects.unread().get().user == liaison2
+
+
+@time_machine.travel(datetime.datetime(2017, 6, 12, 9, tzinfo=datetime.UTC))
+def test_deadline_notifications_go_to_the_people_of_the_unit_that_owns_the_deadline(
+    office, liaison, liaison2, unit_a, unit_b
+):
+    leader_of_a = make_user(Role.LEADER, unit=unit_a)
+    office_of_b = make_user(Role.OFFICE, unit=unit_b)
+    system_of_a = make_user(Role.API_CLIENT, unit=unit_a)
+    for unit, problem in ((unit_a, "甲单位逾期的问题"), (unit_b, "乙单位逾期的问题")):
+        make_rectification(
+            unit,
+            problem=problem,
+            found_on=datetime.date(2017, 5, 1),
+            due_on=datetime.date(2017, 6, 9),
+            status=Status.APPROVED,
+        )
+    assert send_deadline_notifications(datetime.date(2017, 6, 12)) == 4
+    told = {
+        (username, "甲单位" in title)
+        for username, title in Notification.objects.values_list("user__username", "title")
+    }
+    assert told == {
+        (liaison.username, True),
+        (leader_of_a.username, True),
+        (liaison2.username, False),
+        (office_of_b.username, False),
+    }
+    assert not Notification.objects.filter(user__in=[office, system_of_a]).exists()

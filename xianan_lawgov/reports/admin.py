@@ -22,7 +22,7 @@ class ReportAdmin(ScopedAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
     def has_add_permission(self, request):
-        return False  # reports are started from the report page, from last year's text
+        return False  # a report starts with its first edit or publication on the report page
 
 
 @admin.register(PublishedReport)

@@ -1,16 +1,10 @@
 """The annual report through the API: a year's figures, the live report's files, and the
-published versions' files. Read by every role (a liaison only their unit's report)."""
+published versions' files. Read by every role (a liaison only their unit's report), with the
+same check as the pages and the command (``access.report_scope``)."""
 
 from __future__ import annotations
 
-import json
-from urllib.parse import quote
-
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,17 +12,13 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers.core import permissions as rules
 from registers.core.api.schema import ErrorSerializer
-from registers.core.roles import Role
-from registers.models import Unit
 
 from . import figures as engine
 from . import outputs
-from .docx_output import to_docx
-from .models import PublishedReport, Report
-from .services import build_live, build_published, get_or_start_report
-from .views import FIRST_YEAR, FORMATS
+from .access import ReportNotFound, report_scope
+from .models import PublishedReport
+from .views import file_response
 
 UNIT_PARAMETER = OpenApiParameter(
     "unit",
@@ -39,10 +29,11 @@ FORMAT_PARAMETER = OpenApiParameter(
     "fmt",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
-    enum=["docx", "xlsx", "json"],
+    enum=list(outputs.FORMATS),
     description=gettext_lazy("文件格式"),
 )
 FILE_RESPONSES = {
+    (200, outputs.CONTENT_TYPES["html"]): OpenApiTypes.STR,
     (200, outputs.CONTENT_TYPES["docx"]): OpenApiTypes.BINARY,
     (200, outputs.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
     (200, outputs.CONTENT_TYPES["json"]): OpenApiTypes.OBJECT,
@@ -82,50 +73,23 @@ class VersionSerializer(serializers.ModelSerializer):
     def get_files(self, published) -> dict[str, str]:
         base = f"/api/v1/reports/{published.year}/versions/{published.version}/report."
         unit = self.context.get("unit_query", "")
-        return {fmt: f"{base}{fmt}{unit}" for fmt in ("docx", "xlsx", "json")}
-
-
-def reader_unit(request):
-    """The unit whose report is asked for (None = district), within what the user may read."""
-    code = request.query_params.get("unit", "")
-    if rules.role_of(request.user) == Role.LIAISON:
-        if code and code != request.user.unit.code:
-            raise Http404(_("记录不存在。"))
-        return request.user.unit
-    if not code:
-        return None
-    return get_object_or_404(Unit, code=code)
-
-
-def check_year(year: int) -> None:
-    if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise exceptions.NotFound(
-            _("没有 %(year)s 年度的报告：年度须在 %(first)s 至 %(last)s 之间。")
-            % {"year": year, "first": FIRST_YEAR, "last": timezone.localdate().year}
-        )
+        return {fmt: f"{base}{fmt}{unit}" for fmt in outputs.FORMATS}
 
 
 def _value(value):
     return outputs._json_value(value)
 
 
-def file_response(document, fmt: str, name: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise exceptions.NotFound(_("不支持的格式：可选 docx、xlsx、json。"))
-    if fmt == "json":
-        body = json.dumps(outputs.to_json(document), ensure_ascii=False, indent=2)
-    elif fmt == "xlsx":
-        body = outputs.to_xlsx(document, with_records=document.published is None)
-    else:
-        body = to_docx(document)
-    response = HttpResponse(body, content_type=outputs.CONTENT_TYPES[fmt])
-    if fmt != "json":
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
-    return response
-
-
 class ReportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ReportNotFound):
+            exc = exceptions.NotFound(exc.message, code=exc.code)
+        return super().handle_exception(exc)
+
+    def scope(self, year: int) -> engine.Scope:
+        return report_scope(self.request.user, year, self.request.query_params.get("unit", ""))
 
 
 class FiguresView(ReportView):
@@ -136,8 +100,7 @@ class FiguresView(ReportView):
         responses={200: FiguresSerializer, 404: FILE_RESPONSES[404]},
     )
     def get(self, request, year: int):
-        check_year(year)
-        unit = reader_unit(request)
+        unit = self.scope(year).unit
         figure_set = engine.compute_figures(year, unit)
         return Response(
             {
@@ -171,12 +134,7 @@ class LiveReportView(ReportView):
         responses=FILE_RESPONSES,
     )
     def get(self, request, year: int, fmt: str):
-        check_year(year)
-        unit = reader_unit(request)
-        report = Report.objects.filter(year=year, unit=unit).first()
-        if report is None:
-            report = get_or_start_report(year, unit, by=request.user)
-        return file_response(build_live(report), fmt, report.title)
+        return file_response(outputs.report_file(self.scope(year), fmt))
 
 
 class VersionListView(ReportView):
@@ -187,8 +145,7 @@ class VersionListView(ReportView):
         responses={200: VersionSerializer(many=True), 404: FILE_RESPONSES[404]},
     )
     def get(self, request, year: int):
-        check_year(year)
-        unit = reader_unit(request)
+        unit = self.scope(year).unit
         versions = PublishedReport.objects.filter(year=year, unit=unit).order_by("version")
         context = {"unit_query": f"?unit={unit.code}" if unit else ""}
         return Response(VersionSerializer(versions, many=True, context=context).data)
@@ -202,10 +159,7 @@ class PublishedReportView(ReportView):
         responses=FILE_RESPONSES,
     )
     def get(self, request, year: int, version: int, fmt: str):
-        check_year(year)
-        unit = reader_unit(request)
-        published = get_object_or_404(PublishedReport, year=year, unit=unit, version=version)
-        return file_response(build_published(published), fmt, f"{published.title}-v{version}")
+        return file_response(outputs.report_file(self.scope(year), fmt, version))
 
 
 urlpatterns = [

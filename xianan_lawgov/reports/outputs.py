@@ -1,11 +1,16 @@
-"""The report's outputs, all made from one ``ReportDocument``: JSON, Excel and Word."""
+"""The report's outputs, all made from one ``ReportDocument``: a web page, JSON, Excel and
+Word. ``render`` is the one way the pages, the API and the command turn a document into a
+file."""
 
 from __future__ import annotations
 
 import io
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -14,8 +19,13 @@ from openpyxl.utils import get_column_letter
 from registers.core.exchange.reading import append_row
 
 from . import figures as engine
+from .access import ReportNotFound, report_document
+from .docx_output import to_docx
+from .figures import Scope
 from .services import ReportDocument
 
+#: What ``render`` makes; html is the stand-alone page to publish the report on the web.
+FORMATS = ("html", "docx", "xlsx", "json")
 CONTENT_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -155,3 +165,59 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# --- One file from one document ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes | str  # str for the text formats (html, json)
+    content_type: str
+    filename: str
+
+    @property
+    def is_binary(self) -> bool:
+        return isinstance(self.content, bytes)
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ReportNotFound(
+            _("不支持的格式“%(format)s”：可选 %(formats)s。")
+            % {"format": fmt, "formats": "、".join(FORMATS)},
+            code="unknown_format",
+        )
+
+
+def to_html(document: ReportDocument) -> str:
+    unit_query = f"?unit={document.unit.code}" if document.unit is not None else ""
+    return render_to_string(
+        "reports/standalone.html", {"document": document, "unit_query": unit_query}
+    )
+
+
+def render(document: ReportDocument, fmt: str) -> ReportFile:
+    """``document`` as a file in ``fmt`` (one of ``FORMATS``), named after its title (and
+    its version, once published)."""
+    check_format(fmt)
+    if fmt == "html":
+        content: bytes | str = to_html(document)
+    elif fmt == "json":
+        content = json.dumps(to_json(document), ensure_ascii=False, indent=2)
+    elif fmt == "xlsx":
+        # A frozen version lists no records: they may have changed since it was published.
+        content = to_xlsx(document, with_records=document.published is None)
+    else:
+        content = to_docx(document)
+    name = document.title
+    if document.published is not None:
+        name = f"{name}-v{document.published.version}"
+    return ReportFile(content, CONTENT_TYPES[fmt], f"{name}.{fmt}")
+
+
+def report_file(scope: Scope, fmt: str, version: int | None = None) -> ReportFile:
+    """What the pages, the API and the command serve: the live report of ``scope``, or its
+    published ``version``, in ``fmt``."""
+    check_format(fmt)  # before the figures are computed
+    return render(report_document(scope, version), fmt)

@@ -60,20 +60,36 @@ def default_sections(year: int) -> list[tuple[Part, str, str]]:
     return sections_from_text(text)
 
 
-@transaction.atomic
-def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
-    """The year's report, started from the previous year's text (or the default) if new."""
-    report = Report.objects.filter(year=year, unit=unit).first()
-    if report is not None:
-        return report
+def starting_sections(year: int, unit=None) -> list[tuple[str, str, str]]:
+    """The text a new report starts from: the latest earlier report of the same unit (else
+    of the district), else the default text."""
     previous = (
         Report.objects.filter(year__lt=year, unit=unit).order_by("-year").first()
         or Report.objects.filter(year__lt=year, unit=None).order_by("-year").first()
     )
-    if previous is not None:
-        sections = [(s.part, s.heading, s.body) for s in previous.sections.all()]
-    else:
-        sections = default_sections(year)
+    if previous is None:
+        return default_sections(year)
+    return [(s.part, s.heading, s.body) for s in previous.sections.all()]
+
+
+def report_text(year: int, unit=None) -> tuple[str, list[tuple[str, str, str]]]:
+    """The report's title and sections as saved, or as a new report would start.
+
+    Reading saves nothing: a report is started by its first edit or its publication.
+    """
+    report = Report.objects.for_scope(year, unit).first()
+    if report is None:
+        return report_title(year, unit), starting_sections(year, unit)
+    return report.title, [(s.part, s.heading, s.body) for s in report.sections.all()]
+
+
+@transaction.atomic
+def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
+    """The year's report, started from the previous year's text (or the default) if new."""
+    report = Report.objects.for_scope(year, unit).first()
+    if report is not None:
+        return report
+    sections = starting_sections(year, unit)
     report = Report.objects.create(
         year=year, unit=unit, title=report_title(year, unit), updated_by=by
     )
@@ -135,35 +151,42 @@ def _display_values(year: int, figures: dict[str, engine.Figure]) -> dict[str, s
     return values
 
 
-def _section_tuples(report: Report) -> list[tuple[str, str]]:
-    return [(s.heading, s.body) for s in report.sections.all()]
+def _document(
+    scope: engine.Scope,
+    title: str,
+    sections: list[tuple[str, str]],
+    figure_set: engine.FigureSet,
+) -> ReportDocument:
+    return ReportDocument(
+        title=title,
+        year=scope.year,
+        unit=scope.unit,
+        paragraphs=render_sections(sections, _display_values(scope.year, figure_set.figures)),
+        figures=figure_set.figures,
+        warnings=figure_set.warnings,
+    )
 
 
 def build_live(report: Report, figure_set: engine.FigureSet | None = None) -> ReportDocument:
     figure_set = figure_set or engine.compute_figures(report.year, report.unit)
-    return ReportDocument(
-        title=report.title,
-        year=report.year,
-        unit=report.unit,
-        paragraphs=render_sections(
-            _section_tuples(report), _display_values(report.year, figure_set.figures)
-        ),
-        figures=figure_set.figures,
-        warnings=figure_set.warnings,
-    )
+    sections = [(s.heading, s.body) for s in report.sections.all()]
+    return _document(engine.Scope(report.year, report.unit), report.title, sections, figure_set)
 
 
-def build_preview(report: Report, title: str, sections: list[tuple[str, str]]) -> ReportDocument:
+def live_document(scope: engine.Scope) -> ReportDocument:
+    """The report as the registers read now, from its saved text or the text it would start
+    from; nothing is saved."""
+    title, sections = report_text(scope.year, scope.unit)
+    figure_set = engine.compute_figures(scope.year, scope.unit)
+    return _document(scope, title, [(h, b) for _p, h, b in sections], figure_set)
+
+
+def build_preview(
+    scope: engine.Scope, title: str, sections: list[tuple[str, str]]
+) -> ReportDocument:
     """The document as it would read with unsaved text (for the editor's live preview)."""
-    figure_set = engine.compute_figures(report.year, report.unit, with_previous=False)
-    return ReportDocument(
-        title=title,
-        year=report.year,
-        unit=report.unit,
-        paragraphs=render_sections(sections, _display_values(report.year, figure_set.figures)),
-        figures=figure_set.figures,
-        warnings=figure_set.warnings,
-    )
+    figure_set = engine.compute_figures(scope.year, scope.unit, with_previous=False)
+    return _document(scope, title, sections, figure_set)
 
 
 # --- Publishing ---------------------------------------------------------------------------

@@ -1,85 +1,72 @@
-"""Report pages: the live report, its editor with preview, drill-down, downloads, publishing."""
+"""Report pages: the live report, its editor with preview, drill-down, downloads, publishing.
+
+Which report a page shows, and whether the user may read it, is ``access.report_scope``: the
+same check as the API's and the command's. Reading never saves anything; the first edit or
+the publication starts a year's report.
+"""
 
 from __future__ import annotations
 
-import json
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registers.core import permissions
-from registers.core.roles import Role
+from registers.core.permissions import office_required, pages_required
 from registers.models import Unit
 
 from . import figures as engine
-from . import outputs
-from .docx_output import to_docx
-from .models import Part, PublishedReport, Report
+from .access import published_report, report_scope, report_unit, report_years
+from .models import Part, PublishedReport
+from .outputs import ReportFile, report_file
 from .services import (
-    build_live,
     build_preview,
     build_published,
     differences_since,
     get_or_start_report,
+    live_document,
     publish,
+    report_text,
     save_report_text,
     valid_placeholders,
 )
 from .text import validate_placeholders
 
-FORMATS = ("docx", "xlsx", "json")
-FIRST_YEAR = 2017
+editors_only = office_required(gettext_lazy("只有法制办工作人员可以编辑和发布年度报告。"))
 
 
-def _reader_unit(request: HttpRequest):
-    """The unit whose report is asked for (None = district), within what the user may read."""
-    role = permissions.role_of(request.user)
-    if role is None or not role.uses_admin:
-        raise PermissionDenied
-    code = request.GET.get("unit") or request.POST.get("unit") or ""
-    if role == Role.LIAISON:
-        if code and code != request.user.unit.code:
-            raise Http404(_("记录不存在。"))
-        return request.user.unit
-    if not code:
-        return None
-    return get_object_or_404(Unit, code=code)
+def _unit_code(request: HttpRequest) -> str:
+    return request.GET.get("unit") or request.POST.get("unit") or ""
 
 
-def _require_office(request: HttpRequest) -> None:
-    if not permissions.is_office(request.user):
-        raise PermissionDenied(_("只有法制办工作人员可以编辑和发布年度报告。"))
-
-
-def _check_year(year: int) -> None:
-    if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise Http404(_("没有 %(year)s 年度的报告。") % {"year": year})
+def _scope(request: HttpRequest, year: int) -> engine.Scope:
+    return report_scope(request.user, year, _unit_code(request))
 
 
 def _unit_query(unit) -> str:
     return f"?unit={unit.code}" if unit is not None else ""
 
 
-def _report(request, year: int):
-    _check_year(year)
-    unit = _reader_unit(request)
-    report = Report.objects.filter(year=year, unit=unit).first()
-    if report is None:
-        report = get_or_start_report(year, unit, by=request.user)
-    return report
+def file_response(file: ReportFile) -> HttpResponse:
+    """A report file for the browser: Word and Excel download, the web page and JSON open."""
+    response = HttpResponse(file.content, content_type=file.content_type)
+    disposition = "attachment" if file.is_binary else "inline"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
+    return response
 
 
-@login_required
+@require_safe
+@pages_required
 def report_index(request: HttpRequest) -> HttpResponse:
-    unit = _reader_unit(request)
-    years = list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+    unit = report_unit(request.user, _unit_code(request))
     published = PublishedReport.objects.filter(unit=unit).select_related("published_by")
     by_year: dict[int, list[PublishedReport]] = {}
     for item in published:
@@ -89,28 +76,25 @@ def report_index(request: HttpRequest) -> HttpResponse:
         "reports/index.html",
         {
             "unit": unit,
-            "rows": [(year, by_year.get(year, [])) for year in years],
+            "rows": [(year, by_year.get(year, [])) for year in reversed(report_years())],
             "unit_query": _unit_query(unit),
-            "units": Unit.objects.all()
-            if permissions.role_of(request.user) != Role.LIAISON
-            else [],
+            "units": Unit.objects.all() if permissions.reads_every_unit(request.user) else [],
         },
     )
 
 
-@login_required
+@require_safe
+@pages_required
 def report_detail(request: HttpRequest, year: int) -> HttpResponse:
-    report = _report(request, year)
-    document = build_live(report)
+    scope = _scope(request, year)
     return render(
         request,
         "reports/detail.html",
         {
-            "document": document,
-            "report": report,
-            "unit_query": _unit_query(report.unit),
+            "document": live_document(scope),
+            "unit_query": _unit_query(scope.unit),
             "is_office": permissions.is_office(request.user),
-            "versions": PublishedReport.objects.filter(year=year, unit=report.unit),
+            "versions": PublishedReport.objects.filter(year=year, unit=scope.unit),
         },
     )
 
@@ -128,12 +112,12 @@ def _sections_from_post(request) -> list[tuple[str, str, str]]:
     return sections
 
 
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@editors_only
 def report_edit(request: HttpRequest, year: int) -> HttpResponse:
-    _require_office(request)
-    report = _report(request, year)
-    title = report.title
-    sections = [(s.part, s.heading, s.body) for s in report.sections.all()]
+    scope = _scope(request, year)
+    saved_title, sections = report_text(scope.year, scope.unit)
+    title = saved_title
     error = None
     if request.method == "POST":
         title = request.POST.get("title", "").strip()
@@ -141,18 +125,22 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
             sections = _sections_from_post(request)
             if not title:
                 raise ValidationError(_("请填写报告标题。"), code="title_required")
-            save_report_text(report, title, sections, by=request.user)
+            # The first edit starts the report; an edit that is refused starts nothing.
+            with transaction.atomic():
+                report = get_or_start_report(scope.year, scope.unit, by=request.user)
+                save_report_text(report, title, sections, by=request.user)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("报告正文已保存。"))
-            return redirect(reverse("reports:detail", args=[year]) + _unit_query(report.unit))
-    figure_set = engine.compute_figures(report.year, report.unit, with_previous=False)
+            return redirect(reverse("reports:detail", args=[year]) + _unit_query(scope.unit))
+    figure_set = engine.compute_figures(scope.year, scope.unit, with_previous=False)
     return render(
         request,
         "reports/edit.html",
         {
-            "report": report,
+            "year": scope.year,
+            "saved_title": saved_title,
             "title": title,
             "sections": [
                 {"part": part, "part_label": Part(part).label, "heading": heading, "body": body}
@@ -161,23 +149,22 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
             "parts": Part.choices,
             "error": error,
             "figure_set": figure_set,
-            "unit_query": _unit_query(report.unit),
+            "unit_query": _unit_query(scope.unit),
         },
         status=400 if error else 200,
     )
 
 
-@login_required
 @require_POST
+@editors_only
 def report_preview(request: HttpRequest, year: int) -> HttpResponse:
-    _require_office(request)
-    report = _report(request, year)
+    scope = _scope(request, year)
     try:
         sections = _sections_from_post(request)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
-    title = request.POST.get("title", report.title)
-    document = build_preview(report, title, [(h, b) for _p, h, b in sections])
+    title = request.POST.get("title") or report_text(scope.year, scope.unit)[0]
+    document = build_preview(scope, title, [(h, b) for _p, h, b in sections])
     unknown = None
     try:
         validate_placeholders([title, *(b for _p, _h, b in sections)], valid_placeholders())
@@ -186,14 +173,14 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "reports/_document.html",
-        {"document": document, "unit_query": _unit_query(report.unit), "preview_error": unknown},
+        {"document": document, "unit_query": _unit_query(scope.unit), "preview_error": unknown},
     )
 
 
-@login_required
+@require_safe
+@pages_required
 def figure_records(request: HttpRequest, year: int, key: str) -> HttpResponse:
-    _check_year(year)
-    unit = _reader_unit(request)
+    unit = _scope(request, year).unit
     try:
         group, definition = engine.group_for(key)
         queryset = engine.records_behind(key, year, unit)
@@ -227,61 +214,30 @@ def figure_records(request: HttpRequest, year: int, key: str) -> HttpResponse:
     )
 
 
-def _file_response(document, fmt: str, name: str) -> HttpResponse:
-    if fmt == "json":
-        body = json.dumps(outputs.to_json(document), ensure_ascii=False, indent=2)
-    elif fmt == "xlsx":
-        body = outputs.to_xlsx(document, with_records=document.published is None)
-    elif fmt == "docx":
-        body = to_docx(document)
-    else:
-        raise Http404(_("不支持的格式。"))
-    response = HttpResponse(body, content_type=outputs.CONTENT_TYPES[fmt])
-    if fmt != "json":
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.{fmt}"
-    return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
-
-
-@login_required
+@require_safe
+@pages_required
 def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    report = _report(request, year)
-    return _file_response(build_live(report), fmt, report.title)
+    return file_response(report_file(_scope(request, year), fmt))
 
 
-@login_required
 @require_POST
+@editors_only
 def report_publish(request: HttpRequest, year: int) -> HttpResponse:
-    _require_office(request)
-    report = _report(request, year)
+    scope = _scope(request, year)
+    report = get_or_start_report(scope.year, scope.unit, by=request.user)
     published = publish(report, by=request.user)
     messages.success(
         request, _("已发布第 %(version)s 版，内容已冻结。") % {"version": published.version}
     )
     return redirect(
-        reverse("reports:published", args=[year, published.version]) + _unit_query(report.unit)
+        reverse("reports:published", args=[year, published.version]) + _unit_query(scope.unit)
     )
 
 
-def _published(request, year: int, version: int) -> PublishedReport:
-    _check_year(year)
-    unit = _reader_unit(request)
-    return get_object_or_404(
-        PublishedReport.objects.select_related("published_by", "unit"),
-        year=year,
-        unit=unit,
-        version=version,
-    )
-
-
-@login_required
+@require_safe
+@pages_required
 def published_detail(request: HttpRequest, year: int, version: int) -> HttpResponse:
-    published = _published(request, year, version)
+    published = published_report(_scope(request, year), version)
     return render(
         request,
         "reports/detail.html",
@@ -295,15 +251,16 @@ def published_detail(request: HttpRequest, year: int, version: int) -> HttpRespo
     )
 
 
-@login_required
+@require_safe
+@pages_required
 def published_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
-    published = _published(request, year, version)
-    return _file_response(build_published(published), fmt, f"{published.title}-v{version}")
+    return file_response(report_file(_scope(request, year), fmt, version))
 
 
-@login_required
+@require_safe
+@pages_required
 def published_diff(request: HttpRequest, year: int, version: int) -> HttpResponse:
-    published = _published(request, year, version)
+    published = published_report(_scope(request, year), version)
     return render(
         request,
         "reports/diff.html",

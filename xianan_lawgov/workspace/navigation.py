@@ -8,7 +8,7 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.permissions import role_of
+from registers.core import permissions
 from registers.core.roles import Role
 
 from .models import Notification
@@ -30,15 +30,19 @@ class Navigation:
 
     @cached_property
     def role(self) -> Role | None:
-        return role_of(self.user)
+        return permissions.role_of(self.user)
 
-    @property
+    @cached_property
     def is_office(self) -> bool:
-        return self.role == Role.OFFICE
+        return permissions.is_office(self.user)
 
-    @property
+    @cached_property
     def uses_pages(self) -> bool:
-        return self.role is not None and self.role.uses_admin
+        return permissions.uses_pages(self.user)
+
+    @cached_property
+    def may_submit(self) -> bool:
+        return permissions.may_submit(self.user)
 
     @cached_property
     def unread(self) -> int:
@@ -62,7 +66,7 @@ class Navigation:
                 (_("审核"), reverse("workspace:review_queue"), path.startswith("/review/"))
             )
         entries.append((_("年度报告"), reverse("reports:index"), path.startswith("/reports/")))
-        if self.user.submits_data:
+        if self.may_submit:
             entries.append(
                 (_("数据报送"), reverse("registers:exchange"), path.startswith("/data/"))
             )

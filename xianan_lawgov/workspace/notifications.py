@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registers.core import permissions
 from registers.core.calendar import get_calendar
 from registers.core.roles import Role
 from registers.core.status import Action
 from registers.core.workflow import transitioned
 from registers.models import User
-from reviews.deadline_board import SOON_WORKING_DAYS, Urgency, board_rows
+from reviews.deadline_board import SOON_WORKING_DAYS, BoardRow, Urgency, board_rows
 
 from ..reports.signals import report_published
 from .models import Notification, NotificationKind
@@ -122,33 +123,45 @@ def report_was_published(sender, published, by=None, **kwargs) -> None:
 # --- Deadlines -------------------------------------------------------------------------------
 
 
-def _reader_of_everything() -> User:
-    """An unsaved office-role user: the deadline board as the office sees it, all units."""
-    return User(username="deadline-notifications", role=Role.OFFICE, is_active=True)
+def _people_with_a_unit() -> list[User]:
+    """Who hears of deadlines: people (not API clients) who belong to a unit."""
+    people = User.objects.filter(is_active=True, unit__isnull=False).select_related("unit")
+    return [person for person in people if permissions.uses_pages(person)]
+
+
+def _due_deadlines(today: datetime.date) -> dict[BoardRow, list[User]]:
+    """Each unit's deadlines overdue or due within 3 working days, with the unit's people.
+
+    A person hears of their own unit's deadlines as their own board shows them, so the one
+    scoping rule decides; people who read the same records share one reading of the board.
+    """
+    calendar = get_calendar()
+    boards: dict[int | None, list[BoardRow]] = {}
+    recipients: dict[BoardRow, list[User]] = defaultdict(list)
+    for person in _people_with_a_unit():
+        sees = None if permissions.reads_every_unit(person) else person.unit_id
+        if sees not in boards:
+            boards[sees] = [
+                row
+                for row in board_rows(person, today, calendar, SOON_WORKING_DAYS)
+                if row.urgency in (Urgency.OVERDUE, Urgency.SOON)
+            ]
+        for row in boards[sees]:
+            if row.entry.unit.pk == person.unit_id:
+                recipients[row].append(person)
+    return recipients
 
 
 @transaction.atomic
 def send_deadline_notifications(today: datetime.date) -> int:
-    """Notify the users of each unit of its deadlines overdue or due within 3 working days.
+    """Notify the people of each unit of its deadlines overdue or due within 3 working days.
 
     Idempotent per deadline per user per day: running it again the same day sends nothing.
     Returns how many notifications were created.
     """
-    rows = [
-        row
-        for row in board_rows(_reader_of_everything(), today, get_calendar(), SOON_WORKING_DAYS)
-        if row.urgency in (Urgency.OVERDUE, Urgency.SOON)
-    ]
-    if not rows:
-        return 0
-    people = User.objects.filter(
-        is_active=True, unit__name__in={row.entry.unit for row in rows}
-    ).exclude(role=Role.API_CLIENT)
-    by_unit: dict[str, list[User]] = defaultdict(list)
-    for user in people.select_related("unit"):
-        by_unit[user.unit.name].append(user)
+    due = _due_deadlines(today)
     created = 0
-    for row in rows:
+    for row in sorted(due, key=lambda row: (row.entry.due, row.entry.kind, row.entry.title)):
         entry = row.entry
         if row.urgency is Urgency.OVERDUE:
             kind = NotificationKind.OVERDUE
@@ -167,7 +180,7 @@ def send_deadline_notifications(today: datetime.date) -> int:
         key = f"deadline:{today.isoformat()}:{entry.kind}:{entry.url}"[:300]
         created += len(
             notify(
-                by_unit.get(entry.unit, []),
+                due[row],
                 kind,
                 title[:300],
                 body=entry.explanation,

@@ -25,6 +25,8 @@ from registers.core.models import WorkflowRecord
 from registers.core.status import Status
 from registers.models import Unit
 
+from ..reports.access import report_years
+
 #: The date that puts a record in a year, by kind (the date the report counts it by).
 #: Kinds not listed are standing lists (power items, officers…): they count in every year.
 YEAR_FIELDS = {
@@ -206,12 +208,16 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
         if waiting:
             awaiting.append(KindCount(model, waiting))
 
+    # Only years that have a report are offered; records of an earlier year are there for
+    # the first report's comparison with the year before.
+    reportable = report_years(today)
+    kinds_by_year = {y: kinds for y, kinds in kinds_by_year.items() if y in reportable}
     if year is None:
         year = report_year(kinds_by_year, today)
     years = sorted(set(kinds_by_year) | {today.year, year}, reverse=True)
 
     units = Unit.objects.open_on(datetime.date(year, 1, 1)).order_by("kind", "code")
-    if permissions.role_of(user) is not None and not permissions.role_of(user).reads_everything:
+    if not permissions.reads_every_unit(user):
         units = units.filter(pk=user.unit_id)
     progress, not_started = [], []
     for unit in units:

@@ -7,12 +7,9 @@ only through ``registers.core.workflow.transition``.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import wraps
 
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,15 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from registers.core import permissions
 from registers.core.calendar import get_calendar
-from registers.core.roles import Role
+from registers.core.permissions import office_required, pages_required
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
 
+from ..reports.access import report_years
 from . import dashboard
 from .changes import changes_since_review, field_values, workflow_history
 from .forms import LoginForm, ReviewForm
@@ -48,30 +47,7 @@ from .records import (
 LIST_LIMIT = 20
 NOTIFICATIONS_PER_PAGE = 30
 
-
-def people_only(view):
-    """Logged-in people (not API clients); anonymous visitors go to the login page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        role = permissions.role_of(request.user)
-        if role is None or not role.uses_admin:
-            raise PermissionDenied(_("该账号不能使用网页。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def office_only(view):
-    @people_only
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_office(request.user):
-            raise PermissionDenied(_("只有法制办工作人员可以审核。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+reviewers_only = office_required(gettext_lazy("只有法制办工作人员可以审核。"))
 
 
 # --- Login ------------------------------------------------------------------------------------
@@ -95,13 +71,13 @@ def _year_from(request) -> int | None:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return None
-    return year if 2000 <= year <= timezone.localdate().year + 1 else None
+    return year if year in report_years() else None
 
 
 @require_safe
-@people_only
+@pages_required
 def home(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) == Role.LIAISON:
+    if not permissions.reads_every_unit(request.user):
         return liaison_home(request)
     today = timezone.localdate()
     board = dashboard.build(request.user, _year_from(request), today)
@@ -189,7 +165,7 @@ def _register_entries(request, app_label: str) -> list[dict]:
 
 
 @require_safe
-@people_only
+@pages_required
 def registers_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -211,13 +187,13 @@ def registers_index(request: HttpRequest) -> HttpResponse:
 
 def _data_exchange_link(request: HttpRequest) -> list[tuple[str, str]]:
     """The upload page, for those who submit data (liaisons and the office)."""
-    if not request.user.submits_data:
+    if not permissions.may_submit(request.user):
         return []
     return [(_("数据报送（模板下载与上传）"), reverse("registers:exchange"))]
 
 
 @require_safe
-@people_only
+@pages_required
 def cases_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -241,7 +217,7 @@ def cases_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@office_only
+@reviewers_only
 def review_queue(request: HttpRequest) -> HttpResponse:
     rows = awaiting_review(request.user)
     by_unit: dict[int, dict] = {}
@@ -267,7 +243,7 @@ def _next_in_queue(request) -> str:
     return reverse("workspace:review_queue")
 
 
-@office_only
+@reviewers_only
 def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model, record = get_record_for_user(request.user, kind, pk)
     form = ReviewForm(request.POST or None)
@@ -310,7 +286,7 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@office_only
+@reviewers_only
 def review_bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the ticked records (values ``app_label.model_name:pk``), each on its own."""
     wanted: dict[str, set[int]] = defaultdict(set)
@@ -345,7 +321,7 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@people_only
+@pages_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     queryset = Notification.objects.for_user(request.user)
     only_unread = request.GET.get("unread") == "1"
@@ -360,7 +336,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@people_only
+@pages_required
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     mark_read(request.user, [notification.pk])
@@ -372,7 +348,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@people_only
+@pages_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = mark_read(request.user)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})

@@ -30,7 +30,7 @@ class ScopedPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        if role not in (Role.OFFICE, Role.LIAISON):
+        if not rules.may_submit(request.user):
             return self._refuse(_("只读账号不能修改数据。"), "read_only_role")
         if getattr(view, "action", None) in view.office_actions:
             if role != Role.OFFICE:

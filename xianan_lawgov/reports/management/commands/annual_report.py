@@ -1,20 +1,16 @@
-"""Write one year's annual report to a file: html, docx, xlsx or json (usable from cron)."""
+"""Write one year's annual report to a file: html, docx, xlsx or json (usable from cron).
 
-import json
+The year, the unit and the version are checked as the report pages and the API check them
+(``access.report_scope``); the file is the one they serve (``outputs.report_file``).
+Writing a report that was never edited saves nothing.
+"""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
-from django.utils import timezone
 
-from registers.models import Unit
-from xianan_lawgov.reports import outputs
-from xianan_lawgov.reports.docx_output import to_docx
-from xianan_lawgov.reports.models import PublishedReport, Report
-from xianan_lawgov.reports.services import build_live, build_published, get_or_start_report
-
-FORMATS = ("html", "docx", "xlsx", "json")
-FIRST_YEAR = 2017
+from xianan_lawgov.reports.access import COMMAND_LINE, ReportNotFound, report_scope
+from xianan_lawgov.reports.outputs import FORMATS, report_file
 
 
 class Command(BaseCommand):
@@ -22,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="报告年度，如 2017")
-        parser.add_argument("--format", required=True, help="html、docx、xlsx 或 json")
+        parser.add_argument("--format", required=True, help="、".join(FORMATS))
         parser.add_argument("--output", required=True, help="输出文件路径（- 表示标准输出）")
         parser.add_argument("--unit", help="单位代码；不填为全区报告")
         parser.add_argument(
@@ -30,50 +26,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, format, output, unit=None, version=None, **options):
-        if format not in FORMATS:
-            raise CommandError(f"不支持的格式“{format}”，可选：{'、'.join(FORMATS)}。")
-        if not FIRST_YEAR <= year <= timezone.localdate().year:
-            raise CommandError(
-                f"没有 {year} 年度的数据：年度应在 {FIRST_YEAR} 到 "
-                f"{timezone.localdate().year} 之间。"
-            )
-        scope_unit = None
-        if unit:
-            scope_unit = Unit.objects.filter(code=unit).first()
-            if scope_unit is None:
-                raise CommandError(f"找不到单位代码“{unit}”。")
-        if version is not None:
-            published = PublishedReport.objects.filter(
-                year=year, unit=scope_unit, version=version
-            ).first()
-            if published is None:
-                raise CommandError(f"{year} 年度没有第 {version} 版已发布报告。")
-            document = build_published(published)
-        else:
-            report = Report.objects.filter(year=year, unit=scope_unit).first()
-            document = build_live(report or get_or_start_report(year, scope_unit))
-
-        if format == "json":
-            content = json.dumps(outputs.to_json(document), ensure_ascii=False, indent=2)
-        elif format == "html":
-            content = render_to_string(
-                "reports/standalone.html", {"document": document, "unit_query": ""}
-            )
-        elif format == "xlsx":
-            content = outputs.to_xlsx(document, with_records=document.published is None)
-        else:
-            content = to_docx(document)
+        try:
+            file = report_file(report_scope(COMMAND_LINE, year, unit or ""), format, version)
+        except ReportNotFound as error:
+            raise CommandError(error.message) from error
 
         if output == "-":
-            if isinstance(content, bytes):
+            if file.is_binary:
                 raise CommandError("二进制格式不能输出到标准输出，请指定 --output 文件。")
-            self.stdout.write(content)
+            self.stdout.write(file.content, ending="")  # the file exactly, for a pipe
             return
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"输出目录不存在：{path.parent}")
-        if isinstance(content, bytes):
-            path.write_bytes(content)
+        if file.is_binary:
+            path.write_bytes(file.content)
         else:
-            path.write_text(content, encoding="utf-8")
+            path.write_text(file.content, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"已写入 {path}"))
