@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
-from registers.core.status import Action
+from registers.core.status import Action, Status
 
 from .units import UnitKind
 
@@ -378,7 +378,8 @@ class PowerItem(WorkflowRecord):
         return super().delete(*args, **kwargs)
 
     def after_transition(self, action: Action, *, by) -> None:
-        if action == Action.APPROVE:
+        # Approved however (reviewed, or entered by the office): the item comes into force.
+        if action.to_status == Status.APPROVED:
             self.record_addition(by=by)
 
     def record_addition(self, *, by) -> PowerAdjustment:

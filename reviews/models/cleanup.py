@@ -20,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
-from registers.core.status import Status
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError
 from registers.models import Document, DocumentChangeKind, DocumentKind
 
 
@@ -145,6 +146,15 @@ class CleanupCampaign(WorkflowRecord):
         super().clean()
         if self.pk and type(self).objects.filter(pk=self.pk, confirmed_on__isnull=False).exists():
             raise ValidationError(_("清理结果已确认，不能再修改。"), code="campaign_confirmed")
+
+    def after_transition(self, action: Action, *, by) -> None:
+        # An approved campaign is one whose outcomes are in the register: confirming it
+        # (reviews.services.confirm_cleanup) is the only approval.
+        if action.to_status == Status.APPROVED and not self.is_confirmed:
+            raise WorkflowError(
+                gettext("文件清理活动经“确认清理结果”审核通过，确认时清理结论记入文件登记。"),
+                code="confirm_to_approve",
+            )
 
 
 class CleanupItemQuerySet(ScopedQuerySet):
