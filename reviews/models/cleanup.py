@@ -3,7 +3,7 @@
 Outcomes are recorded on the campaign's items; confirming the campaign
 (``reviews.services.confirm_cleanup``) applies them to the document register in one
 transaction and locks the campaign. A year's figures count the items of campaigns confirmed
-in that year.
+in that year (the campaign's ``year_field``).
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ class CleanupCampaignQuerySet(WorkflowQuerySet):
         return self.filter(confirmed_on__isnull=False, status=Status.APPROVED)
 
     def confirmed_in(self, year: int):
-        return self.confirmed().filter(confirmed_on__year=year)
+        """Campaigns confirmed in ``year``: the year's campaigns (``in_year``)."""
+        return self.confirmed().in_year(year)
 
     def unconfirmed(self):
         return self.filter(confirmed_on__isnull=True)
@@ -75,6 +76,9 @@ class CleanupCampaignQuerySet(WorkflowQuerySet):
 
 class CleanupCampaign(WorkflowRecord):
     """A clean-up campaign over documents of the register."""
+
+    # A campaign's documents count in the year its results were confirmed.
+    year_field = "confirmed_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -159,8 +163,9 @@ class CleanupCampaign(WorkflowRecord):
 
 class CleanupItemQuerySet(ScopedQuerySet):
     def confirmed_in(self, year: int):
-        """Items of campaigns confirmed in ``year`` (what the annual report counts)."""
-        return self.filter(campaign__confirmed_on__year=year, campaign__status=Status.APPROVED)
+        """Items of the approved campaigns of ``year`` (what the annual report counts): an
+        item belongs to its campaign's year (``CleanupCampaign.year_field``)."""
+        return self.filter(campaign__in=CleanupCampaign.objects.approved().in_year(year))
 
     def of_kind(self, kind: DocumentKind):
         return self.filter(document__kind=kind)
