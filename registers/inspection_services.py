@@ -21,10 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core import permissions
+from registers.core import permissions, workflow
 from registers.core.roles import Role
+from registers.core.services import require_change_permission
 from registers.core.status import Status
-from registers.core.workflow import mark_created
 from registers.draw import (
     ALGORITHM,
     MIN_INSPECTORS_PER_TARGET,
@@ -203,11 +203,9 @@ def make_draw(
         input_json=payload,
         exclusions=[exclusion.as_dict() for exclusion in pool.excluded],
     )
-    mark_created(record, by=by)
-    record.unit_id = item.unit_id
     try:
         with transaction.atomic():
-            record.save()
+            workflow.create(record, by=by, reason=_("双随机抽取"))
             for position, target_id in enumerate(result.targets, start=1):
                 drawn = DrawnTarget.objects.create(
                     draw=record,
@@ -464,6 +462,8 @@ def record_results(
     rows = list(rows)
     with transaction.atomic():
         record = InspectionDraw.objects.select_for_update().get(pk=record.pk)
+        # An approved draw's results are the office's to correct (permissions.can_change).
+        require_change_permission(by, record)
         targets = {target.position: target for target in record.drawn_targets.all()}
         errors = []
         seen = set()
@@ -516,6 +516,7 @@ def record_results(
         if errors:
             raise ValidationError(errors)
         record._history_user = by
+        record._change_reason = _("录入检查结果")
         record.save(update_fields=["check_ended_on", "published_on", "updated_at"])
         for row in rows:
             target = targets[row.position]

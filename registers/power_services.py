@@ -19,10 +19,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core import permissions
+from registers.core import permissions, workflow
 from registers.core.status import Status
 from registers.models import Unit, UnitKind
 from registers.models.power import (
@@ -114,25 +113,18 @@ def _next_version(
 ) -> PowerItem:
     values = {name: getattr(item, name) for name in CONTENT_FIELDS}
     values.update(overrides)
-    now = timezone.now()
-    new = PowerItem(
+    return PowerItem(
         **values,
-        status=Status.APPROVED,
-        created_by=by,
-        reviewed_by=by,
-        reviewed_at=now,
         effective_from=adjustment.adjusted_on,
         origin=adjustment,
         basis_document=adjustment.document_number,
     )
-    return new
 
 
 def _save_new_version(new: PowerItem, copy_from: PowerItem, *, by, reason: str) -> PowerItem:
+    """Enter the version the office's adjustment created, approved as it is saved."""
     new.full_clean()
-    new._history_user = by
-    new._change_reason = reason
-    new.save()
+    workflow.create(new, by=by, approved=True, reason=reason)
     for row in copy_from.responsibilities.all():
         copy = ResponsibilityItem(item=new, stage=row.stage, duty=row.duty)
         copy._history_user = by

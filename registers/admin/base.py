@@ -22,7 +22,7 @@ from registers.core.exchange.reading import SpreadsheetError
 from registers.core.models import WorkflowRecord
 from registers.core.roles import Role
 from registers.core.status import Action, Status
-from registers.core.workflow import WorkflowError, mark_created, transition
+from registers.core.workflow import WorkflowError, create, transition
 from registers.models import Unit
 from registers.resources import CellError, SafeCSV, SafeXLSX
 
@@ -204,10 +204,12 @@ class WorkflowAdmin(ScopedAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            approved = form.cleaned_data.get("status") == Status.APPROVED
-            mark_created(obj, by=request.user, approved=approved)
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only the office chooses the status (a read-only field for everyone else).
+        approved = form.cleaned_data.get("status") == Status.APPROVED
+        create(obj, by=request.user, approved=approved)
 
     # --- Transitions from the change page ------------------------------------------------
 

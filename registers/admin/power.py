@@ -256,11 +256,6 @@ class PowerItemAdmin(ImportExportWorkflowAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change and obj.is_approved:
-            obj.record_addition(by=request.user)
-
     @admin.display(description=gettext_lazy("层级"), ordering="unit__kind")
     def level_label(self, obj):
         return obj.level.label

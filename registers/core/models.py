@@ -16,6 +16,15 @@ class WorkflowRecord(models.Model):
     # Path from this model to the unit that owns it; scoping follows this path.
     scope_field = "unit"
 
+    #: The date that puts a record in a year (a path such as ``"received_on"``, or to a year
+    #: number such as ``"catalogue__year"``): the date the annual report's sentence about the
+    #: register counts by, so the report and the dashboard's progress agree on it
+    #: (``WorkflowQuerySet.in_year``). A record whose date is still empty is in no year yet.
+    #: None for a standing list, which belongs to every year as it stands on 31 December.
+    #: Every register declares it; a report sentence about another date is a named exception
+    #: on the register's queryset (``concluded_in``…).
+    year_field: str | None = None
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("填报单位"),

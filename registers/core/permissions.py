@@ -198,4 +198,5 @@ def can_act(user, obj, action: Action) -> bool:
 
 
 def allowed_actions(user, obj) -> list[Action]:
-    return [action for action in Action if can_act(user, obj, action)]
+    """The review steps a page offers ``user`` on ``obj``."""
+    return [action for action in Action if action.is_review_step and can_act(user, obj, action)]

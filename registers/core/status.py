@@ -1,8 +1,10 @@
 """The states of the review workflow and the actions that move a record between them.
 
 draft → submitted → approved, or submitted → returned (with the reviewer's comment) →
-submitted again. The transitions themselves are ``workflow``; who may apply them is
-``permissions``.
+submitted again. The office, being the reviewer, may also approve what no unit submitted to
+it: a record it enters itself, a version its adjustment of a power list creates, a clean-up
+whose results it confirms (draft or returned → approved). The transitions themselves are
+``workflow``; who may apply them is ``permissions``.
 """
 
 from django.db import models
@@ -24,6 +26,13 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("报送审核")
     APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回修改")
+    APPROVE_DIRECTLY = "approve_directly", _("直接审核通过")
+
+    @property
+    def is_review_step(self) -> bool:
+        """Offered on the review pages. Approving directly is not: the services that enter
+        or confirm a record on the office's authority perform it."""
+        return self != Action.APPROVE_DIRECTLY
 
     @property
     def from_statuses(self) -> frozenset[Status]:
@@ -31,6 +40,7 @@ class Action(models.TextChoices):
             Action.SUBMIT: frozenset({Status.DRAFT, Status.RETURNED}),
             Action.APPROVE: frozenset({Status.SUBMITTED}),
             Action.RETURN: frozenset({Status.SUBMITTED}),
+            Action.APPROVE_DIRECTLY: frozenset({Status.DRAFT, Status.RETURNED}),
         }[self]
 
     @property
@@ -39,4 +49,5 @@ class Action(models.TextChoices):
             Action.SUBMIT: Status.SUBMITTED,
             Action.APPROVE: Status.APPROVED,
             Action.RETURN: Status.RETURNED,
+            Action.APPROVE_DIRECTLY: Status.APPROVED,
         }[self]

@@ -1,10 +1,20 @@
-"""Workflow transitions: submit, approve, return with a comment.
+"""Workflow transitions: submit, approve, return with a comment, approve directly.
 
-Every transition locks the row, re-checks the rule on the locked state and writes one
-history row carrying the acting user, so two reviewers clicking at once cannot both win.
+Every transition locks the row, re-checks the rule on the locked state, writes one history
+row carrying the acting user and the change reason, and announces itself (``transitioned``)
+once the transaction commits; so two reviewers clicking at once cannot both win, and a
+transition that is refused or rolled back announces nothing.
+
+Services that approve on the office's authority go through the same functions: ``create``
+enters a record directly as approved (the office's own entry, a power-list version an
+adjustment creates, a filing obligation the office opens), and ``transition`` with
+``values`` writes a service's own fields with the status (a clean-up's confirmation).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core.models import WorkflowRecord
-from registers.core.permissions import can_act, role_of
+from registers.core.permissions import can_act, can_create, role_of
 from registers.core.roles import Role
 from registers.core.status import Action, Status
 
 #: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
 #: and ``comment``; ``sender`` is the record's model. Receivers (notifications) run after the
-#: commit, so a refused or rolled-back transition sends nothing.
+#: commit, so a refused or rolled-back transition sends nothing. A record entered directly
+#: as approved is announced with ``Action.APPROVE_DIRECTLY``.
 transitioned = Signal()
 
 
@@ -45,37 +56,73 @@ def _refusal(record: WorkflowRecord, action: Action, user) -> WorkflowError:
     )
 
 
-def transition(record: WorkflowRecord, action: Action, *, by, comment: str = "") -> WorkflowRecord:
-    """Apply ``action`` to ``record`` as user ``by``; raise ``WorkflowError`` if not allowed."""
+def require(record: WorkflowRecord, action: Action, *, by) -> None:
+    """Raise the transition's own ``WorkflowError`` now if ``by`` may not apply ``action``.
+
+    For a service that checks before doing its work; the transition checks again on the
+    locked row.
+    """
+    if not can_act(by, record, action):
+        raise _refusal(record, action, by)
+
+
+def _apply(record: WorkflowRecord, action: Action, by, comment: str) -> list[str]:
+    """Set the new status and who acted on ``record``; return the fields written."""
+    record.status = action.to_status
+    if action == Action.SUBMIT:
+        record.submitted_by, record.submitted_at = by, timezone.now()
+        return ["status", "submitted_by", "submitted_at"]
+    record.reviewed_by, record.reviewed_at = by, timezone.now()
+    record.review_comment = comment
+    return ["status", "reviewed_by", "reviewed_at", "review_comment"]
+
+
+def _record_history(record: WorkflowRecord, by, reason: str) -> None:
+    record._history_user = by
+    if reason:
+        record._change_reason = reason
+
+
+def _follow_up(record: WorkflowRecord, action: Action, by, comment: str) -> None:
+    """What every transition does once the new status is saved, inside its transaction."""
+    record.after_transition(action, by=by)
+    transaction.on_commit(
+        lambda: transitioned.send(
+            sender=type(record), record=record, action=action, by=by, comment=comment
+        )
+    )
+
+
+def transition(
+    record: WorkflowRecord,
+    action: Action,
+    *,
+    by,
+    comment: str = "",
+    reason: str = "",
+    values: Mapping[str, Any] | None = None,
+) -> WorkflowRecord:
+    """Apply ``action`` to ``record`` as user ``by``; raise ``WorkflowError`` if not allowed.
+
+    ``reason`` replaces the action's name as the history row's change reason; ``values``
+    are fields of the service performing the transition (a clean-up's confirmation date),
+    saved with the status in the same row and the same history row.
+    """
     action = Action(action)
     comment = (comment or "").strip()
     if action == Action.RETURN and not comment:
         raise WorkflowError(_("退回修改时必须填写审核意见。"), code="comment_required")
+    values = dict(values or {})
 
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
-        if not can_act(by, locked, action):
-            raise _refusal(locked, action, by)
-
-        now = timezone.now()
-        locked.status = action.to_status
-        fields = ["status", "updated_at"]
-        if action == Action.SUBMIT:
-            locked.submitted_by, locked.submitted_at = by, now
-            fields += ["submitted_by", "submitted_at"]
-        else:
-            locked.reviewed_by, locked.reviewed_at = by, now
-            locked.review_comment = comment
-            fields += ["reviewed_by", "reviewed_at", "review_comment"]
-        locked._history_user = by
-        locked._change_reason = str(action.label)
-        locked.save(update_fields=fields)
-        locked.after_transition(action, by=by)
-        transaction.on_commit(
-            lambda: transitioned.send(
-                sender=type(locked), record=locked, action=action, by=by, comment=comment
-            )
-        )
+        require(locked, action, by=by)
+        fields = _apply(locked, action, by, comment)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        _record_history(locked, by, reason or str(action.label))
+        locked.save(update_fields=[*fields, *values, "updated_at"])
+        _follow_up(locked, action, by, comment)
 
     # The caller's copy follows the saved row, including what ``after_transition`` wrote.
     record.refresh_from_db()
@@ -94,18 +141,53 @@ def return_for_revision(record: WorkflowRecord, *, by, comment: str) -> Workflow
     return transition(record, Action.RETURN, by=by, comment=comment)
 
 
-def mark_created(record: WorkflowRecord, *, by, approved: bool = False) -> None:
-    """Fill the bookkeeping of a new record before its first save.
+def approval_of(record: WorkflowRecord) -> Action:
+    """How the office approves ``record`` as it stands: a submission by approving it, a
+    draft or a returned record (that no unit has submitted to it) by approving directly."""
+    if record.status == Status.SUBMITTED:
+        return Action.APPROVE
+    return Action.APPROVE_DIRECTLY
 
-    A liaison's record always starts as a draft of their own unit; the office may enter a
-    record directly as approved.
+
+def mark_created(record: WorkflowRecord, *, by, approved: bool = False) -> None:
+    """Fill the bookkeeping of a new record before its first save; saves nothing.
+
+    A liaison's record always starts as a draft of their own unit; with ``approved`` the
+    office's starts approved. This announces nothing: ``create`` saves a record and records
+    the approval as a transition, and is what a single new record goes through.
     """
     record.created_by = by
-    role = role_of(by)
-    if role == Role.OFFICE and approved:
-        record.status = Status.APPROVED
-        record.reviewed_by, record.reviewed_at = by, timezone.now()
-    else:
-        record.status = Status.DRAFT
-    if role == Role.LIAISON:
+    record.status = Status.DRAFT
+    if role_of(by) == Role.LIAISON:
         record.unit_id = by.unit_id
+    if approved and can_act(by, record, Action.APPROVE_DIRECTLY):
+        _apply(record, Action.APPROVE_DIRECTLY, by, "")
+
+
+def create(
+    record: WorkflowRecord, *, by, approved: bool = False, reason: str = ""
+) -> WorkflowRecord:
+    """Save the new ``record`` entered by user ``by``; raise ``WorkflowError`` if not allowed.
+
+    A liaison's record is a draft of their own unit; the office's is a draft too unless
+    ``approved``: then it is approved as it is saved, the transition ``APPROVE_DIRECTLY``
+    (office only), in the record's first history row with ``by`` and ``reason``, followed
+    by ``after_transition`` and, after commit, ``transitioned``. A row being inserted has no
+    earlier state to lock.
+    """
+    if not can_create(by, type(record)):
+        raise WorkflowError(_("您无权新增这类记录。"), code="not_allowed")
+    mark_created(record, by=by)
+    action = Action.APPROVE_DIRECTLY if approved else None
+    if action is not None:
+        require(record, action, by=by)
+    with transaction.atomic():
+        if action is None:
+            _record_history(record, by, reason)
+            record.save()
+        else:
+            _apply(record, action, by, "")
+            _record_history(record, by, reason or str(action.label))
+            record.save()
+            _follow_up(record, action, by, "")
+    return record

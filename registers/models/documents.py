@@ -75,14 +75,15 @@ def default_valid_until(title: str, effective_on: datetime.date) -> datetime.dat
 
 
 class DocumentQuerySet(WorkflowQuerySet):
+    def issued_in(self, year: int):
+        """Documents issued in ``year``: the year's documents (``in_year``)."""
+        return self.in_year(year)
+
     def normative(self):
         return self.filter(kind=DocumentKind.NORMATIVE)
 
     def non_normative(self):
         return self.filter(kind=DocumentKind.NON_NORMATIVE)
-
-    def issued_in(self, year: int):
-        return self.filter(issued_on__year=year)
 
     def issued_by(self, *units):
         return self.filter(unit__in=units)
@@ -138,6 +139,9 @@ class DocumentQuerySet(WorkflowQuerySet):
 
 class Document(WorkflowRecord):
     """A document of a unit, registered, numbered and published in one place (三统一)."""
+
+    # A document belongs to the year it was issued.
+    year_field = "issued_on"
 
     unit = models.ForeignKey(
         "registers.Unit",

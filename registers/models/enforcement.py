@@ -75,6 +75,9 @@ class BodyKind(models.TextChoices):
 class EnforcementBody(WorkflowRecord):
     """A body that exercises enforcement power in its own name (or, if entrusted, another's)."""
 
+    # A standing list.
+    year_field = None
+
     name = models.CharField(_("执法主体名称"), max_length=100)
     kind = models.CharField(_("主体类别"), max_length=20, choices=BodyKind.choices)
     legal_basis = models.TextField(
@@ -141,6 +144,9 @@ class OfficerQuerySet(WorkflowQuerySet):
 
 class Officer(WorkflowRecord):
     """An enforcement officer holding an enforcement certificate (行政执法证)."""
+
+    # A standing list.
+    year_field = None
 
     body = models.ForeignKey(
         EnforcementBody,

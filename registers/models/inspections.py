@@ -27,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
 from registers.core.models import WorkflowRecord
-from registers.core.querysets import WorkflowQuerySet
+from registers.core.querysets import WorkflowQuerySet, year_end
 from registers.core.status import Status
 from registers.creditcode import normalise_credit_code, validate_credit_code
 
@@ -76,11 +76,14 @@ class ItemTally:
 class InspectionItemQuerySet(WorkflowQuerySet):
     def published_list(self, year: int):
         """The approved items of ``year``'s published list, as it stood on 31 December."""
-        year_end = datetime.date(year, 12, 31)
-        return self.approved().filter(
-            Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=year_end),
-            year=year,
-            published_on__lte=year_end,
+        end = year_end(year)
+        return (
+            self.approved()
+            .in_year(year)
+            .filter(
+                Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=end),
+                published_on__lte=end,
+            )
         )
 
     def administrative(self):
@@ -110,6 +113,9 @@ class InspectionItemQuerySet(WorkflowQuerySet):
 
 class InspectionItem(WorkflowRecord):
     """One item (and sub-item) of a year's random-inspection list; ``unit`` is 检查主体."""
+
+    # An item belongs to its list's year (counted as that list stood on 31 December).
+    year_field = "year"
 
     year = models.PositiveSmallIntegerField(_("清单年度"))
     code = models.CharField(_("事项编码"), max_length=30)
@@ -327,6 +333,10 @@ class ResultKind(models.TextChoices):
 
 
 class InspectionDrawQuerySet(WorkflowQuerySet):
+    def drawn_in(self, year: int):
+        """Draws made in ``year``: the year's draws (``in_year``)."""
+        return self.in_year(year)
+
     def awaiting_publication(self):
         """Checks that have ended and whose results are not yet published (any status).
 
@@ -350,12 +360,11 @@ class InspectionDrawQuerySet(WorkflowQuerySet):
         on = on or timezone.localdate()
         return self.approved().filter(published_on__lte=on)
 
-    def drawn_in(self, year: int):
-        return self.filter(drawn_on__year=year)
-
 
 class InspectionDraw(WorkflowRecord):
     """One double-random draw for an item and a batch, with everything needed to re-run it."""
+
+    year_field = "drawn_on"
 
     item = models.ForeignKey(
         InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="draws"

@@ -112,6 +112,9 @@ class IntegratedItemQuerySet(WorkflowQuerySet):
 class IntegratedItem(WorkflowRecord):
     """A certificate or filing item of a department merged into the business licence."""
 
+    # An item belongs to the year its reform batch took effect.
+    year_field = "batch__reform_on"
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("原办理部门"),

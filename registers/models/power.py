@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
-from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
-from registers.core.status import Action
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
+from registers.core.status import Action, Status
 
 from .units import UnitKind
 
@@ -109,6 +109,10 @@ class AdjustmentReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+def _in_force_on(day: datetime.date) -> Q:
+    return Q(effective_from__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
 def _level_expression():
     return Case(
         When(unit__kind=UnitKind.TOWNSHIP, then=Value(ListLevel.TOWNSHIP.value)),
@@ -123,9 +127,11 @@ class PowerItemQuerySet(WorkflowQuerySet):
 
     def in_force_on(self, day: datetime.date):
         """Versions in force on ``day``: already effective and not yet closed."""
-        return self.filter(effective_from__lte=day).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
-        )
+        return self.filter(_in_force_on(day))
+
+    def year_condition(self, year: int) -> Q:
+        # A standing list: a year's items are the versions in force on 31 December.
+        return _in_force_on(year_end(year))
 
     def as_of(self, day: datetime.date):
         """The published list on ``day``: approved versions in force then."""
@@ -188,6 +194,9 @@ class PowerItemQuerySet(WorkflowQuerySet):
 
 class PowerItem(WorkflowRecord):
     """One version of an item of a power, negative or fee list of one unit."""
+
+    # A standing list: in a year, the versions in force on 31 December (``in_year``).
+    year_field = None
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -378,7 +387,8 @@ class PowerItem(WorkflowRecord):
         return super().delete(*args, **kwargs)
 
     def after_transition(self, action: Action, *, by) -> None:
-        if action == Action.APPROVE:
+        # Approved however (reviewed, or entered by the office): the item comes into force.
+        if action.to_status == Status.APPROVED:
             self.record_addition(by=by)
 
     def record_addition(self, *, by) -> PowerAdjustment:

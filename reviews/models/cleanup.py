@@ -3,7 +3,7 @@
 Outcomes are recorded on the campaign's items; confirming the campaign
 (``reviews.services.confirm_cleanup``) applies them to the document register in one
 transaction and locks the campaign. A year's figures count the items of campaigns confirmed
-in that year.
+in that year (the campaign's ``year_field``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
-from registers.core.status import Status
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError
 from registers.models import Document, DocumentChangeKind, DocumentKind
 
 
@@ -66,7 +67,8 @@ class CleanupCampaignQuerySet(WorkflowQuerySet):
         return self.filter(confirmed_on__isnull=False, status=Status.APPROVED)
 
     def confirmed_in(self, year: int):
-        return self.confirmed().filter(confirmed_on__year=year)
+        """Campaigns confirmed in ``year``: the year's campaigns (``in_year``)."""
+        return self.confirmed().in_year(year)
 
     def unconfirmed(self):
         return self.filter(confirmed_on__isnull=True)
@@ -74,6 +76,9 @@ class CleanupCampaignQuerySet(WorkflowQuerySet):
 
 class CleanupCampaign(WorkflowRecord):
     """A clean-up campaign over documents of the register."""
+
+    # A campaign's documents count in the year its results were confirmed.
+    year_field = "confirmed_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -146,11 +151,21 @@ class CleanupCampaign(WorkflowRecord):
         if self.pk and type(self).objects.filter(pk=self.pk, confirmed_on__isnull=False).exists():
             raise ValidationError(_("清理结果已确认，不能再修改。"), code="campaign_confirmed")
 
+    def after_transition(self, action: Action, *, by) -> None:
+        # An approved campaign is one whose outcomes are in the register: confirming it
+        # (reviews.services.confirm_cleanup) is the only approval.
+        if action.to_status == Status.APPROVED and not self.is_confirmed:
+            raise WorkflowError(
+                gettext("文件清理活动经“确认清理结果”审核通过，确认时清理结论记入文件登记。"),
+                code="confirm_to_approve",
+            )
+
 
 class CleanupItemQuerySet(ScopedQuerySet):
     def confirmed_in(self, year: int):
-        """Items of campaigns confirmed in ``year`` (what the annual report counts)."""
-        return self.filter(campaign__confirmed_on__year=year, campaign__status=Status.APPROVED)
+        """Items of the approved campaigns of ``year`` (what the annual report counts): an
+        item belongs to its campaign's year (``CleanupCampaign.year_field``)."""
+        return self.filter(campaign__in=CleanupCampaign.objects.approved().in_year(year))
 
     def of_kind(self, kind: DocumentKind):
         return self.filter(document__kind=kind)

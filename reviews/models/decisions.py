@@ -169,7 +169,8 @@ class DecisionFigures:
 
 class DecisionQuerySet(WorkflowQuerySet):
     def in_catalogue_of(self, year: int):
-        return self.filter(catalogue__year=year)
+        """Decisions of ``year``'s catalogue: the year's decisions (``in_year``)."""
+        return self.in_year(year)
 
     def legality_reviewed(self):
         return self.filter(legality_reviewed_on__isnull=False)
@@ -209,7 +210,7 @@ class DecisionQuerySet(WorkflowQuerySet):
             )
         counts = (
             self.approved()
-            .in_catalogue_of(year)
+            .in_year(year)
             .aggregate(
                 catalogued=Count("pk"),
                 legality_reviewed=Count("pk", filter=Q(legality_reviewed_on__isnull=False)),
@@ -248,6 +249,9 @@ def _step_recorded(kind: StepKind, **conditions) -> Q:
 
 class MajorDecision(WorkflowRecord):
     """One decision matter of a catalogue; ``unit`` is the undertaking unit (承办单位, 第十一条)."""
+
+    # A decision belongs to the year of the catalogue it is listed in.
+    year_field = "catalogue__year"
 
     catalogue = models.ForeignKey(
         DecisionCatalogue,

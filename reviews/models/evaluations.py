@@ -177,8 +177,8 @@ class EvaluationFigures:
 
 class EvaluatedFileQuerySet(WorkflowQuerySet):
     def evaluated_in(self, year: int):
-        """Files of the rounds held in ``year``."""
-        return self.filter(round__year=year)
+        """Files of the rounds held in ``year``: the year's files (``in_year``)."""
+        return self.in_year(year)
 
     def of_case_type(self, case_type: CaseType):
         return self.filter(case_type=case_type)
@@ -213,7 +213,7 @@ class EvaluatedFileQuerySet(WorkflowQuerySet):
 
     def figures(self, year: int) -> EvaluationFigures:
         """The year's evaluation figures, counted over approved files only (three queries)."""
-        files = self.approved().evaluated_in(year)
+        files = self.approved().in_year(year)
         counts = files.with_grade().aggregate(
             files=Count("pk"),
             units=Count("unit", distinct=True),
@@ -244,6 +244,9 @@ class EvaluatedFileQuerySet(WorkflowQuerySet):
 
 class EvaluatedFile(WorkflowRecord):
     """One case file evaluated in a round, with its score sheet; ``unit`` is the evaluated unit."""
+
+    # A file belongs to the year of its evaluation round.
+    year_field = "round__year"
 
     round = models.ForeignKey(
         EvaluationRound,

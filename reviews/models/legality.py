@@ -1,8 +1,9 @@
 """Legality reviews of drafts (合法性审核), replies to comment drafts (征求意见稿), filings (报备).
 
-A year's figures count approved records by the date the report sentence is about: reviews by
-the day they were completed, replies by the day they were sent, filings by the day they were
-filed. A filing's due date is computed when read, from the holiday calendar as it is then.
+A year's figures count approved records by the date the report sentence is about (each
+model's ``year_field``): reviews by the day they were completed, replies by the day they were
+sent, filings by the day they were filed. A filing's due date is computed when read, from the
+holiday calendar as it is then.
 """
 
 from __future__ import annotations
@@ -45,11 +46,9 @@ class ReviewResult(models.TextChoices):
 
 
 class LegalityReviewQuerySet(WorkflowQuerySet):
-    def received_in(self, year: int):
-        return self.filter(received_on__year=year)
-
     def completed_in(self, year: int):
-        return self.filter(completed_on__year=year)
+        """Reviews completed in ``year``: the year's reviews (``in_year``)."""
+        return self.in_year(year)
 
     def pending(self):
         return self.filter(completed_on__isnull=True)
@@ -67,6 +66,9 @@ class LegalityReviewQuerySet(WorkflowQuerySet):
 
 class LegalityReview(WorkflowRecord):
     """The office's legality review of a draft before it is issued (contracts are separate)."""
+
+    # A review belongs to the year it was completed, not received.
+    year_field = "completed_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -173,11 +175,9 @@ class DraftKind(models.TextChoices):
 
 
 class CommentDraftReplyQuerySet(WorkflowQuerySet):
-    def received_in(self, year: int):
-        return self.filter(received_on__year=year)
-
     def replied_in(self, year: int):
-        return self.filter(replied_on__year=year)
+        """Replies sent in ``year``: the year's replies (``in_year``)."""
+        return self.in_year(year)
 
     def awaiting_reply(self):
         return self.filter(replied_on__isnull=True)
@@ -185,6 +185,9 @@ class CommentDraftReplyQuerySet(WorkflowQuerySet):
 
 class CommentDraftReply(WorkflowRecord):
     """A draft local regulation or rule sent for comment (征求意见稿), and the reply to it."""
+
+    # A reply belongs to the year it was sent.
+    year_field = "replied_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -261,7 +264,8 @@ class FilingQuerySet(WorkflowQuerySet):
     """
 
     def filed_in(self, year: int):
-        return self.filter(filed_on__year=year)
+        """Filings made in ``year``: the year's filings (``in_year``)."""
+        return self.in_year(year)
 
     def filed_with(self, authority: FilingAuthority):
         return self.filter(filed_with=authority)
@@ -330,6 +334,9 @@ class Filing(WorkflowRecord):
     A filing without ``filed_on`` is an open obligation: the deadline board lists it until it
     is filed. The owning unit is always the document's issuer.
     """
+
+    # A filing belongs to the year it was filed; an open obligation to none yet.
+    year_field = "filed_on"
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -20,10 +20,8 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.models import WorkflowRecord
-from registers.core.querysets import WorkflowQuerySet
+from registers.core.querysets import WorkflowQuerySet, within_year
 from reviews.rates import Rate
-
-from .years import in_year
 
 
 class Instance(models.TextChoices):
@@ -105,14 +103,18 @@ class LitigationQuerySet(WorkflowQuerySet):
     # --- Filters ---------------------------------------------------------------------------
 
     def served_in(self, year: int):
-        """Cases whose complaint was served on the defendant in ``year``: the year's cases."""
-        return self.filter(in_year("served_on", year))
+        """Cases whose complaint was served in ``year``: the year's cases (``in_year``).
+
+        Hearings and conclusions are report sentences about their own dates (``heard_in``,
+        ``concluded_in``).
+        """
+        return self.in_year(year)
 
     def concluded(self):
         return self.filter(concluded_on__isnull=False)
 
     def concluded_in(self, year: int):
-        return self.filter(in_year("concluded_on", year))
+        return self.filter(within_year("concluded_on", year))
 
     def open(self):
         return self.filter(concluded_on__isnull=True)
@@ -126,7 +128,7 @@ class LitigationQuerySet(WorkflowQuerySet):
     # --- Figures for the annual report (one query each; call on ``.approved()``) -----------
 
     def case_count(self, year: int) -> int:
-        return self.served_in(year).count()
+        return self.in_year(year).count()
 
     def heard_count(self, year: int) -> int:
         return self.heard_in(year).count()
@@ -151,7 +153,7 @@ class LitigationQuerySet(WorkflowQuerySet):
             **{
                 outcome_class.value: Count(
                     "pk",
-                    filter=in_year("concluded_on", year)
+                    filter=within_year("concluded_on", year)
                     & Q(outcome__in=LitigationOutcome.of_class(outcome_class)),
                 )
                 for outcome_class in OutcomeClass
@@ -188,9 +190,9 @@ class LitigationQuerySet(WorkflowQuerySet):
     def figures(self, year: int) -> LitigationFigures:
         """Every figure above for ``year`` in one aggregate query (the annual report's)."""
         heard = _heard_in(year)
-        concluded = in_year("concluded_on", year)
+        concluded = within_year("concluded_on", year)
         counts = self.aggregate(
-            cases=Count("pk", filter=in_year("served_on", year)),
+            cases=Count("pk", filter=self.year_condition(year)),
             heard=Count("pk", filter=heard),
             appeared=Count("pk", filter=heard & _head_appeared(year)),
             concluded=Count("pk", filter=concluded),
@@ -234,7 +236,9 @@ class LitigationFigures:
 
 def _heard_in(year: int) -> Q:
     return Q(
-        Exists(LitigationHearing.objects.filter(Q(case=OuterRef("pk")) & in_year("held_on", year)))
+        Exists(
+            LitigationHearing.objects.filter(Q(case=OuterRef("pk")) & within_year("held_on", year))
+        )
     )
 
 
@@ -244,13 +248,16 @@ def _head_appeared(year: int) -> Q:
         case=OuterRef("case"), trial_instance=OuterRef("trial_instance")
     ).with_head()
     uncovered = LitigationHearing.objects.filter(
-        Q(case=OuterRef("pk")) & in_year("held_on", year)
+        Q(case=OuterRef("pk")) & within_year("held_on", year)
     ).filter(~Exists(head_in_same_instance))
     return ~Q(Exists(uncovered))
 
 
 class LitigationCase(WorkflowRecord):
     """One administrative lawsuit against a district agency, through its instances."""
+
+    # Hearings and conclusions count by their own dates (``heard_in``, ``concluded_in``).
+    year_field = "served_on"
 
     unit = models.ForeignKey(
         "registers.Unit",

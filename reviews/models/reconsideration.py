@@ -38,10 +38,8 @@ from registers.core.deadlines import (
     regime_for,
 )
 from registers.core.models import WorkflowRecord
-from registers.core.querysets import WorkflowQuerySet
+from registers.core.querysets import WorkflowQuerySet, within_year
 from reviews.rates import Rate
-
-from .years import in_year
 
 L2017 = Regime.LAW_2017
 L2023 = Regime.LAW_2023
@@ -228,7 +226,12 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
     # --- Filters ---------------------------------------------------------------------------
 
     def received_in(self, year: int):
-        return self.filter(in_year("received_on", year))
+        """Applications received in ``year``: the year's cases (``in_year``).
+
+        Acceptance and conclusion are report sentences about their own dates
+        (``accepted_in``, ``concluded_in``).
+        """
+        return self.in_year(year)
 
     def accepted(self):
         """Accepted or deemed accepted."""
@@ -238,16 +241,16 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         return self.filter(acceptance=AcceptanceDecision.NOT_ACCEPTED)
 
     def accepted_in(self, year: int):
-        return self.accepted().filter(in_year("acceptance_on", year))
+        return self.accepted().filter(within_year("acceptance_on", year))
 
     def not_accepted_in(self, year: int):
-        return self.not_accepted().filter(in_year("acceptance_on", year))
+        return self.not_accepted().filter(within_year("acceptance_on", year))
 
     def concluded(self):
         return self.filter(concluded_on__isnull=False)
 
     def concluded_in(self, year: int):
-        return self.filter(in_year("concluded_on", year))
+        return self.filter(within_year("concluded_on", year))
 
     def open(self):
         """Still running: neither concluded nor refused."""
@@ -285,7 +288,7 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
     # --- Figures for the annual report (one query each; call on ``.approved()``) -----------
 
     def received_count(self, year: int) -> int:
-        return self.received_in(year).count()
+        return self.in_year(year).count()
 
     def accepted_count(self, year: int) -> int:
         return self.accepted_in(year).count()
@@ -321,17 +324,17 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
 
     def figures(self, year: int) -> ReconsiderationFigures:
         """Every figure above for ``year`` in one aggregate query (the annual report's)."""
-        concluded = in_year("concluded_on", year)
+        concluded = within_year("concluded_on", year)
         base = CorrectionRateDenominator.configured()
         counts = self.aggregate(
-            received=Count("pk", filter=in_year("received_on", year)),
+            received=Count("pk", filter=self.year_condition(year)),
             accepted=Count(
-                "pk", filter=Q(acceptance__in=ACCEPTING) & in_year("acceptance_on", year)
+                "pk", filter=Q(acceptance__in=ACCEPTING) & within_year("acceptance_on", year)
             ),
             not_accepted=Count(
                 "pk",
                 filter=Q(acceptance=AcceptanceDecision.NOT_ACCEPTED)
-                & in_year("acceptance_on", year),
+                & within_year("acceptance_on", year),
             ),
             concluded=Count("pk", filter=concluded),
             direct=Count("pk", filter=concluded & _DIRECT),
@@ -368,11 +371,11 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
     def _concluded_share(self, year: int, numerator: Q) -> Rate:
         base = CorrectionRateDenominator.configured()
         if base is CorrectionRateDenominator.ACCEPTED:
-            denominator = Q(acceptance__in=ACCEPTING) & in_year("acceptance_on", year)
+            denominator = Q(acceptance__in=ACCEPTING) & within_year("acceptance_on", year)
         else:
-            denominator = in_year("concluded_on", year)
+            denominator = within_year("concluded_on", year)
         counts = self.aggregate(
-            numerator=Count("pk", filter=in_year("concluded_on", year) & numerator),
+            numerator=Count("pk", filter=within_year("concluded_on", year) & numerator),
             denominator=Count("pk", filter=denominator),
         )
         return Rate(counts["numerator"], counts["denominator"], basis=base.label)
@@ -404,6 +407,9 @@ _BEFORE_ACCEPTANCE = frozenset(
 
 class ReconsiderationCase(WorkflowRecord):
     """One application for reconsideration, from receipt to conclusion."""
+
+    # Acceptance and conclusion count by their own dates (``accepted_in``, ``concluded_in``).
+    year_field = "received_on"
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -12,9 +12,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
 from registers.core.models import WorkflowRecord
-from registers.core.querysets import WorkflowQuerySet
-
-from .years import in_year
+from registers.core.querysets import WorkflowQuerySet, within_year
 
 
 def _ordered(errors: dict, earlier, later, field: str, message, code: str) -> None:
@@ -41,13 +39,14 @@ class AccountabilityMeasure(models.TextChoices):
 
 class AccountabilityQuerySet(WorkflowQuerySet):
     def decided_in(self, year: int):
-        return self.filter(in_year("decided_on", year))
+        """Accountability decided in ``year``: the year's records (``in_year``)."""
+        return self.in_year(year)
 
     def measure_counts(self, year: int) -> dict[AccountabilityMeasure, int]:
         """Persons held accountable in ``year`` by measure, every measure present (0 if none)."""
         counts = self.aggregate(
             **{
-                measure.value: Count("pk", filter=in_year("decided_on", year) & Q(measure=measure))
+                measure.value: Count("pk", filter=self.year_condition(year) & Q(measure=measure))
                 for measure in AccountabilityMeasure
             }
         )
@@ -56,6 +55,8 @@ class AccountabilityQuerySet(WorkflowQuerySet):
 
 class AccountabilityRecord(WorkflowRecord):
     """One person held accountable (纠错问责) for inaction, misconduct or delay."""
+
+    year_field = "decided_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -105,14 +106,12 @@ class PoliceDecision(models.TextChoices):
 
 class CriminalTransferQuerySet(WorkflowQuerySet):
     def transferred_in(self, year: int):
-        return self.filter(in_year("transferred_on", year))
-
-    def reported_in(self, year: int):
-        return self.filter(in_year("reported_on", year))
+        """Cases transferred to the police in ``year``: the year's cases (``in_year``)."""
+        return self.in_year(year)
 
     def transferred_count(self, year: int) -> int:
         """Cases transferred to the police in ``year``."""
-        return self.transferred_in(year).count()
+        return self.in_year(year).count()
 
     def awaiting_decision(self):
         return self.filter(decided_on__isnull=True)
@@ -131,6 +130,9 @@ class CriminalTransfer(WorkflowRecord):
     report, an approved case goes to the police within 24 hours, the police decide within 3
     days of accepting it.
     """
+
+    # A case counts in the year it was transferred to the police, not reported.
+    year_field = "transferred_on"
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -266,19 +268,26 @@ class ProblemSource(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+def _rectified_in(year: int):
+    return within_year("rectified_on", year)
+
+
 class RectificationQuerySet(WorkflowQuerySet):
     def due_in(self, year: int):
-        return self.filter(in_year("due_on", year))
+        """Problems due for rectification in ``year``: the year's problems (``in_year``)."""
+        return self.in_year(year)
 
     def rectified_in(self, year: int):
-        return self.filter(in_year("rectified_on", year))
+        """By the rectification date, not the problem's year (its due date): the report's
+        sentence is about rectifications."""
+        return self.filter(_rectified_in(year))
 
     def outstanding(self):
         return self.filter(rectified_on__isnull=True)
 
     def due_count(self, year: int) -> int:
         """Problems whose rectification was due in ``year``."""
-        return self.due_in(year).count()
+        return self.in_year(year).count()
 
     def rectified_count(self, year: int) -> int:
         """Problems rectified in ``year``."""
@@ -287,13 +296,16 @@ class RectificationQuerySet(WorkflowQuerySet):
     def year_counts(self, year: int) -> dict[str, int]:
         """``due`` and ``rectified`` in ``year``, in one aggregate query."""
         return self.aggregate(
-            due=Count("pk", filter=in_year("due_on", year)),
-            rectified=Count("pk", filter=in_year("rectified_on", year)),
+            due=Count("pk", filter=self.year_condition(year)),
+            rectified=Count("pk", filter=_rectified_in(year)),
         )
 
 
 class RectificationProblem(WorkflowRecord):
     """A problem found in a special rectification campaign and its rectification."""
+
+    # Rectifications count by their own date (``rectified_in``).
+    year_field = "due_on"
 
     campaign = models.CharField(
         _("专项治理"), max_length=200, help_text=_("如：2017年行政执法突出问题专项治理。")

@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from registers.core.permissions import can_change, is_office
-from registers.core.status import Status
+from registers.core import workflow
+from registers.core.permissions import can_act, can_change, is_office
+from registers.core.services import lock
+from registers.core.status import Action
+from registers.core.workflow import approval_of
 from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentStatus
 from reviews.models import (
     CleanupCampaign,
@@ -154,16 +157,23 @@ def confirm_cleanup(
 ) -> CleanupCampaign:
     """Apply every outcome of ``campaign`` to the register on ``on`` and lock the campaign.
 
-    Office staff only. Repealed documents become 废止 and declared-expired ones 失效 from
-    ``on``; 修改 and 拟修改完善 mark documents for amendment. One transaction: if anything
-    fails, no document and not the campaign is changed.
+    Office staff only. Confirming is the campaign's approval: a submitted campaign is
+    approved, the office's own draft approved directly, each a workflow transition with one
+    history row ("确认清理结果") and one ``transitioned``: the campaign is the record, its
+    hundreds of documents are not, so its creator and submitter hear of it once. Repealed
+    documents become 废止 and declared-expired ones 失效 from ``on``; 修改 and 拟修改完善 mark
+    documents for amendment. One transaction: if anything fails, no document and not the
+    campaign is changed.
     """
     if not is_office(by):
         raise ValidationError(_("只有法制办工作人员可以确认清理结果。"), code="office_only")
     on = on or timezone.localdate()
     with transaction.atomic():
-        campaign = CleanupCampaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = lock(campaign)
         _refuse_if_confirmed(campaign)
+        approval = None if campaign.is_approved else approval_of(campaign)
+        if approval is not None:
+            workflow.require(campaign, approval, by=by)
         if on < campaign.started_on:
             raise ValidationError(
                 _("确认日期不能早于清理开始日期。"), code="confirmed_before_start"
@@ -176,13 +186,18 @@ def confirm_cleanup(
         for item in campaign.items.select_related("document").order_by("pk"):
             _apply_outcome(item, campaign, on, by)
 
-        now = timezone.now()
-        campaign.confirmed_on, campaign.confirmed_by = on, by
-        campaign.status = Status.APPROVED
-        campaign.reviewed_by, campaign.reviewed_at = by, now
-        campaign._history_user = by
-        campaign._change_reason = _("确认清理结果")
-        campaign.save()
+        confirmation = {"confirmed_on": on, "confirmed_by": by}
+        if approval is None:
+            # Entered directly as approved: no status to change, only the confirmation.
+            for name, value in confirmation.items():
+                setattr(campaign, name, value)
+            campaign._history_user = by
+            campaign._change_reason = _("确认清理结果")
+            campaign.save(update_fields=[*confirmation, "updated_at"])
+        else:
+            workflow.transition(
+                campaign, approval, by=by, reason=_("确认清理结果"), values=confirmation
+            )
     return campaign
 
 
@@ -201,13 +216,9 @@ def open_filing(
         return filing
     filing = Filing(document=document, filed_with=filed_with, unit=document.unit)
     filing.full_clean()
-    filing.created_by = by
-    if is_office(by):
-        filing.status = Status.APPROVED
-        filing.reviewed_by, filing.reviewed_at = by, timezone.now()
-    filing._history_user = by
-    filing.save()
-    return filing
+    # The office's obligation stands as it opens it; a liaison's waits for review.
+    approved = can_act(by, filing, Action.APPROVE_DIRECTLY)
+    return workflow.create(filing, by=by, approved=approved, reason=_("登记报备义务"))
 
 
 def record_issued_document(review: LegalityReview, document: Document, *, by) -> LegalityReview:

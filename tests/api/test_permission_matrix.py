@@ -32,6 +32,8 @@ def _traits(prefix):
         "read_only": "post" not in viewset.http_method_names,
         "delete_office_only": viewset.delete_office_only,
         "owned_directly": rules.scope_field_of(model) == "unit",
+        # A clean-up campaign is approved by confirming its results, nothing else.
+        "approved_by_confirming": hasattr(viewset, "confirm"),
     }
 
 
@@ -115,6 +117,9 @@ def test_permission_matrix(prefix, role, clients, users, unit_a, unit_b):
         for action, body in (("return", {"comment": "请补充依据"}), ("approve", {})):
             response = client.post(f"{detail}{action}/", body, format="json")
             expected = 200 if role == "office" else (401 if role == "anonymous" else 403)
+            if expected == 200 and action == "approve" and traits["approved_by_confirming"]:
+                expected = 400
+                assert response.json()["errors"][0]["code"] == "confirm_to_approve"
             assert response.status_code == expected, (action, response.data)
             if role == "office" and action == "return":
                 record.status = Status.SUBMITTED

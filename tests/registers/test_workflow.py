@@ -2,6 +2,7 @@
 
 import pytest
 
+from registers.core import permissions
 from registers.core.status import Action, Status
 from registers.core.workflow import (
     WorkflowError,
@@ -139,3 +140,11 @@ def test_deleting_a_record_leaves_a_history_row(draft, office):
     deleted = Memo.history.filter(id=pk, history_type="-").get()
     assert deleted.history_user == office
     assert deleted.title == "2017年执法案卷"
+
+
+def test_approving_directly_is_the_offices_but_never_offered_as_a_review_step(
+    draft, office, liaison
+):
+    assert permissions.can_act(office, draft, Action.APPROVE_DIRECTLY)
+    assert not permissions.can_act(liaison, draft, Action.APPROVE_DIRECTLY)
+    assert permissions.allowed_actions(office, draft) == [Action.SUBMIT]

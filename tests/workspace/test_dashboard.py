@@ -22,9 +22,10 @@ def test_progress_counts_each_units_records_of_the_year_by_status(office, liaiso
         unit_a,
         status=Status.APPROVED,
         received_on=datetime.date(2016, 5, 2),
-        replied_on=None,
-        reply="",
+        replied_on=datetime.date(2016, 5, 12),
     )
+    # Not replied yet: in no year's report, so in no year's progress.
+    make_comment_draft_reply(unit_a, status=Status.DRAFT, replied_on=None, reply="")
     result = overview(office, 2017, TODAY)
     progress = {item.unit: item.counts for item in result.progress}
     assert (progress[unit_a].draft, progress[unit_a].submitted, progress[unit_a].approved) == (

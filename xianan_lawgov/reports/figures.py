@@ -33,11 +33,6 @@ class Scope:
     def end(self) -> datetime.date:
         return datetime.date(self.year, 12, 31)
 
-    @property
-    def as_of(self) -> datetime.date:
-        """Standing lists are counted as of 31 December."""
-        return self.end
-
     def previous(self) -> Scope:
         return Scope(self.year - 1, self.unit)
 

@@ -98,8 +98,8 @@ def reconsideration_chart(user, year: int) -> charts.Chart:
     rows = (
         ReconsiderationCase.objects.visible_to(user)
         .approved()
-        .received_in(year)
-        .annotate(month=ExtractMonth("received_on"))
+        .in_year(year)
+        .annotate(month=ExtractMonth(ReconsiderationCase.year_field))
         .order_by()
         .values("month", "outcome", "acceptance")
         .annotate(count=Count("pk"))

@@ -85,8 +85,14 @@ def _send_emails(users: Iterable, title: str, body: str, url: str) -> None:
 
 
 def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
+    """Tell whoever entered and submitted ``record`` that it was approved or returned.
+
+    The acting user is never told of their own act, so what the office enters or adjusts
+    itself (entered as approved, a power-list version, a filing obligation it opens) notifies
+    nobody; a confirmed clean-up is one record, told once, however many documents it holds.
+    """
     action = Action(action)
-    if action not in (Action.APPROVE, Action.RETURN):
+    if action == Action.SUBMIT:
         return
     ids = {record.created_by_id, record.submitted_by_id} - {None, getattr(by, "pk", None)}
     if not ids:

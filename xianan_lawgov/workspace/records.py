@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
-from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -26,25 +24,6 @@ from registers.core.status import Status
 from registers.models import Unit
 
 from ..reports.access import report_years
-
-#: The date that puts a record in a year, by kind (the date the report counts it by).
-#: Kinds not listed are standing lists (power items, officers…): they count in every year.
-YEAR_FIELDS = {
-    "registers.document": "issued_on",
-    "registers.inspectiondraw": "drawn_on",
-    "reviews.cleanupcampaign": "started_on",
-    "reviews.governmentcontract": "signed_on",
-    "reviews.majordecision": "catalogue__year",
-    "reviews.evaluatedfile": "evaluated_on",
-    "reviews.legalityreview": "received_on",
-    "reviews.commentdraftreply": "received_on",
-    "reviews.filing": "filed_on",
-    "reviews.litigationcase": "served_on",
-    "reviews.reconsiderationcase": "received_on",
-    "reviews.accountabilityrecord": "decided_on",
-    "reviews.criminaltransfer": "reported_on",
-    "reviews.rectificationproblem": "found_on",
-}
 
 
 def kind_key(model) -> str:
@@ -67,20 +46,6 @@ def model_for_kind(kind: str) -> type[WorkflowRecord]:
         if kind_key(model) == kind:
             return model
     raise Http404(_("没有这类记录。"))
-
-
-def year_expression(model):
-    """How to read a record's year in a query, or None for a standing list."""
-    path = YEAR_FIELDS.get(kind_key(model))
-    if path is None:
-        return None
-    target = model
-    for name in path.split("__"):
-        target_field = target._meta.get_field(name)
-        target = target_field.related_model or target
-    if isinstance(target_field, models.DateField):
-        return ExtractYear(path)
-    return models.F(path)
 
 
 def admin_url(obj_or_model, view: str = "change", pk=None) -> str | None:
@@ -161,18 +126,29 @@ class Overview:
         return sum(item.count for item in self.awaiting_review)
 
 
-def _status_rows(model, user):
-    """(unit id, status, year or None, count) for every record ``user`` may see."""
-    queryset = permissions.scope_queryset(model._default_manager.all(), user)
-    year = year_expression(model)
+def _dated_rows(model, user):
+    """(unit id, status, year or None, count) for every record ``user`` may see.
+
+    A record's year is the one its register declares (``year_field``), the same the annual
+    report counts it in; None while the date that puts it in a year is empty.
+    """
+    queryset = permissions.scope_queryset(model._default_manager.with_record_year(), user)
     unit_path = model.scope_field
-    if year is not None:
-        queryset = queryset.annotate(record_year=year)
-        fields = [unit_path, "status", "record_year"]
-    else:
-        fields = [unit_path, "status"]
-    for row in queryset.order_by().values(*fields).annotate(count=Count("pk")):
-        yield row[unit_path], row["status"], row.get("record_year"), row["count"]
+    rows = queryset.order_by().values(unit_path, "status", "record_year")
+    for row in rows.annotate(count=Count("pk")):
+        year = row["record_year"]
+        yield row[unit_path], row["status"], None if year is None else int(year), row["count"]
+
+
+def _standing_rows(model, user, year: int):
+    """(unit id, status, count in ``year``, count) for a standing list ``user`` may see: a
+    year's entries are those standing on its 31 December (``in_year``)."""
+    queryset = permissions.scope_queryset(model._default_manager.all(), user)
+    unit_path = model.scope_field
+    rows = queryset.order_by().values(unit_path, "status")
+    of_year = queryset.year_condition(year)
+    for row in rows.annotate(of_year=Count("pk", filter=of_year), count=Count("pk")):
+        yield row[unit_path], row["status"], row["of_year"], row["count"]
 
 
 def report_year(kinds_by_year: dict[int, set[str]], today: datetime.date) -> int:
@@ -194,19 +170,20 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
 
     ``year`` None picks the year whose report is being prepared (``report_year``).
     """
-    per_unit: dict[int, dict[int | None, StatusCounts]] = defaultdict(dict)
+    per_unit: dict[int, dict[int, StatusCounts]] = defaultdict(dict)
     kinds_by_year: dict[int, set[str]] = defaultdict(set)
-    awaiting: list[KindCount] = []
-    for model in workflow_models():
-        waiting = 0
-        for unit_id, status, record_year, count in _status_rows(model, user):
-            per_unit[unit_id].setdefault(record_year, StatusCounts()).add(status, count)
+    waiting: dict[type, int] = defaultdict(int)
+    standing = [model for model in workflow_models() if model.year_field is None]
+    dated = [model for model in workflow_models() if model not in standing]
+    for model in dated:
+        for unit_id, status, record_year, count in _dated_rows(model, user):
             if status == Status.SUBMITTED:
-                waiting += count
-            if status == Status.APPROVED and record_year is not None:
-                kinds_by_year[int(record_year)].add(kind_key(model))
-        if waiting:
-            awaiting.append(KindCount(model, waiting))
+                waiting[model] += count
+            if record_year is None:
+                continue  # in no year yet: no report counts it, nor does the progress
+            per_unit[unit_id].setdefault(record_year, StatusCounts()).add(status, count)
+            if status == Status.APPROVED:
+                kinds_by_year[record_year].add(kind_key(model))
 
     # Only years that have a report are offered; records of an earlier year are there for
     # the first report's comparison with the year before.
@@ -215,17 +192,20 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
     if year is None:
         year = report_year(kinds_by_year, today)
     years = sorted(set(kinds_by_year) | {today.year, year}, reverse=True)
+    of_year = {unit_id: by_year.get(year, StatusCounts()) for unit_id, by_year in per_unit.items()}
+    for model in standing:
+        for unit_id, status, in_year, count in _standing_rows(model, user, year):
+            if status == Status.SUBMITTED:
+                waiting[model] += count
+            of_year.setdefault(unit_id, StatusCounts()).add(status, in_year)
+    awaiting = [KindCount(model, waiting[model]) for model in workflow_models() if waiting[model]]
 
     units = Unit.objects.open_on(datetime.date(year, 1, 1)).order_by("kind", "code")
     if not permissions.reads_every_unit(user):
         units = units.filter(pk=user.unit_id)
     progress, not_started = [], []
     for unit in units:
-        counts = StatusCounts()
-        for record_year, year_counts in per_unit.get(unit.pk, {}).items():
-            if record_year is None or int(record_year) == year:
-                for status in Status:
-                    counts.add(status, getattr(year_counts, status.name.lower()))
+        counts = of_year.get(unit.pk, StatusCounts())
         if counts.total:
             progress.append(UnitProgress(unit, counts))
         else:

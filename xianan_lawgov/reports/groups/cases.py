@@ -28,7 +28,7 @@ class ReconsiderationGroup(FigureGroup):
             "received",
             _("收到复议申请"),
             "件",
-            records=lambda s: _reconsideration(s).received_in(s.year),
+            records=lambda s: _reconsideration(s).in_year(s.year),
         ),
         FigureDef(
             "accepted",
@@ -84,7 +84,7 @@ class LitigationGroup(FigureGroup):
     label = _("行政应诉")
     figures = (
         FigureDef(
-            "cases", _("行政应诉案件"), "件", records=lambda s: _litigation(s).served_in(s.year)
+            "cases", _("行政应诉案件"), "件", records=lambda s: _litigation(s).in_year(s.year)
         ),
         FigureDef("heard", _("开庭审理"), "件", records=lambda s: _litigation(s).heard_in(s.year)),
         FigureDef("head_appearances", _("负责人出庭应诉"), "件"),
@@ -150,19 +150,19 @@ class SupervisionGroup(FigureGroup):
             "accountability",
             _("纠错问责"),
             "件",
-            records=lambda s: scope_records(s, AccountabilityRecord).decided_in(s.year),
+            records=lambda s: scope_records(s, AccountabilityRecord).in_year(s.year),
         ),
         FigureDef(
             "criminal_transfers",
             _("移送涉嫌犯罪案件"),
             "件",
-            records=lambda s: scope_records(s, CriminalTransfer).transferred_in(s.year),
+            records=lambda s: scope_records(s, CriminalTransfer).in_year(s.year),
         ),
         FigureDef(
             "rectifications_due",
             _("专项治理问题（当年到期）"),
             "个",
-            records=lambda s: scope_records(s, RectificationProblem).due_in(s.year),
+            records=lambda s: scope_records(s, RectificationProblem).in_year(s.year),
         ),
         FigureDef(
             "rectified",

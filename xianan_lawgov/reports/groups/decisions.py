@@ -24,7 +24,7 @@ class ContractGroup(FigureGroup):
     figures = (
         FigureDef("lawyer_review_threshold_wan", _("律师审核金额标准"), "万元"),
         FigureDef("filing_threshold_wan", _("备案金额标准"), "万元"),
-        FigureDef("signed", _("签订合同"), "份", records=lambda s: _contracts(s).signed_in(s.year)),
+        FigureDef("signed", _("签订合同"), "份", records=lambda s: _contracts(s).in_year(s.year)),
         FigureDef(
             "lawyer_reviewed",
             _("律师审核的合同"),
@@ -41,13 +41,13 @@ class ContractGroup(FigureGroup):
             "missing_lawyer_review",
             _("应审未审"),
             "份",
-            records=lambda s: _contracts(s).signed_in(s.year).missing_lawyer_review(),
+            records=lambda s: _contracts(s).in_year(s.year).missing_lawyer_review(),
         ),
         FigureDef(
             "missing_filing",
             _("应备未备"),
             "份",
-            records=lambda s: _contracts(s).signed_in(s.year).missing_filing(),
+            records=lambda s: _contracts(s).in_year(s.year).missing_filing(),
         ),
     )
 
@@ -65,7 +65,7 @@ class ContractGroup(FigureGroup):
 
 
 def _decisions(scope: Scope):
-    return scope.restrict(MajorDecision.objects.approved().in_catalogue_of(scope.year))
+    return scope.restrict(MajorDecision.objects.approved().in_year(scope.year))
 
 
 @register

@@ -20,9 +20,7 @@ from ..figures import Check, FigureDef, FigureGroup, Scope, register
 
 
 def _integrated(scope: Scope):
-    return scope.restrict(
-        IntegratedItem.objects.approved().filter(batch__reform_on__year=scope.year)
-    )
+    return scope.restrict(IntegratedItem.objects.approved().in_year(scope.year))
 
 
 @register
@@ -49,14 +47,14 @@ class LicenceGroup(FigureGroup):
 
 
 def _reviews(scope: Scope):
-    return scope.restrict(LegalityReview.objects.approved().completed_in(scope.year))
+    return scope.restrict(LegalityReview.objects.approved().in_year(scope.year))
 
 
 def _filings(scope: Scope):
     return scope.restrict(
         Filing.objects.approved()
         .filed_with(FilingAuthority.MUNICIPAL_GOVERNMENT)
-        .filed_in(scope.year)
+        .in_year(scope.year)
     )
 
 
@@ -79,7 +77,7 @@ class LegalityGroup(FigureGroup):
             "comment_drafts_answered",
             _("回复法规规章征求意见稿"),
             "件",
-            records=lambda s: s.restrict(CommentDraftReply.objects.approved().replied_in(s.year)),
+            records=lambda s: s.restrict(CommentDraftReply.objects.approved().in_year(s.year)),
         ),
         FigureDef("normative_filed", _("向市政府报备规范性文件"), "件", records=_filings),
         FigureDef(
@@ -102,7 +100,7 @@ class LegalityGroup(FigureGroup):
             "reviews_completed": sum(by_kind.values()),
             **{f"reviews_{kind.value}": by_kind.get(kind, 0) for kind in ReviewKind},
             "comment_drafts_answered": scope.restrict(
-                CommentDraftReply.objects.approved().replied_in(scope.year)
+                CommentDraftReply.objects.approved().in_year(scope.year)
             ).count(),
             "normative_filed": filings["filed"],
             "filed_on_time": filings["on_time"],

@@ -18,7 +18,7 @@ from ..figures import Check, FigureDef, FigureGroup, Scope, register
 
 
 def _draws(scope: Scope):
-    return scope.restrict(InspectionDraw.objects.approved().drawn_in(scope.year))
+    return scope.restrict(InspectionDraw.objects.approved().in_year(scope.year))
 
 
 def _on_time_label() -> str:
@@ -78,7 +78,7 @@ class DrawGroup(FigureGroup):
 
 
 def _files(scope: Scope):
-    return scope.restrict(EvaluatedFile.objects.approved().evaluated_in(scope.year))
+    return scope.restrict(EvaluatedFile.objects.approved().in_year(scope.year))
 
 
 @register

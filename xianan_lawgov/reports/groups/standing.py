@@ -18,7 +18,8 @@ from ..figures import Check, FigureDef, FigureGroup, Scope, register
 
 
 def _power(scope: Scope):
-    return scope.restrict(PowerItem.objects.as_of(scope.as_of))
+    # A standing list: the approved versions in force on 31 December (``in_year``).
+    return scope.restrict(PowerItem.objects.approved().in_year(scope.year))
 
 
 @register
