@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "registers.core.calendar.OneCalendarPerRequest",
 ]
 
 ROOT_URLCONF = "xianan_lawgov.urls"

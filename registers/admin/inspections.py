@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registers.core import permissions
-from registers.core.calendar import get_calendar
 from registers.draw import MIN_INSPECTORS_PER_TARGET
 from registers.inspection_services import make_draw, result_problems, verify_draw
 from registers.models import (
@@ -293,24 +292,10 @@ class InspectionDrawAdmin(ImportExportWorkflowAdmin):
         extra = [*self.draw_facts, *self.audit_facts, "publication_deadline"]
         return [*readonly, *(name for name in extra if name not in readonly)]
 
-    def get_list_display(self, request):
-        # The page's deadlines are all counted on one reading of the office's calendar,
-        # so the list costs the same queries whatever its length.
-        calendar = get_calendar()
-
-        @admin.display(description=gettext_lazy("公示截止日期"))
-        def publication_due(draw):
-            deadline = draw.publication_deadline(calendar)
-            return deadline.due if deadline else "—"
-
-        return [
-            publication_due if name == "publication_due" else name for name in self.list_display
-        ]
-
-    def get_sortable_by(self, request):
-        # The names, not ``get_list_display`` (which reads the calendar): the computed due
-        # date is not a column the database can sort by anyway.
-        return self.list_display
+    @admin.display(description=gettext_lazy("公示截止日期"))
+    def publication_due(self, obj):
+        # Every row counts on the request's one calendar (OneCalendarPerRequest).
+        return obj.publication_due or "—"
 
     @admin.display(description=gettext_lazy("公示期限"))
     def publication_deadline(self, obj):

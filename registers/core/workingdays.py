@@ -79,7 +79,3 @@ class WorkingCalendar:
         while not self.is_working_day(day):
             day += ONE_DAY
         return day
-
-    def add_calendar_days(self, start: datetime.date, days: int) -> datetime.date:
-        """The end of a calendar-day period, moved to the next working day if it is a rest day."""
-        return self.next_working_day_on_or_after(start + datetime.timedelta(days=days))

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.test import RequestFactory
 
 from registers.core import calendar
+from registers.core.deadlines import calendar_period_due
 from registers.core.models import CalendarDay
 from registers.core.workingdays import WorkingCalendar
 
@@ -45,8 +47,8 @@ def test_working_days_between_counts_after_start_up_to_end():
 def test_calendar_period_ending_on_a_rest_day_moves_to_the_next_working_day():
     cal = WorkingCalendar()
     # 15 days after 20 September 2017 is 5 October, inside the holiday week.
-    assert cal.add_calendar_days(D(2017, 9, 20), 15) == D(2017, 10, 9)
-    assert cal.add_calendar_days(D(2017, 9, 1), 15) == D(2017, 9, 18)  # Sat 16 → Mon 18
+    assert calendar_period_due(D(2017, 9, 20), 15, cal) == D(2017, 10, 9)
+    assert calendar_period_due(D(2017, 9, 1), 15, cal) == D(2017, 9, 18)  # Sat 16 → Mon 18
 
 
 def test_an_override_day_wins_over_the_package():
@@ -68,3 +70,22 @@ def test_database_overrides_are_seen_at_once(db):
     assert calendar.is_working_day(D(2017, 10, 2)) is True
     assert calendar.add_working_days(D(2017, 9, 30), 1) == D(2017, 10, 2)
     assert calendar.working_days_between(D(2017, 9, 29), D(2017, 10, 9)) == 3
+
+
+def test_a_request_reads_the_calendar_once_and_sees_a_change_in_the_next(
+    db, django_assert_num_queries
+):
+    seen = []
+
+    def view(request):
+        seen.extend([calendar.get_calendar(), calendar.get_calendar()])
+        return None
+
+    with django_assert_num_queries(1):
+        calendar.OneCalendarPerRequest(view)(RequestFactory().get("/"))
+    assert seen[0] is seen[1]
+    CalendarDay.objects.create(date=D(2017, 9, 30), is_working_day=False)
+    calendar.OneCalendarPerRequest(view)(RequestFactory().get("/"))
+    assert seen[2] is not seen[0] and not seen[2].is_working_day(D(2017, 9, 30))
+    # Outside a request every call reads the table afresh.
+    assert calendar.get_calendar() is not calendar.get_calendar()

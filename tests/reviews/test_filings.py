@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.urls import reverse
 
 from registers.core.models import CalendarDay
 from registers.core.status import Status
@@ -141,3 +142,21 @@ def test_linking_a_reviewed_normative_draft_to_its_document_opens_the_filing(doc
     assert filing.status == Status.APPROVED
     # Opening it again finds the same obligation.
     assert open_filing(document, by=office) == filing
+
+
+@pytest.mark.parametrize("timeliness", [None, "overdue"])
+def test_filing_changelist_queries_do_not_grow_with_rows(
+    client, office, government, timeliness, django_assert_max_num_queries
+):
+    """Every row's due date and timeliness are counted on the request's one calendar."""
+    url = reverse("admin:reviews_filing_changelist")
+    query = {"timeliness": timeliness} if timeliness else {}
+    client.force_login(office)
+    make_filing(make_document(government, issued_on=datetime.date(2017, 9, 20)))
+    with django_assert_max_num_queries(40) as one_row:
+        assert client.get(url, query).status_code == 200
+    for _ in range(15):
+        make_filing(make_document(government, issued_on=datetime.date(2017, 9, 20)))
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        page = client.get(url, query).content.decode()
+    assert page.count("2017年10月9日") == 16
