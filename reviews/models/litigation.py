@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet
 from reviews.rates import Rate
 
@@ -251,6 +252,8 @@ def _head_appeared(year: int) -> Q:
 
 class LitigationCase(WorkflowRecord):
     """One administrative lawsuit against a district agency, through its instances."""
+
+    personal_fields = {"plaintiff": PersonalKind.NAME}
 
     unit = models.ForeignKey(
         "registers.Unit",

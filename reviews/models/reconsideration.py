@@ -36,6 +36,7 @@ from registers.core.deadlines import (
     regime_for,
 )
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet
 from reviews.rates import Rate
 
@@ -405,6 +406,8 @@ _BEFORE_ACCEPTANCE = frozenset(
 
 class ReconsiderationCase(WorkflowRecord):
     """One application for reconsideration, from receipt to conclusion."""
+
+    personal_fields = {"applicant": PersonalKind.NAME}
 
     unit = models.ForeignKey(
         "registers.Unit",

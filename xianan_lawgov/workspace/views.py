@@ -50,12 +50,15 @@ NOTIFICATIONS_PER_PAGE = 30
 
 
 def people_only(view):
-    """Logged-in people (not API clients); anonymous visitors go to the login page."""
+    """Logged-in people (not API clients); anonymous visitors go to the login page, the
+    administrators (who see no records) to the admin, where their work is."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         role = permissions.role_of(request.user)
+        if role is None and permissions.duties_of(request.user):
+            return redirect("admin:index")
         if role is None or not role.uses_admin:
             raise PermissionDenied(_("该账号不能使用网页。"))
         return view(request, *args, **kwargs)
