@@ -1,7 +1,8 @@
 """Locking logins after repeated failures (django-axes, with the office's rule).
 
-``LOGIN_FAILURE_LIMIT`` failed logins for a user name, or from an address, within
-``LOGIN_FAILURE_WINDOW_MINUTES`` lock that name or address for ``LOCKOUT_MINUTES``. axes
+``LOGIN_FAILURE_LIMIT`` failed logins for a user name, or from an address (for more than one
+name), within ``LOGIN_FAILURE_WINDOW_MINUTES`` lock that name or address for
+``LOCKOUT_MINUTES``. axes
 watches every login path (the site, the admin, the second factor) through Django's
 authentication signals; this handler decides, and writes each lock as a ``Lockout`` that the
 security administrator sees and may lift. Failed attempts are counted from axes' failure log,
@@ -65,8 +66,10 @@ class LockoutHandler(AxesDatabaseHandler):
             if failures >= limit:
                 locks.append(Lockout(username=username, failures=failures))
         if address:
-            failures = _failures_since(now, address=address)
-            if failures >= limit:
+            failures, names = _address_failures_since(now, address)
+            # An address is locked for trying several names (one name's failures lock that
+            # name): several people behind one office gateway share an address.
+            if failures >= limit and names > 1:
                 locks.append(Lockout(address=address, failures=failures))
         if not locks:
             return
@@ -93,26 +96,29 @@ class LockoutHandler(AxesDatabaseHandler):
         user_locked_out.send("axes", request=request, username=username, ip_address=address)
 
 
-def _failures_since(now: datetime.datetime, *, username: str = "", address: str = "") -> int:
-    """Failed logins of ``username`` or from ``address`` that still count: within the window,
-    and after the last lock, lift (and, for a name, successful login) of the same."""
-    key = {"username": username} if username else {"address": address}
+def _counted_from(now: datetime.datetime, **key) -> datetime.datetime:
+    """Failures still count from the window's start, or from the last lock or lift of the
+    same name or address if later."""
     starts = [now - _minutes("LOGIN_FAILURE_WINDOW_MINUTES")]
-    starts += [
-        moment
-        for moment in Lockout.objects.filter(**key)
-        .aggregate(locked=Max("locked_at"), lifted=Max("lifted_at"))
-        .values()
-        if moment is not None
-    ]
-    if username:
-        last_login = AccessLog.objects.filter(username=username).aggregate(at=Max("attempt_time"))
-        if last_login["at"] is not None:
-            starts.append(last_login["at"])
-        failures = AccessFailureLog.objects.filter(username=username)
-    else:
-        failures = AccessFailureLog.objects.filter(ip_address=address)
-    return failures.filter(attempt_time__gt=max(starts)).count()
+    marks = Lockout.objects.filter(**key).aggregate(Max("locked_at"), Max("lifted_at"))
+    return max([*starts, *(moment for moment in marks.values() if moment is not None)])
+
+
+def _failures_since(now: datetime.datetime, *, username: str) -> int:
+    """Failed logins of ``username`` that still count (a successful login also ends them)."""
+    since = _counted_from(now, username=username)
+    last_login = AccessLog.objects.filter(username=username).aggregate(at=Max("attempt_time"))
+    if last_login["at"] is not None:
+        since = max(since, last_login["at"])
+    return AccessFailureLog.objects.filter(username=username, attempt_time__gt=since).count()
+
+
+def _address_failures_since(now: datetime.datetime, address: str) -> tuple[int, int]:
+    """Failed logins from ``address`` that still count, and how many names they tried."""
+    failures = AccessFailureLog.objects.filter(
+        ip_address=address, attempt_time__gt=_counted_from(now, address=address)
+    )
+    return failures.count(), failures.values("username").distinct().count()
 
 
 def lift(lockout: Lockout, *, by) -> None:

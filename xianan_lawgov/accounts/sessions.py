@@ -64,6 +64,14 @@ def ended(sender, request, user, **kwargs):
         LoginSession.objects.filter(session_key=key).delete()
 
 
+def follow_new_key(request, old_key: str | None) -> None:
+    """The session got a new key (after the second factor, a password change): the account's
+    list of sessions follows it."""
+    new_key = request.session.session_key
+    if old_key and new_key and new_key != old_key:
+        LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 @dataclass(frozen=True)
 class OpenSession:
     id: int  # never the session key itself: that stays in its cookie

@@ -24,7 +24,13 @@ from . import twofactor
 from .forms import CodeForm, EnrolForm, NewPasswordForm
 from .lockout import lockout_response
 from .models import PasswordChangeReason, PasswordState
-from .sessions import PASSWORD_OWED, TWO_FACTOR_OWED, end_sessions, open_sessions
+from .sessions import (
+    PASSWORD_OWED,
+    TWO_FACTOR_OWED,
+    end_sessions,
+    follow_new_key,
+    open_sessions,
+)
 
 
 def _next_url(request) -> str:
@@ -40,7 +46,9 @@ def _verified(request, device) -> None:
     otp_login(request, device)
     request.session.pop(TWO_FACTOR_OWED, None)
     # A new session key once fully logged in (as at a password login).
+    old_key = request.session.session_key
     request.session.cycle_key()
+    follow_new_key(request, old_key)
 
 
 # --- Account page -----------------------------------------------------------------------
@@ -93,7 +101,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = NewPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        old_key = request.session.session_key
         update_session_auth_hash(request, form.user)
+        follow_new_key(request, old_key)
         request.session.pop(PASSWORD_OWED, None)
         messages.success(request, _("密码已修改。"))
         return redirect(_next_url(request))
