@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from xianan_lawgov.audit.log import record

@@ -251,4 +251,4 @@ class RolePolicy(models.Model):
         verbose_name_plural = _("双因素认证要求")
 
     def __str__(self) -> str:
-        return Role(self.role).label
+        return str(Role(self.role).label)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registers.core import permissions as rules
+from registers.core.api.permissions import WorksWithRecords
 from registers.core.api.schema import ErrorSerializer
 from registers.core.roles import Role
 from registers.models import Unit
@@ -125,7 +126,7 @@ def file_response(document, fmt: str, name: str) -> HttpResponse:
 
 
 class ReportView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WorksWithRecords]
 
 
 class FiguresView(ReportView):
