@@ -92,7 +92,8 @@ def test_every_security_event_is_written(
             _policy_form(security, leader="optional"),
         )
         security.post(
-            "/admin/otp_totp/totpdevice/", {"action": "reset", "_selected_action": [device.pk]}
+            "/admin/accounts/authenticatordevice/",
+            {"action": "reset", "_selected_action": [device.pk]},
         )
         token = system.api_tokens.get()
         security.delete(f"/api/v1/tokens/{token.pk}/")

@@ -40,7 +40,7 @@ def test_the_security_administrator_gives_roles_and_sees_no_record(client, secad
     clerk = make_user(Role.OFFICE, username="clerk")
     client.force_login(secadmin)
     index = client.get("/admin/").content.decode()
-    for module in ("用户", "接口令牌", "登录锁定", "双因素认证要求", "TOTP"):
+    for module in ("用户", "接口令牌", "登录锁定", "双因素认证要求", "双因素认证设备"):
         assert module in index, module
     for hidden in ("行政复议", "安全审计日志"):
         assert hidden not in index, hidden

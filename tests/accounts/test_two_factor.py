@@ -150,7 +150,8 @@ def test_the_security_administrator_resets_a_lost_phone(client, clerk, secadmin,
         admin = client.__class__()
         admin.force_login(secadmin)
         admin.post(
-            "/admin/otp_totp/totpdevice/", {"action": "reset", "_selected_action": [device.pk]}
+            "/admin/accounts/authenticatordevice/",
+            {"action": "reset", "_selected_action": [device.pk]},
         )
         assert not TOTPDevice.objects.filter(user=clerk).exists()
         assert client.get("/")["Location"].startswith("/login/")  # their session was ended

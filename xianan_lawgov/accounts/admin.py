@@ -18,7 +18,7 @@ from xianan_lawgov.audit.models import Event
 
 from . import twofactor
 from .lockout import lift
-from .models import ApiToken, Lockout, RolePolicy, TwoFactorRequirement
+from .models import ApiToken, AuthenticatorDevice, Lockout, RolePolicy, TwoFactorRequirement
 from .sessions import end_all_sessions
 from .tokens import issue_token, revoke_token
 
@@ -229,7 +229,7 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
-@admin.register(TOTPDevice)
+@admin.register(AuthenticatorDevice)
 class TwoFactorDeviceAdmin(SecurityAdmin):
     list_display = ["user", "role", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed", "user__role"]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.core.roles import Role
 
@@ -252,3 +253,12 @@ class RolePolicy(models.Model):
 
     def __str__(self) -> str:
         return str(Role(self.role).label)
+
+
+class AuthenticatorDevice(TOTPDevice):
+    """An account's authenticator app, as the security administrator sees it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("双因素认证设备")
+        verbose_name_plural = _("双因素认证设备")

@@ -30,6 +30,16 @@ PASSWORD_OWED = "lawgov_password_owed"
 VERIFY, ENROL = "verify", "enrol"
 
 
+def owes_login_step(request) -> bool:
+    """Whether the login still owes a step (the second factor, a new password)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return False
+    if session.get(TWO_FACTOR_OWED) and not request.user.is_verified():
+        return True
+    return bool(session.get(PASSWORD_OWED))
+
+
 @receiver(user_logged_in)
 def started(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions
@@ -16,7 +17,7 @@ from .models import SecurityEvent
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "username", "address", "event", "outcome", "subject", "brief"]
+    list_display = ["when", "username", "address", "event", "outcome", "subject", "brief"]
     list_filter = ["event", "outcome", "occurred_at"]
     search_fields = ["username", "address", "subject", "detail"]
     date_hierarchy = "occurred_at"
@@ -35,6 +36,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
         "rows",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("时间"), ordering="occurred_at")
+    def when(self, obj) -> str:
+        return timezone.localtime(obj.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
 
     @admin.display(description=_("详情"))
     def brief(self, obj) -> str:
