@@ -2,6 +2,7 @@
 
 import datetime
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -31,4 +32,7 @@ class Command(BaseCommand):
             with open(archive, "w", encoding="utf-8", newline="") as out:
                 out.writelines(csv_lines(audit_rows(old)))
         count = old.purge_before(cutoff)
+        # The login lockout's own bookkeeping (django-axes) ages out with the log.
+        AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+        AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
         self.stdout.write(f"已删除 {count} 条超过 {days} 天的安全审计日志。")
