@@ -11,14 +11,15 @@ who knows the case, the rest does not leave the system (个人信息保护法 ar
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MASK = "*"
 
 
 class PersonalKind(models.TextChoices):
-    NAME = "name", "姓名或名称"
-    PHONE = "phone", "电话号码"
-    IDENTITY_NUMBER = "identity_number", "身份证件号码"
+    NAME = "name", _("姓名或名称")
+    PHONE = "phone", _("电话号码")
+    IDENTITY_NUMBER = "identity_number", _("身份证件号码")
 
 
 def mask_name(value: str) -> str:
