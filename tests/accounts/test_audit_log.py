@@ -12,7 +12,7 @@ from django.test import Client
 
 from registers.core.roles import Role
 from registers.models import User
-from tests.accounts.helpers import current_code, post_login, set_password
+from tests.accounts.logins import current_code, post_login, set_password
 from tests.api.conftest import client_for
 from tests.factories import make_reconsideration, make_token, make_unit, make_user
 from xianan_lawgov.accounts.models import Lockout

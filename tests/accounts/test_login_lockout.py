@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from registers.core.roles import Role
-from tests.accounts.helpers import STRONG_PASSWORD, post_login, set_password
+from tests.accounts.logins import STRONG_PASSWORD, post_login, set_password
 from tests.factories import make_user
 from xianan_lawgov.accounts.models import Lockout
 from xianan_lawgov.audit.models import Event, Outcome, SecurityEvent

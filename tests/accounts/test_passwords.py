@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from registers.core.roles import Role
-from tests.accounts.helpers import STRONG_PASSWORD, post_login, set_password
+from tests.accounts.logins import STRONG_PASSWORD, post_login, set_password
 from tests.factories import make_unit, make_user
 from xianan_lawgov.audit.models import Event, SecurityEvent
 

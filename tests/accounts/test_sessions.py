@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from registers.core.roles import Role
-from tests.accounts.helpers import post_login, set_password
+from tests.accounts.logins import post_login, set_password
 from tests.factories import make_user
 from xianan_lawgov.audit.models import Event, SecurityEvent
 

@@ -9,7 +9,7 @@ import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.core.roles import Role
-from tests.accounts.helpers import current_code, post_login, set_password
+from tests.accounts.logins import current_code, post_login, set_password
 from tests.factories import make_token, make_user
 from tests.test_settings import run_manage
 from xianan_lawgov.accounts.models import Lockout, RolePolicy, TwoFactorRequirement
