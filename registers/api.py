@@ -3,17 +3,14 @@
 Viewset docstrings are the Chinese descriptions shown in the API documentation.
 """
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters
-from registers.core import permissions as rules
 from registers.core.api.exports import ExportMixin
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
@@ -48,12 +45,10 @@ from registers.serializers import (
     InspectionTargetSerializer,
     IntegratedItemSerializer,
     LicenceReformBatchSerializer,
-    NewTokenSerializer,
     OfficerSerializer,
     PowerAdjustmentRecordSerializer,
     PowerAdjustmentSerializer,
     PowerItemSerializer,
-    TokenSerializer,
     UnitSerializer,
 )
 
@@ -419,47 +414,6 @@ class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
     export_fields = (*WORKFLOW_EXPORT, "batch_id", "batch__name", "name", "kind", "basis")
 
 
-class IsOffice(permissions.BasePermission):
-    message = _("只有法制办工作人员可以管理接口令牌。")
-    code = "office_only"
-
-    def has_permission(self, request, view) -> bool:
-        return rules.is_office(request.user)
-
-
-class TokenViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """接口令牌（法制办管理）：为系统账号（如市政府的接口客户端）创建或撤销令牌。
-    新建时返回一次令牌；为已有令牌的用户新建即更换令牌，旧令牌立即失效。撤销按用户编号。"""
-
-    queryset = Token.objects.select_related("user").order_by("user__username")
-    serializer_class = TokenSerializer
-    permission_classes = [permissions.IsAuthenticated, IsOffice]
-    lookup_field = "user"
-    filter_backends = []
-
-    def get_serializer_class(self):
-        return NewTokenSerializer if self.action == "create" else TokenSerializer
-
-    @extend_schema(summary=_("创建或更换令牌"), responses={201: NewTokenSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        with transaction.atomic():
-            Token.objects.filter(user=user).delete()
-            token = Token.objects.create(user=user)
-        return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(summary=_("撤销令牌"))
-    def destroy(self, request, *args, **kwargs):
-        return super().destroy(request, *args, **kwargs)
-
-
 ROUTES = [
     ("units", UnitViewSet),
     ("power-items", PowerItemViewSet),
@@ -474,5 +428,4 @@ ROUTES = [
     ("documents", DocumentViewSet),
     ("licence-batches", LicenceReformBatchViewSet),
     ("integrated-items", IntegratedItemViewSet),
-    ("tokens", TokenViewSet),
 ]

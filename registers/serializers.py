@@ -42,7 +42,6 @@ from registers.models import (
     ResponsibilityItem,
     TownshipDuty,
     Unit,
-    User,
 )
 from registers.models.inspections import ResultKind
 
@@ -505,23 +504,3 @@ class IntegratedItemSerializer(WorkflowSerializer):
     class Meta:
         model = IntegratedItem
         fields = [*WorkflowSerializer.WORKFLOW_FIELDS, "batch", "name", "kind", "basis"]
-
-
-# --- API tokens -------------------------------------------------------------------------
-
-
-class TokenSerializer(serializers.Serializer):
-    """A system's token. The key is shown once, when it is created."""
-
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), label=_("用户")
-    )
-    username = serializers.CharField(source="user.username", read_only=True, label=_("用户名"))
-    role = serializers.CharField(source="user.role", read_only=True, label=_("角色"))
-    created = serializers.DateTimeField(read_only=True, label=_("创建时间"))
-
-
-class NewTokenSerializer(TokenSerializer):
-    key = serializers.CharField(
-        read_only=True, label=_("令牌"), help_text=_("请求头 Authorization: Token <令牌>")
-    )

@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from registers.core.roles import Role
 from tests.factories import make_unit, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -37,6 +46,21 @@ def liaison2(unit_b):
 @pytest.fixture
 def municipal(db):
     return make_user(Role.API_CLIENT, username="municipal_t")
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_user(Role.SYSTEM_ADMIN, username="sysadmin_t")
+
+
+@pytest.fixture
+def secadmin(db):
+    return make_user(Role.SECURITY_ADMIN, username="secadmin_t")
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user(Role.AUDITOR, username="auditor_t")
 
 
 @pytest.fixture

@@ -68,6 +68,16 @@ def make_user(role: Role = Role.OFFICE, unit: Unit | None = None, **overrides) -
     return user
 
 
+def make_token(user: User, **overrides) -> str:
+    """A usable API token for ``user``; returns its key (stored only hashed)."""
+    from xianan_lawgov.accounts.models import ApiToken
+    from xianan_lawgov.accounts.tokens import issue_token
+
+    values = {"user": user, "name": f"令牌{next(_sequence)}"}
+    values.update(overrides)
+    return issue_token(ApiToken(**values))
+
+
 # --- Reviews: cases and supervision records --------------------------------------------------
 
 

@@ -12,3 +12,14 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflowapp"]  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Two-factor login is off in tests except where a test turns it on (the browser tests log
+# in through the page with a password only); rates high enough never to get in the way of
+# tests that are not about them.
+LAWGOV_SECURITY = {
+    **LAWGOV_SECURITY,  # noqa: F405
+    "TWO_FACTOR_ROLES": [],
+    "API_RATE_PER_TOKEN": "100000/hour",
+    "API_RATE_PER_ADDRESS": "100000/hour",
+    "BAD_TOKENS_PER_ADDRESS": "1000/minute",
+}

@@ -1,24 +1,33 @@
-"""The API: every resource of both apps under /api/v1/, the annual report, the schema and
-its documentation page (served from local static files, works offline)."""
+"""The API: every resource of both apps under /api/v1/, the annual report, API tokens, the
+schema and its documentation page (served from local static files, works offline; behind
+login unless ``LAWGOV_API_DOCS_PUBLIC``)."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from registers.api import ROUTES as REGISTER_ROUTES
 from reviews.api import ROUTES as REVIEW_ROUTES
+from xianan_lawgov.accounts.api import TokenViewSet
 from xianan_lawgov.reports.api import urlpatterns as report_urls
 
 router = DefaultRouter()
 router.trailing_slash = "/?"  # accept both /units and /units/, and export.csv without a slash
 router.include_format_suffixes = False
-for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES]:
+for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES, ("tokens", TokenViewSet)]:
     router.register(prefix, viewset, basename=prefix)
+
+# The page's script is served as a file of its own (no inline script: CSP).
+docs = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+if not settings.LAWGOV_SECURITY["API_DOCS_PUBLIC"]:
+    docs = login_required(docs)
 
 urlpatterns = [
     # Excel templates and uploads (registers.exchange_api): /v1/templates/…, /v1/uploads/…
     path("v1/", include("registers.exchange_api")),
     path("v1/", include([*router.urls, *report_urls])),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", docs, name="api-docs"),
 ]

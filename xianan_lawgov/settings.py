@@ -5,12 +5,14 @@ environment; the defaults are the safe ones (DEBUG off, HTTPS enforced, no defau
 See README.md for the variables.
 """
 
+import datetime
 import os
 import warnings
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,29 +56,41 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before the project's apps: its login-failure handler runs before theirs.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "registers",
     "reviews",
     "xianan_lawgov.reports",
     "xianan_lawgov.workspace",
+    "xianan_lawgov.audit",
+    "xianan_lawgov.accounts",
     # The project itself: its management commands (load_demo) compose every app.
     "xianan_lawgov",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xianan_lawgov.audit.middleware.AuditMiddleware",
+    "xianan_lawgov.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "registers.core.calendar.OneCalendarPerRequest",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xianan_lawgov.urls"
@@ -93,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xianan_lawgov.workspace.navigation.navigation",
+                "xianan_lawgov.accounts.context.session_timeout",
             ],
         },
     },
@@ -107,12 +122,6 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registers.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "workspace:login"
@@ -162,6 +171,98 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# --- Identification, access and audit (等保 2.0 level 3; see docs/security.md) -------------
+LAWGOV_SECURITY = {
+    # Login failures: this many for a user name, or from an address, within the window lock
+    # that name or address for LOCKOUT_MINUTES (every login path, the second factor too).
+    "LOGIN_FAILURE_LIMIT": int(os.environ.get("LAWGOV_LOGIN_FAILURE_LIMIT", "5")),
+    "LOGIN_FAILURE_WINDOW_MINUTES": int(
+        os.environ.get("LAWGOV_LOGIN_FAILURE_WINDOW_MINUTES", "15")
+    ),
+    "LOCKOUT_MINUTES": int(os.environ.get("LAWGOV_LOCKOUT_MINUTES", "30")),
+    # Sessions end after this long without a request (the page warns WARNING seconds before).
+    "SESSION_IDLE_MINUTES": int(os.environ.get("LAWGOV_SESSION_IDLE_MINUTES", "30")),
+    "SESSION_WARNING_SECONDS": int(os.environ.get("LAWGOV_SESSION_WARNING_SECONDS", "60")),
+    # Passwords: length, character classes (of upper, lower, digit, other), maximum age in
+    # days (0: no maximum).
+    "PASSWORD_MIN_LENGTH": int(os.environ.get("LAWGOV_PASSWORD_MIN_LENGTH", "10")),
+    "PASSWORD_MIN_CHARACTER_CLASSES": int(
+        os.environ.get("LAWGOV_PASSWORD_MIN_CHARACTER_CLASSES", "3")
+    ),
+    "PASSWORD_MAX_AGE_DAYS": int(os.environ.get("LAWGOV_PASSWORD_MAX_AGE_DAYS", "0")),
+    # Roles that must log in with two factors unless the security administrator sets
+    # otherwise per role: the office and the three administrators whenever DEBUG is off.
+    "TWO_FACTOR_ROLES": env_list(
+        "LAWGOV_TWO_FACTOR_ROLES",
+        "" if DEBUG else "office,system_admin,security_admin,auditor",
+    ),
+    "RECOVERY_CODES": 10,
+    # API tokens: lifetime of a new token; request rates per token, per address without a
+    # token, and of bad tokens per address.
+    "TOKEN_LIFETIME_DAYS": int(os.environ.get("LAWGOV_TOKEN_LIFETIME_DAYS", "365")),
+    "API_RATE_PER_TOKEN": os.environ.get("LAWGOV_API_RATE_PER_TOKEN", "3600/hour"),
+    "API_RATE_PER_ADDRESS": os.environ.get("LAWGOV_API_RATE_PER_ADDRESS", "600/hour"),
+    "BAD_TOKENS_PER_ADDRESS": os.environ.get("LAWGOV_BAD_TOKENS_PER_ADDRESS", "10/minute"),
+    # Security audit log: days kept (网络安全法 art. 21: at least 180).
+    "AUDIT_RETENTION_DAYS": int(os.environ.get("LAWGOV_AUDIT_RETENTION_DAYS", "180")),
+    # The API's schema and documentation page: behind login unless opened.
+    "API_DOCS_PUBLIC": env_bool("LAWGOV_API_DOCS_PUBLIC", False),
+}
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked user name or address before the password is even checked.
+    "xianan_lawgov.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "xianan_lawgov.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "xianan_lawgov.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: records when and by whom a password was set (first-login change).
+    {"NAME": "xianan_lawgov.accounts.passwords.PasswordChangeRecorder"},
+]
+
+SESSION_COOKIE_AGE = LAWGOV_SECURITY["SESSION_IDLE_MINUTES"] * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the idle time counts from the last request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: the office's rule lives in the handler (xianan_lawgov.accounts.lockout).
+AXES_HANDLER = "xianan_lawgov.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = "xianan_lawgov.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LAWGOV_SECURITY["LOCKOUT_MINUTES"])
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "xianan_lawgov.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # locks are listed (and lifted) as the project's own Lockout
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_VERBOSE = False
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The client's address as the proxy reports it (locks and the audit log use it).
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+OTP_TOTP_ISSUER = "咸安区法治政府建设合规台账"
+
+# Content Security Policy: nothing from elsewhere, no inline script. Inline style attributes
+# stay allowed (bar widths in the dashboards, the admin's own), they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lawgov@xianan.gov.cn")
 # Where links in notification e-mails point, e.g. https://lawgov.xianan.gov.cn
@@ -182,14 +283,18 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "xianan_lawgov.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "registers.core.api.search.SearchFilter",
         "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "xianan_lawgov.accounts.throttles.TokenRateThrottle",
+        "xianan_lawgov.accounts.throttles.AddressRateThrottle",
     ],
     "DEFAULT_PAGINATION_CLASS": "registers.core.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "registers.core.api.schema.ApiSchema",
@@ -207,6 +312,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if LAWGOV_SECURITY["API_DOCS_PUBLIC"]
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

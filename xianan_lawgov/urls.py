@@ -2,13 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from xianan_lawgov.workspace.views import LoginView
+
 admin.site.site_header = _("咸安区法治政府建设合规台账")
 admin.site.site_title = _("咸安区法治政府建设合规台账")
 admin.site.index_title = _("台账管理")
 
 urlpatterns = [
+    # One login for the site and the admin: the same lockout, second factor and audit.
+    path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/", include("xianan_lawgov.api")),
+    path("account/", include("xianan_lawgov.accounts.urls")),
     path("reports/", include("xianan_lawgov.reports.urls")),
     path("", include("registers.urls")),
     path("", include("reviews.urls")),

@@ -5,7 +5,6 @@ from . import (  # noqa: F401  (registers the model admins)
     inspections,
     licences,
     power,
-    tokens,
     units,
     users,
 )

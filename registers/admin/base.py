@@ -121,6 +121,31 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class SystemSettingsMixin:
+    """Settings the system administrator keeps as well as the office (units, the working-day
+    calendar: 三员分立 gives them settings, never records). Put it before ``ScopedAdmin``."""
+
+    def _system_administrator(self, request) -> bool:
+        return permissions.manages_accounts(request.user)
+
+    def get_queryset(self, request):
+        if self._system_administrator(request) and permissions.role_of(request.user) is None:
+            return super(ScopedAdmin, self).get_queryset(request)  # unscoped: reference data
+        return super().get_queryset(request)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._system_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._system_administrator(request)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or self._system_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._system_administrator(request)
+
+
 class ScopedInlineMixin:
     """Child rows edited on their parent's page: they change exactly when the parent may.
 

@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from registers.core.models import CalendarDay
 
-from .base import ScopedAdmin
+from .base import ScopedAdmin, SystemSettingsMixin
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ScopedAdmin):
+class CalendarDayAdmin(SystemSettingsMixin, ScopedAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     search_fields = ["note"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.models import Unit
 from registers.resources import UnitResource
 
-from .base import ImportExportScopedAdmin
+from .base import ImportExportScopedAdmin, SystemSettingsMixin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -23,7 +23,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportScopedAdmin):
+class UnitAdmin(SystemSettingsMixin, ImportExportScopedAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "name", "short_name", "kind", "is_enforcement_body", "is_active"]
     list_display_links = ["code", "name"]

@@ -1,14 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions
+from registers.core.roles import Role
 from registers.models import User
+
+#: What the system administrator may set on an account; its role and superuser status are
+#: the security administrator's (三员分立: the one who creates accounts does not empower them).
+ACCOUNT_FIELDS = ("last_name", "first_name", "email", "unit", "is_active")
+SECURITY_FIELDS = ("role", "is_superuser")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts are managed by the office only."""
+    """Accounts: created and kept by the system administrator, given their role by the
+    security administrator. The administrators' own accounts (and superusers) are beyond
+    the system administrator's reach: nobody resets the password of whoever audits them."""
 
     list_display = ["username", "last_name", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit__kind"]
@@ -32,20 +41,54 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
-    def _office(self, request) -> bool:
-        return permissions.is_office(request.user)
+    def _keeps_accounts(self, request, obj=None) -> bool:
+        """The system administrator, on an account that holds no administrator duty."""
+        if not permissions.manages_accounts(request.user):
+            return False
+        return obj is None or request.user.is_superuser or not _holds_duties(obj)
 
     def has_module_permission(self, request):
-        return self._office(request)
+        return permissions.manages_accounts(request.user) or permissions.manages_security(
+            request.user
+        )
 
     def has_view_permission(self, request, obj=None):
-        return self._office(request)
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
-        return self._office(request)
+        return permissions.manages_accounts(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._office(request)
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return False  # one's own account is changed on the account page, not here
+        return self._keeps_accounts(request, obj) or permissions.manages_security(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return self._office(request)
+        return self._keeps_accounts(request, obj) and (obj is None or obj.pk != request.user.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if obj is None:
+            return readonly
+        if not self._keeps_accounts(request, obj):
+            readonly += ACCOUNT_FIELDS
+        if not permissions.manages_security(request.user):
+            readonly += SECURITY_FIELDS
+        return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not permissions.manages_security(request.user):
+            # A new account gets a role that works with records; only the security
+            # administrator makes an administrator.
+            kwargs["choices"] = [(r.value, r.label) for r in Role if not r.administers]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is None or not self._keeps_accounts(request, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+def _holds_duties(user) -> bool:
+    return bool(user.is_superuser or Role(user.role).administers)

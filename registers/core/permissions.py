@@ -9,6 +9,11 @@
 A record may freeze itself (``is_frozen``: an approved power-list item, a confirmed clean-up):
 then nobody changes or deletes it directly; its own service (an adjustment) changes it.
 
+The three administrators (三员分立) work on the system, never on its records: ``role_of`` is
+None for them, so every record path refuses them as it refuses a stranger; what they may do
+is asked of ``manages_accounts``, ``manages_security`` and ``reads_audit_log``. A superuser
+holds every duty (the deployment check warns about such an account).
+
 A model takes part in unit scoping by naming the path to its owning unit in
 ``scope_field`` (``"unit"`` for every ``WorkflowRecord``, ``"draw__item__unit"`` for a
 child row); a model without it is reference data.
@@ -22,6 +27,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from registers.core.roles import Role
@@ -29,15 +35,17 @@ from registers.core.status import Action, Status
 
 
 def role_of(user) -> Role | None:
-    """The effective role of ``user``, or None for anonymous and inactive users."""
+    """The role under which ``user`` works with records, or None for anonymous and inactive
+    users and for the administrators, who work on the system and see no record."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.OFFICE
     try:
-        return Role(user.role)
+        role = Role(user.role)
     except ValueError:
         return None
+    return None if role.administers else role
 
 
 def is_office(user) -> bool:
@@ -74,13 +82,16 @@ def may_read_unit(user, unit_id: int | None) -> bool:
 
 
 def pages_required(view: Callable) -> Callable:
-    """A function view for people: anonymous visitors go to the login page, an API client
-    is refused (403)."""
+    """A function view for people: anonymous visitors go to the login page, the
+    administrators (who see no records) to the admin, where their work is; an API client is
+    refused (403)."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not uses_pages(request.user):
+            if duties_of(request.user):
+                return redirect("admin:index")
             raise PermissionDenied(_("该账号不能使用网页。"))
         return view(request, *args, **kwargs)
 
@@ -200,3 +211,46 @@ def can_act(user, obj, action: Action) -> bool:
 def allowed_actions(user, obj) -> list[Action]:
     """The review steps a page offers ``user`` on ``obj``."""
     return [action for action in Action if action.is_review_step and can_act(user, obj, action)]
+
+
+# --- Administrators (三员分立) -----------------------------------------------------------
+
+ADMINISTRATOR_ROLES = frozenset(role for role in Role if role.administers)
+
+
+def duties_of(user) -> frozenset[Role]:
+    """The administrator duties ``user`` holds: a superuser holds all three."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ADMINISTRATOR_ROLES
+    return frozenset({Role(user.role)}) if user.role in ADMINISTRATOR_ROLES else frozenset()
+
+
+def manages_accounts(user) -> bool:
+    """The system administrator: user accounts, units and the working-day calendar."""
+    return Role.SYSTEM_ADMIN in duties_of(user)
+
+
+def manages_security(user) -> bool:
+    """The security administrator: roles, locks, API tokens and two-factor login."""
+    return Role.SECURITY_ADMIN in duties_of(user)
+
+
+def reads_audit_log(user) -> bool:
+    """The auditor: reads and exports the security audit log, and nothing else."""
+    return Role.AUDITOR in duties_of(user)
+
+
+def may_see_personal_data(user, token=None) -> bool:
+    """Whether names and contact details of private persons are shown to ``user``.
+
+    People see them as the admin shows them; a system (an API client) sees them only
+    through a token the office granted personal data (个人信息保护法: the minimum needed).
+    """
+    role = role_of(user)
+    if role is None:
+        return False
+    if role == Role.API_CLIENT:
+        return bool(getattr(token, "grants_personal_data", False))
+    return True

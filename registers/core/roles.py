@@ -9,10 +9,20 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     LIAISON = "liaison", _("联络员")
     API_CLIENT = "api_client", _("接口客户端")
+    # Separation of duties (三员分立): three administrators who run the system and never work
+    # on its records.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("安全审计员")
+
+    @property
+    def administers(self) -> bool:
+        """One of the three administrators: works on accounts, security or the audit log."""
+        return self in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
 
     @property
     def reads_everything(self) -> bool:
-        return self != Role.LIAISON
+        return self in (Role.OFFICE, Role.LEADER, Role.API_CLIENT)
 
     @property
     def uses_admin(self) -> bool:

@@ -130,6 +130,17 @@ ACCOUNTS = [
         "接口",
         "市政府系统（接口客户端）：只读，令牌认证",
     ),
+    # Separation of duties (三员分立): the three administrators, who see no record.
+    ("sysadmin", Role.SYSTEM_ADMIN, "D41", "赵", "系统", "系统管理员：账号、单位和节假日设置"),
+    (
+        "secadmin",
+        Role.SECURITY_ADMIN,
+        "D41",
+        "钱",
+        "安全",
+        "安全管理员：角色、锁定、令牌和双因素认证",
+    ),
+    ("auditor", Role.AUDITOR, "D41", "孙", "审计", "安全审计员：查看和导出安全审计日志"),
 ]
 
 
@@ -165,8 +176,6 @@ def load_units() -> dict[str, Unit]:
 
 
 def load_accounts(units: dict[str, Unit]) -> list[tuple[str, str]]:
-    from rest_framework.authtoken.models import Token
-
     lines = []
     for username, role, unit_code, last_name, first_name, description in ACCOUNTS:
         user, _created = _upsert(
@@ -183,11 +192,7 @@ def load_accounts(units: dict[str, Unit]) -> list[tuple[str, str]]:
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        extra = ""
-        if role == Role.API_CLIENT:
-            token, _created = Token.objects.get_or_create(user=user)
-            extra = _("  令牌：%(key)s") % {"key": token.key}
-        lines.append((username, description + extra))
+        lines.append((username, description))
     return lines
 
 

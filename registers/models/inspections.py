@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
 from registers.core.status import Status
 from registers.creditcode import normalise_credit_code, validate_credit_code
@@ -242,6 +243,10 @@ class InspectionTarget(models.Model):
     """An entry of a unit's inspection-target pool (检查对象名录库)."""
 
     scope_field = "unit"
+    personal_fields = {
+        "legal_representative": PersonalKind.NAME,
+        "contact": PersonalKind.PHONE,
+    }
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 from reviews.rates import Rate
 
@@ -258,6 +259,7 @@ class LitigationCase(WorkflowRecord):
 
     # Hearings and conclusions count by their own dates (``heard_in``, ``concluded_in``).
     year_field = "served_on"
+    personal_fields = {"plaintiff": PersonalKind.NAME}
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -38,6 +38,7 @@ from registers.core.deadlines import (
     regime_for,
 )
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 from reviews.rates import Rate
 
@@ -410,6 +411,7 @@ class ReconsiderationCase(WorkflowRecord):
 
     # Acceptance and conclusion count by their own dates (``accepted_in``, ``concluded_in``).
     year_field = "received_on"
+    personal_fields = {"applicant": PersonalKind.NAME}
 
     unit = models.ForeignKey(
         "registers.Unit",

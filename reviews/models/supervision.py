@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
 from registers.core.models import WorkflowRecord
+from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 
 
@@ -57,6 +58,7 @@ class AccountabilityRecord(WorkflowRecord):
     """One person held accountable (纠错问责) for inaction, misconduct or delay."""
 
     year_field = "decided_on"
+    personal_fields = {"person": PersonalKind.NAME}
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -44,9 +44,17 @@
     });
   }
 
+  // <button data-print>: prints the page.
+  function setupPrint() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupMenu();
     setupSelectAll();
     setupAutoSubmit();
+    setupPrint();
   });
 })();

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from registers.core.status import Status
@@ -20,8 +19,7 @@ def client_for(user) -> APIClient:
     if user is None:
         return client
     if user.role == "api_client":
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {f.make_token(user)}")
     else:
         client.force_login(user)
     return client

@@ -11,7 +11,7 @@ from registers.core.roles import Role
 from reviews.models import CommentDraftReply
 from tests.factories import make_unit, make_user
 
-from .conftest import screenshot
+from .conftest import DEMO_PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +175,7 @@ def test_pages_of_an_empty_database_show_their_empty_states(transactional_db, pa
         make_user(Role.OFFICE, username="office", last_name="王", first_name="法制"),
         make_user(Role.LIAISON, unit=unit, username="liaison", last_name="张", first_name="联络"),
     ):
-        user.set_password("demo")
+        user.set_password(DEMO_PASSWORD)
         user.save()
     office = pages.login("office")
     office.goto(pages.url("/"))

@@ -5,13 +5,12 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from registers.core.status import Status
 from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, item_row
-from tests.factories import make_xlsx
+from tests.factories import make_token, make_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE = "/api/v1/templates/inspection-items.xlsx"
@@ -32,7 +31,7 @@ def client_for(user):
 @pytest.fixture
 def token_client(municipal):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=municipal).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(municipal)}")
     return client
 
 

@@ -16,7 +16,7 @@ from registers.core.api.exports import streaming_export
 from registers.core.roles import Role
 from registers.models import Unit
 from reviews.models import GovernmentContract
-from tests.factories import make_contract, make_unit, make_user
+from tests.factories import make_contract, make_token, make_unit, make_user
 
 FIELDS = [
     "id",
@@ -122,10 +122,8 @@ def test_the_units_endpoint_streams_its_export(client, office):
 
 
 def test_an_api_client_downloads_the_units_export_with_its_token(client, db):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=make_user(Role.API_CLIENT, username="city"))
-    response = client.get("/api/v1/units/export.ndjson", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = make_token(make_user(Role.API_CLIENT, username="city"))
+    response = client.get("/api/v1/units/export.ndjson", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
 
 

@@ -12,6 +12,7 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registers.core.api.permissions import WorksWithRecords
 from registers.core.api.schema import ErrorSerializer
 
 from . import figures as engine
@@ -81,7 +82,7 @@ def _value(value):
 
 
 class ReportView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WorksWithRecords]
 
     def handle_exception(self, exc):
         if isinstance(exc, ReportNotFound):

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from xianan_lawgov.accounts.passwords import change_reason
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -18,6 +20,12 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。请注意区分大小写。"),
         "inactive": _("该账号已停用，请联系法制办。"),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # Whether the password just typed must be changed before going on (set by someone
+        # else, too weak for the rules, too old): read when the login is recorded.
+        user.password_change_reason = change_reason(user, self.cleaned_data.get("password"))
 
 
 class ReviewForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions
 from registers.core.roles import Role
+from xianan_lawgov.accounts.sessions import owes_login_step
 
 from .models import Notification
 
@@ -38,7 +39,9 @@ class Navigation:
 
     @cached_property
     def uses_pages(self) -> bool:
-        return permissions.uses_pages(self.user)
+        """A person's menu, once their login is complete (no second factor or new password
+        still owed: until then only the step and logging out are open)."""
+        return permissions.uses_pages(self.user) and not owes_login_step(self.request)
 
     @cached_property
     def may_submit(self) -> bool:

@@ -34,8 +34,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 
+from registers.core import permissions as rules
 from registers.core.api.schema import SYNC_PARAMETERS
 from registers.core.exchange.reading import FORMULA_PREFIXES, escape_formula
+from registers.core.personal import mask_for
 
 #: Rows fetched from the database at a time, and rows per piece of text yielded.
 FETCH_ROWS = 2000
@@ -162,14 +164,28 @@ def ndjson_formatter(field, dates_as_text: bool = False) -> Formatter | None:
     return json_value
 
 
-def formatters_for(model, fields: list[str], choose, dates_as_text: bool = False) -> list:
+def formatters_for(
+    model, fields: list[str], choose, dates_as_text: bool = False, mask_personal: bool = False
+) -> list:
     """Each column's formatter; ``dates_as_text``: dates and times arrive as the server's
-    text (``_chunks_as_text``)."""
+    text (``_chunks_as_text``); ``mask_personal``: a private person's data is masked."""
     chosen = [choose(field_at(model, path), dates_as_text) for path in fields]
     if _datetime_text in chosen:
         times = _ServerTimeText() if dates_as_text else _InZone(timezone.get_current_timezone())
         chosen = [times if formatter is _datetime_text else formatter for formatter in chosen]
+    if mask_personal:
+        for index, path in enumerate(fields):
+            mask = mask_for(field_at(model, path))
+            if mask is not None:
+                chosen[index] = _then(mask, chosen[index])
     return chosen
+
+
+def _then(mask: Formatter, formatter: Formatter | None) -> Formatter:
+    """``mask``, then the column's own formatter (a masked text is still guarded)."""
+    if formatter is None:
+        return mask
+    return lambda value: formatter(mask(value))
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -237,7 +253,27 @@ def ndjson_text(fields: list[str], chunks: Iterable[list], formatters) -> Iterat
         )
 
 
-def queryset_text(queryset, fields: list[str], header: list[str], fmt: str) -> Iterator[str]:
+class RowTally:
+    """How many rows an export has written so far (read once it has finished streaming)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def count(self, chunks: Iterable[list]) -> Iterator[list]:
+        for chunk in chunks:
+            self.rows += len(chunk)
+            yield chunk
+
+
+def queryset_text(
+    queryset,
+    fields: list[str],
+    header: list[str],
+    fmt: str,
+    *,
+    mask_personal: bool = False,
+    tally: RowTally | None = None,
+) -> Iterator[str]:
     """``queryset``'s ``fields`` as CSV (``fmt="csv"``) or NDJSON text, streamed."""
     values = queryset.values_list(*fields)
     connection = connections[values.db]
@@ -246,10 +282,12 @@ def queryset_text(queryset, fields: list[str], header: list[str], fmt: str) -> I
         chunks = _chunks_as_text(values)
     else:
         chunks = _chunks(values.iterator(FETCH_ROWS), ROWS_PER_CHUNK)
+    if tally is not None:
+        chunks = tally.count(chunks)
+    choose = csv_formatter if fmt == "csv" else ndjson_formatter
+    formatters = formatters_for(queryset.model, fields, choose, as_text, mask_personal)
     if fmt == "csv":
-        formatters = formatters_for(queryset.model, fields, csv_formatter, as_text)
         return csv_text(header, chunks, formatters)
-    formatters = formatters_for(queryset.model, fields, ndjson_formatter, as_text)
     return ndjson_text(fields, chunks, formatters)
 
 
@@ -282,12 +320,17 @@ def _chunks_as_text(values) -> Iterator[list]:
 # --- Export actions ---------------------------------------------------------------------
 
 
-def streaming_export(queryset, fields: list[str], header: list[str], fmt: str, name: str):
+def streaming_export(
+    queryset, fields: list[str], header: list[str], fmt: str, name: str, mask_personal=False
+):
+    """The export as a download; ``response.row_tally`` counts its rows as they stream
+    (the security audit log records how many a download carried)."""
     content_type = "text/csv" if fmt == "csv" else "application/x-ndjson"
-    response = StreamingHttpResponse(
-        queryset_text(queryset, fields, header, fmt), content_type=f"{content_type}; charset=utf-8"
-    )
+    tally = RowTally()
+    text = queryset_text(queryset, fields, header, fmt, mask_personal=mask_personal, tally=tally)
+    response = StreamingHttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.row_tally = tally
     return response
 
 
@@ -342,5 +385,10 @@ class ExportMixin:
         queryset = self.filter_queryset(self.get_queryset()).order_by("pk")
         queryset = queryset.prefetch_related(None).select_related(None)
         return streaming_export(
-            queryset, list(self.export_fields), self.export_header(), fmt, self.basename
+            queryset,
+            list(self.export_fields),
+            self.export_header(),
+            fmt,
+            self.basename,
+            mask_personal=not rules.may_see_personal_data(request.user, request.auth),
         )

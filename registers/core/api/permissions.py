@@ -59,3 +59,13 @@ class ScopedPermission(permissions.BasePermission):
                 _("这条记录当前不能修改（只能修改本单位草稿或被退回的记录）。"), "not_editable"
             )
         return True
+
+
+class WorksWithRecords(permissions.BasePermission):
+    """Any role that works with records: not the administrators (三员), who see none."""
+
+    message = gettext_lazy("该账号不查看台账数据。")
+    code = "no_records_for_role"
+
+    def has_permission(self, request, view) -> bool:
+        return rules.role_of(request.user) is not None

@@ -4,6 +4,8 @@ shapes every resource shares (comments, tombstones, deadlines)."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,7 @@ from registers.core import permissions as rules
 from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
+from registers.core.personal import mask_representation
 from registers.core.roles import Role
 
 
@@ -43,7 +46,8 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     Related records offered to a user are scoped like the admin's choices (another unit's
     record is "not found"); a record owned directly by a unit gets the liaison's unit; fields
-    in ``Meta.office_only_fields`` are read-only for everyone but the office.
+    in ``Meta.office_only_fields`` are read-only for everyone but the office; a private
+    person's data is masked for those who may not see it (``registers.core.personal``).
     """
 
     serializer_field_mapping = {
@@ -66,6 +70,19 @@ class ModelCleanSerializer(serializers.ModelSerializer):
     def user(self):
         request = self.context.get("request")
         return getattr(request, "user", None)
+
+    @cached_property
+    def shows_personal_data(self) -> bool:
+        request = self.context.get("request")
+        if request is None:
+            return True  # used inside the system, not answering anyone
+        return rules.may_see_personal_data(request.user, getattr(request, "auth", None))
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_personal_data:
+            mask_representation(self.Meta.model, data)
+        return data
 
     def get_fields(self):
         fields = scope_related_fields(super().get_fields(), self.user)

@@ -15,7 +15,15 @@ from django.db import transaction
 import registers.demo
 import reviews.demo
 from registers.core.progress import ProgressBar
+from registers.core.roles import Role
 from registers.demo.units import write_accounts
+from registers.models import User
+from xianan_lawgov.accounts.models import ApiToken
+from xianan_lawgov.accounts.tokens import issue_token, revoke_token
+
+#: The name of the token the demo gives each API client (a new one each run: only a token's
+#: hash is stored, so the previous key cannot be printed again).
+DEMO_TOKEN_NAME = "演示令牌"
 
 DEMO_MODULES = (registers.demo, reviews.demo)
 
@@ -49,4 +57,17 @@ class Command(BaseCommand):
             printed, self.stdout = self.stdout, output
         self.stdout.write(printed._out.getvalue(), ending="")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+        self.give_api_clients_tokens()
         write_accounts(self)
+
+    def give_api_clients_tokens(self) -> None:
+        usernames = {name for name, _description in getattr(self, "accounts", [])}
+        keys = {}
+        for user in User.objects.filter(role=Role.API_CLIENT, username__in=usernames):
+            for old in ApiToken.objects.filter(user=user, name=DEMO_TOKEN_NAME, revoked_at=None):
+                revoke_token(old)
+            keys[user.username] = issue_token(ApiToken(user=user, name=DEMO_TOKEN_NAME))
+        self.accounts = [
+            (name, f"{description}  令牌：{keys[name]}" if name in keys else description)
+            for name, description in self.accounts
+        ]

@@ -1,0 +1,70 @@
+"""三员分立: the system administrator keeps accounts, units and the calendar; the security
+administrator roles, locks, tokens and two-factor; the auditor reads the audit log (see
+test_audit_log). None of them sees a record; no account should hold all three duties."""
+
+import pytest
+from django.test import override_settings
+
+from registers.core.roles import Role
+from tests.factories import make_reconsideration, make_unit, make_user
+from xianan_lawgov.accounts.checks import no_account_holds_every_duty
+
+
+def test_the_system_administrator_keeps_accounts_units_and_the_calendar(client, sysadmin):
+    client.force_login(sysadmin)
+    index = client.get("/admin/").content.decode()
+    for module in ("用户", "单位", "节假日调整"):
+        assert module in index, module
+    for hidden in ("行政复议", "接口令牌", "登录锁定", "安全审计日志"):
+        assert hidden not in index, hidden
+    assert client.get("/admin/registers/unit/add/").status_code == 200
+    form = client.get("/admin/registers/user/add/").content.decode()
+    assert "法制办工作人员" in form and "安全审计员" not in form  # no administrators made here
+
+
+def test_the_system_administrator_cannot_give_roles_or_touch_administrators(client, sysadmin):
+    clerk = make_user(Role.LIAISON, unit=make_unit(), username="clerk")
+    auditor = make_user(Role.AUDITOR, username="the_auditor")
+    client.force_login(sysadmin)
+    client.post(
+        f"/admin/registers/user/{clerk.pk}/change/",
+        {"username": "clerk", "role": Role.OFFICE, "unit": clerk.unit_id, "is_active": "on"},
+    )
+    clerk.refresh_from_db()
+    assert clerk.role == Role.LIAISON
+    assert client.get(f"/admin/registers/user/{auditor.pk}/password/").status_code == 403
+
+
+def test_the_security_administrator_gives_roles_and_sees_no_record(client, secadmin, unit_a):
+    make_reconsideration(unit_a)
+    clerk = make_user(Role.OFFICE, username="clerk")
+    client.force_login(secadmin)
+    index = client.get("/admin/").content.decode()
+    for module in ("用户", "接口令牌", "登录锁定", "双因素认证要求", "双因素认证设备"):
+        assert module in index, module
+    for hidden in ("行政复议", "安全审计日志"):
+        assert hidden not in index, hidden
+    client.post(
+        f"/admin/registers/user/{clerk.pk}/change/", {"username": "clerk", "role": "auditor"}
+    )
+    clerk.refresh_from_db()
+    assert clerk.role == Role.AUDITOR
+    assert client.get("/admin/reviews/reconsiderationcase/").status_code == 403
+
+
+def test_the_office_keeps_its_records_and_no_longer_keeps_accounts(client, office, unit_a):
+    make_reconsideration(unit_a)
+    client.force_login(office)
+    assert client.get("/admin/reviews/reconsiderationcase/").status_code == 200
+    assert client.get("/review/").status_code == 200
+    assert client.get("/admin/registers/user/").status_code == 403
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_deployment_check_warns_about_an_account_holding_every_duty(debug, db):
+    make_user(Role.OFFICE, username="root", is_superuser=True)
+    with override_settings(DEBUG=debug):
+        warnings = no_account_holds_every_duty()
+    assert [w.id for w in warnings] == ([] if debug else ["accounts.W001"])
+    if not debug:
+        assert "root" in warnings[0].msg

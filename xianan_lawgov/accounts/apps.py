@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "xianan_lawgov.accounts"
+    label = "accounts"
+    verbose_name = _("账号与安全")
+
+    def ready(self) -> None:
+        from . import checks, sessions  # noqa: F401  (deployment checks; session tracking)
