@@ -79,6 +79,18 @@ LAYERS = [
     ),
     ("the reviews", modules_under("reviews"), ("xianan_lawgov",), ()),
     (
+        "the accounts",
+        modules_under("xianan_lawgov/accounts"),
+        ("reviews", "xianan_lawgov.reports", "xianan_lawgov.workspace"),
+        (),
+    ),
+    (
+        "the audit log",
+        modules_under("xianan_lawgov/audit"),
+        ("reviews", "xianan_lawgov.workspace", "xianan_lawgov.accounts"),
+        (),
+    ),
+    (
         "the annual report",
         modules_under("xianan_lawgov/reports"),
         ("xianan_lawgov.workspace",),
