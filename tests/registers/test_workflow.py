@@ -10,6 +10,8 @@ from registers.core.workflow import (
     return_for_revision,
     submit,
     transition,
+    transition_all,
+    transitioned,
 )
 from tests.workflowapp.models import Memo
 
@@ -139,3 +141,73 @@ def test_deleting_a_record_leaves_a_history_row(draft, office):
     deleted = Memo.history.filter(id=pk, history_type="-").get()
     assert deleted.history_user == office
     assert deleted.title == "2017年执法案卷"
+
+
+# --- A batch at once (uploads) ----------------------------------------------------------------
+
+
+def drafts(user, count=3):
+    memos = []
+    for n in range(count):
+        memo = Memo(title=f"备忘{n}", unit=user.unit)
+        mark_created(memo, by=user)
+        memo.save()
+        memos.append(memo)
+    return memos
+
+
+def test_a_batch_moves_together_each_with_a_history_row_by_the_acting_user(liaison, office):
+    memos = drafts(liaison)
+
+    transition_all(memos, Action.SUBMIT, by=liaison)
+    transition_all(memos, Action.RETURN, by=office, comment="补充材料")
+
+    for memo in memos:
+        saved = refresh(memo)
+        assert (saved.status, saved.submitted_by, saved.reviewed_by) == (
+            Status.RETURNED,
+            liaison,
+            office,
+        )
+        assert saved.review_comment == "补充材料"
+        assert (memo.status, memo.updated_at) == (saved.status, saved.updated_at)
+        rows = list(saved.history.order_by("history_id"))
+        assert [(row.history_type, row.status, row.history_user) for row in rows[-2:]] == [
+            ("~", Status.SUBMITTED, liaison),
+            ("~", Status.RETURNED, office),
+        ]
+        assert rows[-1].history_change_reason == "退回修改"
+
+
+def test_a_batch_is_refused_whole_if_one_record_may_not_move(liaison, liaison2):
+    memos = [*drafts(liaison, 2), *drafts(liaison2, 1)]
+
+    with pytest.raises(WorkflowError) as refused:
+        transition_all(memos, Action.SUBMIT, by=liaison)
+
+    assert refused.value.code == "not_own_unit"
+    assert {refresh(memo).status for memo in memos} == {Status.DRAFT}
+    assert Memo.history.filter(history_type="~").count() == 0
+
+
+def test_a_batch_is_announced_record_by_record_once_committed(
+    liaison, office, django_capture_on_commit_callbacks
+):
+    memos = drafts(liaison)
+    transition_all(memos, Action.SUBMIT, by=liaison)
+    heard = []
+
+    def listener(sender, record, action, by, comment, **kwargs):
+        heard.append((sender, record.pk, action, by, comment))
+
+    transitioned.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            transition_all(memos, Action.APPROVE, by=office)
+        assert heard == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        transitioned.disconnect(listener)
+
+    assert heard == [(Memo, memo.pk, Action.APPROVE, office, "") for memo in memos]
