@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import F, Q
 
-from registers.exchange import compile_condition
+from registers.core.exchange.checking import compile_condition
 from reviews.models import GovernmentContract
 
 

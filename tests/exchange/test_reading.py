@@ -8,8 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from registers import exchange
-from registers.core.exchange import reading
+from registers.core.exchange import reading, templates, uploads
 from tests.factories import make_xlsx
 
 
@@ -89,8 +88,8 @@ def _as_text(data: bytes, reference: str) -> bytes:
 
 
 def test_a_filled_template_reads_as_openpyxl_reads_it(liaison):
-    resource_class = exchange.resource_for("contracts")
-    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(resource_class, liaison)))
+    resource_class = uploads.resource_for("contracts")
+    book = openpyxl.load_workbook(io.BytesIO(templates.build_template(resource_class, liaison)))
     example = list(book["说明"].iter_rows(values_only=True))[-1]
     for _copy in range(3):
         book["数据"].append(example)

@@ -10,22 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from registers import exchange
-from registers.core.exchange import writing
+from registers.core.exchange import uploads, writing
 from reviews.models import GovernmentContract
 from tests.factories import make_exchange_references, make_xlsx, template_example
 
-SLUGS = [resource_class.slug for resource_class in exchange.resource_classes()]
+SLUGS = [resource_class.slug for resource_class in uploads.resource_classes()]
 AUTO_TIMES = {"created_at", "updated_at"}
 
 
 def example_values(slug, user) -> dict:
     """Field values of the register's example row as an upload reads it (nothing kept)."""
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     model = resource_class._meta.model
     header, example = template_example(resource_class, user)
     with transaction.atomic():
-        result = exchange.upload(resource_class, make_xlsx([example], header), user=user)
+        result = uploads.upload(resource_class, make_xlsx([example], header), user=user)
         assert result.errors == []
         record = result.created[0]
         values = {
@@ -51,7 +50,7 @@ def written(model, values, write) -> tuple[dict, dict]:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_register_is_written_as_simple_history_writes_it(slug, liaison, unit_a):
     make_exchange_references(unit_a)
-    model = exchange.resource_for(slug)._meta.model
+    model = uploads.resource_for(slug)._meta.model
     values = example_values(slug, liaison)
     date = timezone.now() - datetime.timedelta(minutes=5)
 
@@ -97,7 +96,7 @@ ODD_VALUES = [gettext_lazy("是"), True, 1, Decimal("1.50"), datetime.date(2017,
 @pytest.mark.parametrize("slug", SLUGS)
 def test_values_are_sent_as_the_fields_own_preparing_sends_them(slug, liaison, unit_a):
     make_exchange_references(unit_a)
-    model = exchange.resource_for(slug)._meta.model
+    model = uploads.resource_for(slug)._meta.model
     values = example_values(slug, liaison)
     compared = 0
     for current in (model, model.history.model):
