@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from registers.core.exchange.writing import add_history
 from registers.core.models import WorkflowRecord
-from registers.core.permissions import can_act, role_of
+from registers.core.permissions import can_act, role_of, scope_field_of
 from registers.core.roles import Role
-from registers.core.services import copy_fields
 from registers.core.status import Action, Status
 
 #: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
@@ -100,11 +99,16 @@ def transition_all(
     """Apply ``action`` to every record (of one model) as user ``by``: all, or none.
 
     The same rule, fields, history and signal as ``transition`` for each record, in a few
-    statements for the whole batch (an upload of thousands of rows): the rows are locked
-    and read back a batch at a time, each is checked with ``can_act``, then all are
-    updated together, each gets its history row carrying ``by``, ``after_transition``
-    runs for each, and ``transitioned`` is sent for each once the transaction commits.
-    Raises ``WorkflowError`` for the first record refused, leaving every record as it was.
+    statements for the whole batch (an upload of thousands of rows): the rows are locked a
+    batch at a time and each is checked with ``can_act`` on its saved status and unit,
+    then all are updated together, each gets its history row carrying ``by``,
+    ``after_transition`` runs for each, and ``transitioned`` is sent for each once the
+    transaction commits. Raises ``WorkflowError`` for the first record refused, leaving
+    every record as it was.
+
+    The records are taken as the caller holds them, so that a batch just created is not
+    read back: a record whose saved status or unit differ from the copy held is read
+    again before it is checked. They come back with their new state.
     """
     action = Action(action)
     comment = (comment or "").strip()
@@ -115,45 +119,51 @@ def transition_all(
         return records
     model = type(records[0])
     manager = model._default_manager
-    with transaction.atomic():
-        locked = []
-        for start in range(0, len(records), BATCH):
-            keys = [record.pk for record in records[start : start + BATCH]]
-            by_key = manager.select_for_update().in_bulk(keys)
-            if len(by_key) < len(set(keys)):
-                raise model.DoesNotExist(_("记录不存在。"))
-            locked += [by_key[key] for key in keys]
-        for record in locked:
-            if not can_act(by, record, action):
-                raise _refusal(record, action, by)
+    owner = model._meta.get_field(scope_field_of(model)).attname
+    now = timezone.now()
+    values = {"status": action.to_status, "updated_at": now}
+    if action == Action.SUBMIT:
+        values |= {"submitted_by": by, "submitted_at": now}
+    else:
+        values |= {"reviewed_by": by, "reviewed_at": now, "review_comment": comment}
+    attnames = [model._meta.get_field(name).attname for name in values]
+    held = [[getattr(record, attname) for attname in attnames] for record in records]
+    try:
+        with transaction.atomic():
+            saved = {}
+            for start in range(0, len(records), BATCH):
+                keys = [record.pk for record in records[start : start + BATCH]]
+                locked = manager.select_for_update().filter(pk__in=keys)
+                saved.update((pk, rest) for pk, *rest in locked.values_list("pk", "status", owner))
+            for record in records:
+                if record.pk not in saved:
+                    raise model.DoesNotExist(_("记录不存在。"))
+                if [record.status, getattr(record, owner)] != saved[record.pk]:
+                    record.refresh_from_db()
+                if not can_act(by, record, action):
+                    raise _refusal(record, action, by)
 
-        now = timezone.now()
-        values = {"status": action.to_status, "updated_at": now}
-        if action == Action.SUBMIT:
-            values |= {"submitted_by": by, "submitted_at": now}
-        else:
-            values |= {"reviewed_by": by, "reviewed_at": now, "review_comment": comment}
-        for start in range(0, len(locked), BATCH):
-            keys = [record.pk for record in locked[start : start + BATCH]]
-            manager.filter(pk__in=keys).update(**values)
-        for record in locked:
-            for name, value in values.items():
-                setattr(record, name, value)
-        add_history(locked, model, user=by, change_reason=str(action.label), date=now)
-        for record in locked:
-            record.after_transition(action, by=by)
+            for start in range(0, len(records), BATCH):
+                keys = [record.pk for record in records[start : start + BATCH]]
+                manager.filter(pk__in=keys).update(**values)
+            for record in records:
+                for name, value in values.items():
+                    setattr(record, name, value)
+            add_history(records, model, user=by, change_reason=str(action.label), date=now)
+            for record in records:
+                record.after_transition(action, by=by)
+    except BaseException:
+        # As after a refused ``transition``, the caller's copies are left as they were.
+        for record, before in zip(records, held, strict=True):
+            for attname, value in zip(attnames, before, strict=True):
+                setattr(record, attname, value)
+        raise
 
-        def announce():
-            for record in locked:
-                transitioned.send(
-                    sender=model, record=record, action=action, by=by, comment=comment
-                )
+    def announce():
+        for record in records:
+            transitioned.send(sender=model, record=record, action=action, by=by, comment=comment)
 
-        transaction.on_commit(announce)
-
-    # The caller's copies follow the saved rows, including what ``after_transition`` wrote.
-    for record, saved in zip(records, locked, strict=True):
-        copy_fields(saved, record)
+    transaction.on_commit(announce)
     return records
 
 

@@ -187,7 +187,25 @@ def test_a_batch_is_refused_whole_if_one_record_may_not_move(liaison, liaison2):
 
     assert refused.value.code == "not_own_unit"
     assert {refresh(memo).status for memo in memos} == {Status.DRAFT}
+    assert {memo.status for memo in memos} == {Status.DRAFT}  # the copies held too
     assert Memo.history.filter(history_type="~").count() == 0
+
+
+def test_a_batch_is_checked_on_what_is_saved_not_on_stale_copies(liaison, office):
+    memos = drafts(liaison)
+    stale = Memo.objects.get(pk=memos[1].pk)
+    submit(memos[1], by=liaison)
+    approve(memos[1], by=office)
+
+    with pytest.raises(WorkflowError) as refused:
+        transition_all([memos[0], stale, memos[2]], Action.SUBMIT, by=liaison)
+
+    assert refused.value.code == "invalid_transition"
+    assert [refresh(memo).status for memo in memos] == [
+        Status.DRAFT,
+        Status.APPROVED,
+        Status.DRAFT,
+    ]
 
 
 def test_a_batch_is_announced_record_by_record_once_committed(
