@@ -100,8 +100,9 @@ def test_instructions_explain_every_column_and_say_which_are_required(liaison):
     assert described["取消日期"][1] == "选填"
     assert "2017-08-01" in described["清单公布日期"][2]
     assert "行政检查事项" in described["事项类别"][2]
-    # A liaison's rows are their unit's whatever the column says; the sheet says so.
+    # A liaison's rows are their unit's, and the column may name no other; the sheet says so.
     assert "区城管执法局（测试）" in described["填报单位"][2]
+    assert "只能填" in described["填报单位"][2]
 
 
 def test_required_headers_stand_out(liaison):
