@@ -406,35 +406,21 @@ class ScopedResource(resources.ModelResource):
             elif name in seen:
                 repeated.append(name)
             seen.add(name)
-        if unknown:
-            problems.append(
-                CellError(
-                    _("模板中没有这些列：%(columns)s。请使用下载的模板，不要增加或改名列。")
-                    % {"columns": "、".join(f"“{name}”" for name in unknown)},
-                    "unknown_column",
-                )
-            )
-        if repeated:
-            problems.append(
-                CellError(
-                    _("这些列出现了不止一次：%(columns)s。")
-                    % {"columns": "、".join(f"“{name}”" for name in repeated)},
-                    "duplicate_column",
-                )
-            )
         missing = [
             str(field.column_name)
             for field in self.input_fields()
             if self.is_required(field) and str(field.column_name) not in seen
         ]
-        if missing:
-            problems.append(
-                CellError(
-                    _("缺少必填的列：%(columns)s。")
-                    % {"columns": "、".join(f"“{name}”" for name in missing)},
-                    "missing_column",
-                )
-            )
+        unknown_message = _("模板中没有这些列：%(columns)s。请使用下载的模板，不要增加或改名列。")
+        found = [
+            (unknown, unknown_message, "unknown_column"),
+            (repeated, _("这些列出现了不止一次：%(columns)s。"), "duplicate_column"),
+            (missing, _("缺少必填的列：%(columns)s。"), "missing_column"),
+        ]
+        for names, message, code in found:
+            if names:
+                columns = "、".join(f"“{name}”" for name in names)
+                problems.append(CellError(message % {"columns": columns}, code))
         return problems
 
     # --- Creating -------------------------------------------------------------------------
