@@ -7,7 +7,7 @@ class RegistersConfig(AppConfig):
     verbose_name = _("台账")
 
     def ready(self):
-        from registers import exchange
+        from registers.core.exchange import uploads
         from registers.resources import EXCHANGE_RESOURCES
 
-        exchange.register(*EXCHANGE_RESOURCES)
+        uploads.register(*EXCHANGE_RESOURCES)

@@ -26,13 +26,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers import exchange
 from registers.core import permissions
+from registers.core.exchange import uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.status import Status
 from registers.exchange_views import body_too_large, template_response
 from registers.models import Unit
-from registers.resources import upload_limits
 
 
 class XlsxRenderer(renderers.BaseRenderer):
@@ -60,7 +59,8 @@ class UploadErrorSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text=gettext_lazy(
             "机器可读的错误代码，如 invalid_choice、invalid_date、required、formula、"
-            "unknown_column、missing_column、not_xlsx、file_too_large、empty_sheet。"
+            "unknown_column、missing_column、office_only、other_unit、not_xlsx、file_too_large、"
+            "empty_sheet。"
         )
     )
 
@@ -128,10 +128,10 @@ def _request_error(reason: str, code: str) -> dict:
 
 
 def _resource_class_for(register: str, user):
-    resource_class = exchange.resource_for(register)
+    resource_class = uploads.resource_for(register)
     if resource_class is None:
         raise NotFound(_("没有这个台账。"))
-    if not exchange.may_exchange(user, resource_class):
+    if not uploads.may_exchange(user, resource_class):
         raise PermissionDenied(_("只有联络员和法制办工作人员可以下载模板和上传数据。"))
     return resource_class
 
@@ -157,7 +157,7 @@ class RegisterListView(APIView):
         rows = [
             {
                 "register": resource_class.slug,
-                "title": exchange.title_of(resource_class),
+                "title": uploads.title_of(resource_class),
                 "template": request.build_absolute_uri(
                     reverse("api-exchange-template", args=[resource_class.slug])
                 ),
@@ -165,8 +165,8 @@ class RegisterListView(APIView):
                     reverse("api-exchange-upload", args=[resource_class.slug])
                 ),
             }
-            for resource_class in exchange.resource_classes()
-            if exchange.may_exchange(request.user, resource_class)
+            for resource_class in uploads.resource_classes()
+            if uploads.may_exchange(request.user, resource_class)
         ]
         return Response(rows)
 
@@ -221,7 +221,7 @@ class UploadView(APIView):
     def post(self, request, register: str) -> Response:
         resource_class = _resource_class_for(register, request.user)
         if body_too_large(request):
-            max_bytes, _unpacked = upload_limits()
+            max_bytes, _unpacked = uploads.upload_limits()
             reason = _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。") % {
                 "mb": max_bytes // (1024 * 1024)
             }
@@ -246,7 +246,7 @@ class UploadView(APIView):
             return _refusal(reason, [_request_error(reason, "office_only")], "office_only")
         status_ = Status.APPROVED if data.get("approve") else None
         status_ = status_ or (Status.SUBMITTED if data.get("submit") else Status.DRAFT)
-        result = exchange.upload(
+        result = uploads.upload(
             resource_class, data["file"].read(), user=request.user, unit=unit, status=status_
         )
         if not result.ok:
@@ -261,7 +261,7 @@ class UploadView(APIView):
         return Response(
             {
                 "register": resource_class.slug,
-                "title": exchange.title_of(resource_class),
+                "title": result.title,
                 "rows": result.rows,
                 "created": result.created_count,
                 "status": result.status.value if result.status else None,

@@ -2,6 +2,8 @@
 
 A liaison exchanges data for their own unit; office staff for any unit (they pick the unit
 on the form, or fill the unit column). Leaders and API clients only read and have no page.
+The admin's import button runs the same upload and shows the same result
+(``registers.admin.base.ScopedImportMixin``).
 """
 
 from __future__ import annotations
@@ -13,23 +15,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registers import exchange
 from registers.core import permissions
+from registers.core.exchange import templates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.permissions import pages_required
 from registers.forms import UploadForm
-from registers.resources import upload_limits
 
-#: How many mistakes the page lists (the API returns them all).
+#: How many mistakes a page lists (the API returns them all).
 ERRORS_SHOWN = 2000
 
 
 def exchangeable_registers(user) -> list:
-    return [rc for rc in exchange.resource_classes() if exchange.may_exchange(user, rc)]
+    return [rc for rc in uploads.resource_classes() if uploads.may_exchange(user, rc)]
 
 
 def template_response(resource_class, user) -> HttpResponse:
-    content = exchange.build_template(resource_class, user)
+    content = templates.build_template(resource_class, user)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = f"{resource_class.slug}-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -43,7 +44,7 @@ def body_too_large(request: HttpRequest) -> bool:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    max_bytes, _unpacked = upload_limits()
+    max_bytes, _unpacked = uploads.upload_limits()
     return length > max_bytes + 64 * 1024
 
 
@@ -53,6 +54,44 @@ def changelist_url(resource_class) -> str | None:
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     except NoReverseMatch:
         return None
+
+
+def template_url(resource_class, user) -> str | None:
+    """Where ``user`` downloads the register's template, if it has one they may use."""
+    if not resource_class.slug or uploads.resource_for(resource_class.slug) is None:
+        return None
+    if not uploads.may_exchange(user, resource_class):
+        return None
+    return reverse("registers:exchange_template", args=[resource_class.slug])
+
+
+def run_upload(request: HttpRequest, form: UploadForm) -> uploads.UploadResult:
+    """The upload a valid form asks for, by the requesting user."""
+    return uploads.upload(
+        form.resource_class,
+        form.cleaned_data["file"].read(),
+        user=request.user,
+        unit=form.cleaned_data.get("unit"),
+        status=form.status,
+    )
+
+
+def result_context(result: uploads.UploadResult | None, resource_class, *, too_large) -> dict:
+    """What the result of an upload shows (``exchange/_result.html``), on the data-exchange
+    page and the admin's import page alike."""
+    max_bytes, _unpacked = uploads.upload_limits()
+    return {
+        "result": result,
+        "changelist_url": changelist_url(resource_class) if resource_class else None,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "errors_hidden": max(len(result.errors) - ERRORS_SHOWN, 0) if result else 0,
+        "too_large": too_large,
+        "max_megabytes": max_bytes // (1024 * 1024),
+    }
+
+
+def result_status(result: uploads.UploadResult | None, *, too_large: bool) -> int:
+    return 400 if (too_large or (result is not None and not result.ok)) else 200
 
 
 @pages_required
@@ -69,44 +108,30 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and not too_large and form.is_valid():
         resource_class = form.resource_class
-        uploaded = form.cleaned_data["file"]
-        result = exchange.upload(
-            resource_class,
-            uploaded.read(),
-            user=request.user,
-            unit=form.cleaned_data.get("unit"),
-            status=form.status,
-        )
-    max_bytes, _unpacked = upload_limits()
+        result = run_upload(request, form)
     context = {
         "form": form,
         "registers": [
             {
                 "slug": resource_class.slug,
-                "title": exchange.title_of(resource_class),
+                "title": uploads.title_of(resource_class),
                 "url": reverse("registers:exchange_template", args=[resource_class.slug]),
             }
             for resource_class in registers
         ],
-        "result": result,
-        "result_title": exchange.title_of(resource_class) if resource_class else "",
-        "changelist_url": changelist_url(resource_class) if resource_class else None,
-        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_hidden": max(len(result.errors) - ERRORS_SHOWN, 0) if result else 0,
-        "too_large": too_large,
-        "max_megabytes": max_bytes // (1024 * 1024),
         "is_office": permissions.is_office(request.user),
+        **result_context(result, resource_class, too_large=too_large),
     }
-    status = 400 if (too_large or (result is not None and not result.ok)) else 200
+    status = result_status(result, too_large=too_large)
     return render(request, "exchange/data_exchange.html", context, status=status)
 
 
 @pages_required
 @require_safe
 def download_template(request: HttpRequest, slug: str) -> HttpResponse:
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     if resource_class is None:
         raise Http404(_("没有这个台账。"))
-    if not exchange.may_exchange(request.user, resource_class):
+    if not uploads.may_exchange(request.user, resource_class):
         raise PermissionDenied
     return template_response(resource_class, request.user)

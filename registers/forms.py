@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registers import exchange
 from registers.core import permissions
+from registers.core.exchange import uploads
+from registers.core.exchange.columns import has_unit
 from registers.core.status import Status
 from registers.models import Unit
 
 
 class UploadForm(forms.Form):
-    """数据报送: a filled template, what its records become and, for the office, whose."""
+    """数据报送 and the admin's import: a filled template, what its records become and, for
+    the office, whose. The admin's import names its register (``resource_class``); the
+    data-exchange page lets the user choose one."""
 
     register = forms.ChoiceField(label=_("台账"))
     file = forms.FileField(
@@ -37,29 +41,60 @@ class UploadForm(forms.Form):
         label=_("记为哪个单位的记录"),
         queryset=Unit.objects.none(),
         required=False,
-        help_text=_("仅法制办：选择后所有行都记为该单位的记录；不选则按表中的单位列。"),
+        help_text=_(
+            "仅法制办：选择后所有行都记为该单位的记录（表中单位列须留空或填该单位）；"
+            "不选则按表中的单位列。"
+        ),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, resource_class=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["register"].choices = [
-            (resource_class.slug, exchange.title_of(resource_class))
-            for resource_class in exchange.resource_classes()
-            if exchange.may_exchange(user, resource_class)
-        ]
-        if permissions.is_office(user):
-            self.fields["unit"].queryset = Unit.objects.order_by("kind", "code")
+        self.fixed_resource_class = resource_class
+        if resource_class is None:
+            self.fields["register"].choices = [
+                (choice.slug, uploads.title_of(choice))
+                for choice in uploads.resource_classes()
+                if uploads.may_exchange(user, choice)
+            ]
         else:
-            del self.fields["unit"]
-            del self.fields["approve"]
+            del self.fields["register"]
+            if not uploads.is_workflow(resource_class):
+                del self.fields["submit"], self.fields["approve"]
+            elif Status.APPROVED not in uploads.upload_statuses(user, resource_class._meta.model):
+                self.fields.pop("approve")
+            if not has_unit(resource_class._meta.model):
+                del self.fields["unit"]
+        if permissions.is_office(user):
+            if "unit" in self.fields:
+                self.fields["unit"].queryset = Unit.objects.order_by("kind", "code")
+        else:
+            self.fields.pop("unit", None)
+            self.fields.pop("approve", None)
 
     @property
     def resource_class(self):
-        return exchange.resource_for(self.cleaned_data["register"])
+        if self.fixed_resource_class is not None:
+            return self.fixed_resource_class
+        return uploads.resource_for(self.cleaned_data["register"])
 
     @property
     def status(self) -> Status:
         if self.cleaned_data.get("approve"):
             return Status.APPROVED
         return Status.SUBMITTED if self.cleaned_data.get("submit") else Status.DRAFT
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") and (self.fixed_resource_class or cleaned.get("register")):
+            model = self.resource_class._meta.model
+            if Status.APPROVED not in uploads.upload_statuses(self.user, model):
+                self.add_error(
+                    "approve",
+                    ValidationError(
+                        _("“%(title)s”不能直接审核通过，须按其审核程序办理。")
+                        % {"title": model._meta.verbose_name_plural},
+                        code="not_entered_approved",
+                    ),
+                )
+        return cleaned

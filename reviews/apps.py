@@ -7,7 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("审查与案件")
 
     def ready(self):
-        from registers import exchange
+        from registers.core.exchange import uploads
         from reviews.resources import EXCHANGE_RESOURCES
 
-        exchange.register(*EXCHANGE_RESOURCES)
+        uploads.register(*EXCHANGE_RESOURCES)

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from registers.core.exchange.columns import LenientDateWidget
 from registers.models import DocumentKind
-from registers.resources import LenientDateWidget, ScopedResource, WorkflowResource
+from registers.resources import ScopedResource, WorkflowResource
 from reviews.models import (
     AccountabilityRecord,
     CleanupCampaign,
@@ -266,8 +267,8 @@ class FilingResource(WorkflowResource):
     def is_required(self, field) -> bool:
         return field.attribute == "document" or super().is_required(field)
 
-    def prepare_instance(self, instance, now=None) -> None:
-        super().prepare_instance(instance, now)
+    def prepare_instance(self, instance) -> None:
+        super().prepare_instance(instance)
         # The document decides the unit; a fixed unit only limits which documents are found.
         instance.unit_id = None
 

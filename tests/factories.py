@@ -589,9 +589,9 @@ def template_example(resource_class, user) -> tuple[list, list]:
 
     import openpyxl
 
-    from registers import exchange
+    from registers.core.exchange import templates
 
-    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(resource_class, user)))
+    book = openpyxl.load_workbook(io.BytesIO(templates.build_template(resource_class, user)))
     rows = [list(row) for row in book["说明"].iter_rows(values_only=True)]
     header, example = rows[-2], rows[-1]
     width = len([value for value in book["数据"][1] if value.value is not None])

@@ -6,25 +6,29 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ExportMixin, ImportMixin
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from registers import exchange_views
 from registers.core import permissions
 from registers.core.dates import RegisterDateFormField
-from registers.core.exchange.reading import SpreadsheetError
+from registers.core.exchange import reading
 from registers.core.models import WorkflowRecord
 from registers.core.roles import Role
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
+from registers.forms import UploadForm
 from registers.models import Unit
-from registers.resources import CellError, SafeCSV, SafeXLSX
 
 
 def scope_related_choices(db_field, request, kwargs: dict) -> None:
@@ -211,10 +215,12 @@ class WorkflowAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         office_adding = obj is None and permissions.is_office(request.user)
+        # The office picks the status of a new record: a draft, or directly approved.
+        chooses_status = office_adding and self.model.enters_approved
         readonly += [
             name
             for name in WorkflowRecord.WORKFLOW_FIELDS
-            if not (office_adding and name == "status")
+            if not (chooses_status and name == "status")
         ]
         return readonly
 
@@ -370,9 +376,36 @@ class ColumnNamesExportForm(SelectableFieldsExportForm):
         return str(field.column_name) if field is not None else field_name
 
 
+def _escape_cells(dataset) -> None:
+    """Text that a spreadsheet would run as a formula gets a leading quote; numbers and
+    dates are left as they are."""
+    for _row in range(len(dataset)):
+        row = dataset.lpop()
+        dataset.append([reading.escape_formula(cell) for cell in row])
+
+
+class SafeXLSX(base_formats.XLSX):
+    """xlsx export with formula-looking text escaped."""
+
+    def _escape_formulae(self, dataset):
+        _escape_cells(dataset)
+
+
+class SafeCSV(base_formats.CSV):
+    """csv export with formula-looking text escaped."""
+
+    def _escape_formulae(self, dataset):
+        _escape_cells(dataset)
+
+
 class ScopedExportMixin(ExportMixin):
     """xlsx/csv export of what the user sees in the list (the changelist's scoping and
-    filters), formula-looking text escaped."""
+    filters), formula-looking text escaped.
+
+    django-import-export's admin export is kept for what it gives here and nothing else in
+    the project does: the choice of format and of columns, under the resources' Chinese
+    names, of the change list as filtered. Imports do not use it (``ScopedImportMixin``).
+    """
 
     export_formats = [SafeXLSX, SafeCSV]
     export_form_class = ColumnNamesExportForm
@@ -384,37 +417,76 @@ class ScopedExportMixin(ExportMixin):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
 
-class ScopedImportExportMixin(ImportMixin, ScopedExportMixin):
-    """Adds xlsx import: create only, all or nothing, a liaison's rows for their own unit.
-
-    The file is checked like an upload on the data-exchange page (real xlsx content, size,
-    no formulas, known columns) and every bad row is listed with its column and reason.
+class ScopedImportMixin:
+    """The change list's import button: the upload of the data-exchange page
+    (``registers.core.exchange.uploads.upload``) for this register, with the same form,
+    checks, messages and result page. Create only, all or nothing, a liaison's rows for
+    their own unit.
     """
 
-    import_formats = [SafeXLSX]
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
-    import_template_name = "admin/import_export_checked.html"
     #: False where records are made by a service, not typed in (draws): export only.
     import_allowed = True
 
-    def has_import_permission(self, request):
+    def has_import_permission(self, request) -> bool:
         return self.import_allowed and self.has_add_permission(request)
 
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+    def import_resource_class(self):
+        """The resource the import reads: the register's (its first, as for the export)."""
+        return self.resource_classes[0]
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, SpreadsheetError | CellError):
-            form.add_error("import_file", e.message)
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource_class = self.import_resource_class()
+        too_large = request.method == "POST" and exchange_views.body_too_large(request)
+        # The office's entries in the admin are approved unless it says otherwise, as on
+        # the add form.
+        initial = {"approve": getattr(self.model, "enters_approved", False)}
+        if request.method == "POST" and not too_large:
+            form = UploadForm(
+                request.POST, request.FILES, user=request.user, resource_class=resource_class
+            )
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form = UploadForm(user=request.user, resource_class=resource_class, initial=initial)
+        result = None
+        if request.method == "POST" and not too_large and form.is_valid():
+            result = exchange_views.run_upload(request, form)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("导入%(title)s") % {"title": self.opts.verbose_name_plural},
+            "form": form,
+            "template_url": exchange_views.template_url(resource_class, request.user),
+            **exchange_views.result_context(result, resource_class, too_large=too_large),
+        }
+        status = exchange_views.result_status(result, too_large=too_large)
+        return TemplateResponse(request, "admin/exchange_import.html", context, status=status)
 
 
-class ImportExportWorkflowAdmin(ScopedImportExportMixin, WorkflowAdmin):
-    """A workflow admin with xlsx import (create only, all or nothing) and xlsx/csv export."""
+class ImportExportWorkflowAdmin(ScopedImportMixin, ScopedExportMixin, WorkflowAdmin):
+    """A workflow admin with xlsx import (the checked upload) and xlsx/csv export."""
 
 
-class ImportExportScopedAdmin(ScopedImportExportMixin, ScopedAdmin):
+class ImportExportScopedAdmin(ScopedImportMixin, ScopedExportMixin, ScopedAdmin):
     """Import and export for unit-owned or reference records outside the workflow."""
 
 

@@ -66,6 +66,11 @@ class WorkflowRecord(models.Model):
 
     objects = WorkflowQuerySet.as_manager()
 
+    #: Whether the office may enter (or upload) a new record directly as approved. A register
+    #: whose approval is a service of its own (a clean-up's confirmation writes its outcomes
+    #: into the document register) says no; its approval refuses itself otherwise.
+    enters_approved = True
+
     # Bookkeeping fields the workflow sets; forms never edit them directly.
     WORKFLOW_FIELDS = (
         "status",

@@ -2,7 +2,7 @@
 
 Each lists the columns a user fills, in the order of the admin form; the reviews app keeps
 its own in ``reviews.resources``. Resources with a ``slug`` also have a template and an
-upload on the data-exchange page (``registers.exchange``).
+upload on the data-exchange page (``registers.core.exchange``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from registers.core.exchange.columns import LenientDateWidget
 from registers.models import (
     Document,
     EnforcementBody,
@@ -26,50 +27,27 @@ from registers.models import (
     Unit,
 )
 
-from .base import (
-    FOREIGN_KEY_NAMES,
-    CellError,
-    ChineseBooleanWidget,
-    ChoiceLabelWidget,
-    LenientDateWidget,
-    NamedForeignKeyWidget,
-    SafeCSV,
-    SafeXLSX,
-    ScopedResource,
-    WorkflowResource,
-    is_empty,
-    upload_limits,
-)
+from .base import ScopedResource, WorkflowResource
 
 __all__ = [
-    "FOREIGN_KEY_NAMES",
-    "CellError",
-    "ChineseBooleanWidget",
-    "ChoiceLabelWidget",
     "DocumentResource",
+    "EXCHANGE_RESOURCES",
     "EnforcementBodyResource",
     "InspectionDrawResource",
     "InspectionItemResource",
     "InspectionTargetResource",
     "IntegratedItemResource",
-    "LenientDateWidget",
     "LicenceReformBatchResource",
-    "NamedForeignKeyWidget",
     "OfficerResource",
     "PowerItemResource",
-    "SafeCSV",
-    "SafeXLSX",
     "ScopedResource",
     "UnitResource",
     "WorkflowResource",
-    "EXCHANGE_RESOURCES",
-    "is_empty",
-    "upload_limits",
 ]
 
 
 class PowerItemResource(WorkflowResource):
-    """Power, negative and fee list items; an approved import records each item's 新增."""
+    """Power, negative and fee list items; approving one records its 新增 (``PowerItem``)."""
 
     slug = "power-items"
     closed_on = fields.Field(
@@ -116,11 +94,6 @@ class PowerItemResource(WorkflowResource):
             "version",
             "status",
         ]
-
-    def after_create(self, instances):
-        for item in instances:
-            if item.is_approved:
-                item.record_addition(by=self.user)
 
 
 class InspectionItemResource(WorkflowResource):
@@ -300,6 +273,14 @@ class IntegratedItemResource(WorkflowResource):
 
 
 class UnitResource(ScopedResource):
+    example = {
+        "code": "D99",
+        "name": "咸安区示例局",
+        "short_name": "示例局",
+        "kind": "区直部门",
+        "is_enforcement_body": True,
+    }
+
     class Meta(ScopedResource.Meta):
         model = Unit
         fields = ["code", "name", "short_name", "kind", "is_enforcement_body", "closed_on"]

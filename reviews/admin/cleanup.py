@@ -102,9 +102,7 @@ class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        # Never entered as approved: confirming the results is the campaign's approval.
-        status = [] if "status" in readonly else ["status"]
-        return [*readonly, *status, "summary", "confirmed_on", "confirmed_by"]
+        return [*readonly, "summary", "confirmed_on", "confirmed_by"]
 
     @admin.display(description=gettext_lazy("文件数"), ordering="item_total")
     def item_count(self, obj):

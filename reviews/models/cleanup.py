@@ -79,6 +79,8 @@ class CleanupCampaign(WorkflowRecord):
 
     # A campaign's documents count in the year its results were confirmed.
     year_field = "confirmed_on"
+    # Confirming the results is the campaign's approval (``after_transition``).
+    enters_approved = False
 
     unit = models.ForeignKey(
         "registers.Unit",

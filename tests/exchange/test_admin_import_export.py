@@ -2,7 +2,8 @@
 
 Each register: a good file imports through the admin and exports back with the same
 values; a file with several bad rows imports nothing and lists every bad row with its
-column; a liaison's export holds their own unit's records only.
+column; a liaison's export holds their own unit's records only. The admin's import is the
+data-exchange upload: it refuses what the upload refuses, with the same messages and codes.
 """
 
 import datetime
@@ -13,23 +14,26 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
-from registers import exchange
-from registers.core.status import Status
-from registers.models import Unit
-from registers.resources import (
+from registers.core.exchange import uploads
+from registers.core.exchange.columns import (
     ChineseBooleanWidget,
     ChoiceLabelWidget,
     LenientDateWidget,
+    LenientDecimalWidget,
+    LenientIntegerWidget,
     NamedForeignKeyWidget,
 )
-from registers.resources.base import LenientDecimalWidget, LenientIntegerWidget
+from registers.core.status import Status
+from registers.models import Unit
 from tests import factories as f
+from tests.exchange.test_uploads import ITEM_HEADER, item_row
 from tests.factories import make_exchange_references, make_xlsx, template_example
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-SLUGS = [resource_class.slug for resource_class in exchange.resource_classes()]
+SLUGS = [resource_class.slug for resource_class in uploads.resource_classes()]
 
 #: One record of a unit, for each register (export scoping).
 FACTORIES = {
@@ -60,23 +64,16 @@ def url(resource_class, view):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
 
 
-def import_file(client, resource_class, data: bytes):
+def import_file(client, resource_class, data: bytes, **fields):
+    """Post a file to the change list's import button (one step: checked, then created)."""
     return client.post(
         url(resource_class, "import"),
-        {
-            "import_file": SimpleUploadedFile("data.xlsx", data, content_type=XLSX),
-            "format": 0,
-            "resource": 0,
-        },
+        {"file": SimpleUploadedFile("data.xlsx", data, content_type=XLSX), **fields},
     )
 
 
-def confirm(client, resource_class, page):
-    form = page.context["confirm_form"]
-    return client.post(
-        url(resource_class, "process_import"),
-        {name: form.initial[name] for name in form.fields if name in form.initial},
-    )
+def located(page):
+    return [(error.row, error.column, error.code) for error in page.context["result"].errors]
 
 
 def export_rows(client, resource_class) -> list[list]:
@@ -169,20 +166,22 @@ def a_missing_or_overlong_text(resource):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_a_good_file_imports_through_the_admin_and_exports_back(slug, client, office, unit_a):
     make_exchange_references(unit_a)
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     model = resource_class._meta.model
     header, example = office_example(resource_class, office, unit_a)
     before = set(model.objects.values_list("pk", flat=True))
     client.force_login(office)
 
-    page = import_file(client, resource_class, make_xlsx([example], header))
-    assert page.context["confirm_form"] is not None, page.context["result"].invalid_rows
-    confirm(client, resource_class, page)
+    page = import_file(client, resource_class, make_xlsx([example], header), approve="on")
+    assert page.status_code == 200, page.context["result"].errors
+    assert "已导入 1 条" in page.content.decode()
 
     record = model.objects.exclude(pk__in=before).get()
     assert record.unit == unit_a
     if hasattr(record, "status"):
-        assert (record.status, record.created_by) == (Status.APPROVED, office)
+        # A clean-up campaign is approved by confirming its results, never on entry.
+        expected = Status.APPROVED if model.enters_approved else Status.DRAFT
+        assert (record.status, record.created_by) == (expected, office)
 
     exported = export_rows(client, resource_class)
     assert len(exported) == 1 + len(before) + 1
@@ -200,7 +199,7 @@ def test_a_good_file_imports_through_the_admin_and_exports_back(slug, client, of
 @pytest.mark.parametrize("slug", SLUGS)
 def test_a_file_with_bad_rows_imports_nothing_and_lists_each(slug, client, office, unit_a):
     make_exchange_references(unit_a)
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     resource = resource_class(user=office)
     header, good = office_example(resource_class, office, unit_a)
     bad_rows = []
@@ -220,12 +219,12 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each(slug, client, offic
         client, resource_class, make_xlsx([good] + [r for _c, r in bad_rows], header)
     )
 
+    assert page.status_code == 400
     assert model.objects.count() == before
-    assert page.context.get("confirm_form") is None
-    invalid = page.context["result"].invalid_rows
-    assert [row.number for row in invalid] == [2, 3, 4]
-    for row, (column, _values) in zip(invalid, bad_rows, strict=True):
-        assert column in row.field_specific_errors, (column, row.error_dict)
+    where = located(page)
+    assert sorted({row for row, _column, _code in where}) == [3, 4, 5]
+    for number, (column, _values) in enumerate(bad_rows, start=3):
+        assert (number, column) in {(row, name) for row, name, _code in where}, where
     text = page.content.decode()
     assert "没有导入任何记录" in text
     assert "“不存在的名称”" in text
@@ -235,7 +234,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each(slug, client, offic
 def test_a_liaisons_export_holds_their_own_units_records_only(
     slug, client, liaison, unit_a, unit_b
 ):
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     FACTORIES[slug](unit_a)
     FACTORIES[slug](unit_b)
     client.force_login(liaison)
@@ -248,38 +247,111 @@ def test_a_liaisons_export_holds_their_own_units_records_only(
         assert "审核状态" in rows[0]
 
 
-def test_a_liaisons_admin_import_keeps_office_columns_empty_and_the_unit_their_own(
-    client, liaison, unit_a, unit_b
+def test_a_liaisons_admin_import_creates_drafts_of_their_unit_with_office_columns_empty(
+    client, liaison, unit_a
 ):
-    resource_class = exchange.resource_for("legality-reviews")
+    resource_class = uploads.resource_for("legality-reviews")
     header = ["送审单位", "送审文件名称", "文件类别", "收件日期", "审核结论"]
     rows = [
-        [unit_b.name, "草案甲", "其他文件", "2017-03-01", ""],
-        [unit_b.name, "草案乙", "其他文件", "2017-03-01", "同意"],
+        [unit_a.name, "草案甲", "其他文件", "2017-03-01", ""],
+        ["", "草案乙", "其他文件", "2017-03-01", None],
     ]
     client.force_login(liaison)
+    form = client.get(url(resource_class, "import")).context["form"]
+    assert "approve" not in form.fields and "unit" not in form.fields
+
     page = import_file(client, resource_class, make_xlsx(rows, header))
-    invalid = page.context["result"].invalid_rows
-    assert [row.number for row in invalid] == [2]
-    assert "“审核结论”由法制办填写，请留空。" in invalid[0].field_specific_errors["审核结论"]
 
-    page = import_file(client, resource_class, make_xlsx(rows[:1], header))
-    confirm(client, resource_class, page)
-    review = resource_class._meta.model.objects.get()
-    assert (review.unit, review.status) == (unit_a, Status.DRAFT)
+    assert page.status_code == 200, page.context["result"].errors
+    reviews = resource_class._meta.model.objects.all()
+    assert {(review.unit, review.status) for review in reviews} == {(unit_a, Status.DRAFT)}
+    assert reviews.count() == 2
 
 
-def test_a_formula_in_an_admin_import_is_refused(client, office, unit_a):
-    resource_class = exchange.resource_for("inspection-items")
-    client.force_login(office)
-    page = import_file(
-        client, resource_class, make_xlsx([[unit_a.name, "=2016+1"]], ["填报单位", "清单年度"])
-    )
-    assert "这些单元格是公式：B2" in page.content.decode()
+REVIEW_HEADER = ["送审单位", "送审文件名称", "文件类别", "收件日期", "审核结论"]
+
+#: Files both the upload and the admin's import refuse: register, who uploads, header, rows
+#: (cells may name ``{unit_a}``, the liaison's unit, or ``{unit_b}``, another one), and the
+#: code of the refusal.
+REFUSED = {
+    "formula cell": (
+        "inspection-items",
+        "office",
+        ITEM_HEADER,
+        [item_row("SJ-1", unit="{unit_a}", 清单年度="=2016+1")],
+        "formula",
+    ),
+    "wrong header": (
+        "inspection-items",
+        "office",
+        [*ITEM_HEADER[:2], "事项编号", *ITEM_HEADER[3:]],
+        [item_row("SJ-1", unit="{unit_a}")],
+        "unknown_column",
+    ),
+    "office-only column filled by a liaison": (
+        "legality-reviews",
+        "liaison",
+        REVIEW_HEADER,
+        [["", "草案", "其他文件", "2017-03-01", "同意"]],
+        "office_only",
+    ),
+    "another unit in the unit column": (
+        "legality-reviews",
+        "liaison",
+        REVIEW_HEADER,
+        [["{unit_b}", "草案", "其他文件", "2017-03-01", ""]],
+        "other_unit",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_the_admin_import_refuses_what_the_upload_refuses_with_the_same_message_and_code(
+    case, client, users, unit_a, unit_b
+):
+    slug, role, header, rows, code = REFUSED[case]
+    names = {"unit_a": unit_a.name, "unit_b": unit_b.name}
+    rows = [[c.format(**names) if isinstance(c, str) else c for c in row] for row in rows]
+    resource_class = uploads.resource_for(slug)
+    model = resource_class._meta.model
+    data = make_xlsx(rows, header)
+    user = users[role]
+
+    uploaded = uploads.upload(resource_class, data, user=user)
+    client.force_login(user)
+    page = import_file(client, resource_class, data)
+
+    assert code in [error.code for error in uploaded.errors]
+    assert page.status_code == 400
+    assert page.context["result"].errors == uploaded.errors
+    text = page.content.decode()
+    for error in uploaded.errors:
+        assert escape(error.reason) in text
+        assert f"<code>{error.code}</code>" in text
+    assert not model.objects.exists()
+
+
+def test_the_change_lists_import_button_opens_the_upload(client, liaison):
+    resource_class = uploads.resource_for("power-items")  # a change list of its own
+    client.force_login(liaison)
+    changelist = client.get(url(resource_class, "changelist")).content.decode()
+    assert f"href='{url(resource_class, 'import')}'" in changelist  # import-export's markup
+    assert f'href="{url(resource_class, "export")}' in changelist
+    page = client.get(url(resource_class, "import"))
+    assert page.status_code == 200
+    assert "exchange/_result.html" in [template.name for template in page.templates]
+
+
+def test_the_admin_import_page_offers_the_registers_template(client, liaison):
+    resource_class = uploads.resource_for("contracts")
+    client.force_login(liaison)
+    text = client.get(url(resource_class, "import")).content.decode()
+    assert reverse("registers:exchange_template", args=["contracts"]) in text
+    assert "直接报送" in text
 
 
 def test_draws_are_exported_but_never_imported(client, office):
-    resource_class = exchange.resource_for("inspection-items")  # any register imports …
+    resource_class = uploads.resource_for("inspection-items")  # any register imports …
     client.force_login(office)
     assert client.get(url(resource_class, "import")).status_code == 200
     from registers.resources import InspectionDrawResource
@@ -297,8 +369,10 @@ def test_the_office_imports_units_and_everyone_exports_them(client, office, liai
     page = import_file(
         client, UnitResource, make_xlsx([["D99", "区新设局", "新设局", "区直部门", "是"]], header)
     )
-    confirm(client, UnitResource, page)
+    assert page.status_code == 200, page.context["result"].errors
+    assert "已导入 1 条“单位”记录。" in page.content.decode()
     assert Unit.objects.get(code="D99").is_enforcement_body is True
+    assert Unit.history.get(code="D99").history_user == office
 
     client.force_login(liaison)
     assert client.get(url(UnitResource, "import")).status_code == 403

@@ -44,9 +44,19 @@ def test_the_office_chooses_the_unit_and_may_approve(client, office):
     assert 'name="unit"' in text and "直接审核通过" in text
 
 
-def test_a_good_upload_shows_how_many_drafts_were_created(client, liaison, unit_a, unit_b):
+def test_a_register_approved_by_its_own_procedure_is_not_uploaded_approved(client, office):
+    client.force_login(office)
+    response = post(
+        client, make_xlsx([item_row()], ITEM_HEADER), register="cleanup-campaigns", approve="on"
+    )
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["approve"]] == ["not_entered_approved"]
+    assert "不能直接审核通过" in response.content.decode()
+
+
+def test_a_good_upload_shows_how_many_drafts_were_created(client, liaison, unit_a):
     client.force_login(liaison)
-    response = post(client, make_xlsx([item_row(unit=unit_b.name)], ITEM_HEADER))
+    response = post(client, make_xlsx([item_row(unit=unit_a.name)], ITEM_HEADER))
     text = response.content.decode()
     assert response.status_code == 200
     assert "已导入 1 条“随机抽查事项清单”记录（草稿）" in text

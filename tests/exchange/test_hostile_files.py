@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from registers import exchange
+from registers.core.exchange import templates, uploads
 from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, ITEMS, item_row
 from tests.factories import make_xlsx
@@ -21,7 +21,7 @@ def codes(result):
 
 
 def upload(data, user):
-    return exchange.upload(ITEMS, data, user=user)
+    return uploads.upload(ITEMS, data, user=user)
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_error_values_are_reported(liaison):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_template_saved_by_libreoffice_uploads(liaison, tmp_path):
-    template = openpyxl.load_workbook(io.BytesIO(exchange.build_template(ITEMS, liaison)))
+    template = openpyxl.load_workbook(io.BytesIO(templates.build_template(ITEMS, liaison)))
     header = [cell.value for cell in template["数据"][1]]
     values = dict(zip(ITEM_HEADER, item_row("LO-1"), strict=True))
     template["数据"].append([values.get(name) for name in header])

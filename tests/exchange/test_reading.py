@@ -8,9 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from registers import exchange
-from registers.core.exchange import reading
-from tests.factories import make_xlsx
+from registers.core.exchange import reading, templates, uploads
+from tests.factories import make_exchange_references, make_xlsx
 
 
 def rows_by_openpyxl(data: bytes) -> list:
@@ -88,9 +87,11 @@ def _as_text(data: bytes, reference: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_filled_template_reads_as_openpyxl_reads_it(liaison):
-    resource_class = exchange.resource_for("contracts")
-    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(resource_class, liaison)))
+@pytest.mark.parametrize("slug", [rc.slug for rc in uploads.resource_classes()])
+def test_every_registers_filled_template_reads_as_openpyxl_reads_it(slug, liaison, unit_a):
+    make_exchange_references(unit_a)
+    resource_class = uploads.resource_for(slug)
+    book = openpyxl.load_workbook(io.BytesIO(templates.build_template(resource_class, liaison)))
     example = list(book["说明"].iter_rows(values_only=True))[-1]
     for _copy in range(3):
         book["数据"].append(example)

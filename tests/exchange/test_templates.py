@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from registers import exchange
+from registers.core.exchange import templates, uploads
 from registers.core.status import Status
 from registers.models import EnforcementField, InspectionKind
 from tests.factories import make_exchange_references, make_unit, make_xlsx, template_example
@@ -17,7 +17,7 @@ def load(content: bytes):
 
 
 def template(slug, user):
-    return load(exchange.build_template(exchange.resource_for(slug), user))
+    return load(templates.build_template(uploads.resource_for(slug), user))
 
 
 def validation_for(sheet, letter):
@@ -100,8 +100,9 @@ def test_instructions_explain_every_column_and_say_which_are_required(liaison):
     assert described["取消日期"][1] == "选填"
     assert "2017-08-01" in described["清单公布日期"][2]
     assert "行政检查事项" in described["事项类别"][2]
-    # A liaison's rows are their unit's whatever the column says; the sheet says so.
+    # A liaison's rows are their unit's, and the column may name no other; the sheet says so.
     assert "区城管执法局（测试）" in described["填报单位"][2]
+    assert "只能填" in described["填报单位"][2]
 
 
 def test_required_headers_stand_out(liaison):
@@ -128,14 +129,14 @@ def test_the_example_row_is_on_the_instructions_sheet_clearly_marked(liaison):
 
 
 @pytest.mark.parametrize(
-    "slug", [resource_class.slug for resource_class in exchange.resource_classes()]
+    "slug", [resource_class.slug for resource_class in uploads.resource_classes()]
 )
 def test_the_example_row_of_every_register_uploads_cleanly(slug, liaison, unit_a):
     make_exchange_references(unit_a)
-    resource_class = exchange.resource_for(slug)
+    resource_class = uploads.resource_for(slug)
     header, example = template_example(resource_class, liaison)
 
-    result = exchange.upload(resource_class, make_xlsx([example], header), user=liaison)
+    result = uploads.upload(resource_class, make_xlsx([example], header), user=liaison)
 
     assert result.errors == []
     assert result.created_count == 1

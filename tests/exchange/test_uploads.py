@@ -3,8 +3,9 @@
 import datetime
 from decimal import Decimal
 
-from registers import exchange
-from registers.core.status import Status
+from registers.core.exchange import templates, uploads
+from registers.core.status import Action, Status
+from registers.core.workflow import transitioned
 from registers.models import InspectionItem, PowerItem
 from reviews.models import Filing, GovernmentContract, LegalityReview
 from tests.factories import (
@@ -14,8 +15,8 @@ from tests.factories import (
     template_example,
 )
 
-ITEMS = exchange.resource_for("inspection-items")
-CONTRACTS = exchange.resource_for("contracts")
+ITEMS = uploads.resource_for("inspection-items")
+CONTRACTS = uploads.resource_for("contracts")
 
 ITEM_HEADER = [
     "填报单位",
@@ -55,17 +56,15 @@ def item_row(code="SJ-1", unit="", **changes):
 
 
 def upload_items(rows, user, **kwargs):
-    return exchange.upload(ITEMS, make_xlsx(rows, ITEM_HEADER), user=user, **kwargs)
+    return uploads.upload(ITEMS, make_xlsx(rows, ITEM_HEADER), user=user, **kwargs)
 
 
 def located(result):
     return {(error.row, error.column, error.code) for error in result.errors}
 
 
-def test_a_good_upload_creates_drafts_of_the_liaisons_unit_even_if_another_unit_is_named(
-    liaison, unit_a, unit_b
-):
-    result = upload_items([item_row("SJ-1", unit=unit_b.name), item_row("SJ-2", unit="")], liaison)
+def test_a_good_upload_creates_drafts_of_the_liaisons_unit(liaison, unit_a):
+    result = upload_items([item_row("SJ-1", unit=unit_a.name), item_row("SJ-2", unit="")], liaison)
 
     assert result.ok, result.errors
     items = InspectionItem.objects.order_by("code")
@@ -84,6 +83,36 @@ def test_direct_submission_creates_submitted_records_sent_by_the_uploader(liaiso
     assert result.status == Status.SUBMITTED
     assert (item.status, item.submitted_by) == (Status.SUBMITTED, liaison)
     assert item.submitted_at is not None
+
+
+def test_an_approved_upload_is_approved_directly_through_the_workflow(
+    office, unit_a, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, record, action, **kwargs):
+        heard.append((record.code, action))
+
+    transitioned.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = upload_items(
+                [item_row("SJ-1", unit=unit_a.name), item_row("SJ-2", unit=unit_a.name)],
+                office,
+                status=Status.APPROVED,
+            )
+    finally:
+        transitioned.disconnect(listener)
+
+    assert result.ok, result.errors
+    for item in InspectionItem.objects.all():
+        history = item.history.order_by("history_id")
+        assert [(h.history_type, h.status, h.history_user) for h in history] == [
+            ("+", Status.DRAFT, office),
+            ("~", Status.APPROVED, office),
+        ]
+        assert history.last().history_change_reason == str(Action.APPROVE_DIRECTLY.label)
+    assert sorted(heard) == [("SJ-1", Action.APPROVE_DIRECTLY), ("SJ-2", Action.APPROVE_DIRECTLY)]
 
 
 def test_a_liaison_cannot_ask_for_approved_records(liaison):
@@ -161,16 +190,30 @@ def test_the_office_uploads_for_the_units_named_in_the_file(office, unit_a, unit
     }
 
 
+def test_a_liaisons_row_naming_another_unit_is_refused(liaison, unit_a, unit_b):
+    result = upload_items([item_row("SJ-1", unit=unit_b.name), item_row("SJ-2")], liaison)
+    assert located(result) == {(2, "填报单位", "other_unit")}
+    assert unit_a.name in result.errors[0].reason and unit_b.name in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
 def test_the_office_may_upload_everything_for_one_chosen_unit(office, unit_a, unit_b):
-    result = upload_items([item_row("SJ-1", unit=unit_a.name)], office, unit=unit_b)
+    rows = [item_row("SJ-1", unit=unit_b.name), item_row("SJ-2", unit="")]
+    result = upload_items(rows, office, unit=unit_b)
     assert result.ok
-    assert InspectionItem.objects.get().unit == unit_b
+    assert {item.unit for item in InspectionItem.objects.all()} == {unit_b}
+
+
+def test_a_row_naming_another_unit_than_the_office_chose_is_refused(office, unit_a, unit_b):
+    result = upload_items([item_row("SJ-1", unit=unit_a.name)], office, unit=unit_b)
+    assert located(result) == {(2, "填报单位", "other_unit")}
+    assert not InspectionItem.objects.exists()
 
 
 def test_the_office_needs_the_unit_column_when_no_unit_is_chosen(office):
     header = [name for name in ITEM_HEADER if name != "填报单位"]
     rows = [item_row()[1:]]
-    result = exchange.upload(ITEMS, make_xlsx(rows, header), user=office)
+    result = uploads.upload(ITEMS, make_xlsx(rows, header), user=office)
     assert [(e.row, e.code) for e in result.errors] == [(1, "missing_column")]
     assert "填报单位" in result.errors[0].reason
 
@@ -183,10 +226,10 @@ def test_the_office_may_enter_approved_records(office, unit_a):
 
 
 def test_approved_power_items_get_their_addition_recorded(office, unit_a):
-    header, example = template_example(exchange.resource_for("power-items"), office)
+    header, example = template_example(uploads.resource_for("power-items"), office)
     example[header.index("实施主体")] = unit_a.name
-    result = exchange.upload(
-        exchange.resource_for("power-items"),
+    result = uploads.upload(
+        uploads.resource_for("power-items"),
         make_xlsx([example], header),
         user=office,
         status=Status.APPROVED,
@@ -199,8 +242,8 @@ def test_approved_power_items_get_their_addition_recorded(office, unit_a):
 
 def test_a_liaison_cannot_name_another_units_document(liaison, unit_b):
     other = make_document(unit_b)
-    result = exchange.upload(
-        exchange.resource_for("filings"),
+    result = uploads.upload(
+        uploads.resource_for("filings"),
         make_xlsx(
             [[other.number, "咸宁市人民政府", "2017-04-01"]], ["规范性文件", "备案机关", "报备日期"]
         ),
@@ -212,8 +255,8 @@ def test_a_liaison_cannot_name_another_units_document(liaison, unit_b):
 
 def test_a_filing_belongs_to_the_unit_of_its_document(liaison, unit_a):
     own = make_document(unit_a)
-    result = exchange.upload(
-        exchange.resource_for("filings"),
+    result = uploads.upload(
+        uploads.resource_for("filings"),
         make_xlsx([[own.number.replace("〔", "[").replace("〕", "]")]], ["规范性文件"]),
         user=liaison,
     )
@@ -223,8 +266,8 @@ def test_a_filing_belongs_to_the_unit_of_its_document(liaison, unit_a):
 
 def test_columns_only_the_office_fills_must_stay_empty_in_a_liaisons_file(liaison):
     header = ["送审文件名称", "文件类别", "收件日期", "审核结论"]
-    result = exchange.upload(
-        exchange.resource_for("legality-reviews"),
+    result = uploads.upload(
+        uploads.resource_for("legality-reviews"),
         make_xlsx([["草案", "其他文件", "2017-03-01", "同意"]], header),
         user=liaison,
     )
@@ -237,7 +280,7 @@ def test_model_rules_are_reported_with_their_codes(liaison):
     # A 2,500,000 yuan contract signed without the lawyer's review it needs.
     for column in ("审核律师事务所", "审核律师", "律师审核日期", "律师审核意见"):
         example[header.index(column)] = None
-    result = exchange.upload(CONTRACTS, make_xlsx([example], header), user=liaison)
+    result = uploads.upload(CONTRACTS, make_xlsx([example], header), user=liaison)
     assert ("签订日期", "lawyer_review_required") in {(e.column, e.code) for e in result.errors}
     assert not GovernmentContract.objects.exists()
 
@@ -255,7 +298,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(liaison):
     sheet["D2"].data_type = "s"  # typed as text ('=…), not as a formula
     data = io.BytesIO()
     book.save(data)
-    result = exchange.upload(ITEMS, data.getvalue(), user=liaison)
+    result = uploads.upload(ITEMS, data.getvalue(), user=liaison)
     assert result.ok, result.errors
     item = InspectionItem.objects.get()
     assert item.name == hostile
@@ -270,7 +313,7 @@ def test_blank_rows_are_skipped_and_errors_keep_the_sheets_row_numbers(liaison):
 
 
 def test_progress_is_reported_as_rows_are_checked(liaison, monkeypatch):
-    monkeypatch.setattr(exchange, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(uploads, "PROGRESS_EVERY", 2)
     seen = []
     upload_items(
         [item_row(f"SJ-{n}") for n in range(5)],
@@ -288,11 +331,11 @@ def test_a_filled_template_is_read_from_its_data_sheet(liaison):
     import openpyxl
 
     header, example = template_example(ITEMS, liaison)
-    book = openpyxl.load_workbook(io.BytesIO(exchange.build_template(ITEMS, liaison)))
+    book = openpyxl.load_workbook(io.BytesIO(templates.build_template(ITEMS, liaison)))
     book["数据"].append(example)
     data = io.BytesIO()
     book.save(data)
-    result = exchange.upload(ITEMS, data.getvalue(), user=liaison)
+    result = uploads.upload(ITEMS, data.getvalue(), user=liaison)
     assert result.ok, result.errors
     assert InspectionItem.objects.get().name == example[header.index("抽查事项")]
 
@@ -304,9 +347,9 @@ def test_the_upload_needs_no_query_per_row(liaison):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
-        exchange.upload(ITEMS, few, user=liaison)
+        uploads.upload(ITEMS, few, user=liaison)
     with CaptureQueriesContext(connection) as large:
-        exchange.upload(ITEMS, many, user=liaison)
+        uploads.upload(ITEMS, many, user=liaison)
 
     # Only the INSERTs grow, with batches of rows; lookups and checks do not.
     def lookups(context):

@@ -1,31 +1,54 @@
-"""Creating records with their history in bulk: the same rows django-simple-history's
-``bulk_create_with_history`` writes, keys in order, all or nothing."""
+"""Writing records with their history in bulk: the same rows django-simple-history's
+``bulk_create_with_history`` and ``bulk_history_create`` write, keys in order, all or
+nothing; for every model a file can create records of (the data-exchange page's registers
+and those with an import button in the admin)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from registers import exchange
-from registers.core.exchange import writing
+from registers.admin.base import ScopedImportMixin
+from registers.core.exchange import uploads, writing
 from reviews.models import GovernmentContract
 from tests.factories import make_exchange_references, make_xlsx, template_example
 
-SLUGS = [resource_class.slug for resource_class in exchange.resource_classes()]
 AUTO_TIMES = {"created_at", "updated_at"}
 
 
-def example_values(slug, user) -> dict:
+def importable_resources() -> list:
+    """Every resource through which a file creates records."""
+    found = set(uploads.resource_classes())
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, ScopedImportMixin) and model_admin.import_allowed:
+            found.add(model_admin.import_resource_class())
+    return sorted(found, key=lambda resource_class: resource_class.__name__)
+
+
+RESOURCES = importable_resources()
+
+
+def test_every_register_of_the_exchange_page_and_the_admin_imports_is_compared():
+    models = {resource_class._meta.model._meta.label for resource_class in RESOURCES}
+    assert {"registers.Unit", "workflowapp.Memo", "reviews.GovernmentContract"} <= models
+    assert len(models) >= len(uploads.resource_classes()) + 2
+
+
+def uploader(resource_class, liaison, office):
+    return liaison if uploads.may_exchange(liaison, resource_class) else office
+
+
+def example_values(resource_class, user) -> dict:
     """Field values of the register's example row as an upload reads it (nothing kept)."""
-    resource_class = exchange.resource_for(slug)
     model = resource_class._meta.model
     header, example = template_example(resource_class, user)
     with transaction.atomic():
-        result = exchange.upload(resource_class, make_xlsx([example], header), user=user)
+        result = uploads.upload(resource_class, make_xlsx([example], header), user=user)
         assert result.errors == []
         record = result.created[0]
         values = {
@@ -37,29 +60,45 @@ def example_values(slug, user) -> dict:
     return values
 
 
+def example_of(resource_class, liaison, office, unit) -> tuple:
+    """(model, uploader, field values of the example row) of a register."""
+    make_exchange_references(unit)
+    user = uploader(resource_class, liaison, office)
+    return resource_class._meta.model, user, example_values(resource_class, user)
+
+
+def history_of(model):
+    return get_history_manager_for_model(model)
+
+
 def written(model, values, write) -> tuple[dict, dict]:
     """The stored record and history row after ``write([instance])`` (then undone)."""
     with transaction.atomic():
         instance = model(**values)
         write([instance])
         record = model._default_manager.filter(pk=instance.pk).values().get()
-        history = model.history.filter(id=instance.pk).values().get()
+        pk_name = model._meta.pk.attname
+        history = history_of(model).filter(**{pk_name: instance.pk}).values().get()
         transaction.set_rollback(True)
     return record, history
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_every_register_is_written_as_simple_history_writes_it(slug, liaison, unit_a):
-    make_exchange_references(unit_a)
-    model = exchange.resource_for(slug)._meta.model
-    values = example_values(slug, liaison)
+def without(row: dict, ignored: set) -> dict:
+    return {key: value for key, value in row.items() if key not in ignored}
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda r: r.__name__)
+def test_every_register_is_written_as_simple_history_writes_it(
+    resource_class, liaison, office, unit_a
+):
+    model, user, values = example_of(resource_class, liaison, office, unit_a)
     date = timezone.now() - datetime.timedelta(minutes=5)
 
     fast_record, fast_history = written(
         model,
         values,
         lambda instances: writing.create_with_history(
-            instances, model, user=liaison, change_reason="Excel 上传", date=date
+            instances, model, user=user, change_reason="Excel 上传", date=date
         ),
     )
     record, history = written(
@@ -68,25 +107,61 @@ def test_every_register_is_written_as_simple_history_writes_it(slug, liaison, un
         lambda instances: bulk_create_with_history(
             instances,
             model,
-            default_user=liaison,
+            default_user=user,
             default_change_reason="Excel 上传",
             default_date=date,
         ),
     )
 
-    assert fast_history["id"] == fast_record["id"]
+    assert writing.can_create_fast(model, connection)  # the fast path is what is compared
     assert fast_history["history_type"] == "+"
-    assert fast_history["history_user_id"] == liaison.pk
+    assert fast_history["history_user_id"] == user.pk
+    assert fast_history["history_date"] == date
     for name in AUTO_TIMES & set(fast_record):
         assert fast_record[name] == date  # the batch's moment, as in its history row
         assert fast_history[name] == date
-    ignored = {"id", "history_id", *AUTO_TIMES}
-    assert {k: v for k, v in fast_record.items() if k not in ignored} == {
-        k: v for k, v in record.items() if k not in ignored
-    }
-    assert {k: v for k, v in fast_history.items() if k not in ignored} == {
-        k: v for k, v in history.items() if k not in ignored
-    }
+    ignored = {model._meta.pk.attname, "history_id", *AUTO_TIMES}
+    assert without(fast_record, ignored) == without(record, ignored)
+    assert without(fast_history, ignored) == without(history, ignored)
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda r: r.__name__)
+def test_every_registers_change_rows_are_written_as_simple_history_writes_them(
+    resource_class, liaison, office, unit_a
+):
+    model, user, values = example_of(resource_class, liaison, office, unit_a)
+    date = timezone.now() - datetime.timedelta(minutes=5)
+
+    def changed_row(write) -> dict:
+        with transaction.atomic():
+            instance = model(**values)
+            writing.create_with_history(
+                [instance], model, user=user, change_reason="Excel 上传", date=date
+            )
+            write([instance])
+            row = history_of(model).filter(history_type="~").values().get()
+            transaction.set_rollback(True)
+        return row
+
+    later = date + datetime.timedelta(minutes=1)
+    fast = changed_row(
+        lambda instances: writing.add_history(
+            instances, model, user=office, change_reason="审核通过", date=later
+        )
+    )
+    expected = changed_row(
+        lambda instances: history_of(model).bulk_history_create(
+            instances,
+            update=True,
+            default_user=office,
+            default_change_reason="审核通过",
+            default_date=later,
+        )
+    )
+
+    assert (fast["history_user_id"], fast["history_date"]) == (office.pk, later)
+    ignored = {model._meta.pk.attname, "history_id", *AUTO_TIMES}
+    assert without(fast, ignored) == without(expected, ignored)
 
 
 #: Values a field may be given that are not of the type it stores as it is: each must be
@@ -94,13 +169,13 @@ def test_every_register_is_written_as_simple_history_writes_it(slug, liaison, un
 ODD_VALUES = [gettext_lazy("是"), True, 1, Decimal("1.50"), datetime.date(2017, 5, 20)]
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_values_are_sent_as_the_fields_own_preparing_sends_them(slug, liaison, unit_a):
-    make_exchange_references(unit_a)
-    model = exchange.resource_for(slug)._meta.model
-    values = example_values(slug, liaison)
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda r: r.__name__)
+def test_values_are_sent_as_the_fields_own_preparing_sends_them(
+    resource_class, liaison, office, unit_a
+):
+    model, _user, values = example_of(resource_class, liaison, office, unit_a)
     compared = 0
-    for current in (model, model.history.model):
+    for current in (model, history_of(model).model):
         for field in current._meta.concrete_fields:
             prepare = writing.value_preparer(field, connection)
             for value in [None, values.get(field.attname), timezone.now(), *ODD_VALUES]:
@@ -117,7 +192,7 @@ def test_values_are_sent_as_the_fields_own_preparing_sends_them(slug, liaison, u
 @pytest.fixture
 def contract_values(liaison, unit_a):
     make_exchange_references(unit_a)
-    return example_values("contracts", liaison)
+    return example_values(uploads.resource_for("contracts"), liaison)
 
 
 def contracts(values, count, start=1):

@@ -28,19 +28,8 @@ def xlsx(rows, header=HEADER):
     )
 
 
-def upload(client, rows):
-    return client.post(
-        reverse("admin:workflowapp_memo_import"),
-        {"import_file": xlsx(rows), "format": 0, "resource": 0},
-    )
-
-
-def confirm(client, page):
-    form = page.context["confirm_form"]
-    return client.post(
-        reverse("admin:workflowapp_memo_process_import"),
-        {name: form.initial[name] for name in form.fields if name in form.initial},
-    )
+def upload(client, rows, **fields):
+    return client.post(reverse("admin:workflowapp_memo_import"), {"file": xlsx(rows), **fields})
 
 
 def test_an_import_with_bad_rows_imports_nothing_and_lists_every_bad_row(client, office, unit_a):
@@ -49,28 +38,32 @@ def test_an_import_with_bad_rows_imports_nothing_and_lists_every_bad_row(client,
         client,
         [
             ["好的一行", "通知", "2017-08-01", unit_a.name],
-            ["", "通知", "2017-08-01", unit_a.name],  # row 2: title missing
-            ["日期不对", "通知", "2017-13-45", unit_a.name],  # row 3: bad date
-            ["类别不对", "请示", "", unit_a.name],  # row 4: unknown choice
-            ["单位不对", "报告", "", "不存在的单位"],  # row 5: unknown unit
+            ["", "通知", "2017-08-01", unit_a.name],  # row 3: title missing
+            ["日期不对", "通知", "2017-13-45", unit_a.name],  # row 4: bad date
+            ["类别不对", "请示", "", unit_a.name],  # row 5: unknown choice
+            ["单位不对", "报告", "", "不存在的单位"],  # row 6: unknown unit
         ],
     )
     text = page.content.decode()
+    assert page.status_code == 400
     assert Memo.objects.count() == 0
-    assert "confirm_form" not in page.context or page.context["confirm_form"] is None
     assert "2017-13-45" in text and "不是有效的日期" in text
     assert "“请示”不是有效的选项" in text
     assert "找不到单位“不存在的单位”" in text
-    # Every bad row is reported, and the good one is not.
-    invalid_rows = page.context["result"].invalid_rows
-    assert sorted(row.number for row in invalid_rows) == [2, 3, 4, 5]
+    # Every bad row is reported with its sheet row number, and the good one is not.
+    errors = page.context["result"].errors
+    assert [(error.row, error.column, error.code) for error in errors] == [
+        (3, "标题", "required"),
+        (4, "期限", "invalid_date"),
+        (5, "类别", "invalid_choice"),
+        (6, "填报单位", "unknown_reference"),
+    ]
 
 
 def test_a_liaisons_import_creates_drafts_of_their_own_unit_only(client, liaison, unit_b):
     client.force_login(liaison)
-    page = upload(client, [["城管报表", "报告", "2017/8/1", unit_b.name]])
-    assert page.context["confirm_form"] is not None
-    confirm(client, page)
+    page = upload(client, [["城管报表", "报告", "2017/8/1", liaison.unit.name]])
+    assert page.status_code == 200, page.context["result"].errors
     memo = Memo.objects.get()
     assert (memo.title, memo.kind, str(memo.due_on)) == ("城管报表", Memo.Kind.REPORT, "2017-08-01")
     assert memo.unit == liaison.unit
@@ -78,12 +71,28 @@ def test_a_liaisons_import_creates_drafts_of_their_own_unit_only(client, liaison
     assert memo.created_by == liaison
     assert memo.history.get().history_user == liaison
 
+    refused = upload(client, [["交通报表", "报告", "", unit_b.name]])
+    assert [error.code for error in refused.context["result"].errors] == ["other_unit"]
+    assert Memo.objects.count() == 1
+
 
 def test_office_import_enters_records_as_approved(client, office, unit_b):
     client.force_login(office)
-    confirm(client, upload(client, [["交通报表", "通知", "", unit_b.name]]))
+    assert client.get(reverse("admin:workflowapp_memo_import")).context["form"]["approve"].value()
+    upload(client, [["交通报表", "通知", "", unit_b.name]], approve="on")
     memo = Memo.objects.get()
     assert (memo.unit, memo.status, memo.reviewed_by) == (unit_b, Status.APPROVED, office)
+
+
+def test_a_liaisons_submitted_import_goes_through_the_workflow(client, liaison):
+    client.force_login(liaison)
+    upload(client, [["城管报表", "报告", "", ""]], submit="on")
+    memo = Memo.objects.get()
+    assert (memo.status, memo.submitted_by) == (Status.SUBMITTED, liaison)
+    assert [(h.history_type, h.status, h.history_user) for h in memo.history.order_by("pk")] == [
+        ("+", Status.DRAFT, liaison),
+        ("~", Status.SUBMITTED, liaison),
+    ]
 
 
 @pytest.mark.parametrize("role", ["leader", "municipal"])

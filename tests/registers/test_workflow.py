@@ -11,6 +11,8 @@ from registers.core.workflow import (
     return_for_revision,
     submit,
     transition,
+    transition_all,
+    transitioned,
 )
 from tests.workflowapp.models import Memo
 
@@ -148,3 +150,91 @@ def test_approving_directly_is_the_offices_but_never_offered_as_a_review_step(
     assert permissions.can_act(office, draft, Action.APPROVE_DIRECTLY)
     assert not permissions.can_act(liaison, draft, Action.APPROVE_DIRECTLY)
     assert permissions.allowed_actions(office, draft) == [Action.SUBMIT]
+
+
+# --- A batch at once (uploads) ----------------------------------------------------------------
+
+
+def drafts(user, count=3):
+    memos = []
+    for n in range(count):
+        memo = Memo(title=f"备忘{n}", unit=user.unit)
+        mark_created(memo, by=user)
+        memo.save()
+        memos.append(memo)
+    return memos
+
+
+def test_a_batch_moves_together_each_with_a_history_row_by_the_acting_user(liaison, office):
+    memos = drafts(liaison)
+
+    transition_all(memos, Action.SUBMIT, by=liaison)
+    transition_all(memos, Action.RETURN, by=office, comment="补充材料")
+
+    for memo in memos:
+        saved = refresh(memo)
+        assert (saved.status, saved.submitted_by, saved.reviewed_by) == (
+            Status.RETURNED,
+            liaison,
+            office,
+        )
+        assert saved.review_comment == "补充材料"
+        assert (memo.status, memo.updated_at) == (saved.status, saved.updated_at)
+        rows = list(saved.history.order_by("history_id"))
+        assert [(row.history_type, row.status, row.history_user) for row in rows[-2:]] == [
+            ("~", Status.SUBMITTED, liaison),
+            ("~", Status.RETURNED, office),
+        ]
+        assert rows[-1].history_change_reason == "退回修改"
+
+
+def test_a_batch_is_refused_whole_if_one_record_may_not_move(liaison, liaison2):
+    memos = [*drafts(liaison, 2), *drafts(liaison2, 1)]
+
+    with pytest.raises(WorkflowError) as refused:
+        transition_all(memos, Action.SUBMIT, by=liaison)
+
+    assert refused.value.code == "not_own_unit"
+    assert {refresh(memo).status for memo in memos} == {Status.DRAFT}
+    assert {memo.status for memo in memos} == {Status.DRAFT}  # the copies held too
+    assert Memo.history.filter(history_type="~").count() == 0
+
+
+def test_a_batch_is_checked_on_what_is_saved_not_on_stale_copies(liaison, office):
+    memos = drafts(liaison)
+    stale = Memo.objects.get(pk=memos[1].pk)
+    submit(memos[1], by=liaison)
+    approve(memos[1], by=office)
+
+    with pytest.raises(WorkflowError) as refused:
+        transition_all([memos[0], stale, memos[2]], Action.SUBMIT, by=liaison)
+
+    assert refused.value.code == "invalid_transition"
+    assert [refresh(memo).status for memo in memos] == [
+        Status.DRAFT,
+        Status.APPROVED,
+        Status.DRAFT,
+    ]
+
+
+def test_a_batch_is_announced_record_by_record_once_committed(
+    liaison, office, django_capture_on_commit_callbacks
+):
+    memos = drafts(liaison)
+    transition_all(memos, Action.SUBMIT, by=liaison)
+    heard = []
+
+    def listener(sender, record, action, by, comment, **kwargs):
+        heard.append((sender, record.pk, action, by, comment))
+
+    transitioned.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            transition_all(memos, Action.APPROVE, by=office)
+        assert heard == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        transitioned.disconnect(listener)
+
+    assert heard == [(Memo, memo.pk, Action.APPROVE, office, "") for memo in memos]

@@ -7,6 +7,8 @@ from .models import Memo
 
 
 class MemoResource(WorkflowResource):
+    example = {"title": "2017年执法案卷", "kind": "报告"}
+
     class Meta(WorkflowResource.Meta):
         model = Memo
         fields = ["title", "kind", "due_on", "unit", "status"]

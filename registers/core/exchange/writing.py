@@ -1,19 +1,35 @@
-"""Creating many records, each with its "created" history row, in a few statements.
+"""Writing many records and their history rows in a few statements.
 
 ``create_with_history`` writes what django-simple-history's ``bulk_create_with_history``
 writes: the same rows with the same values, except that the times a record sets itself on
 creation (``auto_now``, ``auto_now_add``) are the batch's one moment, as its history rows'
-times already are. Django's ``bulk_create`` passes every value of every row through the query
-compiler; at an upload's 50,000 rows that costs more than reading the workbook. Here each
-chunk's ``INSERT … RETURNING`` is written once, and each value is prepared by its field's own
-``get_db_prep_save``, except where that is known to return the value unchanged (text in a
-text field, a whole number in an integer field or a key, a boolean, nothing). Keys come back
-by ``RETURNING``, as ``bulk_create`` gets them. ``tests/registers/test_bulk.py`` compares the
-rows of every register with simple-history's own.
+times already are. ``add_history`` writes the "changed" rows (``~``) that simple-history's
+``bulk_history_create(update=True)`` writes, for records changed by one ``UPDATE`` (a batch's
+workflow transition). Django's ``bulk_create`` passes every value of every row through the
+query compiler; at an upload's 50,000 rows that costs more than reading the workbook. Here
+each chunk's ``INSERT … RETURNING`` is written once, and each value is prepared by its
+field's own ``get_db_prep_save``, except where that is known to return the value unchanged
+(text in a text field, a whole number in an integer field or a key, a boolean, nothing).
+Keys come back by ``RETURNING``, as ``bulk_create`` gets them.
+``tests/registers/test_bulk.py`` compares the rows of every model an upload writes with
+simple-history's own.
 
 Where that cannot be done (a database without ``RETURNING`` from a multi-row insert, a model
-whose key the database does not assign, a history table with columns of its own) the call
-falls back to ``bulk_create_with_history``.
+whose key the database does not assign, a history table with columns of its own) the calls
+fall back to simple-history's own functions.
+
+Django and simple-history internals relied on (checked against Django 5.2 and
+django-simple-history 3.13): ``Field.get_db_prep_save``, ``Field.pre_save``,
+``Field.db_type``, ``Field.attname``/``column``, ``ForeignKey.target_field``;
+``connection.ops.bulk_batch_size``, ``connection.ops.return_insert_columns``,
+``connection.features.can_return_rows_from_bulk_insert`` and ``connection.data_types``
+(Django's own test for ``UNNEST``); ``Model._state.adding``/``db``. From simple-history:
+``get_history_manager_for_model``, the historical model's ``tracked_fields`` (the tracked
+fields under their own attnames) and its own columns ``history_id``, ``history_date``,
+``history_change_reason``, ``history_type`` ("+" created, "~" changed) and
+``history_user_id``. Not honoured here, as uploads never set them: an instance's own
+``_history_user``/``_history_date``/``_change_reason`` and the ``SIMPLE_HISTORY_ENABLED``
+setting.
 """
 
 from __future__ import annotations
@@ -168,15 +184,21 @@ class _Insert:
         return keys
 
 
-def can_create_fast(model, connection) -> bool:
-    """Whether ``create_with_history`` can write ``model`` itself on ``connection``."""
+def _plain_history(model) -> bool:
+    """Whether ``model``'s history table holds the tracked fields and simple-history's own
+    columns only (no ``history_relation``, no custom columns of a project's own)."""
     history_model = get_history_manager_for_model(model).model
     tracked = {field.attname for field in history_model.tracked_fields}
     own = {field.attname for field in history_model._meta.concrete_fields} - tracked
+    return own == _HISTORY_COLUMNS
+
+
+def can_create_fast(model, connection) -> bool:
+    """Whether ``create_with_history`` can write ``model`` itself on ``connection``."""
     return (
         connection.features.can_return_rows_from_bulk_insert
         and isinstance(model._meta.pk, AutoFieldMixin)
-        and own == _HISTORY_COLUMNS
+        and _plain_history(model)
     )
 
 
@@ -222,10 +244,6 @@ def create_with_history(
         ]
         for instance in instances
     ]
-    history_model = get_history_manager_for_model(model).model
-    history_fields = [
-        field for field in history_model._meta.concrete_fields if not field.primary_key
-    ]
     with transaction.atomic(using=using, savepoint=False):
         keys = _Insert(model, fields, connection, returning=True).run(rows)
         pk_attname = model._meta.pk.attname
@@ -233,21 +251,58 @@ def create_with_history(
             setattr(instance, pk_attname, key)
             instance._state.adding = False
             instance._state.db = using
-        own_values = {
-            "history_date": date,
-            "history_change_reason": change_reason,
-            "history_type": "+",
-            "history_user_id": getattr(user, "pk", None),
-        }
-        columns = [
-            (True, own_values[field.attname])
-            if field.attname in own_values
-            else (False, field.attname)
-            for field in history_fields
-        ]
-        history_rows = [
-            [value if own else getattr(instance, value) for own, value in columns]
-            for instance in instances
-        ]
-        _Insert(history_model, history_fields, connection, returning=False).run(history_rows)
+        _insert_history(
+            instances, model, connection, user=user, reason=change_reason, date=date, kind="+"
+        )
     return instances
+
+
+def add_history(
+    instances: Sequence[models.Model],
+    model,
+    *,
+    user,
+    change_reason: str,
+    date: datetime.datetime,
+) -> None:
+    """Write one "changed" history row (``~``) for each saved instance, as it now is: what
+    simple-history's ``bulk_history_create(update=True)`` writes."""
+    instances = list(instances)
+    if not instances:
+        return
+    connection = connections[router.db_for_write(model)]
+    if not _plain_history(model):
+        get_history_manager_for_model(model).bulk_history_create(
+            instances,
+            update=True,
+            default_user=user,
+            default_change_reason=change_reason,
+            default_date=date,
+        )
+        return
+    _insert_history(
+        instances, model, connection, user=user, reason=change_reason, date=date, kind="~"
+    )
+
+
+def _insert_history(instances, model, connection, *, user, reason, date, kind: str) -> None:
+    """Insert a history row of ``kind`` ("+", "~") for each instance, as it now is."""
+    history_model = get_history_manager_for_model(model).model
+    history_fields = [
+        field for field in history_model._meta.concrete_fields if not field.primary_key
+    ]
+    own_values = {
+        "history_date": date,
+        "history_change_reason": reason,
+        "history_type": kind,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    columns = [
+        (True, own_values[field.attname]) if field.attname in own_values else (False, field.attname)
+        for field in history_fields
+    ]
+    history_rows = [
+        [value if own else getattr(instance, value) for own, value in columns]
+        for instance in instances
+    ]
+    _Insert(history_model, history_fields, connection, returning=False).run(history_rows)

@@ -1,0 +1,221 @@
+"""Uploads: one path for every filled sheet, from the data-exchange page, the API and the
+admin's import button.
+
+An upload is read (``reading``), checked row by row (``checking``) and, only if every row
+is right, written in one transaction (``writing``): records of the uploader's unit (the
+office picks a unit or fills the unit column), each with its "created" history row. What
+the uploader asked the records to become (submitted, or approved by the office) is reached
+through the workflow's own transitions, applied to the whole batch at once
+(``workflow.transition_all``): the same permission rule, history rows and ``transitioned``
+signal as a record submitted or approved by hand.
+
+Registers offer themselves for exchange with ``register`` (each app when it is ready).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registers.core import permissions
+from registers.core.exchange import reading
+from registers.core.exchange.checking import SheetCheck, UploadError
+from registers.core.exchange.columns import ScopedResource, WorkflowResource
+from registers.core.exchange.writing import create_with_history
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError, transition_all
+
+Progress = Callable[[int, int], None]
+
+#: How often (in rows) an upload reports progress.
+PROGRESS_EVERY = 500
+
+
+# --- Registry -------------------------------------------------------------------------------
+
+_registry: dict[str, type[ScopedResource]] = {}
+
+
+def register(*resource_classes: type[ScopedResource]) -> None:
+    """Offer these registers on the exchange page (each app calls this when ready)."""
+    for resource_class in resource_classes:
+        if not resource_class.slug:
+            raise ValueError(f"{resource_class.__name__} has no slug")
+        _registry[resource_class.slug] = resource_class
+
+
+def resource_classes() -> list[type[ScopedResource]]:
+    return list(_registry.values())
+
+
+def resource_for(slug: str) -> type[ScopedResource] | None:
+    return _registry.get(slug)
+
+
+def title_of(resource_class: type[ScopedResource]) -> str:
+    return str(resource_class._meta.model._meta.verbose_name_plural)
+
+
+def may_exchange(user, resource_class: type[ScopedResource]) -> bool:
+    """Liaisons (for their unit) and office staff may download templates and upload."""
+    return permissions.may_submit(user) and permissions.can_create(user, resource_class._meta.model)
+
+
+def is_workflow(resource_class: type[ScopedResource]) -> bool:
+    return issubclass(resource_class, WorkflowResource)
+
+
+def upload_statuses(user, model) -> list[Status]:
+    """What uploaded records of ``model`` may become: drafts or submitted; the office may
+    approve them, where the register is entered approved at all."""
+    statuses = [Status.DRAFT, Status.SUBMITTED]
+    if permissions.is_office(user) and getattr(model, "enters_approved", False):
+        statuses.append(Status.APPROVED)
+    return statuses
+
+
+#: The transitions that bring a new draft to each status an upload may ask for.
+_TRANSITIONS = {
+    Status.DRAFT: (),
+    Status.SUBMITTED: (Action.SUBMIT,),
+    Status.APPROVED: (Action.APPROVE_DIRECTLY,),
+}
+
+
+def upload_limits() -> tuple[int, int]:
+    """(largest file, largest unpacked content) accepted for an upload, in bytes."""
+    config = settings.LAWGOV
+    return config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_UNCOMPRESSED_BYTES"]
+
+
+# --- Uploading ------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadResult:
+    register: str
+    title: str
+    errors: list[UploadError] = field(default_factory=list)
+    rows: int = 0
+    created: list = field(default_factory=list)
+    status: Status | None = None
+    unit: models.Model | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created)
+
+
+def upload(
+    resource_class: type[ScopedResource],
+    data: bytes,
+    *,
+    user,
+    unit: models.Model | None = None,
+    status: Status | str | None = None,
+    progress: Progress | None = None,
+) -> UploadResult:
+    """Check an uploaded workbook and, if every row is right, create its records.
+
+    ``status``: DRAFT (default) or SUBMITTED; the office may also ask for APPROVED.
+    ``unit``: office only; every row becomes a record of that unit (a liaison's rows are
+    always their own unit's). ``progress(done_rows, total_rows)`` is called as rows are
+    checked (``total_rows`` is the count the file declares, 0 if it declares none).
+    """
+    status = Status(status) if status else Status.DRAFT
+    if status not in upload_statuses(user, resource_class._meta.model):
+        status = Status.DRAFT
+    resource = resource_class(user=user, unit=unit)
+    workflow = is_workflow(resource_class)
+    result = UploadResult(
+        register=resource_class.slug,
+        title=title_of(resource_class),
+        status=status if workflow else None,
+        unit=resource.fixed_unit,
+    )
+    check = SheetCheck(resource)
+
+    def refused() -> UploadResult:
+        # Row by row, as the user reads the file (repeats are found after every row is read).
+        result.errors = sorted(check.errors, key=lambda error: error.row or 0)
+        return result
+
+    try:
+        max_bytes, max_unpacked = upload_limits()
+        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
+        sheet = reading.read_data_sheet(data)
+    except reading.SpreadsheetError as error:
+        check.error(error.message, error.code)
+        return refused()
+
+    check.sheet_title = sheet.title
+    total = max(sheet.estimated_rows - 1, 0)
+    rows = sheet.rows
+    header_row = next(rows, None)
+    if header_row is None or header_row.is_blank:
+        check.error(_("工作表是空的：第 1 行应为表头。"), "empty_sheet")
+        return refused()
+    if not check.read_header(header_row.values):
+        return refused()
+
+    valid: list[tuple[int, Any]] = []
+    done = 0
+    for row in rows:
+        if row.is_blank:
+            continue
+        done += 1
+        instance = check.read_row(row)
+        if instance is not None:
+            valid.append((row.number, instance))
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, max(total, done))
+    result.rows = done
+    if progress is not None:
+        progress(done, done)
+    if done == 0:
+        check.error(_("工作表中没有数据行：请从第 2 行起填写。"), "empty_sheet")
+    if valid:
+        check.check_uniqueness(valid)
+    if check.errors:
+        return refused()
+
+    try:
+        result.created = _create(resource, [instance for _number, instance in valid], status)
+    except IntegrityError:
+        check.error(
+            _(
+                "保存时与已有记录冲突（可能有人同时录入了相同的记录），没有导入任何记录，请重新上传。"
+            ),
+            "conflict",
+        )
+        return refused()
+    except WorkflowError as error:
+        for item in error.error_list:
+            check.error(item.message, item.code)
+        return refused()
+    return result
+
+
+def _create(resource: ScopedResource, instances: list, status: Status) -> list:
+    """Write the checked rows as drafts, then take them to ``status``; all or nothing."""
+    model = resource._meta.model
+    user = resource.user
+    with transaction.atomic():
+        created = create_with_history(
+            instances, model, user=user, change_reason=_("Excel 上传"), date=timezone.now()
+        )
+        if is_workflow(type(resource)):
+            for action in _TRANSITIONS[status]:
+                transition_all(created, action, by=user)
+        resource.after_create(created)
+    return created
