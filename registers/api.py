@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters
-from registers.core import permissions as rules
 from registers.core.api.exports import ExportMixin
+from registers.core.api.permissions import OfficeOnly
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.models import (
@@ -419,12 +419,8 @@ class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
     export_fields = (*WORKFLOW_EXPORT, "batch_id", "batch__name", "name", "kind", "basis")
 
 
-class IsOffice(permissions.BasePermission):
+class IsOffice(OfficeOnly):
     message = _("只有法制办工作人员可以管理接口令牌。")
-    code = "office_only"
-
-    def has_permission(self, request, view) -> bool:
-        return rules.is_office(request.user)
 
 
 class TokenViewSet(

@@ -7,34 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from registers.core import permissions
+from registers.admin.base import OfficeOnlyAdmin
 
 admin.site.unregister(TokenProxy)
 
 
 @admin.register(TokenProxy)
-class TokenAdmin(DrfTokenAdmin):
+class TokenAdmin(OfficeOnlyAdmin, DrfTokenAdmin):
     list_display = ["user", "role", "key", "created"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
 
-    def _office(self, request) -> bool:
-        return permissions.is_office(request.user)
-
-    def has_module_permission(self, request):
-        return self._office(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._office(request)
-
-    def has_add_permission(self, request):
-        return self._office(request)
-
     def has_change_permission(self, request, obj=None):
         return False  # a token is revoked (deleted) and created anew, never edited
-
-    def has_delete_permission(self, request, obj=None):
-        return self._office(request)
 
     @admin.display(description=_("角色"), ordering="user__role")
     def role(self, obj):

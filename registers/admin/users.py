@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from registers.core import permissions
+from registers.admin.base import OfficeOnlyAdmin
 from registers.models import User
+
+# What a person may do follows from their role (registers.core.roles), never from groups.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OfficeOnlyAdmin, DjangoUserAdmin):
     """Accounts are managed by the office only."""
 
     list_display = ["username", "last_name", "first_name", "role", "unit", "is_active"]
@@ -31,21 +35,3 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
-
-    def _office(self, request) -> bool:
-        return permissions.is_office(request.user)
-
-    def has_module_permission(self, request):
-        return self._office(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._office(request)
-
-    def has_add_permission(self, request):
-        return self._office(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._office(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._office(request)

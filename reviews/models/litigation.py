@@ -21,6 +21,7 @@ from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
+from registers.core.revisions import RevisionedModel
 from reviews.rates import Rate
 
 
@@ -344,7 +345,7 @@ class LitigationHearingQuerySet(models.QuerySet):
         return self.exclude(head_rank="")
 
 
-class LitigationHearing(models.Model):
+class LitigationHearing(RevisionedModel):
     """One court hearing and who appeared for the defendant."""
 
     scope_field = "case__unit"

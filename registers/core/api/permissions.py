@@ -59,3 +59,13 @@ class ScopedPermission(permissions.BasePermission):
                 _("这条记录当前不能修改（只能修改本单位草稿或被退回的记录）。"), "not_editable"
             )
         return True
+
+
+class OfficeOnly(permissions.BasePermission):
+    """Resources only the office uses (tokens): everyone else is refused, whatever the unit."""
+
+    message = gettext_lazy("只有法制办工作人员可以执行此操作。")
+    code = "office_only"
+
+    def has_permission(self, request, view) -> bool:
+        return rules.is_office(request.user)
