@@ -208,14 +208,10 @@ def test_liaison_sees_only_their_units_annual_reports_in_the_admin(
     assert client.get(admin_url(Report, "change", own.pk)).status_code == 200
 
 
-def test_liaison_cannot_edit_even_their_own_units_report_text_in_the_admin(
-    client, liaison, unit_a
-):
+def test_liaison_cannot_edit_even_their_own_units_report_text_in_the_admin(client, liaison, unit_a):
     report = Report.objects.create(year=2017, unit=unit_a, title="城管2017年度报告")
     client.force_login(liaison)
-    response = client.post(
-        admin_url(Report, "change", report.pk), {"title": "改过", "year": 2017}
-    )
+    response = client.post(admin_url(Report, "change", report.pk), {"title": "改过", "year": 2017})
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.title == "城管2017年度报告"
