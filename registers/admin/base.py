@@ -291,7 +291,7 @@ class ScopedInlineMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if not revisions.is_revisioned(self.model) or not self._parent_may_change(request, obj):
+        if not revisions.is_revisioned(self.model) or not self.has_change_permission(request, obj):
             return fieldsets
         return with_revision(fieldsets)
 

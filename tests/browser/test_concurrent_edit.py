@@ -13,9 +13,7 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_second_office_user_saving_the_same_case_is_refused_and_keeps_their_input(
-    demo_data, pages
-):
+def test_second_office_user_saving_the_same_case_is_refused_and_keeps_their_input(demo_data, pages):
     case = LitigationCase.objects.order_by("pk").first()
     change = pages.url(f"/admin/reviews/litigationcase/{case.pk}/change/")
     first, second = pages.login("office"), pages.login("office2")

@@ -128,8 +128,9 @@ def save_report_text(
         [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)],
         valid_placeholders(),
     )
-    report = lock(report)
-    check_revision(report, revision)
+    locked = lock(report)
+    check_revision(locked, revision)
+    report.revision = locked.revision  # the caller's copy is saved, and stays current
     report.title = title
     report.updated_by = by
     report.save()
@@ -138,7 +139,6 @@ def save_report_text(
         Section(report=report, order=i, part=part, heading=heading, body=body)
         for i, (part, heading, body) in enumerate(sections)
     )
-    return report
 
 
 # --- The document every output is made from -----------------------------------------------

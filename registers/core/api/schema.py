@@ -56,7 +56,7 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     description=gettext_lazy(
-        "可选：读取记录时得到的 ETag（如 W/\"3\"）。记录在此期间已被他人修改时拒绝（412，代码 "
+        '可选：读取记录时得到的 ETag（如 W/"3"）。记录在此期间已被他人修改时拒绝（412，代码 '
         "precondition_failed），不会覆盖他人的修改。"
     ),
 )
@@ -65,7 +65,7 @@ ETAG = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     response=True,
-    description=gettext_lazy("记录的修订号，弱校验值 W/\"修订号\"；修改时放在 If-Match 中。"),
+    description=gettext_lazy('记录的修订号，弱校验值 W/"修订号"；修改时放在 If-Match 中。'),
 )
 
 #: The actions on one record that answer with its ETag and honour If-Match: read, edit,

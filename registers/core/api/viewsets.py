@@ -205,13 +205,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
         obj = super().get_object()
         if self.action not in WRITE_ACTIONS:
             return obj
-        # The row as committed now, locked until the write commits; checked again on it.
+        # The row as committed now, locked until the write commits, and checked again on it;
+        # a detail row's parent is locked first, in the order its admin page locks them.
         parent = self.parent_of(obj)
-        if parent is not obj:
-            setattr(obj, self.parent_field, revisions.lock(parent))
+        locked_parent = revisions.lock(parent) if parent is not obj else None
         locked = self.get_queryset().select_for_update(of=("self",)).get(pk=obj.pk)
-        if parent is not obj:
-            setattr(locked, self.parent_field, getattr(obj, self.parent_field))
+        if locked_parent is not None:
+            setattr(locked, self.parent_field, locked_parent)
         self.check_object_permissions(self.request, locked)
         self.check_revision(locked)
         return locked
