@@ -27,6 +27,7 @@ from tests.factories import make_user
 from tests.workflowapp.models import Memo
 from xianan_lawgov.api import router
 from xianan_lawgov.reports.models import PublishedReport, Report
+from xianan_lawgov.reports.services import get_or_start_report
 
 _days = itertools.count()
 
@@ -55,9 +56,8 @@ MAKERS = {
         date=datetime.date(2031, 1, 1) + datetime.timedelta(days=next(_days)),
         is_working_day=True,
     ),
-    Report: lambda unit, user: Report.objects.create(
-        year=2017, unit=unit, title=f"{unit.name}2017年度报告"
-    ),
+    # A report as the report page starts it: with its sections (shown on its admin page).
+    Report: lambda unit, user: get_or_start_report(2017, unit, by=user),
     PublishedReport: _published,
     Memo: lambda unit, user: Memo.objects.create(title="交通的备忘", unit=unit),
     User: lambda unit, user: make_user(Role.LIAISON, unit=unit),

@@ -99,7 +99,7 @@ class Section(RevisionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.heading or Part(self.part).label
+        return self.heading or str(Part(self.part).label)
 
 
 class PublishedReport(models.Model):
