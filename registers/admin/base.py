@@ -183,18 +183,20 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return permissions.can_delete(request.user, obj)
 
     def get_fields(self, request, obj=None):
-        # The revision is placed by get_fieldsets, only where the record may be changed.
+        # The revision is placed by render_change_form, only where the record may change.
         return [name for name in super().get_fields(request, obj) if name != "based_on_revision"]
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in get_fieldsets, which admins override with their own layout.
+        adminform = context.get("adminform")
         if (
-            obj is None
-            or not revisions.is_revisioned(self.model)
-            or not self.has_change_permission(request, obj)
+            change
+            and adminform is not None
+            and revisions.is_revisioned(self.model)
+            and self.has_change_permission(request, obj)
         ):
-            return fieldsets
-        return with_revision(fieldsets)
+            adminform.fieldsets = with_revision(adminform.fieldsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

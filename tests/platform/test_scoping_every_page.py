@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from registers.admin.base import OfficeOnlyAdmin
 from registers.core import permissions as rules
+from registers.core import revisions
 from registers.core.api.permissions import OfficeOnly
 from registers.core.models import CalendarDay
 from registers.core.roles import Role
@@ -271,3 +272,19 @@ def test_a_past_version_page_never_saves(client, office, unit_a):
     assert response.status_code == 405
     memo.refresh_from_db()
     assert memo.title == "新标题"
+
+
+@pytest.mark.parametrize("label", [model._meta.label for model in ADMIN_MODELS])
+def test_every_admin_change_form_carries_the_revision_it_was_opened_at(
+    label, client, office, unit_b
+):
+    model = apps.get_model(label)
+    record = make_record(model, unit_b, office)
+    client.force_login(office)
+    page = client.get(admin_url(model, "change", record.pk)).content.decode()
+    editable = admin.site._registry[model].has_change_permission(_request(office), record)
+    if not (revisions.is_revisioned(model) and editable):
+        assert "based_on_revision" not in page
+        return
+    record.refresh_from_db()
+    assert f'name="based_on_revision" value="{record.revision}"' in page
