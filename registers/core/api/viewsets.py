@@ -209,7 +209,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
         # a detail row's parent is locked first, in the order its admin page locks them.
         parent = self.parent_of(obj)
         locked_parent = revisions.lock(parent) if parent is not obj else None
-        locked = self.get_queryset().select_for_update(of=("self",)).get(pk=obj.pk)
+        revisions.lock(obj)
+        # Read after the lock: the row as committed, with the viewset's annotations (which
+        # a locking query cannot carry).
+        locked = self.get_queryset().get(pk=obj.pk)
         if locked_parent is not None:
             setattr(locked, self.parent_field, locked_parent)
         self.check_object_permissions(self.request, locked)
