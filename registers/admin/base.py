@@ -108,26 +108,51 @@ def with_revision(fieldsets) -> list:
     return [(name, {**options, "fields": [*options["fields"], "based_on_revision"]}), *rest]
 
 
-class OfficeOnlyAdmin:
-    """Mixin for an admin of accounts and tokens: only the office sees or changes them."""
+class UnscopedAdmin:
+    """Mixin, first among an admin's bases, for what belongs to no unit and is not reference
+    data (accounts, tokens): closed to liaisons whatever the admin's own rules, which decide
+    for everyone else. ``require_scoped_admins`` accepts an admin only with this mixin or
+    derived from ``ScopedAdmin``."""
 
-    def _office(self, request) -> bool:
-        return permissions.is_office(request.user)
+    def _closed(self, request) -> bool:
+        return permissions.reads_own_unit_only(request.user)
 
     def has_module_permission(self, request):
-        return self._office(request)
+        return not self._closed(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._office(request)
+        return not self._closed(request) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
-        return self._office(request)
+        return not self._closed(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._office(request)
+        return not self._closed(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._office(request)
+        return not self._closed(request) and super().has_delete_permission(request, obj)
+
+
+class OfficeOnlyAdmin(UnscopedAdmin):
+    """Accounts and tokens: only the office sees or changes them."""
+
+    def _closed(self, request) -> bool:
+        return not permissions.is_office(request.user)
+
+    def has_module_permission(self, request):
+        return not self._closed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return not self._closed(request)
+
+    def has_add_permission(self, request):
+        return not self._closed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._closed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._closed(request)
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -252,17 +277,17 @@ def require_scoped_admins(site: admin.AdminSite) -> None:
     """Refuse to serve an admin site with a page outside the one scoping rule.
 
     Every registered admin derives from ``ScopedAdmin`` over a model that says whose it is
-    or that it is reference data (``permissions.require_scoping``), or from
-    ``OfficeOnlyAdmin`` (accounts, tokens); so a model added later cannot show a liaison
+    or that it is reference data (``permissions.require_scoping``), or has ``UnscopedAdmin``
+    (accounts, tokens: closed to liaisons); so a model added later cannot show a liaison
     another unit's records by being registered with a plain ``ModelAdmin``.
     """
     for model, model_admin in site._registry.items():
-        if isinstance(model_admin, OfficeOnlyAdmin):
+        if isinstance(model_admin, UnscopedAdmin):
             continue
         if not isinstance(model_admin, ScopedAdmin):
             raise ImproperlyConfigured(
                 f"admin of {model._meta.label} ({type(model_admin).__name__}) must derive "
-                "from ScopedAdmin or OfficeOnlyAdmin"
+                "from ScopedAdmin, or have UnscopedAdmin first among its bases"
             )
         permissions.require_scoping(model, f"admin {type(model_admin).__name__}")
         for inline in model_admin.inlines:

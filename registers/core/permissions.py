@@ -66,6 +66,12 @@ def reads_every_unit(user) -> bool:
     return role is not None and role.reads_everything
 
 
+def reads_own_unit_only(user) -> bool:
+    """A liaison: sees and changes one unit's records, and nothing that belongs to no unit
+    but reference data."""
+    return role_of(user) == Role.LIAISON
+
+
 def may_read_unit(user, unit_id: int | None) -> bool:
     """Whether ``user`` may read what belongs to one unit (its report, its figures).
 

@@ -16,10 +16,10 @@ from django.contrib import admin
 from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from registers.admin.base import OfficeOnlyAdmin
+from registers.admin.base import UnscopedAdmin
 from registers.core import permissions as rules
 from registers.core import revisions
-from registers.core.api.permissions import OfficeOnly
+from registers.core.api.permissions import UnscopedPermission
 from registers.core.models import CalendarDay
 from registers.core.roles import Role
 from registers.models import User
@@ -114,7 +114,7 @@ def test_liaison_cannot_reach_another_units_record_on_any_admin_page(
     client.force_login(liaison)  # of unit A
     changelist = client.get(admin_url(model, "changelist"))
 
-    if isinstance(model_admin, OfficeOnlyAdmin):
+    if isinstance(model_admin, UnscopedAdmin):
         assert changelist.status_code == 403
         for name, url in pages.items():
             assert client.get(url).status_code in (403, 404), name
@@ -166,7 +166,7 @@ def test_liaison_cannot_reach_another_units_record_on_any_api_route(
     detail = f"/api/v1/{prefix}/{lookup}/"
     client = client_for(liaison)  # of unit A
 
-    if any(issubclass(permission, OfficeOnly) for permission in viewset.permission_classes):
+    if any(issubclass(permission, UnscopedPermission) for permission in viewset.permission_classes):
         assert client.get(f"/api/v1/{prefix}/").status_code == 403
         assert client.delete(detail).status_code == 403
         return

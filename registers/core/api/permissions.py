@@ -61,11 +61,20 @@ class ScopedPermission(permissions.BasePermission):
         return True
 
 
-class OfficeOnly(permissions.BasePermission):
-    """Resources only the office uses (tokens): everyone else is refused, whatever the unit."""
+class UnscopedPermission(permissions.BasePermission):
+    """Base of the permission of a resource that belongs to no unit and is not reference
+    data (tokens): closed to liaisons whatever a subclass allows. ``require_scoped_viewsets``
+    serves a viewset that is not a ``ScopedViewSet`` only with such a permission."""
+
+    def has_permission(self, request, view) -> bool:
+        return not rules.reads_own_unit_only(request.user)
+
+
+class OfficeOnly(UnscopedPermission):
+    """Resources only the office uses (tokens)."""
 
     message = gettext_lazy("只有法制办工作人员可以执行此操作。")
     code = "office_only"
 
     def has_permission(self, request, view) -> bool:
-        return rules.is_office(request.user)
+        return super().has_permission(request, view) and rules.is_office(request.user)

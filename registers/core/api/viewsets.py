@@ -31,7 +31,7 @@ from registers.core import permissions as rules
 from registers.core import revisions
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
-from registers.core.api.permissions import OfficeOnly, ScopedPermission
+from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
 from registers.core.api.serializers import CommentSerializer
 from registers.core.api.sync import changed_since, parse_since, tombstones
@@ -359,9 +359,9 @@ class WorkflowViewSet(ScopedViewSet):
 def require_scoped_viewsets(registry) -> None:
     """Refuse to serve an API with a resource outside the one scoping rule: every route is
     a ``ScopedViewSet`` over a model that says whose it is or that it is reference data,
-    or is for the office only (``OfficeOnly``: tokens)."""
+    or is closed to liaisons by an ``UnscopedPermission`` (tokens)."""
     for prefix, viewset, _basename in registry:
-        if any(issubclass(p, OfficeOnly) for p in viewset.permission_classes):
+        if any(issubclass(p, UnscopedPermission) for p in viewset.permission_classes):
             continue
         if not issubclass(viewset, ScopedViewSet):
             raise ImproperlyConfigured(
