@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from registers.api import ROUTES as REGISTER_ROUTES
+from registers.core.api.viewsets import require_scoped_viewsets
 from reviews.api import ROUTES as REVIEW_ROUTES
 from xianan_lawgov.accounts.api import TokenViewSet
 from xianan_lawgov.reports.api import urlpatterns as report_urls
@@ -18,6 +19,8 @@ router.trailing_slash = "/?"  # accept both /units and /units/, and export.csv w
 router.include_format_suffixes = False
 for prefix, viewset in [*REGISTER_ROUTES, *REVIEW_ROUTES, ("tokens", TokenViewSet)]:
     router.register(prefix, viewset, basename=prefix)
+# Every resource follows the one scoping rule, or the API does not start.
+require_scoped_viewsets(router.registry)
 
 # The page's script is served as a file of its own (no inline script: CSP).
 docs = SpectacularSwaggerSplitView.as_view(url_name="api-schema")

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from registers.admin.base import require_scoped_admins
 from xianan_lawgov.workspace.views import LoginView
 
 admin.site.site_header = _("咸安区法治政府建设合规台账")
 admin.site.site_title = _("咸安区法治政府建设合规台账")
 admin.site.index_title = _("台账管理")
+# Every admin page follows the one scoping rule, or the site does not start.
+require_scoped_admins(admin.site)
 
 urlpatterns = [
     # One login for the site and the admin: the same lockout, second factor and audit.

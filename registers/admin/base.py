@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +20,7 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import exchange_views
-from registers.core import permissions
+from registers.core import permissions, revisions
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading
 from registers.core.models import WorkflowRecord
@@ -58,14 +58,96 @@ DATE_OVERRIDES = {
 }
 
 
+class RevisionForm(forms.ModelForm):
+    """A record's form carrying the revision it was opened at, so that saving over a change
+    someone else made in the meantime is refused: the form comes back with the user's input
+    and a message naming who changed which fields (``registers.core.revisions``).
+
+    The check locks the record's row, which stays locked until the admin's transaction
+    commits the save, so a transition of the same record waits and is not undone. After a
+    refusal the form carries the current revision: submitting it again, once checked,
+    saves.
+    """
+
+    based_on_revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, label=gettext_lazy("修订号")
+    )
+    #: A row of an inline form is saved only when changed: an untouched row is not checked.
+    check_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and revisions.is_revisioned(type(self.instance)):
+            self.fields["based_on_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned_data = super().clean()
+        instance = self.instance
+        if (
+            instance.pk is not None
+            and revisions.is_revisioned(type(instance))
+            and (self.check_unchanged or self.has_changed())
+        ):
+            current = revisions.lock(instance)
+            try:
+                revisions.check_revision(current, cleaned_data.get("based_on_revision"))
+            except revisions.EditConflict as conflict:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("based_on_revision")] = conflict.current
+                raise
+            instance.revision = current.revision
+        return cleaned_data
+
+
+class InlineRevisionForm(RevisionForm):
+    check_unchanged = False
+
+
+def with_revision(fieldsets) -> list:
+    """``fieldsets`` with the hidden revision field in the first one (rendered with it)."""
+    if "based_on_revision" in flatten_fieldsets(fieldsets):
+        return list(fieldsets)
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], "based_on_revision"]}), *rest]
+
+
+class UnscopedAdmin:
+    """Mixin, first among an admin's bases, for what belongs to no unit and is not reference
+    data (accounts, tokens): closed to liaisons whatever the admin's own rules, which decide
+    for everyone else. ``require_scoped_admins`` accepts an admin only with this mixin or
+    derived from ``ScopedAdmin``."""
+
+    def _closed(self, request) -> bool:
+        return permissions.reads_own_unit_only(request.user)
+
+    def has_module_permission(self, request):
+        return not self._closed(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return not self._closed(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return not self._closed(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._closed(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._closed(request) and super().has_delete_permission(request, obj)
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """List, change, delete and history all follow ``registers.core.permissions``.
 
     A liaison never picks the unit of a record: it is always their own, fixed in the form so
     that checks depending on the unit (uniqueness within the unit…) run before saving.
+
+    A change is saved over the revision the form was opened at (``RevisionForm``) and
+    writes the record's own fields only, never the workflow's.
     """
 
     formfield_overrides = DATE_OVERRIDES
+    form = RevisionForm
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
@@ -106,6 +188,38 @@ class ScopedAdmin(SimpleHistoryAdmin):
             return self.has_add_permission(request)
         return permissions.can_delete(request.user, obj)
 
+    def get_fields(self, request, obj=None):
+        # The revision is placed by render_change_form, only where the record may change.
+        return [name for name in super().get_fields(request, obj) if name != "based_on_revision"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in get_fieldsets, which admins override with their own layout.
+        adminform = context.get("adminform")
+        if (
+            change
+            and adminform is not None
+            and revisions.is_revisioned(self.model)
+            and self.has_change_permission(request, obj)
+        ):
+            adminform.fieldsets = with_revision(adminform.fieldsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        obj._history_user = request.user
+        obj.save(update_fields=revisions.edit_fields(obj))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except revisions.EditConflict:
+            # Saved by someone else between the form's check and its save (where the
+            # database cannot lock the row): all rolled back; the form's check, run again,
+            # now explains what changed, the user's input kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another unit's record must look exactly like one that does not exist.
         raise Http404(_("记录不存在。"))
@@ -116,12 +230,27 @@ class ScopedAdmin(SimpleHistoryAdmin):
             raise Http404(_("记录不存在。"))
         return obj
 
+    def delete_view(self, request, object_id, extra_context=None):
+        self._get_visible_object(request, object_id)  # 404 before "may not delete" (403)
+        return super().delete_view(request, object_id, extra_context)
+
+    def _keeps_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
     def history_view(self, request, object_id, extra_context=None):
         self._get_visible_object(request, object_id)
+        if not self._keeps_history():  # a frozen record (a published report): the admin log
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._get_visible_object(request, object_id)
+        if not self._keeps_history():
+            raise Http404(_("记录不存在。"))
+        if request.method not in ("GET", "HEAD"):
+            # A past version is only read: saving it would bypass the change rules and the
+            # workflow (its old status) and overwrite the changes made since.
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -150,6 +279,31 @@ class SystemSettingsMixin:
         return super().has_change_permission(request, obj) or self._system_administrator(request)
 
 
+def require_scoped_admins(site: admin.AdminSite) -> None:
+    """Refuse to serve an admin site with a page outside the one scoping rule.
+
+    Every registered admin derives from ``ScopedAdmin`` over a model that says whose it is
+    or that it is reference data (``permissions.require_scoping``), or has ``UnscopedAdmin``
+    (accounts, tokens: closed to liaisons); so a model added later cannot show a liaison
+    another unit's records by being registered with a plain ``ModelAdmin``.
+    """
+    for model, model_admin in site._registry.items():
+        if isinstance(model_admin, UnscopedAdmin):
+            continue
+        if not isinstance(model_admin, ScopedAdmin):
+            raise ImproperlyConfigured(
+                f"admin of {model._meta.label} ({type(model_admin).__name__}) must derive "
+                "from ScopedAdmin, or have UnscopedAdmin first among its bases"
+            )
+        permissions.require_scoping(model, f"admin {type(model_admin).__name__}")
+        for inline in model_admin.inlines:
+            if not issubclass(inline, ScopedInlineMixin):
+                raise ImproperlyConfigured(
+                    f"inline {inline.__name__} of {model._meta.label} must derive from "
+                    "ScopedInlineMixin"
+                )
+
+
 class ScopedInlineMixin:
     """Child rows edited on their parent's page: they change exactly when the parent may.
 
@@ -160,9 +314,24 @@ class ScopedInlineMixin:
     extra = 0
     show_change_link = False
     formfield_overrides = DATE_OVERRIDES
+    form = InlineRevisionForm
 
     def _parent_admin(self):
         return self.admin_site._registry[self.parent_model]
+
+    def get_fields(self, request, obj=None):
+        return [name for name in super().get_fields(request, obj) if name != "based_on_revision"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not revisions.is_revisioned(self.model) or not self.has_change_permission(request, obj):
+            return fieldsets
+        return with_revision(fieldsets)
+
+    def get_queryset(self, request):
+        # Rows of the user's own unit only: a reference record's page (a reform batch)
+        # lists rows that belong to many units.
+        return permissions.scope_queryset(super().get_queryset(request), request.user)
 
     def has_view_permission(self, request, obj=None):
         return self._parent_admin().has_view_permission(request, obj)
@@ -198,12 +367,37 @@ class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 
+class ReadOnlyScopedInline(ScopedInline):
+    """Rows shown on a record's page and changed elsewhere (an item's adjustment log)."""
+
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("请写明需要修改的内容，联络员将看到这段意见。"),
     )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    @staticmethod
+    def revision_from(request) -> int | None:
+        """The revision a transition's button or link carried (None if it carried none)."""
+        field = forms.IntegerField(required=False, min_value=1)
+        try:
+            return field.clean(request.POST.get("revision") or request.GET.get("revision"))
+        except ValidationError:
+            return None
 
 
 class WorkflowAdmin(ScopedAdmin):
@@ -272,8 +466,10 @@ class WorkflowAdmin(ScopedAdmin):
         except ValueError as exc:
             raise Http404(_("未知的审核操作。")) from exc
         change_url = reverse(self._admin_url_name("change"), args=[obj.pk])
+        # The revision the reviewer was shown: acting on a record changed since is refused.
+        revision = ReturnForm.revision_from(request)
         if action == Action.RETURN:
-            form = ReturnForm(request.POST or None)
+            form = ReturnForm(request.POST or None, initial={"revision": revision})
             if request.method != "POST" or not form.is_valid():
                 return render(
                     request,
@@ -293,8 +489,8 @@ class WorkflowAdmin(ScopedAdmin):
         else:
             comment = ""
         try:
-            transition(obj, action, by=request.user, comment=comment)
-        except WorkflowError as error:
+            transition(obj, action, by=request.user, comment=comment, revision=revision)
+        except ValidationError as error:  # refused by the workflow, or changed meanwhile
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
             self.message_user(

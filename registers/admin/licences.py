@@ -4,25 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from registers.models import IntegratedItem, LicenceReformBatch
 from registers.resources import IntegratedItemResource, LicenceReformBatchResource
 
-from .base import ExportScopedAdmin, ImportExportWorkflowAdmin
+from .base import ExportScopedAdmin, ImportExportWorkflowAdmin, ReadOnlyScopedInline
 
 
-class IntegratedItemListInline(admin.TabularInline):
-    """The batch's items, read-only: each department keeps its own items."""
+class IntegratedItemListInline(ReadOnlyScopedInline):
+    """The batch's items, read-only: each department keeps its own items (a liaison sees
+    their own unit's only)."""
 
     model = IntegratedItem
     fields = ["name", "unit", "kind", "status"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = _("整合事项（各部门在“多证合一整合事项”中填报）")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unit")

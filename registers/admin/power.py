@@ -35,7 +35,7 @@ from registers.models import (
 )
 from registers.resources import PowerItemResource
 
-from .base import ImportExportWorkflowAdmin, ScopedAdmin, ScopedInline
+from .base import ImportExportWorkflowAdmin, ReadOnlyScopedInline, ScopedAdmin, ScopedInline
 
 
 def _parse_day(value: str | None) -> datetime.date | None:
@@ -123,27 +123,14 @@ class ResponsibilityInline(ScopedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AdjustmentInline(admin.TabularInline):
+class AdjustmentInline(ReadOnlyScopedInline):
     """The item's adjustment log, read-only: adjustments are made on the 调整 page."""
 
     model = PowerAdjustment
     fk_name = "item"
-    extra = 0
     fields = ["kind", "adjusted_on", "reason_kind", "reason", "document_number", "changes_text"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("调整记录")
-
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site._registry[PowerItem].has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("调整内容"))
     def changes_text(self, obj):

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from registers.admin.base import UnscopedAdmin
 from registers.core import permissions
 from registers.core.roles import Role
 from registers.models import User
@@ -13,8 +15,12 @@ ACCOUNT_FIELDS = ("last_name", "first_name", "email", "unit", "is_active")
 SECURITY_FIELDS = ("role", "is_superuser")
 
 
+# What a person may do follows from their role (registers.core.roles), never from groups.
+admin.site.unregister(Group)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UnscopedAdmin, DjangoUserAdmin):
     """Accounts: created and kept by the system administrator, given their role by the
     security administrator. The administrators' own accounts (and superusers) are beyond
     the system administrator's reach: nobody resets the password of whoever audits them."""

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.querysets import WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
 
 
-class WorkflowRecord(models.Model):
+class WorkflowRecord(RevisionedModel):
     """Abstract base of every record a unit submits and the office reviews."""
 
     # Path from this model to the unit that owns it; scoping follows this path.
@@ -99,13 +100,16 @@ class WorkflowRecord(models.Model):
         """
 
 
-class CalendarDay(models.Model):
+class CalendarDay(RevisionedModel):
     """An override of the statutory holiday calendar for one day.
 
     The State Council publishes next year's holidays and make-up working days (调休) each
     November; the office enters them here until the calendar package catches up. An entry
     here always wins over the package.
     """
+
+    # Reference data: every role reads the calendar; the office keeps it.
+    reference_data = True
 
     date = models.DateField(_("日期"), unique=True)
     is_working_day = models.BooleanField(

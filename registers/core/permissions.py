@@ -16,7 +16,10 @@ holds every duty (the deployment check warns about such an account).
 
 A model takes part in unit scoping by naming the path to its owning unit in
 ``scope_field`` (``"unit"`` for every ``WorkflowRecord``, ``"draw__item__unit"`` for a
-child row); a model without it is reference data.
+child row), or declares itself reference data (``reference_data = True``: units, the
+calendar), which every role reads. A model that does neither is shown only to those who
+read every unit, and the admin and the API refuse to serve it (``require_scoping``), so a
+new model cannot leak by being forgotten.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -69,6 +72,12 @@ def may_submit(user) -> bool:
 def reads_every_unit(user) -> bool:
     role = role_of(user)
     return role is not None and role.reads_everything
+
+
+def reads_own_unit_only(user) -> bool:
+    """A liaison: sees and changes one unit's records, and nothing that belongs to no unit
+    but reference data."""
+    return role_of(user) == Role.LIAISON
 
 
 def may_read_unit(user, unit_id: int | None) -> bool:
@@ -119,6 +128,19 @@ def scope_field_of(model) -> str | None:
     return getattr(model, "scope_field", None)
 
 
+def is_reference_data(model) -> bool:
+    return scope_field_of(model) is None and getattr(model, "reference_data", False) is True
+
+
+def require_scoping(model, where: str) -> None:
+    """Refuse to serve ``model`` (in the admin, the API: ``where``) unless it says whose it
+    is (``scope_field``) or that every role reads it (``reference_data``)."""
+    if scope_field_of(model) is None and not is_reference_data(model):
+        raise ImproperlyConfigured(
+            f"{where}: {model._meta.label} declares neither scope_field nor reference_data"
+        )
+
+
 def owner_unit_id(obj) -> int | None:
     """The id of the unit that owns ``obj``, following its ``scope_field`` path."""
     path = scope_field_of(type(obj))
@@ -137,23 +159,22 @@ def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
     role = role_of(user)
     if role is None:
         return queryset.none()
-    if role.reads_everything:
+    if role.reads_everything or is_reference_data(queryset.model):
         return queryset
     path = scope_field_of(queryset.model)
-    if path is None:
-        return queryset
-    if user.unit_id is None:
+    if path is None or user.unit_id is None:
         return queryset.none()
     return queryset.filter(**{path: user.unit_id})
 
 
 def can_view(user, obj) -> bool:
-    role = role_of(user)
-    if role is None:
+    if role_of(user) is None:
         return False
-    if role.reads_everything or scope_field_of(type(obj)) is None:
+    if is_reference_data(type(obj)):
         return True
-    return user.unit_id is not None and owner_unit_id(obj) == user.unit_id
+    if scope_field_of(type(obj)) is None:
+        return reads_every_unit(user)
+    return may_read_unit(user, owner_unit_id(obj))
 
 
 def can_create(user, model) -> bool:

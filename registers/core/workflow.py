@@ -3,7 +3,11 @@
 Every transition locks the row, re-checks the rule on the locked state, writes one history
 row carrying the acting user and the change reason, and announces itself (``transitioned``)
 once the transaction commits; so two reviewers clicking at once cannot both win, and a
-transition that is refused or rolled back announces nothing.
+transition that is refused or rolled back announces nothing. Edits lock the same row and
+never write the workflow's fields (``registers.core.revisions``), so an edit saved at the
+same moment cannot undo a transition; a transition saves a new revision, so an edit based on
+the record as it was before is refused. A reviewer's page passes the ``revision`` it showed:
+the transition is refused when the record changed after the reviewer read it.
 
 Services that approve on the office's authority go through the same functions: ``create``
 enters a record directly as approved (the office's own entry, a power-list version an
@@ -30,6 +34,7 @@ from django.utils.translation import gettext as _
 from registers.core.exchange.writing import add_history
 from registers.core.models import WorkflowRecord
 from registers.core.permissions import can_act, can_create, role_of, scope_field_of
+from registers.core.revisions import check_revision, lock
 from registers.core.roles import Role
 from registers.core.status import Action, Status
 
@@ -107,12 +112,14 @@ def transition(
     comment: str = "",
     reason: str = "",
     values: Mapping[str, Any] | None = None,
+    revision: int | None = None,
 ) -> WorkflowRecord:
     """Apply ``action`` to ``record`` as user ``by``; raise ``WorkflowError`` if not allowed.
 
     ``reason`` replaces the action's name as the history row's change reason; ``values``
     are fields of the service performing the transition (a clean-up's confirmation date),
-    saved with the status in the same row and the same history row.
+    saved with the status in the same row and the same history row. With ``revision`` (the
+    one the acting user saw), a record changed since is refused with ``EditConflict``.
     """
     action = Action(action)
     comment = (comment or "").strip()
@@ -121,7 +128,8 @@ def transition(
     values = dict(values or {})
 
     with transaction.atomic():
-        locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        locked = lock(record)
+        check_revision(locked, revision)
         require(locked, action, by=by)
         fields = _apply(locked, action, by, comment)
         for name, value in values.items():

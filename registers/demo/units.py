@@ -105,6 +105,14 @@ UNITS = [
 # (username, role, unit code, family name, given name, description)
 ACCOUNTS = [
     ("office", Role.OFFICE, "D41", "王", "法制", "法制办工作人员：查看和修改全部记录，审核报送"),
+    (
+        "office2",
+        Role.OFFICE,
+        "D41",
+        "刘",
+        "审核",
+        "法制办工作人员（另一位）：与 office 同时修改同一条记录时，后保存的一方会被提示",
+    ),
     ("leader", Role.LEADER, "G01", "李", "领导", "领导：查看全部记录，不能修改"),
     (
         "liaison",

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 from registers.docnumbers import normalise_document_number, parse_document_number
 
 #: Words in a title that make a document provisional (shorter default validity).
@@ -288,7 +289,7 @@ class Document(WorkflowRecord):
         return gettext("有效期至 %(until)s。") % {"until": self.valid_until}
 
 
-class DocumentChange(models.Model):
+class DocumentChange(RevisionedModel):
     """Something that happened to a document later: amended, repealed, declared expired.
 
     A change is added, never overwritten, so the status on any past date can be worked out.

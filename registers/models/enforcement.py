@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 
 
 class EnforcementField(models.TextChoices):
@@ -206,7 +207,7 @@ class ConflictQuerySet(models.QuerySet):
         return self.filter(officer__in=officers)
 
 
-class Conflict(models.Model):
+class Conflict(RevisionedModel):
     """An officer's declared conflict of interest with a target (回避): never drawn together."""
 
     scope_field = "officer__unit"

@@ -29,6 +29,7 @@ from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_pu
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Status
 from registers.creditcode import normalise_credit_code, validate_credit_code
 
@@ -179,7 +180,7 @@ class InspectionItem(WorkflowRecord):
         return self.name
 
 
-class CheckPoint(models.Model):
+class CheckPoint(RevisionedModel):
     """One row of an item's inspection form (检查表): "one form per item"."""
 
     scope_field = "item__unit"
@@ -239,7 +240,7 @@ class InspectionTargetQuerySet(models.QuerySet):
         return self.filter(unit=unit)
 
 
-class InspectionTarget(models.Model):
+class InspectionTarget(RevisionedModel):
     """An entry of a unit's inspection-target pool (检查对象名录库)."""
 
     scope_field = "unit"
@@ -477,7 +478,7 @@ class DrawnTargetQuerySet(models.QuerySet):
         ).exclude(result="")
 
 
-class DrawnTarget(models.Model):
+class DrawnTarget(RevisionedModel):
     """A target a draw selected, in draw order, with the result of checking it."""
 
     scope_field = "draw__unit"
@@ -527,7 +528,7 @@ class DrawnTarget(models.Model):
         return f"{self.position}. {self.target_name}"
 
 
-class DrawnInspector(models.Model):
+class DrawnInspector(RevisionedModel):
     """An inspector a draw assigned to a drawn target, in ranking order."""
 
     scope_field = "drawn_target__draw__unit"

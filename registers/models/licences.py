@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Status
 
 
@@ -43,8 +44,11 @@ class ReformBatchQuerySet(models.QuerySet):
         )
 
 
-class LicenceReformBatch(models.Model):
+class LicenceReformBatch(RevisionedModel):
     """A reform batch: which certificates were merged into the business licence, from when."""
+
+    # Reference data: every role reads the batches; the office keeps them.
+    reference_data = True
 
     name = models.CharField(
         _("批次名称"), max_length=50, unique=True, help_text=_("如“27证合一”。")

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
 
 from .units import UnitKind
@@ -440,7 +441,7 @@ class PowerItem(WorkflowRecord):
         return self.adjustments.filter(kind__in=closing).first()
 
 
-class ResponsibilityItem(models.Model):
+class ResponsibilityItem(RevisionedModel):
     """One stage of an item's responsibility list (责任事项), e.g. 立案 or 送达."""
 
     scope_field = "item__unit"

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.revisions import RevisionedModel
+
 
 class UnitKind(models.TextChoices):
     GOVERNMENT = "government", _("区人民政府")
@@ -33,8 +35,11 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.VERTICAL])
 
 
-class Unit(models.Model):
+class Unit(RevisionedModel):
     """A unit (单位) of the district: department, township, vertical unit or the government."""
+
+    # Reference data: every role reads the units; the office keeps them.
+    reference_data = True
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30)

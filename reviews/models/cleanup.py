@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError
 from registers.models import Document, DocumentChangeKind, DocumentKind
@@ -227,7 +228,7 @@ class CleanupTally:
         ]
 
 
-class CleanupItem(models.Model):
+class CleanupItem(RevisionedModel):
     """One document in a campaign, with the outcome the review reached."""
 
     scope_field = "campaign__unit"

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import working_days_between
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 
 from .validation import Errors, field_error
 
@@ -95,11 +96,13 @@ class Stance(models.TextChoices):
         return self != Stance.AGREE
 
 
-class DecisionCatalogue(models.Model):
+class DecisionCatalogue(RevisionedModel):
     """The yearly catalogue of decision matters a decision body publishes (第三条第三款).
 
     Reference data kept by the legal office: every role reads it, the office changes it.
     """
+
+    reference_data = True
 
     decision_body = models.ForeignKey(
         "registers.Unit",
@@ -478,7 +481,7 @@ class MajorDecision(WorkflowRecord):
             )
 
 
-class DecisionStep(models.Model):
+class DecisionStep(RevisionedModel):
     """Public participation, expert argument or risk assessment for one decision."""
 
     scope_field = "decision__unit"
@@ -598,7 +601,7 @@ class DecisionStep(models.Model):
         errors.raise_if_any()
 
 
-class DecisionParticipant(models.Model):
+class DecisionParticipant(RevisionedModel):
     """A member of the meeting and their opinion; dissent is kept with its reason.
 
     第三十条第三款: different opinions are recorded as they were; 第三十八条第三款: those

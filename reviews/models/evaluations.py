@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
+from registers.core.revisions import RevisionedModel
 from registers.core.status import Status
 
 from .validation import field_error
@@ -102,11 +103,13 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(year=year)
 
 
-class EvaluationRound(models.Model):
+class EvaluationRound(RevisionedModel):
     """A district-wide evaluation round organised by the office under a written plan.
 
     Reference data: every role reads it, the office changes it.
     """
+
+    reference_data = True
 
     name = models.CharField(_("评查活动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -354,7 +357,7 @@ class EvaluatedFile(WorkflowRecord):
                 )
 
 
-class FileVeto(models.Model):
+class FileVeto(RevisionedModel):
     """A veto item found in a file: the file fails whatever its score."""
 
     scope_field = "file__unit"
@@ -412,7 +415,7 @@ class ProblemQuerySet(ScopedQuerySet):
         return self.awaiting_rectification().filter(due_on__range=(start, end))
 
 
-class EvaluationProblem(models.Model):
+class EvaluationProblem(RevisionedModel):
     """A problem found in a file and its rectification (整改), due by ``due_on``."""
 
     scope_field = "file__unit"

@@ -22,6 +22,7 @@ from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_de
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
+from registers.core.revisions import RevisionedModel
 from reviews.rates import Rate
 
 
@@ -346,7 +347,7 @@ class LitigationHearingQuerySet(models.QuerySet):
         return self.exclude(head_rank="")
 
 
-class LitigationHearing(models.Model):
+class LitigationHearing(RevisionedModel):
     """One court hearing and who appeared for the defendant."""
 
     scope_field = "case__unit"

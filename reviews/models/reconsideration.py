@@ -40,6 +40,7 @@ from registers.core.deadlines import (
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
+from registers.core.revisions import RevisionedModel
 from reviews.rates import Rate
 
 L2017 = Regime.LAW_2017
@@ -687,7 +688,7 @@ class ReconsiderationCase(WorkflowRecord):
             )
 
 
-class ReconsiderationSuspension(models.Model):
+class ReconsiderationSuspension(RevisionedModel):
     """A suspension (中止) of a case and its resumption; the time between does not count."""
 
     scope_field = "case__unit"

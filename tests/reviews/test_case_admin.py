@@ -8,6 +8,7 @@ from django.urls import reverse
 from registers.core.status import Status
 from reviews.models import (
     AcceptanceDecision,
+    LitigationCase,
     LitigationHearing,
     LitigationOutcome,
     ReconsiderationCase,
@@ -180,8 +181,7 @@ def test_liaison_edits_hearings_of_a_draft_but_not_of_an_approved_case(client, l
     assert response.status_code == 302
     assert not LitigationHearing.objects.get(pk=hearing.pk).head_appeared
 
-    case.status = Status.APPROVED
-    case.save()
+    LitigationCase.objects.filter(pk=case.pk).update(status=Status.APPROVED)
     page = client.get(url("litigationcase", "change", case.pk)).content.decode()
     assert "hearings-0-head_name" not in page  # shown read-only
     form = hearing_form(case, hearing) | {

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registers.admin.base import UnscopedAdmin
 from registers.core import permissions
 from registers.core.roles import Role
 from xianan_lawgov.audit.log import record
@@ -23,7 +24,7 @@ from .sessions import end_all_sessions
 from .tokens import issue_token, revoke_token
 
 
-class SecurityAdmin(admin.ModelAdmin):
+class SecurityAdmin(UnscopedAdmin, admin.ModelAdmin):
     """Seen and used by the security administrator only; nothing is ever deleted here."""
 
     def has_module_permission(self, request):

@@ -9,6 +9,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from registers.core import permissions as rules
+from registers.core.api.permissions import UnscopedPermission
 from registers.models import User
 
 from .models import ApiToken
@@ -59,12 +60,12 @@ class NewTokenSerializer(TokenSerializer):
         fields = [*TokenSerializer.Meta.fields, "key"]
 
 
-class ManagesSecurity(permissions.BasePermission):
+class ManagesSecurity(UnscopedPermission):
     message = _("只有安全管理员可以管理接口令牌。")
     code = "security_admin_only"
 
     def has_permission(self, request, view) -> bool:
-        return rules.manages_security(request.user)
+        return super().has_permission(request, view) and rules.manages_security(request.user)
 
 
 class TokenViewSet(

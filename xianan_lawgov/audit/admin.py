@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registers.admin.base import UnscopedAdmin
 from registers.core import permissions
 
 from .export import audit_csv
@@ -16,7 +17,7 @@ from .models import SecurityEvent
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(UnscopedAdmin, admin.ModelAdmin):
     list_display = ["when", "username", "address", "event", "outcome", "subject", "brief"]
     list_filter = ["event", "outcome", "occurred_at"]
     search_fields = ["username", "address", "subject", "detail"]

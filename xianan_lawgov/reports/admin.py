@@ -1,13 +1,17 @@
+"""Reports in the admin: read like the report pages (a liaison sees their own unit's reports
+only, never the district's: ``Report.scope_field`` under the one scoping rule), edited by
+the office only, as on the report editor."""
+
 from django.contrib import admin
 
-from registers.admin.base import ScopedAdmin
+from registers.admin.base import ScopedAdmin, ScopedStackedInline
+from registers.core import permissions
 
 from .models import PublishedReport, Report, Section
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ScopedStackedInline):
     model = Section
-    extra = 0
     fields = ["order", "part", "heading", "body"]
 
 
@@ -23,6 +27,16 @@ class ReportAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # a report starts with its first edit or publication on the report page
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_office(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_office(request.user) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PublishedReport)

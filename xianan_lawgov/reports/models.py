@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.revisions import RevisionedModel
+
 
 class Part(models.TextChoices):
     """The parts of a rule-of-law government report (法治政府建设与责任落实督察工作规定)."""
@@ -21,8 +23,14 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(year=year, unit=unit)
 
 
-class Report(models.Model):
-    """The editable text of one year's report, for the district or for one unit."""
+class Report(RevisionedModel):
+    """The editable text of one year's report, for the district or for one unit.
+
+    Scoped like a unit's records: a liaison reads their own unit's report only; the
+    district's (no unit) is read by those who read every unit. Only the office edits it.
+    """
+
+    scope_field = "unit"
 
     year = models.PositiveIntegerField(_("年度"))
     unit = models.ForeignKey(
@@ -67,7 +75,9 @@ class Report(models.Model):
         return self.title
 
 
-class Section(models.Model):
+class Section(RevisionedModel):
+    scope_field = "report__unit"
+
     report = models.ForeignKey(
         Report, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="sections"
     )
@@ -89,11 +99,16 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.heading or Part(self.part).label
+        return self.heading or str(Part(self.part).label)
 
 
 class PublishedReport(models.Model):
-    """A frozen version of a report: its text and figures exactly as they were published."""
+    """A frozen version of a report: its text and figures exactly as they were published.
+
+    Read like the report it froze (``Report.scope_field``); never changed.
+    """
+
+    scope_field = "unit"
 
     year = models.PositiveIntegerField(_("年度"))
     unit = models.ForeignKey(

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from registers.core.revisions import check_revision, lock
+
 from . import figures as engine
 from .models import Part, PublishedReport, Report, Section
 from .signals import report_published
@@ -83,6 +85,12 @@ def report_text(year: int, unit=None) -> tuple[str, list[tuple[str, str, str]]]:
     return report.title, [(s.part, s.heading, s.body) for s in report.sections.all()]
 
 
+def report_revision(year: int, unit=None) -> int:
+    """The revision of the saved text the editor shows; 0 while the report is not started."""
+    report = Report.objects.for_scope(year, unit).only("revision").first()
+    return report.revision if report is not None else 0
+
+
 @transaction.atomic
 def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
     """The year's report, started from the previous year's text (or the default) if new."""
@@ -105,12 +113,24 @@ def valid_placeholders() -> list[str]:
 
 
 @transaction.atomic
-def save_report_text(report: Report, title: str, sections: list[tuple[str, str, str]], *, by):
-    """Replace the report's text; unknown placeholders refuse the whole save."""
+def save_report_text(
+    report: Report,
+    title: str,
+    sections: list[tuple[str, str, str]],
+    *,
+    by,
+    revision: int | None = None,
+):
+    """Replace the report's text; unknown placeholders refuse the whole save, and so does
+    a text based on ``revision`` when someone has saved the report since
+    (``EditConflict``: who, when, what)."""
     validate_placeholders(
         [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)],
         valid_placeholders(),
     )
+    locked = lock(report)
+    check_revision(locked, revision)
+    report.revision = locked.revision  # the caller's copy is saved, and stays current
     report.title = title
     report.updated_by = by
     report.save()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from registers.core import permissions
 from registers.core.permissions import office_required, pages_required
+from registers.core.revisions import EditConflict
 from registers.models import Unit
 
 from . import figures as engine
@@ -34,6 +35,7 @@ from .services import (
     get_or_start_report,
     live_document,
     publish,
+    report_revision,
     report_text,
     save_report_text,
     valid_placeholders,
@@ -118,19 +120,30 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
     scope = _scope(request, year)
     saved_title, sections = report_text(scope.year, scope.unit)
     title = saved_title
+    # The revision of the text the editor was opened at: saving over someone else's save
+    # since is refused, with who and when, the text typed kept on the page.
+    revision = report_revision(scope.year, scope.unit)
     error = None
     if request.method == "POST":
         title = request.POST.get("title", "").strip()
+        based_on = request.POST.get("revision", "")
+        based_on = int(based_on) if based_on.isdigit() else None
         try:
             sections = _sections_from_post(request)
             if not title:
                 raise ValidationError(_("请填写报告标题。"), code="title_required")
             # The first edit starts the report; an edit that is refused starts nothing.
             with transaction.atomic():
+                if revision == 0:
+                    based_on = None if based_on == 0 else based_on
                 report = get_or_start_report(scope.year, scope.unit, by=request.user)
-                save_report_text(report, title, sections, by=request.user)
+                save_report_text(report, title, sections, by=request.user, revision=based_on)
+        except EditConflict as conflict:
+            error = " ".join(conflict.messages)
+            revision = conflict.current  # saving again, once checked, saves this text
         except ValidationError as exc:
             error = " ".join(exc.messages)
+            revision = based_on if based_on is not None else revision
         else:
             messages.success(request, _("报告正文已保存。"))
             return redirect(reverse("reports:detail", args=[year]) + _unit_query(scope.unit))
@@ -148,6 +161,7 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
             ],
             "parts": Part.choices,
             "error": error,
+            "revision": revision,
             "figure_set": figure_set,
             "unit_query": _unit_query(scope.unit),
         },

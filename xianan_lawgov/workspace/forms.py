@@ -38,3 +38,6 @@ class ReviewForm(forms.Form):
         help_text=_("退回修改时必须填写，请写明需要修改的内容；联络员会在工作台和通知中看到。"),
         max_length=2000,
     )
+    # The revision of the record the reviewer was shown: a record changed since is not
+    # approved or returned unseen (registers.core.revisions).
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

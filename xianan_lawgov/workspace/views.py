@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from registers.core import permissions
 from registers.core.calendar import get_calendar
 from registers.core.permissions import office_required, pages_required
+from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
@@ -246,7 +247,7 @@ def _next_in_queue(request) -> str:
 @reviewers_only
 def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model, record = get_record_for_user(request.user, kind, pk)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, initial={"revision": record.revision})
     if request.method == "POST":
         try:
             action = Action(request.POST.get("action", ""))
@@ -254,7 +255,21 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             raise Http404(_("未知的审核操作。")) from exc
         if form.is_valid():
             try:
-                transition(record, action, by=request.user, comment=form.cleaned_data["comment"])
+                transition(
+                    record,
+                    action,
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    revision=form.cleaned_data["revision"],
+                )
+            except EditConflict as conflict:
+                # Changed since the reviewer opened it: show it as it is now, the comment
+                # kept; deciding again on this page acts on what it now shows.
+                messages.error(request, " ".join(conflict.messages))
+                form.add_error(None, " ".join(conflict.messages))
+                form.data = form.data.copy()
+                form.data["revision"] = conflict.current
+                model, record = get_record_for_user(request.user, kind, pk)
             except WorkflowError as error:
                 messages.error(request, " ".join(error.messages))
                 form.add_error("comment", " ".join(error.messages))
@@ -288,12 +303,14 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 @reviewers_only
 def review_bulk_approve(request: HttpRequest) -> HttpResponse:
-    """Approve the ticked records (values ``app_label.model_name:pk``), each on its own."""
-    wanted: dict[str, set[int]] = defaultdict(set)
+    """Approve the ticked records (values ``app_label.model_name:pk:revision``), each on its
+    own; one changed since the queue was shown is refused (registers.core.revisions)."""
+    wanted: dict[str, dict[int, int | None]] = defaultdict(dict)
     for value in request.POST.getlist("record"):
-        kind, _sep, pk = value.partition(":")
+        kind, _sep, rest = value.partition(":")
+        pk, _sep, revision = rest.partition(":")
         if pk.isdigit():
-            wanted[kind].add(int(pk))
+            wanted[kind][int(pk)] = int(revision) if revision.isdigit() else None
     if not wanted:
         messages.error(request, _("请先勾选要审核通过的记录。"))
         return redirect("workspace:review_queue")
@@ -305,8 +322,8 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
         )
         for record in queryset:
             try:
-                transition(record, Action.APPROVE, by=request.user)
-            except WorkflowError as error:
+                transition(record, Action.APPROVE, by=request.user, revision=pks[record.pk])
+            except (WorkflowError, EditConflict) as error:
                 refused.append(f"{record}：{' '.join(error.messages)}")
             else:
                 approved += 1

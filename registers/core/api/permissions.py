@@ -69,3 +69,12 @@ class WorksWithRecords(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return rules.role_of(request.user) is not None
+
+
+class UnscopedPermission(permissions.BasePermission):
+    """Base of the permission of a resource that belongs to no unit and is not reference
+    data (tokens): closed to liaisons whatever a subclass allows. ``require_scoped_viewsets``
+    serves a viewset that is not a ``ScopedViewSet`` only with such a permission."""
+
+    def has_permission(self, request, view) -> bool:
+        return not rules.reads_own_unit_only(request.user)

@@ -51,6 +51,30 @@ SYNC_PARAMETERS = [
 ]
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=gettext_lazy(
+        '可选：读取记录时得到的 ETag（如 W/"3"）。记录在此期间已被他人修改时拒绝（412，代码 '
+        "precondition_failed），不会覆盖他人的修改。"
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=True,
+    description=gettext_lazy('记录的修订号，弱校验值 W/"修订号"；修改时放在 If-Match 中。'),
+)
+
+#: The actions on one record that answer with its ETag and honour If-Match: read, edit,
+#: delete (the viewset locks the row and checks the revision) and the review transitions
+#: (which check it on the row they lock).
+REVISION_ACTIONS = frozenset(
+    {"retrieve", "update", "partial_update", "destroy", "submit", "approve", "return_for_revision"}
+)
+
 SUMMARIES = {
     "list": "%(plural)s列表",
     "retrieve": "%(name)s详情",
@@ -85,10 +109,24 @@ class ApiSchema(AutoSchema):
         }
         return _(SUMMARIES[action]) % names
 
+    def _checks_revision(self) -> bool:
+        """A read or write of one record by its revision (``registers.core.revisions``):
+        retrieve, edit, delete and the review transitions."""
+        model = self._model()
+        return (
+            model is not None
+            and getattr(self.view, "action", None) in REVISION_ACTIONS
+            and any(f.name == "revision" for f in model._meta.concrete_fields)
+        )
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if getattr(self.view, "action", None) == "list" and self._model() is not None:
             parameters = [*parameters, *SYNC_PARAMETERS]
+        if self._checks_revision():
+            parameters = [*parameters, ETAG]
+            if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+                parameters = [*parameters, IF_MATCH]
         return parameters
 
     def _get_response_bodies(self, direction="response"):
@@ -102,6 +140,15 @@ class ApiSchema(AutoSchema):
             errors["400"] = OpenApiResponse(
                 ValidationErrorSerializer, description=_("校验未通过或操作被拒绝")
             )
+            if self._checks_revision():
+                errors["409"] = OpenApiResponse(
+                    ErrorSerializer,
+                    description=_("请求体中的修订号已过时：记录已被他人修改（edit_conflict）"),
+                )
+                errors["412"] = OpenApiResponse(
+                    ErrorSerializer,
+                    description=_("If-Match 与记录当前的修订号不符（precondition_failed）"),
+                )
         for code, response in errors.items():
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(response, code)

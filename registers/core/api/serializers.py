@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.utils import model_meta
 from rest_framework.validators import UniqueValidator
 
 from registers.core import permissions as rules
+from registers.core import revisions
 from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
@@ -48,6 +50,10 @@ class ModelCleanSerializer(serializers.ModelSerializer):
     record is "not found"); a record owned directly by a unit gets the liaison's unit; fields
     in ``Meta.office_only_fields`` are read-only for everyone but the office; a private
     person's data is masked for those who may not see it (``registers.core.personal``).
+
+    A record that carries a revision shows it as ``revision``; a client may send back the
+    revision it read, and the viewset refuses the write if the record has moved on (409).
+    An update writes the record's own fields only (``revisions.edit_fields``).
     """
 
     serializer_field_mapping = {
@@ -86,6 +92,17 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = scope_related_fields(super().get_fields(), self.user)
+        if revisions.is_revisioned(self.Meta.model):
+            fields["revision"] = serializers.IntegerField(
+                required=False,
+                min_value=1,
+                label=gettext_lazy("修订号"),
+                help_text=gettext_lazy(
+                    "每保存一次加一（与 ETag 相同）。修改时可带上读到的修订号（或使用请求头 "
+                    "If-Match）：记录在此期间被他人修改则拒绝（409，代码 edit_conflict），"
+                    "不会覆盖他人的修改。新增时忽略。"
+                ),
+            )
         role = rules.role_of(self.user)
         if self._owned_by_unit() and role != Role.OFFICE and "unit" in fields:
             fields["unit"].read_only = True
@@ -118,6 +135,20 @@ class ModelCleanSerializer(serializers.ModelSerializer):
                 for name, value in originals.items():
                     setattr(self.instance, model._meta.get_field(name).attname, value)
         return attrs
+
+    def update(self, instance, validated_data):
+        validated_data.pop("revision", None)  # checked by the viewset on the locked row
+        relations = model_meta.get_field_info(type(instance)).relations
+        many = {}
+        for name, value in validated_data.items():
+            if name in relations and relations[name].to_many:
+                many[name] = value
+            else:
+                setattr(instance, name, value)
+        instance.save(update_fields=revisions.edit_fields(instance))
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
 
     def clean_exclude(self) -> list[str]:
         return [

@@ -1,11 +1,22 @@
 """Viewset bases: lists, records and writes within what the user may see, with the review
-workflow as actions and incremental sync on every list."""
+workflow as actions and incremental sync on every list.
+
+No lost update: a record's ``ETag`` is its revision (``registers.core.revisions``), weak
+(``W/"7"``) because the representation also carries related names and nested detail rows
+that change without the record; a write with ``If-Match`` is refused with 412 when the
+record has moved on, one that carries the ``revision`` it read in its body with 409; a
+write with neither applies to the record as it is. Every write locks the record's row (a
+detail row's parent first, as its admin page and its transitions do), is checked and
+validated on the locked state, and never writes the workflow's fields, so an approval
+committed at the same moment is never undone.
+"""
 
 from __future__ import annotations
 
 import datetime
 from functools import cached_property
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -17,14 +28,51 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers.core import permissions as rules
+from registers.core import revisions
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
-from registers.core.api.permissions import ScopedPermission
+from registers.core.api.permissions import ScopedPermission, UnscopedPermission
+from registers.core.api.schema import REVISION_ACTIONS
 from registers.core.api.serializers import CommentSerializer
 from registers.core.api.sync import changed_since, parse_since, tombstones
 from registers.core.roles import Role
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
+
+
+class EditConflictError(exceptions.APIException):
+    """409: the body's ``revision`` is not the record's (someone changed it since)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "edit_conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """412: ``If-Match`` names a revision the record no longer has."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def etag(revision: int) -> str:
+    return f'W/"{revision}"'
+
+
+def if_match_revisions(header: str) -> set[int] | None:
+    """The revisions an ``If-Match`` header accepts; None for ``*`` (any). A tag that is
+    not a revision matches nothing."""
+    if header.strip() == "*":
+        return None
+    accepted = set()
+    for tag in header.split(","):
+        value = tag.strip().removeprefix("W/").strip('"')
+        if value.isdigit():
+            accepted.add(int(value))
+    return accepted
+
+
+#: The actions that write a record in place (its row is locked and its revision checked).
+WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -96,6 +144,89 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def tombstones(self, since: datetime.datetime) -> list[dict]:
         return tombstones(self.model, self.request.user, since)
 
+    # --- Revisions: ETag, If-Match, the row lock -------------------------------------------
+
+    def based_on(self, record) -> tuple[int | None, bool]:
+        """The revision of ``record`` the client's change is based on, and whether it came
+        in ``If-Match`` (else in the body's ``revision``); None when the client named none
+        (or ``If-Match: *``): the change then applies to the record as it is."""
+        if not revisions.is_revisioned(type(record)):
+            return None, False
+        header = self.request.headers.get("If-Match")
+        if header is not None:
+            accepted = if_match_revisions(header)
+            if accepted is None:
+                return None, True
+            if record.revision in accepted:
+                return record.revision, True
+            return max(accepted, default=0), True
+        value = self.request.data.get("revision") if hasattr(self.request.data, "get") else None
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        # A malformed value is left to the serializer, which refuses it with a field error.
+        return (value if isinstance(value, int) and not isinstance(value, bool) else None), False
+
+    def check_revision(self, record) -> None:
+        """Refuse a write based on another revision than ``record`` has (412 / 409)."""
+        based_on, from_header = self.based_on(record)
+        try:
+            revisions.check_revision(record, based_on)
+        except revisions.EditConflict as conflict:
+            raise self.conflict_error(conflict, from_header) from None
+
+    def conflict_error(self, conflict: revisions.EditConflict, from_header: bool):
+        error = PreconditionFailed if from_header else EditConflictError
+        exc = error(exceptions.ErrorDetail(conflict.messages[0], code=error.default_code))
+        exc.current_revision = conflict.current
+        return exc
+
+    def handle_exception(self, exc):
+        if isinstance(exc, revisions.EditConflict):
+            exc = self.conflict_error(exc, "If-Match" in self.request.headers)
+        response = super().handle_exception(exc)
+        current = getattr(exc, "current_revision", None)
+        if current is not None:
+            response["ETag"] = etag(current)
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            self.action in REVISION_ACTIONS
+            and status.is_success(response.status_code)
+            and isinstance(data, dict)
+            and isinstance(data.get("revision"), int)
+        ):
+            response["ETag"] = etag(data["revision"])
+        return response
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.action not in WRITE_ACTIONS:
+            return obj
+        # The row as committed now, locked until the write commits, and checked again on it;
+        # a detail row's parent is locked first, in the order its admin page locks them.
+        parent = self.parent_of(obj)
+        locked_parent = revisions.lock(parent) if parent is not obj else None
+        revisions.lock(obj)
+        # Read after the lock: the row as committed, with the viewset's annotations (which
+        # a locking query cannot carry).
+        locked = self.get_queryset().get(pk=obj.pk)
+        if locked_parent is not None:
+            setattr(locked, self.parent_field, locked_parent)
+        self.check_object_permissions(self.request, locked)
+        self.check_revision(locked)
+        return locked
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
     # --- Writes ---------------------------------------------------------------------------
 
     def before_save(self, instance, *, created: bool) -> None:
@@ -107,8 +238,11 @@ class ScopedViewSet(viewsets.ModelViewSet):
         instance._history_user = user
 
     def check_parent(self, serializer) -> None:
-        """A child row is added to (or moved under) a parent the user may change, only."""
+        """A child row is added to (or moved under) a parent the user may change, only;
+        checked on the parent's locked row, so its transition waits for this write."""
         parent = serializer.validated_data.get(self.parent_field) if self.parent_field else None
+        if parent is not None:
+            parent = revisions.lock(parent)
         if parent is not None and not rules.can_change(self.request.user, parent):
             raise exceptions.PermissionDenied(
                 _("所属记录当前不能修改，不能为它增加或调整明细。"), code="not_editable"
@@ -119,7 +253,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
         values = {
             name: value
             for name, value in serializer.validated_data.items()
-            if not self.model._meta.get_field(name).many_to_many
+            if name != "revision" and not self.model._meta.get_field(name).many_to_many
         }
         with transaction.atomic():
             instance = self.model(**values)
@@ -187,9 +321,15 @@ class WorkflowViewSet(ScopedViewSet):
         record = self.get_object()
         comment = CommentSerializer(data=request.data)
         comment.is_valid(raise_exception=True)
+        # Checked by the transition on the locked row (handle_exception answers 412/409).
+        based_on, _from_header = self.based_on(record)
         try:
             transition(
-                record, action_, by=request.user, comment=comment.validated_data.get("comment", "")
+                record,
+                action_,
+                by=request.user,
+                comment=comment.validated_data.get("comment", ""),
+                revision=based_on,
             )
         except WorkflowError as error:
             raise django_error_to_drf(error) from None
@@ -214,3 +354,17 @@ class WorkflowViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request, pk=None):
         return self._transition(request, Action.RETURN)
+
+
+def require_scoped_viewsets(registry) -> None:
+    """Refuse to serve an API with a resource outside the one scoping rule: every route is
+    a ``ScopedViewSet`` over a model that says whose it is or that it is reference data,
+    or is closed to liaisons by an ``UnscopedPermission`` (tokens)."""
+    for prefix, viewset, _basename in registry:
+        if any(issubclass(p, UnscopedPermission) for p in viewset.permission_classes):
+            continue
+        if not issubclass(viewset, ScopedViewSet):
+            raise ImproperlyConfigured(
+                f"API route {prefix} ({viewset.__name__}) must derive from ScopedViewSet"
+            )
+        rules.require_scoping(viewset.queryset.model, f"API route {prefix}")
