@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format demo clean browser-deps
+.PHONY: run test lint format demo clean browser-deps nginx-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Reinstall only when the dependency list or the version changes.
+$(VENV)/.installed: pyproject.toml xianan_lawgov/__init__.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -44,7 +44,24 @@ browser-deps:
 	  echo "!!!!!!!! 浏览器测试将报告为 SKIPPED（不是通过）。请运行：sudo apt-get install $(BROWSER_PACKAGES)"; \
 	fi
 
-test: $(VENV)/.installed-test browser-deps
+# The deployment test runs two application servers behind Debian's nginx. Installed the same
+# way when missing; the package starts its default site on a systemd host, which is stopped
+# again (the test runs an nginx of its own).
+nginx-deps:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "安装部署测试所需的 nginx"; \
+	  (apt-get install -y -q nginx >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null)) || \
+	  echo "!!!!!!!! 警告：安装 nginx 失败，部署测试将被跳过（SKIPPED）!!!!!!!!"; \
+	  if [ -d /run/systemd/system ]; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi; \
+	else \
+	  echo "!!!!!!!! 警告：缺少 nginx，且无法安装（需要 root 和 apt-get）。"; \
+	  echo "!!!!!!!! 部署测试将报告为 SKIPPED（不是通过）。请运行：sudo apt-get install nginx"; \
+	fi
+
+test: $(VENV)/.installed-test browser-deps nginx-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

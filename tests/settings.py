@@ -23,3 +23,7 @@ LAWGOV_SECURITY = {
     "API_RATE_PER_ADDRESS": "100000/hour",
     "BAD_TOKENS_PER_ADDRESS": "1000/minute",
 }
+
+# Each test process keeps its own cache in memory, so tests never wait on one another's cache
+# rows; the shared database cache of production is exercised by tests/operations/test_health.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

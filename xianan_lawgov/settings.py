@@ -417,3 +417,45 @@ LAWGOV = {
         os.environ.get("LAWGOV_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
     ),
 }
+
+# --- Operations: request log, health checks, file storage, backups (docs/deploy.md) ----------
+# One line per request (method, path, status, duration, user id); outermost, so the duration
+# covers every other middleware.
+MIDDLEWARE = ["xianan_lawgov.request_log.RequestLogMiddleware", *MIDDLEWARE]
+# LOG_FORMAT=json writes every log line as one JSON object, for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOGGING["formatters"] = {
+    # No time stamp: journald and the container runtime stamp each line.
+    "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    "json": {"()": "xianan_lawgov.request_log.JsonFormatter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING.setdefault("loggers", {})["xianan_lawgov.requests"] = {
+    "handlers": ["console"],
+    "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING",
+    "propagate": False,
+}
+# A load balancer probes the servers over plain HTTP on the inside network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /readyz: a function returning when the background worker was last heard from (None: never);
+# the job queue names its own. Unset, no worker is expected.
+HEALTH_WORKER_HEARTBEAT: str | None = None
+HEALTH_WORKER_SILENCE_SECONDS = 300
+# One cache for every application server, so that what is counted in it (rate limits) is
+# counted across all of them: a table in the database, made by `manage.py createcachetable`.
+# The development server is a single process and keeps it in memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if DEBUG
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lawgov_cache"}
+    )
+}
+# Files kept by the application (uploaded workbooks): shared by every application server and
+# included in backups; never served by the web server directly.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
+# Where manage.py backup writes its archives unless told otherwise.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import require_scoped_admins
+from xianan_lawgov import health
 from xianan_lawgov.workspace.views import LoginView
 
 admin.site.site_header = _("咸安区法治政府建设合规台账")
@@ -14,6 +15,9 @@ require_scoped_admins(admin.site)
 urlpatterns = [
     # One login for the site and the admin: the same lockout, second factor and audit.
     path("admin/login/", LoginView.as_view(), name="admin-login"),
+    # For the load balancer and monitoring (deploy/ and docs/deploy.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("xianan_lawgov.api")),
     path("account/", include("xianan_lawgov.accounts.urls")),

@@ -54,3 +54,29 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return get_calendar().working_days_between(start, end)
+
+
+#: From this day of the year (month, day) next year's holidays should be known: the State
+#: Council publishes them in late October or November.
+NEXT_YEAR_SCHEDULE_DUE = (11, 1)
+
+
+def schedule_confirmed(year: int) -> bool:
+    """Whether ``year``'s official holidays and make-up working days are known: the calendar
+    package covers the year, or the office has entered the year's days as overrides.
+
+    Until then, deadlines falling in ``year`` are counted Monday to Friday.
+    """
+    # The package publishes whole years, so knowing the year's last day means knowing it all.
+    if WorkingCalendar().is_covered(datetime.date(year, 12, 31)):
+        return True
+    return CalendarDay.objects.filter(date__year=year).exists()
+
+
+def unconfirmed_schedules(today: datetime.date) -> list[int]:
+    """The years whose schedule should be known by ``today`` and is not: this year, and next
+    year from ``NEXT_YEAR_SCHEDULE_DUE`` on."""
+    years = [today.year]
+    if (today.month, today.day) >= NEXT_YEAR_SCHEDULE_DUE:
+        years.append(today.year + 1)
+    return [year for year in years if not schedule_confirmed(year)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import time_machine
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
@@ -318,6 +319,14 @@ def test_core_properties_and_path_target(tmp_path):
     assert props.title == "咸安区2023年度法治政府建设情况报告"
     assert props.language == "zh-CN"
     assert props.author == "咸宁市咸安区人民政府"
+
+
+def test_the_same_document_written_at_another_time_is_byte_identical():
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC)):
+        first = render()[1].getvalue()
+    with time_machine.travel(datetime.datetime(2025, 7, 9, 17, 31, 5, tzinfo=datetime.UTC)):
+        second = render()[1].getvalue()
+    assert first == second
 
 
 # --- optional: render with LibreOffice ------------------------------------------------

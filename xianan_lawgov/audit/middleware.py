@@ -36,8 +36,9 @@ class AuditMiddleware:
         finally:
             forget_request(token)
         name = _download_name(response)
-        user = acting_user(request)
-        if name is not None and user is not None:
+        # Only a download looks up who asked: other requests never load their user for this.
+        user = acting_user(request) if name is not None else None
+        if user is not None:
             entry = {
                 "user": user,
                 "subject": name,

@@ -54,8 +54,10 @@ read at render time) to the _GB2312 names if a stricter house style wants them.
 from __future__ import annotations
 
 import datetime
+import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,7 +221,30 @@ def write_docx(document: Document, target: str | Path | BinaryIO) -> None:
     props.comments = props.keywords = ""
     props.language = LANGUAGE
     props.revision = 1
-    doc.save(str(target) if isinstance(target, Path) else target)
+    _save_reproducibly(doc, target)
+
+
+# Every part of the package is dated this (the earliest date a zip entry can carry).
+ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _save_reproducibly(doc, target: str | Path | BinaryIO) -> None:
+    """Save ``doc`` so that the same document always gives the same bytes.
+
+    python-docx stamps each part of the zip package with the moment it was written, so two
+    renderings of one report would differ; a report regenerated later (or from a restored
+    backup) must be byte-identical to the first.
+    """
+    written = io.BytesIO()
+    doc.save(written)
+    with (
+        zipfile.ZipFile(written) as source,
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as package,
+    ):
+        for entry in source.infolist():
+            part = zipfile.ZipInfo(entry.filename, date_time=ZIP_ENTRY_TIME)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(part, source.read(entry))
 
 
 # --- Styles -------------------------------------------------------------------------------
