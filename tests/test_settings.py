@@ -19,7 +19,10 @@ def run_manage(*args, **env):
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = run_manage("check")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    # One line an operator can act on, not a traceback.
+    assert result.stderr.startswith("配置错误：DEBUG 关闭时必须设置环境变量 SECRET_KEY")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
 
 
 def test_deploy_check_is_clean_with_only_the_documented_variables():

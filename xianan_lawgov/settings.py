@@ -36,9 +36,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. "
-            "Set the SECRET_KEY environment variable to a long random string "
-            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))").'
+            "DEBUG 关闭时必须设置环境变量 SECRET_KEY（一个长随机字符串，例如 "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(50))" 的输出）；'
+            "本机演示请在命令前加 DEBUG=1。"
         )
     # Development only: a key that is obviously not for production.
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"
