@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core import permissions, workflow
-from registers.core.roles import Role
 from registers.core.services import require_change_permission
 from registers.core.status import Status
 from registers.draw import (
@@ -127,10 +126,7 @@ def _conflict_map(targets: Iterable[int], officers: Iterable[int]) -> dict[int, 
 
 
 def _check_may_draw(item: InspectionItem, by, on: datetime.date) -> None:
-    role = permissions.role_of(by)
-    if role not in (Role.OFFICE, Role.LIAISON) or (
-        role == Role.LIAISON and by.unit_id != item.unit_id
-    ):
+    if not (permissions.may_submit(by) and permissions.may_read_unit(by, item.unit_id)):
         raise ValidationError(
             _("只有法制办工作人员或本单位联络员可以为该事项抽取。"), code="not_allowed"
         )

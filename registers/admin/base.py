@@ -24,7 +24,6 @@ from registers.core import permissions, revisions
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading
 from registers.core.models import WorkflowRecord
-from registers.core.roles import Role
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
 from registers.forms import UploadForm
@@ -46,10 +45,6 @@ def scope_related_choices(db_field, request, kwargs: dict) -> None:
 
 def _owns_unit_directly(model) -> bool:
     return permissions.scope_field_of(model) == "unit"
-
-
-def _is_liaison(request) -> bool:
-    return permissions.role_of(request.user) == Role.LIAISON
 
 
 #: Dates outside the registers' range are refused in every admin form (registers.core.dates).
@@ -153,7 +148,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit" and _is_liaison(request) and _owns_unit_directly(self.model):
+        if (
+            db_field.name == "unit"
+            and permissions.reads_own_unit_only(request.user)
+            and _owns_unit_directly(self.model)
+        ):
             # A liaison's records belong to their unit. The field is fixed but stays in the
             # form (not read-only), so validation that depends on the unit (a code unique
             # within the unit…) runs before saving instead of failing in the database.

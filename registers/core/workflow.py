@@ -33,9 +33,14 @@ from django.utils.translation import gettext as _
 
 from registers.core.exchange.writing import add_history
 from registers.core.models import WorkflowRecord
-from registers.core.permissions import can_act, can_create, role_of, scope_field_of
+from registers.core.permissions import (
+    can_act,
+    can_create,
+    reads_own_unit_only,
+    role_of,
+    scope_field_of,
+)
 from registers.core.revisions import check_revision, lock
-from registers.core.roles import Role
 from registers.core.status import Action, Status
 
 #: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
@@ -249,7 +254,7 @@ def mark_created(record: WorkflowRecord, *, by, approved: bool = False) -> None:
     """
     record.created_by = by
     record.status = Status.DRAFT
-    if role_of(by) == Role.LIAISON:
+    if reads_own_unit_only(by):
         record.unit_id = by.unit_id
     if approved and can_act(by, record, Action.APPROVE_DIRECTLY):
         _apply(record, Action.APPROVE_DIRECTLY, by, "")

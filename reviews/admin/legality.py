@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin
 from registers.core import permissions
-from registers.core.roles import Role
 from reviews.models import (
     CommentDraftReply,
     Filing,
@@ -62,7 +61,7 @@ class LegalityReviewAdmin(ImportExportWorkflowAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if permissions.role_of(request.user) == Role.LIAISON:
+        if permissions.reads_own_unit_only(request.user):
             # The unit registers its draft; the legal office records the review's outcome.
             readonly += ["completed_on", "result", "opinion"]
         return readonly

@@ -124,3 +124,55 @@ def test_the_check_sees_imports_inside_functions_and_relative_ones():
 def test_every_layer_has_files():
     for layer, paths, _forbidden, _allowed in LAYERS:
         assert paths, f"{layer}: no files found (was a folder moved?)"
+
+
+# --- Role checks go through the gates of registers/core/permissions.py -------------------------
+
+GATES = {ROOT / "registers" / "core" / name for name in ("permissions.py", "roles.py")}
+
+
+def compares_a_role(node: ast.AST) -> bool:
+    """``role_of(user) == Role.LIAISON``, ``role in (…)`` and the like: a gate spelled by hand."""
+    if not isinstance(node, ast.Compare) or isinstance(node.ops[0], ast.Is | ast.IsNot):
+        return False  # ``role_of(user) is None``: not signed in as anyone who sees records
+    sides = [node.left, *node.comparators]
+    return (
+        any(
+            isinstance(side, ast.Call)
+            and getattr(side.func, "attr", getattr(side.func, "id", "")) == "role_of"
+            for side in sides
+        )
+        or any(
+            isinstance(side, ast.Attribute)
+            and isinstance(side.value, ast.Name)
+            and side.value.id == "Role"
+            and side.attr in {"OFFICE", "LIAISON", "LEADER", "API_CLIENT"}
+            for side in sides
+        )
+        and not any(isinstance(side, ast.Attribute) and side.attr == "role" for side in sides)
+    )
+
+
+def hand_spelled_role_checks(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree) if compares_a_role(node)]
+
+
+def test_who_may_do_what_is_asked_of_the_gates_only():
+    found = {}
+    for package in ("registers", "reviews", "xianan_lawgov"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts or path in GATES:
+                continue
+            if lines := hand_spelled_role_checks(path):
+                found[str(path.relative_to(ROOT))] = lines
+    assert found == {}, "用 registers/core/permissions.py 的判断函数代替手写的角色比较"
+
+
+def test_the_role_check_finder_sees_a_hand_spelled_check(tmp_path):
+    spelled = tmp_path / "spelled.py"
+    spelled.write_text("if permissions.role_of(user) == Role.LIAISON:\n    pass\n")
+    assert hand_spelled_role_checks(spelled) == [1]
+    gated = tmp_path / "gated.py"
+    gated.write_text("if permissions.reads_own_unit_only(user):\n    pass\n")
+    assert hand_spelled_role_checks(gated) == []

@@ -205,7 +205,7 @@ class RolePolicyAdmin(SecurityAdmin):
     def changelist_view(self, request, extra_context=None):
         # One row per role, so that every role can be set here.
         RolePolicy.objects.bulk_create(
-            [RolePolicy(role=role) for role in Role if role != Role.API_CLIENT],
+            [RolePolicy(role=role) for role in Role if role.uses_admin],
             ignore_conflicts=True,
         )
         return super().changelist_view(request, extra_context)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
 from registers.core import permissions as rules
-from registers.core.roles import Role
 
 
 class ScopedPermission(permissions.BasePermission):
@@ -25,15 +24,14 @@ class ScopedPermission(permissions.BasePermission):
         return False
 
     def has_permission(self, request, view) -> bool:
-        role = rules.role_of(request.user)
-        if role is None:
+        if rules.role_of(request.user) is None:
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
         if not rules.may_submit(request.user):
             return self._refuse(_("只读账号不能修改数据。"), "read_only_role")
         if getattr(view, "action", None) in view.office_actions:
-            if role != Role.OFFICE:
+            if not rules.is_office(request.user):
                 return self._refuse(_("只有法制办工作人员可以执行此操作。"), "office_only")
             return True
         if getattr(view, "action", None) == "submit":

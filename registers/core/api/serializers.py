@@ -19,7 +19,6 @@ from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
-from registers.core.roles import Role
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -103,10 +102,10 @@ class ModelCleanSerializer(serializers.ModelSerializer):
                     "不会覆盖他人的修改。新增时忽略。"
                 ),
             )
-        role = rules.role_of(self.user)
-        if self._owned_by_unit() and role != Role.OFFICE and "unit" in fields:
+        office = rules.is_office(self.user)
+        if self._owned_by_unit() and not office and "unit" in fields:
             fields["unit"].read_only = True
-        if role != Role.OFFICE:
+        if not office:
             for name in getattr(self.Meta, "office_only_fields", ()):
                 fields[name].read_only = True
         return fields
@@ -157,7 +156,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     def prepare_instance(self, instance) -> None:
         """Set what the server decides (a liaison's unit) before validation."""
-        if self._owned_by_unit() and rules.role_of(self.user) == Role.LIAISON:
+        if self._owned_by_unit() and rules.reads_own_unit_only(self.user):
             instance.unit_id = self.user.unit_id
 
 

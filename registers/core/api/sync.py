@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from registers.core import permissions as rules
-from registers.core.roles import Role
 
 
 def parse_since(value: str) -> datetime.datetime:
@@ -98,7 +97,7 @@ def tombstones(model, user, since: datetime.datetime) -> list[dict]:
     history."""
     rows = model.history.filter(history_type="-", history_date__gte=since).order_by("history_date")
     path = rules.scope_field_of(model)
-    if path and rules.role_of(user) == Role.LIAISON:
+    if path and rules.reads_own_unit_only(user):
         parts = path.split("__")
         if len(parts) == 1:
             rows = [row for row in rows.filter(**{f"{path}_id": user.unit_id})]

@@ -35,7 +35,6 @@ from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
 from registers.core.api.serializers import CommentSerializer
 from registers.core.api.sync import changed_since, parse_since, tombstones
-from registers.core.roles import Role
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
 
@@ -114,9 +113,9 @@ class ScopedViewSet(viewsets.ModelViewSet):
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
+            # Machines (API clients, who never use the pages) sync by cursor by default.
             wants_cursor = "cursor" in self.request.query_params or (
-                rules.role_of(self.request.user) == Role.API_CLIENT
-                and "page" not in self.request.query_params
+                not rules.uses_pages(self.request.user) and "page" not in self.request.query_params
             )
             self._paginator = SyncCursorPagination() if wants_cursor else PagePagination()
         return self._paginator
@@ -233,7 +232,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
         """Set what the server decides before a record is saved."""
         user = self.request.user
         if created and rules.scope_field_of(self.model) == "unit":
-            if rules.role_of(user) == Role.LIAISON:
+            if rules.reads_own_unit_only(user):
                 instance.unit_id = user.unit_id
         instance._history_user = user
 

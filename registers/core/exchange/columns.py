@@ -33,7 +33,6 @@ from import_export import resources, widgets
 from registers.core import permissions
 from registers.core.dates import validate_register_date
 from registers.core.exchange import reading
-from registers.core.roles import Role
 from registers.core.status import Status
 from registers.core.workflow import mark_created
 
@@ -310,7 +309,7 @@ class ScopedResource(resources.ModelResource):
         None where the file says, or where the register has no unit."""
         if not has_unit(self._meta.model):
             return None
-        if user is not None and permissions.role_of(user) == Role.LIAISON:
+        if user is not None and permissions.reads_own_unit_only(user):
             return user.unit
         return unit
 
