@@ -17,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from registers.models import Document, InspectionItem, Unit, UnitKind
 from reviews.models import EvaluatedFile, GovernmentContract, LegalityReview, LitigationCase
 from xianan_lawgov.reports import groups  # noqa: F401  (registers the figure groups)
-from xianan_lawgov.reports.figures import compute_figures
+from xianan_lawgov.reports.access import COMMAND_LINE, report_scope
+from xianan_lawgov.reports.figures import compute_figures, records_behind
+from xianan_lawgov.reports.outputs import record_rows
 
 #: The most queries one report (a year with its previous year) may take.
 QUERY_BOUND = 45
@@ -44,9 +46,24 @@ def report_queries(unit_code: str | None = None) -> int:
     return len(queries.captured_queries)
 
 
+def record_sheet_queries() -> dict[str, int]:
+    """Queries for the records behind each figure of the district's report, as its workbook
+    lists them on one sheet per figure."""
+    scope = report_scope(COMMAND_LINE, 2017, "")
+    counts = {}
+    for key, figure in compute_figures(2017, None).figures.items():
+        if not figure.has_records or not records_behind(key, 2017).exists():
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            list(record_rows(key, scope))
+        counts[key] = len(queries.captured_queries)
+    return counts
+
+
 def measure(unit_codes) -> dict:
     return {
         "district": report_queries(),
+        "sheets": record_sheet_queries(),
         **{code: report_queries(code) for code in unit_codes},
         "rows": {model.__name__: model.objects.count() for model in REGISTERS},
     }
@@ -79,6 +96,18 @@ def test_district_report_takes_the_same_queries_on_ten_times_the_demo(measured):
     demo, large = measured
     assert large["district"] == demo["district"]
     assert demo["district"] <= QUERY_BOUND
+
+
+def test_each_record_sheet_of_the_workbook_takes_the_same_queries_on_ten_times_the_demo(
+    measured,
+):
+    """The workbook names every record behind a figure (a clean-up item by its document):
+    a sheet takes a few queries (one, or three where the figure's records are chosen by
+    their working-day deadline), however many records."""
+    demo, large = measured
+    assert len(demo["sheets"]) > 20
+    assert {key: large["sheets"][key] for key in demo["sheets"]} == demo["sheets"]
+    assert max(large["sheets"].values()) <= 3
 
 
 def test_unit_report_takes_the_same_queries_whatever_the_units_records(measured):

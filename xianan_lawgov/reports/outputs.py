@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -86,14 +88,21 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _style_header(sheet, widths: list[int]) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
+def _new_sheet(book, title: str, used: set[str], header: list[str], widths: list[int]):
+    """A sheet of ``book`` (written row by row, never held whole) opening with ``header``."""
+    sheet = book.create_sheet(_sheet_name(title, used))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
 
 
 def _cell_value(value: Any) -> Any:
@@ -105,8 +114,14 @@ def _cell_value(value: Any) -> Any:
 def record_rows(full_key: str, scope: engine.Scope):
     """(record, unit, status) rows behind one figure, for listings."""
     queryset = engine.records_behind(full_key, scope.year, scope.unit)
-    if any(f.name == "unit" for f in queryset.model._meta.fields):
-        queryset = queryset.select_related("unit")
+    # A record's name may be its parent's (a clean-up item is named by its document): the
+    # records it points to come in the same query, so a sheet costs one query however long.
+    related = [
+        field.name
+        for field in queryset.model._meta.fields
+        if field.many_to_one and field.related_model is not get_user_model()
+    ]
+    queryset = queryset.select_related(*related)
     for record in queryset:
         unit = getattr(record, "unit", None)
         status = record.get_status_display() if hasattr(record, "get_status_display") else ""
@@ -114,10 +129,13 @@ def record_rows(full_key: str, scope: engine.Scope):
 
 
 def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
-    book = Workbook()
+    # Write-only: rows go to the file as they come, so the record sheets of a large
+    # district cost time in proportion to their rows and little memory.
+    book = Workbook(write_only=True)
     used: set[str] = set()
-    summary = book.active
-    summary.title = _sheet_name(_("说明"), used)
+    summary = book.create_sheet(_sheet_name(_("说明"), used))
+    summary.column_dimensions["A"].width = 14
+    summary.column_dimensions["B"].width = 80
     append_row(summary, [_("报告"), document.title])
     append_row(summary, [_("年度"), document.year])
     append_row(summary, [_("范围"), document.unit.name if document.unit else _("全区")])
@@ -128,13 +146,14 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
         )
     for warning in document.warnings:
         append_row(summary, [_("一致性提示"), warning])
-    summary.column_dimensions["A"].width = 14
-    summary.column_dimensions["B"].width = 80
 
     for _key, label, figures in document.figure_groups():
-        sheet = book.create_sheet(_sheet_name(label, used))
-        append_row(
-            sheet, [_("指标"), _("本年"), _("上年"), _("增减"), _("计量单位"), _("键"), _("说明")]
+        sheet = _new_sheet(
+            book,
+            label,
+            used,
+            [_("指标"), _("本年"), _("上年"), _("增减"), _("计量单位"), _("键"), _("说明")],
+            [36, 12, 12, 10, 10, 36, 40],
         )
         for figure in figures:
             change = figure.change
@@ -150,17 +169,20 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
                     figure.note,
                 ],
             )
-        _style_header(sheet, [36, 12, 12, 10, 10, 36, 40])
 
     if with_records:
         for figure in document.figures.values():
             if not figure.has_records:
                 continue
-            sheet = book.create_sheet(_sheet_name(_("明细-%s") % figure.label, used))
-            append_row(sheet, [_("指标"), _("记录"), _("单位"), _("审核状态")])
+            sheet = _new_sheet(
+                book,
+                _("明细-%s") % figure.label,
+                used,
+                [_("指标"), _("记录"), _("单位"), _("审核状态")],
+                [30, 60, 24, 12],
+            )
             for record, unit, status in record_rows(figure.key, document.scope):
                 append_row(sheet, [figure.label, str(record), str(unit or ""), status])
-            _style_header(sheet, [30, 60, 24, 12])
 
     buffer = io.BytesIO()
     book.save(buffer)
