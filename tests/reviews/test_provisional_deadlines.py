@@ -11,8 +11,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from registers.core import calendar as calendar_module
-from registers.core import workingdays
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineKey
 from registers.core.models import CalendarDay
@@ -28,14 +26,8 @@ REASON = "2027年节假日安排尚未确认，按法定节日暂定"
 
 
 @pytest.fixture(autouse=True)
-def open_2027(monkeypatch):
-    known = workingdays.package_covers
-
-    def covers(year: int) -> bool:
-        return year < 2027 and known(year)
-
-    monkeypatch.setattr(workingdays, "package_covers", covers)
-    monkeypatch.setattr(calendar_module, "package_covers", covers)
+def _open_2027(open_2027):
+    pass
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,17 @@ def moved_deadlines(before: dict, after: dict) -> list[MovedDeadline]:
     return sorted(moved, key=lambda m: (m.after.due, m.after.kind, m.after.title))
 
 
+def preview_moves(
+    year: int, days: list[ScheduleDay], *, user, today: datetime.date
+) -> list[MovedDeadline]:
+    """The open deadlines that confirming ``days`` as ``year``'s schedule would move."""
+    now = read_calendar()
+    proposed = WorkingCalendar(
+        now.overrides, {**now.schedules, year: {day.date: day.is_working_day for day in days}}
+    )
+    return moved_deadlines(open_deadlines(user, today, now), open_deadlines(user, today, proposed))
+
+
 @transaction.atomic
 def confirm_schedule(
     year: int, days: list[ScheduleDay], *, notice_text: str, by, today: datetime.date

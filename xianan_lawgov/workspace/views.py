@@ -386,6 +386,7 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     waiting = unconfirmed_schedules(today)
     preview = None
+    moves = None
     if request.method == "POST":
         form = holidays.ScheduleForm(request.POST)
         if form.is_valid():
@@ -417,6 +418,10 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
                             {"year": form.cleaned_data["year"], "moved": moved, "days": days},
                         )
                 preview = days
+        if preview:
+            moves = holidays.preview_moves(
+                form.cleaned_data["year"], preview, user=request.user, today=today
+            )
     else:
         form = holidays.ScheduleForm(initial={"year": waiting[-1] if waiting else today.year + 1})
     return render(
@@ -425,6 +430,7 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "preview": preview,
+            "moves": moves,
             "waiting": waiting,
             "schedules": HolidaySchedule.objects.select_related("confirmed_by")[:10],
         },
