@@ -30,6 +30,14 @@ def get_calendar() -> WorkingCalendar:
     return calendar
 
 
+def calendar_changed() -> None:
+    """Drop the request's calendar after a change to it, so the rest of the request (the page
+    that reports the change, its banner) reads the new one."""
+    held = _request_calendar.get()
+    if held:
+        held.clear()
+
+
 def read_calendar() -> WorkingCalendar:
     """The calendar as the database has it now (bypassing the request's copy)."""
     schedules: dict[int, dict[datetime.date, bool]] = {}

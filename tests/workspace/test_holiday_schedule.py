@@ -97,6 +97,7 @@ def test_confirming_makes_the_year_final_and_lists_and_notifies_what_moved(
     assert response.status_code == 200
     page = response.content.decode()
     assert "2027年节假日安排已确认" in page
+    assert 'data-testid="holiday-banner"' not in page
     assert page.count('data-testid="moved"') == 1
     assert "2027-02-09" in page and "2027-02-12" in page
 

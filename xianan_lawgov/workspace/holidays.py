@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers.core.calendar import read_calendar
+from registers.core.calendar import calendar_changed, read_calendar
 from registers.core.holiday_notice import (
     NoticeError,
     ScheduleDay,
@@ -141,6 +141,7 @@ def confirm_schedule(
         )
         for day in days
     )
+    calendar_changed()
     moved = moved_deadlines(before, open_deadlines(by, today, read_calendar()))
     _notify_moved(moved, year)
     return moved

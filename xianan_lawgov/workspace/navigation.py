@@ -78,6 +78,13 @@ class Navigation:
             entries.append(
                 (_("审核"), reverse("workspace:review_queue"), path.startswith("/review/"))
             )
+            entries.append(
+                (
+                    _("节假日安排"),
+                    reverse("workspace:holiday_schedule"),
+                    path.startswith("/holidays/"),
+                )
+            )
         entries.append((_("年度报告"), reverse("reports:index"), path.startswith("/reports/")))
         if self.may_submit:
             entries.append(

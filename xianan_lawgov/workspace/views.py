@@ -431,7 +431,6 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": preview,
             "moves": moves,
-            "waiting": waiting,
             "schedules": HolidaySchedule.objects.select_related("confirmed_by")[:10],
         },
     )
