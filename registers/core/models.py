@@ -101,11 +101,11 @@ class WorkflowRecord(RevisionedModel):
 
 
 class CalendarDay(RevisionedModel):
-    """An override of the statutory holiday calendar for one day.
+    """An override of the holiday calendar for one day.
 
-    The State Council publishes next year's holidays and make-up working days (调休) each
-    November; the office enters them here until the calendar package catches up. An entry
-    here always wins over the package.
+    A year's official schedule is confirmed as a whole (``HolidaySchedule``); an entry here
+    corrects a single day and always wins over the schedule, the package and the statutory
+    holidays.
     """
 
     # Reference data: every role reads the calendar; the office keeps it.
