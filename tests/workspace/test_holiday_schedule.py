@@ -13,10 +13,12 @@ from django.urls import reverse
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineKey
+from registers.core.holiday_notice import NoticeError, parse_lines, parse_notice
 from registers.core.models import HolidaySchedule, HolidayScheduleDay
 from registers.core.roles import Role
 from reviews.models import AcceptanceDecision
 from tests.factories import make_reconsideration, make_user
+from xianan_lawgov.workspace.holidays import confirm_schedule
 from xianan_lawgov.workspace.models import Notification, NotificationKind
 
 D = datetime.date
@@ -237,3 +239,14 @@ def test_the_banner_goes_once_the_schedule_is_confirmed(client, office):
 def test_liaisons_see_no_banner(client, liaison):
     client.force_login(liaison)
     assert BANNER not in client.get(reverse("workspace:home")).content.decode()
+
+
+def test_a_schedule_confirmed_meanwhile_by_someone_else_is_not_overwritten(office, spring_case):
+    days = parse_lines("\n".join(parse_notice(NOTICE_2027, 2027)), 2027)
+    other = make_user(Role.OFFICE)
+    HolidaySchedule.objects.create(year=2027, confirmed_by=other)  # after the form's check
+    with pytest.raises(NoticeError, match="2027年的节假日安排已由他人确认"):
+        confirm_schedule(2027, days, notice_text="", by=office, today=D(2026, 12, 6))
+    assert HolidaySchedule.objects.get().confirmed_by == other
+    assert not HolidayScheduleDay.objects.exists()
+    assert not Notification.objects.exists()
