@@ -56,6 +56,9 @@ class DeadlineEntry:
     explanation: str
     url: str
     rule: str = ""
+    #: The due date may still move: it was counted across a year without a confirmed
+    #: holiday schedule (``Deadline.provisional``); the explanation says which.
+    provisional: bool = False
 
     @classmethod
     def from_deadline(
@@ -69,6 +72,7 @@ class DeadlineEntry:
             explanation=deadline.explain(),
             url=url,
             rule=str(deadline.rule),
+            provisional=deadline.provisional,
         )
 
 

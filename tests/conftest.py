@@ -14,6 +14,20 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def open_2027(monkeypatch):
+    """2027 and later as years the holiday package does not know, whatever its version."""
+    from registers.core import calendar, workingdays
+
+    known = workingdays.package_covers
+
+    def covers(year: int) -> bool:
+        return year < 2027 and known(year)
+
+    monkeypatch.setattr(workingdays, "package_covers", covers)
+    monkeypatch.setattr(calendar, "package_covers", covers)
+
+
+@pytest.fixture
 def unit_a(db):
     return make_unit(name="区城管执法局（测试）", code="TA")
 

@@ -104,8 +104,8 @@ def check_holiday_schedule() -> Check:
             "holiday_schedule",
             False,
             _(
-                "%(years)s 年的节假日安排尚未确认，期限暂按周一至周五计算："
-                "请在管理后台“节假日调整”中录入，或升级 chinesecalendar。"
+                "%(years)s 年的节假日安排尚未确认，期限暂按法定节日和周末计算："
+                "请在工作台“节假日安排”页面录入国务院通知，或升级 chinesecalendar。"
             )
             % {"years": years},
             critical=False,

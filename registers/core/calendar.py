@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 
-from registers.core.models import CalendarDay
-from registers.core.workingdays import WorkingCalendar
+from registers.core.models import CalendarDay, HolidaySchedule
+from registers.core.workingdays import WorkingCalendar, package_covers
 
 #: The calendar of the request being answered; a list while a request runs, else None.
 _request_calendar: ContextVar[list[WorkingCalendar] | None] = ContextVar(
@@ -24,10 +24,33 @@ def get_calendar() -> WorkingCalendar:
     held = _request_calendar.get()
     if held:
         return held[0]
-    calendar = WorkingCalendar(dict(CalendarDay.objects.values_list("date", "is_working_day")))
+    calendar = read_calendar()
     if held is not None:
         held.append(calendar)
     return calendar
+
+
+def calendar_changed() -> None:
+    """Drop the request's calendar after a change to it, so the rest of the request (the page
+    that reports the change, its banner) reads the new one."""
+    held = _request_calendar.get()
+    if held:
+        held.clear()
+
+
+def read_calendar() -> WorkingCalendar:
+    """The calendar as the database has it now (bypassing the request's copy)."""
+    schedules: dict[int, dict[datetime.date, bool]] = {}
+    # One query for the schedules and their days; a schedule without days still confirms.
+    for year, day, working in HolidaySchedule.objects.values_list(
+        "year", "days__date", "days__is_working_day"
+    ):
+        days = schedules.setdefault(year, {})
+        if day is not None:
+            days[day] = working
+    return WorkingCalendar(
+        dict(CalendarDay.objects.values_list("date", "is_working_day")), schedules
+    )
 
 
 class OneCalendarPerRequest:
@@ -63,19 +86,18 @@ NEXT_YEAR_SCHEDULE_DUE = (11, 1)
 
 def schedule_confirmed(year: int) -> bool:
     """Whether ``year``'s official holidays and make-up working days are known: the calendar
-    package covers the year, or the office has entered the year's days as overrides.
-
-    Until then, deadlines falling in ``year`` are counted Monday to Friday.
+    package covers the year, or the office confirmed the State Council's schedule for it
+    (``WorkingCalendar.is_confirmed``). Until then, deadlines counted across ``year`` use its
+    statutory holidays and weekends, and are provisional.
     """
-    # The package publishes whole years, so knowing the year's last day means knowing it all.
-    if WorkingCalendar().is_covered(datetime.date(year, 12, 31)):
-        return True
-    return CalendarDay.objects.filter(date__year=year).exists()
+    # Years the package knows need no database read (every page asks, for the banner).
+    return package_covers(year) or get_calendar().is_confirmed(year)
 
 
 def unconfirmed_schedules(today: datetime.date) -> list[int]:
     """The years whose schedule should be known by ``today`` and is not: this year, and next
-    year from ``NEXT_YEAR_SCHEDULE_DUE`` on."""
+    year from ``NEXT_YEAR_SCHEDULE_DUE`` on. The readiness check and the office's banner
+    both show this list."""
     years = [today.year]
     if (today.month, today.day) >= NEXT_YEAR_SCHEDULE_DUE:
         years.append(today.year + 1)

@@ -51,6 +51,10 @@ class WorkingDayCalendar(Protocol):
 
     def next_working_day_on_or_after(self, d: datetime.date, /) -> datetime.date: ...
 
+    def unconfirmed_years(self, first: datetime.date, last: datetime.date, /) -> tuple[int, ...]:
+        """The years from ``first`` to ``last`` whose official holiday schedule is unknown."""
+        ...
+
 
 class Regime(StrEnum):
     """Which reconsideration law governs a case, chosen by the date it was received."""
@@ -127,6 +131,9 @@ class Deadline:
     last day was rolled over. ``excluded_days`` (time not counted, e.g. correction under the
     2007 regulation art. 29) and ``extended_by`` (approved extension) lengthen a calendar-day
     period. ``note`` says anything the reader must know about how ``start`` was chosen.
+    ``provisional_years`` are the years the counting ran through whose official holiday
+    schedule is not yet known: there only the statutory holidays and weekends were skipped,
+    so ``due`` may still move when the schedule is confirmed.
     """
 
     key: DeadlineKey
@@ -140,6 +147,19 @@ class Deadline:
     excluded_days: int = 0
     extended_by: int = 0
     note: Text = ""
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    def provisional_reason(self) -> str:
+        """Why ``due`` may still move, in the interface language; empty when it is final."""
+        if not self.provisional_years:
+            return ""
+        return gettext("%(years)s年节假日安排尚未确认，按法定节日暂定") % {
+            "years": "、".join(str(year) for year in self.provisional_years)
+        }
 
     @property
     def nominal_end(self) -> datetime.date | None:
@@ -183,6 +203,8 @@ class Deadline:
                 parts.append(gettext("届满于%(due)s") % values)
         if self.note:
             parts.append(str(self.note))
+        if self.provisional_years:
+            parts.append(self.provisional_reason())
         return "；".join(parts) + "。"
 
 
@@ -243,6 +265,7 @@ def _working_deadline(
         due=due,
         skipped=rest_days(start + ONE_DAY, due - ONE_DAY, calendar),
         note=note,
+        provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
     )
 
 
@@ -274,6 +297,7 @@ def _calendar_deadline(
         excluded_days=excluded_days,
         extended_by=extended_by,
         note=note,
+        provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
     )
 
 

@@ -101,11 +101,11 @@ class WorkflowRecord(RevisionedModel):
 
 
 class CalendarDay(RevisionedModel):
-    """An override of the statutory holiday calendar for one day.
+    """An override of the holiday calendar for one day.
 
-    The State Council publishes next year's holidays and make-up working days (调休) each
-    November; the office enters them here until the calendar package catches up. An entry
-    here always wins over the package.
+    A year's official schedule is confirmed as a whole (``HolidaySchedule``); an entry here
+    corrects a single day and always wins over the schedule, the package and the statutory
+    holidays.
     """
 
     # Reference data: every role reads the calendar; the office keeps it.
@@ -127,3 +127,54 @@ class CalendarDay(RevisionedModel):
     def __str__(self) -> str:
         kind = _("工作日") if self.is_working_day else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind}"
+
+
+class HolidaySchedule(models.Model):
+    """A year's official holiday schedule as the office confirmed it from the State
+    Council's notice (国务院办公厅关于某年部分节假日安排的通知).
+
+    Until it exists (and when the holiday package does not know the year), the year's
+    deadlines are counted on the statutory holidays alone and marked provisional. Its days
+    are ``HolidayScheduleDay`` rows; a ``CalendarDay`` override still wins over them.
+    """
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    notice_text = models.TextField(_("通知原文"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+
+    def __str__(self) -> str:
+        return _("%(year)s年节假日安排") % {"year": self.year}
+
+    def days_map(self) -> dict:
+        return {day.date: day.is_working_day for day in self.days.all()}
+
+
+class HolidayScheduleDay(models.Model):
+    """One day of a confirmed schedule: a day off, or a make-up working day (调休上班)."""
+
+    schedule = models.ForeignKey(
+        HolidaySchedule, verbose_name=_("节假日安排"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("调休上班"))
+    festival = models.CharField(_("节日"), max_length=20)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
+
+    def __str__(self) -> str:
+        kind = _("上班") if self.is_working_day else _("放假")
+        return f"{self.date:%Y-%m-%d} {self.festival}{kind}"

@@ -1,9 +1,15 @@
 """Working-day arithmetic on China's statutory holiday calendar.
 
-Pure helpers (no database): ``WorkingCalendar`` answers from the ``chinese_calendar``
-package, which knows the State Council's holidays and make-up working days (调休), with a
-mapping of override days that always wins. Years the package does not cover fall back to
-"Monday to Friday" until the office enters the new schedule as overrides.
+Pure helpers (no database): ``WorkingCalendar`` answers, in this order, from
+
+1. the office's override days (``CalendarDay``), which always win;
+2. the State Council's schedule for the year (holidays and make-up working days, 调休) as
+   the office confirmed it (``HolidaySchedule``), or as the ``chinese_calendar`` package
+   knows it;
+3. for a year with neither, the statutory holidays of 《全国年节及纪念日放假办法》
+   (``registers.core.statutory_holidays``) and weekends. The make-up working days of such a
+   year are unknown, so whatever is counted across it is provisional: ``is_confirmed`` and
+   ``unconfirmed_years`` say so, and every ``Deadline`` carries it.
 
 Counting follows the civil-procedure rules the reconsideration law applies (复议法 2023
 art. 88, 民事诉讼法 art. 85): the start day is not counted; a working-day period counts
@@ -15,28 +21,56 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from functools import cache
 
 import chinese_calendar
+
+from registers.core.statutory_holidays import FIRST_YEAR, statutory_holidays
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
+@cache
+def package_covers(year: int) -> bool:
+    """Whether the ``chinese_calendar`` package knows ``year``'s official schedule."""
+    # The package publishes whole years, so knowing the year's last day means knowing it all.
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
+
+
 class WorkingCalendar:
-    def __init__(self, overrides: Mapping[datetime.date, bool] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[datetime.date, bool] | None = None,
+        schedules: Mapping[int, Mapping[datetime.date, bool]] | None = None,
+    ) -> None:
+        """``overrides``: single days the office set; ``schedules``: for each year whose
+        official schedule the office confirmed, its holidays (False) and make-up working
+        days (True); a day of such a year not listed is a working day from Monday to Friday.
+        """
         self.overrides = dict(overrides or {})
+        self.schedules = {year: dict(days) for year, days in (schedules or {}).items()}
         # Answers already looked up: counting periods for hundreds of records asks about
         # the same few hundred days again and again, and the package is slow to ask.
         self._known: dict[datetime.date, bool] = {}
 
-    def is_covered(self, day: datetime.date) -> bool:
-        """Whether the package or an override knows ``day``'s official status."""
-        if day in self.overrides:
-            return True
-        try:
-            chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return False
-        return True
+    def is_confirmed(self, year: int) -> bool:
+        """Whether ``year``'s official holidays and make-up working days are known: the
+        office confirmed the State Council's schedule, or the package covers the year.
+
+        The one answer to the question: readiness checks, the banner and every deadline's
+        ``provisional`` flag ask here (through ``registers.core.calendar``).
+        """
+        return year in self.schedules or package_covers(year)
+
+    def unconfirmed_years(self, first: datetime.date, last: datetime.date) -> tuple[int, ...]:
+        """The years from ``first`` to ``last`` (both included) still without a schedule."""
+        return tuple(
+            year for year in range(first.year, last.year + 1) if not self.is_confirmed(year)
+        )
 
     def is_working_day(self, day: datetime.date) -> bool:
         known = self._known.get(day)
@@ -47,10 +81,15 @@ class WorkingCalendar:
     def _look_up(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        try:
+        weekday = day.weekday() < 5
+        schedule = self.schedules.get(day.year)
+        if schedule is not None:
+            return schedule.get(day, weekday)
+        if package_covers(day.year):
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return day.weekday() < 5
+        if day.year >= FIRST_YEAR and day in statutory_holidays(day.year):
+            return False
+        return weekday
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The day on which a period of ``days`` working days after ``start`` ends."""

@@ -11,13 +11,19 @@ from django.utils.translation import gettext as _
 from registers.core.deadlines import Deadline
 
 
+def _due_text(deadline: Deadline) -> str:
+    if deadline.provisional:
+        return _("%(due)s（暂定）") % {"due": deadline.due.isoformat()}
+    return deadline.due.isoformat()
+
+
 def deadline_table(deadlines: Iterable[Deadline]) -> SafeString:
     """A table of deadlines: what, when, how it was computed, and the rule with its article."""
     rows = format_html_join(
         "",
         "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
-            (deadline.label, deadline.due.isoformat(), deadline.explain(), deadline.rule)
+            (deadline.label, _due_text(deadline), deadline.explain(), deadline.rule)
             for deadline in deadlines
         ),
     )

@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("期限将至")
     OVERDUE = "overdue", _("已逾期")
     REPORT_PUBLISHED = "report_published", _("年度报告发布")
+    DEADLINE_MOVED = "deadline_moved", _("期限变动")
 
     @property
     def css(self) -> str:
@@ -21,6 +22,7 @@ class NotificationKind(models.TextChoices):
             NotificationKind.DUE_SOON: "warn",
             NotificationKind.OVERDUE: "bad",
             NotificationKind.REPORT_PUBLISHED: "ok",
+            NotificationKind.DEADLINE_MOVED: "warn",
         }[self]
 
 

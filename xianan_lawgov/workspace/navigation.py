@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions
+from registers.core.calendar import unconfirmed_schedules
 from registers.core.roles import Role
 from xianan_lawgov.accounts.sessions import owes_login_step
 
@@ -54,6 +56,14 @@ class Navigation:
         return Notification.objects.for_user(self.user).unread().count()
 
     @cached_property
+    def schedules_awaited(self) -> list[int]:
+        """For the office: the years whose holiday schedule should be entered now (this year,
+        and next year from 1 November), as the readiness check reports them."""
+        if not (self.uses_pages and self.is_office):
+            return []
+        return unconfirmed_schedules(timezone.localdate())
+
+    @cached_property
     def items(self) -> list[NavItem]:
         if not self.uses_pages:
             return []
@@ -67,6 +77,13 @@ class Navigation:
         if self.is_office:
             entries.append(
                 (_("审核"), reverse("workspace:review_queue"), path.startswith("/review/"))
+            )
+            entries.append(
+                (
+                    _("节假日安排"),
+                    reverse("workspace:holiday_schedule"),
+                    path.startswith("/holidays/"),
+                )
             )
         entries.append((_("年度报告"), reverse("reports:index"), path.startswith("/reports/")))
         if self.may_submit:

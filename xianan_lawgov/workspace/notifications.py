@@ -129,7 +129,7 @@ def report_was_published(sender, published, by=None, **kwargs) -> None:
 # --- Deadlines -------------------------------------------------------------------------------
 
 
-def _people_with_a_unit() -> list[User]:
+def people_with_a_unit() -> list[User]:
     """Who hears of deadlines: people (not API clients) who belong to a unit."""
     people = User.objects.filter(is_active=True, unit__isnull=False).select_related("unit")
     return [person for person in people if permissions.uses_pages(person)]
@@ -144,7 +144,7 @@ def _due_deadlines(today: datetime.date) -> dict[BoardRow, list[User]]:
     calendar = get_calendar()
     boards: dict[int | None, list[BoardRow]] = {}
     recipients: dict[BoardRow, list[User]] = defaultdict(list)
-    for person in _people_with_a_unit():
+    for person in people_with_a_unit():
         sees = None if permissions.reads_every_unit(person) else person.unit_id
         if sees not in boards:
             boards[sees] = [
@@ -183,6 +183,8 @@ def send_deadline_notifications(today: datetime.date) -> int:
                 "kind": entry.kind,
                 "title": entry.title,
             }
+        if entry.provisional:
+            title = _("%(title)s（暂定）") % {"title": title}
         key = f"deadline:{today.isoformat()}:{entry.kind}:{entry.url}"[:300]
         created += len(
             notify(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/approve/", views.review_bulk_approve, name="review_bulk_approve"),
     path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
+    path("holidays/", views.holiday_schedule, name="holiday_schedule"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

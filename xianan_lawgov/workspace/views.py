@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registers.core import permissions
-from registers.core.calendar import get_calendar
+from registers.core.calendar import get_calendar, unconfirmed_schedules
+from registers.core.holiday_notice import NoticeError
+from registers.core.models import HolidaySchedule
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -30,7 +32,7 @@ from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
 
 from ..reports.access import report_years
-from . import dashboard
+from . import dashboard, holidays
 from .changes import changes_since_review, field_values, workflow_history
 from .forms import LoginForm, ReviewForm
 from .models import Notification
@@ -370,3 +372,65 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = mark_read(request.user)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
     return redirect("workspace:notifications")
+
+
+# --- Holiday schedules --------------------------------------------------------------------
+
+schedule_keepers_only = office_required(gettext_lazy("只有法制办工作人员可以确认节假日安排。"))
+
+
+@require_http_methods(["GET", "POST"])
+@schedule_keepers_only
+def holiday_schedule(request: HttpRequest) -> HttpResponse:
+    """Enter a year's schedule: paste the notice, check the lines it gives, confirm."""
+    today = timezone.localdate()
+    waiting = unconfirmed_schedules(today)
+    preview = None
+    moves = None
+    if request.method == "POST":
+        form = holidays.ScheduleForm(request.POST)
+        if form.is_valid():
+            if "parse" in request.POST:
+                lines = form.parsed_lines()
+                if lines:
+                    data = request.POST.copy()
+                    data["lines"] = lines
+                    form = holidays.ScheduleForm(data)
+                    form.is_valid()
+                    preview = form.schedule_days()
+            else:
+                days = form.schedule_days()
+                if days is not None and "confirm" in request.POST:
+                    try:
+                        moved = holidays.confirm_schedule(
+                            form.cleaned_data["year"],
+                            days,
+                            notice_text=form.cleaned_data["notice_text"],
+                            by=request.user,
+                            today=today,
+                        )
+                    except NoticeError as error:
+                        form.add_error("year", error.message)
+                    else:
+                        return render(
+                            request,
+                            "workspace/holiday_schedule_done.html",
+                            {"year": form.cleaned_data["year"], "moved": moved, "days": days},
+                        )
+                preview = days
+        if preview:
+            moves = holidays.preview_moves(
+                form.cleaned_data["year"], preview, user=request.user, today=today
+            )
+    else:
+        form = holidays.ScheduleForm(initial={"year": waiting[-1] if waiting else today.year + 1})
+    return render(
+        request,
+        "workspace/holiday_schedule.html",
+        {
+            "form": form,
+            "preview": preview,
+            "moves": moves,
+            "schedules": HolidaySchedule.objects.select_related("confirmed_by")[:10],
+        },
+    )

@@ -232,3 +232,10 @@ class DeadlineSerializer(serializers.Serializer):
     rule = serializers.CharField(label=gettext_lazy("法律依据"))
     explanation = serializers.CharField(source="explain", label=gettext_lazy("计算过程"))
     note = serializers.CharField(label=gettext_lazy("说明"))
+    provisional = serializers.BooleanField(
+        label=gettext_lazy("暂定"),
+        help_text=gettext_lazy("计算跨越节假日安排尚未确认的年度，按法定节日暂定，确认后可能变动"),
+    )
+    provisional_years = serializers.ListField(
+        child=serializers.IntegerField(), label=gettext_lazy("尚未确认节假日安排的年度")
+    )

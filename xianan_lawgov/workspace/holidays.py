@@ -1,0 +1,173 @@
+"""Confirming a year's holiday schedule (节假日安排): the form, the one step that saves it,
+and what it changes.
+
+Confirming writes the schedule (``HolidaySchedule`` and its days), so the year's deadlines
+are counted on it and are no longer provisional; every open deadline is recomputed on the
+calendar before and after, and those whose due date moved are listed to the office and
+notified to the people of their unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registers.core.calendar import calendar_changed, read_calendar
+from registers.core.holiday_notice import (
+    NoticeError,
+    ScheduleDay,
+    check_schedule,
+    parse_lines,
+    parse_notice,
+)
+from registers.core.models import HolidaySchedule, HolidayScheduleDay
+from registers.core.workingdays import WorkingCalendar
+from reviews.deadline_board import SOURCES, DeadlineEntry
+
+from .models import NotificationKind
+from .notifications import notify, people_with_a_unit
+
+
+class ScheduleForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2025, max_value=2100)
+    notice_text = forms.CharField(
+        label=gettext_lazy("国务院办公厅通知原文（可选）"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=gettext_lazy("粘贴通知正文后点“解析通知”，下方的安排由通知生成，请逐行核对。"),
+    )
+    lines = forms.CharField(
+        label=gettext_lazy("放假和调休上班安排"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=gettext_lazy(
+            "每行一项：“节日 2027-01-01至2027-01-03 放假”或“节日 2027-01-04 上班”（调休上班）。"
+        ),
+    )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if read_calendar().is_confirmed(year):
+            raise forms.ValidationError(
+                _("%(year)s年的节假日安排已确认，无需再录入；个别日期请在“节假日调整”中修改。")
+                % {"year": year},
+                code="already_confirmed",
+            )
+        return year
+
+    def parsed_lines(self) -> str:
+        """The notice's schedule as lines; adds the parse error to the form if it fails."""
+        try:
+            return "\n".join(
+                parse_notice(self.cleaned_data["notice_text"], self.cleaned_data["year"])
+            )
+        except NoticeError as error:
+            self.add_error("notice_text", forms.ValidationError(error.message, code=error.code))
+            return ""
+
+    def schedule_days(self) -> list[ScheduleDay] | None:
+        """The checked days of the lines; None (with the error on the form) if they are wrong."""
+        year = self.cleaned_data["year"]
+        try:
+            days = parse_lines(self.cleaned_data["lines"], year)
+            check_schedule(days, year)
+        except NoticeError as error:
+            self.add_error("lines", forms.ValidationError(error.message, code=error.code))
+            return None
+        return days
+
+
+@dataclass(frozen=True)
+class MovedDeadline:
+    before: DeadlineEntry
+    after: DeadlineEntry
+
+
+def open_deadlines(user, today: datetime.date, calendar: WorkingCalendar) -> dict:
+    """Every open deadline ``user`` may see, keyed by what it is and whose it is."""
+    entries = {}
+    for source in SOURCES:
+        for entry in source(user, today, calendar):
+            entries[(entry.kind, entry.url)] = entry
+    return entries
+
+
+def moved_deadlines(before: dict, after: dict) -> list[MovedDeadline]:
+    moved = [
+        MovedDeadline(before[key], after[key])
+        for key in before
+        if key in after and before[key].due != after[key].due
+    ]
+    return sorted(moved, key=lambda m: (m.after.due, m.after.kind, m.after.title))
+
+
+def preview_moves(
+    year: int, days: list[ScheduleDay], *, user, today: datetime.date
+) -> list[MovedDeadline]:
+    """The open deadlines that confirming ``days`` as ``year``'s schedule would move."""
+    now = read_calendar()
+    proposed = WorkingCalendar(
+        now.overrides, {**now.schedules, year: {day.date: day.is_working_day for day in days}}
+    )
+    return moved_deadlines(open_deadlines(user, today, now), open_deadlines(user, today, proposed))
+
+
+@transaction.atomic
+def confirm_schedule(
+    year: int, days: list[ScheduleDay], *, notice_text: str, by, today: datetime.date
+) -> list[MovedDeadline]:
+    """Save ``year``'s schedule, and list and notify the open deadlines it moved."""
+    before = open_deadlines(by, today, read_calendar())
+    try:
+        with transaction.atomic():
+            schedule = HolidaySchedule.objects.create(
+                year=year, notice_text=notice_text, confirmed_by=by
+            )
+    except IntegrityError:
+        raise NoticeError(
+            _("%(year)s年的节假日安排已由他人确认。") % {"year": year}, "already_confirmed"
+        ) from None
+    HolidayScheduleDay.objects.bulk_create(
+        HolidayScheduleDay(
+            schedule=schedule,
+            date=day.date,
+            is_working_day=day.is_working_day,
+            festival=day.festival,
+        )
+        for day in days
+    )
+    calendar_changed()
+    moved = moved_deadlines(before, open_deadlines(by, today, read_calendar()))
+    _notify_moved(moved, year)
+    return moved
+
+
+def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
+    if not moved:
+        return
+    people = people_with_a_unit()
+    for change in moved:
+        entry = change.after
+        title = _("期限变动：%(kind)s（%(title)s）由%(old)s改为%(new)s") % {
+            "kind": entry.kind,
+            "title": entry.title,
+            "old": change.before.due.isoformat(),
+            "new": entry.due.isoformat(),
+        }
+        body = _("%(year)s年节假日安排已确认，期限重新计算：%(explanation)s") % {
+            "year": year,
+            "explanation": entry.explanation,
+        }
+        notify(
+            [person for person in people if person.unit_id == entry.unit.pk],
+            NotificationKind.DEADLINE_MOVED,
+            title[:300],
+            body=body,
+            url=entry.url,
+            key=f"schedule:{year}:{entry.kind}:{entry.url}"[:300],
+        )
