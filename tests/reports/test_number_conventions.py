@@ -47,8 +47,10 @@ class RateGroup(engine.FigureGroup):
     )
 
     def compute(self, scope):
-        counts = Memo.objects.approved().filter(due_on__year=scope.year).aggregate(
-            total=Count("pk"), reports=Count("pk", filter=Q(kind=Memo.Kind.REPORT))
+        counts = (
+            Memo.objects.approved()
+            .filter(due_on__year=scope.year)
+            .aggregate(total=Count("pk"), reports=Count("pk", filter=Q(kind=Memo.Kind.REPORT)))
         )
         return {
             "total": counts["total"],
