@@ -34,11 +34,15 @@ def _checked(scope: Scope):
     return _targets(scope).checked()
 
 
+def _with_result(kind: ResultKind):
+    return lambda scope: _checked(scope).with_result(kind)
+
+
 def _result_figures() -> tuple[FigureDef, ...]:
     """Per result class: the count of checked targets, and its share of those checked."""
     figures = []
     for kind in ResultKind:
-        records = lambda s, k=kind: _checked(s).with_result(k)  # noqa: E731
+        records = _with_result(kind)
         figures.append(
             FigureDef(
                 f"result_{kind.value}",
