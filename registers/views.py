@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from registers.core import numbers
 from registers.models import DrawnTarget, ResultKind, Unit
 from registers.models.inspections import publication_days
 
@@ -20,6 +21,18 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def result_summary(targets) -> list[dict]:
+    """Each result class with its count and its share of the results shown, the shares
+    adding up to 100 as the counts add up to their total (``numbers.apportion``)."""
+    counts = targets.result_counts()
+    shares = numbers.apportion(list(counts.values()), numbers.SHARE)
+    return [
+        {"label": kind.label, "count": count, "share": numbers.SHARE.format(share)}
+        for (kind, count), share in zip(counts.items(), shares, strict=True)
+        if count
+    ]
 
 
 @require_safe
@@ -39,6 +52,7 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(draw__unit_id=unit_id)
     if year:
         rows = rows.filter(checked_on__year=year)
+    summary = result_summary(rows)
     rows = rows.order_by("-draw__published_on", "draw__unit__code", "draw_id", "position").values(
         "draw__item__name",
         "draw__item__sub_item",
@@ -67,6 +81,7 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
         "registers/public_inspections.html",
         {
             "page": page,
+            "summary": summary,
             "units": units,
             "years": list(years),
             "selected_unit": unit_id,

@@ -470,6 +470,18 @@ class InspectionDraw(WorkflowRecord):
 
 
 class DrawnTargetQuerySet(models.QuerySet):
+    def checked(self):
+        """Targets with a recorded result."""
+        return self.exclude(result="")
+
+    def with_result(self, result: ResultKind):
+        return self.filter(result=result)
+
+    def result_counts(self) -> dict[ResultKind, int]:
+        """Checked targets by result, every result listed (0 where none), in one query."""
+        rows = dict(self.checked().order_by().values_list("result").annotate(n=models.Count("pk")))
+        return {kind: rows.get(kind.value, 0) for kind in ResultKind}
+
     def published(self, on: datetime.date | None = None):
         """Results the public may see: approved draws, published by ``on``, with a result."""
         on = on or timezone.localdate()

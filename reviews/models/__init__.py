@@ -1,5 +1,6 @@
 from .cleanup import CleanupCampaign, CleanupItem, CleanupOutcome, CleanupTally
 from .contracts import ContractFigures, GovernmentContract
+from .correction_rates import CorrectionRateDefinition
 from .decisions import (
     DecisionCatalogue,
     DecisionCategory,
@@ -74,6 +75,7 @@ __all__ = [
     "CommentDraftReply",
     "Conduct",
     "ContractFigures",
+    "CorrectionRateDefinition",
     "CorrectionRateDenominator",
     "CriminalTransfer",
     "DecisionCatalogue",

@@ -200,10 +200,52 @@ class CorrectionRateDenominator(models.TextChoices):
             ) from exc
 
 
-#: Which concluded cases each rate counts (its numerator).
-_DIRECT = Q(outcome__in=DIRECT_CORRECTIONS)
-_COMPREHENSIVE = _DIRECT | Q(outcome=ReconsiderationOutcome.WITHDRAWN, respondent_corrected=True)
+@dataclasses.dataclass(frozen=True)
+class CorrectionDefinition:
+    """Which concluded cases the correction rates count (their numerators), as the office set
+    them for a report year (``CorrectionRateDefinition``): the outcomes that are a direct
+    correction, and whether a withdrawal after the respondent corrected itself counts as a
+    correction in the comprehensive rate."""
+
+    direct: frozenset[ReconsiderationOutcome] = DIRECT_CORRECTIONS
+    counts_corrected_withdrawals: bool = True
+
+    @property
+    def direct_condition(self) -> Q:
+        return Q(outcome__in=sorted(self.direct))
+
+    @property
+    def comprehensive_condition(self) -> Q:
+        if not self.counts_corrected_withdrawals:
+            return self.direct_condition
+        return self.direct_condition | Q(
+            outcome=ReconsiderationOutcome.WITHDRAWN, respondent_corrected=True
+        )
+
+    def describe_direct(self) -> str:
+        """The definition in words, for the figure's note."""
+        labels = "、".join(str(o.label) for o in ReconsiderationOutcome if o in self.direct)
+        return gettext("直接纠错计：%(outcomes)s") % {"outcomes": labels or gettext("（无）")}
+
+    def describe_comprehensive(self) -> str:
+        if self.counts_corrected_withdrawals:
+            extra = gettext("另计被申请人自行纠正后申请人撤回申请的案件")
+        else:
+            extra = gettext("不计被申请人自行纠正后申请人撤回申请的案件")
+        return f"{self.describe_direct()}；{extra}"
+
+
+#: The definition of a year for which the office has set none.
+DEFAULT_CORRECTION_DEFINITION = CorrectionDefinition()
+
 _AGREED = Q(outcome__in=AGREED_ENDINGS)
+
+
+def _definition_for(year: int) -> CorrectionDefinition:
+    # The office's setting lives in its own module, which builds on this one.
+    from .correction_rates import CorrectionRateDefinition
+
+    return CorrectionRateDefinition.for_year(year)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -312,20 +354,36 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         )
         return {outcome: rows[outcome] for outcome in ReconsiderationOutcome if outcome in rows}
 
-    def direct_correction_rate(self, year: int) -> Rate:
-        """撤销、变更、确认违法、确认无效、责令履行 (and their variants) ÷ the configured base."""
-        return self._concluded_share(year, _DIRECT)
+    def direct_correction_rate(
+        self, year: int, definition: CorrectionDefinition | None = None
+    ) -> Rate:
+        """The year's direct corrections (``CorrectionDefinition``; by default 撤销、变更、
+        确认违法、确认无效、责令履行 and their variants) ÷ the configured base."""
+        definition = definition or _definition_for(year)
+        return self._concluded_share(
+            year, definition.direct_condition, definition.describe_direct()
+        )
 
-    def comprehensive_correction_rate(self, year: int) -> Rate:
-        """Direct corrections plus withdrawals after the respondent corrected itself."""
-        return self._concluded_share(year, _COMPREHENSIVE)
+    def comprehensive_correction_rate(
+        self, year: int, definition: CorrectionDefinition | None = None
+    ) -> Rate:
+        """Direct corrections plus, where the year's definition says so, withdrawals after
+        the respondent corrected itself."""
+        definition = definition or _definition_for(year)
+        return self._concluded_share(
+            year, definition.comprehensive_condition, definition.describe_comprehensive()
+        )
 
     def mediation_settlement_rate(self, year: int) -> Rate:
         """Cases ended by mediation or settlement ÷ the configured base."""
         return self._concluded_share(year, _AGREED)
 
-    def figures(self, year: int) -> ReconsiderationFigures:
-        """Every figure above for ``year`` in one aggregate query (the annual report's)."""
+    def figures(
+        self, year: int, definition: CorrectionDefinition | None = None
+    ) -> ReconsiderationFigures:
+        """Every figure above for ``year`` in one aggregate query (the annual report's);
+        the correction rates count by ``definition`` (the year's, when not given)."""
+        definition = definition or _definition_for(year)
         concluded = within_year("concluded_on", year)
         base = CorrectionRateDenominator.configured()
         counts = self.aggregate(
@@ -339,8 +397,8 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
                 & within_year("acceptance_on", year),
             ),
             concluded=Count("pk", filter=concluded),
-            direct=Count("pk", filter=concluded & _DIRECT),
-            comprehensive=Count("pk", filter=concluded & _COMPREHENSIVE),
+            direct=Count("pk", filter=concluded & definition.direct_condition),
+            comprehensive=Count("pk", filter=concluded & definition.comprehensive_condition),
             agreed=Count("pk", filter=concluded & _AGREED),
             **{
                 f"outcome_{outcome.value}": Count("pk", filter=concluded & Q(outcome=outcome))
@@ -363,14 +421,22 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
                 for outcome in ReconsiderationOutcome
                 if counts[f"outcome_{outcome.value}"]
             },
-            direct_correction_rate=Rate(counts["direct"], denominator, basis=base.label),
+            direct_correction_rate=Rate(
+                counts["direct"],
+                denominator,
+                basis=base.label,
+                definition=definition.describe_direct(),
+            ),
             comprehensive_correction_rate=Rate(
-                counts["comprehensive"], denominator, basis=base.label
+                counts["comprehensive"],
+                denominator,
+                basis=base.label,
+                definition=definition.describe_comprehensive(),
             ),
             mediation_settlement_rate=Rate(counts["agreed"], denominator, basis=base.label),
         )
 
-    def _concluded_share(self, year: int, numerator: Q) -> Rate:
+    def _concluded_share(self, year: int, numerator: Q, definition: str = "") -> Rate:
         base = CorrectionRateDenominator.configured()
         if base is CorrectionRateDenominator.ACCEPTED:
             denominator = Q(acceptance__in=ACCEPTING) & within_year("acceptance_on", year)
@@ -380,7 +446,9 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
             numerator=Count("pk", filter=within_year("concluded_on", year) & numerator),
             denominator=Count("pk", filter=denominator),
         )
-        return Rate(counts["numerator"], counts["denominator"], basis=base.label)
+        return Rate(
+            counts["numerator"], counts["denominator"], basis=base.label, definition=definition
+        )
 
 
 # Maps the deadline module's error codes to the form field they are about.

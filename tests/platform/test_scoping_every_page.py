@@ -23,6 +23,7 @@ from registers.core.api.permissions import UnscopedPermission
 from registers.core.models import CalendarDay
 from registers.core.roles import Role
 from registers.models import User
+from reviews.models import CorrectionRateDefinition
 from tests.api.conftest import RESOURCES, SAMPLES, client_for
 from tests.factories import make_token, make_user
 from tests.workflowapp.models import Memo
@@ -72,6 +73,9 @@ MAKERS = {
     CalendarDay: lambda unit, user: CalendarDay.objects.create(
         date=datetime.date(2031, 1, 1) + datetime.timedelta(days=next(_days)),
         is_working_day=True,
+    ),
+    CorrectionRateDefinition: lambda unit, user: CorrectionRateDefinition.objects.create(
+        year=2031 + next(_days)
     ),
     # A report as the report page starts it: with its sections (shown on its admin page).
     Report: lambda unit, user: get_or_start_report(2017, unit, by=user),

@@ -50,6 +50,12 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.JSONField(label=gettext_lazy("本年数值"))
     display = serializers.CharField(label=gettext_lazy("本年（显示）"))
     measure = serializers.CharField(label=gettext_lazy("计量单位"))
+    numerator = serializers.IntegerField(
+        allow_null=True, label=gettext_lazy("分子（比率的计数；非比率为空）")
+    )
+    denominator = serializers.IntegerField(
+        allow_null=True, label=gettext_lazy("分母（比率的计数；非比率为空）")
+    )
     previous = serializers.JSONField(label=gettext_lazy("上年数值"))
     change = serializers.JSONField(label=gettext_lazy("增减"))
     note = serializers.CharField(label=gettext_lazy("说明"))
@@ -75,10 +81,6 @@ class VersionSerializer(serializers.ModelSerializer):
         base = f"/api/v1/reports/{published.year}/versions/{published.version}/report."
         unit = self.context.get("unit_query", "")
         return {fmt: f"{base}{fmt}{unit}" for fmt in outputs.FORMATS}
-
-
-def _value(value):
-    return outputs._json_value(value)
 
 
 class ReportView(APIView):
@@ -107,21 +109,7 @@ class FiguresView(ReportView):
             {
                 "year": year,
                 "unit": unit.code if unit else None,
-                "figures": [
-                    {
-                        "key": figure.key,
-                        "label": figure.label,
-                        "group": figure.group,
-                        "group_label": figure.group_label,
-                        "value": _value(figure.value),
-                        "display": figure.display,
-                        "measure": figure.measure,
-                        "previous": _value(figure.previous),
-                        "change": _value(figure.change),
-                        "note": figure.note,
-                    }
-                    for figure in figure_set.figures.values()
-                ],
+                "figures": [outputs.figure_json(figure) for figure in figure_set.figures.values()],
                 "warnings": figure_set.warnings,
             }
         )

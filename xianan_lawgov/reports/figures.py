@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from registers.core import numbers
+from registers.core.numbers import NumberFormat
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class FigureDef:
     measure: str
     records: Callable[[Scope], QuerySet] | None = None
     note: str = ""
+    #: How the figure prints when the text names no format of its own.
+    number_format: NumberFormat = numbers.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -96,34 +101,78 @@ def group_for(full_key: str) -> tuple[FigureGroup, FigureDef]:
     raise KeyError(full_key)
 
 
-def format_value(value: Any) -> str:
-    """How a value reads inside a sentence: 208, 66.7, 8月1日, —."""
+def format_value(value: Any, fmt: NumberFormat = numbers.DEFAULT) -> str:
+    """How a value reads inside a sentence: 208, 66.7, 8月1日, —. Numbers print by ``fmt``
+    (``registers.core.numbers``, the one place that rounds)."""
     if value is None:
-        return "—"
+        return numbers.EMPTY
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, datetime.date):
         return f"{value.month}月{value.day}日"
     if isinstance(value, Decimal):
-        rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return (
-            str(rounded.to_integral_value()) if rounded == rounded.to_integral() else str(rounded)
-        )
+        return fmt.format(value)
     return str(value)
 
 
-def split_rate(value: Any) -> tuple[Any, str]:
-    """A rate (numerator, denominator, basis) becomes its percentage and a note saying how."""
-    if hasattr(value, "percent") and hasattr(value, "denominator"):
-        return value.percent, _("%(rate)s；分母为%(basis)s") % {"rate": value, "basis": value.basis}
-    return value, ""
+@dataclass(frozen=True)
+class Share:
+    """One part's share of a whole, apportioned with its sibling parts so that the printed
+    shares add up as the counts do (``numbers.apportion``)."""
+
+    numerator: int
+    denominator: int
+    share: Decimal | None
+    basis: str = ""
+
+
+def shares(counts: dict[str, int], basis: str = "") -> dict[str, Share]:
+    """Each count's ``Share`` of their sum, at two places, summing to 100."""
+    total = sum(counts.values())
+    apportioned = numbers.apportion(list(counts.values()), numbers.SHARE)
+    return {
+        key: Share(count, total, value, basis)
+        for (key, count), value in zip(counts.items(), apportioned, strict=True)
+    }
+
+
+@dataclass(frozen=True)
+class RateParts:
+    """What a rate figure keeps besides its printed value: the counts it divides."""
+
+    value: Any
+    note: str = ""
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def is_rate(value: Any) -> bool:
+    """A rate or share: counts to divide (a plain number has a numerator too, of itself)."""
+    return not isinstance(value, int | Decimal) and hasattr(value, "denominator")
+
+
+def split_rate(value: Any, fmt: NumberFormat = numbers.DEFAULT) -> RateParts:
+    """A rate (numerator, denominator, basis, definition) becomes its percentage, its counts
+    and a note saying how it was counted."""
+    if not is_rate(value):
+        return RateParts(value)
+    if isinstance(value, Share):
+        percent = value.share
+    else:
+        percent = fmt.percent(value.numerator, value.denominator)
+    shown = fmt.format(percent)
+    shown = shown if percent is None else f"{shown}%"
+    parts = [f"{value.numerator}/{value.denominator}（{shown}）"]
+    if getattr(value, "definition", ""):
+        parts.append(str(value.definition))
+    if getattr(value, "basis", ""):
+        parts.append(_("分母为%(basis)s") % {"basis": value.basis})
+    return RateParts(percent, "；".join(parts), value.numerator, value.denominator)
 
 
 def percentage(numerator: int, denominator: int) -> Decimal | None:
     """numerator ÷ denominator as a percentage, None when there is nothing to divide by."""
-    if not denominator:
-        return None
-    return Decimal(numerator) * 100 / Decimal(denominator)
+    return numbers.exact_percent(numerator, denominator)
 
 
 @dataclass
@@ -137,14 +186,27 @@ class Figure:
     previous: Any = None
     note: str = ""
     has_records: bool = False
+    #: A rate's counts (None for a figure that is not a rate).
+    numerator: int | None = None
+    denominator: int | None = None
+    number_format: NumberFormat = numbers.DEFAULT
 
     @property
     def display(self) -> str:
-        return format_value(self.value)
+        return format_value(self.value, self.number_format)
+
+    def formatted(self, fmt: NumberFormat | None) -> str:
+        """The value printed by ``fmt`` (a placeholder's option), from the exact counts when
+        it is a rate, so 17/27 truncates to 62.9 and never to the rounded 63.0."""
+        if fmt is None:
+            return self.display
+        if self.denominator is not None:
+            return fmt.format(fmt.percent(self.numerator or 0, self.denominator))
+        return format_value(self.value, fmt)
 
     @property
     def previous_display(self) -> str:
-        return format_value(self.previous)
+        return format_value(self.previous, self.number_format)
 
     @property
     def change(self) -> Any:
@@ -159,7 +221,8 @@ class Figure:
         change = self.change
         if change is None:
             return ""
-        text = format_value(change if isinstance(change, Decimal) else int(change))
+        change = change if isinstance(change, Decimal) else int(change)
+        text = format_value(change, self.number_format)
         return f"+{text}" if change > 0 else text
 
 
@@ -211,28 +274,53 @@ def consistency_warnings(groups: Iterable[FigureGroup], values: dict[str, Any]) 
     return warnings
 
 
+def counted_anything(group: FigureGroup, computed: dict[str, Any]) -> bool:
+    """Whether ``computed`` rests on records: a count of records above zero or a rate with
+    something to divide by. A year without any is a year without data, not a year of zeros
+    (a group with no such figures is taken at its word)."""
+    telling = False
+    for definition in group.figures:
+        value = computed.get(definition.key)
+        if is_rate(value):
+            telling = True
+            if value.denominator:
+                return True
+        elif definition.records is not None:
+            telling = True
+            if value:
+                return True
+    return not telling
+
+
 def compute_figures(year: int, unit=None, *, with_previous: bool = True) -> FigureSet:
+    """Every figure of ``year``; each beside the previous year's, which is None ("—", no
+    change) for a group that had no records in the previous year."""
     scope = Scope(year, unit)
     result = FigureSet(scope)
     values: dict[str, Any] = {}
-    previous: dict[str, Any] = {}
     for group in GROUPS:
         current = group.compute(scope)
         before = group.compute(scope.previous()) if with_previous else {}
+        if not counted_anything(group, before):
+            before = {}
         for definition in group.figures:
             full_key = f"{group.key}.{definition.key}"
-            values[full_key], note = split_rate(current.get(definition.key))
-            previous[full_key], _note = split_rate(before.get(definition.key))
+            fmt = definition.number_format
+            now = split_rate(current.get(definition.key), fmt)
+            values[full_key] = now.value
             result.figures[full_key] = Figure(
                 key=full_key,
                 label=str(definition.label),
-                value=values[full_key],
+                value=now.value,
                 measure=definition.measure,
                 group=group.key,
                 group_label=str(group.label),
-                previous=previous[full_key],
-                note=str(note or definition.note),
+                previous=split_rate(before.get(definition.key), fmt).value,
+                note=str(now.note or definition.note),
                 has_records=definition.records is not None,
+                numerator=now.numerator,
+                denominator=now.denominator,
+                number_format=fmt,
             )
     result.warnings = consistency_warnings(GROUPS, values)
     return result

@@ -44,6 +44,24 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def figure_json(figure: engine.Figure) -> dict:
+    """One figure as the JSON output and the figures API give it; a rate with its counts."""
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "group": figure.group,
+        "group_label": figure.group_label,
+        "value": _json_value(figure.value),
+        "display": figure.display,
+        "measure": figure.measure,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "previous": _json_value(figure.previous),
+        "change": _json_value(figure.change),
+        "note": figure.note,
+    }
+
+
 def to_json(document: ReportDocument) -> dict:
     published = document.published
     return {
@@ -52,20 +70,7 @@ def to_json(document: ReportDocument) -> dict:
         "unit": document.unit.code if document.unit is not None else None,
         "version": published.version if published else None,
         "published_at": published.published_at.isoformat() if published else None,
-        "figures": [
-            {
-                "key": figure.key,
-                "label": figure.label,
-                "group": figure.group,
-                "value": _json_value(figure.value),
-                "display": figure.display,
-                "measure": figure.measure,
-                "previous": _json_value(figure.previous),
-                "change": _json_value(figure.change),
-                "note": figure.note,
-            }
-            for figure in document.figures.values()
-        ],
+        "figures": [figure_json(figure) for figure in document.figures.values()],
         "warnings": document.warnings,
         "paragraphs": [
             {"kind": paragraph.kind, "text": paragraph.text} for paragraph in document.paragraphs
@@ -152,8 +157,18 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
             book,
             label,
             used,
-            [_("指标"), _("本年"), _("上年"), _("增减"), _("计量单位"), _("键"), _("说明")],
-            [36, 12, 12, 10, 10, 36, 40],
+            [
+                _("指标"),
+                _("本年"),
+                _("上年"),
+                _("增减"),
+                _("计量单位"),
+                _("键"),
+                _("说明"),
+                _("分子"),
+                _("分母"),
+            ],
+            [36, 12, 12, 10, 10, 36, 40, 8, 8],
         )
         for figure in figures:
             change = figure.change
@@ -167,6 +182,8 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
                     figure.measure,
                     figure.key,
                     figure.note,
+                    figure.numerator if figure.numerator is not None else "",
+                    figure.denominator if figure.denominator is not None else "",
                 ],
             )
 

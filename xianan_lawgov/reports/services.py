@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from registers.core.numbers import NumberFormat, Rounding
 from registers.core.revisions import check_revision, lock
 
 from . import figures as engine
 from .models import Part, PublishedReport, Report, Section
 from .signals import report_published
-from .text import RenderedParagraph, render_sections, validate_placeholders
+from .text import Display, RenderedParagraph, render_sections, validate_placeholders
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_text"
 LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
@@ -112,6 +113,21 @@ def valid_placeholders() -> list[str]:
     return [f"{group.key}.{figure.key}" for group in engine.GROUPS for figure in group.figures]
 
 
+def formattable_placeholders() -> list[str]:
+    """The placeholders that may say how to print them: the percentages."""
+    return [
+        f"{group.key}.{figure.key}"
+        for group in engine.GROUPS
+        for figure in group.figures
+        if figure.measure == "%"
+    ]
+
+
+def check_placeholders(texts: list[str]) -> None:
+    """Refuse unknown placeholders and formats the text may not use (``ValidationError``)."""
+    validate_placeholders(texts, valid_placeholders(), formattable_placeholders())
+
+
 @transaction.atomic
 def save_report_text(
     report: Report,
@@ -124,9 +140,8 @@ def save_report_text(
     """Replace the report's text; unknown placeholders refuse the whole save, and so does
     a text based on ``revision`` when someone has saved the report since
     (``EditConflict``: who, when, what)."""
-    validate_placeholders(
-        [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)],
-        valid_placeholders(),
+    check_placeholders(
+        [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
     )
     locked = lock(report)
     check_revision(locked, revision)
@@ -165,10 +180,16 @@ class ReportDocument:
         return [(key, label, items) for key, (label, items) in groups.items()]
 
 
-def _display_values(year: int, figures: dict[str, engine.Figure]) -> dict[str, str]:
-    values = {key: figure.display for key, figure in figures.items()}
-    values["report.year"] = str(year)
-    return values
+def _display_values(year: int, figures: dict[str, engine.Figure]) -> Display:
+    """How each placeholder reads: its figure, printed by the placeholder's format if any."""
+
+    def display(key: str, fmt: NumberFormat | None) -> str:
+        if key == "report.year":
+            return str(year)
+        figure = figures.get(key)
+        return figure.formatted(fmt) if figure is not None else f"{{{{ {key} }}}}"
+
+    return display
 
 
 def _document(
@@ -248,9 +269,22 @@ def encode_figures(figures: dict[str, engine.Figure]) -> dict:
             "group_label": figure.group_label,
             "note": figure.note,
             "has_records": figure.has_records,
+            "numerator": figure.numerator,
+            "denominator": figure.denominator,
+            "format": {
+                "decimals": figure.number_format.decimals,
+                "rounding": figure.number_format.rounding.value,
+                "trim": figure.number_format.trim,
+            },
         }
         for key, figure in figures.items()
     }
+
+
+def _decode_format(data: dict | None) -> NumberFormat:
+    if not data:
+        return NumberFormat()
+    return NumberFormat(data["decimals"], Rounding(data["rounding"]), data["trim"])
 
 
 def decode_figures(data: dict) -> dict[str, engine.Figure]:
@@ -265,6 +299,9 @@ def decode_figures(data: dict) -> dict[str, engine.Figure]:
             group_label=item["group_label"],
             note=item.get("note", ""),
             has_records=item.get("has_records", False),
+            numerator=item.get("numerator"),
+            denominator=item.get("denominator"),
+            number_format=_decode_format(item.get("format")),
         )
         for key, item in data.items()
     }

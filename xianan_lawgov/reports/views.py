@@ -31,6 +31,7 @@ from .outputs import ReportFile, report_file
 from .services import (
     build_preview,
     build_published,
+    check_placeholders,
     differences_since,
     get_or_start_report,
     live_document,
@@ -38,9 +39,7 @@ from .services import (
     report_revision,
     report_text,
     save_report_text,
-    valid_placeholders,
 )
-from .text import validate_placeholders
 
 editors_only = office_required(gettext_lazy("只有法制办工作人员可以编辑和发布年度报告。"))
 
@@ -181,7 +180,7 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     document = build_preview(scope, title, [(h, b) for _p, h, b in sections])
     unknown = None
     try:
-        validate_placeholders([title, *(b for _p, _h, b in sections)], valid_placeholders())
+        check_placeholders([title, *(h for _p, h, _b in sections), *(b for _p, _h, b in sections)])
     except ValidationError as exc:
         unknown = " ".join(exc.messages)
     return render(

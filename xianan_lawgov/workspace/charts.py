@@ -77,19 +77,28 @@ def horizontal_bars(
     *,
     measure: str = "",
     colors: list[str] | None = None,
-    headers: tuple[str, str] = ("", ""),
+    headers: tuple[str, ...] = ("", ""),
+    notes: list[str] | None = None,
 ) -> Chart:
-    """One bar per item, label on the left and the number at the end of the bar."""
-    rows = [[label, f"{value}"] for label, value in items]
+    """One bar per item, label on the left and the number at the end of the bar; ``notes``
+    (a share, say) follow each number and fill a third column of the table."""
+    notes = notes or []
+    rows = [
+        [label, f"{value}", *([notes[i]] if notes else [])]
+        for i, (label, value) in enumerate(items)
+    ]
+    after = [f"（{note}）" for note in notes] if notes else [""] * len(items)
     total = sum(value for _label, value in items)
-    desc = "；".join(f"{label} {value}{measure}" for label, value in items)
+    desc = "；".join(
+        f"{label} {value}{measure}{after[i]}" for i, (label, value) in enumerate(items)
+    )
     chart = Chart(title, list(headers), rows, summary=desc, empty=total == 0)
     if not items:
         return chart
     size = 13
     label_width = min(max(_text_width(label, size) for label, _v in items) + 12, 190)
     bar_height, gap, width = 20, 8, 520
-    number_room = 56
+    number_room = 56 + (max(_text_width(a, size) for a in after) if notes else 0)
     plot_width = width - label_width - number_room
     height = len(items) * (bar_height + gap) + gap
     top = max(value for _label, value in items) or 1
@@ -109,7 +118,7 @@ def horizontal_bars(
         )
         parts.append(
             f'<text x="{label_width + bar + 6:.1f}" y="{y + bar_height * 0.72:.1f}" '
-            f'font-size="{size}" fill="{INK}">{value}{escape(measure)}</text>'
+            f'font-size="{size}" fill="{INK}">{value}{escape(measure)}{escape(after[i])}</text>'
         )
     parts.append(tail)
     chart.svg = mark_safe("".join(parts))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
+from registers.models.inspections import ResultKind
 from reviews.deadline_board import Urgency, board_rows
 from reviews.models import ReconsiderationCase
 from reviews.models.evaluations import Grade
@@ -157,6 +158,27 @@ def grade_chart(figure_set: engine.FigureSet, year: int) -> charts.Chart:
     )
 
 
+def inspection_results_chart(figure_set: engine.FigureSet, year: int) -> charts.Chart:
+    """The year's checked targets by result, each with its share (the report's figures)."""
+    items, notes = [], []
+    for kind in ResultKind:
+        count = figure_set.figures.get(f"draws.result_{kind.value}")
+        share = figure_set.figures.get(f"draws.result_{kind.value}_share")
+        if count is None or not count.value:
+            continue
+        items.append((str(kind.label), count.value))
+        notes.append(f"{share.display}%" if share is not None else "")
+    chart = charts.horizontal_bars(
+        _("%(year)s年双随机抽查检查结果") % {"year": year},
+        items,
+        measure=_("个"),
+        headers=(_("检查结果"), _("对象数"), _("占比")),
+        notes=notes,
+    )
+    chart.empty_text = _("本年度还没有记录检查结果。")
+    return chart
+
+
 def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, int]]:
     rows = board_rows(user, today, get_calendar(), DEADLINE_CHART_HORIZON)
     counts = {urgency.value: 0 for urgency in Urgency}
@@ -199,6 +221,7 @@ def build(user, year: int | None, today: datetime.date) -> Dashboard:
             reconsideration_chart(user, year),
             power_chart(figure_set, year),
             grade_chart(figure_set, year),
+            inspection_results_chart(figure_set, year),
             deadlines,
         ],
         deadline_counts=deadline_counts,

@@ -4,21 +4,63 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registers.core import numbers
 from registers.core.calendar import get_calendar
 from registers.models import DrawnTarget, InspectionDraw
-from registers.models.inspections import publication_days, publication_deadline_after
+from registers.models.inspections import (
+    ResultKind,
+    publication_days,
+    publication_deadline_after,
+)
 from reviews.models import CaseType, EvaluatedFile, Grade
 
-from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from ..figures import Check, FigureDef, FigureGroup, Scope, register, shares
 
 
 def _draws(scope: Scope):
     return scope.restrict(InspectionDraw.objects.approved().in_year(scope.year))
+
+
+def _targets(scope: Scope):
+    return DrawnTarget.objects.filter(draw__in=_draws(scope))
+
+
+def _checked(scope: Scope):
+    return _targets(scope).checked()
+
+
+def _with_result(kind: ResultKind):
+    return lambda scope: _checked(scope).with_result(kind)
+
+
+def _result_figures() -> tuple[FigureDef, ...]:
+    """Per result class: the count of checked targets, and its share of those checked."""
+    figures = []
+    for kind in ResultKind:
+        records = _with_result(kind)
+        figures.append(
+            FigureDef(
+                f"result_{kind.value}",
+                _("检查结果：%(result)s") % {"result": kind.label},
+                "个",
+                records=records,
+            )
+        )
+        figures.append(
+            FigureDef(
+                f"result_{kind.value}_share",
+                _("检查结果占比：%(result)s") % {"result": kind.label},
+                "%",
+                records=records,
+                number_format=numbers.SHARE,
+            )
+        )
+    return tuple(figures)
 
 
 def _on_time_label() -> str:
@@ -32,12 +74,9 @@ class DrawGroup(FigureGroup):
     label = _("双随机一公开：抽查与公示")
     figures = (
         FigureDef("draws", _("双随机抽取"), "次", records=_draws),
-        FigureDef(
-            "targets",
-            _("抽取检查对象"),
-            "个",
-            records=lambda s: DrawnTarget.objects.filter(draw__in=_draws(s)),
-        ),
+        FigureDef("targets", _("抽取检查对象"), "个", records=_targets),
+        FigureDef("checked", _("已记录检查结果的对象"), "个", records=_checked),
+        *_result_figures(),
         FigureDef(
             "published",
             _("结果已公示的抽查"),
@@ -47,18 +86,31 @@ class DrawGroup(FigureGroup):
         FigureDef("published_on_time", lazy(_on_time_label, str)(), "次"),
         FigureDef("published_late", _("逾期公示"), "次"),
     )
-    checks = (Check("published", ("published_on_time", "published_late")),)
+    checks = (
+        Check("published", ("published_on_time", "published_late")),
+        Check("checked", tuple(f"result_{kind.value}" for kind in ResultKind)),
+    )
 
     def compute(self, scope: Scope) -> dict:
+        # Results are counted per draw in the same query as the draws.
         rows = list(
             _draws(scope)
-            .annotate(targets=Count("drawn_targets"))
-            .values_list("check_ended_on", "published_on", "targets")
+            .annotate(
+                targets=Count("drawn_targets"),
+                **{
+                    f"result_{kind.value}": Count(
+                        "drawn_targets", filter=Q(drawn_targets__result=kind)
+                    )
+                    for kind in ResultKind
+                },
+            )
+            .values("check_ended_on", "published_on", "targets", *self._result_keys())
         )
         calendar = get_calendar()
         due_dates: dict[datetime.date, datetime.date] = {}  # checks often end on the same day
         on_time = late = 0
-        for ended, published, _targets in rows:
+        for row in rows:
+            ended, published = row["check_ended_on"], row["published_on"]
             if ended is None or published is None:
                 continue
             due = due_dates.get(ended)
@@ -68,13 +120,22 @@ class DrawGroup(FigureGroup):
                 on_time += 1
             else:
                 late += 1
+        results = {key: sum(row[key] for row in rows) for key in self._result_keys()}
+        basis = gettext("已记录检查结果的对象数")
         return {
             "draws": len(rows),
-            "targets": sum(targets for _ended, _published, targets in rows),
-            "published": sum(1 for _ended, published, _targets in rows if published is not None),
+            "targets": sum(row["targets"] for row in rows),
+            "checked": sum(results.values()),
+            **results,
+            **{f"{key}_share": share for key, share in shares(results, basis).items()},
+            "published": sum(1 for row in rows if row["published_on"] is not None),
             "published_on_time": on_time,
             "published_late": late,
         }
+
+    @staticmethod
+    def _result_keys() -> list[str]:
+        return [f"result_{kind.value}" for kind in ResultKind]
 
 
 def _files(scope: Scope):
