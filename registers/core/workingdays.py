@@ -20,6 +20,7 @@ working day.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections.abc import Mapping
 from functools import cache
 
@@ -56,6 +57,10 @@ class WorkingCalendar:
         # Answers already looked up: counting periods for hundreds of records asks about
         # the same few hundred days again and again, and the package is slow to ask.
         self._known: dict[datetime.date, bool] = {}
+        # Per year, working days counted from 1 January: ``counted[n]`` is how many of the
+        # year's first n days are working days. Periods are then counted by subtraction and
+        # ended by bisection, in the same time however long they are.
+        self._counted: dict[int, list[int]] = {}
 
     def is_confirmed(self, year: int) -> bool:
         """Whether ``year``'s official holidays and make-up working days are known: the
@@ -91,27 +96,41 @@ class WorkingCalendar:
             return False
         return weekday
 
+    def _year(self, year: int) -> list[int]:
+        counted = self._counted.get(year)
+        if counted is None:
+            counted = [0]
+            first = datetime.date(year, 1, 1)
+            length = (datetime.date(year, 12, 31) - first).days + 1
+            for offset in range(length):
+                counted.append(counted[-1] + self.is_working_day(first + offset * ONE_DAY))
+            self._counted[year] = counted
+        return counted
+
+    def _counted_by(self, day: datetime.date) -> int:
+        """Working days from 1 January of ``day``'s year up to and including ``day``."""
+        return self._year(day.year)[day.timetuple().tm_yday]
+
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The day on which a period of ``days`` working days after ``start`` ends."""
         if days < 0:
             raise ValueError("days must not be negative")
-        day = start
-        remaining = days
-        while remaining:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        if days == 0:
+            return start
+        year, wanted = start.year, self._counted_by(start) + days
+        while wanted > self._year(year)[-1]:
+            wanted -= self._year(year)[-1]
+            year += 1
+        # The first day of the year by which ``wanted`` working days have passed is one.
+        return datetime.date(year, 1, 1) + (bisect_left(self._year(year), wanted) - 1) * ONE_DAY
 
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if reversed)."""
         if end < start:
             return -self.working_days_between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += ONE_DAY
-            count += self.is_working_day(day)
+        count = self._counted_by(end) - self._counted_by(start)
+        for year in range(start.year, end.year):
+            count += self._year(year)[-1]
         return count
 
     def next_working_day_on_or_after(self, day: datetime.date) -> datetime.date:

@@ -89,3 +89,38 @@ def test_a_request_reads_the_calendar_once_and_sees_a_change_in_the_next(
     assert seen[2] is not seen[0] and not seen[2].is_working_day(D(2017, 9, 30))
     # Outside a request every call reads the table afresh.
     assert calendar.get_calendar() is not calendar.get_calendar()
+
+
+def counted_day_by_day(calendar: WorkingCalendar, start, end) -> int:
+    """The definition: walk the days after ``start`` up to ``end`` and count working ones."""
+    day, count = start, 0
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+def test_counting_by_year_index_agrees_with_walking_day_by_day():
+    """Periods are counted from a per-year index (constant time however long); every answer
+    is the one walking the days gives, across years, holidays, overrides and years the
+    package does not know."""
+    import random
+
+    chooser = random.Random(2017)
+    overrides = {
+        datetime.date(2017, 10, 9): False,  # a working Monday made a rest day
+        datetime.date(2018, 1, 6): True,  # a Saturday made a working day
+        datetime.date(2030, 1, 2): False,
+    }
+    calendar = WorkingCalendar(overrides)
+    first = datetime.date(2016, 1, 1)
+    for _ in range(400):
+        start = first + datetime.timedelta(days=chooser.randrange(0, 15 * 365))
+        end = start + datetime.timedelta(days=chooser.randrange(0, 900))
+        walked = counted_day_by_day(calendar, start, end)
+        assert calendar.working_days_between(start, end) == walked, (start, end)
+        assert calendar.working_days_between(end, start) == -walked
+        days = chooser.randrange(0, 300)
+        due = calendar.add_working_days(start, days)
+        assert counted_day_by_day(calendar, start, due) == days, (start, days)
+        assert days == 0 or calendar.is_working_day(due), (start, days)
