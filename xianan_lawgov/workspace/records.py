@@ -26,7 +26,6 @@ from registers.models import Unit
 
 from ..reports.access import report_years
 
-
 _EPOCH = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
