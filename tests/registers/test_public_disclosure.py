@@ -291,3 +291,38 @@ def test_public_pages_need_no_login_and_load_nothing_from_elsewhere(client, url)
     # Every public page leads to the others.
     for other in ("/public/power/", "/public/documents/", "/public/officers/"):
         assert f'href="{other}"' in text
+
+
+def _add_officers(unit, n):
+    for _i in range(n):
+        make_officer(unit)
+
+
+def _add_cleanup_items(unit, n, office):
+    campaign = make_campaign(unit)
+    for _i in range(n):
+        make_cleanup_item(campaign, make_document(unit), outcome=CleanupOutcome.CONTINUE)
+    confirm_cleanup(campaign, by=office, on=datetime.date(2017, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("url", "add"),
+    [
+        ("/public/officers/", lambda unit, n, office: _add_officers(unit, n)),
+        (
+            "/public/enforcement/",
+            lambda unit, n, office: [make_body(unit, name=f"执法队{i}") for i in range(n)],
+        ),
+        ("/public/cleanups/", _add_cleanup_items),
+    ],
+)
+@time_machine.travel(datetime.datetime(2017, 12, 20, 9, 0))
+def test_other_public_pages_queries_do_not_grow(
+    client, unit_a, office, url, add, django_assert_max_num_queries
+):
+    add(unit_a, 2, office)
+    with django_assert_max_num_queries(6) as few:
+        client.get(url)
+    add(unit_a, 15, office)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
