@@ -10,6 +10,10 @@ urlpatterns: list = [
         views.public_inspection_results,
         name="public_inspections",
     ),
+    path("public/power/", views.public_power_list, name="public_power"),
+    path("public/documents/", views.public_documents, name="public_documents"),
+    path("public/enforcement/", views.public_enforcement_bodies, name="public_bodies"),
+    path("public/officers/", views.public_officers, name="public_officers"),
     path("data/", exchange_views.data_exchange, name="exchange"),
     path(
         "data/templates/<slug:slug>.xlsx",

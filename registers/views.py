@@ -3,24 +3,49 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from registers.core import numbers
-from registers.models import DrawnTarget, ResultKind, Unit
+from registers.models import (
+    Document,
+    DocumentStatus,
+    DrawnTarget,
+    EnforcementBody,
+    ListKind,
+    Officer,
+    PowerCategory,
+    PowerItem,
+    ResultKind,
+    Unit,
+)
 from registers.models.inspections import publication_days
+from registers.public import (
+    RESULTS_PER_PAGE,
+    Choice,
+    Column,
+    Listing,
+    choice_or_empty,
+    public_listing,
+    search_text,
+)
+from registers.public import int_or_none as _int_or_none
 
-RESULTS_PER_PAGE = 50
 
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+def unit_choice(units, selected: int | None, label: str) -> Choice:
+    """The unit filter: the units that have something published, by kind and code."""
+    return Choice(
+        "unit",
+        label,
+        [(str(unit.pk), unit.name) for unit in units.order_by("kind", "code")],
+        _("全部单位"),
+        str(selected or ""),
+    )
 
 
 def result_summary(targets) -> list[dict]:
@@ -91,3 +116,188 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
             "publication_days": publication_days(),
         },
     )
+
+
+@require_safe
+def public_power_list(request: HttpRequest) -> HttpResponse:
+    """权责清单公开: the approved list items in force today, by unit, list and category."""
+    today = timezone.localdate()
+    published = PowerItem.objects.as_of(today)
+    unit_id = _int_or_none(request.GET.get("unit"))
+    kind = choice_or_empty(request.GET.get("list"), ListKind)
+    category = choice_or_empty(request.GET.get("category"), PowerCategory)
+    search = search_text(request)
+
+    rows = published
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if kind:
+        rows = rows.filter(list_kind=kind)
+    if category:
+        rows = rows.filter(category=category)
+    if search:
+        rows = rows.filter(
+            Q(name__icontains=search) | Q(code__icontains=search) | Q(legal_basis__icontains=search)
+        )
+    rows = rows.order_by("unit__kind", "unit__code", "list_kind", "category", "code")
+    listing = Listing(
+        title=_("权责清单公开"),
+        intro=_(
+            "咸安区各部门和乡镇（街道）现行有效的权责清单、负面清单和收费清单事项（截至 %(day)s），"
+            "列明实施主体、权力类别和设定依据。清单按动态调整结果实时更新。"
+        )
+        % {"day": today.isoformat()},
+        columns=[
+            Column("unit__name", _("实施主体")),
+            Column("list_kind", _("清单类别"), "nowrap"),
+            Column("code", _("事项编码"), "nowrap"),
+            Column("name", _("事项名称")),
+            Column("category", _("权力类别"), "nowrap"),
+            Column("legal_basis", _("设定依据"), "wide"),
+            Column("handling_office", _("承办机构")),
+            Column("fee_standard", _("收费标准")),
+            Column("effective_from", _("生效日期"), "nowrap"),
+        ],
+        rows=rows,
+        filename="power-list",
+        choices=[
+            unit_choice(
+                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("实施主体")
+            ),
+            Choice("list", _("清单类别"), ListKind.choices, _("全部清单"), kind),
+            Choice("category", _("权力类别"), PowerCategory.choices, _("全部类别"), category),
+        ],
+        search_label=_("事项名称、编码或设定依据"),
+        search=search,
+        empty=_("目前还没有公开的清单事项。"),
+        empty_filtered=_("没有符合条件的现行清单事项。请更换查询条件。"),
+    )
+    return public_listing(request, listing)
+
+
+@require_safe
+def public_documents(request: HttpRequest) -> HttpResponse:
+    """规范性文件目录: every approved normative document with its status today."""
+    today = timezone.localdate()
+    published = Document.objects.approved().normative().filter(issued_on__lte=today)
+    unit_id = _int_or_none(request.GET.get("unit"))
+    status = choice_or_empty(request.GET.get("status"), DocumentStatus)
+    search = search_text(request)
+
+    rows = published.with_status_as_of(today)
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if status:
+        rows = rows.filter(status_as_of=status)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(number__icontains=search))
+    rows = rows.order_by("-issued_on", "number")
+    listing = Listing(
+        title=_("规范性文件目录"),
+        intro=_(
+            "咸安区行政规范性文件统一登记、统一编号、统一公布。下表列出各文件截至 %(day)s 的"
+            "效力状态：有效、已修改、废止或失效；有效期届满的文件自动失效。"
+        )
+        % {"day": today.isoformat()},
+        columns=[
+            Column("title", _("文件标题")),
+            Column("number", _("文号"), "nowrap"),
+            Column("unit__name", _("制定机关")),
+            Column("issued_on", _("印发日期"), "nowrap"),
+            Column("effective_on", _("施行日期"), "nowrap"),
+            Column("valid_until", _("有效期至"), "nowrap"),
+            Column("status_as_of", _("效力状态"), "nowrap", tuple(DocumentStatus.choices)),
+        ],
+        rows=rows,
+        filename="normative-documents",
+        choices=[
+            unit_choice(
+                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("制定机关")
+            ),
+            Choice("status", _("效力状态"), DocumentStatus.choices, _("全部状态"), status),
+        ],
+        search_label=_("标题或文号"),
+        search=search,
+        empty=_("目前还没有公布的规范性文件。"),
+        empty_filtered=_("没有符合条件的规范性文件。请更换查询条件。"),
+    )
+    return public_listing(request, listing)
+
+
+@require_safe
+def public_enforcement_bodies(request: HttpRequest) -> HttpResponse:
+    """行政执法主体公示: the approved enforcement bodies with their legal basis."""
+    published = EnforcementBody.objects.approved()
+    unit_id = _int_or_none(request.GET.get("unit"))
+    search = search_text(request)
+    rows = published
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(legal_basis__icontains=search))
+    rows = rows.order_by("unit__kind", "unit__code", "name")
+    listing = Listing(
+        title=_("行政执法主体公示"),
+        intro=_("咸安区经审核确认的行政执法主体及其执法依据。"),
+        columns=[
+            Column("name", _("执法主体名称")),
+            Column("kind", _("主体类别"), "nowrap"),
+            Column("unit__name", _("所属单位")),
+            Column("legal_basis", _("执法依据"), "wide"),
+        ],
+        rows=rows,
+        filename="enforcement-bodies",
+        choices=[
+            unit_choice(
+                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("所属单位")
+            )
+        ],
+        search_label=_("主体名称或执法依据"),
+        search=search,
+        empty=_("目前还没有公示的行政执法主体。"),
+        empty_filtered=_("没有符合条件的行政执法主体。请更换查询条件。"),
+    )
+    return public_listing(request, listing)
+
+
+@require_safe
+def public_officers(request: HttpRequest) -> HttpResponse:
+    """行政执法人员公示: name, unit, body, field and certificate number of the approved
+    officers whose certificate is valid today; nothing else about them is public."""
+    today = timezone.localdate()
+    published = Officer.objects.approved().certificate_valid_on(today)
+    unit_id = _int_or_none(request.GET.get("unit"))
+    search = search_text(request)
+    rows = published
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(certificate_number__icontains=search))
+    rows = rows.order_by("unit__kind", "unit__code", "body__name", "certificate_number")
+    listing = Listing(
+        title=_("行政执法人员公示"),
+        intro=_(
+            "截至 %(day)s 持有效行政执法证件的执法人员。执法人员执行公务时应当出示执法证件，"
+            "公众可按姓名或证号核对。"
+        )
+        % {"day": today.isoformat()},
+        columns=[
+            Column("name", _("姓名"), "nowrap"),
+            Column("unit__name", _("所在单位")),
+            Column("body__name", _("执法主体")),
+            Column("field", _("执法领域"), "nowrap"),
+            Column("certificate_number", _("执法证号"), "nowrap"),
+        ],
+        rows=rows,
+        filename="enforcement-officers",
+        choices=[
+            unit_choice(
+                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("所在单位")
+            )
+        ],
+        search_label=_("姓名或执法证号"),
+        search=search,
+        empty=_("目前还没有公示的执法人员。"),
+        empty_filtered=_("没有符合条件的执法人员。请更换查询条件。"),
+    )
+    return public_listing(request, listing)

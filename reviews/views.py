@@ -1,9 +1,22 @@
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from registers.core.calendar import get_calendar
 from registers.core.permissions import pages_required, reads_every_unit
+from registers.models import DocumentKind
+from registers.public import (
+    Choice,
+    Column,
+    Listing,
+    choice_or_empty,
+    int_or_none,
+    public_listing,
+    search_text,
+)
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
@@ -11,6 +24,7 @@ from reviews.deadline_board import (
     board_rows,
 )
 from reviews.forms import DeadlineBoardForm
+from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
 
 
 @pages_required
@@ -34,3 +48,64 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
             "own_unit_only": not reads_every_unit(request.user),
         },
     )
+
+
+@require_safe
+def public_cleanups(request: HttpRequest) -> HttpResponse:
+    """文件清理结果公布: the outcomes of the confirmed clean-up campaigns, document by document,
+    with the totals by kind and outcome of what is shown."""
+    campaigns = CleanupCampaign.objects.confirmed()
+    campaign_id = int_or_none(request.GET.get("campaign"))
+    kind = choice_or_empty(request.GET.get("kind"), DocumentKind)
+    outcome = choice_or_empty(request.GET.get("outcome"), CleanupOutcome)
+    search = search_text(request)
+
+    rows = CleanupItem.objects.filter(campaign__in=campaigns)
+    if campaign_id:
+        rows = rows.filter(campaign_id=campaign_id)
+    if kind:
+        rows = rows.of_kind(kind)
+    tally = rows.tally()
+    if outcome:
+        rows = rows.with_outcome(outcome)
+    if search:
+        rows = rows.filter(
+            Q(document__title__icontains=search) | Q(document__number__icontains=search)
+        )
+    rows = rows.order_by(
+        "-campaign__confirmed_on", "campaign_id", "-document__kind", "-document__issued_on", "pk"
+    )
+    listing = Listing(
+        title=_("文件清理结果公布"),
+        intro=_(
+            "咸安区组织开展的规范性文件和其他文件清理活动的结果。清理结果经确认后公布，"
+            "废止、失效的文件同时在规范性文件目录中标明。"
+        ),
+        columns=[
+            Column("campaign__name", _("清理活动")),
+            Column("campaign__confirmed_on", _("结果确认日期"), "nowrap"),
+            Column("document__title", _("文件标题")),
+            Column("document__number", _("文号"), "nowrap"),
+            Column("document__kind", _("文件类别"), "nowrap"),
+            Column("outcome", _("清理结论"), "nowrap"),
+        ],
+        rows=rows,
+        filename="cleanup-results",
+        choices=[
+            Choice(
+                "campaign",
+                _("清理活动"),
+                [(str(pk), name) for pk, name in campaigns.values_list("pk", "name")],
+                _("全部清理活动"),
+                str(campaign_id or ""),
+            ),
+            Choice("kind", _("文件类别"), DocumentKind.choices, _("全部类别"), kind),
+            Choice("outcome", _("清理结论"), CleanupOutcome.choices, _("全部结论"), outcome),
+        ],
+        search_label=_("标题或文号"),
+        search=search,
+        empty=_("目前还没有公布的文件清理结果。"),
+        empty_filtered=_("没有符合条件的清理结果。请更换查询条件。"),
+        extra={"tally": tally},
+    )
+    return public_listing(request, listing, "reviews/public_cleanups.html")

@@ -435,6 +435,57 @@ class WorkflowAdmin(ScopedAdmin):
         approved = form.cleaned_data.get("status") == Status.APPROVED
         create(obj, by=request.user, approved=approved)
 
+    # --- Saving, and saving and submitting ----------------------------------------------
+
+    #: The button that saves a record and submits it for review in one step.
+    SUBMIT_BUTTON = "_submit_for_review"
+
+    def offers_save_and_submit(self, request, obj=None) -> bool:
+        """A unit's user saving a draft or a returned record may submit it with the save:
+        the office, being the reviewer, has its own steps."""
+        if permissions.is_office(request.user) or not permissions.may_submit(request.user):
+            return False
+        if obj is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj) and permissions.can_act(
+            request.user, obj, Action.SUBMIT
+        )
+
+    def _submit_after_save(self, request, obj) -> None:
+        if self.SUBMIT_BUTTON not in request.POST or not self.offers_save_and_submit(request, obj):
+            return
+        try:
+            transition(obj, Action.SUBMIT, by=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("已保存，但未能报送：%(reason)s") % {"reason": " ".join(error.messages)},
+                messages.ERROR,
+            )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        saved = getattr(request, "_workflow_saved", None)
+        if saved is not None and level == messages.SUCCESS:
+            # Django's "changed successfully" does not say whether the office has the
+            # record: a returned record saved again stays returned until it is submitted.
+            message = _("“%(obj)s”已保存，当前状态：%(status)s。") % {
+                "obj": saved,
+                "status": Status(saved.status).standing,
+            }
+            if self.offers_save_and_submit(request, saved):
+                message += _("要交法制办审核，请点“保存并报送”（或在记录页点“报送审核”）。")
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._submit_after_save(request, obj)
+        request._workflow_saved = obj
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._submit_after_save(request, obj)
+        request._workflow_saved = obj
+        return super().response_change(request, obj)
+
     # --- Transitions from the change page ------------------------------------------------
 
     def _admin_url_name(self, view: str) -> str:
@@ -452,6 +503,8 @@ class WorkflowAdmin(ScopedAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["offers_save_and_submit"] = self.offers_save_and_submit(request, obj)
+        context["submit_button"] = self.SUBMIT_BUTTON
         if obj is not None:
             context["workflow_actions"] = permissions.allowed_actions(request.user, obj)
             context["workflow_status"] = Status(obj.status)

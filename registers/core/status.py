@@ -21,6 +21,16 @@ class Status(models.TextChoices):
     def editable_by_liaison(self) -> bool:
         return self in {Status.DRAFT, Status.RETURNED}
 
+    @property
+    def standing(self) -> str:
+        """The status as a saved record's owner needs to hear it: whether the office has it."""
+        return {
+            Status.DRAFT: _("草稿（尚未报送）"),
+            Status.SUBMITTED: _("已报送（等待法制办审核）"),
+            Status.RETURNED: _("已退回（尚未报送）"),
+            Status.APPROVED: _("已审核"),
+        }[self]
+
 
 class Action(models.TextChoices):
     SUBMIT = "submit", _("报送审核")

@@ -8,7 +8,7 @@ import tracemalloc
 from registers.core.status import Status
 from reviews.models import AccountabilityRecord
 from tests.api.conftest import client_for
-from tests.factories import make_accountability, make_rectification
+from tests.factories import make_accountability, make_reconsideration, make_rectification
 
 
 def _body(response) -> str:
@@ -73,3 +73,47 @@ def test_export_memory_does_not_grow_with_the_number_of_rows(office, unit_a):
     add(12000)
     large = _peak_export_memory(client)
     assert large < small * 1.3, (small, large)
+
+
+def _csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(_body(response).lstrip("\ufeff"))))
+
+
+def test_export_writes_codes_by_default_and_labels_on_request(office, unit_a):
+    import datetime
+
+    from reviews.models import ReconsiderationOutcome
+
+    make_reconsideration(
+        unit_a,
+        status=Status.APPROVED,
+        concluded_on=datetime.date(2017, 6, 1),
+        outcome=ReconsiderationOutcome.UPHELD,
+        respondent_corrected=False,
+    )
+    client = client_for(office)
+    url = "/api/v1/reconsideration-cases/export.csv"
+
+    [coded] = _csv_rows(client.get(url))
+    assert coded["审核状态"] == "approved"
+    assert coded["审结结果"] == "upheld"
+    assert coded["被申请人自行纠正后撤回"] == "False"
+
+    [labelled] = _csv_rows(client.get(url, {"labels": "1"}))
+    assert labelled["审核状态"] == "已审核"
+    assert labelled["审结结果"] == "维持"
+    assert labelled["被申请人自行纠正后撤回"] == "否"
+    assert labelled["案号"] == coded["案号"]
+
+    ndjson = client.get(url.replace(".csv", ".ndjson"), {"labels": "1"})
+    line = json.loads(_body(ndjson).splitlines()[0])
+    assert line["outcome"] == "维持" and line["status"] == "已审核"
+
+
+def test_admin_export_writes_labels(client, office, unit_a):
+    from reviews.resources import ReconsiderationCaseResource
+
+    make_reconsideration(unit_a, status=Status.APPROVED, respondent_corrected=False)
+    [row] = ReconsiderationCaseResource(user=office).export().dict
+    assert row["审核状态"] == "已审核"
+    assert row["被申请人自行纠正后撤回"] == "否"

@@ -86,3 +86,12 @@ def test_the_docs_page_loads_everything_from_this_server(client, office):
         assert client.get(ref).status_code == 200, ref
     script = client.get("/api/docs/?script=").content.decode()
     assert "/api/schema/" in script
+
+
+def test_report_figure_values_are_typed_as_numbers_dates_or_null(schema):
+    figure = schema["components"]["schemas"]["Figure"]["properties"]
+    value_types = {option.get("type") for option in figure["value"]["anyOf"]}
+    assert {"integer", "number"} <= value_types
+    assert figure["value"]["nullable"] is True
+    assert figure["previous"]["anyOf"] == figure["value"]["anyOf"]
+    assert figure["change"]["type"] == "number" and figure["change"]["nullable"] is True

@@ -22,7 +22,7 @@ def test_second_office_user_saving_the_same_case_is_refused_and_keeps_their_inpu
 
     first.locator("#id_plaintiff").fill("王某（第一位修改）")
     first.get_by_role("button", name="保存", exact=True).click()
-    expect(first.locator(".messagelist")).to_contain_text("成功")
+    expect(first.locator(".messagelist")).to_contain_text("已保存，当前状态：已审核")
 
     second.locator("#id_plaintiff").fill("李某（第二位修改）")
     second.locator("#id_cause").fill("行政许可（第二位修改）")

@@ -169,3 +169,58 @@ def test_detail_query_count_is_bounded(
     client.force_login(office)
     with django_assert_max_num_queries(15):
         assert client.get(detail_url(record)).status_code == 200
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    from xianan_lawgov.workspace import views
+
+    monkeypatch.setattr(views, "REVIEW_PAGE_SIZE", 3)
+    return 3
+
+
+def test_queue_is_paginated_in_unit_and_submission_order(
+    client, office, liaison, liaison2, unit_a, unit_b, small_pages
+):
+    for n in range(4):
+        submit(memo(unit_a, f"城管备忘{n}", by=liaison), by=liaison)
+    submit(memo(unit_b, "交通备忘", by=liaison2), by=liaison2)
+    client.force_login(office)
+
+    first = client.get(QUEUE).content.decode()
+    assert "待审核 5 条" in first
+    assert "第 1 / 2 页" in first
+    assert all(f"城管备忘{n}" in first for n in range(3))
+    assert "城管备忘3" not in first and "交通备忘" not in first
+
+    second = client.get(QUEUE, {"page": 2}).content.decode()
+    assert "城管备忘3" in second and "交通备忘" in second
+    assert "城管备忘0" not in second
+    # A page past the end shows the last one, not an error.
+    assert "交通备忘" in client.get(QUEUE, {"page": 9}).content.decode()
+
+
+def test_bulk_approve_on_a_later_page_returns_to_that_page(
+    client, office, liaison, unit_a, small_pages
+):
+    records = [submit(memo(unit_a, f"备忘{n}", by=liaison), by=liaison) for n in range(7)]
+    client.force_login(office)
+    page = client.get(QUEUE, {"page": 2})
+    ticked = page.context["groups"][0]["kinds"][0][1]
+    assert [row.record.title for row in ticked] == ["备忘3", "备忘4", "备忘5"]
+
+    response = client.post(
+        reverse("workspace:review_bulk_approve"),
+        {
+            "record": [f"workflowapp.memo:{row.record.pk}:{row.record.revision}" for row in ticked],
+            "page": "2",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?page=2"
+    statuses = dict(Memo.objects.values_list("title", "status"))
+    assert [statuses[f"备忘{n}"] for n in range(7)] == [Status.SUBMITTED] * 3 + [
+        Status.APPROVED
+    ] * 3 + [Status.SUBMITTED]
+    remaining = client.get(response["Location"]).content.decode()
+    assert "待审核 4 条" in remaining and "3 条记录已审核通过" in remaining
+    assert records[6].title in remaining

@@ -7,7 +7,12 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,12 +47,40 @@ FILE_RESPONSES = {
 }
 
 
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "integer"},
+            {"type": "number"},
+            {"type": "string", "format": "date"},
+            {"type": "boolean"},
+        ],
+        "nullable": True,
+        "description": "计数为整数，比率、金额为数值（比率为百分数），日期为 YYYY-MM-DD，"
+        "是否为布尔值；无法计算时为 null。",
+    }
+)
+class FigureValueField(serializers.JSONField):
+    """A figure's value as ``outputs._json_value`` writes it."""
+
+
+@extend_schema_field(
+    {
+        "type": "number",
+        "nullable": True,
+        "description": "本年数值减上年数值；任一年不是数值时为 null。",
+    }
+)
+class FigureChangeField(serializers.JSONField):
+    """The change from the previous year: a number, or null."""
+
+
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField(label=gettext_lazy("指标键"))
     label = serializers.CharField(label=gettext_lazy("指标"))
     group = serializers.CharField(label=gettext_lazy("分组"))
     group_label = serializers.CharField(label=gettext_lazy("分组名称"))
-    value = serializers.JSONField(label=gettext_lazy("本年数值"))
+    value = FigureValueField(label=gettext_lazy("本年数值"))
     display = serializers.CharField(label=gettext_lazy("本年（显示）"))
     measure = serializers.CharField(label=gettext_lazy("计量单位"))
     numerator = serializers.IntegerField(
@@ -56,8 +89,8 @@ class FigureSerializer(serializers.Serializer):
     denominator = serializers.IntegerField(
         allow_null=True, label=gettext_lazy("分母（比率的计数；非比率为空）")
     )
-    previous = serializers.JSONField(label=gettext_lazy("上年数值"))
-    change = serializers.JSONField(label=gettext_lazy("增减"))
+    previous = FigureValueField(label=gettext_lazy("上年数值"))
+    change = FigureChangeField(label=gettext_lazy("增减"))
     note = serializers.CharField(label=gettext_lazy("说明"))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,8 @@ from registers.core.status import Status
 from registers.models import Unit
 
 from ..reports.access import report_years
+
+_EPOCH = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def kind_key(model) -> str:
@@ -254,14 +257,43 @@ def records_where(user, condition: Q, *, order_by: str, limit: int) -> list[Reco
     return rows[:limit]
 
 
-def awaiting_review(user) -> list[RecordRow]:
-    rows = []
+def _awaiting(model, user):
+    return permissions.scope_queryset(model._default_manager.awaiting_review(), user)
+
+
+def awaiting_review_page(user, number, per_page: int) -> tuple[Page, list[RecordRow]]:
+    """One page of the records awaiting review, in the queue's order: by unit, kind, then
+    the order they were submitted in.
+
+    Only each record's place in that order is read for the whole queue (one small query per
+    kind); the records themselves are read for the page only (one query per kind on it).
+    """
+    keys = []
     for model in workflow_models():
-        queryset = permissions.scope_queryset(model._default_manager.awaiting_review(), user)
-        rows.extend(
-            RecordRow(record, model) for record in with_related(queryset).order_by("submitted_at")
+        label = str(model._meta.verbose_name)
+        places = _awaiting(model, user).values_list(
+            "unit__kind", "unit__code", "unit_id", "submitted_at", "pk"
         )
-    return rows
+        keys.extend(
+            ((kind, code, unit, label, submitted or _EPOCH, pk), model)
+            for kind, code, unit, submitted, pk in places
+        )
+    keys.sort(key=lambda key: key[0])
+    page = Paginator(keys, per_page).get_page(number)
+    wanted: dict[type, list[int]] = defaultdict(list)
+    for key, model in page.object_list:
+        wanted[model].append(key[-1])
+    found = {}
+    for model, pks in wanted.items():
+        for record in with_related(_awaiting(model, user).filter(pk__in=pks)):
+            found[model, record.pk] = record
+    # A record approved between the two reads is left out of this page.
+    rows = [
+        RecordRow(found[model, key[-1]], model)
+        for key, model in page.object_list
+        if (model, key[-1]) in found
+    ]
+    return page, rows
 
 
 def get_record_for_user(user, kind: str, pk: int) -> tuple[type, WorkflowRecord]:

@@ -39,7 +39,7 @@ from .models import Notification
 from .notifications import mark_read
 from .records import (
     admin_url,
-    awaiting_review,
+    awaiting_review_page,
     get_record_for_user,
     model_for_kind,
     records_where,
@@ -181,6 +181,9 @@ def registers_index(request: HttpRequest) -> HttpResponse:
             ),
             "entries": _register_entries(request, "registers"),
             "extra_links": [
+                (_("权责清单（公开页面）"), reverse("registers:public_power")),
+                (_("规范性文件目录（公开页面）"), reverse("registers:public_documents")),
+                (_("执法人员公示（公开页面）"), reverse("registers:public_officers")),
                 (_("抽查结果公示（公开页面）"), reverse("registers:public_inspections")),
                 *_data_exchange_link(request),
             ],
@@ -218,11 +221,14 @@ def cases_index(request: HttpRequest) -> HttpResponse:
 
 # --- Review queue ----------------------------------------------------------------------------
 
+#: Records on one page of the review queue.
+REVIEW_PAGE_SIZE = 50
+
 
 @require_safe
 @reviewers_only
 def review_queue(request: HttpRequest) -> HttpResponse:
-    rows = awaiting_review(request.user)
+    page, rows = awaiting_review_page(request.user, request.GET.get("page"), REVIEW_PAGE_SIZE)
     by_unit: dict[int, dict] = {}
     for row in rows:
         unit = row.record.unit
@@ -235,7 +241,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/review_queue.html",
-        {"groups": groups, "total": len(rows), "form": ReviewForm()},
+        {"groups": groups, "total": page.paginator.count, "page": page, "form": ReviewForm()},
     )
 
 
@@ -315,7 +321,7 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
             wanted[kind][int(pk)] = int(revision) if revision.isdigit() else None
     if not wanted:
         messages.error(request, _("请先勾选要审核通过的记录。"))
-        return redirect("workspace:review_queue")
+        return _back_to_queue_page(request)
     approved, refused = 0, []
     for kind, pks in wanted.items():
         model = model_for_kind(kind)
@@ -333,7 +339,14 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(count)d 条记录已审核通过。") % {"count": approved})
     for line in refused:
         messages.error(request, line)
-    return redirect("workspace:review_queue")
+    return _back_to_queue_page(request)
+
+
+def _back_to_queue_page(request: HttpRequest) -> HttpResponse:
+    """The queue page the reviewer was on (the last one, if it has emptied meanwhile)."""
+    url = reverse("workspace:review_queue")
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
 
 
 # --- Notifications ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from rest_framework.decorators import action
 from registers.core import permissions as rules
 from registers.core.api.schema import SYNC_PARAMETERS
 from registers.core.exchange.reading import FORMULA_PREFIXES, escape_formula
+from registers.core.labels import choice_labeller, labeller_for
 from registers.core.personal import mask_for
 
 #: Rows fetched from the database at a time, and rows per piece of text yielded.
@@ -165,11 +166,28 @@ def ndjson_formatter(field, dates_as_text: bool = False) -> Formatter | None:
 
 
 def formatters_for(
-    model, fields: list[str], choose, dates_as_text: bool = False, mask_personal: bool = False
+    model,
+    fields: list[str],
+    choose,
+    dates_as_text: bool = False,
+    mask_personal: bool = False,
+    labels: bool = False,
+    choices: dict | None = None,
 ) -> list:
     """Each column's formatter; ``dates_as_text``: dates and times arrive as the server's
-    text (``_chunks_as_text``); ``mask_personal``: a private person's data is masked."""
+    text (``_chunks_as_text``); ``mask_personal``: a private person's data is masked;
+    ``labels``: codes are written as their labels (``registers.core.labels``), ``choices``
+    naming the choices of columns that are not model fields (annotations)."""
     chosen = [choose(field_at(model, path), dates_as_text) for path in fields]
+    if labels:
+        for index, path in enumerate(fields):
+            if choices and path in choices:
+                labeller = choice_labeller(choices[path])
+            else:
+                labeller = labeller_for(field_at(model, path))
+            if labeller is not None:
+                # Labels are the project's own text: nothing formula-like to guard.
+                chosen[index] = labeller
     if _datetime_text in chosen:
         times = _ServerTimeText() if dates_as_text else _InZone(timezone.get_current_timezone())
         chosen = [times if formatter is _datetime_text else formatter for formatter in chosen]
@@ -273,8 +291,11 @@ def queryset_text(
     *,
     mask_personal: bool = False,
     tally: RowTally | None = None,
+    labels: bool = False,
+    choices: dict | None = None,
 ) -> Iterator[str]:
-    """``queryset``'s ``fields`` as CSV (``fmt="csv"``) or NDJSON text, streamed."""
+    """``queryset``'s ``fields`` as CSV (``fmt="csv"``) or NDJSON text, streamed; with
+    ``labels``, choices and yes/no as people read them."""
     values = queryset.values_list(*fields)
     connection = connections[values.db]
     as_text = connection.vendor == "postgresql" and _server_writes_iso_dates(connection)
@@ -285,7 +306,9 @@ def queryset_text(
     if tally is not None:
         chunks = tally.count(chunks)
     choose = csv_formatter if fmt == "csv" else ndjson_formatter
-    formatters = formatters_for(queryset.model, fields, choose, as_text, mask_personal)
+    formatters = formatters_for(
+        queryset.model, fields, choose, as_text, mask_personal, labels=labels, choices=choices
+    )
     if fmt == "csv":
         return csv_text(header, chunks, formatters)
     return ndjson_text(fields, chunks, formatters)
@@ -321,13 +344,29 @@ def _chunks_as_text(values) -> Iterator[list]:
 
 
 def streaming_export(
-    queryset, fields: list[str], header: list[str], fmt: str, name: str, mask_personal=False
+    queryset,
+    fields: list[str],
+    header: list[str],
+    fmt: str,
+    name: str,
+    mask_personal=False,
+    labels: bool = False,
+    choices: dict | None = None,
 ):
     """The export as a download; ``response.row_tally`` counts its rows as they stream
     (the security audit log records how many a download carried)."""
     content_type = "text/csv" if fmt == "csv" else "application/x-ndjson"
     tally = RowTally()
-    text = queryset_text(queryset, fields, header, fmt, mask_personal=mask_personal, tally=tally)
+    text = queryset_text(
+        queryset,
+        fields,
+        header,
+        fmt,
+        mask_personal=mask_personal,
+        tally=tally,
+        labels=labels,
+        choices=choices,
+    )
     response = StreamingHttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.row_tally = tally
@@ -348,6 +387,11 @@ def export_label(model, path: str) -> str:
         else:
             labels.append(str(getattr(field, "verbose_name", name)))
     return "".join(labels) if len(labels) < 3 else labels[0] + labels[-1]
+
+
+def wants_labels(request) -> bool:
+    """``?labels=1`` (or true/yes): the API's export written with labels instead of codes."""
+    return request.query_params.get("labels", "").lower() in {"1", "true", "yes"}
 
 
 class ExportMixin:
@@ -373,6 +417,15 @@ class ExportMixin:
                 description=gettext_lazy("导出格式"),
             ),
             SYNC_PARAMETERS[0],
+            OpenApiParameter(
+                "labels",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description=gettext_lazy(
+                    "为 1 时，选项和是否字段写中文名称（如“已审核”“是”）；"
+                    "默认写代码（如 approved、true）"
+                ),
+            ),
         ],
     )
     @action(
@@ -391,4 +444,5 @@ class ExportMixin:
             fmt,
             self.basename,
             mask_personal=not rules.may_see_personal_data(request.user, request.auth),
+            labels=wants_labels(request),
         )

@@ -33,6 +33,7 @@ from import_export import resources, widgets
 from registers.core import permissions
 from registers.core.dates import validate_register_date
 from registers.core.exchange import reading
+from registers.core.labels import yes_no
 from registers.core.status import Status
 from registers.core.workflow import mark_created
 
@@ -192,9 +193,7 @@ class ChineseBooleanWidget(widgets.BooleanWidget):
         raise CellError(_("“%(value)s”应填“是”或“否”。") % {"value": value}, "invalid_boolean")
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return _("是") if value else _("否")
+        return yes_no(value)
 
 
 class LenientDateWidget(widgets.DateWidget):

@@ -1,0 +1,146 @@
+"""What the public disclosure pages (政务公开) share: one listing, as a page or as CSV.
+
+A public page names its columns (a ``values`` path each, so only the fields meant for
+publication leave the database), its filters and its rows; ``public_listing`` renders them
+as a paginated table or, with ``?format=csv``, as a download with the same filters, codes
+written as their labels (``registers.core.labels``). The rows are whatever the register's
+own queryset method says is published (``approved()``, ``as_of(day)``…): no page repeats
+that rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from registers.core.api.exports import field_at, streaming_export
+from registers.core.labels import choice_labeller, labeller_for
+
+RESULTS_PER_PAGE = 50
+#: A search longer than this is cut: no title or legal basis is searched by a whole page.
+SEARCH_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str
+    label: str
+    #: ``nowrap`` for dates and numbers, ``wide`` for long text such as a legal basis.
+    css: str = ""
+    #: Choices of a column that is not a model field (an annotation such as a status).
+    choices: tuple = ()
+
+
+@dataclass
+class Choice:
+    """A select box of the filter form."""
+
+    name: str
+    label: str
+    options: list[tuple[str, str]]
+    all_label: str
+    selected: str = ""
+
+
+@dataclass
+class Listing:
+    title: str
+    intro: str
+    columns: list[Column]
+    rows: object  # a queryset
+    filename: str
+    choices: list[Choice] = field(default_factory=list)
+    search_label: str = ""
+    search: str = ""
+    empty: str = ""
+    empty_filtered: str = ""
+    #: Extra context for the page's own template (a summary above the table).
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.search or any(choice.selected for choice in self.choices))
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def choice_or_empty(value: str | None, choices) -> str:
+    """``value`` if it is one of ``choices`` (a TextChoices class), else no filter."""
+    return value if value in choices.values else ""
+
+
+def search_text(request: HttpRequest) -> str:
+    return (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def _labellers(listing: Listing) -> list:
+    model = listing.rows.model
+    labellers = []
+    for column in listing.columns:
+        if column.choices:
+            labellers.append(choice_labeller(column.choices))
+        else:
+            labellers.append(labeller_for(field_at(model, column.path)))
+    return labellers
+
+
+def _cell(value, labeller):
+    if value is None:
+        return ""
+    if labeller is not None:
+        return labeller(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def public_listing(
+    request: HttpRequest, listing: Listing, template: str = "registers/public_list.html"
+) -> HttpResponse:
+    """The listing as a paginated page, or as CSV with ``?format=csv``."""
+    paths = [column.path for column in listing.columns]
+    rows = listing.rows.values_list(*paths)
+    if request.GET.get("format") == "csv":
+        return streaming_export(
+            listing.rows,
+            paths,
+            [column.label for column in listing.columns],
+            "csv",
+            listing.filename,
+            labels=True,
+            choices={column.path: column.choices for column in listing.columns if column.choices},
+        )
+    page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    labellers = _labellers(listing)
+    page.object_list = [
+        [
+            (_cell(value, labeller), column.css)
+            for value, labeller, column in zip(row, labellers, listing.columns, strict=True)
+        ]
+        for row in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    csv_query = query.copy()
+    csv_query["format"] = "csv"
+    return render(
+        request,
+        template,
+        {
+            "listing": listing,
+            "page": page,
+            "query": query.urlencode(),
+            "csv_query": csv_query.urlencode(),
+            **listing.extra,
+        },
+    )
