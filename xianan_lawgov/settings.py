@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside every middleware that reads the database: an unreachable database is a 503
+    # page (or JSON), whichever of them met it (xianan_lawgov/outage.py).
+    "xianan_lawgov.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
