@@ -46,12 +46,24 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def standalone_page(template: str, message: str) -> str:
+    """The error page ``template``, rendered with no context; should even that fail (a
+    server deployed without its static files' manifest), the bare message, so that the
+    error is still answered in words, not a traceback."""
+    try:
+        return loader.render_to_string(template)
+    except Exception:
+        logger.exception("The error page %s cannot be rendered", template)
+        return f'<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8"><h1>{message}</h1>'
+
+
 def outage_response(request: HttpRequest) -> HttpResponse:
     """503: the database cannot be reached. Needs neither the database nor the user."""
     if is_api(request):
         response = error_response(DatabaseUnavailable())
     else:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        page = standalone_page("503.html", DatabaseUnavailable.default_detail)
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -122,6 +134,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         response: HttpResponse = error_response(ServerError())
     else:
-        response = HttpResponse(loader.render_to_string("500.html"), status=500)
+        response = HttpResponse(standalone_page("500.html", ServerError.default_detail), status=500)
     response["Cache-Control"] = "no-store"
     return response
