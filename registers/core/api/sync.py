@@ -74,6 +74,14 @@ def changed_since(model, since: datetime.datetime, children: Iterable[str] = ())
         condition |= Q(pk__in=child.history.filter(history_date__gte=since).values(link))
     # A record whose parent changed may have come into a unit with it (a hearing whose case
     # moved): sent again, so the unit that now sees it receives it.
+    return condition | parents_changed_since(model, since)
+
+
+def parents_changed_since(model, since: datetime.datetime) -> Q:
+    """Records one of whose parents along the scope path (``scope_field``) has a history
+    row since ``since``: their unit may have changed with it. Empty for a model owned
+    directly by its unit."""
+    condition = Q()
     parts = (rules.scope_field_of(model) or "").split("__")[:-1]
     target = model
     for depth, name in enumerate(parts):
@@ -106,24 +114,27 @@ def unit_of_history_row(row, path: list[str], cache: dict) -> int | None:
     return getattr(target, f"{path[-1]}_id", None)
 
 
-def _moved_since(model, path: list[str], since: datetime.datetime) -> dict[int, datetime.datetime]:
-    """Records of ``model`` whose place on the scope ``path`` may have changed since
-    ``since`` (they, or a parent along the path, have a history row since then), each
-    with the moment of its latest such row."""
-    moved = dict(
-        model.history.filter(history_date__gte=since)
+def _last_change(
+    model, ids: Iterable[int], path: list[str], since: datetime.datetime
+) -> dict[int, datetime.datetime]:
+    """The moment of the latest history row since ``since`` of each record of ``ids``, or
+    of its parents along the scope ``path``."""
+    ids = list(ids)
+    last = dict(
+        model.history.filter(id__in=ids, history_date__gte=since)
         .values("id")
         .annotate(last=Max("history_date"))
         .values_list("id", "last")
     )
     if len(path) > 1:
-        parent_moved = _moved_since(model._meta.get_field(path[0]).related_model, path[1:], since)
         link = f"{path[0]}_id"
-        for pk, parent in model._default_manager.filter(
-            **{f"{link}__in": list(parent_moved)}
-        ).values_list("pk", link):
-            moved[pk] = max(moved.get(pk, parent_moved[parent]), parent_moved[parent])
-    return moved
+        parents = dict(model._default_manager.filter(pk__in=ids).values_list("pk", link))
+        parent = model._meta.get_field(path[0]).related_model
+        parent_last = _last_change(parent, set(parents.values()) - {None}, path[1:], since)
+        for pk, parent_pk in parents.items():
+            if parent_pk in parent_last:
+                last[pk] = max(last.get(pk, parent_last[parent_pk]), parent_last[parent_pk])
+    return last
 
 
 def _units_since(
@@ -165,19 +176,22 @@ def departures(model, user, since: datetime.datetime) -> list[dict]:
     if not path or role is None or role.reads_everything or rules.is_reference_data(model):
         return []
     parts = path.split("__")
-    moved = _moved_since(model, parts, since)
-    if not moved:
-        return []
-    visible = set(
-        rules.scope_queryset(model._default_manager.filter(pk__in=list(moved)), user).values_list(
-            "pk", flat=True
-        )
+    manager = model._default_manager
+    moved = Q(pk__in=model.history.filter(history_date__gte=since).values("id"))
+    gone = list(
+        manager.filter(moved | parents_changed_since(model, since))
+        .exclude(pk__in=rules.scope_queryset(manager.all(), user).values("pk"))
+        .values_list("pk", flat=True)
     )
-    existing = set(model._default_manager.filter(pk__in=list(moved)).values_list("pk", flat=True))
-    gone = existing - visible
+    if not gone:
+        return []
     units = _units_since(model, gone, parts, since)
-    left = sorted((moved[pk], pk) for pk in gone if user.unit_id in units[pk])
-    return [{"id": pk, "deleted_at": timezone.localtime(at).isoformat()} for at, pk in left]
+    left = [pk for pk in gone if user.unit_id in units[pk]]
+    moments = _last_change(model, left, parts, since)
+    return [
+        {"id": pk, "deleted_at": timezone.localtime(moments[pk]).isoformat()}
+        for pk in sorted(left, key=lambda pk: (moments[pk], pk))
+    ]
 
 
 def tombstones(model, user, since: datetime.datetime) -> list[dict]:
