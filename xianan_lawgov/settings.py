@@ -75,6 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside every middleware that reads the database: an unreachable database is a 503
+    # page (or JSON), whichever of them met it (xianan_lawgov/outage.py).
+    "xianan_lawgov.outage.DatabaseOutageMiddleware",
+    # Whatever was answered to a signed-in user: private, no-store (xianan_lawgov/caching.py).
+    "xianan_lawgov.caching.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

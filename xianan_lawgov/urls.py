@@ -15,6 +15,11 @@ admin.site.enable_nav_sidebar = False
 # Every admin page follows the one scoping rule, or the site does not start.
 require_scoped_admins(admin.site)
 
+# Pages in the site's layout, JSON in the API's shape; 503 when the database is down.
+handler403 = "xianan_lawgov.outage.permission_denied"
+handler404 = "xianan_lawgov.outage.page_not_found"
+handler500 = "xianan_lawgov.outage.server_error"
+
 urlpatterns = [
     # One login for the site and the admin: the same lockout, second factor and audit.
     path("admin/login/", LoginView.as_view(), name="admin-login"),

@@ -7,10 +7,42 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """503: the database cannot be reached; the request may be repeated later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("数据库暂时不可用，请稍后重试。")
+    default_code = "database_unavailable"
+
+
+class ServerError(exceptions.APIException):
+    default_detail = gettext_lazy("服务器内部错误，请稍后重试；如果一直出现，请联系法制办。")
+    default_code = "server_error"
+
+
+def error_body(exc: exceptions.APIException) -> dict:
+    """``{"detail": message, "code": code}``: the body of every error but validation's."""
+    detail = exc.get_full_details()
+    if isinstance(detail, dict) and "message" in detail:
+        return {"detail": str(detail["message"]), "code": detail["code"]}
+    return {"detail": str(exc.detail), "code": exc.default_code}
+
+
+def error_response(exc: exceptions.APIException) -> JsonResponse:
+    """The API's error answer made outside a view (middleware, the server's error handlers),
+    in the same shape as the views' own."""
+    response = JsonResponse(error_body(exc), status=exc.status_code)
+    wait = getattr(exc, "wait", None)
+    if wait:
+        response["Retry-After"] = str(int(wait))
+    return response
 
 
 def _details(errors: Iterable[DjangoValidationError]) -> list[exceptions.ErrorDetail]:
@@ -53,9 +85,5 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"errors": exc.get_full_details()}
     elif isinstance(exc, exceptions.APIException):
-        detail = exc.get_full_details()
-        if isinstance(detail, dict) and "message" in detail:
-            response.data = {"detail": str(detail["message"]), "code": detail["code"]}
-        else:
-            response.data = {"detail": str(exc.detail), "code": exc.default_code}
+        response.data = error_body(exc)
     return response

@@ -4,8 +4,10 @@ Sync protocol (see also docs/api.md): a client remembers the moment it *started*
 pull and asks every list for ``updated_since=<that moment, less five minutes>`` (a save in
 progress, such as a large upload, stamps its records before it commits them). It receives
 every record created or changed since then (by its audit history or its ``updated_at``), and
-on the first page ``deleted``: the ids of records deleted since then. Children shown inside
-a record (an item's check points, a case's hearings…) count as changes of that record.
+on the first page ``deleted``: the ids of records deleted since then, and of records that
+left what the client sees since then (moved to another unit, or under a parent that did).
+Children shown inside a record (an item's check points, a case's hearings…) count as
+changes of that record.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
@@ -55,7 +57,8 @@ def _has_field(model, name: str) -> bool:
 
 
 def changed_since(model, since: datetime.datetime, children: Iterable[str] = ()) -> Q:
-    """Records created or changed since ``since``, or whose listed children were.
+    """Records created or changed since ``since``, or whose listed children were, or
+    whose parents along the scope path were.
 
     The audit history is the change log (it also sees writes that leave ``updated_at`` alone,
     such as bulk updates); ``updated_at`` covers rows loaded in bulk without history.
@@ -68,6 +71,24 @@ def changed_since(model, since: datetime.datetime, children: Iterable[str] = ())
         child = relation.related_model
         link = relation.field.attname
         condition |= Q(pk__in=child.history.filter(history_date__gte=since).values(link))
+    # A record whose parent changed may have come into a unit with it (a hearing whose case
+    # moved): sent again, so the unit that now sees it receives it.
+    return condition | parents_changed_since(model, since)
+
+
+def parents_changed_since(model, since: datetime.datetime) -> Q:
+    """Records one of whose parents along the scope path (``scope_field``) has a history
+    row since ``since``: their unit may have changed with it. Empty for a model owned
+    directly by its unit."""
+    condition = Q()
+    parts = (rules.scope_field_of(model) or "").split("__")[:-1]
+    target = model
+    for depth, name in enumerate(parts):
+        target = target._meta.get_field(name).related_model
+        lookup = "__".join(parts[: depth + 1])
+        condition |= Q(
+            **{f"{lookup}__in": target.history.filter(history_date__gte=since).values("id")}
+        )
     return condition
 
 
@@ -92,9 +113,89 @@ def unit_of_history_row(row, path: list[str], cache: dict) -> int | None:
     return getattr(target, f"{path[-1]}_id", None)
 
 
+def _last_change(
+    model, ids: Iterable[int], path: list[str], since: datetime.datetime
+) -> dict[int, datetime.datetime]:
+    """The moment of the latest history row since ``since`` of each record of ``ids``, or
+    of its parents along the scope ``path``."""
+    ids = list(ids)
+    last = dict(
+        model.history.filter(id__in=ids, history_date__gte=since)
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .values_list("id", "last")
+    )
+    if len(path) > 1:
+        link = f"{path[0]}_id"
+        parents = dict(model._default_manager.filter(pk__in=ids).values_list("pk", link))
+        parent = model._meta.get_field(path[0]).related_model
+        parent_last = _last_change(parent, set(parents.values()) - {None}, path[1:], since)
+        for pk, parent_pk in parents.items():
+            if parent_pk in parent_last:
+                last[pk] = max(last.get(pk, parent_last[parent_pk]), parent_last[parent_pk])
+    return last
+
+
+def _units_since(
+    model, ids: Iterable[int], path: list[str], since: datetime.datetime
+) -> dict[int, set[int]]:
+    """The units each record of ``ids`` may have belonged to at some moment since
+    ``since``: along ``path``, every value its history holds from the last row before
+    ``since`` on, and its value now. A superset (parents and their units are followed
+    separately), which is all a tombstone needs: it is sent only for a record the user
+    cannot see now."""
+    ids = list(ids)
+    link = f"{path[0]}_id"
+    linked: dict[int, set] = {pk: set() for pk in ids}
+    history = model.history.filter(id__in=ids)
+    last_before = (
+        history.filter(history_date__lt=since).values("id").annotate(last=Max("history_id"))
+    )
+    rows = history.filter(
+        Q(history_date__gte=since) | Q(history_id__in=last_before.values("last"))
+    ).values_list("id", link)
+    current = model._default_manager.filter(pk__in=ids).values_list("pk", link)
+    for pk, value in [*rows, *current]:
+        if value is not None:
+            linked[pk].add(value)
+    if len(path) == 1:
+        return linked
+    parent = model._meta.get_field(path[0]).related_model
+    parents = set().union(*linked.values()) if linked else set()
+    units = _units_since(parent, parents, path[1:], since)
+    return {pk: set().union(*(units[p] for p in values)) for pk, values in linked.items()}
+
+
+def departures(model, user, since: datetime.datetime) -> list[dict]:
+    """Records of ``model`` that ``user`` could see at some moment since ``since`` and
+    cannot see now, though they still exist: moved to another unit, or under a parent
+    that was. For a client that sees every unit there are none (deletions aside)."""
+    path = rules.scope_field_of(model)
+    role = rules.role_of(user)
+    if not path or role is None or role.reads_everything or rules.is_reference_data(model):
+        return []
+    parts = path.split("__")
+    manager = model._default_manager
+    moved = Q(pk__in=model.history.filter(history_date__gte=since).values("id"))
+    gone = list(
+        manager.filter(moved | parents_changed_since(model, since))
+        .exclude(pk__in=rules.scope_queryset(manager.all(), user).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    if not gone:
+        return []
+    units = _units_since(model, gone, parts, since)
+    left = [pk for pk in gone if user.unit_id in units[pk]]
+    moments = _last_change(model, left, parts, since)
+    return [
+        {"id": pk, "deleted_at": timezone.localtime(moments[pk]).isoformat()}
+        for pk in sorted(left, key=lambda pk: (moments[pk], pk))
+    ]
+
+
 def tombstones(model, user, since: datetime.datetime) -> list[dict]:
     """Records of ``model`` deleted since ``since`` that ``user`` could see, from the audit
-    history."""
+    history; and those that left what ``user`` sees since then (``departures``)."""
     rows = model.history.filter(history_type="-", history_date__gte=since).order_by("history_date")
     path = rules.scope_field_of(model)
     if path and rules.reads_own_unit_only(user):
@@ -104,7 +205,8 @@ def tombstones(model, user, since: datetime.datetime) -> list[dict]:
         else:
             cache: dict = {}
             rows = [row for row in rows if unit_of_history_row(row, parts, cache) == user.unit_id]
-    return [
+    deleted = [
         {"id": row.id, "deleted_at": timezone.localtime(row.history_date).isoformat()}
         for row in rows
     ]
+    return deleted + departures(model, user, since)
