@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -611,6 +612,15 @@ class ScopedExportMixin(ExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not offer (a hand-edited address): back to the list.
+            messages.error(request, _("导出链接中的筛选条件无效，已返回列表，请重新筛选后再导出。"))
+            info = self.opts.app_label, self.opts.model_name
+            return redirect(reverse("admin:{}_{}_changelist".format(*info)))
 
 
 class ScopedImportMixin:

@@ -1,10 +1,14 @@
 """API pagination: page numbers for people, cursors for machines that sync.
 
+A page or cursor that does not exist answers 400 (``invalid_page``, ``invalid_cursor``).
 Both carry ``deleted`` (tombstones) on the first page of an ``updated_since`` request.
 """
 
 from django.core.exceptions import FieldDoesNotExist
-from rest_framework import pagination
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+
+from registers.core.api.errors import InvalidQuery
 
 DELETED_SCHEMA = {
     "type": "array",
@@ -29,6 +33,17 @@ class PagePagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise InvalidQuery(
+                _("页码 %(page)s 无效：页码应为 1 至最后一页之间的整数。")
+                % {"page": request.query_params.get(self.page_query_param, "")},
+                code="invalid_page",
+                parameter=self.page_query_param,
+            ) from None
 
     def get_paginated_response_schema(self, schema):
         schema = _with_deleted(super().get_paginated_response_schema(schema))
@@ -55,6 +70,16 @@ class SyncCursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = ("updated_at", "id")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise InvalidQuery(
+                _("游标 cursor 无效，请使用上一页答复中的 next 链接。"),
+                code="invalid_cursor",
+                parameter=self.cursor_query_param,
+            ) from None
 
     def get_ordering(self, request, queryset, view):
         return sync_ordering(queryset.model)
