@@ -20,6 +20,7 @@ from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
 from registers.core.roles import Role
+from registers.core.text import validate_plain_text
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -206,6 +207,7 @@ class CommentSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text=gettext_lazy("退回修改时必填；审核通过时可填。"),
+        validators=[validate_plain_text],
     )
 
 
