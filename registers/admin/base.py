@@ -27,6 +27,8 @@ from registers.core.exchange import reading
 from registers.core.models import WorkflowRecord
 from registers.core.roles import Role
 from registers.core.status import Action, Status
+from registers.core.text import validate_plain_text
+from registers.core.uniqueness import hide_unseen_clashes
 from registers.core.workflow import WorkflowError, create, transition
 from registers.forms import UploadForm
 from registers.models import Unit
@@ -99,6 +101,14 @@ class RevisionForm(forms.ModelForm):
             instance.revision = current.revision
         return cleaned_data
 
+    def _update_errors(self, errors):
+        # The admin's get_form names the user: a clash with a record they may not see is
+        # refused without naming it (registers.core.uniqueness).
+        user = getattr(self, "user", None)
+        if user is not None:
+            errors = hide_unseen_clashes(errors, self.instance, user)
+        super()._update_errors(errors)
+
 
 class InlineRevisionForm(RevisionForm):
     check_unchanged = False
@@ -152,6 +162,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request (RevisionForm._update_errors)
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit" and _is_liaison(request) and _owns_unit_directly(self.model):
@@ -388,6 +403,7 @@ class ReturnForm(forms.Form):
         label=gettext_lazy("审核意见"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("请写明需要修改的内容，联络员将看到这段意见。"),
+        validators=[validate_plain_text],
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 

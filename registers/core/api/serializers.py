@@ -21,6 +21,7 @@ from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
 from registers.core.roles import Role
 from registers.core.text import validate_plain_text
+from registers.core.uniqueness import hide_unseen_clashes
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -130,6 +131,9 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=self.clean_exclude(), validate_unique=True)
         except DjangoValidationError as error:
+            request = self.context.get("request")
+            if request is not None:
+                error = hide_unseen_clashes(error, instance, request.user)
             raise django_error_to_drf(error) from None
         finally:
             if self.instance is not None:
