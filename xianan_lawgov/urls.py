@@ -26,3 +26,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("xianan_lawgov.workspace.urls")),
 ]
+
+# Under /api/ an address that names nothing answers in the API's JSON, elsewhere the page.
+handler404 = "registers.core.api.errors.page_not_found"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.dates import date_in_range
 from registers.models import Document, DocumentChange, DocumentStatus
 from registers.resources import DocumentResource
 
@@ -16,9 +17,10 @@ def as_of_date(request) -> datetime.date:
     """The date the changelist shows statuses for: ``?as_of=YYYY-MM-DD`` or today."""
     value = request.GET.get(AS_OF_PARAMETER, "")
     try:
-        return datetime.date.fromisoformat(value)
+        day = date_in_range(datetime.date.fromisoformat(value))
     except ValueError:
-        return timezone.localdate()
+        day = None
+    return day or timezone.localdate()
 
 
 class AsOfFilter(admin.SimpleListFilter):

@@ -72,3 +72,15 @@ def test_an_unknown_filter_on_an_admin_export_returns_to_the_list_with_a_message
     assert response.redirect_chain[-1][0].endswith(url.removesuffix("export/"))
     messages = [str(m) for m in response.context["messages"]]
     assert any("筛选条件无效" in m for m in messages)
+
+
+def test_an_api_address_that_names_nothing_answers_json_404(city):
+    response = city.get("/api/v1/reports/2017/versions/-5/report.json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_address_that_names_nothing_keeps_the_404_page(office):
+    response = client_for(office).get("/reports/2017/v-5/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -92,3 +93,11 @@ def api_exception_handler(exc, context):
         else:
             response.data = {"detail": str(exc.detail), "code": exc.default_code}
     return response
+
+
+def page_not_found(request, exception):
+    """The project's 404: an address under ``/api/`` that names no resource (a version
+    number that cannot be one, an unknown format) answers like the API's own 404."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("记录不存在。"), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
