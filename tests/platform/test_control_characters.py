@@ -19,6 +19,7 @@ from tests import factories as f
 from tests.api.conftest import client_for
 from tests.exchange.test_exchange_api import UPLOAD, attached
 from tests.exchange.test_uploads import ITEM_HEADER, item_row
+from xianan_lawgov.reports.models import Report
 from xianan_lawgov.workspace.forms import ReviewForm
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,15 @@ def test_the_annual_reports_excel_and_word_files_survive_a_stored_control_charac
 def test_printable_keeps_tab_and_new_lines_and_what_is_not_text():
     assert printable("a\tb\nc\r\n\x00\x1f\x7f\x85d\ufffe") == "a\tb\nc\r\nd"
     assert printable(3) == 3 and printable(None) is None
+
+
+def test_the_annual_reports_text_with_a_control_character_is_refused_and_not_saved(
+    office, time_machine
+):
+    time_machine.move_to(datetime.datetime(2018, 2, 1, 9, tzinfo=datetime.UTC))
+    response = client_for(office).post(
+        reverse("reports:edit", args=[2017]),
+        {"title": "2017年报告", "part": ["intro"], "heading": [""], "body": ["正文\x0b内容"]},
+    )
+    assert "控制字符" in response.content.decode() and "U+000B" in response.content.decode()
+    assert not Report.objects.filter(title="2017年报告").exists()

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from registers.core.revisions import check_revision, lock
+from registers.core.text import validate_plain_text
 
 from . import figures as engine
 from .models import Part, PublishedReport, Report, Section
@@ -124,10 +125,10 @@ def save_report_text(
     """Replace the report's text; unknown placeholders refuse the whole save, and so does
     a text based on ``revision`` when someone has saved the report since
     (``EditConflict``: who, when, what)."""
-    validate_placeholders(
-        [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)],
-        valid_placeholders(),
-    )
+    texts = [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
+    for text in texts:
+        validate_plain_text(text)  # saved in bulk, past the fields' own validation
+    validate_placeholders(texts, valid_placeholders())
     locked = lock(report)
     check_revision(locked, revision)
     report.revision = locked.revision  # the caller's copy is saved, and stays current
