@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.dates import date_in_range
 from registers.models import Document, DocumentChange, DocumentStatus
 from registers.resources import DocumentResource
 
@@ -17,10 +16,9 @@ def as_of_date(request) -> datetime.date:
     """The date the changelist shows statuses for: ``?as_of=YYYY-MM-DD`` or today."""
     value = request.GET.get(AS_OF_PARAMETER, "")
     try:
-        day = date_in_range(datetime.date.fromisoformat(value))
+        return datetime.date.fromisoformat(value)
     except ValueError:
-        day = None
-    return day or timezone.localdate()
+        return timezone.localdate()
 
 
 class AsOfFilter(admin.SimpleListFilter):

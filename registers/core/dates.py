@@ -38,13 +38,6 @@ def year_in_range(value: int | None) -> int | None:
     return None
 
 
-def date_in_range(value: datetime.date | None) -> datetime.date | None:
-    """``value`` if it is a date the registers can hold, else None (a page ignores it)."""
-    if value is not None and EARLIEST <= value <= LATEST:
-        return value
-    return None
-
-
 class RegisterDateField(serializers.DateField):
     """An API date within the registers' range."""
 
