@@ -7,7 +7,13 @@ class RegistersConfig(AppConfig):
     verbose_name = _("台账")
 
     def ready(self):
+        from django.apps import apps
+
         from registers.core.exchange import uploads
+        from registers.core.text import guard_text_fields
+
+        # Every model is loaded before any app is ready: every text field is guarded.
+        guard_text_fields(apps.get_models())
         from registers.resources import EXCHANGE_RESOURCES
 
         uploads.register(*EXCHANGE_RESOURCES)

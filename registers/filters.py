@@ -7,6 +7,7 @@ Free-text search is the ``search`` parameter (each viewset's ``search_fields``);
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.api.filtering import YearFilter
 from registers.core.status import Status
 from registers.models import (
     CheckPoint,
@@ -77,9 +78,7 @@ class PowerItemFilter(WorkflowFilter):
 class PowerAdjustmentFilter(django_filters.FilterSet):
     unit = django_filters.NumberFilter(field_name="item__unit", label=_("单位编号"))
     unit_code = django_filters.CharFilter(field_name="item__unit__code", label=_("单位代码"))
-    year = django_filters.NumberFilter(
-        field_name="adjusted_on", lookup_expr="year", label=_("年度")
-    )
+    year = YearFilter("adjusted_on", lookup_expr="year")
 
     class Meta:
         model = PowerAdjustment
@@ -110,7 +109,7 @@ class InspectionTargetFilter(OwnedFilter):
 
 
 class InspectionDrawFilter(WorkflowFilter):
-    year = django_filters.NumberFilter(field_name="drawn_on", lookup_expr="year", label=_("年度"))
+    year = YearFilter("drawn_on", lookup_expr="year")
 
     class Meta:
         model = InspectionDraw
@@ -136,7 +135,7 @@ class ConflictFilter(django_filters.FilterSet):
 
 
 class DocumentFilter(WorkflowFilter):
-    year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year", label=_("年度"))
+    year = YearFilter("issued_on", lookup_expr="year")
 
     class Meta:
         model = Document
@@ -144,7 +143,7 @@ class DocumentFilter(WorkflowFilter):
 
 
 class LicenceReformBatchFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="reform_on", lookup_expr="year", label=_("年度"))
+    year = YearFilter("reform_on", lookup_expr="year")
 
     class Meta:
         model = LicenceReformBatch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from registers.core import numbers
+from registers.core.dates import year_in_range
 from registers.models import (
     Document,
     DocumentStatus,
@@ -70,7 +72,14 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
     """
     published = DrawnTarget.objects.published(timezone.localdate())
     unit_id = _int_or_none(request.GET.get("unit"))
-    year = _int_or_none(request.GET.get("year"))
+    year = year_in_range(_int_or_none(request.GET.get("year")))
+    if request.GET.get("year") and year is None:
+        messages.warning(
+            request,
+            _("年度“%(value)s”无效，已显示全部年度。") % {"value": request.GET["year"][:20]},
+        )
+    if unit_id is not None and not 0 < unit_id < 2**63:
+        unit_id = None  # no unit has it; the database could not even compare it
 
     rows = published
     if unit_id:

@@ -4,6 +4,7 @@ date ranges (``<field>__gte`` / ``<field>__lte``)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.api.filtering import YearFilter
 from registers.filters import RANGE, WorkflowFilter
 from reviews.models import (
     AccountabilityRecord,
@@ -29,8 +30,8 @@ from reviews.models import (
 )
 
 
-def year_of(field: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, lookup_expr="year", label=_("年度"))
+def year_of(field: str) -> YearFilter:
+    return YearFilter(field, lookup_expr="year")
 
 
 class LegalityReviewFilter(WorkflowFilter):
@@ -101,7 +102,7 @@ class DecisionCatalogueFilter(django_filters.FilterSet):
 
 
 class MajorDecisionFilter(WorkflowFilter):
-    year = django_filters.NumberFilter(field_name="catalogue__year", label=_("目录年度"))
+    year = YearFilter("catalogue__year", label=_("目录年度"))
 
     class Meta:
         model = MajorDecision
@@ -132,7 +133,7 @@ class EvaluationRoundFilter(django_filters.FilterSet):
 
 
 class EvaluatedFileFilter(WorkflowFilter):
-    year = django_filters.NumberFilter(field_name="round__year", label=_("评查年度"))
+    year = YearFilter("round__year", label=_("评查年度"))
 
     class Meta:
         model = EvaluatedFile

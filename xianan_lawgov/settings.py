@@ -293,7 +293,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "registers.core.api.filtering.FilterBackend",
         "registers.core.api.search.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading
 from registers.core.models import WorkflowRecord
 from registers.core.status import Action, Status
+from registers.core.text import validate_plain_text
+from registers.core.uniqueness import hide_unseen_clashes
 from registers.core.workflow import WorkflowError, create, transition
 from registers.forms import UploadForm
 from registers.models import Unit
@@ -93,6 +96,14 @@ class RevisionForm(forms.ModelForm):
             instance.revision = current.revision
         return cleaned_data
 
+    def _update_errors(self, errors):
+        # The admin's get_form names the user: a clash with a record they may not see is
+        # refused without naming it (registers.core.uniqueness).
+        user = getattr(self, "user", None)
+        if user is not None:
+            errors = hide_unseen_clashes(errors, self.instance, user)
+        super()._update_errors(errors)
+
 
 class InlineRevisionForm(RevisionForm):
     check_unchanged = False
@@ -146,6 +157,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request (RevisionForm._update_errors)
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if (
@@ -386,6 +402,7 @@ class ReturnForm(forms.Form):
         label=gettext_lazy("审核意见"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("请写明需要修改的内容，联络员将看到这段意见。"),
+        validators=[validate_plain_text],
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -663,6 +680,15 @@ class ScopedExportMixin(ExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not offer (a hand-edited address): back to the list.
+            messages.error(request, _("导出链接中的筛选条件无效，已返回列表，请重新筛选后再导出。"))
+            info = self.opts.app_label, self.opts.model_name
+            return redirect(reverse("admin:{}_{}_changelist".format(*info)))
 
 
 class ScopedImportMixin:

@@ -31,6 +31,13 @@ def validate_register_date(value: datetime.date | None) -> None:
         )
 
 
+def year_in_range(value: int | None) -> int | None:
+    """``value`` if it is a year the registers can hold, else None (a page ignores it)."""
+    if value is not None and EARLIEST.year <= value <= LATEST.year:
+        return value
+    return None
+
+
 class RegisterDateField(serializers.DateField):
     """An API date within the registers' range."""
 

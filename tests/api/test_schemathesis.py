@@ -1,10 +1,19 @@
 """Property-based run over the whole schema against the demo data (schemathesis).
 
-Every operation gets a few generated requests as the office (who may write) and as the
-municipal system (read-only token); no answer may be a server error or break the schema.
+Every operation gets generated requests as each kind of caller: the office (who may write
+everything), a liaison (their own unit), the municipal system (a read-only token) and
+anonymous. Every check schemathesis has runs on every answer (no server error, no broken streamed
+download, status codes, content types, headers and bodies as the schema says, refused
+credentials honoured…) but one: "schema-valid data is accepted" cannot hold for records that
+name other records (a unit id that does not exist is schema-valid) or break a register's
+rules, which the API refuses with 400 and a code, as it should.
+
+The suite runs a few examples an operation with a fixed seed; a longer run (nightly):
+``LAWGOV_SCHEMATHESIS_EXAMPLES=50 pytest tests/api/test_schemathesis.py`` (README).
 """
 
 import io
+import os
 
 import pytest
 import schemathesis
@@ -13,14 +22,13 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from registers.models import User
 from tests.factories import make_token
 from xianan_lawgov.wsgi import application
 
-MAX_EXAMPLES = 2
+MAX_EXAMPLES = int(os.environ.get("LAWGOV_SCHEMATHESIS_EXAMPLES", "2"))
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +59,9 @@ def api_schema(demo_data, django_db_blocker):
         )
 
 
-def _run(api_schema, token: str) -> list[str]:
+def _run(api_schema, token: str | None) -> list[str]:
     failures = []
-    headers = {"Authorization": f"Token {token}"}
+    headers = {"Authorization": f"Token {token}"} if token else {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
@@ -66,10 +74,8 @@ def _run(api_schema, token: str) -> list[str]:
             suppress_health_check=list(HealthCheck),
         )
         def check(case):
-            response = case.call(headers=headers)
-            case.validate_response(
-                response, checks=[not_a_server_error, response_schema_conformance]
-            )
+            # A streamed download is read to its end: an error half-way fails the check.
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         try:
             check()
@@ -80,11 +86,10 @@ def _run(api_schema, token: str) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("username", ["office", "municipal"])
+@pytest.mark.parametrize("username", ["office", "liaison", "municipal", "anonymous"])
 def test_no_server_error_and_no_schema_break(api_schema, username, django_db_blocker):
     with django_db_blocker.unblock():
-        user = User.objects.get(username=username)
-        key = make_token(user)
+        key = None if username == "anonymous" else make_token(User.objects.get(username=username))
         with transaction.atomic():
             failures = _run(api_schema, key)
             transaction.set_rollback(True)

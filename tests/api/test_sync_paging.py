@@ -122,7 +122,7 @@ def test_a_record_changed_during_a_pull_moves_to_the_end_and_is_not_lost(city, u
 @pytest.mark.parametrize("cursor", ["bm90IGEgY3Vyc29y", "cD0yMDE4LTAxLTEw", "%%%"])
 def test_a_cursor_the_server_did_not_make_is_refused_with_a_code(city, cursor):
     response = city.get(URL, {"cursor": cursor})
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response.json()["code"] == "invalid_cursor"
 
 

@@ -70,6 +70,8 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from lxml import etree
 
+from registers.core.text import printable
+
 # --- Page geometry (5.1, 5.2.1, 5.2.3) ----------------------------------------------
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
@@ -361,7 +363,7 @@ def _add_paragraph(
     for item in texts:
         text, run_style = (item, None) if isinstance(item, str) else item
         if text:
-            run = paragraph.add_run(text)  # "\n" becomes <w:br/>
+            run = paragraph.add_run(printable(text))  # "\n" becomes <w:br/>
             run._r.insert(0, _run_properties(run_style or style))
 
 

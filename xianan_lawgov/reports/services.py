@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from registers.core.numbers import NumberFormat, Rounding
 from registers.core.revisions import check_revision, lock
+from registers.core.text import validate_plain_text
 
 from . import figures as engine
 from .models import Part, PublishedReport, Report, Section
@@ -140,9 +141,10 @@ def save_report_text(
     """Replace the report's text; unknown placeholders refuse the whole save, and so does
     a text based on ``revision`` when someone has saved the report since
     (``EditConflict``: who, when, what)."""
-    check_placeholders(
-        [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
-    )
+    texts = [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
+    for text in texts:
+        validate_plain_text(text)  # saved in bulk, past the fields' own validation
+    check_placeholders(texts)
     locked = lock(report)
     check_revision(locked, revision)
     report.revision = locked.revision  # the caller's copy is saved, and stays current

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.text import validate_plain_text
 from xianan_lawgov.accounts.passwords import change_reason
 
 
@@ -37,6 +38,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("退回修改时必须填写，请写明需要修改的内容；联络员会在工作台和通知中看到。"),
         max_length=2000,
+        validators=[validate_plain_text],
     )
     # The revision of the record the reviewer was shown: a record changed since is not
     # approved or returned unseen (registers.core.revisions).

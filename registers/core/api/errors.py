@@ -56,6 +56,31 @@ def _details(errors: Iterable[DjangoValidationError]) -> list[exceptions.ErrorDe
     return details
 
 
+class InvalidQuery(exceptions.APIException):
+    """400: a query parameter that cannot be used (a year out of range, a malformed date,
+    a page that does not exist…). Answered as ``{"detail", "code"}`` plus, as for any
+    refused value, ``errors`` under the parameter's name."""
+
+    status_code = 400
+    default_code = "invalid_query"
+    default_detail = gettext_lazy("查询参数无效。")
+
+    def __init__(self, detail: str, code: str, parameter: str) -> None:
+        super().__init__(detail, code)
+        self.parameter = parameter
+
+    @classmethod
+    def from_error(cls, name: str, error: DjangoValidationError) -> InvalidQuery:
+        """The first refusal of a filter's form field."""
+        message = error.message % error.params if error.params else error.message
+        code = error.code if error.code and error.code not in ("invalid", "required") else None
+        return cls(
+            _("查询参数 %(name)s 无效：%(message)s") % {"name": name, "message": message},
+            code=code or "invalid",
+            parameter=name,
+        )
+
+
 def django_error_to_drf(error: DjangoValidationError) -> exceptions.ValidationError:
     """Keep Django's messages and codes when a model, service or workflow rule refuses."""
     if hasattr(error, "error_dict"):
@@ -84,6 +109,13 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"errors": exc.get_full_details()}
+    elif isinstance(exc, InvalidQuery):
+        detail = exc.get_full_details()
+        response.data = {
+            "detail": str(detail["message"]),
+            "code": detail["code"],
+            "errors": {exc.parameter: [detail]},
+        }
     elif isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
     return response

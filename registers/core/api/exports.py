@@ -39,6 +39,7 @@ from registers.core.api.schema import SYNC_PARAMETERS
 from registers.core.exchange.reading import FORMULA_PREFIXES, escape_formula
 from registers.core.labels import choice_labeller, labeller_for
 from registers.core.personal import mask_for
+from registers.core.text import UNWRITABLE
 
 #: Rows fetched from the database at a time, and rows per piece of text yielded.
 FETCH_ROWS = 2000
@@ -223,11 +224,8 @@ def _formatted(rows: list[tuple], formatters: list[Formatter | None]) -> list:
         column = columns[index]
         if formatter is escape_formula:
             # Guarding text is the common case and rarely changes anything.
-            if _may_hold_formulas(column):
-                columns[index] = [
-                    "'" + value if value and value[0] in _FORMULA_STARTS else value
-                    for value in column
-                ]
+            if _may_need_escaping(column):
+                columns[index] = [escape_formula(value) for value in column]
         elif isinstance(formatter, _InZone | _ServerTimeText):
             columns[index] = formatter.column(column)
         else:
@@ -235,14 +233,17 @@ def _formatted(rows: list[tuple], formatters: list[Formatter | None]) -> list:
     return list(zip(*columns, strict=True))
 
 
-def _may_hold_formulas(column: tuple) -> bool:
-    """False when no text of ``column`` starts like a formula (one scan of the joined text;
-    True may be a false alarm, a line inside a text, which the caller's check clears)."""
+def _may_need_escaping(column: tuple) -> bool:
+    """False when no text of ``column`` starts like a formula or holds a character a file
+    cannot (one scan of the joined text; True may be a false alarm, a line inside a text,
+    which the caller's check clears)."""
     try:
         joined = "\n" + "\n".join(column)
     except TypeError:  # a None, or a value that is not text
         return True
-    return any("\n" + start in joined for start in _FORMULA_STARTS)
+    return any("\n" + start in joined for start in _FORMULA_STARTS) or bool(
+        UNWRITABLE.search(joined)
+    )
 
 
 def csv_text(header: list[str], chunks: Iterable[list], formatters) -> Iterator[str]:

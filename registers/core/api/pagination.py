@@ -1,5 +1,6 @@
 """API pagination: page numbers for people, cursors for machines that sync.
 
+A page or cursor that does not exist answers 400 (``invalid_page``, ``invalid_cursor``).
 Both carry ``deleted`` (tombstones) on the first page of an ``updated_since`` request.
 """
 
@@ -11,9 +12,11 @@ from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
-from rest_framework import pagination
-from rest_framework.exceptions import NotFound
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
 from rest_framework.utils.urls import replace_query_param
+
+from registers.core.api.errors import InvalidQuery
 
 DELETED_SCHEMA = {
     "type": "array",
@@ -38,6 +41,17 @@ class PagePagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise InvalidQuery(
+                _("页码 %(page)s 无效：页码应为 1 至最后一页之间的整数。")
+                % {"page": request.query_params.get(self.page_query_param, "")},
+                code="invalid_page",
+                parameter=self.page_query_param,
+            ) from None
 
     def get_paginated_response_schema(self, schema):
         schema = _with_deleted(super().get_paginated_response_schema(schema))
@@ -142,7 +156,7 @@ class SyncCursorPagination(pagination.CursorPagination):
 
     def decode_cursor(self, request, model=None):
         """The direction and the keyset position a cursor names; None without a cursor (or
-        an empty one: the first page); 404 for a cursor this server did not make."""
+        an empty one: the first page); 400 for a cursor this server did not make."""
         encoded = request.query_params.get(self.cursor_query_param)
         if not encoded:
             return None
@@ -159,7 +173,11 @@ class SyncCursorPagination(pagination.CursorPagination):
             if any(value is None for value in position):
                 raise ValueError(values)
         except (TypeError, ValueError, KeyError, UnicodeError, ValidationError):
-            raise NotFound(self.invalid_cursor_message, code="invalid_cursor") from None
+            raise InvalidQuery(
+                _("游标 cursor 无效，请使用上一页答复中的 next 链接。"),
+                code="invalid_cursor",
+                parameter=self.cursor_query_param,
+            ) from None
         return reverse, position
 
     def get_paginated_response_schema(self, schema):

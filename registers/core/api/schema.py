@@ -26,6 +26,14 @@ class ValidationErrorSerializer(serializers.Serializer):
     )
 
 
+class QueryErrorSerializer(ErrorSerializer):
+    errors = serializers.JSONField(
+        label=gettext_lazy("参数错误"),
+        required=False,
+        help_text=gettext_lazy("按查询参数列出的错误：{参数: [{message, code}]}。"),
+    )
+
+
 SYNC_PARAMETERS = [
     OpenApiParameter(
         "updated_since",
@@ -136,6 +144,11 @@ class ApiSchema(AutoSchema):
             "403": OpenApiResponse(ErrorSerializer, description=_("没有权限")),
             "404": OpenApiResponse(ErrorSerializer, description=_("记录不存在或不可见")),
         }
+        if self.method == "GET":
+            errors["400"] = OpenApiResponse(
+                QueryErrorSerializer,
+                description=_("查询参数无效：年度或日期超出范围、页码不存在等（见 code）"),
+            )
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors["400"] = OpenApiResponse(
                 ValidationErrorSerializer, description=_("校验未通过或操作被拒绝")

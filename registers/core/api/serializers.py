@@ -19,6 +19,8 @@ from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
+from registers.core.text import validate_plain_text
+from registers.core.uniqueness import hide_unseen_clashes
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -128,6 +130,9 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=self.clean_exclude(), validate_unique=True)
         except DjangoValidationError as error:
+            request = self.context.get("request")
+            if request is not None:
+                error = hide_unseen_clashes(error, instance, request.user)
             raise django_error_to_drf(error) from None
         finally:
             if self.instance is not None:
@@ -205,6 +210,7 @@ class CommentSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text=gettext_lazy("退回修改时必填；审核通过时可填。"),
+        validators=[validate_plain_text],
     )
 
 

@@ -21,27 +21,49 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
 
 from registers.core import permissions as rules
+from registers.core.api.errors import InvalidQuery
+from registers.core.dates import EARLIEST, LATEST
+
+#: Real time zones lie within 14 hours of UTC; PostgreSQL refuses offsets of 16 hours or more.
+LARGEST_OFFSET = datetime.timedelta(hours=14)
 
 
-def parse_since(value: str) -> datetime.datetime:
-    moment = parse_datetime(value)
+def parse_since(value: str, name: str = "updated_since") -> datetime.datetime:
+    """An ISO 8601 moment (or a date) from the query string, within the registers' dates."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:  # well-formed but impossible: 25 o'clock, an offset of 30 hours
+        moment = None
     if moment is None:
-        day = parse_date(value)
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
         if day is not None:
             moment = datetime.datetime.combine(day, datetime.time())
     if moment is None:
-        raise exceptions.ValidationError(
-            {
-                "updated_since": [
-                    exceptions.ErrorDetail(
-                        _("时间格式不正确，请使用 ISO 8601，例如 2018-01-31T08:00:00+08:00。"),
-                        code="invalid_timestamp",
-                    )
-                ]
-            }
+        raise InvalidQuery(
+            _("查询参数 %(name)s 的时间格式不正确，请使用 ISO 8601（如 2018-01-31T08:00+08:00）。")
+            % {"name": name},
+            code="invalid_timestamp",
+            parameter=name,
+        )
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > LARGEST_OFFSET:
+        raise InvalidQuery(
+            _("查询参数 %(name)s 的时区偏移超出范围（与 UTC 相差不能超过 14 小时）。")
+            % {"name": name},
+            code="timestamp_offset_out_of_range",
+            parameter=name,
+        )
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise InvalidQuery(
+            _("查询参数 %(name)s 超出可查询的范围（%(earliest)s 至 %(latest)s）。")
+            % {"name": name, "earliest": EARLIEST, "latest": LATEST},
+            code="timestamp_out_of_range",
+            parameter=name,
         )
     if moment.tzinfo is None:
         moment = make_aware(moment)

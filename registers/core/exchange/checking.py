@@ -42,6 +42,14 @@ from registers.core.exchange.columns import (
     columns_of,
     is_empty,
 )
+from registers.core.uniqueness import (
+    NEUTRAL_MESSAGE,
+    UniqueRule,
+    clashing,
+    hidden_from,
+    unique_rules,
+    violation_message,
+)
 
 #: Django's codes for a missing value; reported as one plain "please fill in" message.
 EMPTY_CODES = {"blank", "null", "required"}
@@ -191,38 +199,6 @@ def condition_of(constraint) -> Q | None:
 
 
 # --- Uniqueness -------------------------------------------------------------------------------
-
-
-@dataclass
-class UniqueRule:
-    """Fields whose values no two records share (where ``condition`` holds)."""
-
-    fields: tuple[str, ...]
-    condition: Q | None
-    constraint: models.UniqueConstraint | None = None
-
-
-def unique_rules(model) -> list[UniqueRule]:
-    """Every uniqueness rule of ``model`` on plain fields: ``unique``, ``unique_together``
-    and ``UniqueConstraint`` (those on expressions are left to the database)."""
-    rules = [
-        UniqueRule((f.name,), None)
-        for f in model._meta.concrete_fields
-        if f.unique and not f.primary_key
-    ]
-    rules += [UniqueRule(tuple(names), None) for names in model._meta.unique_together]
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-            if not constraint.expressions:
-                rules.append(UniqueRule(tuple(constraint.fields), constraint.condition, constraint))
-    return rules
-
-
-def violation_message(constraint) -> str:
-    try:
-        return str(constraint.get_violation_error_message())
-    except (ValueError, TypeError, KeyError):  # a message with a stray "%"
-        return str(constraint.violation_error_message)
 
 
 def message_of(error: ValidationError) -> str:
@@ -510,7 +486,11 @@ class SheetCheck:
                         index,
                     )
             for key in self.existing_keys(rule, attnames, list(rows_by_key)):
-                self.error(message, code, rows_by_key[key][0], column, index)
+                others = clashing(model, rule, dict(zip(attnames, key, strict=True)))
+                if hidden_from(self.resource.user, others):
+                    self.error(NEUTRAL_MESSAGE, code, rows_by_key[key][0], column, index)
+                else:
+                    self.error(message, code, rows_by_key[key][0], column, index)
 
     def column_of_rule(self, rule: UniqueRule) -> str:
         """The column a repeated key is shown under: its last free-text field (a code, a

@@ -29,6 +29,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from registers.core.text import printable
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +40,10 @@ DATA_SHEET_TITLE = "数据"
 
 
 def escape_formula(value: Any) -> Any:
-    """For CSV: prefix a quote to text a spreadsheet would run as a formula (=, +, -, @)."""
+    """A cell of an .xlsx or CSV file: text without what a file cannot hold
+    (``registers.core.text.printable``), a quote prefixed to text a spreadsheet would run as
+    a formula (=, +, -, @)."""
+    value = printable(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -28,6 +28,7 @@ from registers.core.exchange.columns import (
     columns_of,
 )
 from registers.core.exchange.uploads import title_of
+from registers.core.text import printable
 
 #: Sheet names of a template.
 DATA_SHEET = reading.DATA_SHEET_TITLE
@@ -99,7 +100,7 @@ def describe(resource: ScopedResource, column: Column) -> str:
         if not callable(default) and default not in ("", None):
             shown = column.field.widget.render(default)
             parts.append(_("不填则为“%(value)s”。") % {"value": shown})
-    return "".join(parts)
+    return printable("".join(parts))  # it may name units or options, as stored
 
 
 def example_row(resource: ScopedResource, columns: list[Column]) -> list[Any]:
@@ -162,7 +163,7 @@ def build_template(resource_class: type[ScopedResource], user) -> bytes:
         if column.options:
             lists.cell(row=1, column=index + 1, value=column.name)
             for position, option in enumerate(column.options, start=2):
-                lists.cell(row=position, column=index + 1, value=option).data_type = "s"
+                lists.cell(row=position, column=index + 1, value=printable(option)).data_type = "s"
             source = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(column.options) + 1}"
             validation = DataValidation(type="list", formula1=source, allow_blank=True)
             validation.showErrorMessage = True
