@@ -5,7 +5,8 @@ pull and asks every list for ``updated_since=<that moment, less five minutes>`` 
 progress, such as a large upload, stamps its records before it commits them). It receives
 every record created or changed since then (by its audit history or its ``updated_at``), and
 on the first page ``deleted``: the ids of records deleted since then. Children shown inside
-a record (an item's check points, a case's hearings…) count as changes of that record.
+a record (an item's check points, a case's hearings, its evidence files…) count as changes of
+that record.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
@@ -69,6 +72,14 @@ def changed_since(model, since: datetime.datetime, children: Iterable[str] = ())
         child = relation.related_model
         link = relation.field.attname
         condition |= Q(pk__in=child.history.filter(history_date__gte=since).values(link))
+    # Rows attached through a generic relation (evidence files) count as changes too.
+    for relation in model._meta.private_fields:
+        if isinstance(relation, GenericRelation) and hasattr(relation.related_model, "history"):
+            rows = relation.related_model.history.filter(
+                history_date__gte=since,
+                **{relation.content_type_field_name: ContentType.objects.get_for_model(model)},
+            )
+            condition |= Q(pk__in=rows.values(relation.object_id_field_name))
     return condition
 
 
