@@ -1,15 +1,18 @@
-"""Public pages of the registers (no login)."""
+"""Public pages of the registers (no login), and the download of a record's evidence file."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from registers.models import DrawnTarget, ResultKind, Unit
+from registers.core import attachments
+from registers.core.permissions import pages_required
+from registers.models import Attachment, DrawnTarget, ResultKind, Unit
 from registers.models.inspections import publication_days
 
 RESULTS_PER_PAGE = 50
@@ -76,3 +79,14 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
             "publication_days": publication_days(),
         },
     )
+
+
+@require_safe
+@pages_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A record's file (any version), for whoever may see the record; 404 for anyone else."""
+    try:
+        attachment = attachments.get_for_user(request.user, pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404(_("附件不存在。")) from exc
+    return attachments.file_response(attachment)

@@ -16,14 +16,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core import permissions, revisions
-from registers.core.files import FileRefused, check_file, clean_name
+from registers.core.files import (
+    FileRefused,
+    allowed_types_text,
+    check_file,
+    clean_name,
+    megabytes,
+)
 from registers.core.models import Attachment
 from registers.core.services import require_change_permission
 
@@ -41,11 +49,18 @@ def _refused(error: FileRefused) -> ValidationError:
 
 def check_upload(upload) -> None:
     """Refuse an uploaded file that is not an accepted type or is too large (a
-    ``ValidationError`` on ``file`` with the checker's message and code)."""
+    ``ValidationError`` with the checker's message and code), for a form's field."""
     try:
         check_file(upload, upload.name or "", upload.size or 0, max_bytes=max_bytes())
     except FileRefused as error:
-        raise _refused(error) from None
+        raise ValidationError(error.message, code=error.code) from None
+
+
+def help_text() -> str:
+    return _("可上传%(allowed)s，不超过 %(limit)s MB；按文件内容检查类型。") % {
+        "allowed": allowed_types_text(),
+        "limit": megabytes(max_bytes()),
+    }
 
 
 def _digest(upload) -> str:
@@ -156,6 +171,23 @@ def current_of(record, user):
     """The files ``record`` carries now, as ``user`` may see them."""
     queryset = Attachment.objects.of_record(record).current().select_related("uploaded_by")
     return permissions.scope_queryset(queryset, user)
+
+
+def current_by_record(records) -> dict[tuple[int, int], list[Attachment]]:
+    """The current files of many records (of any kinds) in one query, by (content type id,
+    record id). The records are those a page already read through the scoping rule."""
+    condition = Q(pk__in=[])
+    by_model: dict[type, list[int]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record.pk)
+    for model, pks in by_model.items():
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+    found: dict[tuple[int, int], list[Attachment]] = {}
+    if not by_model:
+        return found
+    for row in Attachment.objects.current().filter(condition):
+        found.setdefault((row.content_type_id, row.object_id), []).append(row)
+    return found
 
 
 def get_for_user(user, pk, *, record=None) -> Attachment:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from registers.core import permissions
+from registers.core.attachments import current_by_record
 from registers.core.models import WorkflowRecord
 from registers.core.status import Status
 from registers.models import Unit
@@ -220,6 +222,8 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
 class RecordRow:
     record: WorkflowRecord
     model: type
+    #: The record's current evidence files, where a page shows them.
+    files: list = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -255,12 +259,17 @@ def records_where(user, condition: Q, *, order_by: str, limit: int) -> list[Reco
 
 
 def awaiting_review(user) -> list[RecordRow]:
+    """Records awaiting review that ``user`` may see, with their current files."""
     rows = []
     for model in workflow_models():
         queryset = permissions.scope_queryset(model._default_manager.awaiting_review(), user)
         rows.extend(
             RecordRow(record, model) for record in with_related(queryset).order_by("submitted_at")
         )
+    files = current_by_record(row.record for row in rows)
+    for row in rows:
+        content_type = ContentType.objects.get_for_model(row.model)
+        row.files = files.get((content_type.pk, row.record.pk), [])
     return rows
 
 
