@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityMeasureEnum": "reviews.models.supervision.AccountabilityMeasure",
         "AdjustmentKindEnum": "registers.models.power.AdjustmentKind",
         "AdjustmentReasonEnum": "registers.models.power.AdjustmentReason",
+        "AttachmentKindEnum": "registers.core.models.AttachmentKind",
         "BodyKindEnum": "registers.models.enforcement.BodyKind",
         "CaseTypeEnum": "reviews.models.evaluations.CaseType",
         "CleanupOutcomeEnum": "reviews.models.cleanup.CleanupOutcome",
