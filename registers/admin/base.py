@@ -399,6 +399,8 @@ class AttachmentInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "file" not in self.fields:  # read-only rows
+            return
         self.fields["file"].help_text = attachments.help_text()
         if self.instance.pk is not None:
             self.fields["file"].label = gettext_lazy("上传新版本替换")

@@ -118,6 +118,22 @@ def test_a_new_file_on_a_saved_row_is_a_new_version_and_the_old_one_is_kept(clie
     assert old.file.storage.exists(old.file.name)
 
 
+def test_a_submitted_records_files_are_listed_read_only_for_the_liaison(client, case, liaison):
+    from registers.core import attachments
+
+    attachment = attachments.attach(
+        case, f.upload("复议决定书.pdf", f.pdf_bytes()), kind="judgment", by=liaison
+    )
+    transition(case, Action.SUBMIT, by=liaison)
+    client.force_login(liaison)
+    response = client.get(change_url(case))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("registers:attachment_download", args=[attachment.pk]) in page
+    assert attachment.file.name not in page  # the stored path is never shown
+    assert 'type="file"' not in page
+
+
 def test_a_posted_form_without_file_rows_changes_no_file(client, case, liaison):
     client.force_login(liaison)
     data = admin_post(case, rows=[])
