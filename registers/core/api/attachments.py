@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -109,6 +110,13 @@ class AttachmentChangeSerializer(serializers.Serializer):
 class AttachmentsMixin:
     """The files of each record of a viewset, as actions on the record."""
 
+    def _record(self):
+        """The record in the URL, as the user may see it (404 otherwise); the list's
+        filters in the query string do not apply here."""
+        record = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, record)
+        return record
+
     def _attachment(self, record, attachment_id) -> Attachment:
         try:
             return service.get_for_user(self.request.user, attachment_id, record=record)
@@ -125,6 +133,7 @@ class AttachmentsMixin:
         methods=["GET"],
         summary=gettext_lazy("记录的附件列表（现行版本）"),
         responses=AttachmentSerializer(many=True),
+        filters=False,
     )
     @extend_schema(
         methods=["POST"],
@@ -140,7 +149,7 @@ class AttachmentsMixin:
         pagination_class=None,
     )
     def attachments(self, request, pk=None):
-        record = self.get_object()
+        record = self._record()
         if request.method == "GET":
             rows = service.current_of(record, request.user)
             return Response(AttachmentSerializer(rows, many=True, context=self._context()).data)
@@ -180,7 +189,7 @@ class AttachmentsMixin:
         parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
     def attachment(self, request, pk=None, attachment_id=None):
-        record = self.get_object()
+        record = self._record()
         attachment = self._attachment(record, attachment_id)
         if request.method == "GET":
             return Response(AttachmentSerializer(attachment, context=self._context()).data)
@@ -218,7 +227,7 @@ class AttachmentsMixin:
         url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
     )
     def attachment_download(self, request, pk=None, attachment_id=None):
-        record = self.get_object()
+        record = self._record()
         return service.file_response(self._attachment(record, attachment_id))
 
     def _context(self) -> dict:
