@@ -14,6 +14,7 @@ from django.db import models
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -28,7 +29,6 @@ from registers import exchange_views
 from registers.core import attachments, permissions, revisions
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading
-from registers.core.files import megabytes
 from registers.core.models import Attachment, WorkflowRecord
 from registers.core.roles import Role
 from registers.core.status import Action, Status
@@ -452,7 +452,7 @@ class AttachmentInline(ScopedInlineMixin, GenericTabularInline):
 
     @admin.display(description=gettext_lazy("大小"))
     def size_display(self, obj):
-        return "—" if obj.pk is None else f"{megabytes(obj.size) or '0'} MB"
+        return "—" if obj.pk is None else filesizeformat(obj.size)
 
     @admin.display(description=gettext_lazy("上传"))
     def uploaded(self, obj):

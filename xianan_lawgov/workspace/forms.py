@@ -49,7 +49,9 @@ class AttachmentForm(forms.Form):
     """A file added to a record from its page (checked by content before it is stored)."""
 
     file = forms.FileField(label=_("文件"))
-    kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("材料类型"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
