@@ -465,6 +465,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # or COS): set LAWGOV_S3_BUCKET and install django-storages with boto3 (optional; see
 # docs/deploy.md). The bucket is then backed up on its own: backups hold MEDIA_ROOT only.
 if os.environ.get("LAWGOV_S3_BUCKET"):
+    try:
+        import storages  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LAWGOV_S3_BUCKET is set but django-storages is not installed: "
+            "pip install -e '.[s3]' (docs/deploy.md)."
+        ) from exc
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
