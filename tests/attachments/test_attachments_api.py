@@ -296,3 +296,33 @@ def test_content_disposition_is_one_header_line_whatever_the_name(name):
     assert not any(c in value for c in "\r\n\x00")
     assert value.count('"') == 2
     assert value.startswith('attachment; filename="')
+
+
+def test_listing_records_with_files_costs_the_same_queries_for_one_or_many(
+    unit_a, office, municipal
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registers.core import attachments
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {f.make_token(municipal)}")
+
+    def add_case_with_file():
+        case = f.make_reconsideration(unit_a)
+        attachments.attach(case, f.upload("决定.pdf", f.pdf_bytes()), kind="other", by=office)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(BASE)
+        assert response.status_code == 200
+        return len(captured)
+
+    add_case_with_file()
+    client.get(BASE)  # warm the content-type cache
+    one = queries()
+    for _n in range(5):
+        add_case_with_file()
+    assert queries() == one
+    assert all(len(row["attachments"]) == 1 for row in client.get(BASE).json()["results"])
