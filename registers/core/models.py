@@ -211,7 +211,8 @@ class Attachment(models.Model):
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("替换的版本"),
-        on_delete=models.PROTECT,
+        # An old version stays while its successor does; both go with their record.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="replaced_by",

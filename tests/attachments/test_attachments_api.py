@@ -326,3 +326,21 @@ def test_listing_records_with_files_costs_the_same_queries_for_one_or_many(
         add_case_with_file()
     assert queries() == one
     assert all(len(row["attachments"]) == 1 for row in client.get(BASE).json()["results"])
+
+
+def test_deleting_a_draft_record_takes_its_files_and_their_versions_with_it(
+    attached, case, liaison
+):
+    client = client_for(liaison)
+    client.patch(
+        f"{BASE}/{case.pk}/attachments/{attached.pk}/",
+        {"file": f.upload("第二版.pdf", f.pdf_bytes("第二版"))},
+        format="multipart",
+    )
+    assert Attachment.objects.of_record(case).count() == 2
+    assert client.delete(f"{BASE}/{case.pk}/").status_code == 204
+    assert not Attachment.objects.exists()
+    # The deletion is in the files' history, with who deleted them.
+    deleted = Attachment.history.filter(history_type="-")
+    assert deleted.count() == 2
+    assert {row.history_user for row in deleted} == {liaison}
