@@ -16,6 +16,11 @@ urlpatterns: list = [
     path("public/officers/", views.public_officers, name="public_officers"),
     path("data/", exchange_views.data_exchange, name="exchange"),
     path(
+        "attachments/<int:pk>/download/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
         "data/templates/<slug:slug>.xlsx",
         exchange_views.download_template,
         name="exchange_template",

@@ -1,4 +1,4 @@
-"""Public pages of the registers (no login)."""
+"""Public pages of the registers (no login), and the download of a record's evidence file."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from registers.core import numbers
+from registers.core import attachments, numbers
 from registers.core.dates import year_in_range
+from registers.core.permissions import pages_required
 from registers.models import (
+    Attachment,
     Document,
     DocumentStatus,
     DrawnTarget,
@@ -310,3 +312,14 @@ def public_officers(request: HttpRequest) -> HttpResponse:
         empty_filtered=_("没有符合条件的执法人员。请更换查询条件。"),
     )
     return public_listing(request, listing)
+
+
+@require_safe
+@pages_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A record's file (any version), for whoever may see the record; 404 for anyone else."""
+    try:
+        attachment = attachments.get_for_user(request.user, pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404(_("附件不存在。")) from exc
+    return attachments.file_response(attachment)

@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityMeasureEnum": "reviews.models.supervision.AccountabilityMeasure",
         "AdjustmentKindEnum": "registers.models.power.AdjustmentKind",
         "AdjustmentReasonEnum": "registers.models.power.AdjustmentReason",
+        "AttachmentKindEnum": "registers.core.models.AttachmentKind",
         "BodyKindEnum": "registers.models.enforcement.BodyKind",
         "CaseTypeEnum": "reviews.models.evaluations.CaseType",
         "CleanupOutcomeEnum": "reviews.models.cleanup.CleanupOutcome",
@@ -421,6 +422,10 @@ LAWGOV = {
     "UPLOAD_MAX_UNCOMPRESSED_BYTES": int(
         os.environ.get("LAWGOV_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
     ),
+    # Evidence files on records (decisions, judgments, contracts…): the largest file accepted.
+    "ATTACHMENT_MAX_BYTES": int(
+        os.environ.get("LAWGOV_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+    ),
 }
 
 # --- Operations: request log, health checks, file storage, backups (docs/deploy.md) ----------
@@ -461,6 +466,32 @@ CACHES = {
 # Files kept by the application (uploaded workbooks): shared by every application server and
 # included in backups; never served by the web server directly.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# Evidence files may be kept in an S3-compatible object store instead (MinIO, a cloud's OSS
+# or COS): set LAWGOV_S3_BUCKET and install django-storages with boto3 (optional; see
+# docs/deploy.md). The bucket is then backed up on its own: backups hold MEDIA_ROOT only.
+if os.environ.get("LAWGOV_S3_BUCKET"):
+    try:
+        import storages  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LAWGOV_S3_BUCKET is set but django-storages is not installed: "
+            "pip install -e '.[s3]' (docs/deploy.md)."
+        ) from exc
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["LAWGOV_S3_BUCKET"],
+            "endpoint_url": os.environ.get("LAWGOV_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("LAWGOV_S3_REGION") or None,
+            "access_key": os.environ.get("LAWGOV_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("LAWGOV_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("LAWGOV_S3_PREFIX", "lawgov"),
+            # Files are served only through the application, which checks who asks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
 # Where manage.py backup writes its archives unless told otherwise.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")

@@ -7,12 +7,18 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
@@ -21,10 +27,10 @@ from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers import exchange_views
-from registers.core import permissions, revisions
+from registers.core import attachments, permissions, revisions
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading
-from registers.core.models import WorkflowRecord
+from registers.core.models import Attachment, WorkflowRecord
 from registers.core.status import Action, Status
 from registers.core.text import validate_plain_text
 from registers.core.uniqueness import hide_unseen_clashes
@@ -397,6 +403,114 @@ class ReadOnlyScopedInline(ScopedInline):
         return False
 
 
+class AttachmentInlineForm(forms.ModelForm):
+    """A file row: its kind and note, and a file (a new one on a saved row replaces it)."""
+
+    class Meta:
+        model = Attachment
+        fields = ["kind", "note", "file"]
+        # No link to the stored file: it is served only through the checked download.
+        widgets = {"file": forms.FileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" not in self.fields:  # read-only rows
+            return
+        self.fields["file"].help_text = attachments.help_text()
+        if self.instance.pk is not None:
+            self.fields["file"].label = gettext_lazy("上传新版本替换")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            attachments.check_upload(upload)
+        return upload
+
+
+class AttachmentFormSet(BaseGenericInlineFormSet):
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.add_prefix(TOTAL_FORM_COUNT) not in self.data:
+            # A form posted without the file rows at all (a script, an older page) changes
+            # no file; it is not refused for the rows it did not show.
+            self._non_form_errors = self.error_class(error_class="nonform", renderer=self.renderer)
+
+
+class AttachmentInline(ScopedInlineMixin, GenericTabularInline):
+    """A record's evidence files on its page. They change when the record may; a new file
+    on a saved row is a new version (the old one is kept), a deleted row is closed."""
+
+    model = Attachment
+    form = AttachmentInlineForm
+    formset = AttachmentFormSet
+    fields = ["kind", "note", "file", "download", "size_display", "uploaded"]
+    readonly_fields = ["download", "size_display", "uploaded"]
+    verbose_name = gettext_lazy("附件")
+    verbose_name_plural = gettext_lazy("附件（证明材料）")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).current().select_related("uploaded_by")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # Read-only rows show the checked download link, never the stored file's path.
+            fields = [name for name in fields if name != "file"]
+        return fields
+
+    @admin.display(description=gettext_lazy("文件名"))
+    def download(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("registers:attachment_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    @admin.display(description=gettext_lazy("大小"))
+    def size_display(self, obj):
+        return "—" if obj.pk is None else filesizeformat(obj.size)
+
+    @admin.display(description=gettext_lazy("上传"))
+    def uploaded(self, obj):
+        if obj.pk is None:
+            return "—"
+        return f"{obj.uploaded_by or '—'} {obj.uploaded_at:%Y-%m-%d %H:%M}"
+
+
+def save_attachment_formset(formset, user) -> None:
+    """Save the file rows through the attachment services (a replacement keeps the old
+    version, a deletion closes the row), as the admin's change message expects."""
+    record = formset.instance
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        existing = Attachment.objects.get(pk=form.instance.pk)
+        if formset.can_delete and formset._should_delete_form(form):
+            attachments.remove(existing, by=user)
+            formset.deleted_objects.append(existing)
+        elif form.has_changed():
+            data = form.cleaned_data
+            if "file" in form.changed_data and isinstance(data.get("file"), UploadedFile):
+                new = attachments.attach(
+                    record,
+                    data["file"],
+                    kind=data["kind"],
+                    note=data["note"],
+                    by=user,
+                    replaces=existing,
+                )
+            else:
+                new = attachments.update_details(
+                    existing, kind=data["kind"], note=data["note"], by=user
+                )
+            formset.changed_objects.append((new, form.changed_data))
+    for form in formset.extra_forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        data = form.cleaned_data
+        formset.new_objects.append(
+            attachments.attach(record, data["file"], kind=data["kind"], note=data["note"], by=user)
+        )
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
@@ -417,10 +531,20 @@ class ReturnForm(forms.Form):
 
 
 class WorkflowAdmin(ScopedAdmin):
-    """Admin for a ``WorkflowRecord``: status is changed only through the workflow."""
+    """Admin for a ``WorkflowRecord``: status is changed only through the workflow; its
+    evidence files are rows at the end of its page (``AttachmentInline``)."""
 
     change_form_template = "admin/workflow_change_form.html"
     actions = ["submit_selected", "approve_selected", "return_selected"]
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), AttachmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            save_attachment_formset(formset, request.user)
+            return
+        super().save_formset(request, form, formset, change)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

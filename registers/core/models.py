@@ -1,8 +1,14 @@
-"""The platform's models: the abstract record every register shares, and the calendar's
-override days. Both belong to the ``registers`` app (its tables and migrations)."""
+"""The platform's models: the abstract record every register shares, the evidence files
+attached to records, and the calendar's override days. They belong to the ``registers`` app
+(its tables and migrations)."""
+
+import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -64,6 +70,9 @@ class WorkflowRecord(RevisionedModel):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
+
+    #: Evidence files (registers.core.attachments); they go with the record when it is deleted.
+    attachments = GenericRelation("registers.Attachment")
 
     objects = WorkflowQuerySet.as_manager()
 
@@ -178,3 +187,116 @@ class HolidayScheduleDay(models.Model):
     def __str__(self) -> str:
         kind = _("上班") if self.is_working_day else _("放假")
         return f"{self.date:%Y-%m-%d} {self.festival}{kind}"
+
+
+class AttachmentKind(models.TextChoices):
+    RECONSIDERATION_DECISION = "reconsideration_decision", _("复议决定书")
+    JUDGMENT = "judgment", _("判决书")
+    CONTRACT = "contract", _("合同文本")
+    REVIEW_OPINION = "review_opinion", _("审核意见书")
+    PUBLICATION_SCREENSHOT = "publication_screenshot", _("公示截图")
+    EVALUATION_FORM = "evaluation_form", _("评查表")
+    DOCUMENT_TEXT = "document_text", _("规范性文件文本")
+    OTHER = "other", _("其他")
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Where a file is stored: a random name under the month it came in, never the name it
+    was uploaded with (which is kept in ``original_name`` and offered on download)."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The attachments of records ``user`` may see (the one scoping rule)."""
+        from registers.core.permissions import scope_queryset
+
+        return scope_queryset(self, user)
+
+    def current(self):
+        """Neither replaced by a newer version nor deleted."""
+        return self.filter(removed_at__isnull=True)
+
+    def of_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+
+class Attachment(models.Model):
+    """An evidence file on a record (a decision, a judgment, a contract's text…).
+
+    Its record decides everything: an attachment is seen and changed exactly when its record
+    is (``scope_record``, ``registers.core.permissions``). Nothing is overwritten: a
+    replacement is a new row that ``replaces`` the old one, which is closed (``removed_at``)
+    with its file kept; a deletion closes the row too.
+    """
+
+    #: The record this row belongs to; scoping and change rights follow it.
+    scope_record = "record"
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(
+        _("材料类型"), max_length=30, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("替换的版本"),
+        # An old version stays while its successor does; both go with their record.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    removed_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("停用人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="registers_attachment_record")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(size__gt=0), name="registers_attachment_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None

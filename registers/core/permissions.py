@@ -17,7 +17,10 @@ holds every duty (the deployment check warns about such an account).
 A model takes part in unit scoping by naming the path to its owning unit in
 ``scope_field`` (``"unit"`` for every ``WorkflowRecord``, ``"draw__item__unit"`` for a
 child row), or declares itself reference data (``reference_data = True``: units, the
-calendar), which every role reads. A model that does neither is shown only to those who
+calendar), which every role reads. A row that belongs to one record of any kind (an
+attachment) names its generic relation in ``scope_record``: it is seen exactly when its
+record is, and changed (added, replaced, deleted) exactly when its record may change. A
+model that does none of these is shown only to those who
 read every unit, and the admin and the API refuse to serve it (``require_scoping``), so a
 new model cannot leak by being forgotten.
 """
@@ -25,8 +28,9 @@ new model cannot leak by being forgotten.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
@@ -128,21 +132,74 @@ def scope_field_of(model) -> str | None:
     return getattr(model, "scope_field", None)
 
 
+def scope_record_of(model) -> str | None:
+    """The generic relation to the record a row belongs to (``scope_record``), if any."""
+    return getattr(model, "scope_record", None)
+
+
 def is_reference_data(model) -> bool:
-    return scope_field_of(model) is None and getattr(model, "reference_data", False) is True
+    return (
+        scope_field_of(model) is None
+        and scope_record_of(model) is None
+        and getattr(model, "reference_data", False) is True
+    )
 
 
 def require_scoping(model, where: str) -> None:
     """Refuse to serve ``model`` (in the admin, the API: ``where``) unless it says whose it
-    is (``scope_field``) or that every role reads it (``reference_data``)."""
-    if scope_field_of(model) is None and not is_reference_data(model):
-        raise ImproperlyConfigured(
-            f"{where}: {model._meta.label} declares neither scope_field nor reference_data"
+    is (``scope_field``, ``scope_record``) or that every role reads it (``reference_data``)."""
+    if scope_field_of(model) is None and scope_record_of(model) is None:
+        if not is_reference_data(model):
+            raise ImproperlyConfigured(
+                f"{where}: {model._meta.label} declares neither scope_field nor reference_data"
+            )
+
+
+def record_of(obj):
+    """What decides about ``obj``: the record it belongs to (``scope_record``), or itself.
+    None for a row whose record no longer exists."""
+    name = scope_record_of(type(obj))
+    return getattr(obj, name) if name else obj
+
+
+@cache
+def _record_models(model) -> tuple:
+    """The models whose records carry rows of ``model`` (a ``GenericRelation`` to it)."""
+    from django.contrib.contenttypes.fields import GenericRelation
+
+    return tuple(
+        candidate
+        for candidate in apps.get_models()
+        if any(
+            isinstance(field, GenericRelation) and field.related_model is model
+            for field in candidate._meta.private_fields
         )
+    )
+
+
+def _records_condition(model, user) -> models.Q:
+    """Rows of ``model`` whose record ``user`` may see: one subquery per kind of record."""
+    from django.contrib.contenttypes.models import ContentType
+
+    relation = model._meta.get_field(scope_record_of(model))
+    condition = models.Q(pk__in=[])
+    for record_model in _record_models(model):
+        visible = scope_queryset(record_model._default_manager.all(), user)
+        condition |= models.Q(
+            **{
+                relation.ct_field: ContentType.objects.get_for_model(record_model),
+                f"{relation.fk_field}__in": visible.values("pk"),
+            }
+        )
+    return condition
 
 
 def owner_unit_id(obj) -> int | None:
-    """The id of the unit that owns ``obj``, following its ``scope_field`` path."""
+    """The id of the unit that owns ``obj``, following its ``scope_field`` path (or its
+    record's, for a row that belongs to a record)."""
+    if scope_record_of(type(obj)):
+        record = record_of(obj)
+        return None if record is None else owner_unit_id(record)
     path = scope_field_of(type(obj))
     if path is None:
         return None
@@ -161,6 +218,8 @@ def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
         return queryset.none()
     if role.reads_everything or is_reference_data(queryset.model):
         return queryset
+    if scope_record_of(queryset.model):
+        return queryset.filter(_records_condition(queryset.model, user))
     path = scope_field_of(queryset.model)
     if path is None or user.unit_id is None:
         return queryset.none()
@@ -170,6 +229,9 @@ def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
 def can_view(user, obj) -> bool:
     if role_of(user) is None:
         return False
+    if scope_record_of(type(obj)):
+        record = record_of(obj)
+        return record is not None and can_view(user, record)
     if is_reference_data(type(obj)):
         return True
     if scope_field_of(type(obj)) is None:
@@ -181,7 +243,9 @@ def can_create(user, model) -> bool:
     role = role_of(user)
     if role == Role.OFFICE:
         return True
-    return role == Role.LIAISON and scope_field_of(model) is not None
+    return role == Role.LIAISON and (
+        scope_field_of(model) is not None or scope_record_of(model) is not None
+    )
 
 
 def _liaison_owns(user, obj) -> bool:
@@ -198,6 +262,9 @@ def is_frozen(obj) -> bool:
 
 
 def can_change(user, obj) -> bool:
+    if scope_record_of(type(obj)):
+        record = record_of(obj)
+        return record is not None and can_change(user, record)
     role = role_of(user)
     if is_frozen(obj):
         return False
@@ -210,7 +277,10 @@ def can_change(user, obj) -> bool:
 
 
 def can_delete(user, obj) -> bool:
-    """Office staff may delete (history keeps a row); liaisons only their unit's drafts."""
+    """Office staff may delete (history keeps a row); liaisons only their unit's drafts.
+    Deleting a row that belongs to a record (a file) changes that record."""
+    if scope_record_of(type(obj)):
+        return can_change(user, obj)
     role = role_of(user)
     if is_frozen(obj):
         return False

@@ -1,5 +1,11 @@
 # The platform's concrete model belongs to this app: importing it here registers it.
-from registers.core.models import CalendarDay, HolidaySchedule, HolidayScheduleDay
+from registers.core.models import (
+    Attachment,
+    AttachmentKind,
+    CalendarDay,
+    HolidaySchedule,
+    HolidayScheduleDay,
+)
 
 from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
 from .enforcement import BodyKind, Conflict, EnforcementBody, EnforcementField, Officer
@@ -32,6 +38,8 @@ from .units import Unit, UnitKind
 from .users import User
 
 __all__ = [
+    "Attachment",
+    "AttachmentKind",
     "AdjustmentKind",
     "AdjustmentReason",
     "BodyKind",

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from registers.core import attachments
+from registers.core.models import AttachmentKind
 from registers.core.text import validate_plain_text
 from xianan_lawgov.accounts.passwords import change_reason
 
@@ -43,3 +45,22 @@ class ReviewForm(forms.Form):
     # The revision of the record the reviewer was shown: a record changed since is not
     # approved or returned unseen (registers.core.revisions).
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class AttachmentForm(forms.Form):
+    """A file added to a record from its page (checked by content before it is stored)."""
+
+    file = forms.FileField(label=_("文件"))
+    kind = forms.ChoiceField(
+        label=_("材料类型"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = attachments.help_text()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        attachments.check_upload(upload)
+        return upload

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -20,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from registers.core import permissions
+from registers.core.attachments import current_by_record
 from registers.core.models import WorkflowRecord
 from registers.core.status import Status
 from registers.models import Unit
@@ -223,6 +225,8 @@ def overview(user, year: int | None, today: datetime.date) -> Overview:
 class RecordRow:
     record: WorkflowRecord
     model: type
+    #: The record's current evidence files, where a page shows them.
+    files: list = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -263,7 +267,7 @@ def _awaiting(model, user):
 
 def awaiting_review_page(user, number, per_page: int) -> tuple[Page, list[RecordRow]]:
     """One page of the records awaiting review, in the queue's order: by unit, kind, then
-    the order they were submitted in.
+    the order they were submitted in; each row with its current files.
 
     Only each record's place in that order is read for the whole queue (one small query per
     kind); the records themselves are read for the page only (one query per kind on it).
@@ -293,6 +297,11 @@ def awaiting_review_page(user, number, per_page: int) -> tuple[Page, list[Record
         for key, model in page.object_list
         if (model, key[-1]) in found
     ]
+    # Each with its current files (one query for the page).
+    files = current_by_record(row.record for row in rows)
+    for row in rows:
+        content_type = ContentType.objects.get_for_model(row.model)
+        row.files = files.get((content_type.pk, row.record.pk), [])
     return page, rows
 
 

@@ -14,6 +14,16 @@ urlpatterns = [
     path("review/approve/", views.review_bulk_approve, name="review_bulk_approve"),
     path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
     path("holidays/", views.holiday_schedule, name="holiday_schedule"),
+    path(
+        "review/<str:kind>/<int:pk>/attachments/",
+        views.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "review/<str:kind>/<int:pk>/attachments/<int:file_pk>/delete/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

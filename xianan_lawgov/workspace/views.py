@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from registers.core import permissions
+from registers.core import attachments, permissions
 from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import HolidaySchedule
@@ -34,7 +35,7 @@ from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_
 from ..reports.access import report_years
 from . import dashboard, holidays
 from .changes import changes_since_review, field_values, workflow_history
-from .forms import LoginForm, ReviewForm
+from .forms import AttachmentForm, LoginForm, ReviewForm
 from .models import Notification
 from .notifications import mark_read
 from .records import (
@@ -289,6 +290,7 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 return redirect(_next_in_queue(request))
     elif request.method not in ("GET", "HEAD"):
         raise Http404
+    changes = changes_since_review(record)
     return render(
         request,
         "workspace/review_detail.html",
@@ -298,14 +300,67 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind_label": model._meta.verbose_name,
             "status": Status(record.status),
             "fields": field_values(record),
-            "changes": changes_since_review(record),
+            "changes": changes,
             "history": workflow_history(record),
             "actions": permissions.allowed_actions(request.user, record),
             "form": form,
             "admin_url": admin_url(record),
+            **_files_context(request, record, changes_since=changes.baseline_date),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _files_context(request, record, *, changes_since, form=None) -> dict:
+    """A record's files on its page: the current ones, what changed since the last review,
+    and the upload form where the user may change the record."""
+    may_change = permissions.can_change(request.user, record)
+    return {
+        "files": attachments.current_of(record, request.user),
+        "file_changes": (attachments.changes_since(record, changes_since) if changes_since else []),
+        "may_change_files": may_change,
+        "file_form": (form or AttachmentForm()) if may_change else None,
+    }
+
+
+@require_POST
+@reviewers_only
+def attachment_upload(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Add a file to a record from its review page; a refused file is not stored."""
+    _model, record = get_record_for_user(request.user, kind, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            attachment = attachments.attach(
+                record, data["file"], kind=data["kind"], note=data["note"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("已上传附件“%(name)s”。") % {"name": attachment.original_name}
+            )
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("workspace:review_detail", kind=kind, pk=pk)
+
+
+@require_POST
+@reviewers_only
+def attachment_remove(request: HttpRequest, kind: str, pk: int, file_pk: int) -> HttpResponse:
+    """Delete a file from a record (the row and the file are kept, closed)."""
+    _model, record = get_record_for_user(request.user, kind, pk)
+    try:
+        attachment = attachments.get_for_user(request.user, file_pk, record=record)
+        attachments.remove(attachment, by=request.user)
+    except attachments.Attachment.DoesNotExist as exc:
+        raise Http404(_("附件不存在。")) from exc
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已删除附件“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("workspace:review_detail", kind=kind, pk=pk)
 
 
 @require_POST

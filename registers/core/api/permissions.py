@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
 from registers.core import permissions as rules
+from registers.core.api.attachments import ATTACHMENT_ACTIONS
 
 
 class ScopedPermission(permissions.BasePermission):
@@ -45,6 +46,17 @@ class ScopedPermission(permissions.BasePermission):
             return rules.can_view(request.user, obj)
         if view.action == "submit" or view.action in view.office_actions:
             return True  # the transition or service checks the record's state and explains
+        if view.action in ATTACHMENT_ACTIONS:
+            # Adding, replacing or deleting a file changes the record it belongs to.
+            if not rules.can_change(request.user, obj):
+                return self._refuse(
+                    _(
+                        "这条记录当前不能修改，不能增加、替换或删除它的附件"
+                        "（只能修改本单位草稿或被退回的记录）。"
+                    ),
+                    "not_editable",
+                )
+            return True
         target = view.parent_of(obj)
         if request.method == "DELETE" and target is obj:
             if view.delete_office_only and not rules.is_office(request.user):

@@ -9,12 +9,14 @@ from functools import cached_property
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import model_meta
 from rest_framework.validators import UniqueValidator
 
 from registers.core import permissions as rules
 from registers.core import revisions
+from registers.core.api.attachments import AttachmentSerializer
 from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
@@ -179,6 +181,7 @@ class WorkflowSerializer(ModelCleanSerializer):
         "updated_at",
         "submitted_at",
         "reviewed_at",
+        "attachments",
     ]
     WORKFLOW_READ_ONLY = [
         "status",
@@ -195,6 +198,14 @@ class WorkflowSerializer(ModelCleanSerializer):
     status_label = serializers.CharField(
         source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
     )
+    attachments = serializers.SerializerMethodField(label=gettext_lazy("附件（现行版本）"))
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, record) -> list:
+        files = getattr(record, "current_files", None)
+        if files is None:  # not read through a workflow viewset (prefetched there)
+            files = record.attachments.current().select_related("uploaded_by")
+        return AttachmentSerializer(files, many=True, context=self.context).data
 
     def get_fields(self):
         fields = super().get_fields()

@@ -6,8 +6,8 @@ progress, such as a large upload, stamps its records before it commits them). It
 every record created or changed since then (by its audit history or its ``updated_at``), and
 on the first page ``deleted``: the ids of records deleted since then, and of records that
 left what the client sees since then (moved to another unit, or under a parent that did).
-Children shown inside a record (an item's check points, a case's hearings…) count as
-changes of that record.
+Children shown inside a record (an item's check points, a case's hearings, its evidence
+files…) count as changes of that record.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -93,6 +95,14 @@ def changed_since(model, since: datetime.datetime, children: Iterable[str] = ())
         child = relation.related_model
         link = relation.field.attname
         condition |= Q(pk__in=child.history.filter(history_date__gte=since).values(link))
+    # Rows attached through a generic relation (evidence files) count as changes too.
+    for relation in model._meta.private_fields:
+        if isinstance(relation, GenericRelation) and hasattr(relation.related_model, "history"):
+            rows = relation.related_model.history.filter(
+                history_date__gte=since,
+                **{relation.content_type_field_name: ContentType.objects.get_for_model(model)},
+            )
+            condition |= Q(pk__in=rows.values(relation.object_id_field_name))
     # A record whose parent changed may have come into a unit with it (a hearing whose case
     # moved): sent again, so the unit that now sees it receives it.
     return condition | parents_changed_since(model, since)

@@ -19,7 +19,7 @@ from functools import cached_property
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -29,12 +29,14 @@ from rest_framework.response import Response
 
 from registers.core import permissions as rules
 from registers.core import revisions
+from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
 from registers.core.api.serializers import CommentSerializer
 from registers.core.api.sync import changed_since, parse_since, tombstones
+from registers.core.models import Attachment
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
 
@@ -295,14 +297,24 @@ class ScopedViewSet(viewsets.ModelViewSet):
             raise django_error_to_drf(error) from None
 
 
-class WorkflowViewSet(ScopedViewSet):
-    """A ``ScopedViewSet`` for workflow records, with submit / approve / return actions.
+class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
+    """A ``ScopedViewSet`` for workflow records, with submit / approve / return actions and
+    the record's evidence files (``AttachmentsMixin``).
 
     A liaison's new record is a draft of their unit; the office may enter one directly as
-    approved by sending ``"status": "approved"``.
+    approved by sending ``"status": "approved"``. Each record shows its current files
+    (metadata and download link), so a sync carries them.
     """
 
     office_actions: tuple[str, ...] = ("approve", "return_for_revision")
+
+    def get_queryset(self):
+        current = Attachment.objects.current().select_related("uploaded_by")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("attachments", queryset=current, to_attr="current_files"))
+        )
 
     def save_new(self, instance) -> None:
         # Asking for "approved" is honoured for whoever may approve directly; anyone else's
