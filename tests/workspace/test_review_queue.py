@@ -167,7 +167,9 @@ def test_detail_query_count_is_bounded(
     record.save()
     submit(record, by=liaison)
     client.force_login(office)
-    with django_assert_max_num_queries(15):
+    # Session and user, the record with its history and changes, its files, the calendar's
+    # overrides and confirmed holiday schedules: a fixed set, whatever the record holds.
+    with django_assert_max_num_queries(17):
         assert client.get(detail_url(record)).status_code == 200
 
 
