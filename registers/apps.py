@@ -7,7 +7,10 @@ class RegistersConfig(AppConfig):
     verbose_name = _("台账")
 
     def ready(self):
+        from registers.core import mail
         from registers.core.exchange import uploads
         from registers.resources import EXCHANGE_RESOURCES
 
         uploads.register(*EXCHANGE_RESOURCES)
+        uploads.connect_jobs()
+        mail.connect()

@@ -91,3 +91,21 @@ def demo_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(demo_data, db):
     """The demo data set (loaded once per module), each test in its own transaction."""
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks, settings, tmp_path):
+    """Run the background worker over what is queued, as ``manage.py run_worker --batch``
+    does, until nothing is left (jobs queue others, such as e-mails, when they commit)."""
+    from registers.management.commands.run_worker import worker
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def run() -> None:
+        for _round in range(10):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                worker(batch=True, interval=0).run()
+            if not callbacks:
+                return
+
+    return run
