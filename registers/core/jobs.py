@@ -132,7 +132,7 @@ def _failed(job: Job, reason: str, result: dict | None = None) -> None:
     if retry:
         reason = _("第 %(n)d 次尝试失败：%(reason)s；%(seconds)d 秒后重试。") % {
             "n": job.attempts,
-            "reason": reason,
+            "reason": reason.rstrip("。"),
             "seconds": delay,
         }
     Job.objects.filter(pk=job.pk).update(
@@ -149,11 +149,20 @@ def reason_for(error: BaseException) -> str:
     """What a user reads about a failure (the details go to the log)."""
     if isinstance(error, JobError):
         return str(error)
-    if isinstance(error, TimeoutError | socket.timeout):
+    if _timed_out(error):
         return _("连接邮件服务器超时（%(seconds)s 秒）。") % {"seconds": settings.EMAIL_TIMEOUT}
     if isinstance(error, smtplib.SMTPException | ConnectionError | OSError):
         return _("邮件服务器出错：%(error)s") % {"error": error or type(error).__name__}
     return _("任务出错（%(error)s）。") % {"error": type(error).__name__}
+
+
+def _timed_out(error: BaseException | None) -> bool:
+    """Whether a time-out lies behind ``error`` (smtplib reports one as a disconnection)."""
+    while error is not None:
+        if isinstance(error, TimeoutError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def recover_interrupted() -> int:
