@@ -80,6 +80,19 @@ def run_upload(
     )
 
 
+def queue_upload(request: HttpRequest, form: UploadForm, data: bytes) -> HttpResponse:
+    """Hand a large upload to the worker and send the user to its job page."""
+    job = uploads.start_upload(
+        form.resource_class,
+        data,
+        user=request.user,
+        unit=form.cleaned_data.get("unit"),
+        status=form.status,
+    )
+    messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
+    return redirect("workspace:job", job.pk)
+
+
 def result_context(result: uploads.UploadResult | None, resource_class, *, too_large) -> dict:
     """What the result of an upload shows (``exchange/_result.html``), on the data-exchange
     page and the admin's import page alike."""
@@ -114,15 +127,7 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
         resource_class = form.resource_class
         data = form.cleaned_data["file"].read()
         if uploads.in_background(data):
-            job = uploads.start_upload(
-                resource_class,
-                data,
-                user=request.user,
-                unit=form.cleaned_data.get("unit"),
-                status=form.status,
-            )
-            messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
-            return redirect("workspace:job", job.pk)
+            return queue_upload(request, form, data)
         result = run_upload(request, form, data)
     context = {
         "form": form,

@@ -3,6 +3,7 @@ file, and the uploader follows the job to the same result (page and API)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from registers.core.models import Job, JobStatus
@@ -98,3 +99,20 @@ def test_a_small_upload_is_still_answered_at_once(client, liaison):
     response = client.post("/data/", {"register": "inspection-items", "file": attached(file)})
     assert response.status_code == 200
     assert InspectionItem.objects.count() == 2 and not Job.objects.exists()
+
+
+def test_the_admins_import_button_hands_a_large_file_to_the_worker_too(
+    client, office, unit_a, run_jobs, django_capture_on_commit_callbacks
+):
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:registers_inspectionitem_import"),
+            {"file": attached(three_items(unit=unit_a.name))},
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    run_jobs()
+    job.refresh_from_db()
+    assert (job.status, job.result["created"]) == (JobStatus.SUCCEEDED, 3)
+    assert InspectionItem.objects.filter(unit=unit_a).count() == 3

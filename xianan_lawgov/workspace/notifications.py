@@ -220,9 +220,12 @@ def start_deadline_notifications(kind: JobKind = JobKind.DEADLINE_NOTIFICATIONS)
     )
 
 
-def calendar_changed(sender, **kwargs) -> None:
+def calendar_changed(sender, raw: bool = False, **kwargs) -> None:
     """Deadlines are counted in working days: a day made a holiday (or a working day) moves
-    them, so today's reminders are checked again (each is still sent once)."""
+    them, so today's reminders are checked again (each is still sent once). Several days
+    entered in a row share the one check still waiting."""
+    if raw or Job.objects.filter(kind=JobKind.CALENDAR_CHANGED).waiting().exists():
+        return
     start_deadline_notifications(JobKind.CALENDAR_CHANGED)
 
 
