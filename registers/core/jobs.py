@@ -116,11 +116,11 @@ def run_job(job_id: int) -> str:
             job.error = ""
             job.finished_at = timezone.now()
             job.save()
-    except Exception as error:  # noqa: BLE001 - every failure is recorded on the job
+    except Exception as error:  # every failure is recorded on the job, with its reason
         logger.warning("Job %s (%s) failed: %r", job_id, job.kind, error)
         if isinstance(error, JobError):
             job.max_attempts = job.attempts
-        _failed(job, reason_for(error), getattr(error, "result", None))
+        _failed(job, reason_for(error, JobKind(job.kind)), getattr(error, "result", None))
     finally:
         clear_progress(job_id)
     return Job.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
@@ -145,13 +145,13 @@ def _failed(job: Job, reason: str, result: dict | None = None) -> None:
         transaction.on_commit(lambda: _enqueue(job.pk, delay))
 
 
-def reason_for(error: BaseException) -> str:
+def reason_for(error: BaseException, kind: JobKind) -> str:
     """What a user reads about a failure (the details go to the log)."""
     if isinstance(error, JobError):
         return str(error)
-    if _timed_out(error):
+    if kind == JobKind.MAIL and _timed_out(error):
         return _("连接邮件服务器超时（%(seconds)s 秒）。") % {"seconds": settings.EMAIL_TIMEOUT}
-    if isinstance(error, smtplib.SMTPException | ConnectionError | OSError):
+    if kind == JobKind.MAIL and isinstance(error, smtplib.SMTPException | OSError):
         return _("邮件服务器出错：%(error)s") % {"error": error or type(error).__name__}
     return _("任务出错（%(error)s）。") % {"error": type(error).__name__}
 

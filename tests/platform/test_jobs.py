@@ -151,6 +151,11 @@ def test_a_job_left_running_by_a_stopped_worker_is_queued_again(
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
     assert "后台任务进程中断，未写入任何内容" in job.error
+    # Interrupted again on its last attempt: failed, with the reason.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=2)
+    jobs.recover_interrupted()
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "后台任务进程中断，未写入任何内容。")
 
 
 def test_with_no_worker_the_job_page_says_the_job_waits(client, liaison, db):

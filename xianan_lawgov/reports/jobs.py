@@ -47,7 +47,7 @@ def start_report_file(user, scope: Scope, fmt: str, version: int | None = None) 
     title = _("%(year)d 年度报告（%(format)s）") % {"year": scope.year, "format": fmt.upper()}
     if version:
         title += _("第 %(version)d 版") % {"version": version}
-    return jobs.start(JobKind.REPORT_FILE, title, user=user, params=params)
+    return jobs.start(JobKind.REPORT_FILE, title, user=user, params=params, max_attempts=2)
 
 
 def make_report_file(job: Job) -> dict:

@@ -217,6 +217,7 @@ def start_deadline_notifications(kind: JobKind = JobKind.DEADLINE_NOTIFICATIONS)
         _("%(day)s 期限提醒") % {"day": timezone.localdate().isoformat()}
         if kind == JobKind.DEADLINE_NOTIFICATIONS
         else _("节假日调整后重新检查期限（%(day)s）") % {"day": timezone.localdate().isoformat()},
+        max_attempts=2,
     )
 
 

@@ -263,6 +263,8 @@ def start_upload(
             "status": Status(status).value if status else None,
         },
         input_file=ContentFile(data, name=f"{resource_class.slug}.xlsx"),
+        # Once more if the worker stopped mid-way (a mistake in the file is not tried again).
+        max_attempts=2,
     )
 
 
