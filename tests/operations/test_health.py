@@ -21,8 +21,9 @@ def at(*date):
 
 
 def readyz(client, *date):
-    """/readyz as it answers at 10:00 on ``date``."""
+    """/readyz as it answers at 10:00 on ``date``, the worker having just reported."""
     with at(*date):
+        jobs.beat()
         return client.get("/readyz")
 
 
@@ -45,8 +46,6 @@ def test_healthz_answers_without_touching_the_database(client):
 
 @pytest.mark.django_db
 def test_readyz_is_ready_when_every_check_passes(client):
-    with at(2017, 6, 1):
-        jobs.beat()  # the worker reports
     response = readyz(client, 2017, 6, 1)
     assert response.status_code == 200
     body = response.json()
@@ -212,3 +211,16 @@ def test_probes_over_plain_http_are_answered_where_pages_are_redirected(client):
 def test_the_health_endpoints_refuse_to_change_anything(client):
     assert client.post("/healthz").status_code == 405
     assert client.post("/readyz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_readyz_hears_the_job_queues_worker_and_misses_it_when_silent(client):
+    with at(2017, 6, 1):
+        assert checks_of(client.get("/readyz"))["worker"]["message"] == "后台任务进程从未报告。"
+    readyz(client, 2017, 6, 1)  # the worker reports at 10:00
+    with time_machine.travel(datetime.datetime(2017, 6, 1, 10, 6, tzinfo=SHANGHAI), tick=False):
+        worker = checks_of(client.get("/readyz"))["worker"]
+    assert (worker["ok"], worker["message"]) == (
+        False,
+        "后台任务进程已 6 分钟没有报告（上次：2017-06-01 10:00:00）。",
+    )
