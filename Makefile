@@ -24,7 +24,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "咸安区法治政府建设合规台账：http://$(HOST):$(PORT)/  （Ctrl-C 停止）"
+	@echo "咸安区法治政府建设合规台账：http://$(HOST):$(PORT)/  （Ctrl-C 停止网站和后台任务进程）"
+	@# The worker runs beside the web server; whichever way the server stops, the worker stops.
+	DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium and need a CJK font. Install them when missing

@@ -9,6 +9,7 @@ class RegistersConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from registers.core import mail
         from registers.core.exchange import uploads
         from registers.core.text import guard_text_fields
 
@@ -17,3 +18,5 @@ class RegistersConfig(AppConfig):
         from registers.resources import EXCHANGE_RESOURCES
 
         uploads.register(*EXCHANGE_RESOURCES)
+        uploads.connect_jobs()
+        mail.connect()

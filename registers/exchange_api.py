@@ -5,7 +5,9 @@
 - ``POST /api/v1/uploads/<register>/``        a filled template (multipart ``file``).
 
 An upload answers 201 with what was created, or 400 with every mistake (sheet, row,
-column, reason, code) and nothing created. Liaisons upload for their own unit, office staff
+column, reason, code) and nothing created; a file of more rows than
+``LAWGOV_JOBS["UPLOAD_ROWS"]`` answers 202 with the job that will do it
+(``/api/v1/jobs/<id>/``, whose result is the same). Liaisons upload for their own unit, office staff
 for any (``unit``); leaders and read-only API clients get 403.
 """
 
@@ -79,6 +81,12 @@ class UploadCreatedSerializer(serializers.Serializer):
     status = serializers.CharField(allow_null=True, help_text=gettext_lazy("新记录的审核状态。"))
     status_label = serializers.CharField(allow_null=True)
     unit = serializers.CharField(allow_null=True, help_text=gettext_lazy("新记录所属单位。"))
+
+
+class UploadQueuedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text=gettext_lazy("后台任务编号。"))
+    url = serializers.CharField(help_text=gettext_lazy("查看进度和结果的地址。"))
+    status = serializers.CharField()
 
 
 class UploadRequestSerializer(serializers.Serializer):
@@ -207,11 +215,14 @@ class UploadView(APIView):
             "检查每一行；有任何错误时不导入任何记录，"
             "返回 400 和全部错误（工作表、行、列、原因、代码）。"
             "全部正确时在一个事务中新建记录并返回 201。"
+            "行数较多的文件交给后台任务处理，返回 202 和任务地址（GET /api/v1/jobs/<id>/），"
+            "任务结果与 201 的内容相同，出错时任务为失败并列出全部错误。"
         ),
         parameters=[REGISTER_PARAMETER],
         request={"multipart/form-data": UploadRequestSerializer},
         responses={
             201: UploadCreatedSerializer,
+            202: UploadQueuedSerializer,
             400: UploadRefusalSerializer,
             403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
             404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
@@ -246,30 +257,28 @@ class UploadView(APIView):
             return _refusal(reason, [_request_error(reason, "office_only")], "office_only")
         status_ = Status.APPROVED if data.get("approve") else None
         status_ = status_ or (Status.SUBMITTED if data.get("submit") else Status.DRAFT)
+        content = data["file"].read()
+        if uploads.in_background(content):
+            job = uploads.start_upload(
+                resource_class, content, user=request.user, unit=unit, status=status_
+            )
+            url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
+            return Response(
+                {"job": job.pk, "url": url, "status": job.status},
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": url},
+            )
         result = uploads.upload(
-            resource_class, data["file"].read(), user=request.user, unit=unit, status=status_
+            resource_class, content, user=request.user, unit=unit, status=status_
         )
         if not result.ok:
             errors = [error.as_dict() for error in result.errors]
             whole_file = len(result.errors) == 1 and result.errors[0].row is None
-            if whole_file:
-                return _refusal(result.errors[0].reason, errors, result.errors[0].code)
-            return _refusal(
-                _("上传的文件有 %(n)d 处错误，没有导入任何记录。") % {"n": len(result.errors)},
-                errors,
-            )
-        return Response(
-            {
-                "register": resource_class.slug,
-                "title": result.title,
-                "rows": result.rows,
-                "created": result.created_count,
-                "status": result.status.value if result.status else None,
-                "status_label": str(result.status.label) if result.status else None,
-                "unit": result.unit.name if result.unit else None,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+            code = result.errors[0].code if whole_file else "invalid_upload"
+            return _refusal(uploads.refusal_reason(result), errors, code)
+        summary = uploads.result_summary(result)
+        del summary["errors"]
+        return Response(summary, status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _unit(value: str, user):

@@ -1,16 +1,18 @@
 """数据报送: the page where liaisons download templates and upload filled ones.
 
 A liaison exchanges data for their own unit; office staff for any unit (they pick the unit
-on the form, or fill the unit column). Leaders and API clients only read and have no page.
-The admin's import button runs the same upload and shows the same result
-(``registers.admin.base.ScopedImportMixin``).
+on the form, or fill the unit column). A file of more rows than ``LAWGOV_JOBS["UPLOAD_ROWS"]``
+is handed to the background worker, and the user follows it on its job page. Leaders and
+API clients only read and have no page. The admin's import button runs the same upload and
+shows the same result (``registers.admin.base.ScopedImportMixin``).
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -65,15 +67,30 @@ def template_url(resource_class, user) -> str | None:
     return reverse("registers:exchange_template", args=[resource_class.slug])
 
 
-def run_upload(request: HttpRequest, form: UploadForm) -> uploads.UploadResult:
+def run_upload(
+    request: HttpRequest, form: UploadForm, data: bytes | None = None
+) -> uploads.UploadResult:
     """The upload a valid form asks for, by the requesting user."""
     return uploads.upload(
         form.resource_class,
-        form.cleaned_data["file"].read(),
+        form.cleaned_data["file"].read() if data is None else data,
         user=request.user,
         unit=form.cleaned_data.get("unit"),
         status=form.status,
     )
+
+
+def queue_upload(request: HttpRequest, form: UploadForm, data: bytes) -> HttpResponse:
+    """Hand a large upload to the worker and send the user to its job page."""
+    job = uploads.start_upload(
+        form.resource_class,
+        data,
+        user=request.user,
+        unit=form.cleaned_data.get("unit"),
+        status=form.status,
+    )
+    messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
+    return redirect("workspace:job", job.pk)
 
 
 def result_context(result: uploads.UploadResult | None, resource_class, *, too_large) -> dict:
@@ -108,7 +125,10 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and not too_large and form.is_valid():
         resource_class = form.resource_class
-        result = run_upload(request, form)
+        data = form.cleaned_data["file"].read()
+        if uploads.in_background(data):
+            return queue_upload(request, form, data)
+        result = run_upload(request, form, data)
     context = {
         "form": form,
         "registers": [

@@ -105,3 +105,25 @@ def demo_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(demo_data, db):
     """The demo data set (loaded once per module), each test in its own transaction."""
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch):
+    """Run the background worker over what is queued, as ``manage.py run_worker --batch``
+    does, until nothing is left (jobs queue others, such as e-mails, when they commit)."""
+    from registers.management.commands.run_worker import worker
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Inside the test's transaction the worker must keep the connection it is given.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run() -> None:
+        for _round in range(10):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                worker(batch=True, interval=0).run()
+            if not callbacks:
+                return
+
+    return run

@@ -13,6 +13,7 @@ from registers.core.api.viewsets import require_scoped_viewsets
 from reviews.api import ROUTES as REVIEW_ROUTES
 from xianan_lawgov.accounts.api import TokenViewSet
 from xianan_lawgov.reports.api import urlpatterns as report_urls
+from xianan_lawgov.workspace.jobs_api import urlpatterns as job_urls
 
 router = DefaultRouter()
 router.trailing_slash = "/?"  # accept both /units and /units/, and export.csv without a slash
@@ -31,6 +32,8 @@ urlpatterns = [
     # Excel templates and uploads (registers.exchange_api): /v1/templates/…, /v1/uploads/…
     path("v1/", include("registers.exchange_api")),
     path("v1/", include([*router.urls, *report_urls])),
+    # Background jobs, each seen by whoever started it (and the office): /v1/jobs/…
+    path("v1/", include(job_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs, name="api-docs"),
 ]

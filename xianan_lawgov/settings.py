@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The job queue (registers/core/jobs.py): Django's tasks framework, its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "registers",
     "reviews",
     "xianan_lawgov.reports",
@@ -268,8 +271,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# E-mail is sent by the background worker (registers/core/mail.py), never inside a request.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lawgov@xianan.gov.cn")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds a mail server may take to answer before the message's job fails (and is retried).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # Where links in notification e-mails point, e.g. https://lawgov.xianan.gov.cn
 SITE_URL = os.environ.get("SITE_URL", "")
 
@@ -449,9 +461,26 @@ LOGGING.setdefault("loggers", {})["xianan_lawgov.requests"] = {
 }
 # A load balancer probes the servers over plain HTTP on the inside network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-# /readyz: a function returning when the background worker was last heard from (None: never);
-# the job queue names its own. Unset, no worker is expected.
-HEALTH_WORKER_HEARTBEAT: str | None = None
+# --- Background jobs (registers/core/jobs.py; docs/deploy.md, "The worker") ----------------
+# The queue is a table in the database; `manage.py run_worker` works through it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LAWGOV_JOBS = {
+    # An Excel upload with more data rows than this is checked and written by the worker.
+    "UPLOAD_ROWS": int(os.environ.get("LAWGOV_UPLOAD_JOB_ROWS", "2000")),
+    # Whole-district report files (Word, Excel) are made by the worker.
+    "DISTRICT_REPORT_FILES": env_bool("LAWGOV_REPORT_FILES_IN_BACKGROUND", True),
+    # The daily deadline reminders start at this local time (HH:MM).
+    "NOTIFICATIONS_AT": os.environ.get("LAWGOV_NOTIFICATIONS_AT", "08:00"),
+    # How many times an e-mail is tried, and the wait before a retry (times the attempts).
+    "MAIL_ATTEMPTS": int(os.environ.get("LAWGOV_MAIL_ATTEMPTS", "3")),
+    "RETRY_SECONDS": int(os.environ.get("LAWGOV_JOB_RETRY_SECONDS", "60")),
+    # The worker reports every this many seconds; silent for longer than the second, it is
+    # taken as stopped (the job page says jobs are waiting).
+    "HEARTBEAT_SECONDS": 10,
+    "WORKER_SILENCE_SECONDS": 60,
+}
+# /readyz: a function returning when the background worker was last heard from (None: never).
+HEALTH_WORKER_HEARTBEAT: str | None = "registers.core.jobs.last_heartbeat"
 HEALTH_WORKER_SILENCE_SECONDS = 300
 # One cache for every application server, so that what is counted in it (rate limits) is
 # counted across all of them: a table in the database, made by `manage.py createcachetable`.

@@ -3,6 +3,7 @@ from . import (  # noqa: F401  (registers the model admins)
     documents,
     enforcement,
     inspections,
+    jobs,
     licences,
     power,
     units,

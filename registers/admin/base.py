@@ -29,7 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from registers import exchange_views
 from registers.core import attachments, permissions, revisions
 from registers.core.dates import RegisterDateFormField
-from registers.core.exchange import reading
+from registers.core.exchange import reading, uploads
 from registers.core.models import Attachment, WorkflowRecord
 from registers.core.status import Action, Status
 from registers.core.text import validate_plain_text
@@ -867,7 +867,10 @@ class ScopedImportMixin:
             form = UploadForm(user=request.user, resource_class=resource_class, initial=initial)
         result = None
         if request.method == "POST" and not too_large and form.is_valid():
-            result = exchange_views.run_upload(request, form)
+            data = form.cleaned_data["file"].read()
+            if uploads.in_background(data):
+                return exchange_views.queue_upload(request, form, data)
+            result = exchange_views.run_upload(request, form, data)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

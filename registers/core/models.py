@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core import permissions
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
@@ -300,3 +301,129 @@ class Attachment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.removed_at is None
+
+
+# --- Background jobs (registers/core/jobs.py) ----------------------------------------------
+
+
+class JobKind(models.TextChoices):
+    MAIL = "mail", _("发送邮件")
+    UPLOAD = "upload", _("Excel 上传")
+    REPORT_FILE = "report_file", _("生成报告文件")
+    DEADLINE_NOTIFICATIONS = "deadline_notifications", _("期限提醒")
+    CALENDAR_CHANGED = "calendar_changed", _("节假日调整后重算期限")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+    @property
+    def css(self) -> str:
+        return {
+            JobStatus.QUEUED: "warn",
+            JobStatus.RUNNING: "warn",
+            JobStatus.SUCCEEDED: "ok",
+            JobStatus.FAILED: "bad",
+        }[self]
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Office staff follow every job; everyone else only the jobs they started."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if permissions.is_office(user):
+            return self
+        return self.filter(user=user)
+
+    def waiting(self):
+        return self.filter(status=JobStatus.QUEUED)
+
+
+class Job(models.Model):
+    """Work done by the background worker: what it is, who asked, how far it got, what came
+    out (a summary, a file) or why it failed."""
+
+    kind = models.CharField(_("类别"), max_length=30, choices=JobKind.choices)
+    title = models.CharField(_("名称"), max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text=_("系统发起的任务（邮件、定时提醒）为空，只有法制办可见。"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    input_file = models.FileField(_("上传的文件"), upload_to="jobs/input/", blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    output_file = models.FileField(_("生成的文件"), upload_to="jobs/output/", blank=True)
+    output_name = models.CharField(_("文件名"), max_length=300, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("最多尝试次数"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["user", "created_at"], name="registers_job_user_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def status_enum(self) -> JobStatus:
+        return JobStatus(self.status)
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background worker process was last heard from (/readyz reads the newest)."""
+
+    worker = models.CharField(_("进程"), max_length=100, unique=True)
+    seen_at = models.DateTimeField(_("最近报告时间"))
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("后台任务进程")
+        verbose_name_plural = _("后台任务进程")
+
+    def __str__(self) -> str:
+        return self.worker
+
+
+class ScheduledRun(models.Model):
+    """One row per scheduled job per day: whichever worker writes it first starts the job."""
+
+    name = models.CharField(_("定时任务"), max_length=100)
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "name"]
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "day"], name="registers_scheduledrun_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day:%Y-%m-%d}"

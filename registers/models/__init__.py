@@ -5,6 +5,9 @@ from registers.core.models import (
     CalendarDay,
     HolidaySchedule,
     HolidayScheduleDay,
+    Job,
+    ScheduledRun,
+    WorkerHeartbeat,
 )
 
 from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
@@ -46,6 +49,9 @@ __all__ = [
     "CalendarDay",
     "HolidaySchedule",
     "HolidayScheduleDay",
+    "Job",
+    "ScheduledRun",
+    "WorkerHeartbeat",
     "CheckPoint",
     "Conflict",
     "Document",

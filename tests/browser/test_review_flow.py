@@ -24,7 +24,17 @@ def submit_record(page) -> None:
     expect(page.locator(".workflow-status")).to_contain_text("已报送")
 
 
-def test_liaison_record_is_returned_fixed_approved_and_counted_in_the_2017_report(demo_data, pages):
+def run_worker_batch() -> None:
+    """What the worker would do now: every queued job (``manage.py run_worker --batch``)."""
+    from registers.management.commands.run_worker import worker
+
+    worker(batch=True, interval=0).run()
+
+
+def test_liaison_record_is_returned_fixed_approved_and_counted_in_the_2017_report(
+    demo_data, pages, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
     # The office sees the 2017 figure as the demo data has it.
     office = pages.login("office")
     office.goto(pages.url("/?year=2017"))
@@ -99,8 +109,16 @@ def test_liaison_record_is_returned_fixed_approved_and_counted_in_the_2017_repor
     office.goto(pages.url("/reports/2017/"))
     expect(office.locator(".report-page")).to_contain_text("回复地方性法规、规章征求意见稿7件")
     screenshot(office, "report-detail")
+    # The district's Word file is made by the background worker; its page follows the job.
+    office.locator(".report-actions").get_by_role("link", name="Word").click()
+    expect(office.locator("#job-status")).to_have_text("排队中")
+    expect(office.locator("#job-waiting")).to_contain_text("后台任务进程未运行，任务排队等待中")
+    run_worker_batch()
+    office.reload()
+    expect(office.locator("#job-status")).to_have_text("已完成")
+    screenshot(office, "job-report-file")
     with office.expect_download() as download_info:
-        office.locator(".report-actions").get_by_role("link", name="Word").click()
+        office.locator("#job-result").get_by_role("link").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".docx")
     with open(download.path(), "rb") as docx:

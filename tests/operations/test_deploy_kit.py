@@ -57,7 +57,7 @@ def test_the_units_run_commands_the_project_has():
     commands = set()
     for unit in UNITS:
         commands |= set(re.findall(r"manage\.py (\w+)", unit.read_text()))
-    assert commands == {"backup", "send_deadline_notifications"}
+    assert commands == {"backup", "run_worker"}
     assert commands <= set(get_commands())
 
 

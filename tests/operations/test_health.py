@@ -9,6 +9,7 @@ from django.db import OperationalError, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 
+from registers.core import jobs
 from registers.core.models import HolidaySchedule
 from tests.factories import make_user
 from xianan_lawgov import __version__, health
@@ -21,8 +22,9 @@ def at(*date):
 
 
 def readyz(client, *date):
-    """/readyz as it answers at 10:00 on ``date``."""
+    """/readyz as it answers at 10:00 on ``date``, the worker having just reported."""
     with at(*date):
+        jobs.beat()
         return client.get("/readyz")
 
 
@@ -58,7 +60,7 @@ def test_readyz_is_ready_when_every_check_passes(client):
         "holiday_schedule",
     ]
     assert all(check["ok"] for check in body["checks"])
-    assert checks_of(response)["worker"]["message"] == "未配置后台任务进程。"
+    assert checks_of(response)["worker"]["message"] == "后台任务进程运行正常。"
 
 
 @pytest.mark.django_db
@@ -210,3 +212,16 @@ def test_probes_over_plain_http_are_answered_where_pages_are_redirected(client):
 def test_the_health_endpoints_refuse_to_change_anything(client):
     assert client.post("/healthz").status_code == 405
     assert client.post("/readyz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_readyz_hears_the_job_queues_worker_and_misses_it_when_silent(client):
+    with at(2017, 6, 1):
+        assert checks_of(client.get("/readyz"))["worker"]["message"] == "后台任务进程从未报告。"
+    readyz(client, 2017, 6, 1)  # the worker reports at 10:00
+    with time_machine.travel(datetime.datetime(2017, 6, 1, 10, 6, tzinfo=SHANGHAI), tick=False):
+        worker = checks_of(client.get("/readyz"))["worker"]
+    assert (worker["ok"], worker["message"]) == (
+        False,
+        "后台任务进程已 6 分钟没有报告（上次：2017-06-01 10:00:00）。",
+    )

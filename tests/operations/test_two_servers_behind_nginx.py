@@ -1,16 +1,15 @@
-"""The deployment kit, running: two application servers (deploy/gunicorn.conf.py) behind nginx
-(deploy/nginx/xianan-lawgov.conf, with TLS) on loopback, with the production settings, against
-a fresh PostgreSQL database restored from a backup of the demo data. A user logs in through
-one server, uploads through the other and downloads the annual report: the servers share
-nothing but the database and MEDIA_ROOT.
+"""The deployment kit, running: two application servers (deploy/gunicorn.conf.py) and one
+background worker (``manage.py run_worker``, as deploy/systemd/xianan-lawgov-worker.service
+runs it) behind nginx (deploy/nginx/xianan-lawgov.conf, with TLS) on loopback, with the
+production settings, against a fresh PostgreSQL database restored from a backup of the demo
+data. A user logs in through one server, uploads through the other and downloads the annual
+report; a large upload and the district's report file are jobs of the worker, followed
+through either server: the processes share nothing but the database and MEDIA_ROOT.
 
 Which server answered a request is read from that server's own log, by the request id nginx
 gives each request. nginx hands requests to the servers in turn (round robin, one nginx
 worker), so a step meant for the other server first spends a request on /healthz, and then
 checks that the server it meant did answer.
-
-When uploads become background jobs, the worker joins the servers here, and the flow follows
-the job (through either server) before it downloads the report.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -61,6 +61,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SERVERS = ("A", "B")
+#: Uploads of more rows than this are jobs of the worker here.
+JOB_ROWS = 2
 PASSWORD = "Xianan-Deploy-2026"
 SET_PASSWORDS = f"""
 from registers.models import User
@@ -192,6 +194,22 @@ def wait_until_answering(url: str, process: subprocess.Popen, log: Path, **kwarg
     pytest.fail(f"{url} did not answer within 90 s:\n{log.read_text()}")
 
 
+def wait_until_the_worker_reports(port: int, worker: subprocess.Popen, log: Path) -> None:
+    """Until /readyz hears the worker (its first heartbeat is written as it starts)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited with {worker.returncode}:\n{log.read_text()}")
+        ready = requests.get(
+            f"http://127.0.0.1:{port}/readyz", headers={"Host": "127.0.0.1"}, timeout=10
+        )
+        checks = {check["name"]: check for check in ready.json()["checks"]}
+        if checks["worker"]["ok"]:
+            return
+        time.sleep(0.3)
+    pytest.fail(f"/readyz did not hear the worker within 90 s:\n{log.read_text()}")
+
+
 def started(stack: ExitStack, command: list[str], log: Path, stop: int, **kwargs):
     output = stack.enter_context(log.open("w"))
     process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **kwargs)
@@ -246,6 +264,7 @@ def site(demo_data, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
             LOG_FORMAT="json",
             LOG_REQUESTS="1",
             GUNICORN_WORKERS="2",
+            LAWGOV_UPLOAD_JOB_ROWS=str(JOB_ROWS),
         )
         servers = {}
         for server, port in ports.items():
@@ -255,6 +274,14 @@ def site(demo_data, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
             servers[server] = started(
                 stack, command, log, signal.SIGTERM, cwd=ROOT, env=environment
             )
+        worker = started(
+            stack,
+            [sys.executable, "manage.py", "run_worker"],
+            logs / "worker.log",
+            signal.SIGTERM,
+            cwd=ROOT,
+            env=environment,
+        )
         for server, port in ports.items():
             wait_until_answering(
                 f"http://127.0.0.1:{port}/healthz",
@@ -277,6 +304,8 @@ def site(demo_data, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
             f"https://127.0.0.1:{https}/healthz", proxy, work / "error.log",
             verify=str(tls / "cert.pem"),
         )  # fmt: skip
+
+        wait_until_the_worker_reports(ports["A"], worker, logs / "worker.log")
 
         yield Site(
             https=https,
@@ -339,6 +368,54 @@ def test_a_user_logs_in_through_one_server_uploads_through_the_other_and_gets_th
     assert report.content == report_2017("docx", unit=liaison.unit.code)
 
 
+def follow(site: Site, url: str, *, server: str) -> dict:
+    """The job at ``url`` (API), asked through ``server`` until it has finished."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = site.request("GET", url, server=server).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        time.sleep(0.5)
+    pytest.fail(f"the job {url} did not finish within 120 s: {job}")
+
+
+def test_a_large_upload_and_the_district_report_are_jobs_followed_through_either_server(
+    browser, demo
+):
+    log_in(browser, server="A", username="liaison")
+    liaison = User.objects.get(username="liaison")
+    codes = [f"SJ-JOB-{n}" for n in range(JOB_ROWS + 1)]
+    workbook = make_xlsx([item_row(code) for code in codes], ITEM_HEADER)
+    upload = browser.request(
+        "POST",
+        "/api/v1/uploads/inspection-items/",
+        server="B",
+        files={"file": ("抽查事项.xlsx", workbook, XLSX)},
+        headers={"X-CSRFToken": browser.csrf_token()},
+    )
+    assert upload.status_code == 202, upload.text
+    job = follow(browser, urlsplit(upload.json()["url"]).path, server="A")
+    assert job["status"] == "succeeded", job
+    assert (job["result"]["created"], job["result"]["unit"]) == (len(codes), liaison.unit.name)
+    page = browser.request("GET", f"/jobs/{job['id']}/", server="B").text
+    assert f"已导入 {len(codes)} 条“随机抽查事项清单”记录" in page
+    listed = browser.request("GET", "/api/v1/inspection-items/?search=SJ-JOB", server="B").json()
+    assert sorted(item["code"] for item in listed["results"]) == codes
+
+    # The district's Word report: a leader reads the whole district; the worker writes it.
+    browser.session = requests.Session()
+    log_in(browser, server="B", username="leader")
+    asked = browser.request("GET", "/reports/2017/download.docx", server="B")
+    assert asked.status_code == 302 and asked.headers["Location"].startswith("/jobs/")
+    job_id = int(asked.headers["Location"].strip("/").split("/")[-1])
+    job = follow(browser, f"/api/v1/jobs/{job_id}/", server="A")
+    assert job["status"] == "succeeded", job
+    report = browser.request("GET", f"/jobs/{job_id}/download/", server="B")
+    assert report.status_code == 200
+    # Drafts do not count: the same bytes as made here from the demo data.
+    assert report.content == report_2017("docx")
+
+
 def test_signing_out_through_one_server_ends_the_session_on_the_other(browser, demo):
     log_in(browser, server="B")
     assert browser.request("GET", "/api/v1/units/", server="A").status_code == 200
@@ -383,7 +460,7 @@ def test_the_health_endpoints_answer_through_nginx(browser, demo):
     ready = browser.request("GET", "/readyz")
     assert ready.status_code == 200
     checks = {check["name"]: check["ok"] for check in ready.json()["checks"]}
-    assert checks["database"] and checks["migrations"]
+    assert checks["database"] and checks["migrations"] and checks["worker"]
 
 
 def test_an_upload_over_the_size_limit_is_refused_by_the_application_not_by_nginx(browser, demo):

@@ -24,16 +24,21 @@ def spring_2018(time_machine):
     time_machine.move_to(TODAY, tick=False)
 
 
-def page(user, year: int, unit: str, fmt: str = "json"):
-    """Status and body of the report page's download, as ``user`` (None: not logged in)."""
-    from django.test import Client
+def page(user, year: int, unit: str, fmt: str = "json", run_jobs=None):
+    """Status and body of the report page's download, as ``user`` (None: not logged in);
+    a file made by the background worker (``run_jobs``) is followed to its download."""
+    from django.test import Client, TestCase
 
     client = Client()
     if user is not None:
         client.force_login(user)
     url = reverse("reports:download", args=[year, fmt])
-    response = client.get(url, {"unit": unit} if unit else {})
-    return response.status_code, response.content if response.status_code == 200 else None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(url, {"unit": unit} if unit else {})
+    if run_jobs is not None and response.status_code == 302 and "/jobs/" in response.url:
+        run_jobs()
+        response = client.get(response.url + "download/")
+    return response.status_code, b"".join(response) if response.status_code == 200 else None
 
 
 def api(user, year: int, unit: str, fmt: str = "json"):
@@ -124,8 +129,8 @@ def test_visitors_log_in_first(db):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_is_served_alike_by_page_api_and_command(memo_group, office, fmt):
-    status, body = page(office, 2017, "", fmt)
+def test_every_format_is_served_alike_by_page_api_and_command(memo_group, office, fmt, run_jobs):
+    status, body = page(office, 2017, "", fmt, run_jobs)
     assert status == 200
     api_status, api_body = api(office, 2017, "", fmt)
     assert api_status == 200
@@ -136,10 +141,15 @@ def test_every_format_is_served_alike_by_page_api_and_command(memo_group, office
         assert body.startswith(b"PK") and api_body.startswith(b"PK")
 
 
-def test_downloads_are_named_after_the_report_and_its_version(memo_group, client, office):
+def test_downloads_are_named_after_the_report_and_its_version(
+    memo_group, client, office, run_jobs, django_capture_on_commit_callbacks
+):
     client.force_login(office)
     title = "咸安区人民政府关于2017年度法治政府建设情况的报告"
-    response = client.get(reverse("reports:download", args=[2017, "docx"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.get(reverse("reports:download", args=[2017, "docx"])).url
+    run_jobs()
+    response = client.get(job_page + "download/")
     assert response["Content-Type"] == CONTENT_TYPES["docx"]
     assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote(title)}.docx"
     client.post(reverse("reports:publish", args=[2017]))
@@ -158,9 +168,12 @@ def test_reading_a_report_anywhere_saves_no_report(memo_group, users, unit_a, cl
         reverse("reports:detail", args=[2017]) + f"?unit={unit_a.code}",
         reverse("reports:edit", args=[2017]),
         reverse("reports:records", args=[2017, "memos.total"]),
-        *(reverse("reports:download", args=[2017, fmt]) for fmt in FORMATS),
+        *(reverse("reports:download", args=[2017, fmt]) for fmt in ("html", "json")),
     ]:
         assert client.get(url).status_code == 200, url
+    for fmt in ("docx", "xlsx"):  # made by the background worker
+        response = client.get(reverse("reports:download", args=[2017, fmt]))
+        assert response.status_code == 302 and "/jobs/" in response.url
     liaison = client_for(users["liaison"])
     for url in [
         "/api/v1/reports/2017/figures/",

@@ -24,12 +24,14 @@ def submitted(liaison, unit_a):
 
 
 def test_returning_notifies_the_liaison_with_the_comment_and_by_mail(
-    office, liaison, submitted, django_capture_on_commit_callbacks
+    office, liaison, submitted, django_capture_on_commit_callbacks, run_jobs
 ):
     liaison.email = "liaison@example.gov.cn"
     liaison.save()
     with django_capture_on_commit_callbacks(execute=True):
         return_for_revision(submitted, by=office, comment="请补充依据")
+    assert mail.outbox == []  # the worker sends it
+    run_jobs()
     note = Notification.objects.get()
     assert (note.user, note.kind) == (liaison, NotificationKind.RETURNED)
     assert "备忘一" in note.title and "请补充依据" in note.body

@@ -17,6 +17,7 @@ PAGES = {
     "notifications": reverse("workspace:notifications"),
     "deadlines": reverse("reviews:deadline_board"),
     "reports": reverse("reports:index"),
+    "jobs": reverse("workspace:jobs"),
 }
 OFFICE_ONLY = {"review"}
 MAX_QUERIES = 200  # the office home computes every report figure for two years
@@ -70,7 +71,7 @@ def test_navigation_shows_the_review_queue_to_office_staff_only(client, office, 
     client.force_login(leader)
     home = client.get(PAGES["home"]).content.decode()
     assert f'href="{PAGES["review"]}"' not in home
-    for label in ["工作台", "台账", "审查与案件", "期限提醒", "年度报告", "管理后台"]:
+    for label in ["工作台", "台账", "审查与案件", "期限提醒", "年度报告", "后台任务", "管理后台"]:
         assert f">{label}</a>" in home
     # Leaders read; the upload page is for those who submit data.
     assert ">数据报送</a>" not in home

@@ -9,4 +9,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The figure groups register themselves on import.
-        from . import groups  # noqa: F401
+        from . import groups, jobs  # noqa: F401
+
+        jobs.connect()

@@ -25,6 +25,7 @@ from registers.core.revisions import EditConflict
 from registers.models import Unit
 
 from . import figures as engine
+from . import jobs as report_jobs
 from .access import published_report, report_scope, report_unit, report_years
 from .models import Part, PublishedReport
 from .outputs import ReportFile, report_file
@@ -230,7 +231,11 @@ def figure_records(request: HttpRequest, year: int, key: str) -> HttpResponse:
 @require_safe
 @pages_required
 def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    return file_response(report_file(_scope(request, year), fmt))
+    scope = _scope(request, year)
+    if report_jobs.in_background(scope, fmt):
+        job = report_jobs.start_report_file(request.user, scope, fmt)
+        return redirect("workspace:job", job.pk)
+    return file_response(report_file(scope, fmt))
 
 
 @require_POST
@@ -267,7 +272,12 @@ def published_detail(request: HttpRequest, year: int, version: int) -> HttpRespo
 @require_safe
 @pages_required
 def published_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
-    return file_response(report_file(_scope(request, year), fmt, version))
+    scope = _scope(request, year)
+    if report_jobs.in_background(scope, fmt):
+        published_report(scope, version)  # 404 before a job is started for nothing
+        job = report_jobs.start_report_file(request.user, scope, fmt, version)
+        return redirect("workspace:job", job.pk)
+    return file_response(report_file(scope, fmt, version))
 
 
 @require_safe

@@ -90,6 +90,7 @@ class Navigation:
             entries.append(
                 (_("数据报送"), reverse("registers:exchange"), path.startswith("/data/"))
             )
+        entries.append((_("后台任务"), reverse("workspace:jobs"), path.startswith("/jobs/")))
         entries.append((_("管理后台"), reverse("admin:index"), path.startswith("/admin/")))
         return [NavItem(str(label), url, active) for label, url, active in entries]
 

@@ -1,8 +1,11 @@
-"""Notifications: in the app (the bell) and by e-mail through Django's e-mail settings.
+"""Notifications: in the app (the bell) and by e-mail, sent by the background worker once
+the transaction that notified commits (``registers.core.mail``).
 
 Created when a record is returned or approved (to whoever entered and submitted it), when a
 report is published (to office staff and leaders), and by ``send_deadline_notifications``
-when something of a user's unit is due within 3 working days or overdue.
+when something of a user's unit is due within 3 working days or overdue: each morning by the
+worker's schedule, and again after the office changes the holiday calendar (which may make
+something due sooner).
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core import permissions
+from registers.core import jobs, mail, permissions
 from registers.core.calendar import get_calendar
+from registers.core.models import CalendarDay, Job, JobKind
 from registers.core.roles import Role
 from registers.core.status import Action
 from registers.core.workflow import transitioned
@@ -63,22 +67,17 @@ def notify(
 
 
 def _send_emails(users: Iterable, title: str, body: str, url: str) -> None:
+    """Queue one e-mail per user with an address: sent after the notifying transaction
+    commits, by the worker, so a slow or broken mail server never holds up the request."""
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     link = f"\n\n{base}{url}" if url else ""
     for user in users:
-        if not user.email:
-            continue
-        try:
-            send_mail(
+        if user.email:
+            mail.send_later(
+                user.email,
                 _("【法治政府建设合规台账】%(title)s") % {"title": title},
                 f"{body}{link}".strip() or title,
-                None,
-                [user.email],
             )
-        except Exception:
-            # A mail server that is down must not undo what has already been committed;
-            # the in-app notification is there either way.
-            logger.exception("Could not e-mail notification to %s", user.email)
 
 
 # --- Workflow --------------------------------------------------------------------------------
@@ -207,6 +206,41 @@ def mark_read(user, pks: Iterable[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
+# --- In the background -----------------------------------------------------------------------
+
+
+def _notifications_job(job: Job) -> dict:
+    return {"created": send_deadline_notifications(timezone.localdate())}
+
+
+def start_deadline_notifications(kind: JobKind = JobKind.DEADLINE_NOTIFICATIONS) -> Job:
+    return jobs.start(
+        kind,
+        _("%(day)s 期限提醒") % {"day": timezone.localdate().isoformat()}
+        if kind == JobKind.DEADLINE_NOTIFICATIONS
+        else _("节假日调整后重新检查期限（%(day)s）") % {"day": timezone.localdate().isoformat()},
+        max_attempts=2,
+    )
+
+
+def calendar_changed(sender, raw: bool = False, **kwargs) -> None:
+    """Deadlines are counted in working days: a day made a holiday (or a working day) moves
+    them, so today's reminders are checked again (each is still sent once). Several days
+    entered in a row share the one check still waiting."""
+    if raw or Job.objects.filter(kind=JobKind.CALENDAR_CHANGED).waiting().exists():
+        return
+    start_deadline_notifications(JobKind.CALENDAR_CHANGED)
+
+
+def notifications_time() -> datetime.time:
+    return datetime.time.fromisoformat(settings.LAWGOV_JOBS["NOTIFICATIONS_AT"])
+
+
 def connect() -> None:
     transitioned.connect(record_reviewed, dispatch_uid="workspace.record_reviewed")
     report_published.connect(report_was_published, dispatch_uid="workspace.report_published")
+    jobs.register(JobKind.DEADLINE_NOTIFICATIONS, _notifications_job)
+    jobs.register(JobKind.CALENDAR_CHANGED, _notifications_job)
+    jobs.schedule("deadline_notifications", notifications_time, start_deadline_notifications)
+    for signal in (post_save, post_delete):
+        signal.connect(calendar_changed, sender=CalendarDay, dispatch_uid="workspace.calendar")

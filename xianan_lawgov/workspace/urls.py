@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import jobs, views
 
 app_name = "workspace"
 
@@ -26,5 +26,8 @@ urlpatterns = [
     ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -19,15 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core import permissions
+from registers.core import jobs, permissions
 from registers.core.exchange import reading
 from registers.core.exchange.checking import SheetCheck, UploadError
 from registers.core.exchange.columns import ScopedResource, WorkflowResource
 from registers.core.exchange.writing import create_with_history
+from registers.core.models import JobKind, WorkflowRecord
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition_all
 
@@ -219,3 +221,97 @@ def _create(resource: ScopedResource, instances: list, status: Status) -> list:
                 transition_all(created, action, by=user)
         resource.after_create(created)
     return created
+
+
+# --- In the background ----------------------------------------------------------------------
+
+
+def declared_rows(data: bytes) -> int:
+    """The data rows a workbook declares (0 if it cannot tell, or the file will be refused:
+    such a file is answered at once)."""
+    try:
+        max_bytes, max_unpacked = upload_limits()
+        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
+        return max(reading.read_data_sheet(data).estimated_rows - 1, 0)
+    except reading.SpreadsheetError:
+        return 0
+
+
+def in_background(data: bytes) -> bool:
+    """Whether an upload is large enough to be done by the worker
+    (``LAWGOV_JOBS["UPLOAD_ROWS"]``)."""
+    return declared_rows(data) > settings.LAWGOV_JOBS["UPLOAD_ROWS"]
+
+
+def start_upload(
+    resource_class: type[ScopedResource],
+    data: bytes,
+    *,
+    user,
+    unit: models.Model | None = None,
+    status: Status | str | None = None,
+):
+    """Queue the upload ``upload`` would do; the job's result is what it would return."""
+    return jobs.start(
+        JobKind.UPLOAD,
+        _("上传%(title)s（%(rows)d 行）")
+        % {"title": title_of(resource_class), "rows": declared_rows(data)},
+        user=user,
+        params={
+            "register": resource_class.slug,
+            "unit": unit.pk if unit is not None else None,
+            "status": Status(status).value if status else None,
+        },
+        input_file=ContentFile(data, name=f"{resource_class.slug}.xlsx"),
+        # Once more if the worker stopped mid-way (a mistake in the file is not tried again).
+        max_attempts=2,
+    )
+
+
+def result_summary(result: UploadResult) -> dict:
+    """An upload's result as the API answers it and a job keeps it."""
+    return {
+        "register": result.register,
+        "title": result.title,
+        "rows": result.rows,
+        "created": result.created_count,
+        "status": result.status.value if result.status else None,
+        "status_label": str(result.status.label) if result.status else None,
+        "unit": result.unit.name if result.unit else None,
+        "errors": [error.as_dict() for error in result.errors],
+    }
+
+
+def refusal_reason(result: UploadResult) -> str:
+    if len(result.errors) == 1 and result.errors[0].row is None:
+        return result.errors[0].reason
+    return _("上传的文件有 %(n)d 处错误，没有导入任何记录。") % {"n": len(result.errors)}
+
+
+def _run_upload_job(job) -> dict:
+    params = job.params
+    resource_class = resource_for(params["register"])
+    if resource_class is None or job.user is None:
+        raise jobs.JobError(_("没有这个台账。"))
+    unit = None
+    if params.get("unit"):
+        unit_model = WorkflowRecord._meta.get_field("unit").related_model
+        unit = unit_model.objects.filter(pk=params["unit"]).first()
+    with job.input_file.open("rb") as file:
+        data = file.read()
+    result = upload(
+        resource_class,
+        data,
+        user=job.user,
+        unit=unit,
+        status=params.get("status"),
+        progress=lambda done, total: jobs.report_progress(job.pk, done, total),
+    )
+    summary = result_summary(result)
+    if not result.ok:
+        raise jobs.JobError(refusal_reason(result), summary)
+    return summary
+
+
+def connect_jobs() -> None:
+    jobs.register(JobKind.UPLOAD, _run_upload_job)

@@ -1,4 +1,6 @@
-"""Notify each unit's users of deadlines overdue or due within 3 working days (for cron)."""
+"""Notify each unit's users of deadlines overdue or due within 3 working days, by hand: the
+background worker does it each morning (``LAWGOV_JOBS["NOTIFICATIONS_AT"]``); this makes up a
+day or runs one for a given date. Their e-mails are queued for the worker."""
 
 import datetime
 
@@ -11,7 +13,8 @@ from xianan_lawgov.workspace.notifications import send_deadline_notifications
 class Command(BaseCommand):
     help = (
         "向各单位用户发送期限提醒：已逾期和 3 个工作日内到期的法定期限。"
-        "同一事项每人每天只提醒一次，可由 cron 每天运行。"
+        "同一事项每人每天只提醒一次。后台任务进程每天自动运行；此命令用于补发某一天的提醒"
+        "（邮件由后台任务进程发送）。"
     )
 
     def add_arguments(self, parser):
