@@ -39,7 +39,10 @@ def readme_blocks() -> list[list[str]]:
                 lines = None
         elif lines is not None:
             lines.append(line)
-    return [[command for command in block if command.strip()] for block in blocks]
+    return [
+        [command for command in block if command.strip() and not command.strip().startswith("#")]
+        for block in blocks
+    ]
 
 
 def blocks_with(word: str) -> list[list[str]]:
