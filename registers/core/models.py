@@ -1,12 +1,16 @@
-"""The platform's models: the abstract record every register shares, and the calendar's
-override days. Both belong to the ``registers`` app (its tables and migrations)."""
+"""The platform's models: the abstract record every register shares, the calendar's
+override days, and the corrections of approved records. They belong to the ``registers``
+app (its tables and migrations)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.core.querysets import WorkflowQuerySet
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
 
@@ -127,3 +131,69 @@ class CalendarDay(RevisionedModel):
     def __str__(self) -> str:
         kind = _("工作日") if self.is_working_day else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind}"
+
+
+class CorrectionKind(models.TextChoices):
+    REOPEN = "reopen", _("重新打开更正")
+    EDIT = "edit", _("直接更正")
+
+
+class CorrectionQuerySet(ScopedQuerySet):
+    def of_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+        )
+
+    def since(self, moment):
+        return self.filter(corrected_at__gt=moment)
+
+
+class Correction(models.Model):
+    """A change of an approved record, kept with who made it, when, why and what changed.
+
+    Written by the workflow only (``registers.core.workflow``): when the office reopens an
+    approved record (``CorrectionKind.REOPEN``) or edits one (``CorrectionKind.EDIT``).
+    The record's history rows (simple-history) hold its versions; this says which of those
+    changes were corrections of something already approved, so a published report can list
+    what moved since.
+    """
+
+    scope_field = "unit"
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("记录编号"), db_index=True)
+    record = GenericForeignKey("content_type", "object_id")
+    record_label = models.CharField(_("记录"), max_length=300)
+    unit = models.ForeignKey(
+        "registers.Unit",
+        verbose_name=_("填报单位"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    kind = models.CharField(_("更正方式"), max_length=20, choices=CorrectionKind.choices)
+    reason = models.TextField(_("更正原因"))
+    #: ``[{"field", "label", "old", "new"}]``: each changed field as it read before and after.
+    changes = models.JSONField(_("改动"), default=list, blank=True)
+    revision = models.PositiveIntegerField(_("更正后的修订号"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, db_index=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        verbose_name = _("更正记录")
+        verbose_name_plural = _("更正记录")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="registers_correction_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_label}：{self.get_kind_display()}"

@@ -1,5 +1,5 @@
 # The platform's concrete model belongs to this app: importing it here registers it.
-from registers.core.models import CalendarDay
+from registers.core.models import CalendarDay, Correction
 
 from .documents import Document, DocumentChange, DocumentChangeKind, DocumentKind, DocumentStatus
 from .enforcement import BodyKind, Conflict, EnforcementBody, EnforcementField, Officer
@@ -36,6 +36,7 @@ __all__ = [
     "AdjustmentReason",
     "BodyKind",
     "CalendarDay",
+    "Correction",
     "CheckPoint",
     "Conflict",
     "Document",

@@ -31,6 +31,7 @@ from .outputs import ReportFile, report_file
 from .services import (
     build_preview,
     build_published,
+    corrections_since,
     differences_since,
     get_or_start_report,
     live_document,
@@ -275,12 +276,14 @@ def published_download(request: HttpRequest, year: int, version: int, fmt: str) 
 @pages_required
 def published_diff(request: HttpRequest, year: int, version: int) -> HttpResponse:
     published = published_report(_scope(request, year), version)
+    differences = differences_since(published)
     return render(
         request,
         "reports/diff.html",
         {
             "published": published,
-            "differences": differences_since(published),
+            "differences": differences,
+            "corrections": corrections_since(published, differences),
             "unit_query": _unit_query(published.unit),
         },
     )

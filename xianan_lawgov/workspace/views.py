@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from registers.core import permissions
 from registers.core.calendar import get_calendar
+from registers.core.models import Correction
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -292,6 +293,7 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "fields": field_values(record),
             "changes": changes_since_review(record),
             "history": workflow_history(record),
+            "corrections": Correction.objects.of_record(record).select_related("corrected_by"),
             "actions": permissions.allowed_actions(request.user, record),
             "form": form,
             "admin_url": admin_url(record),

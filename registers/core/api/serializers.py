@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.utils import model_meta
 from rest_framework.validators import UniqueValidator
 
@@ -20,6 +21,7 @@ from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
 from registers.core.roles import Role
+from registers.core.workflow import require_correction_reason, save_edit
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -138,6 +140,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("revision", None)  # checked by the viewset on the locked row
+        reason = validated_data.pop("correction_reason", "")
         relations = model_meta.get_field_info(type(instance)).relations
         many = {}
         for name, value in validated_data.items():
@@ -145,7 +148,10 @@ class ModelCleanSerializer(serializers.ModelSerializer):
                 many[name] = value
             else:
                 setattr(instance, name, value)
-        instance.save(update_fields=revisions.edit_fields(instance))
+        try:
+            save_edit(instance, by=self.user, reason=reason)
+        except DjangoValidationError as error:
+            raise django_error_to_drf(error) from None
         for name, value in many.items():
             getattr(instance, name).set(value)
         return instance
@@ -175,6 +181,7 @@ class WorkflowSerializer(ModelCleanSerializer):
         "updated_at",
         "submitted_at",
         "reviewed_at",
+        "correction_reason",
     ]
     WORKFLOW_READ_ONLY = [
         "status",
@@ -188,9 +195,38 @@ class WorkflowSerializer(ModelCleanSerializer):
     unit_name = serializers.CharField(
         source="unit.name", read_only=True, label=gettext_lazy("填报单位名称")
     )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        label=gettext_lazy("更正原因"),
+        help_text=gettext_lazy(
+            "修改已审核通过的记录时必填（代码 correction_reason_required）：这次修改记为一次"
+            "更正，连同修改人、时间和改动的字段一并保存。"
+        ),
+    )
     status_label = serializers.CharField(
         source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
     )
+
+    def validate(self, attrs):
+        reason = attrs.pop("correction_reason", "")
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            changed = any(
+                getattr(self.instance, name) != value
+                for name, value in attrs.items()
+                if name != "revision" and not self.Meta.model._meta.get_field(name).many_to_many
+            )
+            try:
+                require_correction_reason(self.instance, changed=changed, reason=reason)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(
+                    {"correction_reason": [ErrorDetail(error.messages[0], code=error.code)]}
+                ) from None
+            attrs["correction_reason"] = reason
+        return attrs
 
     def get_fields(self):
         fields = super().get_fields()

@@ -303,7 +303,7 @@ class WorkflowViewSet(ScopedViewSet):
     approved by sending ``"status": "approved"``.
     """
 
-    office_actions: tuple[str, ...] = ("approve", "return_for_revision")
+    office_actions: tuple[str, ...] = ("approve", "return_for_revision", "reopen")
 
     def save_new(self, instance) -> None:
         # Asking for "approved" is honoured for whoever may approve directly; anyone else's
@@ -354,6 +354,14 @@ class WorkflowViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request, pk=None):
         return self._transition(request, Action.RETURN)
+
+    @extend_schema(
+        request=CommentSerializer,
+        summary=gettext_lazy("重新打开已审核的记录更正（法制办，comment 填写更正原因）"),
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, Action.REOPEN)
 
 
 def require_scoped_viewsets(registry) -> None:
