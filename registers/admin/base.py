@@ -557,7 +557,6 @@ class WorkflowAdmin(ScopedAdmin):
                         "submit_label": submit_label,
                         "cancel_url": change_url,
                     },
-                    status=400 if form.errors else 200,
                 )
             comment = form.cleaned_data["comment"]
         elif request.method != "POST":

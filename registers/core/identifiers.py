@@ -13,13 +13,17 @@ import unicodedata
 
 from django.db import models
 
+#: NFKC makes the full-width parentheses of a case number ASCII; the official spelling
+#: (人民法院案件案号, 复议案号) keeps them full-width, so they are turned back.
+_PARENTHESES = str.maketrans({"(": "（", ")": "）"})
+
 
 def normalise_identifier(value: str | None) -> str | None:
-    """``value`` folded with NFKC (full-width digits, letters, brackets and the ideographic
-    space become their plain forms) and trimmed."""
+    """``value`` folded with NFKC (full-width digits, letters and the ideographic space
+    become their plain forms), parentheses in their full-width official form, trimmed."""
     if value is None:
         return None
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", str(value)).translate(_PARENTHESES).strip()
 
 
 class IdentifierField(models.CharField):

@@ -28,7 +28,9 @@ PLAIN = "HT-2024-001"
 
 def test_full_width_characters_and_spaces_fold_to_one_spelling():
     assert normalise_identifier(FULL_WIDTH) == PLAIN
-    assert normalise_identifier("　（２０２４）鄂1202行初１号　") == "(2024)鄂1202行初1号"
+    # Case numbers keep their official full-width parentheses, however typed.
+    assert normalise_identifier("　（２０２４）鄂1202行初１号　") == "（2024）鄂1202行初1号"
+    assert normalise_identifier("(2024)鄂1202行初1号") == "（2024）鄂1202行初1号"
 
 
 def test_every_save_stores_the_plain_spelling(unit_a):
@@ -134,11 +136,11 @@ def test_a_duplicate_document_number_says_so_in_words(office, unit_a):
 
 
 def test_litigation_case_numbers_compare_in_their_plain_spelling(unit_a):
-    make_litigation(unit_a, number="(2024)鄂1202行初1号")
+    make_litigation(unit_a, number="（2024）鄂1202行初1号")
     duplicate = LitigationCase(
         unit=unit_a,
         court="咸宁市咸安区人民法院",
-        number="（２０２４）鄂1202行初１号",
+        number="(２０２４)鄂1202行初１号",
         plaintiff="原告",
         cause="行政处罚",
         served_on=datetime.date(2024, 3, 1),
