@@ -28,13 +28,20 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registers import exchange_views
 from registers.core import attachments, permissions, revisions
+from registers.core.corrections import field_changes
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading, uploads
-from registers.core.models import Attachment, WorkflowRecord
+from registers.core.models import Attachment, Correction, WorkflowRecord
 from registers.core.status import Action, Status
 from registers.core.text import validate_plain_text
 from registers.core.uniqueness import hide_unseen_clashes
-from registers.core.workflow import WorkflowError, create, transition
+from registers.core.workflow import (
+    WorkflowError,
+    create,
+    require_correction_reason,
+    save_edit,
+    transition,
+)
 from registers.forms import UploadForm
 from registers.models import Unit
 
@@ -76,6 +83,18 @@ class RevisionForm(forms.ModelForm):
     based_on_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, label=gettext_lazy("修订号")
     )
+    #: Shown on an approved record's page only (``ScopedAdmin.render_change_form``): its
+    #: change is a correction, refused without a reason (``workflow.save_edit``).
+    correction_reason = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy(
+            "这条记录已审核通过，修改它是一次更正：请写明原因。更正会列在记录的更正记录里，"
+            "已发布的年度报告的“数字变化”页也会列出它。"
+        ),
+    )
     #: A row of an inline form is saved only when changed: an untouched row is not checked.
     check_unchanged = True
 
@@ -100,6 +119,7 @@ class RevisionForm(forms.ModelForm):
                 self.data[self.add_prefix("based_on_revision")] = conflict.current
                 raise
             instance.revision = current.revision
+            self.stored = current
         return cleaned_data
 
     def _update_errors(self, errors):
@@ -110,9 +130,24 @@ class RevisionForm(forms.ModelForm):
             errors = hide_unseen_clashes(errors, self.instance, user)
         super()._update_errors(errors)
 
+    def _post_clean(self):
+        super()._post_clean()  # the instance now carries the form's values
+        stored = getattr(self, "stored", None)
+        if stored is None or getattr(stored, "status", None) != Status.APPROVED:
+            return
+        try:
+            require_correction_reason(
+                stored,
+                changed=bool(field_changes(stored, self.instance)),
+                reason=self.cleaned_data.get("correction_reason") or "",
+            )
+        except WorkflowError as error:
+            self.add_error("correction_reason", error)
+
 
 class InlineRevisionForm(RevisionForm):
     check_unchanged = False
+    correction_reason = None
 
 
 def with_revision(fieldsets) -> list:
@@ -210,8 +245,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return permissions.can_delete(request.user, obj)
 
     def get_fields(self, request, obj=None):
-        # The revision is placed by render_change_form, only where the record may change.
-        return [name for name in super().get_fields(request, obj) if name != "based_on_revision"]
+        # The revision and the correction's reason are placed by render_change_form, only
+        # where the record may change.
+        hidden = {"based_on_revision", "correction_reason"}
+        return [name for name in super().get_fields(request, obj) if name not in hidden]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here rather than in get_fieldsets, which admins override with their own layout.
@@ -223,14 +260,18 @@ class ScopedAdmin(SimpleHistoryAdmin):
             and self.has_change_permission(request, obj)
         ):
             adminform.fieldsets = with_revision(adminform.fieldsets)
+            if getattr(obj, "status", None) == Status.APPROVED:
+                adminform.fieldsets = [
+                    *adminform.fieldsets,
+                    (_("更正"), {"fields": ["correction_reason"], "classes": ["correction"]}),
+                ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        obj._history_user = request.user
-        obj.save(update_fields=revisions.edit_fields(obj))
+        save_edit(obj, by=request.user, reason=form.cleaned_data.get("correction_reason") or "")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -530,6 +571,34 @@ class ReturnForm(forms.Form):
             return None
 
 
+class ReopenForm(ReturnForm):
+    comment = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        error_messages={"required": gettext_lazy("请填写更正原因：记录错在哪里、需要怎样更正。")},
+        help_text=gettext_lazy(
+            "请写明这条已审核的记录错在哪里、需要怎样更正。记录退回填报单位（状态“已退回”），"
+            "重新审核通过前不计入年度报告的数字；填报单位会看到这段原因。"
+        ),
+    )
+
+
+#: The transitions that ask for a text first, with their form and page.
+COMMENTED = {
+    Action.RETURN: (
+        ReturnForm,
+        gettext_lazy("以下记录将退回填报单位修改："),
+        gettext_lazy("确认退回"),
+    ),
+    Action.REOPEN: (
+        ReopenForm,
+        gettext_lazy("以下已审核的记录将重新打开，退回填报单位更正："),
+        gettext_lazy("确认重新打开"),
+    ),
+}
+
+
 class WorkflowAdmin(ScopedAdmin):
     """Admin for a ``WorkflowRecord``: status is changed only through the workflow; its
     evidence files are rows at the end of its page (``AttachmentInline``)."""
@@ -650,6 +719,9 @@ class WorkflowAdmin(ScopedAdmin):
             context["workflow_actions"] = permissions.allowed_actions(request.user, obj)
             context["workflow_status"] = Status(obj.status)
             context["workflow_url_name"] = self._admin_url_name("workflow")
+            context["corrections"] = Correction.objects.of_record(obj).select_related(
+                "corrected_by"
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_view(self, request, object_id, action):
@@ -661,8 +733,9 @@ class WorkflowAdmin(ScopedAdmin):
         change_url = reverse(self._admin_url_name("change"), args=[obj.pk])
         # The revision the reviewer was shown: acting on a record changed since is refused.
         revision = ReturnForm.revision_from(request)
-        if action == Action.RETURN:
-            form = ReturnForm(request.POST or None, initial={"revision": revision})
+        if action in COMMENTED:
+            form_class, intro, submit_label = COMMENTED[action]
+            form = form_class(request.POST or None, initial={"revision": revision})
             if request.method != "POST" or not form.is_valid():
                 return render(
                     request,
@@ -672,7 +745,9 @@ class WorkflowAdmin(ScopedAdmin):
                         "opts": self.opts,
                         "objects": [obj],
                         "form": form,
-                        "title": _("退回修改"),
+                        "title": action.label,
+                        "intro": intro,
+                        "submit_label": submit_label,
                         "cancel_url": change_url,
                     },
                 )

@@ -1,5 +1,6 @@
 """The platform's models: the abstract record every register shares, the evidence files
-attached to records, and the calendar's override days. They belong to the ``registers`` app
+attached to records, the calendar's override days and holiday schedules, the background jobs,
+and the corrections of approved records. They belong to the ``registers`` app
 (its tables and migrations)."""
 
 import uuid
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core import permissions
-from registers.core.querysets import WorkflowQuerySet
+from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
 
@@ -427,3 +428,69 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day:%Y-%m-%d}"
+
+
+class CorrectionKind(models.TextChoices):
+    REOPEN = "reopen", _("重新打开更正")
+    EDIT = "edit", _("直接更正")
+
+
+class CorrectionQuerySet(ScopedQuerySet):
+    def of_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+        )
+
+    def since(self, moment):
+        return self.filter(corrected_at__gt=moment)
+
+
+class Correction(models.Model):
+    """A change of an approved record, kept with who made it, when, why and what changed.
+
+    Written by the workflow only (``registers.core.workflow``): when the office reopens an
+    approved record (``CorrectionKind.REOPEN``) or edits one (``CorrectionKind.EDIT``).
+    The record's history rows (simple-history) hold its versions; this says which of those
+    changes were corrections of something already approved, so a published report can list
+    what moved since.
+    """
+
+    scope_field = "unit"
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("记录编号"), db_index=True)
+    record = GenericForeignKey("content_type", "object_id")
+    record_label = models.CharField(_("记录"), max_length=300)
+    unit = models.ForeignKey(
+        "registers.Unit",
+        verbose_name=_("填报单位"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    kind = models.CharField(_("更正方式"), max_length=20, choices=CorrectionKind.choices)
+    reason = models.TextField(_("更正原因"))
+    #: ``[{"field", "label", "old", "new"}]``: each changed field as it read before and after.
+    changes = models.JSONField(_("改动"), default=list, blank=True)
+    revision = models.PositiveIntegerField(_("更正后的修订号"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, db_index=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        verbose_name = _("更正记录")
+        verbose_name_plural = _("更正记录")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="registers_correction_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_label}：{self.get_kind_display()}"

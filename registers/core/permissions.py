@@ -296,6 +296,8 @@ def can_act(user, obj, action: Action) -> bool:
         return False
     if action == Action.SUBMIT:
         return is_office(user) or (may_submit(user) and _liaison_owns(user, obj))
+    if action == Action.REOPEN and is_frozen(obj):
+        return False  # in force: its own service (an adjustment) corrects it
     return is_office(user)
 
 

@@ -3,8 +3,10 @@
 draft → submitted → approved, or submitted → returned (with the reviewer's comment) →
 submitted again. The office, being the reviewer, may also approve what no unit submitted to
 it: a record it enters itself, a version its adjustment of a power list creates, a clean-up
-whose results it confirms (draft or returned → approved). The transitions themselves are
-``workflow``; who may apply them is ``permissions``.
+whose results it confirms (draft or returned → approved). An approved record found wrong is
+reopened by the office with a reason (approved → returned): the unit corrects it and submits
+it again, and until it is approved again it counts in no report figure. The transitions
+themselves are ``workflow``; who may apply them is ``permissions``.
 """
 
 from django.db import models
@@ -37,6 +39,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回修改")
     APPROVE_DIRECTLY = "approve_directly", _("直接审核通过")
+    REOPEN = "reopen", _("重新打开更正")
 
     @property
     def is_review_step(self) -> bool:
@@ -51,6 +54,7 @@ class Action(models.TextChoices):
             Action.APPROVE: frozenset({Status.SUBMITTED}),
             Action.RETURN: frozenset({Status.SUBMITTED}),
             Action.APPROVE_DIRECTLY: frozenset({Status.DRAFT, Status.RETURNED}),
+            Action.REOPEN: frozenset({Status.APPROVED}),
         }[self]
 
     @property
@@ -60,4 +64,11 @@ class Action(models.TextChoices):
             Action.APPROVE: Status.APPROVED,
             Action.RETURN: Status.RETURNED,
             Action.APPROVE_DIRECTLY: Status.APPROVED,
+            Action.REOPEN: Status.RETURNED,
         }[self]
+
+    @property
+    def needs_comment(self) -> bool:
+        """Returning needs the reviewer's comment, reopening the reason for the correction:
+        the unit reads either before changing the record."""
+        return self in {Action.RETURN, Action.REOPEN}

@@ -14,6 +14,12 @@ enters a record directly as approved (the office's own entry, a power-list versi
 adjustment creates, a filing obligation the office opens), and ``transition`` with
 ``values`` writes a service's own fields with the status (a clean-up's confirmation).
 
+Corrections of an approved record go through here too: ``Action.REOPEN`` sends it back to
+its unit with the office's reason (it leaves every report figure until approved again), and
+``save_edit``, the one path every edit takes (admin, API), refuses an office's change of an
+approved record without a reason. Both record a ``Correction``: who, when, why, and which
+fields changed from what to what.
+
 ``transition_all`` does the same for a batch of records (an upload) in a few statements:
 its ``QuerySet.update`` sends no ``post_save``, so simple-history writes nothing by itself
 and the history rows are written with ``writing.add_history`` (compared with
@@ -25,22 +31,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registers.core.corrections import field_changes
 from registers.core.exchange.writing import add_history
-from registers.core.models import WorkflowRecord
+from registers.core.models import Correction, CorrectionKind, WorkflowRecord
 from registers.core.permissions import (
     can_act,
     can_create,
+    is_frozen,
     reads_own_unit_only,
     role_of,
     scope_field_of,
 )
-from registers.core.revisions import check_revision, lock
+from registers.core.revisions import check_revision, edit_fields, lock
 from registers.core.status import Action, Status
 
 #: Sent once a transition has been committed, with ``record`` (as saved), ``action``, ``by``
@@ -64,6 +73,10 @@ def _refusal(record: WorkflowRecord, action: Action, user) -> WorkflowError:
         )
     if role_of(user) is None:
         return WorkflowError(_("请先登录。"), code="not_authenticated")
+    if action == Action.REOPEN and is_frozen(record):
+        return WorkflowError(
+            _("该记录已生效，不能重新打开；请通过它自己的调整程序更正。"), code="frozen"
+        )
     if action == Action.SUBMIT:
         return WorkflowError(_("只能报送本单位的记录。"), code="not_own_unit")
     return WorkflowError(
@@ -91,6 +104,42 @@ def _apply(record: WorkflowRecord, action: Action, by, comment: str) -> list[str
     record.reviewed_by, record.reviewed_at = by, timezone.now()
     record.review_comment = comment
     return ["status", "reviewed_by", "reviewed_at", "review_comment"]
+
+
+def _require_comment(action: Action, comment: str) -> None:
+    if not action.needs_comment or comment:
+        return
+    if action == Action.REOPEN:
+        raise WorkflowError(
+            _("重新打开已审核的记录时必须填写更正原因。"), code="correction_reason_required"
+        )
+    raise WorkflowError(_("退回修改时必须填写审核意见。"), code="comment_required")
+
+
+def _correction(record, kind: CorrectionKind, by, reason: str, changes, at=None) -> Correction:
+    return Correction(
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=record.pk,
+        record_label=str(record)[:300],
+        unit_id=record.unit_id,
+        kind=kind,
+        reason=reason,
+        changes=changes,
+        revision=record.revision,
+        corrected_by=by,
+        corrected_at=at or timezone.now(),
+    )
+
+
+def _reopening(record: WorkflowRecord) -> list[dict[str, str]]:
+    return [
+        {
+            "field": "status",
+            "label": str(type(record)._meta.get_field("status").verbose_name),
+            "old": str(Status.APPROVED.label),
+            "new": str(Action.REOPEN.to_status.label),
+        }
+    ]
 
 
 def _record_history(record: WorkflowRecord, by, reason: str) -> None:
@@ -128,8 +177,7 @@ def transition(
     """
     action = Action(action)
     comment = (comment or "").strip()
-    if action == Action.RETURN and not comment:
-        raise WorkflowError(_("退回修改时必须填写审核意见。"), code="comment_required")
+    _require_comment(action, comment)
     values = dict(values or {})
 
     with transaction.atomic():
@@ -141,6 +189,8 @@ def transition(
             setattr(locked, name, value)
         _record_history(locked, by, reason or str(action.label))
         locked.save(update_fields=[*fields, *values, "updated_at"])
+        if action == Action.REOPEN:
+            _correction(locked, CorrectionKind.REOPEN, by, comment, _reopening(locked)).save()
         _follow_up(locked, action, by, comment)
 
     # The caller's copy follows the saved row, including what ``after_transition`` wrote.
@@ -171,8 +221,7 @@ def transition_all(
     """
     action = Action(action)
     comment = (comment or "").strip()
-    if action == Action.RETURN and not comment:
-        raise WorkflowError(_("退回修改时必须填写审核意见。"), code="comment_required")
+    _require_comment(action, comment)
     records = list(records)
     if not records:
         return records
@@ -208,6 +257,11 @@ def transition_all(
                 for name, value in values.items():
                     setattr(record, name, value)
             add_history(records, model, user=by, change_reason=str(action.label), date=now)
+            if action == Action.REOPEN:
+                Correction.objects.bulk_create(
+                    _correction(r, CorrectionKind.REOPEN, by, comment, _reopening(r), now)
+                    for r in records
+                )
             for record in records:
                 record.after_transition(action, by=by)
     except BaseException:
@@ -235,6 +289,50 @@ def approve(record: WorkflowRecord, *, by, comment: str = "") -> WorkflowRecord:
 
 def return_for_revision(record: WorkflowRecord, *, by, comment: str) -> WorkflowRecord:
     return transition(record, Action.RETURN, by=by, comment=comment)
+
+
+def reopen(record: WorkflowRecord, *, by, reason: str, revision: int | None = None):
+    """Send an approved record back to its unit for correction, with the office's reason."""
+    return transition(record, Action.REOPEN, by=by, comment=reason, revision=revision)
+
+
+def require_correction_reason(stored, *, changed: bool, reason: str) -> None:
+    """Refuse a change of an approved record (``stored``, as saved) made without a reason.
+
+    The one rule for every edit path: the admin's form and the API check it before saving,
+    to answer on the field; ``save_edit`` checks it again on the locked row.
+    """
+    if changed and getattr(stored, "status", None) == Status.APPROVED and not reason.strip():
+        raise WorkflowError(
+            _("这条记录已审核通过，修改它是一次更正：请填写更正原因。修改未保存。"),
+            code="correction_reason_required",
+        )
+
+
+def save_edit(record, *, by, reason: str = "") -> Correction | None:
+    """Save the edit of an existing ``record`` by user ``by``: its own fields only, never
+    the workflow's (``revisions.edit_fields``), with ``by`` in its history row.
+
+    Changing an approved record is a correction: it needs ``reason`` (else
+    ``WorkflowError``, nothing saved), its history row carries the reason, and a
+    ``Correction`` records which fields changed from what to what. The record stays
+    approved (the office, who changed it, is its reviewer). Returns the correction, if any.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        stored = lock(record)
+        changes = field_changes(stored, record) if isinstance(record, WorkflowRecord) else []
+        require_correction_reason(stored, changed=bool(changes), reason=reason)
+        correcting = bool(changes) and stored.status == Status.APPROVED
+        record._history_user = by
+        if correcting:
+            record._change_reason = _("更正：%(reason)s") % {"reason": reason}
+        record.save(update_fields=edit_fields(record))
+        if not correcting:
+            return None
+        correction = _correction(record, CorrectionKind.EDIT, by, reason, changes)
+        correction.save()
+        return correction
 
 
 def approval_of(record: WorkflowRecord) -> Action:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -151,7 +152,7 @@ class Document(WorkflowRecord):
         related_name="documents",
     )
     title = models.CharField(_("标题"), max_length=200)
-    number = models.CharField(
+    number = IdentifierField(
         _("文号"),
         max_length=60,
         help_text=_("如“咸安政规〔2017〕1号”。方括号、圆括号会自动改为六角括号〔〕。"),
@@ -178,16 +179,23 @@ class Document(WorkflowRecord):
         verbose_name = _("文件")
         verbose_name_plural = _("规范性文件登记")
         constraints = [
-            models.UniqueConstraint(fields=["number"], name="registers_document_unique_number"),
+            models.UniqueConstraint(
+                fields=["number"],
+                name="registers_document_unique_number",
+                violation_error_message=_("已有文号相同的文件（文号已统一为半角字符后比较）。"),
+                violation_error_code="duplicate_document_number",
+            ),
             models.CheckConstraint(
                 condition=Q(effective_on__gte=F("issued_on")),
                 name="registers_document_effective_after_issue",
                 violation_error_message=_("施行日期不能早于印发日期。"),
+                violation_error_code="document_effective_after_issue",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=F("effective_on")),
                 name="registers_document_valid_after_effective",
                 violation_error_message=_("有效期截止日期不能早于施行日期。"),
+                violation_error_code="document_valid_after_effective",
             ),
         ]
 
@@ -331,22 +339,26 @@ class DocumentChange(RevisionedModel):
                 condition=Q(kind=DocumentChangeKind.REPEALED),
                 name="registers_documentchange_one_repeal",
                 violation_error_message=_("该文件已有废止记录。"),
+                violation_error_code="documentchange_one_repeal",
             ),
             models.UniqueConstraint(
                 fields=["document"],
                 condition=Q(kind=DocumentChangeKind.EXPIRED),
                 name="registers_documentchange_one_expiry",
                 violation_error_message=_("该文件已有宣布失效记录。"),
+                violation_error_code="documentchange_one_expiry",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=DocumentChangeKind.AMENDED) | Q(by_document__isnull=False),
                 name="registers_documentchange_amendment_has_document",
                 violation_error_message=_("修改必须填写依据文件（修改本文件的文件）。"),
+                violation_error_code="documentchange_amendment_has_document",
             ),
             models.CheckConstraint(
                 condition=~Q(by_document=F("document")),
                 name="registers_documentchange_not_self",
                 violation_error_message=_("文件不能修改或废止它自己。"),
+                violation_error_code="documentchange_not_self",
             ),
         ]
 

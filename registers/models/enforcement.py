@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -96,6 +97,7 @@ class EnforcementBody(WorkflowRecord):
                 fields=["unit", "name"],
                 name="registers_enforcementbody_unique_name",
                 violation_error_message=_("本单位已登记同名的执法主体。"),
+                violation_error_code="enforcementbody_unique_name",
             ),
         ]
 
@@ -156,7 +158,12 @@ class Officer(WorkflowRecord):
         related_name="officers",
     )
     name = models.CharField(_("姓名"), max_length=30)
-    certificate_number = models.CharField(_("执法证号"), max_length=30, unique=True)
+    certificate_number = IdentifierField(
+        _("执法证号"),
+        max_length=30,
+        unique=True,
+        error_messages={"unique": _("已有执法证号相同的执法人员。")},
+    )
     field = models.CharField(_("执法领域"), max_length=30, choices=EnforcementField.choices)
     issued_on = models.DateField(_("发证日期"))
     expires_on = models.DateField(_("有效期至"))
@@ -173,6 +180,7 @@ class Officer(WorkflowRecord):
                 condition=Q(expires_on__gt=F("issued_on")),
                 name="registers_officer_expires_after_issue",
                 violation_error_message=_("执法证有效期截止日期必须晚于发证日期。"),
+                violation_error_code="officer_expires_after_issue",
             ),
         ]
 
@@ -238,6 +246,7 @@ class Conflict(RevisionedModel):
                 fields=["officer", "target"],
                 name="registers_conflict_unique_pair",
                 violation_error_message=_("该执法人员对该检查对象已申报回避。"),
+                violation_error_code="conflict_unique_pair",
             ),
         ]
 

@@ -160,17 +160,20 @@ class InspectionItem(WorkflowRecord):
                 fields=["year", "code"],
                 name="registers_inspectionitem_unique_code",
                 violation_error_message=_("同一年度清单中事项编码不能重复。"),
+                violation_error_code="inspectionitem_unique_code",
             ),
             models.CheckConstraint(
                 condition=Q(ratio__gt=0) & Q(ratio__lte=100),
                 name="registers_inspectionitem_ratio_range",
                 violation_error_message=_("抽查比例必须大于0且不超过100%%。"),
+                violation_error_code="inspectionitem_ratio_range",
             ),
             models.CheckConstraint(
                 condition=Q(cancelled_on__isnull=True)
                 | Q(published_on__isnull=False, cancelled_on__gte=F("published_on")),
                 name="registers_inspectionitem_cancelled_after_published",
                 violation_error_message=_("取消日期不能早于清单公布日期。"),
+                violation_error_code="inspectionitem_cancelled_after_published",
             ),
         ]
 
@@ -206,6 +209,7 @@ class CheckPoint(RevisionedModel):
                 fields=["item", "position"],
                 name="registers_checkpoint_unique_position",
                 violation_error_message=_("检查表中序号不能重复。"),
+                violation_error_code="checkpoint_unique_position",
             ),
         ]
 
@@ -279,6 +283,7 @@ class InspectionTarget(RevisionedModel):
                 fields=["unit", "credit_code"],
                 name="registers_inspectiontarget_unique_code_per_pool",
                 violation_error_message=_("本单位名录库中已有该统一社会信用代码的对象。"),
+                violation_error_code="duplicate_credit_code",
             ),
         ]
 
@@ -424,11 +429,13 @@ class InspectionDraw(WorkflowRecord):
                 fields=["item", "batch"],
                 name="registers_inspectiondraw_unique_batch",
                 violation_error_message=_("该事项的这一批次已经抽取过，不能重复抽取。"),
+                violation_error_code="inspectiondraw_unique_batch",
             ),
             models.CheckConstraint(
                 condition=Q(check_ended_on__isnull=True) | Q(check_ended_on__gte=F("drawn_on")),
                 name="registers_inspectiondraw_check_ends_after_draw",
                 violation_error_message=_("检查结束日期不能早于抽取日期。"),
+                violation_error_code="inspectiondraw_check_ends_after_draw",
             ),
             models.CheckConstraint(
                 condition=Q(published_on__isnull=True)
@@ -437,6 +444,7 @@ class InspectionDraw(WorkflowRecord):
                 violation_error_message=_(
                     "结果公示日期必须在检查结束之后，且须先填写检查结束日期。"
                 ),
+                violation_error_code="inspectiondraw_published_after_check",
             ),
         ]
 
@@ -524,15 +532,22 @@ class DrawnTarget(RevisionedModel):
         verbose_name_plural = _("抽中对象及检查结果")
         constraints = [
             models.UniqueConstraint(
-                fields=["draw", "position"], name="registers_drawntarget_unique_position"
+                fields=["draw", "position"],
+                name="registers_drawntarget_unique_position",
+                violation_error_message=_("同一次抽取中抽中对象的序号不能重复。"),
+                violation_error_code="duplicate_drawn_position",
             ),
             models.UniqueConstraint(
-                fields=["draw", "target"], name="registers_drawntarget_unique_target"
+                fields=["draw", "target"],
+                name="registers_drawntarget_unique_target",
+                violation_error_message=_("同一个检查对象在一次抽取中只能被抽中一次。"),
+                violation_error_code="duplicate_drawn_target",
             ),
             models.CheckConstraint(
                 condition=Q(result="") | Q(checked_on__isnull=False),
                 name="registers_drawntarget_result_has_date",
                 violation_error_message=_("填写检查结果时必须填写检查日期。"),
+                violation_error_code="drawntarget_result_has_date",
             ),
         ]
 
@@ -567,10 +582,16 @@ class DrawnInspector(RevisionedModel):
         verbose_name_plural = _("抽中检查人员")
         constraints = [
             models.UniqueConstraint(
-                fields=["drawn_target", "officer"], name="registers_drawninspector_unique_officer"
+                fields=["drawn_target", "officer"],
+                name="registers_drawninspector_unique_officer",
+                violation_error_message=_("同一名执法人员不能重复派往同一个抽中对象。"),
+                violation_error_code="duplicate_drawn_inspector",
             ),
             models.UniqueConstraint(
-                fields=["drawn_target", "position"], name="registers_drawninspector_unique_position"
+                fields=["drawn_target", "position"],
+                name="registers_drawninspector_unique_position",
+                violation_error_message=_("同一抽中对象的检查人员序号不能重复。"),
+                violation_error_code="duplicate_inspector_position",
             ),
         ]
 

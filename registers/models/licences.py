@@ -83,6 +83,7 @@ class LicenceReformBatch(RevisionedModel):
                 | Q(first_licence_on__gte=F("reform_on")),
                 name="registers_licencereformbatch_first_licence_after_reform",
                 violation_error_message=_("首张执照颁发日期不能早于改革实施日期。"),
+                violation_error_code="licencereformbatch_first_licence_after_reform",
             ),
         ]
 
@@ -152,6 +153,7 @@ class IntegratedItem(WorkflowRecord):
                 fields=["batch", "name"],
                 name="registers_integrateditem_unique_name_in_batch",
                 violation_error_message=_("该批次已有同名事项。"),
+                violation_error_code="integrateditem_unique_name_in_batch",
             ),
         ]
 

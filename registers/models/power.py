@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
 from registers.core.revisions import RevisionedModel
@@ -300,30 +301,39 @@ class PowerItem(WorkflowRecord):
                 condition=Q(closed_on__isnull=True),
                 name="registers_poweritem_unique_open_code",
                 violation_error_message=_("本单位该清单中已有同一编码的现行事项。"),
+                violation_error_code="poweritem_unique_open_code",
             ),
             models.UniqueConstraint(
                 fields=["unit", "list_kind", "code", "effective_from"],
                 name="registers_poweritem_unique_version",
+                violation_error_message=_(
+                    "本单位该清单中同一编码的事项在同一生效日期已有一个版本。"
+                ),
+                violation_error_code="duplicate_item_version",
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gt=F("effective_from")),
                 name="registers_poweritem_closed_after_effective",
                 violation_error_message=_("失效日期必须晚于生效日期。"),
+                violation_error_code="poweritem_closed_after_effective",
             ),
             models.CheckConstraint(
                 condition=~Q(list_kind=ListKind.POWER) | ~Q(category=""),
                 name="registers_poweritem_power_item_has_category",
                 violation_error_message=_("权责清单事项必须选择权力类别。"),
+                violation_error_code="poweritem_power_item_has_category",
             ),
             models.CheckConstraint(
                 condition=~Q(list_kind=ListKind.NEGATIVE) | ~Q(negative_measure=""),
                 name="registers_poweritem_negative_item_has_measure",
                 violation_error_message=_("负面清单事项必须选择管理措施（禁止或限制）。"),
+                violation_error_code="poweritem_negative_item_has_measure",
             ),
             models.CheckConstraint(
                 condition=~Q(list_kind=ListKind.FEE) | ~Q(fee_standard=""),
                 name="registers_poweritem_fee_item_has_standard",
                 violation_error_message=_("收费清单事项必须填写收费标准。"),
+                violation_error_code="poweritem_fee_item_has_standard",
             ),
         ]
 
@@ -466,6 +476,7 @@ class ResponsibilityItem(RevisionedModel):
                 fields=["item", "stage"],
                 name="registers_responsibilityitem_unique_stage",
                 violation_error_message=_("同一事项的每个环节只填写一条责任事项。"),
+                violation_error_code="responsibilityitem_unique_stage",
             ),
         ]
 
@@ -516,7 +527,7 @@ class PowerAdjustment(models.Model):
         _("调整原因类别"), max_length=20, choices=AdjustmentReason.choices, blank=True
     )
     reason = models.TextField(_("调整理由"))
-    document_number = models.CharField(_("批准文号"), max_length=100, blank=True)
+    document_number = IdentifierField(_("批准文号"), max_length=100, blank=True)
     changes = models.JSONField(
         _("调整内容"),
         default=list,
@@ -546,6 +557,7 @@ class PowerAdjustment(models.Model):
                 condition=Q(kind=AdjustmentKind.ADD),
                 name="registers_poweradjustment_one_addition_per_item",
                 violation_error_message=_("该事项已有新增记录。"),
+                violation_error_code="poweradjustment_one_addition_per_item",
             ),
             models.UniqueConstraint(
                 fields=["item"],
@@ -554,6 +566,7 @@ class PowerAdjustment(models.Model):
                 ),
                 name="registers_poweradjustment_one_closing_per_item",
                 violation_error_message=_("该事项已被取消、下放或调整，不能再次调整。"),
+                violation_error_code="poweradjustment_one_closing_per_item",
             ),
         ]
 

@@ -38,6 +38,7 @@ class User(AbstractUser):
                 condition=~Q(role="liaison") | Q(unit__isnull=False),
                 name="registers_user_liaison_has_unit",
                 violation_error_message=_("联络员必须指定所属单位。"),
+                violation_error_code="user_liaison_has_unit",
             ),
         ]
 

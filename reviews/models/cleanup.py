@@ -129,11 +129,13 @@ class CleanupCampaign(WorkflowRecord):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="reviews_cleanupcampaign_ends_after_start",
                 violation_error_message=_("计划完成日期不能早于开始日期。"),
+                violation_error_code="cleanupcampaign_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=F("started_on")),
                 name="reviews_cleanupcampaign_confirmed_after_start",
                 violation_error_message=_("确认日期不能早于开始日期。"),
+                violation_error_code="cleanupcampaign_confirmed_after_start",
             ),
         ]
 
@@ -256,6 +258,7 @@ class CleanupItem(RevisionedModel):
                 fields=["campaign", "document"],
                 name="reviews_cleanupitem_unique_document",
                 violation_error_message=_("该文件已在本次清理中。"),
+                violation_error_code="cleanupitem_unique_document",
             ),
         ]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
 
@@ -147,7 +148,7 @@ class GovernmentContract(WorkflowRecord):
     year_field = "signed_on"
 
     title = models.CharField(_("合同名称"), max_length=200)
-    number = models.CharField(
+    number = IdentifierField(
         _("合同编号"), max_length=60, blank=True, help_text=_("同一单位内不得重复。")
     )
     project = models.CharField(_("项目名称"), max_length=200)
@@ -169,7 +170,7 @@ class GovernmentContract(WorkflowRecord):
     lawyer_reviewed_on = models.DateField(_("律师审核日期"), null=True, blank=True)
     lawyer_opinion = models.TextField(_("律师审核意见"), blank=True)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
-    filing_number = models.CharField(_("备案编号"), max_length=60, blank=True)
+    filing_number = IdentifierField(_("备案编号"), max_length=60, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
     objects = ContractQuerySet.as_manager()
@@ -191,6 +192,7 @@ class GovernmentContract(WorkflowRecord):
                 condition=~Q(number=""),
                 name="reviews_governmentcontract_unique_number",
                 violation_error_message=_("本单位已有相同编号的合同。"),
+                violation_error_code="duplicate_contract_number",
             ),
             models.CheckConstraint(
                 condition=Q(lawyer_reviewed_on__isnull=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import working_days_between
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -112,7 +113,7 @@ class DecisionCatalogue(RevisionedModel):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("目录名称"), max_length=200)
-    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    document_number = IdentifierField(_("文号"), max_length=60, blank=True)
     published_on = models.DateField(
         _("公布日期"), null=True, blank=True, help_text=_("经同级党委同意后向社会公布的日期。")
     )
@@ -128,6 +129,7 @@ class DecisionCatalogue(RevisionedModel):
                 fields=["decision_body", "year"],
                 name="reviews_decisioncatalogue_unique_year",
                 violation_error_message=_("该决策机关本年度已有决策事项目录。"),
+                violation_error_code="decisioncatalogue_unique_year",
             ),
         ]
 
@@ -320,6 +322,7 @@ class MajorDecision(WorkflowRecord):
                 fields=["catalogue", "title"],
                 name="reviews_majordecision_unique_title",
                 violation_error_message=_("目录中已有同名决策事项。"),
+                violation_error_code="majordecision_unique_title",
             ),
             models.CheckConstraint(
                 condition=Q(discussed_on__isnull=True)
@@ -519,6 +522,7 @@ class DecisionStep(RevisionedModel):
                 fields=["decision", "kind"],
                 name="reviews_decisionstep_unique_kind",
                 violation_error_message=_("每项程序只记录一次。"),
+                violation_error_code="decisionstep_unique_kind",
             ),
             models.CheckConstraint(
                 condition=Q(comment_opens_on__isnull=True)
@@ -632,6 +636,7 @@ class DecisionParticipant(RevisionedModel):
                 fields=["decision", "name"],
                 name="reviews_decisionparticipant_unique_name",
                 violation_error_message=_("同一人员只记录一次。"),
+                violation_error_code="decisionparticipant_unique_name",
             ),
         ]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -118,7 +119,7 @@ class EvaluationRound(RevisionedModel):
         max_length=200,
         help_text=_("如：《咸安区2017年度行政执法案卷评查工作方案》。"),
     )
-    plan_number = models.CharField(_("方案文号"), max_length=60, blank=True)
+    plan_number = IdentifierField(_("方案文号"), max_length=60, blank=True)
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"))
 
@@ -134,6 +135,7 @@ class EvaluationRound(RevisionedModel):
                 fields=["year", "name"],
                 name="reviews_evaluationround_unique_name",
                 violation_error_message=_("本年度已有同名评查活动。"),
+                violation_error_code="evaluationround_unique_name",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__gte=F("started_on")),
@@ -258,7 +260,7 @@ class EvaluatedFile(WorkflowRecord):
         related_name="files",
     )
     case_type = models.CharField(_("案卷类别"), max_length=20, choices=CaseType.choices)
-    case_number = models.CharField(_("案号（文号）"), max_length=100)
+    case_number = IdentifierField(_("案号（文号）"), max_length=100)
     case_title = models.CharField(_("案件名称"), max_length=200)
     decided_on = models.DateField(_("决定（办结）日期"), null=True, blank=True)
     evaluators = models.CharField(_("评查人员"), max_length=200, blank=True)
@@ -299,6 +301,7 @@ class EvaluatedFile(WorkflowRecord):
                 fields=["round", "unit", "case_number"],
                 name="reviews_evaluatedfile_unique_case",
                 violation_error_message=_("本次评查已录入该单位的这份案卷。"),
+                violation_error_code="duplicate_evaluated_case",
             ),
             models.CheckConstraint(
                 condition=Q(form_score__isnull=True)
@@ -379,6 +382,7 @@ class FileVeto(RevisionedModel):
                 fields=["file", "item"],
                 name="reviews_fileveto_unique_item",
                 violation_error_message=_("该否决项已记录。"),
+                violation_error_code="fileveto_unique_item",
             ),
         ]
 

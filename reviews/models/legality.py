@@ -106,17 +106,20 @@ class LegalityReview(WorkflowRecord):
                 fields=["unit", "title", "received_on"],
                 name="reviews_legalityreview_unique_draft",
                 violation_error_message=_("同一单位同一天送审的同名文件已登记。"),
+                violation_error_code="legalityreview_unique_draft",
             ),
             models.CheckConstraint(
                 condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("received_on")),
                 name="reviews_legalityreview_completed_after_received",
                 violation_error_message=_("审核完成日期不能早于收件日期。"),
+                violation_error_code="legalityreview_completed_after_received",
             ),
             models.CheckConstraint(
                 condition=(Q(completed_on__isnull=True) & Q(result=""))
                 | (Q(completed_on__isnull=False) & ~Q(result="")),
                 name="reviews_legalityreview_completed_has_result",
                 violation_error_message=_("审核完成须同时填写完成日期和审核结论。"),
+                violation_error_code="legalityreview_completed_has_result",
             ),
         ]
 
@@ -217,16 +220,19 @@ class CommentDraftReply(WorkflowRecord):
                 fields=["title", "received_on"],
                 name="reviews_commentdraftreply_unique_draft",
                 violation_error_message=_("同一天收到的同名征求意见稿已登记。"),
+                violation_error_code="commentdraftreply_unique_draft",
             ),
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
                 name="reviews_commentdraftreply_replied_after_received",
                 violation_error_message=_("回复日期不能早于收到日期。"),
+                violation_error_code="commentdraftreply_replied_after_received",
             ),
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True) | ~Q(reply=""),
                 name="reviews_commentdraftreply_replied_has_reply",
                 violation_error_message=_("填写了回复日期，请同时填写回复意见（无意见也请写明）。"),
+                violation_error_code="commentdraftreply_replied_has_reply",
             ),
         ]
 
@@ -373,6 +379,7 @@ class Filing(WorkflowRecord):
                 fields=["document", "filed_with"],
                 name="reviews_filing_unique_document_authority",
                 violation_error_message=_("该文件向该机关的报备已登记。"),
+                violation_error_code="filing_unique_document_authority",
             ),
         ]
 

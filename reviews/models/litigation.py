@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -269,7 +270,7 @@ class LitigationCase(WorkflowRecord):
         related_name="%(app_label)s_%(class)s_set",
     )
     court = models.CharField(_("审理法院"), max_length=100)
-    number = models.CharField(
+    number = IdentifierField(
         _("案号"), max_length=80, help_text=_("当前审级的案号，如（2017）鄂1202行初5号。")
     )
     trial_instance = models.CharField(
@@ -295,11 +296,19 @@ class LitigationCase(WorkflowRecord):
         verbose_name = _("行政应诉案件")
         verbose_name_plural = _("行政应诉案件")
         constraints = [
-            models.UniqueConstraint(fields=["number"], name="reviews_litigationcase_unique_number"),
+            models.UniqueConstraint(
+                fields=["number"],
+                name="reviews_litigationcase_unique_number",
+                violation_error_message=_(
+                    "已有案号相同的行政应诉案件（案号已统一为半角字符后比较）。"
+                ),
+                violation_error_code="duplicate_case_number",
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(concluded_on__isnull=False),
                 name="reviews_litigationcase_outcome_when_concluded",
                 violation_error_message=_("结案后才能填写裁判结果"),
+                violation_error_code="litigationcase_outcome_when_concluded",
             ),
         ]
 
@@ -388,6 +397,7 @@ class LitigationHearing(RevisionedModel):
                 condition=Q(head_name="", head_rank="") | (~Q(head_name="") & ~Q(head_rank="")),
                 name="reviews_litigationhearing_head_named_with_rank",
                 violation_error_message=_("出庭负责人的姓名和类别须同时填写"),
+                violation_error_code="litigationhearing_head_named_with_rank",
             ),
         ]
 

@@ -37,6 +37,7 @@ from registers.core.deadlines import (
     reconsideration_deadlines,
     regime_for,
 )
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -489,7 +490,7 @@ class ReconsiderationCase(WorkflowRecord):
         related_name="%(app_label)s_%(class)s_set",
         help_text=_("作出被申请复议行政行为的单位；该单位联络员可以看到本单位被申请的案件。"),
     )
-    number = models.CharField(_("案号"), max_length=60, help_text=_("如 咸安复〔2017〕1号。"))
+    number = IdentifierField(_("案号"), max_length=60, help_text=_("如 咸安复〔2017〕1号。"))
     applicant = models.CharField(_("申请人"), max_length=200)
     matter = models.TextField(_("被申请复议的行政行为"))
     procedure = models.CharField(
@@ -553,17 +554,24 @@ class ReconsiderationCase(WorkflowRecord):
         verbose_name_plural = _("行政复议案件")
         constraints = [
             models.UniqueConstraint(
-                fields=["number"], name="reviews_reconsiderationcase_unique_number"
+                fields=["number"],
+                name="reviews_reconsiderationcase_unique_number",
+                violation_error_message=_(
+                    "已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"
+                ),
+                violation_error_code="duplicate_case_number",
             ),
             models.CheckConstraint(
                 condition=Q(extension_days__lte=30),
                 name="reviews_reconsiderationcase_extension_at_most_30",
                 violation_error_message=_("延长期限最多不超过30日"),
+                violation_error_code="reconsiderationcase_extension_at_most_30",
             ),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(concluded_on__isnull=False),
                 name="reviews_reconsiderationcase_outcome_when_concluded",
                 violation_error_message=_("审结后才能填写审结结果"),
+                violation_error_code="reconsiderationcase_outcome_when_concluded",
             ),
         ]
 
@@ -788,6 +796,7 @@ class ReconsiderationSuspension(RevisionedModel):
                 condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=models.F("suspended_on")),
                 name="reviews_reconsiderationsuspension_resumed_after_suspended",
                 violation_error_message=_("恢复审理日期早于中止日期"),
+                violation_error_code="reconsiderationsuspension_resumed_after_suspended",
             ),
         ]
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
+from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -73,7 +74,7 @@ class AccountabilityRecord(WorkflowRecord):
     measure = models.CharField(_("问责方式"), max_length=20, choices=AccountabilityMeasure.choices)
     decided_on = models.DateField(_("问责决定日期"))
     decided_by = models.CharField(_("作出问责的机关"), max_length=100, blank=True)
-    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    document_number = IdentifierField(_("文号"), max_length=60, blank=True)
 
     objects = AccountabilityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -86,6 +87,8 @@ class AccountabilityRecord(WorkflowRecord):
             models.UniqueConstraint(
                 fields=["unit", "person", "decided_on", "measure"],
                 name="reviews_accountabilityrecord_unique_decision",
+                violation_error_message=_("同一单位对同一人员在同一日期已有相同措施的问责记录。"),
+                violation_error_code="duplicate_accountability",
             ),
         ]
 
@@ -175,6 +178,7 @@ class CriminalTransfer(WorkflowRecord):
                 | (~Q(decision="") & Q(decided_on__isnull=False)),
                 name="reviews_criminaltransfer_decision_with_date",
                 violation_error_message=_("审批决定和决定日期须同时填写"),
+                violation_error_code="criminaltransfer_decision_with_date",
             ),
         ]
 
@@ -331,6 +335,7 @@ class RectificationProblem(WorkflowRecord):
                 condition=Q(due_on__gte=models.F("found_on")),
                 name="reviews_rectificationproblem_due_after_found",
                 violation_error_message=_("整改期限早于发现日期"),
+                violation_error_code="rectificationproblem_due_after_found",
             ),
         ]
 

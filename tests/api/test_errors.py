@@ -56,7 +56,7 @@ def test_uniqueness_is_checked_by_the_model_with_its_code(liaison_client, unit_a
         format="json",
     )
     assert response.status_code == 400
-    assert "unique" in str(response.json()["errors"])
+    assert "duplicate_case_number" in str(response.json()["errors"])
     assert LitigationCase.objects.count() == 1
 
 

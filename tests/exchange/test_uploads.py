@@ -154,9 +154,9 @@ def test_a_file_with_several_mistakes_lists_every_one_and_creates_nothing(liaiso
     assert (6, "事项编码", "required") in where
     assert (6, "抽查事项", "required") in where
     assert (7, "事项编码", "duplicate_in_file") in where
-    assert (8, "事项编码", "unique") in where
-    assert (9, "抽查比例（%）", "registers_inspectionitem_ratio_range") in where
-    assert (10, "取消日期", "registers_inspectionitem_cancelled_after_published") in where
+    assert (8, "事项编码", "inspectionitem_unique_code") in where
+    assert (9, "抽查比例（%）", "inspectionitem_ratio_range") in where
+    assert (10, "取消日期", "inspectionitem_cancelled_after_published") in where
     assert (11, "清单公布日期", "date_out_of_range") in where
     assert not any(error.row == 2 for error in result.errors)
     rows = [error.row for error in result.errors]

@@ -77,6 +77,10 @@ def approvals_announced(user) -> int:
     return Notification.objects.filter(user=user, kind=NotificationKind.APPROVED).count()
 
 
+#: Saved after the approval, the edit is a correction: it carries its reason.
+CHANGE = {"plaintiff": "同时修改", "correction_reason": "原告名称有误"}
+
+
 def test_office_patch_at_the_same_moment_as_an_approval_never_loses_the_approval(
     office, office2, liaison, unit_a
 ):
@@ -89,7 +93,7 @@ def test_office_patch_at_the_same_moment_as_an_approval_never_loses_the_approval
         headers = {"HTTP_IF_MATCH": editor.get(case_url(case))["ETag"]} if attempt % 2 else {}
         edited, approved = at_once(
             lambda case=case, headers=headers: editor.patch(
-                case_url(case), {"plaintiff": "同时修改"}, format="json", **headers
+                case_url(case), CHANGE, format="json", **headers
             ),
             lambda case=case: reviewer.post(case_url(case, "approve"), {}, format="json"),
         )

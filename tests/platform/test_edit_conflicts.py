@@ -279,7 +279,12 @@ def test_api_patch_without_a_revision_after_an_approval_keeps_the_status(
 ):
     submit(case, by=liaison)
     assert client_for(office2).post(case_url(case, "approve"), {}, format="json").status_code == 200
-    response = client_for(office).patch(case_url(case), {"plaintiff": "审核后修改"}, format="json")
+    # A change of an approved record is a correction: it needs its reason.
+    response = client_for(office).patch(
+        case_url(case),
+        {"plaintiff": "审核后修改", "correction_reason": "原告姓名录错"},
+        format="json",
+    )
     assert response.status_code == 200
     saved = LitigationCase.objects.get(pk=case.pk)
     assert (saved.plaintiff, saved.status) == ("审核后修改", Status.APPROVED)

@@ -86,9 +86,14 @@ def test_liaison_cannot_change_another_units_record_by_posting(client, liaison2,
 )
 def test_who_may_edit_a_record_in_each_status(client, users, memo_a, role, status, can_edit):
     Memo.objects.filter(pk=memo_a.pk).update(status=status)
-    response = as_user(client, users[role]).post(
-        url("change", memo_a.pk), {"title": "新标题", "kind": "notice", "unit": memo_a.unit_id}
-    )
+    # An approved record's change is a correction, with its reason (ignored otherwise).
+    form = {
+        "title": "新标题",
+        "kind": "notice",
+        "unit": memo_a.unit_id,
+        "correction_reason": "更正",
+    }
+    response = as_user(client, users[role]).post(url("change", memo_a.pk), form)
     title = Memo.objects.get(pk=memo_a.pk).title
     if can_edit:
         assert response.status_code == 302

@@ -115,6 +115,8 @@ def test_linking_an_issued_normative_document_in_the_admin_opens_its_filing(clie
             "result": review.result,
             "opinion": "同意",
             "resulting_document": document.pk,
+            # The review is approved: linking its document is a correction, with its reason.
+            "correction_reason": "补录审核后印发的文件",
         },
     )
     assert response.status_code == 302

@@ -157,6 +157,8 @@ class Lockout(models.Model):
             models.CheckConstraint(
                 condition=~Q(username="") | Q(address__isnull=False),
                 name="accounts_lockout_names_whom",
+                violation_error_message=_("登录锁定须写明用户名或地址。"),
+                violation_error_code="lockout_without_subject",
             )
         ]
 

@@ -65,9 +65,14 @@ class Report(RevisionedModel):
                 fields=["year"],
                 condition=Q(unit__isnull=True),
                 name="reports_report_unique_district_year",
+                violation_error_message=_("该年度的全区报告已经存在。"),
+                violation_error_code="duplicate_report",
             ),
             models.UniqueConstraint(
-                fields=["year", "unit"], name="reports_report_unique_unit_year"
+                fields=["year", "unit"],
+                name="reports_report_unique_unit_year",
+                violation_error_message=_("该单位该年度的报告已经存在。"),
+                violation_error_code="duplicate_report",
             ),
         ]
 
@@ -94,7 +99,10 @@ class Section(RevisionedModel):
         verbose_name_plural = _("报告章节")
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "order"], name="reports_section_unique_order"
+                fields=["report", "order"],
+                name="reports_section_unique_order",
+                violation_error_message=_("报告中章节的顺序不能重复。"),
+                violation_error_code="duplicate_section_order",
             ),
         ]
 
@@ -141,9 +149,14 @@ class PublishedReport(models.Model):
                 fields=["year", "version"],
                 condition=Q(unit__isnull=True),
                 name="reports_published_unique_district_version",
+                violation_error_message=_("该年度全区报告的这一版本已经发布。"),
+                violation_error_code="duplicate_published_version",
             ),
             models.UniqueConstraint(
-                fields=["year", "unit", "version"], name="reports_published_unique_version"
+                fields=["year", "unit", "version"],
+                name="reports_published_unique_version",
+                violation_error_message=_("该单位该年度报告的这一版本已经发布。"),
+                violation_error_code="duplicate_published_version",
             ),
         ]
 

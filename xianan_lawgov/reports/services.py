@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from registers.core.models import Correction
 from registers.core.numbers import NumberFormat, Rounding
 from registers.core.revisions import check_revision, lock
 from registers.core.text import validate_plain_text
@@ -372,3 +373,44 @@ def differences_since(published: PublishedReport) -> list[FigureDifference]:
             label = (new or old).label
             differences.append(FigureDifference(key, label, old_text, new_text))
     return differences
+
+
+@dataclass(frozen=True)
+class CorrectionEffect:
+    """A correction made since a version was published, and the figures of its register
+    that now read differently (what a republication would change)."""
+
+    correction: Correction
+    figures: list[FigureDifference]
+
+
+def _in_year(model, pk: int, year: int) -> bool:
+    in_year = getattr(model._default_manager.all(), "in_year", None)
+    return in_year is None or in_year(year).filter(pk=pk).exists()
+
+
+def corrections_since(
+    published: PublishedReport, differences: list[FigureDifference]
+) -> list[CorrectionEffect]:
+    """The corrections of approved records of the report's year (and unit) made after
+    ``published`` was published, newest first, each with the ``differences`` of the figure
+    groups that count its register."""
+    corrections = Correction.objects.since(published.published_at).select_related(
+        "corrected_by", "content_type", "unit"
+    )
+    if published.unit_id is not None:
+        corrections = corrections.filter(unit_id=published.unit_id)
+    # A figure moves with the registers its group counts (a rate has no records of its own).
+    scope = engine.Scope(published.year, published.unit)
+    registers_of = {
+        group.key: {figure.records(scope).model for figure in group.figures if figure.records}
+        for group in engine.GROUPS
+    }
+    effects = []
+    for correction in corrections:
+        model = correction.content_type.model_class()
+        if model is None or not _in_year(model, correction.object_id, published.year):
+            continue
+        moved = [d for d in differences if model in registers_of.get(d.key.partition(".")[0], ())]
+        effects.append(CorrectionEffect(correction, moved))
+    return effects

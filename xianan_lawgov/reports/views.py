@@ -33,6 +33,7 @@ from .services import (
     build_preview,
     build_published,
     check_placeholders,
+    corrections_since,
     differences_since,
     get_or_start_report,
     live_document,
@@ -284,12 +285,14 @@ def published_download(request: HttpRequest, year: int, version: int, fmt: str) 
 @pages_required
 def published_diff(request: HttpRequest, year: int, version: int) -> HttpResponse:
     published = published_report(_scope(request, year), version)
+    differences = differences_since(published)
     return render(
         request,
         "reports/diff.html",
         {
             "published": published,
-            "differences": differences_since(published),
+            "differences": differences,
+            "corrections": corrections_since(published, differences),
             "unit_query": _unit_query(published.unit),
         },
     )

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registers.core.corrections import display
 from registers.core.models import WorkflowRecord
 from registers.core.status import Action, Status
 
@@ -58,26 +55,6 @@ def content_fields(model) -> list[models.Field]:
         for f in model._meta.concrete_fields
         if not f.primary_key and f.name not in skip and f.editable
     ]
-
-
-def display(field: models.Field, raw: Any, related: dict | None = None) -> str:
-    """How one stored value reads: choice labels, names of related records, 是/否, dates."""
-    if raw is None or raw == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(raw, raw))
-    if field.many_to_one:
-        target = (related or {}).get((field.related_model, raw))
-        return str(target) if target is not None else _("（已删除的记录 %(pk)s）") % {"pk": raw}
-    if isinstance(raw, bool):
-        return _("是") if raw else _("否")
-    if isinstance(raw, datetime.datetime):
-        return timezone.localtime(raw).strftime("%Y-%m-%d %H:%M")
-    if isinstance(raw, datetime.date):
-        return raw.isoformat()
-    if isinstance(raw, Decimal):
-        return f"{raw:,}"
-    return str(raw)
 
 
 def field_values(record: WorkflowRecord) -> list[FieldValue]:

@@ -38,7 +38,10 @@ class ReviewForm(forms.Form):
         label=_("审核意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("退回修改时必须填写，请写明需要修改的内容；联络员会在工作台和通知中看到。"),
+        help_text=_(
+            "退回修改时必须填写，请写明需要修改的内容；重新打开已审核的记录时填写更正原因。"
+            "联络员会在工作台和通知中看到。"
+        ),
         max_length=2000,
         validators=[validate_plain_text],
     )

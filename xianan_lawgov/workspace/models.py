@@ -68,6 +68,8 @@ class Notification(models.Model):
                 fields=["user", "key"],
                 condition=~Q(key=""),
                 name="workspace_notification_unique_key",
+                violation_error_message=_("这条通知已经发给该用户。"),
+                violation_error_code="duplicate_notification",
             ),
         ]
         indexes = [

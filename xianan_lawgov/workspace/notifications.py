@@ -102,6 +102,13 @@ def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
         kind = NotificationKind.RETURNED
         title = _("%(kind)s“%(record)s”被退回修改") % {"kind": kind_label, "record": record}
         body = _("审核意见：%(comment)s") % {"comment": comment}
+    elif action == Action.REOPEN:
+        kind = NotificationKind.RETURNED
+        title = _("已审核的%(kind)s“%(record)s”被重新打开，请更正") % {
+            "kind": kind_label,
+            "record": record,
+        }
+        body = _("更正原因：%(comment)s") % {"comment": comment}
     else:
         kind = NotificationKind.APPROVED
         title = _("%(kind)s“%(record)s”已审核通过") % {"kind": kind_label, "record": record}

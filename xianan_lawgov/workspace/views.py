@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from registers.core import attachments, permissions
 from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
-from registers.core.models import HolidaySchedule
+from registers.core.models import Correction, HolidaySchedule
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -302,6 +302,7 @@ def review_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "fields": field_values(record),
             "changes": changes,
             "history": workflow_history(record),
+            "corrections": Correction.objects.of_record(record).select_related("corrected_by"),
             "actions": permissions.allowed_actions(request.user, record),
             "form": form,
             "admin_url": admin_url(record),

@@ -11,6 +11,7 @@ from django.db.models import DateField
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.utils import model_meta
 from rest_framework.validators import UniqueValidator
 
@@ -23,6 +24,7 @@ from registers.core.dates import RegisterDateField
 from registers.core.personal import mask_representation
 from registers.core.text import validate_plain_text
 from registers.core.uniqueness import hide_unseen_clashes
+from registers.core.workflow import require_correction_reason, save_edit
 
 
 def scope_related_fields(fields: dict, user) -> dict:
@@ -144,6 +146,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("revision", None)  # checked by the viewset on the locked row
+        reason = validated_data.pop("correction_reason", "")
         relations = model_meta.get_field_info(type(instance)).relations
         many = {}
         for name, value in validated_data.items():
@@ -151,7 +154,10 @@ class ModelCleanSerializer(serializers.ModelSerializer):
                 many[name] = value
             else:
                 setattr(instance, name, value)
-        instance.save(update_fields=revisions.edit_fields(instance))
+        try:
+            save_edit(instance, by=self.user, reason=reason)
+        except DjangoValidationError as error:
+            raise django_error_to_drf(error) from None
         for name, value in many.items():
             getattr(instance, name).set(value)
         return instance
@@ -182,6 +188,7 @@ class WorkflowSerializer(ModelCleanSerializer):
         "submitted_at",
         "reviewed_at",
         "attachments",
+        "correction_reason",
     ]
     WORKFLOW_READ_ONLY = [
         "status",
@@ -195,6 +202,17 @@ class WorkflowSerializer(ModelCleanSerializer):
     unit_name = serializers.CharField(
         source="unit.name", read_only=True, label=gettext_lazy("填报单位名称")
     )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        label=gettext_lazy("更正原因"),
+        help_text=gettext_lazy(
+            "修改已审核通过的记录时必填（代码 correction_reason_required）：这次修改记为一次"
+            "更正，连同修改人、时间和改动的字段一并保存。"
+        ),
+    )
     status_label = serializers.CharField(
         source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
     )
@@ -206,6 +224,24 @@ class WorkflowSerializer(ModelCleanSerializer):
         if files is None:  # not read through a workflow viewset (prefetched there)
             files = record.attachments.current().select_related("uploaded_by")
         return AttachmentSerializer(files, many=True, context=self.context).data
+
+    def validate(self, attrs):
+        reason = attrs.pop("correction_reason", "")
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            changed = any(
+                getattr(self.instance, name) != value
+                for name, value in attrs.items()
+                if name != "revision" and not self.Meta.model._meta.get_field(name).many_to_many
+            )
+            try:
+                require_correction_reason(self.instance, changed=changed, reason=reason)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(
+                    {"correction_reason": [ErrorDetail(error.messages[0], code=error.code)]}
+                ) from None
+            attrs["correction_reason"] = reason
+        return attrs
 
     def get_fields(self):
         fields = super().get_fields()

@@ -306,7 +306,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
     (metadata and download link), so a sync carries them.
     """
 
-    office_actions: tuple[str, ...] = ("approve", "return_for_revision")
+    office_actions: tuple[str, ...] = ("approve", "return_for_revision", "reopen")
 
     def get_queryset(self):
         current = Attachment.objects.current().select_related("uploaded_by")
@@ -365,6 +365,14 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request, pk=None):
         return self._transition(request, Action.RETURN)
+
+    @extend_schema(
+        request=CommentSerializer,
+        summary=gettext_lazy("重新打开已审核的记录更正（法制办，comment 填写更正原因）"),
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, Action.REOPEN)
 
 
 def require_scoped_viewsets(registry) -> None:
