@@ -292,7 +292,10 @@ class Attachment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(size__gt=0), name="registers_attachment_not_empty"
+                condition=models.Q(size__gt=0),
+                name="registers_attachment_not_empty",
+                violation_error_message=_("附件不能是空文件。"),
+                violation_error_code="empty_file",
             )
         ]
 
@@ -422,7 +425,10 @@ class ScheduledRun(models.Model):
         verbose_name_plural = _("定时任务运行")
         constraints = [
             models.UniqueConstraint(
-                fields=["name", "day"], name="registers_scheduledrun_once_a_day"
+                fields=["name", "day"],
+                name="registers_scheduledrun_once_a_day",
+                violation_error_message=_("这项每日任务当天已经运行过。"),
+                violation_error_code="already_ran_today",
             )
         ]
 

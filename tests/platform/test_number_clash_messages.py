@@ -39,6 +39,10 @@ def test_a_liaison_is_not_told_another_unit_holds_a_case_number(liaison, unit_a,
     assert mine.number != theirs.number
 
 
+#: What the office, or a liaison whose own unit holds the number, is told.
+SPECIFIC = "已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"
+
+
 def test_the_neutral_message_reads_the_same_as_for_a_number_nobody_can_tell_apart(
     liaison, unit_a, unit_b
 ):
@@ -54,14 +58,14 @@ def test_a_liaison_whose_own_unit_holds_the_number_sees_the_specific_message(lia
     own = f.make_reconsideration(unit_a)
     mine = f.make_reconsideration(unit_a, status=Status.DRAFT)
     [error] = patched_number(liaison, mine, own.number).json()["errors"]["number"]
-    assert error["message"] != NEUTRAL and error["code"] == "unique"
+    assert error["message"] == SPECIFIC and error["code"] == "duplicate_case_number"
 
 
 def test_the_office_sees_the_specific_message(office, unit_a, unit_b):
     theirs = f.make_reconsideration(unit_b)
     other = f.make_reconsideration(unit_a)
     [error] = patched_number(office, other, theirs.number).json()["errors"]["number"]
-    assert error["message"] != NEUTRAL and error["code"] == "unique"
+    assert error["message"] == SPECIFIC and error["code"] == "duplicate_case_number"
 
 
 def test_a_liaison_is_not_told_in_the_admin_another_unit_holds_a_document_number(

@@ -154,6 +154,8 @@ def test_litigation_case_numbers_compare_in_their_plain_spelling(unit_a):
 
 def test_every_constraint_has_its_own_message_and_code():
     for model in apps.get_models():
+        if not model._meta.app_config.name.startswith(("registers", "reviews", "xianan_lawgov")):
+            continue  # another package's tables: its own messages
         for constraint in model._meta.constraints:
             assert (
                 constraint.violation_error_message != constraint.default_violation_error_message
