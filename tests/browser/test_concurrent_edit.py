@@ -24,7 +24,8 @@ def test_second_office_user_saving_the_same_case_is_refused_and_keeps_their_inpu
     first.locator("#id_plaintiff").fill("王某（第一位修改）")
     first.locator("#id_correction_reason").fill("原告姓名有误")
     first.get_by_role("button", name="保存", exact=True).click()
-    expect(first.locator(".messagelist")).to_contain_text("已保存，当前状态：已审核")
+    # (Beside the save's message stands next year's holiday banner in December.)
+    expect(first.locator(".messagelist .success")).to_contain_text("已保存，当前状态：已审核")
 
     second.locator("#id_plaintiff").fill("李某（第二位修改）")
     second.locator("#id_cause").fill("行政许可（第二位修改）")
