@@ -13,7 +13,8 @@ API client (a token), then measures over keep-alive HTTP connections:
   at a time; p50 and p95 of the whole request as the client sees it;
 * a mix: ``--clients`` clients for ``--seconds`` seconds, each requesting the pages in random
   order; requests per second and p95; then the bare page alone the same way;
-* the 2017 annual report as JSON and as .xlsx (record sheets included).
+* the 2017 annual report as JSON and as .xlsx (record sheets included), from the API, which
+  makes them in the request (the pages hand the district's files to the worker).
 
 The bare page is the admin's login form (GET): Django's own cost of a request in this
 deployment. Targets (issue "fast at a hundred districts"): every page's single-client p95
@@ -249,8 +250,8 @@ def main() -> None:
             )
         rows[0] += ["1.0×", ""]
 
-        json_times = single_client(port, ("", office, "/reports/2017/download.json"), 1, 3)
-        xlsx_times = single_client(port, ("", office, "/reports/2017/download.xlsx"), 1, 3)
+        json_times = single_client(port, ("", office, "/api/v1/reports/2017/report.json"), 1, 3)
+        xlsx_times = single_client(port, ("", office, "/api/v1/reports/2017/report.xlsx"), 1, 3)
         report_ratio = min(xlsx_times) / min(json_times)
 
         mix_rate, mix_times = many_clients(port, measured, options.clients, options.seconds)
