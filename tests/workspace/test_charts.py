@@ -1,3 +1,5 @@
+import re
+
 from xianan_lawgov.workspace.charts import Series, horizontal_bars, stacked_columns
 
 
@@ -21,3 +23,16 @@ def test_stacked_columns_total_each_category_in_the_table():
     )
     assert chart.headers == ["", "维持", "纠错", "合计"]
     assert chart.rows == [["1月", "1", "2", "3"], ["2月", "0", "1", "1"]]
+
+
+def test_a_label_too_long_for_its_room_is_cut_with_an_ellipsis_and_kept_whole_in_the_table():
+    long = "登记的住所（经营场所）无法联系"
+    chart = horizontal_bars("检查结果", [("未发现问题", 4), (long, 1)])
+    labels = re.findall(
+        r'<text[^>]*text-anchor="end"[^>]*>(?:<title>(.*?)</title>)?([^<]*)<', chart.svg
+    )
+    (no_hint, fits), (hint, cut) = labels
+    assert (no_hint, fits) == ("", "未发现问题")  # a label that fits is left alone
+    assert hint == long  # the whole label on hover
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and len(cut) < len(long)
+    assert [row[0] for row in chart.rows] == ["未发现问题", long]

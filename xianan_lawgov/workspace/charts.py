@@ -46,6 +46,15 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
 
 
+def _fitted(text: str, size: float, room: float) -> str:
+    """``text`` cut with an ellipsis to fit ``room`` (the whole text stays in the table)."""
+    if _text_width(text, size) <= room:
+        return text
+    while text and _text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def _nice_max(value: int) -> int:
     if value <= 5:
         return max(value, 1)
@@ -69,6 +78,10 @@ def _svg_open(width: int, height: int, title: str, desc: str) -> tuple[str, str]
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(desc)}</desc>'
     )
     return head, "</svg>"
+
+
+#: The widest a bar's label may be (px); a longer one is cut with an ellipsis.
+LABEL_ROOM = 190
 
 
 def horizontal_bars(
@@ -96,7 +109,7 @@ def horizontal_bars(
     if not items:
         return chart
     size = 13
-    label_width = min(max(_text_width(label, size) for label, _v in items) + 12, 190)
+    label_width = min(max(_text_width(label, size) for label, _v in items) + 12, LABEL_ROOM)
     bar_height, gap, width = 20, 8, 520
     number_room = 56 + (max(_text_width(a, size) for a in after) if notes else 0)
     plot_width = width - label_width - number_room
@@ -108,9 +121,11 @@ def horizontal_bars(
         y = gap + i * (bar_height + gap)
         color = colors[i % len(colors)] if colors else PALETTE[0]
         bar = plot_width * value / top
+        shown = _fitted(label, size, label_width - 12)
+        hint = f"<title>{escape(label)}</title>" if shown != label else ""
         parts.append(
             f'<text x="{label_width - 8:.0f}" y="{y + bar_height * 0.72:.1f}" '
-            f'text-anchor="end" font-size="{size}" fill="{INK}">{escape(label)}</text>'
+            f'text-anchor="end" font-size="{size}" fill="{INK}">{hint}{escape(shown)}</text>'
         )
         parts.append(
             f'<rect x="{label_width:.0f}" y="{y}" width="{max(bar, 1 if value else 0):.1f}" '
