@@ -29,7 +29,7 @@ from django.db import connection
 from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
 from registers.models.inspections import publication_days
-from reviews.models import CaseType, CorrectionRateDenominator, Grade, ReconsiderationOutcome
+from reviews.models import CaseType, CorrectionRateDefinition, Grade, ReconsiderationOutcome
 from reviews.models.contracts import filing_threshold, lawyer_review_threshold
 from reviews.models.evaluations import grade_bands
 from reviews.models.litigation import LOSSES, LitigationOutcome, OutcomeClass
@@ -469,11 +469,7 @@ def hand_written_figures(year: int, unit_id=None, prepared: dict | None = None) 
     put("evaluation", rows["evaluation"])
 
     rec = rows["reconsideration"]
-    base = (
-        rec["accepted"]
-        if CorrectionRateDenominator.configured() is CorrectionRateDenominator.ACCEPTED
-        else rec["concluded"]
-    )
+    base = rec[CorrectionRateDefinition.for_year(year).denominator.value]
     put(
         "reconsideration",
         {

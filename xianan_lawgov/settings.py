@@ -410,7 +410,9 @@ LAWGOV = {
     "DOCUMENT_VALIDITY_YEARS": 5,
     "PROVISIONAL_DOCUMENT_VALIDITY_YEARS": 2,
     # What reconsideration correction rates divide by: "concluded" (审结) or "accepted" (受理)
-    # cases of the year; places differ, so the report states which one it used.
+    # cases of the year; places differ, so the report states which one it used. The office
+    # sets it per report year (复议纠错率口径); this is the base of a year it has not set and
+    # the default of a new year's setting.
     "CORRECTION_RATE_DENOMINATOR": os.environ.get(
         "LAWGOV_CORRECTION_RATE_DENOMINATOR", "concluded"
     ),

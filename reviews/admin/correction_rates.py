@@ -16,7 +16,7 @@ class CorrectionRateDefinitionForm(RevisionForm):
 
     class Meta:
         model = CorrectionRateDefinition
-        fields = ["year", "direct_outcomes", "counts_corrected_withdrawals", "note"]
+        fields = ["year", "direct_outcomes", "counts_corrected_withdrawals", "denominator", "note"]
 
 
 @admin.register(CorrectionRateDefinition)
@@ -24,7 +24,13 @@ class CorrectionRateDefinitionAdmin(ScopedAdmin):
     """Reference data: every role reads it; only the office adds or changes it."""
 
     form = CorrectionRateDefinitionForm
-    list_display = ["year", "direct_display", "counts_corrected_withdrawals", "note"]
+    list_display = [
+        "year",
+        "direct_display",
+        "counts_corrected_withdrawals",
+        "denominator",
+        "note",
+    ]
     search_fields = ["note"]
 
     @admin.display(description=_("直接纠错"))

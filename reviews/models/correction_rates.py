@@ -1,10 +1,11 @@
 """The office's definition of the reconsideration correction rates, per report year.
 
-Places count corrections differently: which decisions are a direct correction, and whether a
+Places count corrections differently: which decisions are a direct correction, whether a
 case the applicant withdrew after the respondent corrected its act counts as a correction in
-the comprehensive rate. The office sets both for each report year; a year without a setting
-counts by ``DEFAULT_CORRECTION_DEFINITION``. The report's note on each rate states the
-definition it counted with.
+the comprehensive rate, and whether the rates divide by the year's concluded or accepted
+cases. The office sets all three for each report year; a year without a setting counts by
+``default_correction_definition()`` (the default outcomes, the configured base). The report's
+note on each rate states the definition and the base it counted with.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ from registers.core.revisions import RevisionedModel
 from .reconsideration import (
     DEFAULT_CORRECTION_DEFINITION,
     CorrectionDefinition,
+    CorrectionRateDenominator,
     ReconsiderationOutcome,
+    default_correction_definition,
 )
 
 
 def _default_direct() -> list[str]:
     return [o.value for o in ReconsiderationOutcome if o in DEFAULT_CORRECTION_DEFINITION.direct]
+
+
+def _default_denominator() -> str:
+    # A new year's setting starts from the base the installation is configured with.
+    return CorrectionRateDenominator.configured().value
 
 
 class CorrectionRateDefinition(RevisionedModel):
@@ -43,6 +51,13 @@ class CorrectionRateDefinition(RevisionedModel):
         _("综合纠错率计入被申请人自行纠正后撤回的案件"),
         default=DEFAULT_CORRECTION_DEFINITION.counts_corrected_withdrawals,
         help_text=_("勾选：被申请人自行纠正、申请人撤回申请而终止的案件计为纠错。"),
+    )
+    denominator = models.CharField(
+        _("纠错率的分母"),
+        max_length=16,
+        choices=CorrectionRateDenominator.choices,
+        default=_default_denominator,
+        help_text=_("直接纠错率、综合纠错率和调解和解率除以本年度的审结案件数或受理案件数。"),
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -79,10 +94,11 @@ class CorrectionRateDefinition(RevisionedModel):
         return CorrectionDefinition(
             direct=frozenset(ReconsiderationOutcome(value) for value in self.direct_outcomes),
             counts_corrected_withdrawals=self.counts_corrected_withdrawals,
+            denominator=CorrectionRateDenominator(self.denominator),
         )
 
     @classmethod
     def for_year(cls, year: int) -> CorrectionDefinition:
         """The definition the office set for ``year``, else the default one."""
         setting = cls.objects.filter(year=year).first()
-        return setting.definition if setting is not None else DEFAULT_CORRECTION_DEFINITION
+        return setting.definition if setting is not None else default_correction_definition()

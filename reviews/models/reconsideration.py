@@ -184,7 +184,9 @@ class ReconsiderationStage(models.TextChoices):
 
 
 class CorrectionRateDenominator(models.TextChoices):
-    """What the correction rates divide by: ``settings.LAWGOV["CORRECTION_RATE_DENOMINATOR"]``."""
+    """What the correction rates divide by. The office sets it per report year
+    (``CorrectionRateDefinition``); ``settings.LAWGOV["CORRECTION_RATE_DENOMINATOR"]`` is the
+    base of a year it has not set, and the default of a new year's setting."""
 
     CONCLUDED = "concluded", _("审结案件数")
     ACCEPTED = "accepted", _("受理案件数")
@@ -200,16 +202,23 @@ class CorrectionRateDenominator(models.TextChoices):
                 f"not {value!r}"
             ) from exc
 
+    def condition(self, year: int) -> Q:
+        """The cases of ``year`` this base counts."""
+        if self is CorrectionRateDenominator.ACCEPTED:
+            return Q(acceptance__in=ACCEPTING) & within_year("acceptance_on", year)
+        return within_year("concluded_on", year)
+
 
 @dataclasses.dataclass(frozen=True)
 class CorrectionDefinition:
-    """Which concluded cases the correction rates count (their numerators), as the office set
-    them for a report year (``CorrectionRateDefinition``): the outcomes that are a direct
-    correction, and whether a withdrawal after the respondent corrected itself counts as a
-    correction in the comprehensive rate."""
+    """How the correction rates count, as the office set it for a report year
+    (``CorrectionRateDefinition``): the outcomes that are a direct correction, whether a
+    withdrawal after the respondent corrected itself counts as a correction in the
+    comprehensive rate (the numerators), and which cases the rates divide by."""
 
     direct: frozenset[ReconsiderationOutcome] = DIRECT_CORRECTIONS
     counts_corrected_withdrawals: bool = True
+    denominator: CorrectionRateDenominator = CorrectionRateDenominator.CONCLUDED
 
     @property
     def direct_condition(self) -> Q:
@@ -236,8 +245,18 @@ class CorrectionDefinition:
         return f"{self.describe_direct()}；{extra}"
 
 
-#: The definition of a year for which the office has set none.
+#: The outcomes and withdrawals counted in a year for which the office has set none; its
+#: base is the configured one (``default_correction_definition``).
 DEFAULT_CORRECTION_DEFINITION = CorrectionDefinition()
+
+
+def default_correction_definition() -> CorrectionDefinition:
+    """The definition of a year the office has not set: the default outcomes, divided by
+    the configured base (read when counting, so a changed setting applies at once)."""
+    return dataclasses.replace(
+        DEFAULT_CORRECTION_DEFINITION, denominator=CorrectionRateDenominator.configured()
+    )
+
 
 _AGREED = Q(outcome__in=AGREED_ENDINGS)
 
@@ -359,10 +378,10 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         self, year: int, definition: CorrectionDefinition | None = None
     ) -> Rate:
         """The year's direct corrections (``CorrectionDefinition``; by default 撤销、变更、
-        确认违法、确认无效、责令履行 and their variants) ÷ the configured base."""
+        确认违法、确认无效、责令履行 and their variants) ÷ the year's base."""
         definition = definition or _definition_for(year)
         return self._concluded_share(
-            year, definition.direct_condition, definition.describe_direct()
+            year, definition.direct_condition, definition, definition.describe_direct()
         )
 
     def comprehensive_correction_rate(
@@ -372,12 +391,18 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         the respondent corrected itself."""
         definition = definition or _definition_for(year)
         return self._concluded_share(
-            year, definition.comprehensive_condition, definition.describe_comprehensive()
+            year,
+            definition.comprehensive_condition,
+            definition,
+            definition.describe_comprehensive(),
         )
 
-    def mediation_settlement_rate(self, year: int) -> Rate:
-        """Cases ended by mediation or settlement ÷ the configured base."""
-        return self._concluded_share(year, _AGREED)
+    def mediation_settlement_rate(
+        self, year: int, definition: CorrectionDefinition | None = None
+    ) -> Rate:
+        """Cases ended by mediation or settlement ÷ the year's base."""
+        definition = definition or _definition_for(year)
+        return self._concluded_share(year, _AGREED, definition)
 
     def figures(
         self, year: int, definition: CorrectionDefinition | None = None
@@ -386,7 +411,7 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
         the correction rates count by ``definition`` (the year's, when not given)."""
         definition = definition or _definition_for(year)
         concluded = within_year("concluded_on", year)
-        base = CorrectionRateDenominator.configured()
+        base = definition.denominator
         counts = self.aggregate(
             received=Count("pk", filter=self.year_condition(year)),
             accepted=Count(
@@ -406,11 +431,7 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
                 for outcome in ReconsiderationOutcome
             },
         )
-        denominator = (
-            counts["accepted"]
-            if base is CorrectionRateDenominator.ACCEPTED
-            else counts["concluded"]
-        )
+        denominator = counts[base.value]  # "accepted" or "concluded", counted above
         return ReconsiderationFigures(
             year=year,
             received=counts["received"],
@@ -437,19 +458,15 @@ class ReconsiderationQuerySet(WorkflowQuerySet):
             mediation_settlement_rate=Rate(counts["agreed"], denominator, basis=base.label),
         )
 
-    def _concluded_share(self, year: int, numerator: Q, definition: str = "") -> Rate:
-        base = CorrectionRateDenominator.configured()
-        if base is CorrectionRateDenominator.ACCEPTED:
-            denominator = Q(acceptance__in=ACCEPTING) & within_year("acceptance_on", year)
-        else:
-            denominator = within_year("concluded_on", year)
+    def _concluded_share(
+        self, year: int, numerator: Q, definition: CorrectionDefinition, note: str = ""
+    ) -> Rate:
+        base = definition.denominator
         counts = self.aggregate(
             numerator=Count("pk", filter=within_year("concluded_on", year) & numerator),
-            denominator=Count("pk", filter=denominator),
+            denominator=Count("pk", filter=base.condition(year)),
         )
-        return Rate(
-            counts["numerator"], counts["denominator"], basis=base.label, definition=definition
-        )
+        return Rate(counts["numerator"], counts["denominator"], basis=base.label, definition=note)
 
 
 # Maps the deadline module's error codes to the form field they are about.

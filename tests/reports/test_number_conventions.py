@@ -15,6 +15,7 @@ from registers.core.status import Status
 from reviews.models import (
     AcceptanceDecision,
     CorrectionRateDefinition,
+    CorrectionRateDenominator,
     ReconsiderationOutcome,
 )
 from reviews.rates import Rate
@@ -217,6 +218,7 @@ def test_only_the_office_keeps_the_definition_in_the_admin(client, users):
         "year": "2017",
         "direct_outcomes": [ReconsiderationOutcome.REVOKED.value],
         "counts_corrected_withdrawals": "",
+        "denominator": CorrectionRateDenominator.ACCEPTED.value,
         "note": "",
     }
     for role in ("liaison", "leader"):
@@ -230,3 +232,49 @@ def test_only_the_office_keeps_the_definition_in_the_admin(client, users):
     assert client.post(add, form).status_code == 302
     setting = CorrectionRateDefinition.objects.get()
     assert (setting.direct_outcomes, setting.counts_corrected_withdrawals) == (["revoked"], False)
+    assert setting.denominator == CorrectionRateDenominator.ACCEPTED
+
+
+def test_the_offices_denominator_changes_the_rates_and_their_notes(cases_2017, unit_a, municipal):
+    # One more case accepted in 2017 and concluded only in 2018: 5 accepted, 4 concluded.
+    make_reconsideration(
+        unit_a,
+        received_on=D(2017, 12, 1),
+        acceptance=AcceptanceDecision.ACCEPTED,
+        acceptance_on=D(2017, 12, 4),
+        status=Status.APPROVED,
+    )
+    figures = engine.compute_figures(2017)
+    direct = figures["reconsideration.direct_correction_rate"]
+    agreed = figures["reconsideration.mediation_settlement_rate"]
+    assert (direct.numerator, direct.denominator, direct.display) == (2, 4, "50")
+    assert "分母为审结案件数" in direct.note and agreed.denominator == 4
+
+    CorrectionRateDefinition.objects.create(
+        year=2017,
+        denominator=CorrectionRateDenominator.ACCEPTED,
+    )
+    figures = engine.compute_figures(2017)
+    direct = figures["reconsideration.direct_correction_rate"]
+    comprehensive = figures["reconsideration.comprehensive_correction_rate"]
+    agreed = figures["reconsideration.mediation_settlement_rate"]
+    assert (direct.numerator, direct.denominator, direct.display) == (2, 5, "40")
+    assert (comprehensive.numerator, comprehensive.denominator) == (3, 5)
+    assert agreed.denominator == 5
+    assert "分母为受理案件数" in direct.note and "审结案件数" not in direct.note
+    # Another year still divides by the configured base.
+    assert (
+        CorrectionRateDefinition.for_year(2018).denominator is CorrectionRateDenominator.CONCLUDED
+    )
+
+    body = client_for(municipal).get("/api/v1/reports/2017/figures/").json()
+    rate = next(f for f in body["figures"] if f["key"] == "reconsideration.direct_correction_rate")
+    assert (rate["numerator"], rate["denominator"], rate["value"]) == (2, 5, 40.0)
+    assert "分母为受理案件数" in rate["note"]
+
+
+def test_a_new_years_setting_starts_from_the_configured_denominator(settings, db):
+    settings.LAWGOV = {**settings.LAWGOV, "CORRECTION_RATE_DENOMINATOR": "accepted"}
+    setting = CorrectionRateDefinition(year=2019)
+    assert setting.denominator == CorrectionRateDenominator.ACCEPTED
+    assert CorrectionRateDefinition.for_year(2019).denominator is CorrectionRateDenominator.ACCEPTED

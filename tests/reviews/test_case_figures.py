@@ -309,7 +309,8 @@ FIGURES = [
 def test_every_figure_is_one_query(
     year_2017, litigation_2017, django_assert_num_queries, model, method
 ):
-    # The correction rates also read the year's definition, once per report (given here).
-    extra = {"definition": CorrectionDefinition()} if "correction_rate" in method else {}
+    # The reconsideration rates also read the year's definition, once per report (given here).
+    rates = ("correction_rate", "mediation_settlement_rate")
+    extra = {"definition": CorrectionDefinition()} if method.endswith(rates) else {}
     with django_assert_num_queries(1):
         getattr(model.objects.approved(), method)(2017, **extra)
