@@ -42,7 +42,7 @@ def read_calendar() -> WorkingCalendar:
     """The calendar as the database has it now (bypassing the request's copy)."""
     schedules: dict[int, dict[datetime.date, bool]] = {}
     # One query for the schedules and their days; a schedule without days still confirms.
-    for year, day, working in HolidaySchedule.objects.values_list(
+    for year, day, working in HolidaySchedule.objects.confirmed().values_list(
         "year", "days__date", "days__is_working_day"
     ):
         days = schedules.setdefault(year, {})

@@ -140,16 +140,24 @@ class CalendarDay(RevisionedModel):
         return f"{self.date:%Y-%m-%d} {kind}"
 
 
+class HolidayScheduleQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The schedules in force: confirmed and not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class HolidaySchedule(models.Model):
     """A year's official holiday schedule as the office confirmed it from the State
     Council's notice (国务院办公厅关于某年部分节假日安排的通知).
 
-    Until it exists (and when the holiday package does not know the year), the year's
+    Until one is in force (and when the holiday package does not know the year), the year's
     deadlines are counted on the statutory holidays alone and marked provisional. Its days
-    are ``HolidayScheduleDay`` rows; a ``CalendarDay`` override still wins over them.
+    are ``HolidayScheduleDay`` rows; a ``CalendarDay`` override still wins over them. A
+    schedule confirmed by mistake is withdrawn with a reason (``withdrawn_at``), not deleted:
+    it stays listed, counts no more, and the year may be confirmed again.
     """
 
-    year = models.PositiveIntegerField(_("年度"), unique=True)
+    year = models.PositiveIntegerField(_("年度"))
     notice_text = models.TextField(_("通知原文"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,11 +166,32 @@ class HolidaySchedule(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
+
+    objects = HolidayScheduleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "-confirmed_at"]
         verbose_name = _("节假日安排")
         verbose_name_plural = _("节假日安排")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="registers_holidayschedule_one_in_force",
+                violation_error_message=_("该年度已有确认的节假日安排。"),
+                violation_error_code="schedule_already_confirmed",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("%(year)s年节假日安排") % {"year": self.year}
@@ -177,7 +206,7 @@ class HolidayScheduleDay(models.Model):
     schedule = models.ForeignKey(
         HolidaySchedule, verbose_name=_("节假日安排"), on_delete=models.CASCADE, related_name="days"
     )
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("调休上班"))
     festival = models.CharField(_("节日"), max_length=20)
 
@@ -185,6 +214,16 @@ class HolidayScheduleDay(models.Model):
         ordering = ["date"]
         verbose_name = _("节假日安排日期")
         verbose_name_plural = _("节假日安排日期")
+        constraints = [
+            # A day once in each schedule; a withdrawn schedule keeps its days beside the
+            # one that replaced it.
+            models.UniqueConstraint(
+                fields=["schedule", "date"],
+                name="registers_holidayscheduleday_once_per_schedule",
+                violation_error_message=_("同一节假日安排中该日期已录入。"),
+                violation_error_code="duplicate_schedule_day",
+            )
+        ]
 
     def __str__(self) -> str:
         kind = _("上班") if self.is_working_day else _("放假")

@@ -18,7 +18,7 @@ from registers.core.models import HolidaySchedule, HolidayScheduleDay
 from registers.core.roles import Role
 from reviews.models import AcceptanceDecision
 from tests.factories import make_reconsideration, make_user
-from xianan_lawgov.workspace.holidays import confirm_schedule
+from xianan_lawgov.workspace.holidays import confirm_schedule, withdraw_schedule
 from xianan_lawgov.workspace.models import Notification, NotificationKind
 
 D = datetime.date
@@ -250,3 +250,85 @@ def test_a_schedule_confirmed_meanwhile_by_someone_else_is_not_overwritten(offic
     assert HolidaySchedule.objects.get().confirmed_by == other
     assert not HolidayScheduleDay.objects.exists()
     assert not Notification.objects.exists()
+
+
+# --- Withdrawing a schedule confirmed by mistake ---------------------------------------------
+
+WITHDRAW = reverse("workspace:holiday_schedule_withdraw")
+
+
+def confirmed_2027(office):
+    days = parse_lines("\n".join(parse_notice(NOTICE_2027, 2027)), 2027)
+    confirm_schedule(2027, days, notice_text=NOTICE_2027, by=office, today=D(2026, 12, 6))
+    return days
+
+
+def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_what_moved(
+    client, office, spring_case, unit_a
+):
+    liaison = make_user(Role.LIAISON, unit=unit_a)
+    days = confirmed_2027(office)
+    assert spring_case.deadline(DeadlineKey.DECISION, get_calendar()).due == D(2027, 2, 12)
+    client.force_login(office)
+    assert "撤销2027年安排的确认并重新计算期限" in client.get(URL).content.decode()
+
+    response = client.post(WITHDRAW, {"year": 2027, "reason": "误录了春节放假日期"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2027年节假日安排的确认已撤销" in page and "标为“暂定”" in page
+    assert page.count('data-testid="moved"') == 1
+    assert "2027-02-12" in page and "2027-02-09" in page
+    assert 'data-testid="holiday-banner"' in page  # the office is asked for 2027 again
+
+    after = spring_case.deadline(DeadlineKey.DECISION, get_calendar())
+    assert (after.due, after.provisional) == (D(2027, 2, 9), True)
+    schedule = HolidaySchedule.objects.get(year=2027)  # kept, with who and why
+    assert (schedule.withdrawn_by, schedule.withdrawal_reason) == (office, "误录了春节放假日期")
+    assert schedule.days.count() == len(days)
+    notices = Notification.objects.filter(user=liaison, kind=NotificationKind.DEADLINE_MOVED)
+    withdrawn = notices.get(body__contains="确认已撤销")
+    assert "2027-02-12" in withdrawn.title and "2027-02-09" in withdrawn.title
+    assert "误录了春节放假日期" in withdrawn.body
+    listed = client.get(URL).content.decode()
+    assert "撤销" in listed and "误录了春节放假日期" in listed
+    assert "撤销2027年安排的确认" not in listed
+
+    # The year can be confirmed again; its moves are notified again.
+    response = client.post(
+        URL, {"year": 2027, "notice_text": "", "lines": lines_of(parse(client)), "confirm": "1"}
+    )
+    assert "2027年节假日安排已确认" in response.content.decode()
+    assert HolidaySchedule.objects.confirmed().get().pk != schedule.pk
+    assert spring_case.deadline(DeadlineKey.DECISION, get_calendar()).due == D(2027, 2, 12)
+    assert notices.count() == 3
+
+
+def test_a_withdrawal_without_a_reason_is_refused_and_changes_nothing(client, office, spring_case):
+    confirmed_2027(office)
+    client.force_login(office)
+    response = client.post(WITHDRAW, {"year": 2027, "reason": "  "}, follow=True)
+    assert "请填写撤销原因" in response.content.decode()
+    assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()
+    assert spring_case.deadline(DeadlineKey.DECISION, get_calendar()).due == D(2027, 2, 12)
+
+
+def test_a_year_the_holiday_package_knows_has_nothing_to_withdraw(office):
+    with pytest.raises(NoticeError, match="2026年没有已确认的节假日安排可撤销"):
+        withdraw_schedule(2026, reason="误录", by=office, today=D(2026, 12, 6))
+    assert get_calendar().is_confirmed(2026)
+
+
+def test_a_schedule_withdrawn_meanwhile_by_someone_else_is_not_withdrawn_twice(office):
+    confirmed_2027(office)
+    withdraw_schedule(2027, reason="误录", by=office, today=D(2026, 12, 6))
+    with pytest.raises(NoticeError, match="可能已由他人撤销"):
+        withdraw_schedule(2027, reason="误录", by=office, today=D(2026, 12, 6))
+    assert HolidaySchedule.objects.get().withdrawal_reason == "误录"
+
+
+@pytest.mark.parametrize("role", [Role.LIAISON, Role.LEADER])
+def test_only_the_office_withdraws_a_schedule(client, office, role, unit_a):
+    confirmed_2027(office)
+    client.force_login(make_user(role, unit=unit_a if role == Role.LIAISON else None))
+    assert client.post(WITHDRAW, {"year": 2027, "reason": "误录"}).status_code == 403
+    assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()

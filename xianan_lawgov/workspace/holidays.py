@@ -4,7 +4,9 @@ and what it changes.
 Confirming writes the schedule (``HolidaySchedule`` and its days), so the year's deadlines
 are counted on it and are no longer provisional; every open deadline is recomputed on the
 calendar before and after, and those whose due date moved are listed to the office and
-notified to the people of their unit.
+notified to the people of their unit. Withdrawing a schedule confirmed by mistake (with a
+reason) does the same the other way: the year is counted as before it was confirmed
+(provisional, unless the holiday package knows it), and the office may confirm it again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -143,11 +146,49 @@ def confirm_schedule(
     )
     calendar_changed()
     moved = moved_deadlines(before, open_deadlines(by, today, read_calendar()))
-    _notify_moved(moved, year)
+    reason = _("%(year)s年节假日安排已确认") % {"year": year}
+    _notify_moved(moved, reason, key=f"schedule:{schedule.pk}:confirmed")
     return moved
 
 
-def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
+class WithdrawalForm(forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=gettext_lazy("撤销原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写撤销原因。")},
+    )
+
+
+@transaction.atomic
+def withdraw_schedule(year: int, *, reason: str, by, today: datetime.date) -> list[MovedDeadline]:
+    """Withdraw ``year``'s confirmed schedule, and list and notify the open deadlines that
+    moved back. The schedule and its days are kept, marked withdrawn, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise NoticeError(_("请填写撤销原因。"), "reason_required")
+    schedule = HolidaySchedule.objects.confirmed().select_for_update().filter(year=year).first()
+    if schedule is None:
+        raise NoticeError(
+            _("%(year)s年没有已确认的节假日安排可撤销（可能已由他人撤销）。") % {"year": year},
+            "not_confirmed",
+        )
+    before = open_deadlines(by, today, read_calendar())
+    schedule.withdrawn_at = timezone.now()
+    schedule.withdrawn_by = by
+    schedule.withdrawal_reason = reason
+    schedule.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    calendar_changed()
+    moved = moved_deadlines(before, open_deadlines(by, today, read_calendar()))
+    why = _("%(year)s年节假日安排的确认已撤销（%(reason)s）") % {"year": year, "reason": reason}
+    _notify_moved(moved, why, key=f"schedule:{schedule.pk}:withdrawn")
+    return moved
+
+
+def _notify_moved(moved: list[MovedDeadline], why: str, *, key: str) -> None:
+    """Tell the people of each moved deadline's unit; ``why`` opens the message, ``key``
+    names the change (one notice per change and deadline)."""
     if not moved:
         return
     people = people_with_a_unit()
@@ -159,8 +200,8 @@ def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
             "old": change.before.due.isoformat(),
             "new": entry.due.isoformat(),
         }
-        body = _("%(year)s年节假日安排已确认，期限重新计算：%(explanation)s") % {
-            "year": year,
+        body = _("%(why)s，期限重新计算：%(explanation)s") % {
+            "why": why,
             "explanation": entry.explanation,
         }
         notify(
@@ -169,5 +210,5 @@ def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
             title[:300],
             body=body,
             url=entry.url,
-            key=f"schedule:{year}:{entry.kind}:{entry.url}"[:300],
+            key=f"{key}:{entry.kind}:{entry.url}"[:300],
         )

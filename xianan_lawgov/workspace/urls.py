@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/approve/", views.review_bulk_approve, name="review_bulk_approve"),
     path("review/<str:kind>/<int:pk>/", views.review_detail, name="review_detail"),
     path("holidays/", views.holiday_schedule, name="holiday_schedule"),
+    path("holidays/withdraw/", views.holiday_schedule_withdraw, name="holiday_schedule_withdraw"),
     path(
         "review/<str:kind>/<int:pk>/attachments/",
         views.attachment_upload,

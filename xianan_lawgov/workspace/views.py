@@ -500,6 +500,50 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": preview,
             "moves": moves,
-            "schedules": HolidaySchedule.objects.select_related("confirmed_by")[:10],
+            "schedules": _schedules_listed(),
         },
     )
+
+
+def _schedules_listed() -> list:
+    """The latest schedules, withdrawn ones too, each in force with its withdrawal form."""
+    schedules = list(HolidaySchedule.objects.select_related("confirmed_by", "withdrawn_by")[:10])
+    for schedule in schedules:
+        if schedule.withdrawn_at is None:
+            schedule.withdrawal_form = holidays.WithdrawalForm(
+                initial={"year": schedule.year}, auto_id=f"id_withdraw_{schedule.pk}_%s"
+            )
+    return schedules
+
+
+@require_http_methods(["POST"])
+@schedule_keepers_only
+def holiday_schedule_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw a confirmed schedule with a reason; list the deadlines that moved back."""
+    form = holidays.WithdrawalForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            moved = holidays.withdraw_schedule(
+                year,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except NoticeError as error:
+            messages.error(request, error.message)
+        else:
+            return render(
+                request,
+                "workspace/holiday_schedule_withdrawn.html",
+                {
+                    "year": year,
+                    "moved": moved,
+                    "provisional": not get_calendar().is_confirmed(year),
+                },
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("workspace:holiday_schedule")
