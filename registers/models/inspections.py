@@ -227,6 +227,9 @@ class CreditCodeFormField(forms.CharField):
 class CreditCodeField(models.CharField):
     """A unified social credit code, stored normalised; validated by the model's clean."""
 
+    #: How a stored value is folded (``registers.core.identifiers.fold_identifiers``).
+    normalise = staticmethod(normalise_credit_code)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 18)
         super().__init__(*args, **kwargs)
