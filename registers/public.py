@@ -33,6 +33,9 @@ class Column:
     css: str = ""
     #: Choices of a column that is not a model field (an annotation such as a status).
     choices: tuple = ()
+    #: The text of a link, for a column of addresses (the page shows a link, the CSV the
+    #: address itself); a row without an address shows nothing.
+    link: str = ""
 
 
 @dataclass
@@ -123,7 +126,7 @@ def public_listing(
     labellers = _labellers(listing)
     page.object_list = [
         [
-            (_cell(value, labeller), column.css)
+            (_cell(value, labeller), column.css, column.link)
             for value, labeller, column in zip(row, labellers, listing.columns, strict=True)
         ]
         for row in page.object_list

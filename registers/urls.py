@@ -12,6 +12,11 @@ urlpatterns: list = [
     ),
     path("public/power/", views.public_power_list, name="public_power"),
     path("public/documents/", views.public_documents, name="public_documents"),
+    path(
+        "public/documents/<int:pk>/text/",
+        views.public_document_text,
+        name="public_document_text",
+    ),
     path("public/enforcement/", views.public_enforcement_bodies, name="public_bodies"),
     path("public/officers/", views.public_officers, name="public_officers"),
     path("data/", exchange_views.data_exchange, name="exchange"),

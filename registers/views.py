@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat, ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -17,6 +18,7 @@ from registers.core.dates import year_in_range
 from registers.core.permissions import pages_required
 from registers.models import (
     Attachment,
+    AttachmentKind,
     Document,
     DocumentStatus,
     DrawnTarget,
@@ -190,12 +192,22 @@ def public_power_list(request: HttpRequest) -> HttpResponse:
 def public_documents(request: HttpRequest) -> HttpResponse:
     """规范性文件目录: every approved normative document with its status today."""
     today = timezone.localdate()
-    published = Document.objects.approved().normative().filter(issued_on__lte=today)
+    published = Document.objects.published_as_of(today)
     unit_id = _int_or_none(request.GET.get("unit"))
     status = choice_or_empty(request.GET.get("status"), DocumentStatus)
     search = search_text(request)
 
-    rows = published.with_status_as_of(today)
+    # Each row's text address, absolute (the CSV is read elsewhere), made in SQL around the
+    # route's own spelling so that a page of rows needs no query per row.
+    marker = "2147483647"
+    before, after = request.build_absolute_uri(
+        reverse("registers:public_document_text", args=[marker])
+    ).split(marker)
+    has_text = Exists(_document_texts().filter(object_id=OuterRef("pk")))
+    address = Concat(Value(before), Cast("pk", CharField()), Value(after), output_field=CharField())
+    rows = published.with_status_as_of(today).annotate(
+        text_link=Case(When(has_text, then=address), default=Value(""), output_field=CharField())
+    )
     if unit_id:
         rows = rows.filter(unit_id=unit_id)
     if status:
@@ -218,6 +230,7 @@ def public_documents(request: HttpRequest) -> HttpResponse:
             Column("effective_on", _("施行日期"), "nowrap"),
             Column("valid_until", _("有效期至"), "nowrap"),
             Column("status_as_of", _("效力状态"), "nowrap", tuple(DocumentStatus.choices)),
+            Column("text_link", _("文件文本"), "nowrap", link=_("下载")),
         ],
         rows=rows,
         filename="normative-documents",
@@ -233,6 +246,21 @@ def public_documents(request: HttpRequest) -> HttpResponse:
         empty_filtered=_("没有符合条件的规范性文件。请更换查询条件。"),
     )
     return public_listing(request, listing)
+
+
+def _document_texts():
+    return attachments.current_of_kind(Document, AttachmentKind.DOCUMENT_TEXT)
+
+
+@require_safe
+def public_document_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The text of a document the catalogue lists (its newest current file of the
+    document-text kind), to anyone; 404 for any other document or file."""
+    document = Document.objects.published_as_of(timezone.localdate()).filter(pk=pk).first()
+    text = _document_texts().filter(object_id=pk).first() if document else None
+    if text is None:
+        raise Http404(_("该文件没有公开的文本。"))
+    return attachments.file_response(text)
 
 
 @require_safe

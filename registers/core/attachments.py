@@ -190,6 +190,16 @@ def current_by_record(records) -> dict[tuple[int, int], list[Attachment]]:
     return found
 
 
+def current_of_kind(model, kind: str):
+    """The current files of ``kind`` on records of ``model``, newest first (a replaced
+    version is no longer current); filter on ``object_id`` for one record's."""
+    return (
+        Attachment.objects.current()
+        .filter(content_type=ContentType.objects.get_for_model(model), kind=kind)
+        .order_by("-uploaded_at", "-pk")
+    )
+
+
 def get_for_user(user, pk, *, record=None) -> Attachment:
     """An attachment ``user`` may see (of ``record`` when given), or ``DoesNotExist``."""
     queryset = Attachment.objects.select_related("uploaded_by")

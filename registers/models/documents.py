@@ -90,6 +90,11 @@ class DocumentQuerySet(WorkflowQuerySet):
     def issued_by(self, *units):
         return self.filter(unit__in=units)
 
+    def published_as_of(self, day: datetime.date):
+        """The public catalogue (规范性文件目录) on ``day``: approved normative documents
+        issued by then. Its page, its CSV and the download of their texts read this."""
+        return self.approved().normative().filter(issued_on__lte=day)
+
     def with_status_as_of(self, day: datetime.date):
         """Annotate ``status_as_of``: the ``DocumentStatus`` on ``day`` (None if not yet issued).
 
