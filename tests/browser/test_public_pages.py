@@ -74,3 +74,31 @@ def test_anyone_searches_the_power_list_and_downloads_it(power_items, pages):
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert "道路货物运输经营许可" in text and "行政许可" in text
     assert "食品经营许可" not in text
+
+
+def test_anyone_downloads_a_documents_text_from_the_catalogue(
+    transactional_db, pages, settings, tmp_path
+):
+    from registers.core import attachments
+    from registers.core.models import AttachmentKind
+    from tests.factories import make_document, make_user, pdf_bytes, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    unit = make_unit(name="咸安区人民政府办公室", short_name="区政府办")
+    office = make_user()
+    with_text = make_document(unit, title="咸安区行政规范性文件管理办法")
+    attachments.attach(
+        with_text,
+        upload("咸安区行政规范性文件管理办法.pdf", pdf_bytes("管理办法")),
+        kind=AttachmentKind.DOCUMENT_TEXT,
+        by=office,
+    )
+    make_document(unit, title="咸安区城区道路停车管理办法")
+    page = pages.new(width=1366)
+    page.goto(pages.url("/public/documents/"))
+    expect(page.get_by_role("link", name="下载", exact=True)).to_have_count(1)
+    screenshot(page, "public-documents-1366")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载", exact=True).click()
+    assert download.value.suggested_filename == "咸安区行政规范性文件管理办法.pdf"
