@@ -42,22 +42,6 @@ from _setup import markdown_table, start_django  # noqa: E402
 
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/bench_export"
 
-#: What the API's documents endpoint exports (``DocumentViewSet.export_fields``).
-EXPORT_FIELDS = (
-    "id",
-    "unit_id",
-    "unit__code",
-    "unit__name",
-    "status",
-    "updated_at",
-    "title",
-    "number",
-    "kind",
-    "issued_on",
-    "effective_on",
-    "valid_until",
-    "note",
-)
 COPY_SELECT = """
 SELECT d.id, d.unit_id, u.code, u.name, d.status, d.updated_at, d.title, d.number, d.kind,
        d.issued_on, d.effective_on, d.valid_until, d.note
@@ -155,8 +139,11 @@ def measure(mode: str, limit: int, trace: bool) -> dict:
 
     from django.db import connection
 
+    from registers.api import DocumentViewSet
     from registers.core.api.exports import streaming_export
     from registers.models import Document
+
+    fields = DocumentViewSet.export_fields
 
     connection.ensure_connection()
     # COPY writes once per row, the export once per chunk of rows.
@@ -172,12 +159,12 @@ def measure(mode: str, limit: int, trace: bool) -> dict:
     elif mode == "fetch":
         # The rows as Python values, as the export reads them, and nothing else: its ceiling.
         queryset = Document.objects.filter(pk__lte=limit).order_by("pk")
-        for _row in queryset.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
+        for _row in queryset.values_list(*fields).iterator(chunk_size=2000):
             pass
     else:
         queryset = Document.objects.filter(pk__lte=limit).order_by("pk")
-        header = [field.replace("__", ".") for field in EXPORT_FIELDS]
-        response = streaming_export(queryset, list(EXPORT_FIELDS), header, mode, "document")
+        header = [field.replace("__", ".") for field in fields]
+        response = streaming_export(queryset, list(fields), header, mode, "document")
         for chunk in response.streaming_content:
             sink.write(chunk)
         response.close()

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters
-from registers.core.api.exports import ExportMixin
+from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.models import (
@@ -52,8 +52,6 @@ from registers.serializers import (
     UnitSerializer,
 )
 
-WORKFLOW_EXPORT = ("id", "unit_id", "unit__code", "unit__name", "status", "updated_at")
-
 
 class UnitViewSet(ExportMixin, ScopedViewSet):
     """区政府、区直部门、垂直管理单位和乡镇（街道）。所有角色可读，法制办可新增和修改；单位只撤销、不删除。"""
@@ -63,16 +61,7 @@ class UnitViewSet(ExportMixin, ScopedViewSet):
     filterset_class = filters.UnitFilter
     search_fields = ["name", "short_name", "code"]
     ordering_fields = ["code", "name", "kind", "updated_at"]
-    export_fields = (
-        "id",
-        "code",
-        "name",
-        "short_name",
-        "kind",
-        "is_enforcement_body",
-        "closed_on",
-        "updated_at",
-    )
+    export_fields = ("id", *exported_fields(Unit), "updated_at")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
@@ -91,23 +80,7 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
     office_actions = (*WorkflowViewSet.office_actions, "adjust")
     search_fields = ["code", "name", "legal_basis"]
     ordering_fields = ["code", "effective_from", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "list_kind",
-        "code",
-        "name",
-        "category",
-        "negative_measure",
-        "township_duty",
-        "partner_unit_id",
-        "legal_basis",
-        "handling_office",
-        "fee_standard",
-        "effective_from",
-        "closed_on",
-        "version",
-        "basis_document",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(PowerItem))
 
     @extend_schema(
         summary=_("调整清单事项（取消、下放或调整；法制办）"),
@@ -176,21 +149,7 @@ class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("check_points",)
     search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
     ordering_fields = ["year", "code", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "year",
-        "code",
-        "name",
-        "sub_item",
-        "kind",
-        "field",
-        "legal_basis",
-        "method",
-        "ratio",
-        "frequency",
-        "published_on",
-        "cancelled_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(InspectionItem))
 
 
 class CheckPointViewSet(ExportMixin, ScopedViewSet):
@@ -203,7 +162,7 @@ class CheckPointViewSet(ExportMixin, ScopedViewSet):
     select_related = ("item",)
     search_fields = ["content", "basis"]
     ordering_fields = ["position"]
-    export_fields = ("id", "item_id", "position", "content", "basis")
+    export_fields = ("id", "item_id", *exported_fields(CheckPoint))
 
 
 class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
@@ -215,17 +174,7 @@ class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
     select_related = ("unit",)
     search_fields = ["name", "credit_code", "legal_representative", "address"]
     ordering_fields = ["name", "credit_code"]
-    export_fields = (
-        "id",
-        "unit_id",
-        "unit__code",
-        "name",
-        "credit_code",
-        "legal_representative",
-        "address",
-        "contact",
-        "is_active",
-    )
+    export_fields = ("id", "unit_id", "unit__code", *exported_fields(InspectionTarget))
 
 
 class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
@@ -248,21 +197,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     delete_office_only = True
     search_fields = ["batch", "item__name", "item__code", "candidates_hash"]
     ordering_fields = ["drawn_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "item_id",
-        "item__name",
-        "batch",
-        "drawn_on",
-        "ratio",
-        "target_count",
-        "inspectors_per_target",
-        "seed",
-        "algorithm",
-        "candidates_hash",
-        "check_ended_on",
-        "published_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(InspectionDraw, item=("name",)))
 
     @extend_schema(
         summary=_("抽取（新增一次双随机抽取）"),
@@ -322,7 +257,7 @@ class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, "name", "kind", "legal_basis")
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(EnforcementBody))
 
 
 class OfficerViewSet(ExportMixin, WorkflowViewSet):
@@ -334,15 +269,7 @@ class OfficerViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["name", "certificate_number"]
     ordering_fields = ["name", "expires_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "body_id",
-        "name",
-        "certificate_number",
-        "field",
-        "issued_on",
-        "expires_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Officer))
 
 
 class ConflictViewSet(ExportMixin, ScopedViewSet):
@@ -354,7 +281,7 @@ class ConflictViewSet(ExportMixin, ScopedViewSet):
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
     ordering_fields = ["declared_on"]
-    export_fields = ("id", "officer_id", "officer__name", "target_id", "reason", "declared_on")
+    export_fields = ("id", *exported_fields(Conflict, officer=("name",)))
 
 
 class DocumentViewSet(ExportMixin, WorkflowViewSet):
@@ -368,16 +295,7 @@ class DocumentViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("changes",)
     search_fields = ["title", "number", "note"]
     ordering_fields = ["issued_on", "number", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "title",
-        "number",
-        "kind",
-        "issued_on",
-        "effective_on",
-        "valid_until",
-        "note",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Document))
 
 
 class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
@@ -388,15 +306,7 @@ class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
     filterset_class = filters.LicenceReformBatchFilter
     search_fields = ["name", "basis"]
     ordering_fields = ["reform_on", "name"]
-    export_fields = (
-        "id",
-        "name",
-        "reform_on",
-        "basis",
-        "basis_document_id",
-        "first_licence_on",
-        "first_licence_holder",
-    )
+    export_fields = ("id", *exported_fields(LicenceReformBatch))
 
     def get_queryset(self):
         return super().get_queryset().with_item_count()
@@ -411,7 +321,7 @@ class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit", "batch")
     search_fields = ["name", "basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, "batch_id", "batch__name", "name", "kind", "basis")
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(IntegratedItem, batch=("name",)))
 
 
 ROUTES = [

@@ -36,22 +36,7 @@ from registers.models.power import (
 )
 
 #: What a new version copies from the one it replaces.
-CONTENT_FIELDS = (
-    "unit",
-    "list_kind",
-    "code",
-    "name",
-    "category",
-    "negative_measure",
-    "township_duty",
-    "partner_unit",
-    "legal_basis",
-    "handling_office",
-    "accountability",
-    "supervision",
-    "fee_standard",
-    "fee_basis",
-)
+CONTENT_FIELDS = ("unit", *PowerItem.content_fields)
 
 #: What a 调整 may change; moving an item to another unit or list is 下放 or 取消 + 新增.
 AMENDABLE_FIELDS = tuple(name for name in CONTENT_FIELDS if name not in ("unit", "list_kind"))

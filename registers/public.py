@@ -14,11 +14,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from registers.core.api.exports import field_at, streaming_export
 from registers.core.labels import choice_labeller, labeller_for
+from registers.models import Unit
 
 RESULTS_PER_PAGE = 50
 #: A search longer than this is cut: no title or legal basis is searched by a whole page.
@@ -83,6 +86,38 @@ def choice_or_empty(value: str | None, choices) -> str:
 
 def search_text(request: HttpRequest) -> str:
     return (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def searched(rows: QuerySet, search: str, *paths: str) -> QuerySet:
+    """The rows with ``search`` in any of the fields at ``paths`` (every row without one)."""
+    if not search:
+        return rows
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__icontains": search})
+    return rows.filter(condition)
+
+
+def unit_choice(units, selected: int | None, label: str) -> Choice:
+    """The unit filter: the units that have something published, by kind and code."""
+    return Choice(
+        "unit",
+        label,
+        [(str(unit.pk), unit.name) for unit in units.order_by("kind", "code")],
+        _("全部单位"),
+        str(selected or ""),
+    )
+
+
+def unit_filter(request: HttpRequest, published: QuerySet, label: str) -> tuple[QuerySet, Choice]:
+    """The published rows of the unit the request chose (all without one), and the unit
+    filter over the units that have something published."""
+    unit_id = int_or_none(request.GET.get("unit"))
+    if unit_id is not None and not 0 < unit_id < 2**63:
+        unit_id = None  # no unit has it; the database could not even compare it
+    rows = published.filter(unit_id=unit_id) if unit_id else published
+    units = Unit.objects.filter(pk__in=published.values("unit"))
+    return rows, unit_choice(units, unit_id, label)
 
 
 def _labellers(listing: Listing) -> list:

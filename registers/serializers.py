@@ -54,18 +54,7 @@ class UnitSerializer(ModelCleanSerializer):
 
     class Meta:
         model = Unit
-        fields = [
-            "id",
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "kind_label",
-            "is_enforcement_body",
-            "closed_on",
-            "is_active",
-            "updated_at",
-        ]
+        fields = ["id", *Unit.register_fields, "kind_label", "is_active", "updated_at"]
 
 
 # --- Power lists ------------------------------------------------------------------------
@@ -125,26 +114,9 @@ class PowerItemSerializer(WorkflowSerializer):
         model = PowerItem
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            "list_kind",
+            *PowerItem.register_fields,
             "level",
-            "code",
-            "name",
-            "category",
-            "negative_measure",
-            "township_duty",
-            "partner_unit",
-            "legal_basis",
-            "handling_office",
-            "accountability",
-            "supervision",
-            "fee_standard",
-            "fee_basis",
-            "effective_from",
-            "closed_on",
-            "version",
             "origin",
-            "basis_document",
-            "addition_reason",
             "responsibilities",
             "adjustments",
         ]
@@ -191,13 +163,13 @@ class AdjustmentRequestSerializer(serializers.Serializer):
 class CheckPointSerializer(ModelCleanSerializer):
     class Meta:
         model = CheckPoint
-        fields = ["id", "item", "position", "content", "basis"]
+        fields = ["id", "item", *CheckPoint.register_fields]
 
 
 class NestedCheckPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckPoint
-        fields = ["id", "position", "content", "basis"]
+        fields = ["id", *CheckPoint.register_fields]
 
 
 class InspectionItemSerializer(WorkflowSerializer):
@@ -207,19 +179,7 @@ class InspectionItemSerializer(WorkflowSerializer):
         model = InspectionItem
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            "year",
-            "code",
-            "name",
-            "sub_item",
-            "kind",
-            "field",
-            "legal_basis",
-            "method",
-            "content",
-            "ratio",
-            "frequency",
-            "published_on",
-            "cancelled_on",
+            *InspectionItem.register_fields,
             "check_points",
         ]
 
@@ -234,17 +194,7 @@ class InspectionTargetSerializer(ModelCleanSerializer):
 
     class Meta:
         model = InspectionTarget
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "name",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "contact",
-            "is_active",
-        ]
+        fields = ["id", "unit", "unit_name", *InspectionTarget.register_fields]
 
     def validate_credit_code(self, value: str) -> str:
         return normalise_credit_code(value)
@@ -292,41 +242,12 @@ class InspectionDrawSerializer(WorkflowSerializer):
         model = InspectionDraw
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            "item",
-            "batch",
-            "drawn_on",
-            "drawn_at",
-            "drawn_by",
-            "ratio",
-            "target_count",
-            "inspectors_per_target",
-            "balance_load",
-            "seed",
-            "algorithm",
-            "candidates_hash",
-            "exclusions",
-            "check_ended_on",
+            *InspectionDraw.register_fields,
             "publication_due",
             "publication_deadline",
-            "published_on",
-            "note",
             "drawn_targets",
         ]
-        read_only_fields = [
-            "item",
-            "batch",
-            "drawn_on",
-            "drawn_at",
-            "drawn_by",
-            "ratio",
-            "target_count",
-            "inspectors_per_target",
-            "balance_load",
-            "seed",
-            "algorithm",
-            "candidates_hash",
-            "exclusions",
-        ]
+        read_only_fields = InspectionDraw.drawn_fields
 
     def _publication_deadline(self, draw):
         return draw.publication_deadline(calendar_of(self.context))
@@ -417,7 +338,7 @@ class DrawCheckSerializer(serializers.Serializer):
 class EnforcementBodySerializer(WorkflowSerializer):
     class Meta:
         model = EnforcementBody
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, "name", "kind", "legal_basis"]
+        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *EnforcementBody.register_fields]
 
 
 class OfficerSerializer(WorkflowSerializer):
@@ -427,12 +348,7 @@ class OfficerSerializer(WorkflowSerializer):
         model = Officer
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            "body",
-            "name",
-            "certificate_number",
-            "field",
-            "issued_on",
-            "expires_on",
+            *Officer.register_fields,
             "certificate_status",
         ]
 
@@ -440,7 +356,7 @@ class OfficerSerializer(WorkflowSerializer):
 class ConflictSerializer(ModelCleanSerializer):
     class Meta:
         model = Conflict
-        fields = ["id", "officer", "target", "reason", "declared_on"]
+        fields = ["id", *Conflict.register_fields]
 
 
 # --- Documents and licences -------------------------------------------------------------
@@ -465,13 +381,7 @@ class DocumentSerializer(WorkflowSerializer):
         model = Document
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            "title",
-            "number",
-            "kind",
-            "issued_on",
-            "effective_on",
-            "valid_until",
-            "note",
+            *Document.register_fields,
             "status_today",
             "changes",
         ]
@@ -482,17 +392,7 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
 
     class Meta:
         model = LicenceReformBatch
-        fields = [
-            "id",
-            "name",
-            "reform_on",
-            "basis",
-            "basis_document",
-            "first_licence_on",
-            "first_licence_holder",
-            "note",
-            "item_count",
-        ]
+        fields = ["id", *LicenceReformBatch.register_fields, "item_count"]
 
     def get_item_count(self, batch) -> int:
         if hasattr(batch, "item_count"):
@@ -503,4 +403,4 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
 class IntegratedItemSerializer(WorkflowSerializer):
     class Meta:
         model = IntegratedItem
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, "batch", "name", "kind", "basis"]
+        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *IntegratedItem.register_fields]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -39,19 +39,10 @@ from registers.public import (
     choice_or_empty,
     public_listing,
     search_text,
+    searched,
+    unit_filter,
 )
 from registers.public import int_or_none as _int_or_none
-
-
-def unit_choice(units, selected: int | None, label: str) -> Choice:
-    """The unit filter: the units that have something published, by kind and code."""
-    return Choice(
-        "unit",
-        label,
-        [(str(unit.pk), unit.name) for unit in units.order_by("kind", "code")],
-        _("全部单位"),
-        str(selected or ""),
-    )
 
 
 def result_summary(targets) -> list[dict]:
@@ -135,24 +126,17 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
 def public_power_list(request: HttpRequest) -> HttpResponse:
     """权责清单公开: the approved list items in force today, by unit, list and category."""
     today = timezone.localdate()
-    published = PowerItem.objects.as_of(today)
-    unit_id = _int_or_none(request.GET.get("unit"))
+    rows, units = unit_filter(request, PowerItem.objects.as_of(today), _("实施主体"))
     kind = choice_or_empty(request.GET.get("list"), ListKind)
     category = choice_or_empty(request.GET.get("category"), PowerCategory)
     search = search_text(request)
-
-    rows = published
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
     if kind:
         rows = rows.filter(list_kind=kind)
     if category:
         rows = rows.filter(category=category)
-    if search:
-        rows = rows.filter(
-            Q(name__icontains=search) | Q(code__icontains=search) | Q(legal_basis__icontains=search)
-        )
-    rows = rows.order_by("unit__kind", "unit__code", "list_kind", "category", "code")
+    rows = searched(rows, search, "name", "code", "legal_basis").order_by(
+        "unit__kind", "unit__code", "list_kind", "category", "code"
+    )
     listing = Listing(
         title=_("权责清单公开"),
         intro=_(
@@ -174,9 +158,7 @@ def public_power_list(request: HttpRequest) -> HttpResponse:
         rows=rows,
         filename="power-list",
         choices=[
-            unit_choice(
-                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("实施主体")
-            ),
+            units,
             Choice("list", _("清单类别"), ListKind.choices, _("全部清单"), kind),
             Choice("category", _("权力类别"), PowerCategory.choices, _("全部类别"), category),
         ],
@@ -193,7 +175,7 @@ def public_documents(request: HttpRequest) -> HttpResponse:
     """规范性文件目录: every approved normative document with its status today."""
     today = timezone.localdate()
     published = Document.objects.published_as_of(today)
-    unit_id = _int_or_none(request.GET.get("unit"))
+    rows, units = unit_filter(request, published, _("制定机关"))
     status = choice_or_empty(request.GET.get("status"), DocumentStatus)
     search = search_text(request)
 
@@ -205,16 +187,12 @@ def public_documents(request: HttpRequest) -> HttpResponse:
     ).split(marker)
     has_text = Exists(_document_texts().filter(object_id=OuterRef("pk")))
     address = Concat(Value(before), Cast("pk", CharField()), Value(after), output_field=CharField())
-    rows = published.with_status_as_of(today).annotate(
+    rows = rows.with_status_as_of(today).annotate(
         text_link=Case(When(has_text, then=address), default=Value(""), output_field=CharField())
     )
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
     if status:
         rows = rows.filter(status_as_of=status)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(number__icontains=search))
-    rows = rows.order_by("-issued_on", "number")
+    rows = searched(rows, search, "title", "number").order_by("-issued_on", "number")
     listing = Listing(
         title=_("规范性文件目录"),
         intro=_(
@@ -235,9 +213,7 @@ def public_documents(request: HttpRequest) -> HttpResponse:
         rows=rows,
         filename="normative-documents",
         choices=[
-            unit_choice(
-                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("制定机关")
-            ),
+            units,
             Choice("status", _("效力状态"), DocumentStatus.choices, _("全部状态"), status),
         ],
         search_label=_("标题或文号"),
@@ -266,14 +242,9 @@ def public_document_text(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def public_enforcement_bodies(request: HttpRequest) -> HttpResponse:
     """行政执法主体公示: the approved enforcement bodies with their legal basis."""
-    published = EnforcementBody.objects.approved()
-    unit_id = _int_or_none(request.GET.get("unit"))
+    rows, units = unit_filter(request, EnforcementBody.objects.approved(), _("所属单位"))
     search = search_text(request)
-    rows = published
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
-    if search:
-        rows = rows.filter(Q(name__icontains=search) | Q(legal_basis__icontains=search))
+    rows = searched(rows, search, "name", "legal_basis")
     rows = rows.order_by("unit__kind", "unit__code", "name")
     listing = Listing(
         title=_("行政执法主体公示"),
@@ -286,11 +257,7 @@ def public_enforcement_bodies(request: HttpRequest) -> HttpResponse:
         ],
         rows=rows,
         filename="enforcement-bodies",
-        choices=[
-            unit_choice(
-                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("所属单位")
-            )
-        ],
+        choices=[units],
         search_label=_("主体名称或执法依据"),
         search=search,
         empty=_("目前还没有公示的行政执法主体。"),
@@ -305,13 +272,9 @@ def public_officers(request: HttpRequest) -> HttpResponse:
     officers whose certificate is valid today; nothing else about them is public."""
     today = timezone.localdate()
     published = Officer.objects.approved().certificate_valid_on(today)
-    unit_id = _int_or_none(request.GET.get("unit"))
+    rows, units = unit_filter(request, published, _("所在单位"))
     search = search_text(request)
-    rows = published
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
-    if search:
-        rows = rows.filter(Q(name__icontains=search) | Q(certificate_number__icontains=search))
+    rows = searched(rows, search, "name", "certificate_number")
     rows = rows.order_by("unit__kind", "unit__code", "body__name", "certificate_number")
     listing = Listing(
         title=_("行政执法人员公示"),
@@ -329,11 +292,7 @@ def public_officers(request: HttpRequest) -> HttpResponse:
         ],
         rows=rows,
         filename="enforcement-officers",
-        choices=[
-            unit_choice(
-                Unit.objects.filter(pk__in=published.values("unit")), unit_id, _("所在单位")
-            )
-        ],
+        choices=[units],
         search_label=_("姓名或执法证号"),
         search=search,
         empty=_("目前还没有公示的执法人员。"),

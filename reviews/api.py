@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from registers.core.api.exports import ExportMixin
+from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters
 from reviews.models import (
@@ -63,8 +63,6 @@ from reviews.services.decisions import Participant, record_collective_discussion
 from reviews.services.documents import confirm_cleanup, open_filing
 from reviews.services.evaluations import score_file
 
-WORKFLOW_EXPORT = ("id", "unit_id", "unit__code", "unit__name", "status", "updated_at")
-
 
 class ServiceActionMixin:
     """Run a service on the record and answer with the record as it now is."""
@@ -87,15 +85,7 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "title",
-        "kind",
-        "received_on",
-        "completed_on",
-        "result",
-        "resulting_document_id",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LegalityReview))
 
     def _open_filing(self, review):
         document = review.resulting_document
@@ -120,15 +110,7 @@ class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "title",
-        "kind",
-        "requested_by",
-        "received_on",
-        "reply_requested_by",
-        "replied_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CommentDraftReply))
 
 
 class FilingViewSet(ExportMixin, WorkflowViewSet):
@@ -140,15 +122,7 @@ class FilingViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit", "document")
     search_fields = ["document__title", "document__number", "receipt"]
     ordering_fields = ["filed_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "document_id",
-        "document__number",
-        "document__issued_on",
-        "filed_with",
-        "filed_on",
-        "receipt",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Filing, document=("number", "issued_on")))
 
 
 # --- Clean-up campaigns -------------------------------------------------------------------
@@ -166,15 +140,7 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     office_actions = (*WorkflowViewSet.office_actions, "confirm")
     search_fields = ["name", "basis"]
     ordering_fields = ["year", "started_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "name",
-        "year",
-        "started_on",
-        "ended_on",
-        "result_document_id",
-        "confirmed_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CleanupCampaign))
 
     @extend_schema(
         summary=_("确认清理结果（法制办）"),
@@ -204,11 +170,7 @@ class CleanupItemViewSet(ExportMixin, ScopedViewSet):
     export_fields = (
         "id",
         "campaign_id",
-        "document_id",
-        "document__number",
-        "document__kind",
-        "outcome",
-        "note",
+        *exported_fields(CleanupItem, document=("number", "kind")),
     )
 
 
@@ -224,19 +186,7 @@ class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "title",
-        "number",
-        "project",
-        "counterparty",
-        "amount",
-        "signed_on",
-        "law_firm",
-        "lawyer_reviewed_on",
-        "filed_on",
-        "filing_number",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(GovernmentContract))
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -251,7 +201,7 @@ class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
-    export_fields = ("id", "decision_body_id", "year", "title", "document_number", "published_on")
+    export_fields = ("id", *exported_fields(DecisionCatalogue))
 
 
 class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
@@ -265,18 +215,7 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     nested_children = ("steps", "participants")
     search_fields = ["title", "matter"]
     ordering_fields = ["discussed_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "catalogue_id",
-        "title",
-        "category",
-        "legality_reviewed_on",
-        "legality_review_result",
-        "meeting_kind",
-        "discussed_on",
-        "decided_by",
-        "published_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(MajorDecision))
 
     @extend_schema(
         summary=_("录入集体讨论决定及参会人员意见（须已通过合法性审查）"),
@@ -314,16 +253,7 @@ class DecisionStepViewSet(ExportMixin, ScopedViewSet):
     select_related = ("decision",)
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
-    export_fields = (
-        "id",
-        "decision_id",
-        "kind",
-        "applicable",
-        "method",
-        "comment_opens_on",
-        "comment_closes_on",
-        "completed_on",
-    )
+    export_fields = ("id", "decision_id", *exported_fields(DecisionStep))
 
 
 class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
@@ -336,7 +266,7 @@ class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
     select_related = ("decision",)
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
-    export_fields = ("id", "decision_id", "name", "post", "stance", "reason")
+    export_fields = ("id", "decision_id", *exported_fields(DecisionParticipant))
 
 
 # --- Case-file evaluations ----------------------------------------------------------------
@@ -350,7 +280,7 @@ class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
     filterset_class = filters.EvaluationRoundFilter
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
-    export_fields = ("id", "name", "year", "plan_title", "plan_number", "started_on", "ended_on")
+    export_fields = ("id", *exported_fields(EvaluationRound))
 
 
 class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
@@ -365,17 +295,7 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     office_actions = (*WorkflowViewSet.office_actions, "score")
     search_fields = ["case_number", "case_title"]
     ordering_fields = ["case_number", "evaluated_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "round_id",
-        "case_type",
-        "case_number",
-        "case_title",
-        "decided_on",
-        "evaluated_on",
-        "form_score",
-        "content_score",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(EvaluatedFile))
 
     @extend_schema(
         summary=_("录入评分（法制办）：形式、内容得分和否决项"),
@@ -411,7 +331,7 @@ class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
     select_related = ("file",)
     search_fields = ["description", "rectification"]
     ordering_fields = ["due_on"]
-    export_fields = ("id", "file_id", "description", "due_on", "rectified_on")
+    export_fields = ("id", "file_id", *exported_fields(EvaluationProblem))
 
 
 # --- Reconsideration and litigation -------------------------------------------------------
@@ -428,18 +348,7 @@ class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "number",
-        "applicant",
-        "procedure",
-        "received_on",
-        "acceptance",
-        "acceptance_on",
-        "concluded_on",
-        "outcome",
-        "respondent_corrected",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(ReconsiderationCase))
 
 
 class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
@@ -452,7 +361,7 @@ class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
     select_related = ("case",)
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
-    export_fields = ("id", "case_id", "suspended_on", "resumed_on", "reason")
+    export_fields = ("id", "case_id", *exported_fields(ReconsiderationSuspension))
 
 
 class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
@@ -466,17 +375,7 @@ class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "court",
-        "number",
-        "trial_instance",
-        "plaintiff",
-        "cause",
-        "served_on",
-        "concluded_on",
-        "outcome",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LitigationCase))
 
 
 class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
@@ -489,7 +388,7 @@ class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
     select_related = ("case",)
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]
-    export_fields = ("id", "case_id", "held_on", "trial_instance", "head_name", "head_rank")
+    export_fields = ("id", "case_id", *exported_fields(LitigationHearing))
 
 
 # --- Supervision --------------------------------------------------------------------------
@@ -504,16 +403,7 @@ class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "person",
-        "role",
-        "conduct",
-        "measure",
-        "decided_on",
-        "decided_by",
-        "document_number",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(AccountabilityRecord))
 
 
 class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
@@ -525,16 +415,7 @@ class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "case_name",
-        "suspected_offence",
-        "reported_on",
-        "decision",
-        "decided_on",
-        "transferred_on",
-        "police_decision",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CriminalTransfer))
 
 
 class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
@@ -546,15 +427,7 @@ class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
     select_related = ("unit",)
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        "campaign",
-        "problem",
-        "source",
-        "found_on",
-        "due_on",
-        "rectified_on",
-    )
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(RectificationProblem))
 
 
 ROUTES = [

@@ -53,17 +53,7 @@ class CleanupCampaignResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = CleanupCampaign
-        fields = [
-            "unit",
-            "name",
-            "year",
-            "basis",
-            "started_on",
-            "ended_on",
-            "result_document",
-            "confirmed_on",
-            "status",
-        ]
+        fields = ["unit", *CleanupCampaign.register_fields, "status"]
 
 
 class GovernmentContractResource(WorkflowResource):
@@ -85,23 +75,7 @@ class GovernmentContractResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = GovernmentContract
-        fields = [
-            "unit",
-            "title",
-            "number",
-            "project",
-            "counterparty",
-            "amount",
-            "signed_on",
-            "law_firm",
-            "lawyer",
-            "lawyer_reviewed_on",
-            "lawyer_opinion",
-            "filed_on",
-            "filing_number",
-            "note",
-            "status",
-        ]
+        fields = ["unit", *GovernmentContract.register_fields, "status"]
 
 
 class MajorDecisionResource(WorkflowResource):
@@ -127,43 +101,13 @@ class MajorDecisionResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = MajorDecision
-        fields = [
-            "unit",
-            "catalogue",
-            "title",
-            "category",
-            "matter",
-            "legality_review_sent_on",
-            "legality_review_due_on",
-            "short_review_reason",
-            "legality_reviewed_on",
-            "legality_review_result",
-            "legality_opinion",
-            "meeting_kind",
-            "meeting",
-            "discussed_on",
-            "decided_by",
-            "head_departure_reason",
-            "published_on",
-            "publication_channel",
-            "archived_on",
-            "post_evaluation_trigger",
-            "post_evaluator",
-            "post_evaluated_on",
-            "post_evaluation_conclusion",
-            "status",
-        ]
-
-
-# The score sheet is the evaluators' work: units see it but only the office enters it.
-SCORE_SHEET_FIELDS = ("evaluators", "evaluated_on", "form_score", "content_score", "comments")
+        fields = ["unit", *MajorDecision.register_fields, "status"]
 
 
 class EvaluatedFileResource(WorkflowResource):
     """Files evaluated in a round; vetoes and problems are entered on the file's page."""
 
     slug = "evaluated-files"
-    office_only_fields = SCORE_SHEET_FIELDS
     example = {
         "case_type": "行政处罚",
         "case_number": "咸安城管罚〔2017〕12号",
@@ -173,16 +117,7 @@ class EvaluatedFileResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = EvaluatedFile
-        fields = [
-            "unit",
-            "round",
-            "case_type",
-            "case_number",
-            "case_title",
-            "decided_on",
-            *SCORE_SHEET_FIELDS,
-            "status",
-        ]
+        fields = ["unit", *EvaluatedFile.register_fields, "status"]
 
 
 class LegalityReviewResource(WorkflowResource):
@@ -192,7 +127,6 @@ class LegalityReviewResource(WorkflowResource):
     """
 
     slug = "legality-reviews"
-    office_only_fields = ("completed_on", "result", "opinion")
     example = {
         "title": "咸安区示例管理办法（送审稿）",
         "kind": "规范性文件",
@@ -201,17 +135,7 @@ class LegalityReviewResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = LegalityReview
-        fields = [
-            "unit",
-            "title",
-            "kind",
-            "received_on",
-            "completed_on",
-            "result",
-            "opinion",
-            "resulting_document",
-            "status",
-        ]
+        fields = ["unit", *LegalityReview.register_fields, "status"]
 
     def after_create(self, instances):
         from reviews.services.documents import open_filing
@@ -236,17 +160,7 @@ class CommentDraftReplyResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = CommentDraftReply
-        fields = [
-            "unit",
-            "title",
-            "kind",
-            "requested_by",
-            "received_on",
-            "reply_requested_by",
-            "replied_on",
-            "reply",
-            "status",
-        ]
+        fields = ["unit", *CommentDraftReply.register_fields, "status"]
 
 
 class FilingResource(WorkflowResource):
@@ -262,7 +176,8 @@ class FilingResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = Filing
-        fields = ["document", "filing_unit", "filed_with", "filed_on", "receipt", "note", "status"]
+        # The filing unit (read-only) follows the document that decides it.
+        fields = ["document", "filing_unit", *Filing.register_fields[1:], "status"]
 
     def is_required(self, field) -> bool:
         return field.attribute == "document" or super().is_required(field)
@@ -292,20 +207,7 @@ class LitigationCaseResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = LitigationCase
-        fields = [
-            "unit",
-            "court",
-            "number",
-            "trial_instance",
-            "plaintiff",
-            "cause",
-            "served_on",
-            "defence_submitted_on",
-            "concluded_on",
-            "outcome",
-            "note",
-            "status",
-        ]
+        fields = ["unit", *LitigationCase.register_fields, "status"]
 
 
 class ReconsiderationCaseResource(WorkflowResource):
@@ -327,26 +229,7 @@ class ReconsiderationCaseResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = ReconsiderationCase
-        fields = [
-            "unit",
-            "number",
-            "applicant",
-            "matter",
-            "procedure",
-            "received_on",
-            "correction_requested_on",
-            "correction_notice_served_on",
-            "correction_received_on",
-            "acceptance",
-            "acceptance_on",
-            "copy_served_on",
-            "extension_days",
-            "concluded_on",
-            "outcome",
-            "respondent_corrected",
-            "note",
-            "status",
-        ]
+        fields = ["unit", *ReconsiderationCase.register_fields, "status"]
 
 
 class AccountabilityRecordResource(WorkflowResource):
@@ -364,18 +247,7 @@ class AccountabilityRecordResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = AccountabilityRecord
-        fields = [
-            "unit",
-            "person",
-            "role",
-            "conduct",
-            "facts",
-            "measure",
-            "decided_on",
-            "decided_by",
-            "document_number",
-            "status",
-        ]
+        fields = ["unit", *AccountabilityRecord.register_fields, "status"]
 
 
 class CriminalTransferResource(WorkflowResource):
@@ -392,21 +264,7 @@ class CriminalTransferResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = CriminalTransfer
-        fields = [
-            "unit",
-            "case_name",
-            "suspected_offence",
-            "reported_on",
-            "decision",
-            "decided_on",
-            "transferred_on",
-            "police",
-            "police_accepted_on",
-            "police_decision",
-            "police_notice_received_on",
-            "note",
-            "status",
-        ]
+        fields = ["unit", *CriminalTransfer.register_fields, "status"]
 
 
 class RectificationProblemResource(WorkflowResource):
@@ -423,17 +281,7 @@ class RectificationProblemResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = RectificationProblem
-        fields = [
-            "unit",
-            "campaign",
-            "problem",
-            "source",
-            "found_on",
-            "measure",
-            "due_on",
-            "rectified_on",
-            "status",
-        ]
+        fields = ["unit", *RectificationProblem.register_fields, "status"]
 
 
 # --- Reference data kept by the office: export only ----------------------------------------
@@ -442,13 +290,13 @@ class RectificationProblemResource(WorkflowResource):
 class DecisionCatalogueResource(ScopedResource):
     class Meta(ScopedResource.Meta):
         model = DecisionCatalogue
-        fields = ["decision_body", "year", "title", "document_number", "published_on"]
+        fields = list(DecisionCatalogue.register_fields)
 
 
 class EvaluationRoundResource(ScopedResource):
     class Meta(ScopedResource.Meta):
         model = EvaluationRound
-        fields = ["name", "year", "plan_title", "plan_number", "started_on", "ended_on"]
+        fields = list(EvaluationRound.register_fields)
 
 
 #: Registers of this app on the data-exchange page, in the order it lists them.

@@ -57,33 +57,13 @@ WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
 class LegalityReviewSerializer(WorkflowSerializer):
     class Meta:
         model = LegalityReview
-        fields = [
-            *WORKFLOW_FIELDS,
-            "title",
-            "kind",
-            "received_on",
-            "completed_on",
-            "result",
-            "opinion",
-            "resulting_document",
-        ]
-        # The unit registers its draft; the legal office records the review's outcome.
-        office_only_fields = ["completed_on", "result", "opinion"]
+        fields = [*WORKFLOW_FIELDS, *LegalityReview.register_fields]
 
 
 class CommentDraftReplySerializer(WorkflowSerializer):
     class Meta:
         model = CommentDraftReply
-        fields = [
-            *WORKFLOW_FIELDS,
-            "title",
-            "kind",
-            "requested_by",
-            "received_on",
-            "reply_requested_by",
-            "replied_on",
-            "reply",
-        ]
+        fields = [*WORKFLOW_FIELDS, *CommentDraftReply.register_fields]
 
 
 class FilingSerializer(WorkflowSerializer):
@@ -95,11 +75,7 @@ class FilingSerializer(WorkflowSerializer):
         model = Filing
         fields = [
             *WORKFLOW_FIELDS,
-            "document",
-            "filed_with",
-            "filed_on",
-            "receipt",
-            "note",
+            *Filing.register_fields,
             "due_on",
             "due_explanation",
             "timeliness",
@@ -133,7 +109,7 @@ class FilingSerializer(WorkflowSerializer):
 class NestedCleanupItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CleanupItem
-        fields = ["id", "document", "outcome", "note"]
+        fields = ["id", *CleanupItem.register_fields]
 
 
 class CleanupCampaignSerializer(WorkflowSerializer):
@@ -141,24 +117,13 @@ class CleanupCampaignSerializer(WorkflowSerializer):
 
     class Meta:
         model = CleanupCampaign
-        fields = [
-            *WORKFLOW_FIELDS,
-            "name",
-            "year",
-            "basis",
-            "started_on",
-            "ended_on",
-            "result_document",
-            "confirmed_on",
-            "confirmed_by",
-            "items",
-        ]
+        fields = [*WORKFLOW_FIELDS, *CleanupCampaign.register_fields, "confirmed_by", "items"]
 
 
 class CleanupItemSerializer(ModelCleanSerializer):
     class Meta:
         model = CleanupItem
-        fields = ["id", "campaign", "document", "outcome", "note"]
+        fields = ["id", "campaign", *CleanupItem.register_fields]
 
 
 class ConfirmCleanupSerializer(serializers.Serializer):
@@ -179,23 +144,7 @@ class GovernmentContractSerializer(WorkflowSerializer):
 
     class Meta:
         model = GovernmentContract
-        fields = [
-            *WORKFLOW_FIELDS,
-            "title",
-            "number",
-            "project",
-            "counterparty",
-            "amount",
-            "signed_on",
-            "law_firm",
-            "lawyer",
-            "lawyer_reviewed_on",
-            "lawyer_opinion",
-            "filed_on",
-            "filing_number",
-            "note",
-            "missing_checks",
-        ]
+        fields = [*WORKFLOW_FIELDS, *GovernmentContract.register_fields, "missing_checks"]
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -204,24 +153,13 @@ class GovernmentContractSerializer(WorkflowSerializer):
 class DecisionCatalogueSerializer(ModelCleanSerializer):
     class Meta:
         model = DecisionCatalogue
-        fields = ["id", "decision_body", "year", "title", "document_number", "published_on"]
+        fields = ["id", *DecisionCatalogue.register_fields]
 
 
 class NestedStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = DecisionStep
-        fields = [
-            "id",
-            "kind",
-            "applicable",
-            "reason_not_applicable",
-            "method",
-            "comment_opens_on",
-            "comment_closes_on",
-            "short_period_reason",
-            "completed_on",
-            "summary",
-        ]
+        fields = ["id", *DecisionStep.register_fields]
 
 
 class DecisionStepSerializer(ModelCleanSerializer):
@@ -233,7 +171,7 @@ class DecisionStepSerializer(ModelCleanSerializer):
 class NestedParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = DecisionParticipant
-        fields = ["id", "name", "post", "stance", "reason"]
+        fields = ["id", *DecisionParticipant.register_fields]
 
 
 class DecisionParticipantSerializer(ModelCleanSerializer):
@@ -250,33 +188,7 @@ class MajorDecisionSerializer(WorkflowSerializer):
 
     class Meta:
         model = MajorDecision
-        fields = [
-            *WORKFLOW_FIELDS,
-            "catalogue",
-            "title",
-            "category",
-            "matter",
-            "legality_review_sent_on",
-            "legality_review_due_on",
-            "short_review_reason",
-            "legality_reviewed_on",
-            "legality_review_result",
-            "legality_opinion",
-            "meeting_kind",
-            "meeting",
-            "discussed_on",
-            "decided_by",
-            "head_departure_reason",
-            "published_on",
-            "publication_channel",
-            "archived_on",
-            "post_evaluation_trigger",
-            "post_evaluator",
-            "post_evaluated_on",
-            "post_evaluation_conclusion",
-            "steps",
-            "participants",
-        ]
+        fields = [*WORKFLOW_FIELDS, *MajorDecision.register_fields, "steps", "participants"]
 
 
 class ParticipantInputSerializer(serializers.Serializer):
@@ -307,7 +219,7 @@ class DiscussionSerializer(serializers.Serializer):
 class EvaluationRoundSerializer(ModelCleanSerializer):
     class Meta:
         model = EvaluationRound
-        fields = ["id", "name", "year", "plan_title", "plan_number", "started_on", "ended_on"]
+        fields = ["id", *EvaluationRound.register_fields]
 
 
 class FileVetoSerializer(serializers.ModelSerializer):
@@ -319,16 +231,13 @@ class FileVetoSerializer(serializers.ModelSerializer):
 class NestedProblemSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationProblem
-        fields = ["id", "description", "requirement", "due_on", "rectified_on", "rectification"]
+        fields = ["id", *EvaluationProblem.register_fields]
 
 
 class EvaluationProblemSerializer(ModelCleanSerializer):
     class Meta:
         model = EvaluationProblem
         fields = ["file", *NestedProblemSerializer.Meta.fields]
-
-
-SCORE_SHEET_FIELDS = ["evaluators", "evaluated_on", "form_score", "content_score", "comments"]
 
 
 class EvaluatedFileSerializer(WorkflowSerializer):
@@ -343,19 +252,12 @@ class EvaluatedFileSerializer(WorkflowSerializer):
         model = EvaluatedFile
         fields = [
             *WORKFLOW_FIELDS,
-            "round",
-            "case_type",
-            "case_number",
-            "case_title",
-            "decided_on",
-            *SCORE_SHEET_FIELDS,
+            *EvaluatedFile.register_fields,
             "total_score",
             "grade",
             "vetoes",
             "problems",
         ]
-        # The office scores; a liaison's unit is the one being evaluated.
-        office_only_fields = SCORE_SHEET_FIELDS
 
     @extend_schema_field(serializers.ChoiceField(choices=Grade.choices, allow_null=True))
     def get_grade(self, file):
@@ -388,7 +290,7 @@ class ScoreSerializer(serializers.Serializer):
 class NestedSuspensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReconsiderationSuspension
-        fields = ["id", "suspended_on", "resumed_on", "reason"]
+        fields = ["id", *ReconsiderationSuspension.register_fields]
 
 
 class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
@@ -409,22 +311,7 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         model = ReconsiderationCase
         fields = [
             *WORKFLOW_FIELDS,
-            "number",
-            "applicant",
-            "matter",
-            "procedure",
-            "received_on",
-            "correction_requested_on",
-            "correction_notice_served_on",
-            "correction_received_on",
-            "acceptance",
-            "acceptance_on",
-            "copy_served_on",
-            "extension_days",
-            "concluded_on",
-            "outcome",
-            "respondent_corrected",
-            "note",
+            *ReconsiderationCase.register_fields,
             "regime",
             "stage",
             "deadlines",
@@ -443,15 +330,7 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
 class NestedHearingSerializer(serializers.ModelSerializer):
     class Meta:
         model = LitigationHearing
-        fields = [
-            "id",
-            "held_on",
-            "trial_instance",
-            "head_name",
-            "head_rank",
-            "head_title",
-            "others",
-        ]
+        fields = ["id", *LitigationHearing.register_fields]
 
 
 class LitigationHearingSerializer(ModelCleanSerializer):
@@ -471,17 +350,8 @@ class LitigationCaseSerializer(WorkflowSerializer):
         model = LitigationCase
         fields = [
             *WORKFLOW_FIELDS,
-            "court",
-            "number",
-            "trial_instance",
-            "plaintiff",
-            "cause",
-            "served_on",
-            "defence_submitted_on",
-            "concluded_on",
-            "outcome",
+            *LitigationCase.register_fields,
             "outcome_class",
-            "note",
             "defence_deadline",
             "hearings",
         ]
@@ -497,17 +367,7 @@ class LitigationCaseSerializer(WorkflowSerializer):
 class AccountabilityRecordSerializer(WorkflowSerializer):
     class Meta:
         model = AccountabilityRecord
-        fields = [
-            *WORKFLOW_FIELDS,
-            "person",
-            "role",
-            "conduct",
-            "facts",
-            "measure",
-            "decided_on",
-            "decided_by",
-            "document_number",
-        ]
+        fields = [*WORKFLOW_FIELDS, *AccountabilityRecord.register_fields]
 
 
 class CriminalTransferSerializer(WorkflowSerializer):
@@ -515,21 +375,7 @@ class CriminalTransferSerializer(WorkflowSerializer):
 
     class Meta:
         model = CriminalTransfer
-        fields = [
-            *WORKFLOW_FIELDS,
-            "case_name",
-            "suspected_offence",
-            "reported_on",
-            "decision",
-            "decided_on",
-            "transferred_on",
-            "police",
-            "police_accepted_on",
-            "police_decision",
-            "police_notice_received_on",
-            "note",
-            "deadlines",
-        ]
+        fields = [*WORKFLOW_FIELDS, *CriminalTransfer.register_fields, "deadlines"]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, transfer):
@@ -543,13 +389,4 @@ class CriminalTransferSerializer(WorkflowSerializer):
 class RectificationProblemSerializer(WorkflowSerializer):
     class Meta:
         model = RectificationProblem
-        fields = [
-            *WORKFLOW_FIELDS,
-            "campaign",
-            "problem",
-            "source",
-            "found_on",
-            "measure",
-            "due_on",
-            "rectified_on",
-        ]
+        fields = [*WORKFLOW_FIELDS, *RectificationProblem.register_fields]

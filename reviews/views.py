@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from registers.public import (
     int_or_none,
     public_listing,
     search_text,
+    searched,
 )
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
@@ -68,11 +68,7 @@ def public_cleanups(request: HttpRequest) -> HttpResponse:
     tally = rows.tally()
     if outcome:
         rows = rows.with_outcome(outcome)
-    if search:
-        rows = rows.filter(
-            Q(document__title__icontains=search) | Q(document__number__icontains=search)
-        )
-    rows = rows.order_by(
+    rows = searched(rows, search, "document__title", "document__number").order_by(
         "-campaign__confirmed_on", "campaign_id", "-document__kind", "-document__issued_on", "pk"
     )
     listing = Listing(

@@ -17,7 +17,7 @@ class EnforcementBodyAdmin(ImportExportWorkflowAdmin):
     list_select_related = ["unit"]
     search_fields = ["name", "unit__name", "legal_basis"]
     autocomplete_fields = ["unit"]
-    fields = ["unit", "name", "kind", "legal_basis", *EnforcementBody.WORKFLOW_FIELDS]
+    fields = ["unit", *EnforcementBody.register_fields, *EnforcementBody.WORKFLOW_FIELDS]
 
     @admin.display(description=_("执法人员数"))
     def officer_count(self, obj):

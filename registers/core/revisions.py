@@ -34,6 +34,18 @@ class EditConflict(ValidationError):
 class RevisionedModel(models.Model):
     """Abstract base of every record people edit: it carries its ``revision``."""
 
+    #: A register's own fields, declared once, in the order of its form. The upload
+    #: template's columns (between the unit and the status), the API's fields (after the
+    #: workflow's) and the export's columns (``registers.core.api.exports.exported_fields``)
+    #: are read from here; labels are the fields' verbose names.
+    register_fields: tuple[str, ...] = ()
+    #: Fields of ``register_fields`` an export (a summary table) leaves out: long texts and
+    #: details read on the record itself.
+    export_omits: tuple[str, ...] = ()
+    #: Fields only the office fills: read-only to others in the API, and columns a liaison's
+    #: upload must leave empty.
+    office_only_fields: tuple[str, ...] = ()
+
     revision = models.PositiveIntegerField(
         gettext_lazy("修订号"),
         default=1,

@@ -150,6 +150,16 @@ class Document(WorkflowRecord):
     # A document belongs to the year it was issued.
     year_field = "issued_on"
 
+    register_fields = (
+        "title",
+        "number",
+        "kind",
+        "issued_on",
+        "effective_on",
+        "valid_until",
+        "note",
+    )
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("制定机关"),

@@ -80,6 +80,8 @@ class EnforcementBody(WorkflowRecord):
     # A standing list.
     year_field = None
 
+    register_fields = ("name", "kind", "legal_basis")
+
     name = models.CharField(_("执法主体名称"), max_length=100)
     kind = models.CharField(_("主体类别"), max_length=20, choices=BodyKind.choices)
     legal_basis = models.TextField(
@@ -151,6 +153,8 @@ class Officer(WorkflowRecord):
     # A standing list.
     year_field = None
 
+    register_fields = ("body", "name", "certificate_number", "field", "issued_on", "expires_on")
+
     body = models.ForeignKey(
         EnforcementBody,
         verbose_name=_("执法主体"),
@@ -219,6 +223,8 @@ class Conflict(RevisionedModel):
     """An officer's declared conflict of interest with a target (回避): never drawn together."""
 
     scope_field = "officer__unit"
+
+    register_fields = ("officer", "target", "reason", "declared_on")
 
     officer = models.ForeignKey(
         Officer, verbose_name=_("执法人员"), on_delete=models.CASCADE, related_name="conflicts"

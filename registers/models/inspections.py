@@ -119,6 +119,23 @@ class InspectionItem(WorkflowRecord):
     # An item belongs to its list's year (counted as that list stood on 31 December).
     year_field = "year"
 
+    register_fields = (
+        "year",
+        "code",
+        "name",
+        "sub_item",
+        "kind",
+        "field",
+        "legal_basis",
+        "method",
+        "content",
+        "ratio",
+        "frequency",
+        "published_on",
+        "cancelled_on",
+    )
+    export_omits = ("content",)
+
     year = models.PositiveSmallIntegerField(_("清单年度"))
     code = models.CharField(_("事项编码"), max_length=30)
     name = models.CharField(_("抽查事项"), max_length=200)
@@ -188,6 +205,9 @@ class CheckPoint(RevisionedModel):
 
     scope_field = "item__unit"
 
+    #: Its own fields, besides the item it belongs to.
+    register_fields = ("position", "content", "basis")
+
     item = models.ForeignKey(
         InspectionItem,
         verbose_name=_("抽查事项"),
@@ -251,6 +271,16 @@ class InspectionTarget(RevisionedModel):
     """An entry of a unit's inspection-target pool (检查对象名录库)."""
 
     scope_field = "unit"
+
+    register_fields = (
+        "name",
+        "credit_code",
+        "legal_representative",
+        "address",
+        "contact",
+        "is_active",
+    )
+
     personal_fields = {
         "legal_representative": PersonalKind.NAME,
         "contact": PersonalKind.PHONE,
@@ -379,6 +409,25 @@ class InspectionDraw(WorkflowRecord):
     """One double-random draw for an item and a batch, with everything needed to re-run it."""
 
     year_field = "drawn_on"
+
+    #: What the draw fixed, and the API shows but never changes.
+    drawn_fields = (
+        "item",
+        "batch",
+        "drawn_on",
+        "drawn_at",
+        "drawn_by",
+        "ratio",
+        "target_count",
+        "inspectors_per_target",
+        "balance_load",
+        "seed",
+        "algorithm",
+        "candidates_hash",
+        "exclusions",
+    )
+    register_fields = (*drawn_fields, "check_ended_on", "published_on", "note")
+    export_omits = ("drawn_at", "drawn_by", "balance_load", "exclusions", "note")
 
     item = models.ForeignKey(
         InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="draws"

@@ -50,6 +50,17 @@ class LicenceReformBatch(RevisionedModel):
     # Reference data: every role reads the batches; the office keeps them.
     reference_data = True
 
+    register_fields = (
+        "name",
+        "reform_on",
+        "basis",
+        "basis_document",
+        "first_licence_on",
+        "first_licence_holder",
+        "note",
+    )
+    export_omits = ("note",)
+
     name = models.CharField(
         _("批次名称"), max_length=50, unique=True, help_text=_("如“27证合一”。")
     )
@@ -119,6 +130,8 @@ class IntegratedItem(WorkflowRecord):
 
     # An item belongs to the year its reform batch took effect.
     year_field = "batch__reform_on"
+
+    register_fields = ("batch", "name", "kind", "basis")
 
     unit = models.ForeignKey(
         "registers.Unit",

@@ -200,6 +200,32 @@ class PowerItem(WorkflowRecord):
     # A standing list: in a year, the versions in force on 31 December (``in_year``).
     year_field = None
 
+    #: What an item says: a new version copies it from the one it replaces, a 调整 changes it.
+    content_fields = (
+        "list_kind",
+        "code",
+        "name",
+        "category",
+        "negative_measure",
+        "township_duty",
+        "partner_unit",
+        "legal_basis",
+        "handling_office",
+        "accountability",
+        "supervision",
+        "fee_standard",
+        "fee_basis",
+    )
+    register_fields = (
+        *content_fields,
+        "effective_from",
+        "basis_document",
+        "addition_reason",
+        "closed_on",
+        "version",
+    )
+    export_omits = ("accountability", "supervision", "fee_basis", "addition_reason")
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("实施主体"),

@@ -41,6 +41,8 @@ class Unit(RevisionedModel):
     # Reference data: every role reads the units; the office keeps them.
     reference_data = True
 
+    register_fields = ("code", "name", "short_name", "kind", "is_enforcement_body", "closed_on")
+
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30)
     kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)

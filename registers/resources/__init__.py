@@ -72,28 +72,7 @@ class PowerItemResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = PowerItem
-        fields = [
-            "unit",
-            "list_kind",
-            "code",
-            "name",
-            "category",
-            "negative_measure",
-            "township_duty",
-            "partner_unit",
-            "legal_basis",
-            "handling_office",
-            "accountability",
-            "supervision",
-            "fee_standard",
-            "fee_basis",
-            "effective_from",
-            "basis_document",
-            "addition_reason",
-            "closed_on",
-            "version",
-            "status",
-        ]
+        fields = ["unit", *PowerItem.register_fields, "status"]
 
 
 class InspectionItemResource(WorkflowResource):
@@ -117,23 +96,7 @@ class InspectionItemResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = InspectionItem
-        fields = [
-            "unit",
-            "year",
-            "code",
-            "name",
-            "sub_item",
-            "kind",
-            "field",
-            "legal_basis",
-            "method",
-            "content",
-            "ratio",
-            "frequency",
-            "published_on",
-            "cancelled_on",
-            "status",
-        ]
+        fields = ["unit", *InspectionItem.register_fields, "status"]
 
 
 class InspectionTargetResource(ScopedResource):
@@ -151,15 +114,7 @@ class InspectionTargetResource(ScopedResource):
 
     class Meta(ScopedResource.Meta):
         model = InspectionTarget
-        fields = [
-            "unit",
-            "name",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "contact",
-            "is_active",
-        ]
+        fields = ["unit", *InspectionTarget.register_fields]
 
 
 class InspectionDrawResource(WorkflowResource):
@@ -201,7 +156,7 @@ class EnforcementBodyResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = EnforcementBody
-        fields = ["unit", "name", "kind", "legal_basis", "status"]
+        fields = ["unit", *EnforcementBody.register_fields, "status"]
 
 
 class OfficerResource(WorkflowResource):
@@ -218,16 +173,7 @@ class OfficerResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = Officer
-        fields = [
-            "unit",
-            "body",
-            "name",
-            "certificate_number",
-            "field",
-            "issued_on",
-            "expires_on",
-            "status",
-        ]
+        fields = ["unit", *Officer.register_fields, "status"]
 
 
 class DocumentResource(WorkflowResource):
@@ -243,17 +189,7 @@ class DocumentResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = Document
-        fields = [
-            "unit",
-            "title",
-            "number",
-            "kind",
-            "issued_on",
-            "effective_on",
-            "valid_until",
-            "note",
-            "status",
-        ]
+        fields = ["unit", *Document.register_fields, "status"]
 
 
 class IntegratedItemResource(WorkflowResource):
@@ -266,7 +202,7 @@ class IntegratedItemResource(WorkflowResource):
 
     class Meta(WorkflowResource.Meta):
         model = IntegratedItem
-        fields = ["unit", "batch", "name", "kind", "basis", "status"]
+        fields = ["unit", *IntegratedItem.register_fields, "status"]
 
 
 # --- Reference data: export (and, for units, the office's import) ---------------------------
@@ -283,21 +219,13 @@ class UnitResource(ScopedResource):
 
     class Meta(ScopedResource.Meta):
         model = Unit
-        fields = ["code", "name", "short_name", "kind", "is_enforcement_body", "closed_on"]
+        fields = list(Unit.register_fields)
 
 
 class LicenceReformBatchResource(ScopedResource):
     class Meta(ScopedResource.Meta):
         model = LicenceReformBatch
-        fields = [
-            "name",
-            "reform_on",
-            "basis",
-            "basis_document",
-            "first_licence_on",
-            "first_licence_holder",
-            "note",
-        ]
+        fields = list(LicenceReformBatch.register_fields)
 
 
 #: Registers of this app on the data-exchange page, in the order it lists them.

@@ -13,9 +13,6 @@ from registers.core import permissions
 from reviews.models import EvaluatedFile, EvaluationProblem, EvaluationRound, FileVeto, Grade
 from reviews.resources import EvaluatedFileResource, EvaluationRoundResource
 
-# The score sheet is the evaluators' work: units see it but only the office enters it.
-SCORE_SHEET_FIELDS = ["evaluators", "evaluated_on", "form_score", "content_score", "comments"]
-
 
 @admin.register(EvaluationRound)
 class EvaluationRoundAdmin(ExportScopedAdmin):
@@ -132,7 +129,7 @@ class EvaluatedFileAdmin(ImportExportWorkflowAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "total", "grade_label"]
         if not permissions.is_office(request.user):
-            readonly += SCORE_SHEET_FIELDS
+            readonly += EvaluatedFile.office_only_fields  # the score sheet
         return readonly
 
     @admin.display(description=_("总分"), ordering="score_total")

@@ -63,7 +63,7 @@ class LegalityReviewAdmin(ImportExportWorkflowAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if permissions.reads_own_unit_only(request.user):
             # The unit registers its draft; the legal office records the review's outcome.
-            readonly += ["completed_on", "result", "opinion"]
+            readonly += LegalityReview.office_only_fields
         return readonly
 
     def save_model(self, request, obj, form, change):

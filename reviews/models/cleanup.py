@@ -83,6 +83,17 @@ class CleanupCampaign(WorkflowRecord):
     # Confirming the results is the campaign's approval (``after_transition``).
     enters_approved = False
 
+    register_fields = (
+        "name",
+        "year",
+        "basis",
+        "started_on",
+        "ended_on",
+        "result_document",
+        "confirmed_on",
+    )
+    export_omits = ("basis",)
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("组织单位"),
@@ -234,6 +245,9 @@ class CleanupItem(RevisionedModel):
     """One document in a campaign, with the outcome the review reached."""
 
     scope_field = "campaign__unit"
+
+    #: Its own fields, besides the campaign it belongs to.
+    register_fields = ("document", "outcome", "note")
 
     campaign = models.ForeignKey(
         CleanupCampaign, verbose_name=_("清理活动"), on_delete=models.CASCADE, related_name="items"

@@ -147,6 +147,23 @@ class GovernmentContract(WorkflowRecord):
     # Lawyer reviews and filings count by their own dates (``lawyer_reviewed_in``, ``filed_in``).
     year_field = "signed_on"
 
+    register_fields = (
+        "title",
+        "number",
+        "project",
+        "counterparty",
+        "amount",
+        "signed_on",
+        "law_firm",
+        "lawyer",
+        "lawyer_reviewed_on",
+        "lawyer_opinion",
+        "filed_on",
+        "filing_number",
+        "note",
+    )
+    export_omits = ("lawyer", "lawyer_opinion", "note")
+
     title = models.CharField(_("合同名称"), max_length=200)
     number = IdentifierField(
         _("合同编号"), max_length=60, blank=True, help_text=_("同一单位内不得重复。")

@@ -105,6 +105,8 @@ class DecisionCatalogue(RevisionedModel):
 
     reference_data = True
 
+    register_fields = ("decision_body", "year", "title", "document_number", "published_on")
+
     decision_body = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("决策机关"),
@@ -257,6 +259,47 @@ class MajorDecision(WorkflowRecord):
 
     # A decision belongs to the year of the catalogue it is listed in.
     year_field = "catalogue__year"
+
+    #: The evaluation after the decision took effect (决策后评估).
+    post_evaluation_fields = (
+        "post_evaluation_trigger",
+        "post_evaluator",
+        "post_evaluated_on",
+        "post_evaluation_conclusion",
+    )
+    register_fields = (
+        "catalogue",
+        "title",
+        "category",
+        "matter",
+        "legality_review_sent_on",
+        "legality_review_due_on",
+        "short_review_reason",
+        "legality_reviewed_on",
+        "legality_review_result",
+        "legality_opinion",
+        "meeting_kind",
+        "meeting",
+        "discussed_on",
+        "decided_by",
+        "head_departure_reason",
+        "published_on",
+        "publication_channel",
+        "archived_on",
+        *post_evaluation_fields,
+    )
+    export_omits = (
+        "matter",
+        "legality_review_sent_on",
+        "legality_review_due_on",
+        "short_review_reason",
+        "legality_opinion",
+        "meeting",
+        "head_departure_reason",
+        "publication_channel",
+        "archived_on",
+        *post_evaluation_fields,
+    )
 
     catalogue = models.ForeignKey(
         DecisionCatalogue,
@@ -489,6 +532,20 @@ class DecisionStep(RevisionedModel):
 
     scope_field = "decision__unit"
 
+    #: Its own fields, besides the decision it belongs to.
+    register_fields = (
+        "kind",
+        "applicable",
+        "reason_not_applicable",
+        "method",
+        "comment_opens_on",
+        "comment_closes_on",
+        "short_period_reason",
+        "completed_on",
+        "summary",
+    )
+    export_omits = ("reason_not_applicable", "short_period_reason", "summary")
+
     decision = models.ForeignKey(
         MajorDecision, verbose_name=_("决策事项"), on_delete=models.CASCADE, related_name="steps"
     )
@@ -613,6 +670,9 @@ class DecisionParticipant(RevisionedModel):
     """
 
     scope_field = "decision__unit"
+
+    #: Its own fields, besides the decision it belongs to.
+    register_fields = ("name", "post", "stance", "reason")
 
     decision = models.ForeignKey(
         MajorDecision,

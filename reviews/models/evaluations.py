@@ -112,6 +112,8 @@ class EvaluationRound(RevisionedModel):
 
     reference_data = True
 
+    register_fields = ("name", "year", "plan_title", "plan_number", "started_on", "ended_on")
+
     name = models.CharField(_("评查活动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     plan_title = models.CharField(
@@ -252,6 +254,18 @@ class EvaluatedFile(WorkflowRecord):
 
     # A file belongs to the year of its evaluation round.
     year_field = "round__year"
+
+    #: The score sheet: the evaluators' work, which units see but only the office enters.
+    office_only_fields = ("evaluators", "evaluated_on", "form_score", "content_score", "comments")
+    register_fields = (
+        "round",
+        "case_type",
+        "case_number",
+        "case_title",
+        "decided_on",
+        *office_only_fields,
+    )
+    export_omits = ("evaluators", "comments")
 
     round = models.ForeignKey(
         EvaluationRound,
@@ -423,6 +437,10 @@ class EvaluationProblem(RevisionedModel):
     """A problem found in a file and its rectification (整改), due by ``due_on``."""
 
     scope_field = "file__unit"
+
+    #: Its own fields, besides the file it belongs to.
+    register_fields = ("description", "requirement", "due_on", "rectified_on", "rectification")
+    export_omits = ("requirement", "rectification")
 
     file = models.ForeignKey(
         EvaluatedFile,

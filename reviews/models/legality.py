@@ -70,6 +70,19 @@ class LegalityReview(WorkflowRecord):
     # A review belongs to the year it was completed, not received.
     year_field = "completed_on"
 
+    #: The review's outcome: the legal office records it, the unit registers its draft.
+    office_only_fields = ("completed_on", "result", "opinion")
+    register_fields = (
+        "title",
+        "kind",
+        "received_on",
+        "completed_on",
+        "result",
+        "opinion",
+        "resulting_document",
+    )
+    export_omits = ("opinion",)
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("送审单位"),
@@ -191,6 +204,17 @@ class CommentDraftReply(WorkflowRecord):
 
     # A reply belongs to the year it was sent.
     year_field = "replied_on"
+
+    register_fields = (
+        "title",
+        "kind",
+        "requested_by",
+        "received_on",
+        "reply_requested_by",
+        "replied_on",
+        "reply",
+    )
+    export_omits = ("reply",)
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -343,6 +367,9 @@ class Filing(WorkflowRecord):
 
     # A filing belongs to the year it was filed; an open obligation to none yet.
     year_field = "filed_on"
+
+    register_fields = ("document", "filed_with", "filed_on", "receipt", "note")
+    export_omits = ("note",)
 
     unit = models.ForeignKey(
         "registers.Unit",

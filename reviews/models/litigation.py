@@ -263,6 +263,20 @@ class LitigationCase(WorkflowRecord):
     year_field = "served_on"
     personal_fields = {"plaintiff": PersonalKind.NAME}
 
+    register_fields = (
+        "court",
+        "number",
+        "trial_instance",
+        "plaintiff",
+        "cause",
+        "served_on",
+        "defence_submitted_on",
+        "concluded_on",
+        "outcome",
+        "note",
+    )
+    export_omits = ("defence_submitted_on", "note")
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("被告单位"),
@@ -360,6 +374,17 @@ class LitigationHearing(RevisionedModel):
     """One court hearing and who appeared for the defendant."""
 
     scope_field = "case__unit"
+
+    #: Its own fields, besides the case it belongs to.
+    register_fields = (
+        "held_on",
+        "trial_instance",
+        "head_name",
+        "head_rank",
+        "head_title",
+        "others",
+    )
+    export_omits = ("head_title", "others")
 
     case = models.ForeignKey(
         LitigationCase,

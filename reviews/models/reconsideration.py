@@ -500,6 +500,34 @@ class ReconsiderationCase(WorkflowRecord):
     year_field = "received_on"
     personal_fields = {"applicant": PersonalKind.NAME}
 
+    register_fields = (
+        "number",
+        "applicant",
+        "matter",
+        "procedure",
+        "received_on",
+        "correction_requested_on",
+        "correction_notice_served_on",
+        "correction_received_on",
+        "acceptance",
+        "acceptance_on",
+        "copy_served_on",
+        "extension_days",
+        "concluded_on",
+        "outcome",
+        "respondent_corrected",
+        "note",
+    )
+    export_omits = (
+        "matter",
+        "correction_requested_on",
+        "correction_notice_served_on",
+        "correction_received_on",
+        "copy_served_on",
+        "extension_days",
+        "note",
+    )
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("被申请人"),
@@ -785,6 +813,9 @@ class ReconsiderationSuspension(RevisionedModel):
     """A suspension (中止) of a case and its resumption; the time between does not count."""
 
     scope_field = "case__unit"
+
+    #: Its own fields, besides the case it belongs to.
+    register_fields = ("suspended_on", "resumed_on", "reason")
 
     case = models.ForeignKey(
         ReconsiderationCase,

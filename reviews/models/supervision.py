@@ -61,6 +61,18 @@ class AccountabilityRecord(WorkflowRecord):
     year_field = "decided_on"
     personal_fields = {"person": PersonalKind.NAME}
 
+    register_fields = (
+        "person",
+        "role",
+        "conduct",
+        "facts",
+        "measure",
+        "decided_on",
+        "decided_by",
+        "document_number",
+    )
+    export_omits = ("facts",)
+
     unit = models.ForeignKey(
         "registers.Unit",
         verbose_name=_("所在单位"),
@@ -138,6 +150,21 @@ class CriminalTransfer(WorkflowRecord):
 
     # A case counts in the year it was transferred to the police, not reported.
     year_field = "transferred_on"
+
+    register_fields = (
+        "case_name",
+        "suspected_offence",
+        "reported_on",
+        "decision",
+        "decided_on",
+        "transferred_on",
+        "police",
+        "police_accepted_on",
+        "police_decision",
+        "police_notice_received_on",
+        "note",
+    )
+    export_omits = ("police", "police_accepted_on", "police_notice_received_on", "note")
 
     unit = models.ForeignKey(
         "registers.Unit",
@@ -312,6 +339,17 @@ class RectificationProblem(WorkflowRecord):
 
     # Rectifications count by their own date (``rectified_in``).
     year_field = "due_on"
+
+    register_fields = (
+        "campaign",
+        "problem",
+        "source",
+        "found_on",
+        "measure",
+        "due_on",
+        "rectified_on",
+    )
+    export_omits = ("measure",)
 
     campaign = models.CharField(
         _("专项治理"), max_length=200, help_text=_("如：2017年行政执法突出问题专项治理。")

@@ -61,6 +61,25 @@ _AS_THEY_ARE = (
 )
 
 
+#: The first columns of a workflow register's export: the record, its unit and its state.
+WORKFLOW_EXPORT = ("id", "unit_id", "unit__code", "unit__name", "status", "updated_at")
+
+
+def exported_fields(model: type[models.Model], **related: tuple[str, ...]) -> tuple[str, ...]:
+    """The export's columns of a register's own fields: ``register_fields`` but
+    ``export_omits``, a foreign key as its id, followed by the fields of the related record
+    named for it (``exported_fields(Filing, document=("number",))``)."""
+    columns = []
+    for name in model.register_fields:
+        if name in model.export_omits:
+            continue
+        if model._meta.get_field(name).many_to_one:
+            columns += [f"{name}_id", *(f"{name}__{field}" for field in related.get(name, ()))]
+        else:
+            columns.append(name)
+    return tuple(columns)
+
+
 def json_value(value):
     """A value as the exports write it: ISO dates, local ISO times, decimals as text."""
     if isinstance(value, datetime.datetime):

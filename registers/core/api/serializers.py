@@ -53,7 +53,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     Related records offered to a user are scoped like the admin's choices (another unit's
     record is "not found"); a record owned directly by a unit gets the liaison's unit; fields
-    in ``Meta.office_only_fields`` are read-only for everyone but the office; a private
+    in the model's ``office_only_fields`` are read-only for everyone but the office; a private
     person's data is masked for those who may not see it (``registers.core.personal``).
 
     A record that carries a revision shows it as ``revision``; a client may send back the
@@ -112,8 +112,9 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         if self._owned_by_unit() and not office and "unit" in fields:
             fields["unit"].read_only = True
         if not office:
-            for name in getattr(self.Meta, "office_only_fields", ()):
-                fields[name].read_only = True
+            for name in getattr(self.Meta.model, "office_only_fields", ()):
+                if name in fields:
+                    fields[name].read_only = True
         return fields
 
     def _owned_by_unit(self) -> bool:

@@ -284,13 +284,16 @@ class ScopedResource(resources.ModelResource):
 
     #: Short English name in URLs (``/api/v1/templates/<slug>.xlsx``); empty: no templates.
     slug = ""
-    #: Columns only the office fills; a liaison's file must leave them empty.
-    office_only_fields: tuple[str, ...] = ()
     #: Example values for the template's example row, by field name.
     example: ClassVar[dict[str, Any]] = {}
     #: How a foreign key is written, by the target model's label: (field, normaliser).
     #: A target not listed is written by its key. Read when a subclass's columns are made.
     reference_keys: ClassVar[dict[str, tuple[str, Callable[[str], str] | None]]] = {}
+
+    @property
+    def office_only_fields(self) -> tuple[str, ...]:
+        """Columns only the office fills (the model's); a liaison's file must leave them empty."""
+        return getattr(self._meta.model, "office_only_fields", ())
 
     def __init__(self, user=None, unit: models.Model | None = None, **kwargs):
         super().__init__(**kwargs)
