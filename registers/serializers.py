@@ -292,6 +292,8 @@ class InspectionDrawSerializer(WorkflowSerializer):
         model = InspectionDraw
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "item",
             "batch",
             "drawn_on",

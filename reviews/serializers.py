@@ -95,6 +95,8 @@ class FilingSerializer(WorkflowSerializer):
         model = Filing
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "document",
             "filed_with",
             "filed_on",
@@ -409,6 +411,8 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         model = ReconsiderationCase
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "number",
             "applicant",
             "matter",
@@ -471,6 +475,8 @@ class LitigationCaseSerializer(WorkflowSerializer):
         model = LitigationCase
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "court",
             "number",
             "trial_instance",
@@ -517,6 +523,8 @@ class CriminalTransferSerializer(WorkflowSerializer):
         model = CriminalTransfer
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "case_name",
             "suspected_offence",
             "reported_on",
@@ -545,6 +553,8 @@ class RectificationProblemSerializer(WorkflowSerializer):
         model = RectificationProblem
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             "campaign",
             "problem",
             "source",

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registers.core import permissions
 from registers.core.calendar import calendar_changed, read_calendar
 from registers.core.holiday_notice import (
     NoticeError,
@@ -30,7 +31,7 @@ from registers.core.workingdays import WorkingCalendar
 from reviews.deadline_board import SOURCES, DeadlineEntry
 
 from .models import NotificationKind
-from .notifications import notify, people_with_a_unit
+from .notifications import notify, people_to_remind
 
 
 class ScheduleForm(forms.Form):
@@ -147,10 +148,18 @@ def confirm_schedule(
     return moved
 
 
+def _hears_of(person, entry: DeadlineEntry) -> bool:
+    """The people of the deadline's unit, and its person in charge while they may still
+    read that unit's records."""
+    if person.pk == entry.handler_id:
+        return permissions.may_read_unit(person, entry.unit.pk)
+    return person.unit_id == entry.unit.pk
+
+
 def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
     if not moved:
         return
-    people = people_with_a_unit()
+    people = people_to_remind()
     for change in moved:
         entry = change.after
         title = _("期限变动：%(kind)s（%(title)s）由%(old)s改为%(new)s") % {
@@ -164,7 +173,7 @@ def _notify_moved(moved: list[MovedDeadline], year: int) -> None:
             "explanation": entry.explanation,
         }
         notify(
-            [person for person in people if person.unit_id == entry.unit.pk],
+            [person for person in people if _hears_of(person, entry)],
             NotificationKind.DEADLINE_MOVED,
             title[:300],
             body=body,
