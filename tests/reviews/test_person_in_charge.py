@@ -128,7 +128,8 @@ def test_the_office_is_offered_its_staff_and_the_records_units_liaisons(
 def test_the_office_names_a_person_in_charge_in_the_admin(client, office, liaison, liaison2):
     problem = make_rectification(liaison.unit)
     client.force_login(office)
-    assert client.post(change_url(problem), admin_post(problem, handler=liaison.pk)).status_code == 302
+    response = client.post(change_url(problem), admin_post(problem, handler=liaison.pk))
+    assert response.status_code == 302
     problem.refresh_from_db()
     assert problem.handler == liaison
 
@@ -179,3 +180,12 @@ def test_the_api_refuses_another_units_person_with_a_code(office, liaison, liais
     assert response.status_code == 400
     problem.refresh_from_db()
     assert problem.handler is None
+
+
+def test_the_record_page_names_the_person_in_charge(client, office, liaison):
+    liaison.last_name, liaison.first_name = "王", "承办"
+    liaison.save()
+    problem = make_rectification(liaison.unit, handler=liaison)
+    client.force_login(office)
+    page = client.get(f"/review/reviews.rectificationproblem/{problem.pk}/").content.decode()
+    assert "<dt>承办人</dt><dd>王承办</dd>" in page
