@@ -155,6 +155,14 @@ def board_rows(
     return rows
 
 
+def urgency_counts(rows: list[BoardRow]) -> dict[str, int]:
+    """How many of ``rows`` are overdue and due soon, as the pages print them."""
+    return {
+        "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in rows),
+        "soon_count": sum(row.urgency is Urgency.SOON for row in rows),
+    }
+
+
 def rows_handled_by(user, today: datetime.date, calendar: WorkingCalendar) -> list[BoardRow]:
     """Every open deadline of the records ``user`` is in charge of and may still see (one
     who left a unit no longer sees its records, wherever they are still named), soonest

@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 
 from registers.core.calendar import get_calendar
 from registers.core.permissions import pages_required
-from reviews.deadline_board import BoardRow, Urgency, rows_handled_by
+from reviews.deadline_board import BoardRow, rows_handled_by, urgency_counts
 from xianan_lawgov.accounts.calendar_feeds import feed_owner, has_feed, issue_feed
 
 
@@ -42,8 +42,7 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": today,
-            "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in rows),
-            "soon_count": sum(row.urgency is Urgency.SOON for row in rows),
+            **urgency_counts(rows),
             "feed_url": feed_url,
             "has_feed": feed_url is not None or has_feed(request.user),
         },
