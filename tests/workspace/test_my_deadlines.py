@@ -6,7 +6,9 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from registers.core.roles import Role
@@ -212,3 +214,22 @@ def test_the_feed_needs_its_secret_and_an_active_account(client, handler, unit_b
     handler.is_active = False
     handler.save()
     assert Client().get(path).status_code == 404
+
+
+@time_machine.travel(AT_NINE, tick=False)
+def test_the_page_and_the_feed_cost_the_same_queries_however_many_records(client, handler):
+    client.force_login(handler)
+    path = new_feed_address(client)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/my-deadlines/").status_code == 200
+        with CaptureQueriesContext(connection) as feed:
+            assert Client().get(path).status_code == 200
+        return len(page), len(feed)
+
+    problem(handler.unit, D(2017, 6, 14), handler)
+    few = queries()
+    for day in (15, 16, 19, 20):
+        problem(handler.unit, D(2017, 6, day), handler)
+    assert queries() == few
