@@ -242,6 +242,8 @@ class InspectionDrawSerializer(WorkflowSerializer):
         model = InspectionDraw
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             *InspectionDraw.register_fields,
             "publication_due",
             "publication_deadline",

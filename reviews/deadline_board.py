@@ -59,10 +59,20 @@ class DeadlineEntry:
     #: The due date may still move: it was counted across a year without a confirmed
     #: holiday schedule (``Deadline.provisional``); the explanation says which.
     provisional: bool = False
+    #: The record's person in charge (承办人), if it has one: reminders go to them first,
+    #: and the entry is on their own list (``handled_by``) and calendar feed.
+    handler_id: int | None = None
 
     @classmethod
     def from_deadline(
-        cls, deadline: Deadline, *, kind: str, title: str, unit: Unit, url: str
+        cls,
+        deadline: Deadline,
+        *,
+        kind: str,
+        title: str,
+        unit: Unit,
+        url: str,
+        handler_id: int | None = None,
     ) -> DeadlineEntry:
         return cls(
             kind=gettext("%(kind)s：%(label)s") % {"kind": kind, "label": deadline.label},
@@ -73,6 +83,7 @@ class DeadlineEntry:
             url=url,
             rule=str(deadline.rule),
             provisional=deadline.provisional,
+            handler_id=handler_id,
         )
 
 
@@ -109,15 +120,21 @@ def board_rows(
     user,
     today: datetime.date,
     calendar: WorkingCalendar,
-    horizon: int = DEFAULT_HORIZON_WORKING_DAYS,
+    horizon: int | None = DEFAULT_HORIZON_WORKING_DAYS,
     sources: Iterable[Source] | None = None,
+    *,
+    handled_by=None,
 ) -> list[BoardRow]:
-    """Deadlines due within ``horizon`` working days after ``today``, and all overdue ones."""
-    last_day = calendar.add_working_days(today, horizon)
+    """Deadlines due within ``horizon`` working days after ``today`` (every one, when
+    ``horizon`` is None), and all overdue ones; only those of records whose person in charge
+    is ``handled_by``, when given."""
+    last_day = None if horizon is None else calendar.add_working_days(today, horizon)
     rows = []
     for source in SOURCES if sources is None else sources:
         for entry in source(user, today, calendar):
-            if entry.due > last_day:
+            if last_day is not None and entry.due > last_day:
+                continue
+            if handled_by is not None and entry.handler_id != handled_by.pk:
                 continue
             left = calendar.working_days_between(today, entry.due)
             if entry.due < today:
@@ -136,6 +153,21 @@ def board_rows(
             )
     rows.sort(key=lambda row: (row.entry.due, row.entry.kind, row.entry.title))
     return rows
+
+
+def urgency_counts(rows: list[BoardRow]) -> dict[str, int]:
+    """How many of ``rows`` are overdue and due soon, as the pages print them."""
+    return {
+        "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in rows),
+        "soon_count": sum(row.urgency is Urgency.SOON for row in rows),
+    }
+
+
+def rows_handled_by(user, today: datetime.date, calendar: WorkingCalendar) -> list[BoardRow]:
+    """Every open deadline of the records ``user`` is in charge of and may still see (one
+    who left a unit no longer sees its records, wherever they are still named), soonest
+    first: their own list (我的期限) and calendar feed."""
+    return board_rows(user, today, calendar, None, handled_by=user)
 
 
 def admin_url(obj) -> str:
@@ -176,7 +208,12 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         deadline = next((deadlines[key] for key in keys if key in deadlines), None)
         if deadline is not None:
             yield DeadlineEntry.from_deadline(
-                deadline, kind=kind, title=str(case), unit=case.unit, url=admin_url(case)
+                deadline,
+                kind=kind,
+                title=str(case),
+                unit=case.unit,
+                url=admin_url(case),
+                handler_id=case.handler_id,
             )
 
 
@@ -195,6 +232,7 @@ def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             title=str(case),
             unit=case.unit,
             url=admin_url(case),
+            handler_id=case.handler_id,
         )
 
 
@@ -219,6 +257,7 @@ def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
                     title=str(transfer),
                     unit=transfer.unit,
                     url=admin_url(transfer),
+                    handler_id=transfer.handler_id,
                 )
 
 
@@ -249,6 +288,7 @@ def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             },
             url=admin_url(problem),
             rule=str(_("专项治理实施方案确定的整改期限")),
+            handler_id=problem.handler_id,
         )
 
 
@@ -267,6 +307,7 @@ def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEnt
             title=str(draw),
             unit=draw.unit,
             url=admin_url(draw),
+            handler_id=draw.handler_id,
         )
 
 
@@ -305,6 +346,7 @@ def filing_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             title=str(filing.document),
             unit=filing.unit,
             url=admin_url(filing),
+            handler_id=filing.handler_id,
         )
 
 

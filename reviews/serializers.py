@@ -75,6 +75,8 @@ class FilingSerializer(WorkflowSerializer):
         model = Filing
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             *Filing.register_fields,
             "due_on",
             "due_explanation",
@@ -311,6 +313,8 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         model = ReconsiderationCase
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             *ReconsiderationCase.register_fields,
             "regime",
             "stage",
@@ -350,6 +354,8 @@ class LitigationCaseSerializer(WorkflowSerializer):
         model = LitigationCase
         fields = [
             *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
             *LitigationCase.register_fields,
             "outcome_class",
             "defence_deadline",
@@ -375,7 +381,13 @@ class CriminalTransferSerializer(WorkflowSerializer):
 
     class Meta:
         model = CriminalTransfer
-        fields = [*WORKFLOW_FIELDS, *CriminalTransfer.register_fields, "deadlines"]
+        fields = [
+            *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
+            *CriminalTransfer.register_fields,
+            "deadlines",
+        ]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, transfer):
@@ -389,4 +401,9 @@ class CriminalTransferSerializer(WorkflowSerializer):
 class RectificationProblemSerializer(WorkflowSerializer):
     class Meta:
         model = RectificationProblem
-        fields = [*WORKFLOW_FIELDS, *RectificationProblem.register_fields]
+        fields = [
+            *WORKFLOW_FIELDS,
+            "handler",
+            "handler_name",
+            *RectificationProblem.register_fields,
+        ]

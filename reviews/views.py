@@ -20,8 +20,8 @@ from registers.public import (
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
-    Urgency,
     board_rows,
+    urgency_counts,
 )
 from reviews.forms import DeadlineBoardForm
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
@@ -43,8 +43,7 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
             "today": today,
             "horizon": horizon,
             "soon_days": SOON_WORKING_DAYS,
-            "overdue_count": sum(row.urgency is Urgency.OVERDUE for row in rows),
-            "soon_count": sum(row.urgency is Urgency.SOON for row in rows),
+            **urgency_counts(rows),
             "own_unit_only": not reads_every_unit(request.user),
         },
     )

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from registers.core import attachments, permissions, revisions
 from registers.core.corrections import field_changes
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading, uploads
-from registers.core.models import Attachment, Correction, WorkflowRecord
+from registers.core.models import Attachment, Correction, HandledRecord, WorkflowRecord
 from registers.core.status import Action, Status
 from registers.core.text import validate_plain_text
 from registers.core.uniqueness import hide_unseen_clashes
@@ -57,6 +58,27 @@ def scope_related_choices(db_field, request, kwargs: dict) -> None:
         kwargs["queryset"] = permissions.scope_queryset(
             related._default_manager.all(), request.user
         )
+
+
+def handler_choices(user, record=None):
+    """Whom ``user`` may make the person in charge (``permissions.handler_candidates``) of
+    ``record`` (of a new record: of any unit, the model's check refusing a wrong one), and
+    whoever is in charge of it now, so that an unchanged choice shows as it is and the
+    model's check explains why it no longer fits."""
+    users = get_user_model()._default_manager.all()
+    candidates = permissions.handler_candidates(
+        users, user, None if record is None else record.unit_id
+    )
+    if record is not None and record.handler_id is not None:
+        candidates = candidates | users.filter(pk=record.handler_id)
+    return candidates.select_related("unit").order_by(
+        "unit__name", "last_name", "first_name", "username"
+    )
+
+
+def handler_label(user) -> str:
+    """A candidate as the office picks among every unit's people: name and unit."""
+    return f"{user}（{user.unit}）" if user.unit_id else str(user)
 
 
 def _owns_unit_directly(model) -> bool:
@@ -202,7 +224,26 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user  # a class made for this request (RevisionForm._update_errors)
+        if obj is not None and "handler" in form.base_fields:
+            form.base_fields["handler"].queryset = handler_choices(request.user, obj)
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.model, HandledRecord) or any(
+            "handler" in options.get("fields", ()) for _name, options in fieldsets
+        ):
+            return fieldsets
+        # The person in charge stands beside the unit the record belongs to.
+        fieldsets = [(name, {**options}) for name, options in fieldsets]
+        for _name, options in fieldsets:
+            fields = list(options.get("fields", ()))
+            if "unit" in fields:
+                fields.insert(fields.index("unit") + 1, "handler")
+                options["fields"] = fields
+                return fieldsets
+        fieldsets[0][1]["fields"] = [*fieldsets[0][1].get("fields", ()), "handler"]
+        return fieldsets
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if (
@@ -218,6 +259,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
                 initial=request.user.unit_id,
                 disabled=True,
             )
+        if db_field.name == "handler" and issubclass(self.model, HandledRecord):
+            kwargs["queryset"] = handler_choices(request.user)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = handler_label
+            return field
         scope_related_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

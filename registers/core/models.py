@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,61 @@ class WorkflowRecord(RevisionedModel):
         A register whose approval has consequences (a power-list item coming into force)
         overrides this; raising a ``WorkflowError`` undoes the whole transition.
         """
+
+
+class HandledRecord(WorkflowRecord):
+    """Abstract base of a record that runs against deadlines and has a person in charge
+    (承办人): its reminders go to that person first, and it is on their own deadline list
+    and calendar feed.
+
+    The choice is checked with the fields (``clean_fields``), so its refusal is shown beside
+    the record's other errors rather than instead of them.
+    """
+
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("负责办理并跟踪期限的人：法制办工作人员或本单位联络员。期限提醒先发给承办人。"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "handler" not in (exclude or ()) and "handler" not in errors:
+            refusal = self.handler_refusal()
+            if refusal is not None:
+                errors.setdefault("handler", []).append(refusal)
+        if errors:
+            raise ValidationError(errors)
+
+    def handler_refusal(self) -> ValidationError | None:
+        """Why the chosen person may not be in charge of this record, or None."""
+        handler = self.handler if self.handler_id else None
+        if handler is None:
+            return None
+        if not handler.is_active:
+            return ValidationError(
+                _("承办人“%(user)s”的账号已停用，请另选承办人。"),
+                code="handler_inactive",
+                params={"user": handler},
+            )
+        if not permissions.may_handle(handler, self.unit_id):
+            return ValidationError(
+                _("承办人须是法制办工作人员或本记录所属单位的联络员，“%(user)s”不是。"),
+                code="handler_not_of_unit",
+                params={"user": handler},
+            )
+        return None
 
 
 class CalendarDay(RevisionedModel):

@@ -347,3 +347,32 @@ def may_see_personal_data(user, token=None) -> bool:
     if role == Role.API_CLIENT:
         return bool(getattr(token, "grants_personal_data", False))
     return True
+
+
+# --- The person in charge (承办人) of a record ------------------------------------------------
+#
+# A record's handler works on it, so must be someone who may change it: office staff (the
+# office is the reviewing organ of reconsideration and follows every unit's deadlines), or a
+# liaison of the record's own unit. Leaders and API clients change nothing; a liaison of
+# another unit cannot even see the record.
+
+
+def may_handle(user, unit_id: int | None) -> bool:
+    """Whether ``user`` may be the person in charge of a record of the unit ``unit_id``."""
+    return may_submit(user) and may_read_unit(user, unit_id)
+
+
+def handler_candidates(users: models.QuerySet, viewer, unit_id: int | None = None):
+    """The users ``viewer`` may choose as the person in charge of a record of ``unit_id``
+    (of any unit while it is not chosen yet): ``may_handle`` as a query. A liaison is
+    offered the people of their own unit only, never another unit's."""
+    if not may_submit(viewer):
+        return users.none()
+    users = users.filter(is_active=True)
+    office = models.Q(is_superuser=True) | models.Q(role=Role.OFFICE)
+    if reads_own_unit_only(viewer):
+        return users.filter(office | models.Q(role=Role.LIAISON), unit_id=viewer.unit_id)
+    liaisons = models.Q(role=Role.LIAISON)
+    if unit_id is not None:
+        liaisons &= models.Q(unit_id=unit_id)
+    return users.filter(office | liaisons)

@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
-from registers.core.models import WorkflowRecord
+from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
 from registers.core.revisions import RevisionedModel
@@ -405,7 +405,7 @@ class InspectionDrawQuerySet(WorkflowQuerySet):
         return self.approved().filter(published_on__lte=on)
 
 
-class InspectionDraw(WorkflowRecord):
+class InspectionDraw(HandledRecord):
     """One double-random draw for an item and a batch, with everything needed to re-run it."""
 
     year_field = "drawn_on"

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, normative_filing_due
-from registers.core.models import WorkflowRecord
+from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.workingdays import WorkingCalendar
 from registers.models import Document, DocumentKind
@@ -358,7 +358,7 @@ class FilingQuerySet(WorkflowQuerySet):
         return {"filed": on_time + late, "on_time": on_time, "late": late}
 
 
-class Filing(WorkflowRecord):
+class Filing(HandledRecord):
     """The filing (报备) of an issued normative document with the level above.
 
     A filing without ``filed_on`` is an open obligation: the deadline board lists it until it

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.identifiers import IdentifierField
-from registers.core.models import WorkflowRecord
+from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 from registers.core.revisions import RevisionedModel
@@ -256,7 +256,7 @@ def _head_appeared(year: int) -> Q:
     return ~Q(Exists(uncovered))
 
 
-class LitigationCase(WorkflowRecord):
+class LitigationCase(HandledRecord):
     """One administrative lawsuit against a district agency, through its instances."""
 
     # Hearings and conclusions count by their own dates (``heard_in``, ``concluded_in``).

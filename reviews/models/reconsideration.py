@@ -38,7 +38,7 @@ from registers.core.deadlines import (
     regime_for,
 )
 from registers.core.identifiers import IdentifierField
-from registers.core.models import WorkflowRecord
+from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 from registers.core.revisions import RevisionedModel
@@ -493,7 +493,7 @@ _BEFORE_ACCEPTANCE = frozenset(
 )
 
 
-class ReconsiderationCase(WorkflowRecord):
+class ReconsiderationCase(HandledRecord):
     """One application for reconsideration, from receipt to conclusion."""
 
     # Acceptance and conclusion count by their own dates (``accepted_in``, ``concluded_in``).

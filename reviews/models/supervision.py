@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
 from registers.core.identifiers import IdentifierField
-from registers.core.models import WorkflowRecord
+from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 
@@ -140,7 +140,7 @@ class CriminalTransferQuerySet(WorkflowQuerySet):
         return self.filter(police_accepted_on__isnull=False, police_decision="")
 
 
-class CriminalTransfer(WorkflowRecord):
+class CriminalTransfer(HandledRecord):
     """A case an enforcement body found may be a crime, on its way to the police.
 
     Deadlines (行政执法机关移送涉嫌犯罪案件的规定, 2020): the head decides within 3 days of the
@@ -334,7 +334,7 @@ class RectificationQuerySet(WorkflowQuerySet):
         )
 
 
-class RectificationProblem(WorkflowRecord):
+class RectificationProblem(HandledRecord):
     """A problem found in a special rectification campaign and its rectification."""
 
     # Rectifications count by their own date (``rectified_in``).

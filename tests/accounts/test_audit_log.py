@@ -98,6 +98,7 @@ def test_every_security_event_is_written(
         token = system.api_tokens.get()
         security.delete(f"/api/v1/tokens/{token.pk}/")
         post_login(people, "office_t")
+        people.post("/my-deadlines/")  # a personal calendar address made
         with django_capture_on_commit_callbacks(execute=True):
             people.post("/reports/2017/publish/")
         people.post("/logout/")

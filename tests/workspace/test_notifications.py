@@ -147,7 +147,7 @@ def test_mark_all_read_reads_only_my_notifications(client, liaison, liaison2):
 
 
 @time_machine.travel(datetime.datetime(2017, 6, 12, 9, tzinfo=datetime.UTC))
-def test_deadline_notifications_go_to_the_people_of_the_unit_that_owns_the_deadline(
+def test_deadline_notifications_go_to_the_unit_that_owns_the_deadline_and_overdue_to_the_office(
     office, liaison, liaison2, unit_a, unit_b
 ):
     leader_of_a = make_user(Role.LEADER, unit=unit_a)
@@ -161,7 +161,8 @@ def test_deadline_notifications_go_to_the_people_of_the_unit_that_owns_the_deadl
             due_on=datetime.date(2017, 6, 9),
             status=Status.APPROVED,
         )
-    assert send_deadline_notifications(datetime.date(2017, 6, 12)) == 4
+    # Each unit's people hear of their own; overdue, both reach the office too, once.
+    assert send_deadline_notifications(datetime.date(2017, 6, 12)) == 7
     told = {
         (username, "甲单位" in title)
         for username, title in Notification.objects.values_list("user__username", "title")
@@ -171,5 +172,8 @@ def test_deadline_notifications_go_to_the_people_of_the_unit_that_owns_the_deadl
         (leader_of_a.username, True),
         (liaison2.username, False),
         (office_of_b.username, False),
+        (office_of_b.username, True),
+        (office.username, True),
+        (office.username, False),
     }
-    assert not Notification.objects.filter(user__in=[office, system_of_a]).exists()
+    assert not Notification.objects.filter(user=system_of_a).exists()

@@ -112,6 +112,33 @@ class ApiToken(models.Model):
         return self.revoked_at is None and not self.is_expired and self.user.is_active
 
 
+# --- Personal calendar feeds --------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (``/calendar/<key>.ics``): calendar apps cannot log
+    in, so the key is the credential. Stored, like an API token's, only as a hash: a
+    database leak gives no usable address; the address is shown once, when it is made, and
+    making a new one (a reset) ends the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    key_hash = models.CharField(_("地址摘要"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 # --- Login lockouts ---------------------------------------------------------------------
 
 

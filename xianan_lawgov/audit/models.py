@@ -35,6 +35,7 @@ class Event(models.TextChoices):
     TOKEN_CREATE = "token_create", _("创建接口令牌")
     TOKEN_REVOKE = "token_revoke", _("撤销接口令牌")
     TOKEN_USE = "token_use", _("接口令牌当日首次使用")
+    CALENDAR_FEED = "calendar_feed", _("生成或重置日历订阅地址")
     USER_CREATE = "user_create", _("创建账号")
     ROLE_CHANGE = "role_change", _("变更角色")
     UNIT_CHANGE = "unit_change", _("变更所属单位")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registers.core import permissions
 from registers.core.calendar import calendar_changed, read_calendar
 from registers.core.holiday_notice import (
     NoticeError,
@@ -33,7 +34,7 @@ from registers.core.workingdays import WorkingCalendar
 from reviews.deadline_board import SOURCES, DeadlineEntry
 
 from .models import NotificationKind
-from .notifications import notify, people_with_a_unit
+from .notifications import notify, people_to_remind
 
 
 class ScheduleForm(forms.Form):
@@ -186,12 +187,20 @@ def withdraw_schedule(year: int, *, reason: str, by, today: datetime.date) -> li
     return moved
 
 
+def _hears_of(person, entry: DeadlineEntry) -> bool:
+    """The people of the deadline's unit, and its person in charge while they may still
+    read that unit's records."""
+    if person.pk == entry.handler_id:
+        return permissions.may_read_unit(person, entry.unit.pk)
+    return person.unit_id == entry.unit.pk
+
+
 def _notify_moved(moved: list[MovedDeadline], why: str, *, key: str) -> None:
-    """Tell the people of each moved deadline's unit; ``why`` opens the message, ``key``
-    names the change (one notice per change and deadline)."""
+    """Tell the people of each moved deadline's unit and its person in charge; ``why`` opens
+    the message, ``key`` names the change (one notice per change and deadline)."""
     if not moved:
         return
-    people = people_with_a_unit()
+    people = people_to_remind()
     for change in moved:
         entry = change.after
         title = _("期限变动：%(kind)s（%(title)s）由%(old)s改为%(new)s") % {
@@ -205,7 +214,7 @@ def _notify_moved(moved: list[MovedDeadline], why: str, *, key: str) -> None:
             "explanation": entry.explanation,
         }
         notify(
-            [person for person in people if person.unit_id == entry.unit.pk],
+            [person for person in people if _hears_of(person, entry)],
             NotificationKind.DEADLINE_MOVED,
             title[:300],
             body=body,

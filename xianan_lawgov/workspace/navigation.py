@@ -73,6 +73,7 @@ class Navigation:
             (_("台账"), reverse("workspace:registers"), path.startswith("/registers/")),
             (_("审查与案件"), reverse("workspace:cases"), path.startswith("/cases/")),
             (_("期限提醒"), reverse("reviews:deadline_board"), path.startswith("/deadlines/")),
+            (_("我的期限"), reverse("workspace:my_deadlines"), path.startswith("/my-deadlines/")),
         ]
         if self.is_office:
             entries.append(

@@ -3,9 +3,10 @@ the transaction that notified commits (``registers.core.mail``).
 
 Created when a record is returned or approved (to whoever entered and submitted it), when a
 report is published (to office staff and leaders), and by ``send_deadline_notifications``
-when something of a user's unit is due within 3 working days or overdue: each morning by the
-worker's schedule, and again after the office changes the holiday calendar (which may make
-something due sooner).
+when a deadline comes close: to the record's person in charge first, then the people of its
+unit, then the office once it is overdue (``_due_deadlines``); each morning by the worker's
+schedule, and again after the office changes the holiday calendar (which may make something
+due sooner).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -29,7 +31,7 @@ from registers.core.roles import Role
 from registers.core.status import Action
 from registers.core.workflow import transitioned
 from registers.models import User
-from reviews.deadline_board import SOON_WORKING_DAYS, BoardRow, Urgency, board_rows
+from reviews.deadline_board import BoardRow, Urgency, board_rows
 
 from ..reports.signals import report_published
 from .models import Notification, NotificationKind
@@ -135,73 +137,125 @@ def report_was_published(sender, published, by=None, **kwargs) -> None:
 # --- Deadlines -------------------------------------------------------------------------------
 
 
-def people_with_a_unit() -> list[User]:
-    """Who hears of deadlines: people (not API clients) who belong to a unit."""
-    people = User.objects.filter(is_active=True, unit__isnull=False).select_related("unit")
-    return [person for person in people if permissions.uses_pages(person)]
+#: The person in charge (承办人) of a record hears of its deadline from this many working days
+#: before it, ahead of the unit's other people, who hear of it once it is close
+#: (``SOON_WORKING_DAYS``, 3) or from the same day if nobody is in charge.
+HANDLER_NOTICE_WORKING_DAYS = 5
 
 
-def _due_deadlines(today: datetime.date) -> dict[BoardRow, list[User]]:
-    """Each unit's deadlines overdue or due within 3 working days, with the unit's people.
+def people_to_remind() -> list[User]:
+    """Who may hear of deadlines: people (not API clients) who belong to a unit, and office
+    staff (who hear of what is overdue)."""
+    people = User.objects.filter(is_active=True).select_related("unit")
+    return [
+        person
+        for person in people
+        if permissions.uses_pages(person)
+        and (person.unit_id is not None or permissions.is_office(person))
+    ]
 
-    A person hears of their own unit's deadlines as their own board shows them, so the one
-    scoping rule decides; people who read the same records share one reading of the board.
+
+@dataclass
+class Recipients:
+    """Who hears of one deadline today: ``daily`` each day it stays due, ``escalated`` (the
+    office, once it is overdue) once for the deadline."""
+
+    daily: dict[int, User] = field(default_factory=dict)
+    escalated: dict[int, User] = field(default_factory=dict)
+
+
+def _due_deadlines(today: datetime.date) -> dict[BoardRow, Recipients]:
+    """Who hears of each deadline today, person in charge first.
+
+    - the record's person in charge, from ``HANDLER_NOTICE_WORKING_DAYS`` before it is due;
+    - the people of the unit that owns it, once it is due within ``SOON_WORKING_DAYS`` or
+      overdue, or from the start when nobody is in charge (or the one named no longer sees
+      the record);
+    - the office, once it is overdue.
+
+    A person hears of a deadline as their own board shows it, so the one scoping rule
+    decides (one who left a unit no longer hears of its records); people who read the same
+    records share one reading of the board.
     """
     calendar = get_calendar()
     boards: dict[int | None, list[BoardRow]] = {}
-    recipients: dict[BoardRow, list[User]] = defaultdict(list)
-    for person in people_with_a_unit():
+    handlers: dict[BoardRow, User] = {}
+    unit_people: dict[BoardRow, list[User]] = defaultdict(list)
+    office: dict[BoardRow, list[User]] = defaultdict(list)
+    for person in people_to_remind():
         sees = None if permissions.reads_every_unit(person) else person.unit_id
         if sees not in boards:
-            boards[sees] = [
-                row
-                for row in board_rows(person, today, calendar, SOON_WORKING_DAYS)
-                if row.urgency in (Urgency.OVERDUE, Urgency.SOON)
-            ]
+            boards[sees] = board_rows(person, today, calendar, HANDLER_NOTICE_WORKING_DAYS)
         for row in boards[sees]:
-            if row.entry.unit.pk == person.unit_id:
-                recipients[row].append(person)
-    return recipients
+            if row.entry.handler_id == person.pk:
+                handlers[row] = person
+            elif row.entry.unit.pk == person.unit_id:
+                unit_people[row].append(person)
+            if row.urgency is Urgency.OVERDUE and permissions.is_office(person):
+                office[row].append(person)
+    due: dict[BoardRow, Recipients] = defaultdict(Recipients)
+    for row in {*handlers, *unit_people, *office}:
+        recipients = due[row]
+        if row in handlers:
+            recipients.daily[handlers[row].pk] = handlers[row]
+        if row not in handlers or row.urgency in (Urgency.SOON, Urgency.OVERDUE):
+            recipients.daily.update((person.pk, person) for person in unit_people[row])
+        recipients.escalated = {
+            person.pk: person for person in office[row] if person.pk not in recipients.daily
+        }
+    return due
+
+
+def _deadline_title(row: BoardRow) -> tuple[NotificationKind, str]:
+    entry = row.entry
+    if row.urgency is Urgency.OVERDUE:
+        kind = NotificationKind.OVERDUE
+        title = _("已逾期 %(days)s 天：%(kind)s（%(title)s）") % {
+            "days": row.days_overdue,
+            "kind": entry.kind,
+            "title": entry.title,
+        }
+    else:
+        kind = NotificationKind.DUE_SOON
+        title = _("%(due)s 到期：%(kind)s（%(title)s）") % {
+            "due": entry.due.isoformat(),
+            "kind": entry.kind,
+            "title": entry.title,
+        }
+    if entry.provisional:
+        title = _("%(title)s（暂定）") % {"title": title}
+    return kind, title[:300]
 
 
 @transaction.atomic
 def send_deadline_notifications(today: datetime.date) -> int:
-    """Notify the people of each unit of its deadlines overdue or due within 3 working days.
+    """Remind people of deadlines (``_due_deadlines`` says who hears of which, when).
 
-    Idempotent per deadline per user per day: running it again the same day sends nothing.
-    Returns how many notifications were created.
+    Idempotent: a deadline is told to each person once a day, and to the office once when
+    it is overdue (a deadline moved by the calendar is another deadline); running it again
+    sends nothing. Returns how many notifications were created.
     """
     due = _due_deadlines(today)
     created = 0
     for row in sorted(due, key=lambda row: (row.entry.due, row.entry.kind, row.entry.title)):
         entry = row.entry
-        if row.urgency is Urgency.OVERDUE:
-            kind = NotificationKind.OVERDUE
-            title = _("已逾期 %(days)s 天：%(kind)s（%(title)s）") % {
-                "days": row.days_overdue,
-                "kind": entry.kind,
-                "title": entry.title,
-            }
-        else:
-            kind = NotificationKind.DUE_SOON
-            title = _("%(due)s 到期：%(kind)s（%(title)s）") % {
-                "due": entry.due.isoformat(),
-                "kind": entry.kind,
-                "title": entry.title,
-            }
-        if entry.provisional:
-            title = _("%(title)s（暂定）") % {"title": title}
-        key = f"deadline:{today.isoformat()}:{entry.kind}:{entry.url}"[:300]
-        created += len(
-            notify(
-                due[row],
-                kind,
-                title[:300],
-                body=entry.explanation,
-                url=entry.url,
-                key=key,
+        kind, title = _deadline_title(row)
+        recipients = due[row]
+        deadline = f"{entry.kind}:{entry.url}"
+        for users, key in (
+            (recipients.daily, f"deadline:{today.isoformat()}:{deadline}"),
+            (recipients.escalated, f"overdue:{entry.due.isoformat()}:{deadline}"),
+        ):
+            created += len(
+                notify(
+                    users.values(),
+                    kind,
+                    title,
+                    body=entry.explanation,
+                    url=entry.url,
+                    key=key[:300],
+                )
             )
-        )
     return created
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jobs, views
+from . import jobs, my_deadlines, views
 
 app_name = "workspace"
 
@@ -25,6 +25,8 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("my-deadlines/", my_deadlines.my_deadlines, name="my_deadlines"),
+    path("calendar/<str:key>.ics", my_deadlines.calendar_feed, name="calendar_feed"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("jobs/", jobs.job_list, name="jobs"),

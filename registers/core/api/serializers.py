@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy
@@ -174,6 +175,21 @@ class ModelCleanSerializer(serializers.ModelSerializer):
             instance.unit_id = self.user.unit_id
 
 
+class HandlerField(serializers.PrimaryKeyRelatedField):
+    """A record's person in charge, written by user id: only those the requesting user may
+    choose (``permissions.handler_candidates``: a liaison names no other unit's people), or
+    the one in charge now. Whether the person fits the record's unit is the model's check."""
+
+    def get_queryset(self):
+        users = get_user_model()._default_manager.all()
+        request = self.context.get("request")
+        candidates = rules.handler_candidates(users, getattr(request, "user", None))
+        current = getattr(self.parent.instance, "handler_id", None)
+        if current is not None:
+            candidates = candidates | users.filter(pk=current)
+        return candidates
+
+
 class WorkflowSerializer(ModelCleanSerializer):
     """Base of every workflow record's serializer; subclasses list their own fields."""
 
@@ -218,6 +234,20 @@ class WorkflowSerializer(ModelCleanSerializer):
         source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
     )
     attachments = serializers.SerializerMethodField(label=gettext_lazy("附件（现行版本）"))
+    # The person in charge, where a register has one (``HandledRecord``): its serializer
+    # lists these two fields.
+    handler = HandlerField(
+        allow_null=True,
+        required=False,
+        label=gettext_lazy("承办人"),
+        help_text=gettext_lazy(
+            "承办人的用户编号：法制办工作人员或本记录所属单位的联络员（代码 "
+            "handler_not_of_unit、handler_inactive）；null 表示未指定。"
+        ),
+    )
+    handler_name = serializers.CharField(
+        source="handler", read_only=True, allow_null=True, label=gettext_lazy("承办人姓名")
+    )
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, record) -> list:

@@ -36,7 +36,7 @@ from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
 from registers.core.api.serializers import CommentSerializer
 from registers.core.api.sync import changed_since, parse_since, tombstones
-from registers.core.models import Attachment
+from registers.core.models import Attachment, HandledRecord
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, create, transition
 
@@ -107,6 +107,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
         queryset = self.model._default_manager.all()
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
+        if issubclass(self.model, HandledRecord):
+            queryset = queryset.select_related("handler")  # its name is shown
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         ordering = [*(queryset.query.order_by or self.model._meta.ordering), "pk"]
