@@ -25,13 +25,13 @@ from xianan_lawgov.reports.models import (
     Report,
     TemplateKind,
     UnitReport,
-    UnitTemplate,
 )
 from xianan_lawgov.reports.services import (
     check_placeholders,
     get_or_start_report,
     live_document,
     save_report_text,
+    unit_template,
 )
 from xianan_lawgov.reports.text import plain_text
 
@@ -88,14 +88,15 @@ def posted_text(unit, body: str, year: int = 2017) -> dict:
 
 def test_each_kind_of_unit_has_a_template_of_its_own_figures_only(db):
     for kind in TemplateKind:
-        template = UnitTemplate.objects.get(kind=kind)
+        # The office's templates start as those shipped (the migration saves them).
+        template = unit_template(kind)
         check_placeholders([template.text], for_unit=True)  # raises if not
         assert "{{ unit.name }}" in template.text
         assert "区政府法制办" not in template.text
 
 
 def test_a_template_naming_a_district_figure_is_refused_naming_it(db):
-    template = UnitTemplate.objects.get(kind=TemplateKind.DEPARTMENT)
+    template = unit_template(TemplateKind.DEPARTMENT)
     template.text += "\n今年{{ licences.first_licence_on }}颁发了首张营业执照。"
     with pytest.raises(ValidationError) as refused:
         template.full_clean()
@@ -106,7 +107,7 @@ def test_a_template_naming_a_district_figure_is_refused_naming_it(db):
 
 
 def test_the_office_changes_a_template_in_the_admin_with_its_history(office):
-    template = UnitTemplate.objects.get(kind=TemplateKind.TOWNSHIP)
+    template = unit_template(TemplateKind.TOWNSHIP)
     url = reverse("admin:reports_unittemplate_change", args=[template.pk])
     browser = Client()
     browser.force_login(office)
@@ -128,7 +129,7 @@ def test_the_office_changes_a_template_in_the_admin_with_its_history(office):
 
 
 def test_a_liaison_reads_the_templates_but_cannot_change_them(liaison):
-    template = UnitTemplate.objects.get(kind=TemplateKind.DEPARTMENT)
+    template = unit_template(TemplateKind.DEPARTMENT)
     browser = browser_for(liaison)
     url = reverse("admin:reports_unittemplate_change", args=[template.pk])
     refused = browser.post(url, {"text": "改写", "revision": template.revision})
@@ -321,3 +322,15 @@ def test_the_report_files_carry_the_units_own_text(transport, office):
     summary = load_workbook(io.BytesIO(xlsx)).worksheets[0]
     cells = [cell for row in summary.iter_rows(values_only=True) for cell in row if cell]
     assert "咸安区交通运输局关于2017年度法治政府建设情况的报告" in cells
+
+
+def test_the_office_publishing_a_unit_report_approves_it(office, unit_a):
+    response = browser_for(office).post(
+        reverse("reports:publish", args=[2017]) + f"?unit={unit_a.code}"
+    )
+    record = UnitReport.objects.get(unit=unit_a, year=2017)
+    assert record.status == Status.APPROVED
+    assert record.reviewed_by == office
+    published = PublishedReport.objects.get(unit=unit_a, year=2017)
+    assert response.url.startswith(reverse("reports:published", args=[2017, published.version]))
+    assert "区政府法制办" not in json.dumps(published.sections, ensure_ascii=False)

@@ -89,12 +89,23 @@ def default_sections(year: int) -> list[tuple[Part, str, str]]:
     return sections_from_text(text)
 
 
+def shipped_unit_template(kind: TemplateKind) -> str:
+    """The template for units of ``kind`` shipped with the project (the office's first)."""
+    return (TEMPLATES_DIR / f"unit_{kind.value}.txt").read_text(encoding="utf-8")
+
+
 def unit_template_text(kind: TemplateKind) -> str:
     """The office's template for units of ``kind``, or the one shipped with the project."""
     template = UnitTemplate.objects.filter(kind=kind).only("text").first()
-    if template is not None:
-        return template.text
-    return (TEMPLATES_DIR / f"unit_{kind.value}.txt").read_text(encoding="utf-8")
+    return template.text if template is not None else shipped_unit_template(kind)
+
+
+def unit_template(kind: TemplateKind) -> UnitTemplate:
+    """The office's template for units of ``kind``, saved from the shipped one if missing."""
+    template, _created = UnitTemplate.objects.get_or_create(
+        kind=kind, defaults={"text": shipped_unit_template(kind)}
+    )
+    return template
 
 
 def starting_sections(year: int, unit=None) -> list[tuple[str, str, str]]:
