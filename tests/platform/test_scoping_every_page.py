@@ -30,8 +30,8 @@ from tests.workflowapp.models import Memo
 from xianan_lawgov.accounts.models import ApiToken, AuthenticatorDevice, Lockout, RolePolicy
 from xianan_lawgov.api import router
 from xianan_lawgov.audit.models import Event, Outcome, SecurityEvent
-from xianan_lawgov.reports.models import PublishedReport, Report
-from xianan_lawgov.reports.services import get_or_start_report
+from xianan_lawgov.reports.models import PublishedReport, Report, TemplateKind, UnitTemplate
+from xianan_lawgov.reports.services import get_or_start_report, unit_template
 
 _days = itertools.count()
 
@@ -80,6 +80,8 @@ MAKERS = {
     # A report as the report page starts it: with its sections (shown on its admin page).
     Report: lambda unit, user: get_or_start_report(2017, unit, by=user),
     PublishedReport: _published,
+    # Reference data the office keeps: the two unit templates exist from the start.
+    UnitTemplate: lambda unit, user: unit_template(TemplateKind.DEPARTMENT),
     Memo: lambda unit, user: Memo.objects.create(title="交通的备忘", unit=unit),
     User: lambda unit, user: make_user(Role.LIAISON, unit=unit),
     # The accounts' and the audit log's own records: closed to liaisons whatever unit the

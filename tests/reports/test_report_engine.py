@@ -215,11 +215,17 @@ def test_report_pages_for_office(
 
 
 @pytest.mark.parametrize("role", ["leader", "liaison"])
-def test_only_office_edits_and_publishes(client, users, report, role):
+def test_only_office_publishes(client, users, report, role):
     client.force_login(users[role])
     assert client.post(reverse("reports:publish", args=[2017])).status_code in (403, 404)
-    assert client.get(reverse("reports:edit", args=[2017])).status_code in (403, 404)
     assert not PublishedReport.objects.exists()
+
+
+def test_a_leader_edits_no_report(client, leader, unit_a, report):
+    client.force_login(leader)
+    assert client.get(reverse("reports:edit", args=[2017])).status_code == 403
+    unit_report = reverse("reports:edit", args=[2017]) + f"?unit={unit_a.code}"
+    assert client.get(unit_report).status_code == 403
 
 
 def test_liaison_cannot_open_another_units_report(client, liaison, unit_b, report):

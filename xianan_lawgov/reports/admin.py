@@ -1,13 +1,15 @@
 """Reports in the admin: read like the report pages (a liaison sees their own unit's reports
 only, never the district's: ``Report.scope_field`` under the one scoping rule), edited by
-the office only, as on the report editor."""
+the office only, as on the report editor. The unit report templates are the office's,
+checked on save (``UnitTemplate.clean``: one unit's figures only) and kept with their
+history."""
 
 from django.contrib import admin
 
 from registers.admin.base import ScopedAdmin, ScopedStackedInline
 from registers.core import permissions
 
-from .models import PublishedReport, Report, Section
+from .models import PublishedReport, Report, Section, UnitTemplate
 
 
 class SectionInline(ScopedStackedInline):
@@ -54,3 +56,21 @@ class PublishedReportAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UnitTemplate)
+class UnitTemplateAdmin(ScopedAdmin):
+    list_display = ["__str__", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    fields = ["kind", "text", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "kind"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # each kind of unit always has its template; change it instead
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

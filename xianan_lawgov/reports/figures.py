@@ -56,6 +56,9 @@ class FigureDef:
     note: str = ""
     #: How the figure prints when the text names no format of its own.
     number_format: NumberFormat = numbers.DEFAULT
+    #: A figure about the district as a whole (its first licence, how many units had
+    #: something): a unit's report text may not name it.
+    district_only: bool = False
 
 
 @dataclass(frozen=True)

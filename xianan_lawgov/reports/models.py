@@ -1,10 +1,16 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.models import WorkflowRecord
 from registers.core.revisions import RevisionedModel
+from registers.core.status import Action
+from registers.models import UnitKind
 
 
 class Part(models.TextChoices):
@@ -162,3 +168,115 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return _("%(title)s（第 %(version)s 版）") % {"title": self.title, "version": self.version}
+
+
+class TemplateKind(models.TextChoices):
+    """Which unit template a unit's report starts from."""
+
+    DEPARTMENT = "department", _("区直部门")
+    TOWNSHIP = "township", _("乡镇（街道）")
+
+    @classmethod
+    def for_unit(cls, unit) -> TemplateKind:
+        """Townships have their own; every other unit (departments, vertical units, the
+        government office) writes as a department does."""
+        return cls.TOWNSHIP if unit.kind == UnitKind.TOWNSHIP else cls.DEPARTMENT
+
+
+class UnitTemplate(RevisionedModel):
+    """The text a unit's annual report starts from, kept by the office: one for the
+    district's departments, one for its townships. Its placeholders are the figures of one
+    unit only (``services.check_placeholders`` with ``for_unit``); the district's own text
+    is never a unit's starting point."""
+
+    reference_data = True  # every role reads it; the office changes it (the admin)
+
+    kind = models.CharField(_("适用单位"), max_length=20, choices=TemplateKind.choices)
+    text = models.TextField(
+        _("模板正文"),
+        help_text=_(
+            "每行一段；以“一、”“二、”开头的行是章节标题。数字写成 {{ 占位符 }}，"
+            "只能使用单位自己的数字；{{ unit.name }} 是单位名称，{{ report.year }} 是报告年度。"
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("单位报告模板")
+        verbose_name_plural = _("单位报告模板")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                name="reports_unittemplate_unique_kind",
+                violation_error_message=_("这类单位的报告模板已经存在。"),
+                violation_error_code="duplicate_unit_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(kind)s报告模板") % {"kind": TemplateKind(self.kind).label}
+
+    def clean(self) -> None:
+        from .services import check_placeholders
+
+        super().clean()
+        check_placeholders([self.text], for_unit=True)
+
+
+class UnitReport(WorkflowRecord):
+    """A unit's own annual report for a year, reviewed like any record.
+
+    Its text is the unit's ``Report`` (started from its kind's ``UnitTemplate``), written by
+    the unit's liaison while a draft or returned; submitted, it waits in the office's review
+    queue; the office returns it with a comment or approves it, and approving publishes it
+    (a frozen ``PublishedReport``). An approved report is changed by reopening it.
+    """
+
+    year_field = "year"
+
+    year = models.PositiveIntegerField(_("年度"))
+    report = models.OneToOneField(
+        Report, verbose_name=_("报告正文"), on_delete=models.PROTECT, related_name="review"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "unit__code"]
+        verbose_name = _("单位年度报告")
+        verbose_name_plural = _("单位年度报告")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                name="reports_unitreport_unique_unit_year",
+                violation_error_message=_("该单位该年度的报告已经存在。"),
+                violation_error_code="duplicate_unit_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(unit)s%(year)s年度法治政府建设情况报告") % {
+            "unit": self.unit.name,
+            "year": self.year,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.year]) + f"?unit={self.unit.code}"
+
+    def after_transition(self, action: Action, *, by) -> None:
+        """Approving publishes the text as it stands, frozen with the unit's figures."""
+        if action in (Action.APPROVE, Action.APPROVE_DIRECTLY):
+            from .services import publish
+
+            publish(self.report, by=by)

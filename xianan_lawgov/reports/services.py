@@ -1,4 +1,10 @@
-"""Report workflows: starting a year's text, saving edits, building and publishing."""
+"""Report workflows: starting a year's text, saving edits, building and publishing.
+
+The district's report is written and published by the office. A unit's report starts from
+its kind's unit template (never from the district's text), is written by the unit's liaison
+and goes through the review workflow as a ``UnitReport`` (``registers.core.workflow``):
+approving it publishes it.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +15,37 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from registers.core import permissions
 from registers.core.models import Correction
 from registers.core.numbers import NumberFormat, Rounding
 from registers.core.revisions import check_revision, lock
+from registers.core.status import Status
 from registers.core.text import validate_plain_text
 
 from . import figures as engine
-from .models import Part, PublishedReport, Report, Section
+from .models import (
+    Part,
+    PublishedReport,
+    Report,
+    Section,
+    TemplateKind,
+    UnitReport,
+    UnitTemplate,
+)
 from .signals import report_published
-from .text import Display, RenderedParagraph, render_sections, validate_placeholders
+from .text import (
+    UNIT_BUILT_INS,
+    Display,
+    RenderedParagraph,
+    placeholders_in,
+    render_sections,
+    validate_placeholders,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_text"
 LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
@@ -65,16 +89,35 @@ def default_sections(year: int) -> list[tuple[Part, str, str]]:
     return sections_from_text(text)
 
 
-def starting_sections(year: int, unit=None) -> list[tuple[str, str, str]]:
-    """The text a new report starts from: the latest earlier report of the same unit (else
-    of the district), else the default text."""
-    previous = (
-        Report.objects.filter(year__lt=year, unit=unit).order_by("-year").first()
-        or Report.objects.filter(year__lt=year, unit=None).order_by("-year").first()
+def shipped_unit_template(kind: TemplateKind) -> str:
+    """The template for units of ``kind`` shipped with the project (the office's first)."""
+    return (TEMPLATES_DIR / f"unit_{kind.value}.txt").read_text(encoding="utf-8")
+
+
+def unit_template_text(kind: TemplateKind) -> str:
+    """The office's template for units of ``kind``, or the one shipped with the project."""
+    template = UnitTemplate.objects.filter(kind=kind).only("text").first()
+    return template.text if template is not None else shipped_unit_template(kind)
+
+
+def unit_template(kind: TemplateKind) -> UnitTemplate:
+    """The office's template for units of ``kind``, saved from the shipped one if missing."""
+    template, _created = UnitTemplate.objects.get_or_create(
+        kind=kind, defaults={"text": shipped_unit_template(kind)}
     )
-    if previous is None:
-        return default_sections(year)
-    return [(s.part, s.heading, s.body) for s in previous.sections.all()]
+    return template
+
+
+def starting_sections(year: int, unit=None) -> list[tuple[str, str, str]]:
+    """The text a new report starts from: the latest earlier report of the same scope, else
+    the district's default text, or for a unit its kind's unit template. A unit's report
+    never starts from the district's text: its sentences speak for the district."""
+    previous = Report.objects.filter(year__lt=year, unit=unit).order_by("-year").first()
+    if previous is not None:
+        return [(s.part, s.heading, s.body) for s in previous.sections.all()]
+    if unit is not None:
+        return sections_from_text(unit_template_text(TemplateKind.for_unit(unit)))
+    return default_sections(year)
 
 
 def report_text(year: int, unit=None) -> tuple[str, list[tuple[str, str, str]]]:
@@ -96,9 +139,12 @@ def report_revision(year: int, unit=None) -> int:
 
 @transaction.atomic
 def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
-    """The year's report, started from the previous year's text (or the default) if new."""
+    """The year's report, started from the previous year's text (or the default, or the
+    unit's template) if new; a unit's report starts as a draft ``UnitReport`` with it."""
     report = Report.objects.for_scope(year, unit).first()
     if report is not None:
+        if unit is not None and not UnitReport.objects.filter(report=report).exists():
+            _start_review(report, by)  # a unit report saved before units had a review
         return report
     sections = starting_sections(year, unit)
     report = Report.objects.create(
@@ -108,11 +154,105 @@ def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
         Section(report=report, order=i, part=part, heading=heading, body=body)
         for i, (part, heading, body) in enumerate(sections)
     )
+    if unit is not None:
+        _start_review(report, by)
     return report
 
 
-def valid_placeholders() -> list[str]:
-    return [f"{group.key}.{figure.key}" for group in engine.GROUPS for figure in group.figures]
+def _start_review(report: Report, by) -> UnitReport:
+    record = UnitReport(unit=report.unit, year=report.year, report=report, created_by=by)
+    record._history_user = by
+    record.save()
+    return record
+
+
+def unit_report_of(year: int, unit) -> UnitReport | None:
+    """The saved review of ``unit``'s report of ``year`` (None: not started yet)."""
+    return (
+        UnitReport.objects.select_related("unit", "report", "reviewed_by", "submitted_by")
+        .filter(year=year, unit=unit)
+        .first()
+    )
+
+
+def edit_refusal(user, year: int, unit=None) -> str | None:
+    """Why ``user`` may not change the text of the report of (``year``, ``unit``), or None.
+
+    The district's text is the office's. A unit's is changed by whoever may change the
+    unit's records (``permissions.can_change``: its liaison while a draft or returned, the
+    office), never once approved: it is published, and the office reopens it to change it.
+    """
+    if unit is None:
+        if permissions.is_office(user):
+            return None
+        return _("只有法制办工作人员可以编辑和发布全区年度报告。")
+    record = unit_report_of(year, unit) or UnitReport(unit=unit, year=year)
+    if record.status == Status.APPROVED:
+        return _("该单位报告已审核通过并发布，不能再修改；如需更正，请法制办重新打开。")
+    if permissions.can_change(user, record):
+        return None
+    if permissions.may_submit(user) and record.status == Status.SUBMITTED:
+        return _("该单位报告已报送，正在等待法制办审核，暂不能修改。")
+    return _("只有本单位联络员和法制办工作人员可以编辑单位报告。")
+
+
+@dataclass(frozen=True)
+class UnitReportState:
+    """Where a unit's report of a year stands, for its liaison's home page."""
+
+    year: int
+    record: UnitReport | None
+
+    @property
+    def status(self) -> Status | None:
+        return Status(self.record.status) if self.record is not None else None
+
+    @property
+    def standing(self) -> str:
+        if self.record is None:
+            return _("尚未开始（从单位报告模板开始撰写）")
+        return str(Status(self.record.status).standing)
+
+
+def unit_report_states(unit, years: range) -> list[UnitReportState]:
+    """The state of ``unit``'s report for each of ``years``, newest first."""
+    saved = {
+        record.year: record
+        for record in UnitReport.objects.select_related("unit").filter(unit=unit, year__in=years)
+    }
+    return [UnitReportState(year, saved.get(year)) for year in reversed(years)]
+
+
+def valid_placeholders(*, for_unit: bool = False) -> list[str]:
+    """Every figure's placeholder; for a unit's text, those of figures of one unit."""
+    return [
+        f"{group.key}.{figure.key}"
+        for group in engine.GROUPS
+        for figure in group.figures
+        if not (for_unit and figure.district_only)
+    ]
+
+
+def district_only_placeholders() -> dict[str, str]:
+    """Placeholder → label of the figures that exist for the whole district only."""
+    return {
+        f"{group.key}.{figure.key}": str(figure.label)
+        for group in engine.GROUPS
+        for figure in group.figures
+        if figure.district_only
+    }
+
+
+def refuse_district_only(texts: list[str]) -> None:
+    """Refuse a unit's text that names a figure of the whole district."""
+    district = district_only_placeholders()
+    named = dict.fromkeys(key for text in texts for key in placeholders_in(text) if key in district)
+    if named:
+        raise ValidationError(
+            _("单位报告只能使用本单位的数字，以下占位符只有全区的数字：%(names)s。")
+            % {"names": "、".join(f"{{{{ {key} }}}}（{district[key]}）" for key in named)},
+            code="district_only_placeholder",
+        )
 
 
 def formattable_placeholders() -> list[str]:
@@ -125,9 +265,15 @@ def formattable_placeholders() -> list[str]:
     ]
 
 
-def check_placeholders(texts: list[str]) -> None:
-    """Refuse unknown placeholders and formats the text may not use (``ValidationError``)."""
-    validate_placeholders(texts, valid_placeholders(), formattable_placeholders())
+def check_placeholders(texts: list[str], *, for_unit: bool = False) -> None:
+    """Refuse unknown placeholders and formats the text may not use (``ValidationError``);
+    for a unit's text (``for_unit``: its report, a unit template), figures of the whole
+    district too, each named."""
+    valid = valid_placeholders(for_unit=for_unit)
+    if for_unit:
+        refuse_district_only(texts)
+        valid += list(UNIT_BUILT_INS)
+    validate_placeholders(texts, valid, formattable_placeholders())
 
 
 @transaction.atomic
@@ -145,7 +291,7 @@ def save_report_text(
     texts = [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
     for text in texts:
         validate_plain_text(text)  # saved in bulk, past the fields' own validation
-    check_placeholders(texts)
+    check_placeholders(texts, for_unit=report.unit_id is not None)
     locked = lock(report)
     check_revision(locked, revision)
     report.revision = locked.revision  # the caller's copy is saved, and stays current
@@ -183,12 +329,14 @@ class ReportDocument:
         return [(key, label, items) for key, (label, items) in groups.items()]
 
 
-def _display_values(year: int, figures: dict[str, engine.Figure]) -> Display:
+def _display_values(year: int, figures: dict[str, engine.Figure], unit=None) -> Display:
     """How each placeholder reads: its figure, printed by the placeholder's format if any."""
 
     def display(key: str, fmt: NumberFormat | None) -> str:
         if key == "report.year":
             return str(year)
+        if key == "unit.name" and unit is not None:
+            return unit.name
         figure = figures.get(key)
         return figure.formatted(fmt) if figure is not None else f"{{{{ {key} }}}}"
 
@@ -205,7 +353,9 @@ def _document(
         title=title,
         year=scope.year,
         unit=scope.unit,
-        paragraphs=render_sections(sections, _display_values(scope.year, figure_set.figures)),
+        paragraphs=render_sections(
+            sections, _display_values(scope.year, figure_set.figures, scope.unit)
+        ),
         figures=figure_set.figures,
         warnings=figure_set.warnings,
     )
@@ -344,7 +494,9 @@ def build_published(published: PublishedReport) -> ReportDocument:
         title=published.title,
         year=published.year,
         unit=published.unit,
-        paragraphs=render_sections(sections, _display_values(published.year, figures)),
+        paragraphs=render_sections(
+            sections, _display_values(published.year, figures, published.unit)
+        ),
         figures=figures,
         warnings=list(published.warnings),
         published=published,

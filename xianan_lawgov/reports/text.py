@@ -30,6 +30,8 @@ LOOSE_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 LEVEL2 = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 # Placeholders every report understands besides the figures.
 BUILT_INS = {"report.year": "报告年度"}
+# Placeholders a unit's report (and its template) understands besides those.
+UNIT_BUILT_INS = {"unit.name": "单位名称"}
 
 
 def placeholders_in(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 Which report a page shows, and whether the user may read it, is ``access.report_scope``: the
 same check as the API's and the command's. Reading never saves anything; the first edit or
-the publication starts a year's report.
+the publication starts a year's report. Who may change a report's text is
+``services.edit_refusal``; a unit's report is submitted, returned and approved (published)
+through the review workflow (``registers.core.workflow.transition``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from registers.core import permissions
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
+from registers.core.status import Action, Status
+from registers.core.workflow import WorkflowError, approval_of, transition
 from registers.models import Unit
 
 from . import figures as engine
@@ -35,12 +39,15 @@ from .services import (
     check_placeholders,
     corrections_since,
     differences_since,
+    district_only_placeholders,
+    edit_refusal,
     get_or_start_report,
     live_document,
     publish,
     report_revision,
     report_text,
     save_report_text,
+    unit_report_of,
 )
 
 editors_only = office_required(gettext_lazy("只有法制办工作人员可以编辑和发布年度报告。"))
@@ -56,6 +63,29 @@ def _scope(request: HttpRequest, year: int) -> engine.Scope:
 
 def _unit_query(unit) -> str:
     return f"?unit={unit.code}" if unit is not None else ""
+
+
+def _editable_scope(request: HttpRequest, year: int) -> engine.Scope:
+    """The report whose text the user asks to change, if they may (else 403 saying why)."""
+    scope = _scope(request, year)
+    refusal = edit_refusal(request.user, scope.year, scope.unit)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    return scope
+
+
+def _review_context(request: HttpRequest, scope: engine.Scope) -> dict:
+    """What a unit report's page shows of its review: its state, the office's comment, the
+    review steps the user may take, and whether they may change its text."""
+    if scope.unit is None:
+        return {"may_edit": permissions.is_office(request.user)}
+    record = unit_report_of(scope.year, scope.unit)
+    return {
+        "unit_report": record,
+        "review_status": Status(record.status) if record is not None else None,
+        "review_actions": permissions.allowed_actions(request.user, record) if record else [],
+        "may_edit": edit_refusal(request.user, scope.year, scope.unit) is None,
+    }
 
 
 def file_response(file: ReportFile) -> HttpResponse:
@@ -98,6 +128,7 @@ def report_detail(request: HttpRequest, year: int) -> HttpResponse:
             "unit_query": _unit_query(scope.unit),
             "is_office": permissions.is_office(request.user),
             "versions": PublishedReport.objects.filter(year=year, unit=scope.unit),
+            **_review_context(request, scope),
         },
     )
 
@@ -116,9 +147,9 @@ def _sections_from_post(request) -> list[tuple[str, str, str]]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@editors_only
+@pages_required
 def report_edit(request: HttpRequest, year: int) -> HttpResponse:
-    scope = _scope(request, year)
+    scope = _editable_scope(request, year)
     saved_title, sections = report_text(scope.year, scope.unit)
     title = saved_title
     # The revision of the text the editor was opened at: saving over someone else's save
@@ -149,6 +180,12 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("报告正文已保存。"))
             return redirect(reverse("reports:detail", args=[year]) + _unit_query(scope.unit))
     figure_set = engine.compute_figures(scope.year, scope.unit, with_previous=False)
+    # A unit's text offers the figures of one unit only, and its name.
+    hidden = district_only_placeholders() if scope.unit is not None else {}
+    figure_groups = [
+        (key, label, [f for f in figures if f.key not in hidden])
+        for key, label, figures in figure_set.by_group()
+    ]
     return render(
         request,
         "reports/edit.html",
@@ -163,17 +200,19 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
             "parts": Part.choices,
             "error": error,
             "revision": revision,
-            "figure_set": figure_set,
+            "figure_groups": figure_groups,
+            "unit": scope.unit,
             "unit_query": _unit_query(scope.unit),
+            **_review_context(request, scope),
         },
         status=400 if error else 200,
     )
 
 
 @require_POST
-@editors_only
+@pages_required
 def report_preview(request: HttpRequest, year: int) -> HttpResponse:
-    scope = _scope(request, year)
+    scope = _editable_scope(request, year)
     try:
         sections = _sections_from_post(request)
     except ValidationError as exc:
@@ -182,7 +221,10 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     document = build_preview(scope, title, [(h, b) for _p, h, b in sections])
     unknown = None
     try:
-        check_placeholders([title, *(h for _p, h, _b in sections), *(b for _p, _h, b in sections)])
+        check_placeholders(
+            [title, *(h for _p, h, _b in sections), *(b for _p, _h, b in sections)],
+            for_unit=scope.unit is not None,
+        )
     except ValidationError as exc:
         unknown = " ".join(exc.messages)
     return render(
@@ -243,14 +285,63 @@ def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 @editors_only
 def report_publish(request: HttpRequest, year: int) -> HttpResponse:
     scope = _scope(request, year)
-    report = get_or_start_report(scope.year, scope.unit, by=request.user)
-    published = publish(report, by=request.user)
+    with transaction.atomic():
+        report = get_or_start_report(scope.year, scope.unit, by=request.user)
+        record = unit_report_of(scope.year, scope.unit) if scope.unit is not None else None
+        if record is not None and record.status != Status.APPROVED:
+            # A unit's report is published by approving it (its review's last step).
+            try:
+                transition(record, approval_of(record), by=request.user)
+            except WorkflowError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("reports:detail", args=[year]) + _unit_query(scope.unit))
+            published = PublishedReport.objects.filter(year=year, unit=scope.unit).first()
+        else:
+            published = publish(report, by=request.user)
     messages.success(
         request, _("已发布第 %(version)s 版，内容已冻结。") % {"version": published.version}
     )
     return redirect(
         reverse("reports:published", args=[year, published.version]) + _unit_query(scope.unit)
     )
+
+
+@require_POST
+@pages_required
+def unit_report_action(request: HttpRequest, year: int) -> HttpResponse:
+    """A review step on a unit's report: its liaison submits it; the office returns it with
+    a comment, approves (and so publishes) it, or reopens it with a reason."""
+    scope = _scope(request, year)
+    back = redirect(reverse("reports:detail", args=[year]) + _unit_query(scope.unit))
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError as exc:
+        raise Http404(_("未知的审核操作。")) from exc
+    record = unit_report_of(scope.year, scope.unit) if scope.unit is not None else None
+    if record is None:
+        messages.error(request, _("该单位报告尚未开始撰写：请先编辑并保存报告正文。"))
+        return back
+    revision = request.POST.get("revision", "")
+    try:
+        transition(
+            record,
+            action,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            revision=int(revision) if revision.isdigit() else None,
+        )
+    except (WorkflowError, EditConflict) as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    messages.success(
+        request, _("“%(record)s”已%(action)s。") % {"record": record, "action": action.label}
+    )
+    if record.status == Status.APPROVED:
+        published = PublishedReport.objects.filter(year=year, unit=scope.unit).first()
+        return redirect(
+            reverse("reports:published", args=[year, published.version]) + _unit_query(scope.unit)
+        )
+    return back
 
 
 @require_safe

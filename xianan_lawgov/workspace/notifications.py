@@ -35,7 +35,7 @@ from reviews.deadline_board import BoardRow, Urgency, board_rows
 
 from ..reports.signals import report_published
 from .models import Notification, NotificationKind
-from .records import admin_url
+from .records import record_url
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
         kind = NotificationKind.APPROVED
         title = _("%(kind)s“%(record)s”已审核通过") % {"kind": kind_label, "record": record}
         body = _("审核人：%(by)s") % {"by": by}
-    notify(users, kind, title, body=body, url=admin_url(record) or "")
+    notify(users, kind, title, body=body, url=record_url(record) or "")
 
 
 # --- Reports ---------------------------------------------------------------------------------

@@ -62,6 +62,14 @@ def admin_url(obj_or_model, view: str = "change", pk=None) -> str | None:
         return None
 
 
+def record_url(record) -> str | None:
+    """Where a record is worked on: its own page if it has one (a unit's report), else its
+    admin page."""
+    if hasattr(record, "get_absolute_url"):
+        return record.get_absolute_url()
+    return admin_url(record)
+
+
 def with_related(queryset):
     """Join the foreign keys a record's ``__str__`` and the pages read."""
     names = [f.name for f in queryset.model._meta.fields if f.many_to_one]
@@ -242,7 +250,7 @@ class RecordRow:
 
     @property
     def admin_url(self) -> str | None:
-        return admin_url(self.record)
+        return record_url(self.record)
 
     @property
     def review_url(self) -> str:

@@ -33,6 +33,7 @@ from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
 
 from ..reports.access import report_years
+from ..reports.services import unit_report_states
 from . import dashboard, holidays
 from .changes import changes_since_review, field_values, workflow_history
 from .forms import AttachmentForm, LoginForm, ReviewForm
@@ -128,6 +129,10 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
             "recent": Notification.objects.for_user(user)[:5],
             "data_url": reverse("registers:exchange"),
             "list_limit": LIST_LIMIT,
+            # The year just ended (written in the spring) and the current one.
+            "unit_reports": unit_report_states(user.unit, report_years(today)[-2:])
+            if user.unit_id
+            else [],
         },
     )
 

@@ -29,8 +29,10 @@ class LicenceGroup(FigureGroup):
     label = _("多证合一")
     figures = (
         FigureDef("integrated_items", _("整合到营业执照的事项"), "个", records=_integrated),
-        FigureDef("batches", _("改革批次"), "批"),
-        FigureDef("first_licence_on", _("首张多证合一营业执照颁发日期"), "日期"),
+        FigureDef("batches", _("改革批次"), "批", district_only=True),
+        FigureDef(
+            "first_licence_on", _("首张多证合一营业执照颁发日期"), "日期", district_only=True
+        ),
     )
 
     def compute(self, scope: Scope) -> dict:

@@ -148,7 +148,7 @@ class EvaluationGroup(FigureGroup):
     label = _("行政执法案卷评查")
     figures = (
         FigureDef("rounds", _("评查次数"), "次"),
-        FigureDef("units", _("被评查单位"), "个"),
+        FigureDef("units", _("被评查单位"), "个", district_only=True),
         FigureDef("files", _("评查案卷"), "卷", records=_files),
         *(
             FigureDef(

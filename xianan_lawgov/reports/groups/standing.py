@@ -112,7 +112,7 @@ class InspectionListGroup(FigureGroup):
             "项",
             records=lambda s: _inspection_items(s).other_with_legal_basis(),
         ),
-        FigureDef("units", _("有抽查事项的单位"), "个"),
+        FigureDef("units", _("有抽查事项的单位"), "个", district_only=True),
     )
     checks = (Check("items", ("items_administrative", "items_other")),)
 
