@@ -50,7 +50,9 @@ def template_response(resource_class, user) -> HttpResponse:
 def export_response(resource_class, user) -> HttpResponse:
     """The user's visible records of the register, in its template (to correct and upload
     again)."""
-    return xlsx_response(updates.export(resource_class, user), f"{resource_class.slug}-records.xlsx")
+    return xlsx_response(
+        updates.export(resource_class, user), f"{resource_class.slug}-records.xlsx"
+    )
 
 
 def body_too_large(request: HttpRequest) -> bool:

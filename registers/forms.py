@@ -12,7 +12,6 @@ from registers.core.exchange.columns import has_unit
 from registers.core.status import Status
 from registers.models import Unit
 
-
 #: What a workbook file input offers to pick (the content decides what is accepted).
 WORKBOOK_TYPES = (
     ".xlsx,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"

@@ -17,7 +17,9 @@ PAGE = "/data/"
 
 @pytest.fixture
 def draft(unit_a):
-    return make_document(unit_a, title="咸安区示例管理办法", number="咸安政规〔2017〕1号", status=Status.DRAFT)
+    return make_document(
+        unit_a, title="咸安区示例管理办法", number="咸安政规〔2017〕1号", status=Status.DRAFT
+    )
 
 
 def export(client, slug="documents"):

@@ -59,8 +59,12 @@ def add_row(book, values: dict) -> None:
 @pytest.fixture
 def drafts(unit_a):
     return [
-        make_document(unit_a, title="咸安区示例管理办法", number="咸安政规〔2017〕1号", status=Status.DRAFT),
-        make_document(unit_a, title="咸安区示例实施细则", number="咸安政规〔2017〕2号", status=Status.DRAFT),
+        make_document(
+            unit_a, title="咸安区示例管理办法", number="咸安政规〔2017〕1号", status=Status.DRAFT
+        ),
+        make_document(
+            unit_a, title="咸安区示例实施细则", number="咸安政规〔2017〕2号", status=Status.DRAFT
+        ),
     ]
 
 
@@ -70,7 +74,9 @@ def test_the_export_holds_the_users_visible_records_only(liaison, drafts, unit_b
     assert set(rows_by_number(sheet)) == {"咸安政规〔2017〕1号", "咸安政规〔2017〕2号"}
     row = rows_by_number(sheet)["咸安政规〔2017〕1号"]
     assert sheet.cell(row, columns(sheet)[TITLE]).value == "咸安区示例管理办法"
-    assert sheet.cell(row, columns(sheet)["文件类别"]).value == "规范性文件"  # the label, not the code
+    assert (
+        sheet.cell(row, columns(sheet)["文件类别"]).value == "规范性文件"
+    )  # the label, not the code
 
 
 def test_an_unchanged_export_previews_as_unchanged_and_has_nothing_to_apply(liaison, drafts):
@@ -134,7 +140,10 @@ def test_returned_records_keep_their_state_unless_submitted(liaison, office, dra
     data = saved(book)
 
     plan = updates.apply(
-        DOCUMENTS, data, user=liaison, fingerprint=updates.preview(DOCUMENTS, data, user=liaison).fingerprint
+        DOCUMENTS,
+        data,
+        user=liaison,
+        fingerprint=updates.preview(DOCUMENTS, data, user=liaison).fingerprint,
     )
     assert plan.applied
     assert updates.standing_counts(plan) == [("已退回（尚未报送）", 1)]
@@ -155,7 +164,10 @@ def refusals(plan):
 
 def test_approved_and_submitted_records_are_refused_only_when_changed(liaison, drafts, unit_a):
     approved = make_document(
-        unit_a, number="咸安政规〔2016〕3号", issued_on=datetime.date(2016, 5, 1), status=Status.APPROVED
+        unit_a,
+        number="咸安政规〔2016〕3号",
+        issued_on=datetime.date(2016, 5, 1),
+        status=Status.APPROVED,
     )
     submit(drafts[1], by=liaison)
     book = exported(liaison)
@@ -180,7 +192,10 @@ def test_approved_and_submitted_records_are_refused_only_when_changed(liaison, d
 
 def test_the_office_may_not_change_approved_records_this_way_either(office, unit_a):
     make_document(
-        unit_a, number="咸安政规〔2016〕3号", issued_on=datetime.date(2016, 5, 1), status=Status.APPROVED
+        unit_a,
+        number="咸安政规〔2016〕3号",
+        issued_on=datetime.date(2016, 5, 1),
+        status=Status.APPROVED,
     )
     book = exported(office)
     set_cell(book, "咸安政规〔2016〕3号", TITLE, "改过的名称")
@@ -190,7 +205,9 @@ def test_the_office_may_not_change_approved_records_this_way_either(office, unit
 
 
 def test_a_number_of_another_units_record_is_refused_neutrally(liaison, drafts, unit_b):
-    hidden = make_document(unit_b, title="交通局的文件", number="交通规〔2017〕9号", status=Status.DRAFT)
+    hidden = make_document(
+        unit_b, title="交通局的文件", number="交通规〔2017〕9号", status=Status.DRAFT
+    )
     book = exported(liaison)
     add_row(book, {TITLE: "冒名的文件", NUMBER: "交通规〔2017〕9号", "文件类别": "规范性文件",
                    "印发日期": datetime.date(2017, 5, 2)})  # fmt: skip

@@ -12,8 +12,8 @@ change list's filters). Its import machinery is not used: every file goes throug
 ``uploads.upload``, so one set of checks, messages and codes applies everywhere.
 
 A file creates records (``uploads``) or, where the register names its rows by a number
-(``match_key``), updates the records it names (``updates``). A liaison's rows become records of their own
-unit; columns only the legal office fills must stay empty in a liaison's file.
+(``match_key``), updates the records it names (``updates``). A liaison's rows become records
+of their own unit; columns only the legal office fills must stay empty in a liaison's file.
 """
 
 from __future__ import annotations

@@ -266,9 +266,7 @@ def read_data_sheet(data: bytes, kind: str = XLSX) -> DataSheet:
     (openpyxl reads neither): an ods file holding a formula is refused as a whole; an xls
     file's formulas give the values Excel saved with them."""
     if kind == ODS and _ods_has_formulas(data):
-        raise SpreadsheetError(
-            _("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula"
-        )
+        raise SpreadsheetError(_("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula")
     if kind == XLSX and has_formula_or_error_cells(data):
         sheet = data_sheet(open_workbook(data))
         return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))

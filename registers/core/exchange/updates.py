@@ -353,7 +353,9 @@ def apply(
     except IntegrityError:
         plan.errors.append(
             UploadError(
-                _("保存时与已有记录冲突（可能有人同时录入了相同的记录），没有保存任何修改，请重新上传。"),
+                _(
+                    "保存时与已有记录冲突（可能有人同时录入了相同的记录），没有保存任何修改，请重新上传。"
+                ),
                 "conflict",
             )
         )
