@@ -9,6 +9,7 @@ shows the same result (``registers.admin.base.ScopedImportMixin``).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -180,6 +182,21 @@ def download_template(request: HttpRequest, slug: str) -> HttpResponse:
 #: How long a preview may be applied (seconds); its file is kept until then.
 PREVIEW_MAX_AGE = 2 * 60 * 60
 _PREVIEW_SALT = "registers.exchange.update-preview"
+#: Where a previewed file waits to be applied.
+PREVIEW_FOLDER = "exchange-updates"
+
+
+def forget_old_previews() -> None:
+    """Delete the files of previews too old to be applied (a preview left unapplied)."""
+    oldest = timezone.now() - datetime.timedelta(seconds=PREVIEW_MAX_AGE)
+    try:
+        _folders, names = default_storage.listdir(PREVIEW_FOLDER)
+        for name in names:
+            path = f"{PREVIEW_FOLDER}/{name}"
+            if default_storage.get_modified_time(path) < oldest:
+                default_storage.delete(path)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return  # nothing kept yet, or a storage that cannot list
 
 
 def updatable_registers(user) -> list[dict]:
@@ -260,7 +277,8 @@ def update_preview(request: HttpRequest) -> HttpResponse:
     plan = updates.preview(resource_class, data, user=request.user)
     stored = ""
     if plan.ok and plan.has_work:
-        stored = default_storage.save(f"exchange-updates/{uuid.uuid4().hex}", ContentFile(data))
+        forget_old_previews()
+        stored = default_storage.save(f"{PREVIEW_FOLDER}/{uuid.uuid4().hex}", ContentFile(data))
     return _render_preview(request, resource_class, plan, stored, status=200 if plan.ok else 400)
 
 

@@ -110,3 +110,32 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason(client, liaiso
     response = preview(client, b"%PDF-1.4 not a workbook", name="records.xlsx")
     assert response.status_code == 400
     assert "文件不是 Excel 或 WPS 表格工作簿（.xlsx、.xls、.ods）" in response.content.decode()
+
+
+def test_files_of_previews_too_old_to_apply_are_deleted(client, liaison, draft, settings, tmp_path):
+    import os
+    import time
+
+    from registers import exchange_views
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(liaison)
+    first = preview(client, corrected(client))
+    old = tmp_path / signing_file(first)
+    assert old.exists()
+    long_ago = time.time() - exchange_views.PREVIEW_MAX_AGE - 60
+    os.utime(old, (long_ago, long_ago))
+
+    preview(client, corrected(client, title="另一次修改"))
+
+    assert not old.exists()
+    assert apply(client, first).status_code == 302  # redirected with the reason
+    assert Document.objects.get(pk=draft.pk).title == "咸安区示例管理办法"
+
+
+def signing_file(response) -> str:
+    from django.core import signing
+
+    from registers import exchange_views
+
+    return signing.loads(response.context["token"], salt=exchange_views._PREVIEW_SALT)["file"]
