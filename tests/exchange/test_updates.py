@@ -300,3 +300,23 @@ def test_every_declared_match_key_is_a_unique_key_of_its_register():
     for resource_class in uploads.resource_classes():
         if resource_class.match_key:
             assert updates.key_rule(resource_class).fields == tuple(resource_class.match_key)
+
+
+def test_the_preview_costs_the_same_queries_for_many_rows_as_for_a_few(liaison, unit_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        Document.objects.all().delete()
+        for n in range(count):
+            make_document(unit_a, number=f"咸安政规〔2017〕{n + 1}号", status=Status.DRAFT)
+        book = exported(liaison)
+        for n in range(count):
+            set_cell(book, f"咸安政规〔2017〕{n + 1}号", TITLE, f"改过的标题{n}")
+        data = saved(book)
+        with CaptureQueriesContext(connection) as queries:
+            plan = updates.preview(DOCUMENTS, data, user=liaison)
+        assert len(plan.changed) == count
+        return len(queries)
+
+    assert queries_for(30) == queries_for(3)

@@ -489,12 +489,16 @@ class SheetCheck:
         return tuple(values)
 
     def check_uniqueness(
-        self, rows: list[tuple[int, Any]], updating: dict[int, int] | None = None
+        self,
+        rows: list[tuple[int, Any]],
+        updating: dict[int, int] | None = None,
+        matched_by: tuple[str, ...] = (),
     ) -> None:
         """Keys repeated within the file (every repeat after the first) or already
         registered; ``rows`` are (row number, instance) of the rows that passed, and
         ``updating`` the rows that update a record (row number → its key): a record does
-        not clash with the row that updates it."""
+        not clash with the row that updates it, and nothing else holds the key it was
+        found by (``matched_by``)."""
         updating = updating or {}
         model = self.model
         for rule in unique_rules(model):
@@ -529,8 +533,10 @@ class SheetCheck:
                         index,
                     )
             for key in self.existing_keys(rule, attnames, list(rows_by_key)):
-                others = clashing(model, rule, dict(zip(attnames, key, strict=True)))
                 first = rows_by_key[key][0]
+                if first in updating and tuple(rule.fields) == tuple(matched_by):
+                    continue
+                others = clashing(model, rule, dict(zip(attnames, key, strict=True)))
                 if first in updating:
                     others = others.exclude(pk=updating[first])
                     if not others.exists():

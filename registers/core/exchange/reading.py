@@ -159,16 +159,6 @@ def check_workbook(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) 
     return kind
 
 
-def check_xlsx(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) -> None:
-    """Refuse what is not an xlsx workbook (``check_workbook``, xlsx only)."""
-    kind = check_workbook(data, max_bytes=max_bytes, max_uncompressed_bytes=max_uncompressed_bytes)
-    if kind != XLSX:
-        raise SpreadsheetError(
-            _("文件不是 Excel 工作簿（.xlsx）。请用下载的模板填写，并保存为 .xlsx 格式。"),
-            "not_xlsx",
-        )
-
-
 def open_workbook(data: bytes | IO[bytes]):
     """Open a checked file in openpyxl's streaming (read-only) mode, formulas as written."""
     import openpyxl

@@ -303,7 +303,7 @@ def preview(resource_class: type[ScopedResource], data: bytes, *, user) -> Updat
             continue
         plan.changed.append(item)
     if valid:
-        check.check_uniqueness(valid, updating)
+        check.check_uniqueness(valid, updating, matched_by=tuple(rule.fields))
     return done()
 
 
