@@ -121,6 +121,13 @@ class RegisterSerializer(serializers.Serializer):
     title = serializers.CharField()
     template = serializers.CharField()
     upload = serializers.CharField()
+    records = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy("导出本人可见记录的地址；没有编号列、不能按编号更新的台账为空。"),
+    )
+    update = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("按编号更新的预览地址；不能按编号更新时为空。")
+    )
 
 
 def _refusal(detail: str, errors: list[dict], code: str = "invalid_upload") -> Response:
@@ -177,11 +184,24 @@ class RegisterListView(APIView):
                 "upload": request.build_absolute_uri(
                     reverse("api-exchange-upload", args=[resource_class.slug])
                 ),
+                **self.update_addresses(request, resource_class),
             }
             for resource_class in uploads.resource_classes()
             if uploads.may_exchange(request.user, resource_class)
         ]
         return Response(rows)
+
+    @staticmethod
+    def update_addresses(request, resource_class) -> dict:
+        if not updates.may_update(request.user, resource_class):
+            return {"records": None, "update": None}
+        slug = resource_class.slug
+        return {
+            "records": request.build_absolute_uri(reverse("api-exchange-export", args=[slug])),
+            "update": request.build_absolute_uri(
+                reverse("api-exchange-update-preview", args=[slug])
+            ),
+        }
 
 
 class TemplateView(APIView):

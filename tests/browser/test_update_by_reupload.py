@@ -37,6 +37,7 @@ def test_liaison_exports_corrects_previews_and_applies(documents, pages, tmp_pat
     page = pages.login("liaison")
     page.goto(pages.url("/data/"))
     export = page.get_by_role("region", name="按编号更新已有记录")
+    screenshot(page, "data-exchange-update-section")
     with page.expect_download() as download:
         export.get_by_role("link", name="规范性文件登记").click()
     path = tmp_path / "records.xlsx"

@@ -110,3 +110,10 @@ def test_readers_get_403(request, role, draft):
 
 def test_a_register_without_a_number_cannot_be_exported(liaison):
     assert client_for(liaison).get("/api/v1/records/enforcement-bodies.xlsx").status_code == 403
+
+
+def test_the_register_list_gives_the_update_addresses_of_numbered_registers(liaison):
+    rows = {row["register"]: row for row in client_for(liaison).get("/api/v1/templates/").json()}
+    assert rows["documents"]["records"].endswith(EXPORT)
+    assert rows["documents"]["update"].endswith(PREVIEW)
+    assert rows["enforcement-bodies"]["records"] is None
