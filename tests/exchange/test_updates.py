@@ -320,3 +320,43 @@ def test_the_preview_costs_the_same_queries_for_many_rows_as_for_a_few(liaison, 
         return len(queries)
 
     assert queries_for(30) == queries_for(3)
+
+
+def test_a_key_within_the_unit_matches_the_units_own_record_and_needs_its_number(
+    liaison, liaison2, unit_a, unit_b
+):
+    from decimal import Decimal
+
+    from reviews.models import GovernmentContract
+    from tests.factories import make_contract
+
+    contracts = uploads.resource_for("contracts")
+    ours = make_contract(unit_a, number="HT-2017-001", status=Status.DRAFT)
+    theirs = make_contract(unit_b, number="HT-2017-001", status=Status.DRAFT)
+    unnumbered = make_contract(unit_a, number="", status=Status.DRAFT)
+    book = openpyxl.load_workbook(io.BytesIO(updates.export(contracts, liaison)))
+    sheet = book["数据"]
+    header = columns(sheet)
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, header["合同金额（元）"]).value = 2500.5
+    data = saved(book)
+
+    plan = updates.preview(contracts, data, user=liaison)
+
+    [error] = plan.errors
+    assert (error.column, error.code) == ("合同编号", "missing_key")
+    unnumbered_row = next(
+        row for row in range(2, sheet.max_row + 1) if not sheet.cell(row, header["合同编号"]).value
+    )
+    assert error.row == unnumbered_row
+    [changed] = plan.changed
+    assert changed.record.pk == ours.pk
+    assert changed.changes[0]["old"] == "100,000.00" and changed.changes[0]["new"] == "2,500.50"
+
+    sheet.delete_rows(unnumbered_row)
+    data = saved(book)
+    fingerprint = updates.preview(contracts, data, user=liaison).fingerprint
+    assert updates.apply(contracts, data, user=liaison, fingerprint=fingerprint).applied
+    amounts = dict(GovernmentContract.objects.values_list("pk", "amount"))
+    assert amounts[ours.pk] == Decimal("2500.5")
+    assert amounts[theirs.pk] == amounts[unnumbered.pk] == Decimal("100000")

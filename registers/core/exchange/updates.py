@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -201,6 +202,17 @@ def _fingerprint(data: bytes, plan: UpdatePlan) -> str:
     return digest.hexdigest()
 
 
+def _as_stored(instance) -> None:
+    """Numbers with the decimal places the record keeps, so a change reads as it will be
+    saved (2,500.50, not 2,500.5); the check has refused any with more places."""
+    for model_field in instance._meta.concrete_fields:
+        if isinstance(model_field, models.DecimalField):
+            value = getattr(instance, model_field.attname)
+            if isinstance(value, Decimal):
+                places = Decimal(1).scaleb(-model_field.decimal_places)
+                setattr(instance, model_field.attname, value.quantize(places))
+
+
 def _cell_text(values: list, index: int) -> str:
     value = values[index] if index < len(values) else None
     if isinstance(value, float) and value.is_integer():
@@ -285,6 +297,7 @@ def preview(resource_class: type[ScopedResource], data: bytes, *, user) -> Updat
                 key_index,
             )
             continue
+        _as_stored(instance)
         valid.append((row.number, instance))
         label = " / ".join(_cell_text(row.values, check.index_of[name]) for name in key_fields)
         if base is None:
