@@ -2,7 +2,11 @@
 
 - ``GET  /api/v1/templates/``                 the registers the caller may exchange;
 - ``GET  /api/v1/templates/<register>.xlsx``  a register's template for the caller;
-- ``POST /api/v1/uploads/<register>/``        a filled template (multipart ``file``).
+- ``POST /api/v1/uploads/<register>/``        a filled template (multipart ``file``);
+- ``GET  /api/v1/records/<register>.xlsx``    the caller's records of a register, in its
+  template, to correct and upload again;
+- ``POST /api/v1/updates/<register>/preview/`` what uploading a corrected file would do;
+- ``POST /api/v1/updates/<register>/``        apply it (with the preview's ``fingerprint``).
 
 An upload answers 201 with what was created, or 400 with every mistake (sheet, row,
 column, reason, code) and nothing created; a file of more rows than
@@ -29,10 +33,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registers.core import permissions
-from registers.core.exchange import uploads
+from registers.core.exchange import updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.status import Status
-from registers.exchange_views import body_too_large, template_response
+from registers.exchange_views import body_too_large, export_response, template_response
 from registers.models import Unit
 
 
@@ -62,7 +66,8 @@ class UploadErrorSerializer(serializers.Serializer):
         help_text=gettext_lazy(
             "机器可读的错误代码，如 invalid_choice、invalid_date、required、formula、"
             "unknown_column、missing_column、office_only、other_unit、not_xlsx、file_too_large、"
-            "empty_sheet。"
+            "empty_sheet；按编号更新时还有 approved、submitted、frozen、not_allowed、"
+            "missing_key、duplicate_in_file、unique。"
         )
     )
 
@@ -90,7 +95,7 @@ class UploadQueuedSerializer(serializers.Serializer):
 
 
 class UploadRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=gettext_lazy("填好的模板（.xlsx）。"))
+    file = serializers.FileField(help_text=gettext_lazy("填好的模板（.xlsx，也可 .xls、.ods）。"))
     submit = serializers.BooleanField(
         required=False,
         default=False,
@@ -116,6 +121,13 @@ class RegisterSerializer(serializers.Serializer):
     title = serializers.CharField()
     template = serializers.CharField()
     upload = serializers.CharField()
+    records = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy("导出本人可见记录的地址；没有编号列、不能按编号更新的台账为空。"),
+    )
+    update = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("按编号更新的预览地址；不能按编号更新时为空。")
+    )
 
 
 def _refusal(detail: str, errors: list[dict], code: str = "invalid_upload") -> Response:
@@ -172,11 +184,24 @@ class RegisterListView(APIView):
                 "upload": request.build_absolute_uri(
                     reverse("api-exchange-upload", args=[resource_class.slug])
                 ),
+                **self.update_addresses(request, resource_class),
             }
             for resource_class in uploads.resource_classes()
             if uploads.may_exchange(request.user, resource_class)
         ]
         return Response(rows)
+
+    @staticmethod
+    def update_addresses(request, resource_class) -> dict:
+        if not updates.may_update(request.user, resource_class):
+            return {"records": None, "update": None}
+        slug = resource_class.slug
+        return {
+            "records": request.build_absolute_uri(reverse("api-exchange-export", args=[slug])),
+            "update": request.build_absolute_uri(
+                reverse("api-exchange-update-preview", args=[slug])
+            ),
+        }
 
 
 class TemplateView(APIView):
@@ -232,19 +257,10 @@ class UploadView(APIView):
     def post(self, request, register: str) -> Response:
         resource_class = _resource_class_for(register, request.user)
         if body_too_large(request):
-            max_bytes, _unpacked = uploads.upload_limits()
-            reason = _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。") % {
-                "mb": max_bytes // (1024 * 1024)
-            }
-            return _refusal(reason, [_request_error(reason, "file_too_large")], "file_too_large")
+            return _too_large()
         form = UploadRequestSerializer(data=request.data)
         if not form.is_valid():
-            errors = [
-                _request_error(f"{name}：{detail}", getattr(detail, "code", "invalid"))
-                for name, details in form.errors.items()
-                for detail in details
-            ]
-            return _refusal(_("请求不完整。"), errors, "invalid_request")
+            return _request_refusal(form)
         data = form.validated_data
         office = permissions.is_office(request.user)
         unit = None
@@ -295,8 +311,178 @@ class UploadView(APIView):
         return unit
 
 
+def _updatable_for(register: str, user):
+    resource_class = _resource_class_for(register, user)
+    if not updates.may_update(user, resource_class):
+        raise PermissionDenied(_("这个台账没有编号列，不能按编号更新。"))
+    return resource_class
+
+
+def _too_large() -> Response:
+    max_bytes, _unpacked = uploads.upload_limits()
+    reason = _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。") % {
+        "mb": max_bytes // (1024 * 1024)
+    }
+    return _refusal(reason, [_request_error(reason, "file_too_large")], "file_too_large")
+
+
+class ExportView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
+
+    @extend_schema(
+        operation_id="v1_records_export",
+        summary=gettext_lazy("导出本单位记录（用于按编号更新）"),
+        description=gettext_lazy(
+            "当前用户可见的该台账记录，写在台账模板的“数据”表中；改正后用"
+            " POST /api/v1/updates/<register>/preview/ 上传。只有有编号列的台账可以导出。"
+        ),
+        parameters=[REGISTER_PARAMETER],
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            403: OpenApiResponse(description=gettext_lazy("无权报送数据，或台账没有编号列。")),
+            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+        },
+        tags=["data-exchange"],
+    )
+    def get(self, request, register: str) -> HttpResponse:
+        return export_response(_updatable_for(register, request.user), request.user)
+
+
+class UpdateRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("改好的导出文件（.xlsx、.xls 或 .ods）。"))
+
+
+class ApplyRequestSerializer(UpdateRequestSerializer):
+    fingerprint = serializers.CharField(help_text=gettext_lazy("预览返回的 fingerprint。"))
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy("为真时，新建的记录和修改后为草稿或已退回的记录一并报送审核。"),
+    )
+
+
+class RowPlanSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=gettext_lazy("Excel 行号。"))
+    key = serializers.CharField(help_text=gettext_lazy("这一行的编号。"))
+    record = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("对应的记录 id。"))
+    status = serializers.CharField(allow_null=True)
+    status_label = serializers.CharField(allow_null=True)
+    changes = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text=gettext_lazy("修改的字段：field、label（字段名）、old、new（按显示的文字）。"),
+    )
+
+
+class UpdatePreviewSerializer(serializers.Serializer):
+    register = serializers.CharField()
+    title = serializers.CharField()
+    key_columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.IntegerField()
+    new = RowPlanSerializer(many=True)
+    changed = RowPlanSerializer(many=True)
+    unchanged = RowPlanSerializer(many=True)
+    refused_rows = serializers.ListField(child=serializers.IntegerField())
+    errors = UploadErrorSerializer(many=True)
+    fingerprint = serializers.CharField(
+        help_text=gettext_lazy("应用时原样传回；预览之后记录有变化时应用被拒绝（409）。")
+    )
+    can_apply = serializers.BooleanField()
+
+
+def _request_refusal(form) -> Response:
+    errors = [
+        _request_error(f"{name}：{detail}", getattr(detail, "code", "invalid"))
+        for name, details in form.errors.items()
+        for detail in details
+    ]
+    return _refusal(_("请求不完整。"), errors, "invalid_request")
+
+
+class UpdatePreviewView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary=gettext_lazy("预览按编号更新"),
+        description=gettext_lazy(
+            "按编号把文件的每一行对应到已有记录，列出新建、修改（逐字段原值→新值）、未变和"
+            "被拒绝的行（工作表、行、列、原因、代码），不保存任何内容。"
+        ),
+        parameters=[REGISTER_PARAMETER],
+        request={"multipart/form-data": UpdateRequestSerializer},
+        responses={200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer},
+        tags=["data-exchange"],
+    )
+    def post(self, request, register: str) -> Response:
+        resource_class = _updatable_for(register, request.user)
+        if body_too_large(request):
+            return _too_large()
+        form = UpdateRequestSerializer(data=request.data)
+        if not form.is_valid():
+            return _request_refusal(form)
+        plan = updates.preview(
+            resource_class, form.validated_data["file"].read(), user=request.user
+        )
+        return Response(plan.summary(), status=200 if plan.ok else 400)
+
+
+class UpdateApplyView(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary=gettext_lazy("应用按编号更新"),
+        description=gettext_lazy(
+            "重新读取文件，与预览（fingerprint）一致时在一个事务中全部保存，返回 200；"
+            "有被拒绝的行时返回 400，不保存；预览之后记录有了变化时返回 409 和新的预览，不保存。"
+        ),
+        parameters=[REGISTER_PARAMETER],
+        request={"multipart/form-data": ApplyRequestSerializer},
+        responses={
+            200: UpdatePreviewSerializer,
+            400: UpdatePreviewSerializer,
+            409: UpdatePreviewSerializer,
+        },
+        tags=["data-exchange"],
+    )
+    def post(self, request, register: str) -> Response:
+        resource_class = _updatable_for(register, request.user)
+        if body_too_large(request):
+            return _too_large()
+        form = ApplyRequestSerializer(data=request.data)
+        if not form.is_valid():
+            return _request_refusal(form)
+        data = form.validated_data
+        plan = updates.apply(
+            resource_class,
+            data["file"].read(),
+            user=request.user,
+            fingerprint=data["fingerprint"],
+            submit=data["submit"],
+        )
+        body = plan.summary()
+        if plan.stale:
+            body |= {
+                "detail": _("预览之后记录有了变化，没有保存任何修改；请核对新的预览后再应用。"),
+                "code": "changed_since_preview",
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        if not plan.applied:
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        body["applied"] = True
+        return Response(body)
+
+
 urlpatterns = [
     path("templates/", RegisterListView.as_view(), name="api-exchange-registers"),
     path("templates/<slug:register>.xlsx", TemplateView.as_view(), name="api-exchange-template"),
     path("uploads/<slug:register>/", UploadView.as_view(), name="api-exchange-upload"),
+    path("records/<slug:register>.xlsx", ExportView.as_view(), name="api-exchange-export"),
+    path(
+        "updates/<slug:register>/preview/",
+        UpdatePreviewView.as_view(),
+        name="api-exchange-update-preview",
+    ),
+    path("updates/<slug:register>/", UpdateApplyView.as_view(), name="api-exchange-update"),
 ]

@@ -9,19 +9,26 @@ shows the same result (``registers.admin.base.ScopedImportMixin``).
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registers.core import permissions
-from registers.core.exchange import templates, uploads
+from registers.core.exchange import templates, updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.permissions import pages_required
-from registers.forms import UploadForm
+from registers.forms import UpdateForm, UploadForm
 
 #: How many mistakes a page lists (the API returns them all).
 ERRORS_SHOWN = 2000
@@ -31,12 +38,23 @@ def exchangeable_registers(user) -> list:
     return [rc for rc in uploads.resource_classes() if uploads.may_exchange(user, rc)]
 
 
-def template_response(resource_class, user) -> HttpResponse:
-    content = templates.build_template(resource_class, user)
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{resource_class.slug}-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def template_response(resource_class, user) -> HttpResponse:
+    content = templates.build_template(resource_class, user)
+    return xlsx_response(content, f"{resource_class.slug}-template.xlsx")
+
+
+def export_response(resource_class, user) -> HttpResponse:
+    """The user's visible records of the register, in its template (to correct and upload
+    again)."""
+    return xlsx_response(
+        updates.export(resource_class, user), f"{resource_class.slug}-records.xlsx"
+    )
 
 
 def body_too_large(request: HttpRequest) -> bool:
@@ -131,6 +149,8 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
         result = run_upload(request, form, data)
     context = {
         "form": form,
+        "update_form": UpdateForm(user=request.user),
+        "updatable": updatable_registers(request.user),
         "registers": [
             {
                 "slug": resource_class.slug,
@@ -155,3 +175,162 @@ def download_template(request: HttpRequest, slug: str) -> HttpResponse:
     if not uploads.may_exchange(request.user, resource_class):
         raise PermissionDenied
     return template_response(resource_class, request.user)
+
+
+# --- Updating records by uploading them again -----------------------------------------------
+
+#: How long a preview may be applied (seconds); its file is kept until then.
+PREVIEW_MAX_AGE = 2 * 60 * 60
+_PREVIEW_SALT = "registers.exchange.update-preview"
+#: Where a previewed file waits to be applied.
+PREVIEW_FOLDER = "exchange-updates"
+
+
+def forget_old_previews() -> None:
+    """Delete the files of previews too old to be applied (a preview left unapplied)."""
+    oldest = timezone.now() - datetime.timedelta(seconds=PREVIEW_MAX_AGE)
+    try:
+        _folders, names = default_storage.listdir(PREVIEW_FOLDER)
+        for name in names:
+            path = f"{PREVIEW_FOLDER}/{name}"
+            if default_storage.get_modified_time(path) < oldest:
+                default_storage.delete(path)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return  # nothing kept yet, or a storage that cannot list
+
+
+def updatable_registers(user) -> list[dict]:
+    return [
+        {
+            "slug": resource_class.slug,
+            "title": uploads.title_of(resource_class),
+            "url": reverse("registers:exchange_export", args=[resource_class.slug]),
+        }
+        for resource_class in uploads.resource_classes()
+        if updates.may_update(user, resource_class)
+    ]
+
+
+def _updatable(user, slug: str):
+    resource_class = uploads.resource_for(slug)
+    if resource_class is None:
+        raise Http404(_("没有这个台账。"))
+    if not updates.may_update(user, resource_class):
+        raise PermissionDenied
+    return resource_class
+
+
+@pages_required
+@require_safe
+def export_records(request: HttpRequest, slug: str) -> HttpResponse:
+    return export_response(_updatable(request.user, slug), request.user)
+
+
+def _preview_token(request: HttpRequest, resource_class, stored: str, fingerprint: str) -> str:
+    """What the apply button sends back, signed: the file kept on the server, whose preview
+    it is, and what the preview showed."""
+    return signing.dumps(
+        {
+            "file": stored,
+            "register": resource_class.slug,
+            "user": request.user.pk,
+            "fingerprint": fingerprint,
+        },
+        salt=_PREVIEW_SALT,
+    )
+
+
+def _render_preview(request, resource_class, plan, stored: str, *, status: int = 200):
+    context = {
+        "plan": plan,
+        "title": uploads.title_of(resource_class),
+        "token": _preview_token(request, resource_class, stored, plan.fingerprint),
+        "workflow": uploads.is_workflow(resource_class),
+        "errors_shown": plan.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(len(plan.errors) - ERRORS_SHOWN, 0),
+    }
+    return render(request, "exchange/update_preview.html", context, status=status)
+
+
+@pages_required
+@require_http_methods(["POST"])
+def update_preview(request: HttpRequest) -> HttpResponse:
+    """The preview of a corrected file: what applying it would do, row by row."""
+    if body_too_large(request):
+        max_bytes, _unpacked = uploads.upload_limits()
+        messages.error(
+            request,
+            _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。")
+            % {"mb": max_bytes // (1024 * 1024)},
+        )
+        return redirect("registers:exchange")
+    form = UpdateForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        if not form.fields["register"].choices:
+            raise PermissionDenied
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("registers:exchange")
+    resource_class = form.resource_class
+    data = form.cleaned_data["file"].read()
+    plan = updates.preview(resource_class, data, user=request.user)
+    stored = ""
+    if plan.ok and plan.has_work:
+        forget_old_previews()
+        stored = default_storage.save(f"{PREVIEW_FOLDER}/{uuid.uuid4().hex}", ContentFile(data))
+    return _render_preview(request, resource_class, plan, stored, status=200 if plan.ok else 400)
+
+
+@pages_required
+@require_http_methods(["POST"])
+def update_apply(request: HttpRequest) -> HttpResponse:
+    """Apply a preview: all of it or nothing; a fresh preview if anything changed since."""
+    try:
+        token = signing.loads(
+            request.POST.get("token", ""), salt=_PREVIEW_SALT, max_age=PREVIEW_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, _("预览已过期或无效，没有保存任何修改。请重新上传文件。"))
+        return redirect("registers:exchange")
+    if token["user"] != request.user.pk or not token["file"]:
+        raise PermissionDenied
+    resource_class = _updatable(request.user, token["register"])
+    try:
+        with default_storage.open(token["file"], "rb") as file:
+            data = file.read()
+    except (FileNotFoundError, OSError):
+        messages.error(request, _("预览已被应用或已过期，没有保存任何修改。请重新上传文件。"))
+        return redirect("registers:exchange")
+    plan = updates.apply(
+        resource_class,
+        data,
+        user=request.user,
+        fingerprint=token["fingerprint"],
+        submit=bool(request.POST.get("submit")),
+    )
+    if plan.stale:
+        messages.error(
+            request,
+            _(
+                "预览之后，文件涉及的记录有了变化（他人修改了记录，或录入了相同编号的记录），"
+                "没有保存任何修改。下面是按现在的记录重新生成的预览，请核对后再应用。"
+            ),
+        )
+    if not plan.applied:
+        status = 409 if plan.stale else 400
+        return _render_preview(request, resource_class, plan, token["file"], status=status)
+    default_storage.delete(token["file"])
+    message = _("已更新 %(changed)d 条、新建 %(new)d 条“%(title)s”记录。") % {
+        "changed": len(plan.changed),
+        "new": len(plan.new),
+        "title": plan.title,
+    }
+    standing = "、".join(
+        _("%(status)s %(n)d 条") % {"status": status, "n": n}
+        for status, n in updates.standing_counts(plan)
+    )
+    if standing:
+        message += _("当前状态：%(standing)s。") % {"standing": standing}
+    messages.success(request, message)
+    return redirect("registers:exchange")

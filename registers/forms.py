@@ -7,10 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions
-from registers.core.exchange import uploads
+from registers.core.exchange import updates, uploads
 from registers.core.exchange.columns import has_unit
 from registers.core.status import Status
 from registers.models import Unit
+
+#: What a workbook file input offers to pick (the content decides what is accepted).
+WORKBOOK_TYPES = (
+    ".xlsx,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet"
+)
 
 
 class UploadForm(forms.Form):
@@ -20,12 +26,8 @@ class UploadForm(forms.Form):
 
     register = forms.ChoiceField(label=_("台账"))
     file = forms.FileField(
-        label=_("填好的模板（.xlsx）"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+        label=_("填好的模板（.xlsx，也可 .xls、.ods）"),
+        widget=forms.ClearableFileInput(attrs={"accept": WORKBOOK_TYPES}),
     )
     submit = forms.BooleanField(
         label=_("直接报送"),
@@ -98,3 +100,27 @@ class UploadForm(forms.Form):
                     ),
                 )
         return cleaned
+
+
+class UpdateForm(forms.Form):
+    """按编号更新: a register's exported records, corrected, uploaded again for a preview."""
+
+    prefix = "update"  # beside the upload form on one page
+
+    register = forms.ChoiceField(label=_("台账"))
+    file = forms.FileField(
+        label=_("改好的导出文件（.xlsx，也可 .xls、.ods）"),
+        widget=forms.ClearableFileInput(attrs={"accept": WORKBOOK_TYPES}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].choices = [
+            (choice.slug, uploads.title_of(choice))
+            for choice in uploads.resource_classes()
+            if updates.may_update(user, choice)
+        ]
+
+    @property
+    def resource_class(self):
+        return uploads.resource_for(self.cleaned_data["register"])

@@ -20,6 +20,13 @@ urlpatterns: list = [
     path("public/enforcement/", views.public_enforcement_bodies, name="public_bodies"),
     path("public/officers/", views.public_officers, name="public_officers"),
     path("data/", exchange_views.data_exchange, name="exchange"),
+    path("data/update/", exchange_views.update_preview, name="exchange_update"),
+    path("data/update/apply/", exchange_views.update_apply, name="exchange_update_apply"),
+    path(
+        "data/records/<slug:slug>.xlsx",
+        exchange_views.export_records,
+        name="exchange_export",
+    ),
     path(
         "attachments/<int:pk>/download/",
         views.attachment_download,

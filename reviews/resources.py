@@ -58,6 +58,7 @@ class CleanupCampaignResource(WorkflowResource):
 
 class GovernmentContractResource(WorkflowResource):
     slug = "contracts"
+    match_key = ("unit", "number")
     example = {
         "title": "示例道路改造工程施工合同",
         "number": "HT-2017-001",
@@ -108,6 +109,7 @@ class EvaluatedFileResource(WorkflowResource):
     """Files evaluated in a round; vetoes and problems are entered on the file's page."""
 
     slug = "evaluated-files"
+    match_key = ("round", "unit", "case_number")
     example = {
         "case_type": "行政处罚",
         "case_number": "咸安城管罚〔2017〕12号",
@@ -195,6 +197,7 @@ class LitigationCaseResource(WorkflowResource):
     """Lawsuits; hearings and who appeared are entered on the case's page."""
 
     slug = "litigation-cases"
+    match_key = ("number",)
     example = {
         "court": "咸安区人民法院",
         "number": "（2017）鄂1202行初5号",
@@ -214,6 +217,7 @@ class ReconsiderationCaseResource(WorkflowResource):
     """Reconsideration cases; suspensions are entered on the case's page."""
 
     slug = "reconsideration-cases"
+    match_key = ("number",)
     example = {
         "number": "咸安复〔2017〕1号",
         "applicant": "李某",

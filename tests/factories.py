@@ -638,3 +638,95 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def make_xls(rows, header=None, *, title: str = "数据") -> bytes:
+    """An Excel 97-2003 workbook (.xls, BIFF8) with one sheet: ``header`` then ``rows``."""
+    import io
+    from decimal import Decimal
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(title)
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for number, row in enumerate(([list(header)] if header else []) + [list(r) for r in rows]):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime.date):
+                sheet.write(number, column, value, dates)
+            else:
+                sheet.write(number, column, float(value) if isinstance(value, Decimal) else value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def make_ods(
+    rows, header=None, *, title: str = "数据", formula_in_cell: int | None = None
+) -> bytes:
+    """An OpenDocument spreadsheet (.ods) with one sheet, written as its XML says (the
+    ``mimetype`` entry first and stored); ``formula_in_cell`` puts a formula in that cell of
+    the first data row."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value, formula=False) -> str:
+        extra = ' table:formula="of:=1+1"' if formula else ""
+        if value is None:
+            return f"<table:table-cell{extra}/>"
+        if isinstance(value, datetime.date):
+            return (
+                f'<table:table-cell office:value-type="date"{extra} '
+                f'office:date-value="{value.isoformat()}"><text:p>{value}</text:p></table:table-cell>'
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}"{extra}>'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"{extra}>'
+            f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+        )
+
+    lines = ([list(header)] if header else []) + [list(r) for r in rows]
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            cell(value, formula=(number == 1 and index == formula_in_cell))
+            for index, value in enumerate(row)
+        )
+        + "</table:table-row>"
+        for number, row in enumerate(lines)
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2">'
+        f"<office:body><office:spreadsheet><table:table table:name={quoteattr(title)}>"
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.2"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()

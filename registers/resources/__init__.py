@@ -50,6 +50,7 @@ class PowerItemResource(WorkflowResource):
     """Power, negative and fee list items; approving one records its 新增 (``PowerItem``)."""
 
     slug = "power-items"
+    match_key = ("unit", "list_kind", "code")
     closed_on = fields.Field(
         attribute="closed_on",
         column_name=_("失效日期"),
@@ -79,6 +80,7 @@ class InspectionItemResource(WorkflowResource):
     """The random-inspection item list; check points (检查表) are entered on the item's page."""
 
     slug = "inspection-items"
+    match_key = ("year", "code")
     example = {
         "year": 2017,
         "code": "SJ-001",
@@ -103,6 +105,7 @@ class InspectionTargetResource(ScopedResource):
     """A unit's inspection-target pool (检查对象名录库)."""
 
     slug = "inspection-targets"
+    match_key = ("unit", "credit_code")
     example = {
         "name": "咸安区示例商贸有限公司",
         "credit_code": "91421202MA49XE0A2K",
@@ -163,6 +166,7 @@ class OfficerResource(WorkflowResource):
     """Enforcement officers; the body is named as registered by the officer's unit."""
 
     slug = "officers"
+    match_key = ("certificate_number",)
     example = {
         "name": "李四",
         "certificate_number": "42120217001",
@@ -178,6 +182,7 @@ class OfficerResource(WorkflowResource):
 
 class DocumentResource(WorkflowResource):
     slug = "documents"
+    match_key = ("number",)
     example = {
         "title": "咸安区示例管理暂行办法",
         "number": "咸安政规〔2017〕1号",

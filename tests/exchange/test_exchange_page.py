@@ -87,7 +87,7 @@ def test_a_file_that_is_not_a_workbook_is_explained(client, liaison):
     client.force_login(liaison)
     response = post(client, b"name,kind\n")
     assert response.status_code == 400
-    assert "文件不是 Excel 工作簿（.xlsx）" in response.content.decode()
+    assert "文件不是 Excel 或 WPS 表格工作簿（.xlsx、.xls、.ods）" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["leader", "municipal"])

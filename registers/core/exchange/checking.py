@@ -23,6 +23,7 @@ and ``Model.full_clean``'s ``exclude``/``validate_unique``/``validate_constraint
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -276,11 +277,19 @@ class SheetCheck:
 
     # -- one row ----------------------------------------------------------------------------
 
-    def read_row(self, row: reading.SheetRow):
-        """The row as an unsaved, checked instance, or None if it has any mistake."""
+    def read_row(self, row: reading.SheetRow, base=None):
+        """The row as an unsaved, checked instance, or None if it has any mistake.
+
+        With ``base`` (a stored record the row updates) the instance is a copy of it with
+        the row's values: what the sheet does not say stays as stored, and the record's own
+        bookkeeping (creator, status) is left alone.
+        """
         resource = self.resource
-        instance = self.model()
-        resource.prepare_instance(instance)
+        if base is None:
+            instance = self.model()
+            resource.prepare_instance(instance)
+        else:
+            instance = copy.copy(base)
         failed: set[str] = set()
         for index in row.formulas:
             self.error(
@@ -450,9 +459,47 @@ class SheetCheck:
 
     # -- the whole file ---------------------------------------------------------------------
 
-    def check_uniqueness(self, rows: list[tuple[int, Any]]) -> None:
+    def read_key(self, row: reading.SheetRow, fields: Iterable[str]) -> tuple | None:
+        """The values of ``fields`` in the row, as its cells read (the upload's own unit
+        where every row is that unit's); None where one is missing or cannot be read (the
+        row's check says why)."""
+        values = []
+        for name in fields:
+            if name == "unit" and self.resource.fixed_unit is not None:
+                values.append(self.resource.fixed_unit.pk)
+                continue
+            index = self.index_of.get(name)
+            if index is None or index >= len(row.values) or index in row.formulas:
+                return None
+            column = next(column for i, column in self.mapped if i == index)
+            try:
+                value = column.widget.clean(row.values[index])
+            except (CellError, ValueError):
+                return None
+            if is_empty(value):
+                return None
+            if isinstance(value, models.Model):
+                value = value.pk
+            else:
+                try:  # as the record stores it (an identifier's normal form)
+                    value = self.model._meta.get_field(name).to_python(value)
+                except ValidationError:
+                    return None
+            values.append(value)
+        return tuple(values)
+
+    def check_uniqueness(
+        self,
+        rows: list[tuple[int, Any]],
+        updating: dict[int, int] | None = None,
+        matched_by: tuple[str, ...] = (),
+    ) -> None:
         """Keys repeated within the file (every repeat after the first) or already
-        registered; ``rows`` are (row number, instance) of the rows that passed."""
+        registered; ``rows`` are (row number, instance) of the rows that passed, and
+        ``updating`` the rows that update a record (row number → its key): a record does
+        not clash with the row that updates it, and nothing else holds the key it was
+        found by (``matched_by``)."""
+        updating = updating or {}
         model = self.model
         for rule in unique_rules(model):
             attnames = [model._meta.get_field(name).attname for name in rule.fields]
@@ -486,7 +533,14 @@ class SheetCheck:
                         index,
                     )
             for key in self.existing_keys(rule, attnames, list(rows_by_key)):
+                first = rows_by_key[key][0]
+                if first in updating and tuple(rule.fields) == tuple(matched_by):
+                    continue
                 others = clashing(model, rule, dict(zip(attnames, key, strict=True)))
+                if first in updating:
+                    others = others.exclude(pk=updating[first])
+                    if not others.exists():
+                        continue
                 if hidden_from(self.resource.user, others):
                     self.error(NEUTRAL_MESSAGE, code, rows_by_key[key][0], column, index)
                 else:

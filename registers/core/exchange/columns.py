@@ -11,8 +11,9 @@ django-import-export stays for two things it does well and nothing here repeats:
 change list's filters). Its import machinery is not used: every file goes through
 ``uploads.upload``, so one set of checks, messages and codes applies everywhere.
 
-Records are only ever created from a file. A liaison's rows become records of their own
-unit; columns only the legal office fills must stay empty in a liaison's file.
+A file creates records (``uploads``) or, where the register names its rows by a number
+(``match_key``), updates the records it names (``updates``). A liaison's rows become records
+of their own unit; columns only the legal office fills must stay empty in a liaison's file.
 """
 
 from __future__ import annotations
@@ -289,6 +290,10 @@ class ScopedResource(resources.ModelResource):
     #: How a foreign key is written, by the target model's label: (field, normaliser).
     #: A target not listed is written by its key. Read when a subclass's columns are made.
     reference_keys: ClassVar[dict[str, tuple[str, Callable[[str], str] | None]]] = {}
+    #: The fields that identify a row when a file updates records (``updates``): one of
+    #: the model's unique keys (its number: a case number, a document number). Empty: the
+    #: register has no such number and its records are not updated from a file.
+    match_key: ClassVar[tuple[str, ...]] = ()
 
     @property
     def office_only_fields(self) -> tuple[str, ...]:

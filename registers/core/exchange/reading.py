@@ -1,7 +1,8 @@
 """Reading and writing spreadsheet cells safely.
 
 Writing: text that looks like a formula never becomes one. Reading: an uploaded file is
-checked before anyone parses it (size, real xlsx content, no macros, no zip bomb), then its
+checked before anyone parses it (size, real workbook content: xlsx, xls or ods; no macros,
+no zip bomb), then its
 data sheet is read row by row, telling formulas apart from text that merely starts with "="
 so the first can be refused and the second stored as typed.
 
@@ -77,12 +78,28 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
 
-def check_xlsx(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) -> None:
-    """Refuse what is not a plain xlsx workbook of a sensible size, by its content.
+#: What an accepted workbook is, told by its content (``check_workbook``).
+XLSX, XLS, ODS = "xlsx", "xls", "ods"
+
+#: The first bytes of an OLE2 compound file: an Excel 97-2003 workbook (.xls) among others.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _ole_entry(name: str) -> bytes:
+    """How an OLE2 file's directory names an entry (UTF-16LE)."""
+    return name.encode("utf-16-le")
+
+
+def check_workbook(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) -> str:
+    """Refuse what is not a plain workbook of a sensible size, by its content; say which
+    kind it is: ``XLSX``, ``XLS`` (Excel 97-2003) or ``ODS`` (OpenDocument).
 
     The name of a file says nothing: an xlsx file is a zip archive holding
-    ``xl/workbook.xml``. Its declared unpacked size is checked too, so a small archive that
-    would unpack to gigabytes (a zip bomb) is refused before anything is unpacked.
+    ``xl/workbook.xml``, an ods file one whose ``mimetype`` says so, an xls file an OLE2
+    compound file holding a ``Workbook`` (or, older, ``Book``) stream. A zip's declared
+    unpacked size is checked too, so a small archive that would unpack to gigabytes (a zip
+    bomb) is refused before anything is unpacked. Macros are refused in every kind.
     """
     if len(data) > max_bytes:
         raise SpreadsheetError(
@@ -92,26 +109,46 @@ def check_xlsx(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) -> N
         )
     if not data:
         raise SpreadsheetError(_("文件是空的。"), "empty_file")
-    not_xlsx = SpreadsheetError(
-        _("文件不是 Excel 工作簿（.xlsx）。请用下载的模板填写，并保存为 .xlsx 格式。"),
+    not_workbook = SpreadsheetError(
+        _(
+            "文件不是 Excel 或 WPS 表格工作簿（.xlsx、.xls、.ods）。"
+            "请用下载的模板填写，并保存为 .xlsx 格式。"
+        ),
         "not_xlsx",
     )
+    macros = SpreadsheetError(
+        _("文件中含有宏，不能上传。请另存为不含宏的 .xlsx 工作簿。"), "macros_not_allowed"
+    )
+    if data.startswith(_OLE_MAGIC):
+        if _ole_entry("EncryptedPackage") in data:
+            raise SpreadsheetError(
+                _("文件设置了打开密码，不能读取。请取消密码后另存再上传。"), "encrypted"
+            )
+        if _ole_entry("Workbook") not in data and _ole_entry("Book") not in data:
+            raise not_workbook
+        if _ole_entry("_VBA_PROJECT_CUR") in data:
+            raise macros
+        return XLS
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_xlsx from None
+        raise not_workbook from None
     with archive:
         try:
             entries = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise not_xlsx from None
-        names = {entry.filename for entry in entries}
-        if "xl/workbook.xml" not in names:
-            raise not_xlsx
-        if "xl/vbaProject.bin" in names:
-            raise SpreadsheetError(
-                _("文件中含有宏，不能上传。请另存为不含宏的 .xlsx 工作簿。"), "macros_not_allowed"
-            )
+            names = {entry.filename for entry in entries}
+            if "xl/workbook.xml" in names:
+                kind = XLSX
+                has_macros = "xl/vbaProject.bin" in names
+            elif "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                kind = ODS
+                has_macros = any(name.startswith(("Basic/", "Scripts/")) for name in names)
+            else:
+                raise not_workbook
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            raise not_workbook from None
+        if has_macros:
+            raise macros
         unpacked = sum(entry.file_size for entry in entries)
         if unpacked > max_uncompressed_bytes:
             raise SpreadsheetError(
@@ -119,6 +156,7 @@ def check_xlsx(data: bytes, *, max_bytes: int, max_uncompressed_bytes: int) -> N
                 % {"size": _megabytes(unpacked), "limit": _megabytes(max_uncompressed_bytes)},
                 "file_too_large",
             )
+    return kind
 
 
 def open_workbook(data: bytes | IO[bytes]):
@@ -211,10 +249,15 @@ class DataSheet:
     rows: Iterator[SheetRow]
 
 
-def read_data_sheet(data: bytes) -> DataSheet:
-    """The data sheet of a checked file (``check_xlsx``), by the fastest reader that can
-    read it faithfully: calamine, unless some cell holds a formula or an error value."""
-    if has_formula_or_error_cells(data):
+def read_data_sheet(data: bytes, kind: str = XLSX) -> DataSheet:
+    """The data sheet of a checked file (``check_workbook`` says its ``kind``), by the
+    fastest reader that can read it faithfully: calamine, unless some cell of an xlsx file
+    holds a formula or an error value. An xls or ods file is read by calamine alone
+    (openpyxl reads neither): an ods file holding a formula is refused as a whole; an xls
+    file's formulas give the values Excel saved with them."""
+    if kind == ODS and _ods_has_formulas(data):
+        raise SpreadsheetError(_("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula")
+    if kind == XLSX and has_formula_or_error_cells(data):
         sheet = data_sheet(open_workbook(data))
         return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
     return _read_with_calamine(data)
@@ -248,6 +291,23 @@ def has_formula_or_error_cells(data: bytes) -> bool:
                         tail = window[-overlap:]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return True  # damaged: let openpyxl say so
+    return False
+
+
+def _ods_has_formulas(data: bytes) -> bool:
+    """Whether an ods file's cells hold a formula (``table:formula``), scanned a chunk at
+    a time."""
+    mark = b"table:formula="
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as part:
+            tail = b""
+            while chunk := part.read(_SCAN_CHUNK):
+                window = tail + chunk
+                if mark in window:
+                    return True
+                tail = window[-len(mark) :]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        raise _unreadable() from None
     return False
 
 

@@ -129,8 +129,10 @@ def example_row(resource: ScopedResource, columns: list[Column]) -> list[Any]:
 # --- Templates ------------------------------------------------------------------------------
 
 
-def build_template(resource_class: type[ScopedResource], user) -> bytes:
-    """The xlsx template of a register for ``user`` (their unit, the records they may name)."""
+def build_template(resource_class: type[ScopedResource], user, records=None) -> bytes:
+    """The xlsx template of a register for ``user`` (their unit, the records they may name);
+    with ``records``, those records on its data sheet, one a row, as a file that uploads
+    back to the same values."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -184,6 +186,8 @@ def build_template(resource_class: type[ScopedResource], user) -> bytes:
         validation.prompt = describe(resource, column)[:255]
         validation.add(target)
         data.add_data_validation(validation)
+    for record in records if records is not None else ():
+        reading.append_row(data, [cell_value(column, record) for column in columns])
     data.freeze_panes = "A2"
     data.row_dimensions[1].height = 30
 
@@ -192,6 +196,17 @@ def build_template(resource_class: type[ScopedResource], user) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def cell_value(column: Column, record) -> Any:
+    """A record's value in a column: dates and numbers as such, the rest as the column
+    writes it (a choice's label, a unit's name, 是/否)."""
+    value = column.field.get_value(record)
+    if value is None:
+        return None
+    if isinstance(column.widget, LenientDateWidget | LenientDecimalWidget | LenientIntegerWidget):
+        return value
+    return column.field.export(record)
 
 
 def _write_instructions(sheet, resource: ScopedResource, columns: list[Column]) -> None:

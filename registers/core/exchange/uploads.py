@@ -152,23 +152,11 @@ def upload(
         result.errors = sorted(check.errors, key=lambda error: error.row or 0)
         return result
 
-    try:
-        max_bytes, max_unpacked = upload_limits()
-        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        sheet = reading.read_data_sheet(data)
-    except reading.SpreadsheetError as error:
-        check.error(error.message, error.code)
+    sheet = open_sheet(check, data)
+    if sheet is None:
         return refused()
-
-    check.sheet_title = sheet.title
     total = max(sheet.estimated_rows - 1, 0)
     rows = sheet.rows
-    header_row = next(rows, None)
-    if header_row is None or header_row.is_blank:
-        check.error(_("工作表是空的：第 1 行应为表头。"), "empty_sheet")
-        return refused()
-    if not check.read_header(header_row.values):
-        return refused()
 
     valid: list[tuple[int, Any]] = []
     done = 0
@@ -192,7 +180,7 @@ def upload(
         return refused()
 
     try:
-        result.created = _create(resource, [instance for _number, instance in valid], status)
+        result.created = create_records(resource, [instance for _number, instance in valid], status)
     except IntegrityError:
         check.error(
             _(
@@ -208,7 +196,29 @@ def upload(
     return result
 
 
-def _create(resource: ScopedResource, instances: list, status: Status) -> list:
+def open_sheet(check: SheetCheck, data: bytes) -> reading.DataSheet | None:
+    """The checked file's data sheet, its header read (its rows after the header to come);
+    None when the file or its header is refused (the reasons in ``check.errors``)."""
+    try:
+        max_bytes, max_unpacked = upload_limits()
+        kind = reading.check_workbook(
+            data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked
+        )
+        sheet = reading.read_data_sheet(data, kind)
+    except reading.SpreadsheetError as error:
+        check.error(error.message, error.code)
+        return None
+    check.sheet_title = sheet.title
+    header_row = next(sheet.rows, None)
+    if header_row is None or header_row.is_blank:
+        check.error(_("工作表是空的：第 1 行应为表头。"), "empty_sheet")
+        return None
+    if not check.read_header(header_row.values):
+        return None
+    return sheet
+
+
+def create_records(resource: ScopedResource, instances: list, status: Status) -> list:
     """Write the checked rows as drafts, then take them to ``status``; all or nothing."""
     model = resource._meta.model
     user = resource.user
@@ -231,8 +241,10 @@ def declared_rows(data: bytes) -> int:
     such a file is answered at once)."""
     try:
         max_bytes, max_unpacked = upload_limits()
-        reading.check_xlsx(data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked)
-        return max(reading.read_data_sheet(data).estimated_rows - 1, 0)
+        kind = reading.check_workbook(
+            data, max_bytes=max_bytes, max_uncompressed_bytes=max_unpacked
+        )
+        return max(reading.read_data_sheet(data, kind).estimated_rows - 1, 0)
     except reading.SpreadsheetError:
         return 0
 
