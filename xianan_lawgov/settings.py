@@ -478,6 +478,10 @@ LAWGOV_JOBS = {
     # taken as stopped (the job page says jobs are waiting).
     "HEARTBEAT_SECONDS": 10,
     "WORKER_SILENCE_SECONDS": 60,
+    # Finished jobs (and their files) are deleted this many days after they ended, by the
+    # daily run at PRUNE_AT (local time).
+    "KEEP_DAYS": int(os.environ.get("LAWGOV_JOB_KEEP_DAYS", "30")),
+    "PRUNE_AT": os.environ.get("LAWGOV_JOB_PRUNE_AT", "03:00"),
 }
 # /readyz: a function returning when the background worker was last heard from (None: never).
 HEALTH_WORKER_HEARTBEAT: str | None = "registers.core.jobs.last_heartbeat"
