@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "registers.core.calendar.OneCalendarPerRequest",
+    # The data's stamp (what kept results are kept under) read once per reading request.
+    "registers.core.stamps.OneStampPerRequest",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -195,6 +195,8 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     formfield_overrides = DATE_OVERRIDES
     form = RevisionForm
+    # A filtered or searched list does not count every row besides the matching ones.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)

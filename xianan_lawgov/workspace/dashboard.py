@@ -13,10 +13,9 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from registers.core.calendar import get_calendar
 from registers.models import PowerCategory
 from registers.models.inspections import ResultKind
-from reviews.deadline_board import Urgency, board_rows
+from reviews.deadline_board import Urgency, open_deadlines
 from reviews.models import ReconsiderationCase
 from reviews.models.evaluations import Grade
 from reviews.models.reconsideration import AcceptanceDecision, ReconsiderationOutcome
@@ -180,7 +179,7 @@ def inspection_results_chart(figure_set: engine.FigureSet, year: int) -> charts.
 
 
 def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, int]]:
-    rows = board_rows(user, today, get_calendar(), DEADLINE_CHART_HORIZON)
+    rows = open_deadlines(user, today, DEADLINE_CHART_HORIZON)
     counts = {urgency.value: 0 for urgency in Urgency}
     for row in rows:
         counts[row.urgency.value] += 1

@@ -23,14 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registers.core import attachments, permissions
-from registers.core.calendar import get_calendar, unconfirmed_schedules
+from registers.core.calendar import unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import Correction, HolidaySchedule
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
-from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
+from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
 from ..reports.access import report_years
 from . import dashboard, holidays
@@ -112,7 +112,7 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
         order_by="submitted_at",
         limit=LIST_LIMIT,
     )
-    deadlines = board_rows(user, today, get_calendar(), DEFAULT_HORIZON_WORKING_DAYS)
+    deadlines = open_deadlines(user, today, DEFAULT_HORIZON_WORKING_DAYS)
     return render(
         request,
         "workspace/home_liaison.html",

@@ -1,0 +1,144 @@
+"""What may be kept between requests: results computed from the registers (the report's
+figures, the open deadlines), kept in this process's memory under a stamp of the data they
+were computed from, so that any change to the data is seen by the next request.
+
+The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``), the
+largest key of its history table (every create, change and deletion of a record writes a
+history row, the bulk writers and the batch workflow included), or the number of rows and the
+largest key of a table kept without history. A result is taken from or kept in memory only
+when nothing can hide a change from the stamp:
+
+- the request is not inside a transaction (its own uncommitted writes would be counted in
+  the stamp and could be rolled back);
+- on PostgreSQL, no other transaction is writing to a tracked table (``pg_locks``): a
+  transaction that took a history key and has not committed yet could commit after a later
+  one, leaving the largest key unchanged. SQLite has one writer at a time.
+
+Otherwise the result is computed as if nothing were kept. A request that only reads (GET,
+HEAD) takes the stamp once (``OneStampPerRequest``). Entries also expire after
+``LAWGOV_STAMPED_CACHE_SECONDS`` (default 300) and the memory holds at most a few hundred.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import cache
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.utils.translation import get_language
+
+T = TypeVar("T")
+
+#: The apps whose data the kept results are computed from.
+TRACKED_APPS = ("registers", "reviews", "reports")
+#: Tables of those apps that no kept result reads and that change all the time.
+UNTRACKED_MODELS = ("registers.Job", "registers.WorkerHeartbeat", "registers.ScheduledRun")
+
+#: The stamp of a reading request, once taken (a one-item list), or None outside one.
+_request_stamp: ContextVar[list | None] = ContextVar("lawgov_request_stamp", default=None)
+
+_memory = LocMemCache("lawgov-stamped", {"OPTIONS": {"MAX_ENTRIES": 300}})
+
+
+def _tracked_tables() -> list[tuple[str, str, bool]]:
+    """(table, key column) of what the stamp reads, and whether it is a history table."""
+    tables = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label not in TRACKED_APPS or meta.label in UNTRACKED_MODELS:
+            continue
+        if meta.model_name.startswith("historical"):
+            continue  # read through the model it records
+        history = getattr(model, "history", None)
+        history_model = getattr(history, "model", None)
+        if history_model is not None:
+            tables.append((history_model._meta.db_table, history_model._meta.pk.column, True))
+        else:
+            tables.append((meta.db_table, meta.pk.column, False))
+    return tables
+
+
+@cache
+def _stamp_sql(vendor: str) -> tuple[str, list[str]]:
+    quote = connection.ops.quote_name
+    parts, names = [], []
+    for table, key, history in _tracked_tables():
+        names.append(table)
+        parts.append(f"(SELECT MAX({quote(key)}) FROM {quote(table)})")
+        if not history:
+            parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
+    sql = "SELECT " + ", ".join(parts)
+    if vendor == "postgresql":
+        relations = ", ".join(f"'{table}'::regclass" for table in names)
+        sql += (
+            ", (SELECT COUNT(*) FROM pg_locks WHERE locktype = 'relation'"
+            " AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()"
+            f" AND relation IN ({relations}))"
+        )
+    return sql, names
+
+
+def data_stamp() -> tuple | None:
+    """The stamp of the tracked data as this connection sees it now, or None when a result
+    computed now must not be kept (a transaction is open here, or another one is writing)."""
+    if connection.in_atomic_block:
+        return None
+    taken = _request_stamp.get()
+    if taken is None:
+        return _read_stamp()
+    if not taken:
+        taken.append(_read_stamp())
+    return taken[0]
+
+
+def _read_stamp() -> tuple | None:
+    sql, _names = _stamp_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = tuple(cursor.fetchone())
+    if connection.vendor == "postgresql":
+        row, writers = row[:-1], row[-1]
+        if writers:
+            return None
+    return row
+
+
+def kept(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned for the same ``key`` on the same data."""
+    stamp = data_stamp()
+    if stamp is None:
+        return compute()
+    entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
+    found = _memory.get(entry)
+    if found is not None:
+        return found
+    value = compute()
+    _memory.set(entry, value, getattr(settings, "LAWGOV_STAMPED_CACHE_SECONDS", 300))
+    return value
+
+
+class OneStampPerRequest:
+    """Middleware: a request that only reads takes the stamp once, when first asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_stamp.set([])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_stamp.reset(token)
+
+
+def forget() -> None:
+    """Drop everything kept (tests)."""
+    _memory.clear()
