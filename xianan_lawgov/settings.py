@@ -424,6 +424,9 @@ LAWGOV = {
     "CONTRACT_FILING_THRESHOLD": Decimal(
         os.environ.get("LAWGOV_CONTRACT_FILING_THRESHOLD", "20000")
     ),
+    # The annual report's workbook lists the records behind a figure one a row up to this
+    # many; above it (a whole district's large registers), their number by unit and status.
+    "REPORT_RECORD_SHEET_ROWS": int(os.environ.get("LAWGOV_REPORT_RECORD_SHEET_ROWS", "1000")),
     # Case-file evaluation grades: (lowest total score, grade), highest band first; a total
     # below the last band, or any veto item, is 不合格. Grades: "excellent" 优秀, "good" 良好,
     # "pass" 合格 (the Chinese labels are accepted too).

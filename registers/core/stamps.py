@@ -1,11 +1,12 @@
 """What may be kept between requests: results computed from the registers (the report's
-figures, the open deadlines), kept in this process's memory under a stamp of the data they
-were computed from, so that any change to the data is seen by the next request.
+figures, the open deadlines), kept under a stamp of the data they were computed from, so
+that any change to the data is seen by the next request: in this process's memory, and in
+the shared cache (``CACHES["default"]``) for the other processes and servers.
 
 The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``), the
 largest key of its history table (every create, change and deletion of a record writes a
 history row, the bulk writers and the batch workflow included), or the number of rows and the
-largest key of a table kept without history. A result is taken from or kept in memory only
+largest key of a table kept without history. A result is taken from or kept in either only
 when nothing can hide a change from the stamp:
 
 - the request is not inside a transaction (its own uncommitted writes would be counted in
@@ -21,14 +22,15 @@ HEAD) takes the stamp once (``OneStampPerRequest``). Entries also expire after
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
-from functools import cache
 from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.utils.translation import get_language
@@ -64,7 +66,7 @@ def _tracked_tables() -> list[tuple[str, str, bool]]:
     return tables
 
 
-@cache
+@functools.cache
 def _stamp_sql(vendor: str) -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
     parts, names = [], []
@@ -109,17 +111,26 @@ def _read_stamp() -> tuple | None:
     return row
 
 
-def kept(name: str, key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, or what it returned for the same ``key`` on the same data."""
+def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = True) -> T:
+    """``compute()``, or what it returned for the same ``key`` on the same data. Large
+    results (files) are kept in the shared cache only (``in_memory=False``)."""
     stamp = data_stamp()
     if stamp is None:
         return compute()
     entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
-    found = _memory.get(entry)
+    seconds = getattr(settings, "LAWGOV_STAMPED_CACHE_SECONDS", 300)
+    memory = _memory if in_memory else None
+    found = memory.get(entry) if memory else None
+    if found is None:
+        found = cache.get(entry)  # made by another process or server
+        if found is not None and memory:
+            memory.set(entry, found, seconds)
     if found is not None:
         return found
     value = compute()
-    _memory.set(entry, value, getattr(settings, "LAWGOV_STAMPED_CACHE_SECONDS", 300))
+    if memory:
+        memory.set(entry, value, seconds)
+    cache.set(entry, value, seconds)
     return value
 
 
@@ -140,5 +151,5 @@ class OneStampPerRequest:
 
 
 def forget() -> None:
-    """Drop everything kept (tests)."""
+    """Drop what this process keeps in memory (tests; the shared cache is cleared apart)."""
     _memory.clear()
