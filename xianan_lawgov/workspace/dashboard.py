@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
+from registers.core import stamps
+from registers.core.permissions import scope_key
 from registers.models import PowerCategory
 from registers.models.inspections import ResultKind
 from reviews.deadline_board import Urgency, open_deadlines
@@ -206,6 +208,14 @@ def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, 
 
 
 def build(user, year: int | None, today: datetime.date) -> Dashboard:
+    """The office home's content, kept until the data changes (``registers/core/stamps.py``)
+    for every user who sees the same records."""
+    return stamps.kept(
+        "office_dashboard", (scope_key(user), year, today), lambda: _build(user, year, today)
+    )
+
+
+def _build(user, year: int | None, today: datetime.date) -> Dashboard:
     progress = overview(user, year, today)
     year = progress.year
     figure_set = engine.compute_figures(year)
