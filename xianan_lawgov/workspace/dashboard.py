@@ -7,7 +7,7 @@ not depend on how many records or units there are.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
@@ -209,7 +209,8 @@ def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, 
 
 def build(user, year: int | None, today: datetime.date) -> Dashboard:
     """The office home's content, kept until the data changes (``registers/core/stamps.py``)
-    for every user who sees the same records."""
+    for every user who sees the same records. Its overview is kept without the list of
+    units (the page keeps that table as it is shown, from ``records.overview``)."""
     return stamps.kept(
         "office_dashboard", (scope_key(user), year, today), lambda: _build(user, year, today)
     )
@@ -223,7 +224,7 @@ def _build(user, year: int | None, today: datetime.date) -> Dashboard:
     deadlines, deadline_counts = deadline_chart(user, today)
     return Dashboard(
         year=year,
-        overview=progress,
+        overview=replace(progress, progress=[], not_started=[]),
         cards=cards,
         warnings=figure_set.warnings,
         charts=[

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,7 @@ from .records import (
     awaiting_review_page,
     get_record_for_user,
     model_for_kind,
+    overview,
     records_where,
     workflow_models,
 )
@@ -90,6 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "workspace/home_office.html",
         {
             "board": board,
+            # Read only when the kept progress table is made again.
+            "units": SimpleLazyObject(lambda: overview(request.user, board.year, today)),
             "today": today,
             "is_office": permissions.is_office(request.user),
             "recent": Notification.objects.for_user(request.user)[:5],
