@@ -501,6 +501,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lawgov_cache"}
     )
 }
+# Results computed from the registers (report figures and files, open deadlines, the office
+# home) are kept under a stamp of the data, so any change is seen at once; an entry is also
+# dropped after this many seconds (registers/core/stamps.py).
+LAWGOV_STAMPED_CACHE_SECONDS = int(os.environ.get("LAWGOV_STAMPED_CACHE_SECONDS", "300"))
 # Files kept by the application (uploaded workbooks): shared by every application server and
 # included in backups; never served by the web server directly.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")

@@ -118,11 +118,11 @@ def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = T
     if stamp is None:
         return compute()
     entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
-    seconds = getattr(settings, "LAWGOV_STAMPED_CACHE_SECONDS", 300)
+    seconds = settings.LAWGOV_STAMPED_CACHE_SECONDS
     memory = _memory if in_memory else None
     found = memory.get(entry) if memory else None
     if found is None:
-        found = cache.get(entry)  # made by another process or server
+        found = _shared(entry)  # made by another process or server
         if found is not None and memory:
             memory.set(entry, found, seconds)
     if found is not None:
@@ -132,6 +132,15 @@ def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = T
         memory.set(entry, value, seconds)
     cache.set(entry, value, seconds)
     return value
+
+
+def _shared(entry: str):
+    """What the shared cache holds for ``entry``; an entry this code cannot read (kept by
+    the release before an upgrade) is made again."""
+    try:
+        return cache.get(entry)
+    except Exception:  # noqa: BLE001 (unpickling objects of an earlier release)
+        return None
 
 
 class OneStampPerRequest:
