@@ -3,11 +3,11 @@ figures, the open deadlines), kept under a stamp of the data they were computed 
 that any change to the data is seen by the next request: in this process's memory, and in
 the shared cache (``CACHES["default"]``) for the other processes and servers.
 
-The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``), the
-largest key of its history table (every create, change and deletion of a record writes a
-history row, the bulk writers and the batch workflow included), or the number of rows and the
-largest key of a table kept without history. A result is taken from or kept in either only
-when nothing can hide a change from the stamp:
+The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``) and every
+table kept with a history, the largest key of its history table (every create, change and
+deletion of a record writes a history row, the bulk writers and the batch workflow
+included), or the number of rows and the largest key of a table kept without history. A
+result is taken from or kept in either place only when nothing can hide a change from the stamp:
 
 - the request is not inside a transaction (its own uncommitted writes would be counted in
   the stamp and could be rolled back);
@@ -37,10 +37,16 @@ from django.utils.translation import get_language
 
 T = TypeVar("T")
 
-#: The apps whose data the kept results are computed from.
+#: The apps whose data the kept results are computed from: every table of theirs, and every
+#: table anywhere that keeps a history (a register added by another app).
 TRACKED_APPS = ("registers", "reviews", "reports")
-#: Tables of those apps that no kept result reads and that change all the time.
-UNTRACKED_MODELS = ("registers.Job", "registers.WorkerHeartbeat", "registers.ScheduledRun")
+#: Tables that no kept result reads and that change all the time.
+UNTRACKED_MODELS = (
+    "registers.Job",
+    "registers.WorkerHeartbeat",
+    "registers.ScheduledRun",
+    "workspace.Notification",
+)
 
 #: The stamp of a reading request, once taken (a one-item list), or None outside one.
 _request_stamp: ContextVar[list | None] = ContextVar("lawgov_request_stamp", default=None)
@@ -53,12 +59,12 @@ def _tracked_tables() -> list[tuple[str, str, bool]]:
     tables = []
     for model in apps.get_models():
         meta = model._meta
-        if meta.app_label not in TRACKED_APPS or meta.label in UNTRACKED_MODELS:
-            continue
-        if meta.model_name.startswith("historical"):
-            continue  # read through the model it records
+        if meta.label in UNTRACKED_MODELS or meta.model_name.startswith("historical"):
+            continue  # a history table is read through the model it records
         history = getattr(model, "history", None)
         history_model = getattr(history, "model", None)
+        if meta.app_label not in TRACKED_APPS and history_model is None:
+            continue
         if history_model is not None:
             tables.append((history_model._meta.db_table, history_model._meta.pk.column, True))
         else:
