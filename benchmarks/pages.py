@@ -13,8 +13,9 @@ API client (a token), then measures over keep-alive HTTP connections:
   at a time; p50 and p95 of the whole request as the client sees it;
 * a mix: ``--clients`` clients for ``--seconds`` seconds, each requesting the pages in random
   order; requests per second and p95; then the bare page alone the same way;
-* the 2017 annual report as JSON and as .xlsx (record sheets included), from the API, which
-  makes them in the request (the pages hand the district's files to the worker).
+* the 2017 annual report as JSON and as .xlsx (record sheets included), from the API, told to
+  make the district's files in the request (``LAWGOV_REPORT_FILES_IN_BACKGROUND=0``; in
+  service the worker makes them): the first request, then the best of three.
 
 The bare page is the admin's login form (GET): Django's own cost of a request in this
 deployment. Targets (issue "fast at a hundred districts"): every page's single-client p95
@@ -65,6 +66,16 @@ def fill(scale: int) -> None:
     print(f"filling the database: the demo and {scale} synthetic districts…", file=sys.stderr)
     call_command("load_demo", force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("generate_synthetic", scale=scale, year=2017, force=True, stdout=sys.stderr)
+
+
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum keeps them in service: right after the fill
+    they describe the demo's few rows, and the planner's choices with them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def session_cookie(username: str) -> str:
@@ -181,6 +192,9 @@ def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Pop
         "GUNICORN_WORKERS": str(workers),
         "LAWGOV_TWO_FACTOR_ROLES": "",
         "LAWGOV_API_RATE_PER_TOKEN": "100000000/hour",
+        # The API makes the district's files in the request instead of handing them to the
+        # worker (none runs here): what is measured is making the file.
+        "LAWGOV_REPORT_FILES_IN_BACKGROUND": "0",
     }
     server = subprocess.Popen(
         [
@@ -221,6 +235,7 @@ def main() -> None:
     os.environ.setdefault("STATIC_ROOT", "/tmp/bench_pages_static")
     start_django(options.database_url)
     fill(options.scale)
+    analyze()
     office = {"Cookie": session_cookie("office")}
     liaison = {"Cookie": session_cookie("liaison")}
     client = {"Authorization": f"Token {api_token('municipal')}"}
@@ -250,9 +265,16 @@ def main() -> None:
             )
         rows[0] += ["1.0×", ""]
 
-        json_times = single_client(port, ("", office, "/api/v1/reports/2017/report.json"), 1, 3)
-        xlsx_times = single_client(port, ("", office, "/api/v1/reports/2017/report.xlsx"), 1, 3)
+        # The first request makes the file (the figures are already kept by the pages
+        # above); the next ones find it kept until the data changes.
+        json_first, *json_times = single_client(
+            port, ("", office, "/api/v1/reports/2017/report.json"), 0, 4
+        )
+        xlsx_first, *xlsx_times = single_client(
+            port, ("", office, "/api/v1/reports/2017/report.xlsx"), 0, 4
+        )
         report_ratio = min(xlsx_times) / min(json_times)
+        first_ratio = xlsx_first / json_first
 
         mix_rate, mix_times = many_clients(port, measured, options.clients, options.seconds)
         bare_rate, bare_times = many_clients(port, [BARE], options.clients, options.seconds)
@@ -283,7 +305,9 @@ def main() -> None:
     print(
         f"\nAnnual report 2017: JSON {min(json_times) * 1000:.0f} ms, "
         f".xlsx {min(xlsx_times) * 1000:.0f} ms ({report_ratio:.1f}×; target ≤ 3×: "
-        f"{'PASS' if report_ratio <= 3 else 'FAIL'})"
+        f"{'PASS' if report_ratio <= 3 else 'FAIL'}); first requests (making the files): "
+        f"JSON {json_first * 1000:.0f} ms, .xlsx {xlsx_first * 1000:.0f} ms "
+        f"({first_ratio:.1f}×)"
     )
     if failures:
         print("\nPages over target: " + ", ".join(failures))

@@ -9,7 +9,7 @@ class RegistersConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from registers.core import mail
+        from registers.core import jobs, mail
         from registers.core.exchange import uploads
         from registers.core.text import guard_text_fields
 
@@ -20,3 +20,4 @@ class RegistersConfig(AppConfig):
         uploads.register(*EXCHANGE_RESOURCES)
         uploads.connect_jobs()
         mail.connect()
+        jobs.connect()

@@ -25,7 +25,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registers.core import stamps
+from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, DeadlineInputError, DeadlineKey
+from registers.core.permissions import scope_key
 from registers.core.workingdays import WorkingCalendar
 from registers.models import InspectionDraw, Unit
 from reviews.models import (
@@ -168,6 +171,19 @@ def rows_handled_by(user, today: datetime.date, calendar: WorkingCalendar) -> li
     who left a unit no longer sees its records, wherever they are still named), soonest
     first: their own list (我的期限) and calendar feed."""
     return board_rows(user, today, calendar, None, handled_by=user)
+
+
+def open_deadlines(
+    user, today: datetime.date, horizon: int = DEFAULT_HORIZON_WORKING_DAYS
+) -> list[BoardRow]:
+    """``board_rows`` of every source on the office's calendar, kept in memory for the same
+    data, day and visible records (``registers/core/stamps.py``): the board, the home pages
+    and their charts ask for them on every visit."""
+    return stamps.kept(
+        "open_deadlines",
+        (scope_key(user), today, horizon),
+        lambda: board_rows(user, today, get_calendar(), horizon),
+    )
 
 
 def admin_url(obj) -> str:

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from registers.core.calendar import get_calendar
 from registers.core.permissions import pages_required, reads_every_unit
 from registers.models import DocumentKind
 from registers.public import (
@@ -20,7 +19,7 @@ from registers.public import (
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
-    board_rows,
+    open_deadlines,
     urgency_counts,
 )
 from reviews.forms import DeadlineBoardForm
@@ -33,7 +32,7 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
     form = DeadlineBoardForm(request.GET or None)
     horizon = form.cleaned_data["days"] if form.is_valid() else DEFAULT_HORIZON_WORKING_DAYS
     today = timezone.localdate()
-    rows = board_rows(request.user, today, get_calendar(), horizon)
+    rows = open_deadlines(request.user, today, horizon)
     return render(
         request,
         "reviews/deadline_board.html",

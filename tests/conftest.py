@@ -1,16 +1,20 @@
 import pytest
 from django.core.cache import cache
 
+from registers.core import stamps
 from registers.core.roles import Role
 from tests.factories import make_unit, make_user
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counts live in the cache: each test starts with none."""
+    """Rate-limit counts live in the cache, kept figures in memory: each test starts with
+    none."""
     cache.clear()
+    stamps.forget()
     yield
     cache.clear()
+    stamps.forget()
 
 
 @pytest.fixture

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "registers.core.calendar.OneCalendarPerRequest",
+    # The data's stamp (what kept results are kept under) read once per reading request.
+    "registers.core.stamps.OneStampPerRequest",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -424,6 +426,9 @@ LAWGOV = {
     "CONTRACT_FILING_THRESHOLD": Decimal(
         os.environ.get("LAWGOV_CONTRACT_FILING_THRESHOLD", "20000")
     ),
+    # The annual report's workbook lists the records behind a figure one a row up to this
+    # many; above it (a whole district's large registers), their number by unit and status.
+    "REPORT_RECORD_SHEET_ROWS": int(os.environ.get("LAWGOV_REPORT_RECORD_SHEET_ROWS", "1000")),
     # Case-file evaluation grades: (lowest total score, grade), highest band first; a total
     # below the last band, or any veto item, is 不合格. Grades: "excellent" 优秀, "good" 良好,
     # "pass" 合格 (the Chinese labels are accepted too).
@@ -480,6 +485,10 @@ LAWGOV_JOBS = {
     # taken as stopped (the job page says jobs are waiting).
     "HEARTBEAT_SECONDS": 10,
     "WORKER_SILENCE_SECONDS": 60,
+    # Finished jobs (and their files) are deleted this many days after they ended, by the
+    # daily run at PRUNE_AT (local time).
+    "KEEP_DAYS": int(os.environ.get("LAWGOV_JOB_KEEP_DAYS", "30")),
+    "PRUNE_AT": os.environ.get("LAWGOV_JOB_PRUNE_AT", "03:00"),
 }
 # /readyz: a function returning when the background worker was last heard from (None: never).
 HEALTH_WORKER_HEARTBEAT: str | None = "registers.core.jobs.last_heartbeat"
@@ -494,6 +503,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lawgov_cache"}
     )
 }
+# Results computed from the registers (report figures and files, open deadlines, the office
+# home) are kept under a stamp of the data, so any change is seen at once; an entry is also
+# dropped after this many seconds (registers/core/stamps.py).
+LAWGOV_STAMPED_CACHE_SECONDS = int(os.environ.get("LAWGOV_STAMPED_CACHE_SECONDS", "300"))
 # Files kept by the application (uploaded workbooks): shared by every application server and
 # included in backups; never served by the web server directly.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")

@@ -14,6 +14,8 @@ handler, registered by the layer that owns the work (``register``).
   attempts left, else marked failed with its reason.
 - The worker records a heartbeat (``beat``); /readyz and the job page read it
   (``last_heartbeat``, ``worker_running``).
+- Finished jobs are kept ``LAWGOV_JOBS["KEEP_DAYS"]`` days, then deleted with their files
+  by the daily run (``prune``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from registers.core.models import Job, JobKind, JobStatus, ScheduledRun, WorkerHeartbeat
 
@@ -260,3 +263,35 @@ def run_schedule(now: datetime.datetime | None = None) -> list[str]:
             continue  # started today already (by this worker or another)
         started.append(name)
     return started
+
+
+# --- Pruning --------------------------------------------------------------------------------
+
+
+def prune(now: datetime.datetime | None = None) -> int:
+    """Delete the jobs finished more than ``KEEP_DAYS`` days ago, their uploaded and made
+    files (once the deletion commits) and the queue's finished entries as old. Jobs waiting
+    or running are kept whatever their age. Returns how many jobs were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=config()["KEEP_DAYS"])
+    old = Job.objects.filter(
+        status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED], finished_at__lt=limit
+    )
+    files = [
+        (field.storage, field.name)
+        for job in old.only("id", "input_file", "output_file")
+        for field in (job.input_file, job.output_file)
+        if field
+    ]
+    deleted, _by_model = old.delete()
+    DBTaskResult.objects.finished().filter(finished_at__lt=limit).delete()
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return deleted
+
+
+def connect() -> None:
+    schedule("prune_jobs", lambda: datetime.time.fromisoformat(config()["PRUNE_AT"]), prune)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from registers.core.models import Job
 from registers.core.status import Status
 from tests.api.conftest import client_for
 from tests.factories import make_reconsideration
@@ -56,11 +57,34 @@ def test_a_unit_report_counts_that_units_records_and_a_liaison_reads_only_their_
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml", b"PK"),
     ],
 )
-def test_the_live_report_downloads_as_office_files(municipal, cases, fmt, content_type, magic):
-    response = client_for(municipal).get(f"/api/v1/reports/2017/report.{fmt}")
+def test_the_districts_office_files_are_made_by_the_worker(
+    municipal, cases, fmt, content_type, magic, run_jobs, django_capture_on_commit_callbacks
+):
+    client = client_for(municipal)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.get(f"/api/v1/reports/2017/report.{fmt}")
+    assert queued.status_code == 202
+    assert queued["Location"] == queued.json()["url"]
+    assert queued.json()["status"] == "queued"
+    run_jobs()
+    job = client.get(queued.json()["url"]).json()
+    assert job["status"] == "succeeded"
+    response = client.get(job["download"])
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
-    assert response.content.startswith(magic)
+    assert b"".join(response).startswith(magic)
+
+
+def test_a_units_office_file_is_made_in_the_request(municipal, cases, unit_a):
+    response = client_for(municipal).get("/api/v1/reports/2017/report.xlsx", {"unit": unit_a.code})
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+
+
+def test_no_job_is_started_for_a_version_that_does_not_exist(municipal, cases):
+    response = client_for(municipal).get("/api/v1/reports/2017/versions/9/report.docx")
+    assert (response.status_code, response.json()["code"]) == (404, "version_not_found")
+    assert not Job.objects.exists()
 
 
 def test_published_versions_are_listed_and_stay_as_published(municipal, office, cases, unit_a):

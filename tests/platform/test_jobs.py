@@ -5,10 +5,12 @@ import datetime
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 
@@ -209,7 +211,7 @@ def test_the_worker_starts_the_deadline_reminders_once_a_day(
     )
     day = datetime.date(2017, 6, 13)
     with at(day, 7, 59), django_capture_on_commit_callbacks(execute=True):
-        assert jobs.run_schedule() == []
+        assert jobs.run_schedule() == ["prune_jobs"]  # the night's pruning, due at 03:00
     with at(day, 8, 0), django_capture_on_commit_callbacks(execute=True):
         assert jobs.run_schedule() == ["deadline_notifications"]
     with at(day, 15, 0), django_capture_on_commit_callbacks(execute=True):
@@ -223,8 +225,48 @@ def test_the_worker_starts_the_deadline_reminders_once_a_day(
         at(day + datetime.timedelta(days=1), 8, 5),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert jobs.run_schedule() == ["deadline_notifications"]
-    assert ScheduledRun.objects.count() == 2
+        assert sorted(jobs.run_schedule()) == ["deadline_notifications", "prune_jobs"]
+    assert ScheduledRun.objects.count() == 4
+
+
+def test_the_daily_run_deletes_jobs_finished_long_ago_with_their_files(
+    office, django_capture_on_commit_callbacks, run_jobs, settings
+):
+    settings.LAWGOV_JOBS = {**settings.LAWGOV_JOBS, "KEEP_DAYS": 30, "PRUNE_AT": "03:00"}
+    day = datetime.date(2017, 6, 13)
+
+    def finished(title: str, days_ago: int, status=JobStatus.SUCCEEDED) -> Job:
+        job = Job.objects.create(
+            kind=JobKind.REPORT_FILE,
+            title=title,
+            user=office,
+            status=status,
+            finished_at=datetime.datetime(2017, 6, 13, 2, 0, tzinfo=SHANGHAI)
+            - datetime.timedelta(days=days_ago),
+        )
+        job.output_file.save(f"{title}.xlsx", ContentFile(b"made"))
+        return job
+
+    old = finished("old-report", 31)
+    old_failure = finished("old-failure", 45, JobStatus.FAILED)
+    recent = finished("recent-report", 29)
+    waiting = Job.objects.create(kind=JobKind.MAIL, title="still-waiting")
+    Job.objects.filter(pk=waiting.pk).update(
+        created_at=datetime.datetime(2017, 1, 1, tzinfo=SHANGHAI)
+    )
+    old_path = Path(old.output_file.path)
+    assert old_path.exists()
+
+    with at(day, 2, 59), django_capture_on_commit_callbacks(execute=True):
+        assert jobs.run_schedule() == []
+    assert Job.objects.count() == 4
+    with at(day, 3, 0), django_capture_on_commit_callbacks(execute=True):
+        assert jobs.run_schedule() == ["prune_jobs"]
+    assert set(Job.objects.values_list("title", flat=True)) == {"recent-report", "still-waiting"}
+    assert not old_path.exists() and not Path(old_failure.output_file.path).exists()
+    assert Path(recent.output_file.path).exists()
+    with at(day, 23, 0), django_capture_on_commit_callbacks(execute=True):
+        assert "prune_jobs" not in jobs.run_schedule()  # once a day
 
 
 def test_a_calendar_change_checks_the_deadlines_again(

@@ -175,3 +175,16 @@ def test_the_change_page_explains_todays_status(client, office, unit_a):
     client.force_login(office)
     page = client.get(url("document", "change", document.pk)).content.decode()
     assert "有效期至 2017-12-02，期满自动失效" in page
+
+
+def test_a_rows_checkbox_is_djangos_own(client, office, unit_a):
+    from django.contrib import admin
+
+    document = make_document(unit_a, title="关于<测试>的通知")
+    model_admin = admin.site._registry[Document]
+    assert model_admin.action_checkbox(document) == admin.ModelAdmin.action_checkbox(
+        model_admin, document
+    )
+    client.force_login(office)
+    page = client.get(reverse("admin:registers_document_changelist")).content.decode()
+    assert model_admin.action_checkbox(document) in page

@@ -7,6 +7,8 @@ import json
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registers.core.status import Status
@@ -232,3 +234,38 @@ def test_liaison_cannot_open_another_units_report(client, liaison, unit_b, repor
     client.force_login(liaison)
     response = client.get(reverse("reports:detail", args=[2017]) + f"?unit={unit_b.code}")
     assert response.status_code == 404
+
+
+def test_a_long_record_sheet_is_summarised_by_unit_and_status(report, memos, settings, unit_a):
+    settings.LAWGOV = {**settings.LAWGOV, "REPORT_RECORD_SHEET_ROWS": 2}
+    book = openpyxl.load_workbook(io.BytesIO(outputs.to_xlsx(build_live(report))))
+    rows = [[cell.value for cell in row] for row in book["明细-备忘总数"].iter_rows()]
+    assert rows[0] == ["指标", "单位", "审核状态", "记录数"]
+    by_unit = {row[1]: row[3] for row in rows[1:-2]}
+    assert by_unit == {memos[0].unit.name: 2, memos[1].unit.name: 1}
+    assert {row[2] for row in rows[1:-2]} == {"已审核"}
+    assert rows[-2][1:] == ["合计", None, 3]
+    assert "共 3 条记录，超过 2 条" in rows[-1][0]
+    settings.LAWGOV = {**settings.LAWGOV, "REPORT_RECORD_SHEET_ROWS": 3}
+    book = openpyxl.load_workbook(io.BytesIO(outputs.to_xlsx(build_live(report))))
+    assert [cell.value for cell in next(book["明细-备忘总数"].iter_rows())][:2] == ["指标", "记录"]
+
+
+def test_the_workbook_takes_as_many_queries_for_many_records(
+    report, memos, settings, unit_a, django_assert_max_num_queries
+):
+    settings.LAWGOV = {**settings.LAWGOV, "REPORT_RECORD_SHEET_ROWS": 5}
+    document = build_live(report)
+    with CaptureQueriesContext(connection) as few:
+        outputs.to_xlsx(document)
+    for n in range(40):
+        Memo.objects.create(
+            title=f"通知{n}",
+            kind=Memo.Kind.NOTICE,
+            due_on=datetime.date(2017, 6, 1),
+            unit=unit_a,
+            status=Status.APPROVED,
+        )
+    document = build_live(report)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        outputs.to_xlsx(document)

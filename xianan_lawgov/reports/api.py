@@ -1,10 +1,12 @@
 """The annual report through the API: a year's figures, the live report's files, and the
 published versions' files. Read by every role (a liaison only their unit's report), with the
-same check as the pages and the command (``access.report_scope``)."""
+same check as the pages and the command (``access.report_scope``). The whole district's Word
+and Excel files are made by the background worker, as from the pages: the answer is 202 with
+the job (``GET /api/v1/jobs/<id>/``, its file at ``…/download/`` once made)."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -13,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,8 +23,9 @@ from registers.core.api.permissions import WorksWithRecords
 from registers.core.api.schema import ErrorSerializer
 
 from . import figures as engine
+from . import jobs as report_jobs
 from . import outputs
-from .access import ReportNotFound, report_scope
+from .access import ReportNotFound, published_report, report_scope
 from .models import PublishedReport
 from .views import file_response
 
@@ -45,6 +48,37 @@ FILE_RESPONSES = {
     (200, outputs.CONTENT_TYPES["json"]): OpenApiTypes.OBJECT,
     404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("没有该年度或版本的报告")),
 }
+
+
+class ReportJobSerializer(serializers.Serializer):
+    job = serializers.IntegerField(label=gettext_lazy("任务编号"))
+    url = serializers.URLField(label=gettext_lazy("任务地址（完成后其 download 为文件）"))
+    status = serializers.CharField(label=gettext_lazy("任务状态"))
+
+
+FILE_OR_JOB_RESPONSES = {
+    **FILE_RESPONSES,
+    202: OpenApiResponse(
+        ReportJobSerializer,
+        description=gettext_lazy("全区的 Word、Excel 文件由后台任务生成：返回任务地址"),
+    ),
+}
+
+
+def file_or_job(request, scope: engine.Scope, fmt: str, version: int | None = None):
+    """The file, or (the whole district's Word or Excel file) the job making it."""
+    if not report_jobs.in_background(scope, fmt):
+        return file_response(outputs.report_file(scope, fmt, version))
+    outputs.check_format(fmt)
+    if version is not None:
+        published_report(scope, version)  # 404 before a job is started for nothing
+    job = report_jobs.start_report_file(request.user, scope, fmt, version)
+    url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
+    return Response(
+        {"job": job.pk, "url": url, "status": job.status},
+        status=status.HTTP_202_ACCEPTED,
+        headers={"Location": url},
+    )
 
 
 @extend_schema_field(
@@ -153,10 +187,10 @@ class LiveReportView(ReportView):
         summary=gettext_lazy("年度报告（按当前台账生成）"),
         tags=[gettext_lazy("年度报告")],
         parameters=[UNIT_PARAMETER, FORMAT_PARAMETER],
-        responses=FILE_RESPONSES,
+        responses=FILE_OR_JOB_RESPONSES,
     )
     def get(self, request, year: int, fmt: str):
-        return file_response(outputs.report_file(self.scope(year), fmt))
+        return file_or_job(request, self.scope(year), fmt)
 
 
 class VersionListView(ReportView):
@@ -178,10 +212,10 @@ class PublishedReportView(ReportView):
         summary=gettext_lazy("已发布版本的报告文件"),
         tags=[gettext_lazy("年度报告")],
         parameters=[UNIT_PARAMETER, FORMAT_PARAMETER],
-        responses=FILE_RESPONSES,
+        responses=FILE_OR_JOB_RESPONSES,
     )
     def get(self, request, year: int, version: int, fmt: str):
-        return file_response(outputs.report_file(self.scope(year), fmt, version))
+        return file_or_job(request, self.scope(year), fmt, version)
 
 
 urlpatterns = [

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from registers.core import numbers
+from registers.core import numbers, stamps
 from registers.core.numbers import NumberFormat
 
 
@@ -297,7 +297,17 @@ def counted_anything(group: FigureGroup, computed: dict[str, Any]) -> bool:
 
 def compute_figures(year: int, unit=None, *, with_previous: bool = True) -> FigureSet:
     """Every figure of ``year``; each beside the previous year's, which is None ("—", no
-    change) for a group that had no records in the previous year."""
+    change) for a group that had no records in the previous year. Kept in memory for the
+    same data (``registers/core/stamps.py``): the home page, the report page and the API
+    ask for the same figures many times between two changes."""
+    return stamps.kept(
+        "figures",
+        (year, unit.pk if unit is not None else None, with_previous),
+        lambda: _compute_figures(year, unit, with_previous=with_previous),
+    )
+
+
+def _compute_figures(year: int, unit, *, with_previous: bool) -> FigureSet:
     scope = Scope(year, unit)
     result = FigureSet(scope)
     values: dict[str, Any] = {}

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from registers.core import permissions, stamps
 from registers.core.exchange.reading import append_row
 
 from . import figures as engine
@@ -116,8 +119,8 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def record_rows(full_key: str, scope: engine.Scope):
-    """(record, unit, status) rows behind one figure, for listings."""
+def record_rows(full_key: str, scope: engine.Scope, limit: int | None = None):
+    """(record, unit, status) rows behind one figure, for listings (the first ``limit``)."""
     queryset = engine.records_behind(full_key, scope.year, scope.unit)
     # A record's name may be its parent's (a clean-up item is named by its document): the
     # records it points to come in the same query, so a sheet costs one query however long.
@@ -127,10 +130,74 @@ def record_rows(full_key: str, scope: engine.Scope):
         if field.many_to_one and field.related_model is not get_user_model()
     ]
     queryset = queryset.select_related(*related)
+    if limit is not None:
+        queryset = queryset[:limit]
+    labels = _status_labels(queryset.model)
     for record in queryset:
         unit = getattr(record, "unit", None)
-        status = record.get_status_display() if hasattr(record, "get_status_display") else ""
+        status = labels.get(record.status, record.status) if labels else ""
         yield record, unit, status
+
+
+def _status_labels(model) -> dict[str, str]:
+    """The model's review statuses as read (what ``get_status_display`` says), looked up
+    once per sheet instead of once per row."""
+    if not any(field.name == "status" for field in model._meta.fields):
+        return {}
+    return {value: str(label) for value, label in model._meta.get_field("status").flatchoices}
+
+
+def record_counts(full_key: str, scope: engine.Scope) -> list[tuple[str, str, int]]:
+    """(unit, status, number of records) behind one figure, in one grouped query: the
+    owning unit as the scoping rule finds it (``scope_field``)."""
+    queryset = engine.records_behind(full_key, scope.year, scope.unit).order_by()
+    model = queryset.model
+    unit_path = permissions.scope_field_of(model)
+    statuses = _status_labels(model)
+    columns = [f"{unit_path}__name" if unit_path else None, "status" if statuses else None]
+    columns = [name for name in columns if name]
+    if not columns:
+        return [("", "", queryset.count())]
+    rows = []
+    for row in queryset.values_list(*columns).annotate(count=Count("pk")):
+        unit = (row[0] or "") if unit_path else ""
+        status = statuses.get(row[-2], row[-2]) if statuses else ""
+        rows.append((unit, status, row[-1]))
+    return sorted(rows)
+
+
+def _record_sheet(book, used: set[str], figure: engine.Figure, scope: engine.Scope) -> None:
+    """The records behind ``figure``, one a row; above ``REPORT_RECORD_SHEET_ROWS`` of them
+    (a whole district's large registers: tens of thousands of rows nobody reads in a
+    workbook), their number by unit and status instead, with a note on where the records
+    themselves are (each register's export)."""
+    limit = settings.LAWGOV["REPORT_RECORD_SHEET_ROWS"]
+    title = _("明细-%s") % figure.label
+    counts = record_counts(figure.key, scope)
+    total = sum(count for _unit, _status, count in counts)
+    if total <= limit:
+        sheet = _new_sheet(
+            book, title, used, [_("指标"), _("记录"), _("单位"), _("审核状态")], [30, 60, 24, 12]
+        )
+        for record, unit, status in record_rows(figure.key, scope):
+            append_row(sheet, [figure.label, str(record), str(unit or ""), status])
+        return
+    sheet = _new_sheet(
+        book, title, used, [_("指标"), _("单位"), _("审核状态"), _("记录数")], [30, 36, 12, 10]
+    )
+    for unit, status, count in counts:
+        append_row(sheet, [figure.label, unit, status, count])
+    append_row(sheet, [figure.label, _("合计"), "", total])
+    append_row(
+        sheet,
+        [
+            _(
+                "共 %(total)d 条记录，超过 %(limit)d 条，按单位和审核状态汇总；"
+                "逐条记录请在各台账的列表中导出。"
+            )
+            % {"total": total, "limit": limit}
+        ],
+    )
 
 
 def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
@@ -191,15 +258,7 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
         for figure in document.figures.values():
             if not figure.has_records:
                 continue
-            sheet = _new_sheet(
-                book,
-                _("明细-%s") % figure.label,
-                used,
-                [_("指标"), _("记录"), _("单位"), _("审核状态")],
-                [30, 60, 24, 12],
-            )
-            for record, unit, status in record_rows(figure.key, document.scope):
-                append_row(sheet, [figure.label, str(record), str(unit or ""), status])
+            _record_sheet(book, used, figure, document.scope)
 
     buffer = io.BytesIO()
     book.save(buffer)
@@ -259,4 +318,11 @@ def report_file(scope: Scope, fmt: str, version: int | None = None) -> ReportFil
     """What the pages, the API and the command serve: the live report of ``scope``, or its
     published ``version``, in ``fmt``."""
     check_format(fmt)  # before the figures are computed
-    return render(report_document(scope, version), fmt)
+    # The same scope and version on the same data make the same file (byte for byte): it
+    # is kept for the next download until the data changes (registers/core/stamps.py).
+    return stamps.kept(
+        "report_file",
+        (scope.year, scope.unit.pk if scope.unit is not None else None, fmt, version),
+        lambda: render(report_document(scope, version), fmt),
+        in_memory=False,
+    )

@@ -7,16 +7,17 @@ not depend on how many records or units there are.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from registers.core.calendar import get_calendar
+from registers.core import stamps
+from registers.core.permissions import scope_key
 from registers.models import PowerCategory
 from registers.models.inspections import ResultKind
-from reviews.deadline_board import Urgency, board_rows
+from reviews.deadline_board import Urgency, open_deadlines
 from reviews.models import ReconsiderationCase
 from reviews.models.evaluations import Grade
 from reviews.models.reconsideration import AcceptanceDecision, ReconsiderationOutcome
@@ -180,7 +181,7 @@ def inspection_results_chart(figure_set: engine.FigureSet, year: int) -> charts.
 
 
 def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, int]]:
-    rows = board_rows(user, today, get_calendar(), DEADLINE_CHART_HORIZON)
+    rows = open_deadlines(user, today, DEADLINE_CHART_HORIZON)
     counts = {urgency.value: 0 for urgency in Urgency}
     for row in rows:
         counts[row.urgency.value] += 1
@@ -207,6 +208,15 @@ def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, 
 
 
 def build(user, year: int | None, today: datetime.date) -> Dashboard:
+    """The office home's content, kept until the data changes (``registers/core/stamps.py``)
+    for every user who sees the same records. Its overview is kept without the list of
+    units (the page keeps that table as it is shown, from ``records.overview``)."""
+    return stamps.kept(
+        "office_dashboard", (scope_key(user), year, today), lambda: _build(user, year, today)
+    )
+
+
+def _build(user, year: int | None, today: datetime.date) -> Dashboard:
     progress = overview(user, year, today)
     year = progress.year
     figure_set = engine.compute_figures(year)
@@ -214,7 +224,7 @@ def build(user, year: int | None, today: datetime.date) -> Dashboard:
     deadlines, deadline_counts = deadline_chart(user, today)
     return Dashboard(
         year=year,
-        overview=progress,
+        overview=replace(progress, progress=[], not_started=[]),
         cards=cards,
         warnings=figure_set.warnings,
         charts=[

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +31,7 @@ from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
-from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, board_rows
+from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
 from ..reports.access import report_years
 from ..reports.services import unit_report_states
@@ -44,6 +45,7 @@ from .records import (
     awaiting_review_page,
     get_record_for_user,
     model_for_kind,
+    overview,
     records_where,
     workflow_models,
 )
@@ -91,6 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "workspace/home_office.html",
         {
             "board": board,
+            # Read only when the kept progress table is made again.
+            "units": SimpleLazyObject(lambda: overview(request.user, board.year, today)),
             "today": today,
             "is_office": permissions.is_office(request.user),
             "recent": Notification.objects.for_user(request.user)[:5],
@@ -113,7 +117,7 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
         order_by="submitted_at",
         limit=LIST_LIMIT,
     )
-    deadlines = board_rows(user, today, get_calendar(), DEFAULT_HORIZON_WORKING_DAYS)
+    deadlines = open_deadlines(user, today, DEFAULT_HORIZON_WORKING_DAYS)
     return render(
         request,
         "workspace/home_liaison.html",

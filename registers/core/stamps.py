@@ -1,0 +1,180 @@
+"""What may be kept between requests: results computed from the registers (the report's
+figures, the open deadlines), kept under a stamp of the data they were computed from, so
+that any change to the data is seen by the next request: in this process's memory, and in
+the shared cache (``CACHES["default"]``) for the other processes and servers.
+
+The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``) and every
+table kept with a history, the largest key of its history table (every create, change and
+deletion of a record writes a history row, the bulk writers and the batch workflow
+included), or the number of rows, the largest key and the latest of each date-and-time
+column of a table kept without history. A result is taken from or kept in either place only
+when nothing can hide a change from the stamp:
+
+- the request is not inside a transaction (its own uncommitted writes would be counted in
+  the stamp and could be rolled back);
+- on PostgreSQL, no other transaction is writing to a tracked table (``pg_locks``): a
+  transaction that took a history key and has not committed yet could commit after a later
+  one, leaving the largest key unchanged. SQLite has one writer at a time.
+
+Otherwise the result is computed as if nothing were kept. A request that only reads (GET,
+HEAD) takes the stamp once (``OneStampPerRequest``). Entries also expire after
+``LAWGOV_STAMPED_CACHE_SECONDS`` (default 300) and the memory holds at most a few hundred.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, models
+from django.utils.translation import get_language
+
+T = TypeVar("T")
+
+#: The apps whose data the kept results are computed from: every table of theirs, and every
+#: table anywhere that keeps a history (a register added by another app).
+TRACKED_APPS = ("registers", "reviews", "reports")
+#: Tables that no kept result reads and that change all the time.
+UNTRACKED_MODELS = (
+    "registers.Job",
+    "registers.WorkerHeartbeat",
+    "registers.ScheduledRun",
+    "workspace.Notification",
+)
+
+#: The stamp of a reading request, once taken (a one-item list), or None outside one.
+_request_stamp: ContextVar[list | None] = ContextVar("lawgov_request_stamp", default=None)
+
+_memory = LocMemCache("lawgov-stamped", {"OPTIONS": {"MAX_ENTRIES": 300}})
+
+
+def _tracked_tables() -> list[tuple[str, str, bool, tuple[str, ...]]]:
+    """(table, key column) of what the stamp reads, whether it is a history table, and a
+    table without history's date-and-time columns: a row changed in place (a holiday
+    schedule withdrawn, a user's last login) moves none of its count and largest key, but
+    sets one of those to now."""
+    tables = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.label in UNTRACKED_MODELS or meta.model_name.startswith("historical"):
+            continue  # a history table is read through the model it records
+        history = getattr(model, "history", None)
+        history_model = getattr(history, "model", None)
+        if meta.app_label not in TRACKED_APPS and history_model is None:
+            continue
+        if history_model is not None:
+            tables.append((history_model._meta.db_table, history_model._meta.pk.column, True, ()))
+        else:
+            moments = tuple(
+                field.column
+                for field in meta.concrete_fields
+                if isinstance(field, models.DateTimeField)
+            )
+            tables.append((meta.db_table, meta.pk.column, False, moments))
+    return tables
+
+
+@functools.cache
+def _stamp_sql(vendor: str) -> tuple[str, list[str]]:
+    quote = connection.ops.quote_name
+    parts, names = [], []
+    for table, key, history, moments in _tracked_tables():
+        names.append(table)
+        parts.append(f"(SELECT MAX({quote(key)}) FROM {quote(table)})")
+        if not history:
+            parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
+        parts.extend(f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for column in moments)
+    sql = "SELECT " + ", ".join(parts)
+    if vendor == "postgresql":
+        relations = ", ".join(f"'{table}'::regclass" for table in names)
+        sql += (
+            ", (SELECT COUNT(*) FROM pg_locks WHERE locktype = 'relation'"
+            " AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()"
+            f" AND relation IN ({relations}))"
+        )
+    return sql, names
+
+
+def data_stamp() -> tuple | None:
+    """The stamp of the tracked data as this connection sees it now, or None when a result
+    computed now must not be kept (a transaction is open here, or another one is writing)."""
+    if connection.in_atomic_block:
+        return None
+    taken = _request_stamp.get()
+    if taken is None:
+        return _read_stamp()
+    if not taken:
+        taken.append(_read_stamp())
+    return taken[0]
+
+
+def _read_stamp() -> tuple | None:
+    sql, _names = _stamp_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = tuple(cursor.fetchone())
+    if connection.vendor == "postgresql":
+        row, writers = row[:-1], row[-1]
+        if writers:
+            return None
+    return row
+
+
+def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = True) -> T:
+    """``compute()``, or what it returned for the same ``key`` on the same data. Large
+    results (files) are kept in the shared cache only (``in_memory=False``)."""
+    stamp = data_stamp()
+    if stamp is None:
+        return compute()
+    entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
+    seconds = settings.LAWGOV_STAMPED_CACHE_SECONDS
+    memory = _memory if in_memory else None
+    found = memory.get(entry) if memory else None
+    if found is None:
+        found = _shared(entry)  # made by another process or server
+        if found is not None and memory:
+            memory.set(entry, found, seconds)
+    if found is not None:
+        return found
+    value = compute()
+    if memory:
+        memory.set(entry, value, seconds)
+    cache.set(entry, value, seconds)
+    return value
+
+
+def _shared(entry: str):
+    """What the shared cache holds for ``entry``; an entry this code cannot read (kept by
+    the release before an upgrade) is made again."""
+    try:
+        return cache.get(entry)
+    except Exception:  # noqa: BLE001 (unpickling objects of an earlier release)
+        return None
+
+
+class OneStampPerRequest:
+    """Middleware: a request that only reads takes the stamp once, when first asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_stamp.set([])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_stamp.reset(token)
+
+
+def forget() -> None:
+    """Drop what this process keeps in memory (tests; the shared cache is cleared apart)."""
+    _memory.clear()

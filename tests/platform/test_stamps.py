@@ -1,0 +1,87 @@
+"""Results kept between requests (``registers/core/stamps.py``): the same data gives them
+without asking the database again, and any change is seen by the very next request."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from registers.core.status import Status
+from reviews.deadline_board import open_deadlines
+from tests.factories import make_reconsideration
+from xianan_lawgov.reports.figures import compute_figures
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = datetime.date(2017, 3, 8)
+
+
+def received() -> int:
+    return compute_figures(2017)["reconsideration.received"].value
+
+
+def test_figures_are_kept_for_the_same_data_and_follow_every_change(
+    unit_a, django_assert_num_queries
+):
+    first = make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 1
+    with django_assert_num_queries(1):  # the stamp only
+        assert received() == 1
+    second = make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 2
+    second.status = Status.RETURNED
+    second.save()
+    assert received() == 1
+    first.delete()
+    assert received() == 0
+
+
+def test_nothing_is_kept_inside_a_transaction(unit_a):
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 1
+    with transaction.atomic():
+        make_reconsideration(unit_a, status=Status.APPROVED)
+        assert received() == 2  # its own write, not yet committed
+        transaction.set_rollback(True)
+    assert received() == 1
+
+
+def test_open_deadlines_are_kept_per_scope_and_follow_changes(
+    office, liaison, liaison2, unit_a, unit_b
+):
+    make_reconsideration(unit_a, received_on=datetime.date(2017, 3, 6))
+    assert len(open_deadlines(office, TODAY)) == 1
+    assert len(open_deadlines(liaison, TODAY)) == 1
+    assert open_deadlines(liaison2, TODAY) == []  # another unit's case, kept or not
+    make_reconsideration(unit_b, received_on=datetime.date(2017, 3, 7))
+    assert len(open_deadlines(office, TODAY)) == 2
+    assert [row.entry.unit for row in open_deadlines(liaison2, TODAY)] == [unit_b]
+    assert [row.entry.unit for row in open_deadlines(liaison, TODAY)] == [unit_a]
+
+
+def test_a_holiday_schedule_withdrawn_in_place_is_seen_at_once(office, unit_a, open_2027):
+    """A schedule is withdrawn by changing its row (it keeps no history): the kept open
+    deadlines still follow it on the next request."""
+    from registers.core.holiday_notice import parse_lines, parse_notice
+    from reviews.models import AcceptanceDecision
+    from tests.workspace.test_holiday_schedule import NOTICE_2027
+    from xianan_lawgov.workspace.holidays import confirm_schedule, withdraw_schedule
+
+    today = datetime.date(2026, 12, 6)
+    make_reconsideration(
+        unit_a,
+        received_on=datetime.date(2026, 12, 1),
+        acceptance=AcceptanceDecision.ACCEPTED,
+        acceptance_on=datetime.date(2026, 12, 7),
+    )
+    days = parse_lines("\n".join(parse_notice(NOTICE_2027, 2027)), 2027)
+    confirm_schedule(2027, days, notice_text=NOTICE_2027, by=office, today=today)
+
+    def decision_due():
+        rows = open_deadlines(office, today, horizon=200)
+        return {(row.entry.due, row.entry.provisional) for row in rows}
+
+    assert (datetime.date(2027, 2, 12), False) in decision_due()
+    assert (datetime.date(2027, 2, 12), False) in decision_due()  # kept
+    withdraw_schedule(2027, reason="误录", by=office, today=today)
+    assert (datetime.date(2027, 2, 9), True) in decision_due()
