@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
@@ -37,6 +38,8 @@ from django.db import connection, models
 from django.utils.translation import get_language
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 #: The apps whose data the kept results are computed from: every table of theirs, and every
 #: table anywhere that keeps a history (a register added by another app).
@@ -146,8 +149,18 @@ def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = T
     value = compute()
     if memory:
         memory.set(entry, value, seconds)
-    cache.set(entry, value, seconds)
+    _share(entry, value, seconds)
     return value
+
+
+def _share(entry: str, value, seconds: int) -> None:
+    """Keep ``value`` for the other processes. A shared cache that cannot take it (its table
+    not made yet by ``createcachetable``, as after restoring an older backup; /readyz tells)
+    only costs them the work: the result is still given."""
+    try:
+        cache.set(entry, value, seconds)
+    except Exception:  # noqa: BLE001 (any cache backend's failure)
+        logger.warning("the shared cache cannot keep a result", exc_info=True)
 
 
 def _shared(entry: str):

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
+from registers.core.stamps import forget
 from registers.core.status import Status
 from reviews.deadline_board import open_deadlines
 from tests.factories import make_reconsideration
@@ -85,3 +87,22 @@ def test_a_holiday_schedule_withdrawn_in_place_is_seen_at_once(office, unit_a, o
     assert (datetime.date(2027, 2, 12), False) in decision_due()  # kept
     withdraw_schedule(2027, reason="误录", by=office, today=today)
     assert (datetime.date(2027, 2, 9), True) in decision_due()
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lawgov_cache_never_made",
+        }
+    }
+)
+def test_a_shared_cache_that_cannot_keep_results_still_gives_them(unit_a, caplog):
+    """Its table not made (``createcachetable``), as on a database restored from an older
+    backup: the report's figures are computed and given all the same."""
+    forget()
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 1
+    assert "the shared cache cannot keep a result" in caplog.text
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 2
