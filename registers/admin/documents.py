@@ -8,6 +8,7 @@ from registers.models import Document, DocumentChange, DocumentStatus
 from registers.resources import DocumentResource
 
 from .base import ImportExportWorkflowAdmin, ScopedInline, scope_related_choices
+from .filters import unit_filter
 
 AS_OF_PARAMETER = "as_of"
 
@@ -91,7 +92,7 @@ class DocumentAdmin(ImportExportWorkflowAdmin):
         "status_badge",
     ]
     list_display_links = ["number", "title"]
-    list_filter = [AsOfFilter, StatusOnFilter, "kind", "status", "unit__kind", "unit"]
+    list_filter = [AsOfFilter, StatusOnFilter, "kind", "status", "unit__kind", unit_filter()]
     list_select_related = ["unit"]
     search_fields = ["title", "number"]
     autocomplete_fields = ["unit"]

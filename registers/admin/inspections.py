@@ -36,6 +36,7 @@ from .base import (
     ScopedInline,
     WorkflowAdmin,
 )
+from .filters import unit_filter
 
 # --- Item list -----------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ class InspectionItemAdmin(ImportExportWorkflowAdmin):
         "year",
         "kind",
         "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
+        unit_filter(),
         "field",
     ]
     list_select_related = ["unit"]

@@ -5,6 +5,7 @@ from registers.models import IntegratedItem, LicenceReformBatch
 from registers.resources import IntegratedItemResource, LicenceReformBatchResource
 
 from .base import ExportScopedAdmin, ImportExportWorkflowAdmin, ReadOnlyScopedInline
+from .filters import unit_filter
 
 
 class IntegratedItemListInline(ReadOnlyScopedInline):
@@ -43,7 +44,7 @@ class LicenceReformBatchAdmin(ExportScopedAdmin):
 class IntegratedItemAdmin(ImportExportWorkflowAdmin):
     resource_classes = [IntegratedItemResource]
     list_display = ["name", "unit", "batch", "kind", "status_badge"]
-    list_filter = ["batch", "kind", "status", "unit"]
+    list_filter = ["batch", "kind", "status", unit_filter()]
     list_select_related = ["unit", "batch"]
     search_fields = ["name", "unit__name", "basis"]
     autocomplete_fields = ["unit", "batch"]

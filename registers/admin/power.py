@@ -36,6 +36,7 @@ from registers.models import (
 from registers.resources import PowerItemResource
 
 from .base import ImportExportWorkflowAdmin, ReadOnlyScopedInline, ScopedAdmin, ScopedInline
+from .filters import unit_filter
 
 
 def _parse_day(value: str | None) -> datetime.date | None:
@@ -161,7 +162,7 @@ class PowerItemAdmin(ImportExportWorkflowAdmin):
         LevelFilter,
         "category",
         "township_duty",
-        ("unit", admin.RelatedOnlyFieldListFilter),
+        unit_filter(),
         ValidityFilter,
         AsOfFilter,
         "status",

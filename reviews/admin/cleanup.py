@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedAdmin
+from registers.admin.filters import unit_filter
 from registers.core import permissions
 from registers.core.status import Action
 from registers.models import Document, DocumentKind, Unit
@@ -86,7 +87,7 @@ class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
         "confirmed_on",
         "status_badge",
     ]
-    list_filter = ["year", "status", "unit"]
+    list_filter = ["year", "status", unit_filter()]
     list_select_related = ["unit"]
     search_fields = ["name", "basis"]
     autocomplete_fields = ["unit", "result_document"]
@@ -276,7 +277,7 @@ def _outcome_action(outcome: CleanupOutcome):
 class CleanupItemAdmin(ScopedAdmin):
     list_display = ["number", "title", "kind", "issued_on", "issuer", "outcome", "campaign"]
     list_display_links = ["number", "title"]
-    list_filter = ["campaign", "document__kind", "outcome", "document__unit"]
+    list_filter = ["campaign", "document__kind", "outcome", unit_filter("document__unit")]
     list_select_related = ["campaign", "document", "document__unit"]
     search_fields = ["document__title", "document__number", "note"]
     autocomplete_fields = ["campaign", "document"]
