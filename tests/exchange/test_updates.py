@@ -182,7 +182,9 @@ def test_approved_and_submitted_records_are_refused_only_when_changed(liaison, d
         (rows["咸安政规〔2017〕2号"], NUMBER, "submitted"),
     }
     reasons = {error.code: error.reason for error in plan.errors}
-    assert "已审核通过，不能通过上传修改" in reasons["approved"]
+    assert reasons["approved"] == (
+        "这条记录已审核通过，不能通过上传修改。如需更正，请联系法制办重新打开这条记录。"
+    )
     assert "等待法制办审核" in reasons["submitted"]
     assert {error.sheet for error in plan.errors} == {"数据"}
     assert [item.key for item in plan.unchanged] == ["咸安政规〔2017〕1号"]
@@ -199,9 +201,14 @@ def test_the_office_may_not_change_approved_records_this_way_either(office, unit
     )
     book = exported(office)
     set_cell(book, "咸安政规〔2016〕3号", TITLE, "改过的名称")
-    assert {e.code for e in updates.preview(DOCUMENTS, saved(book), user=office).errors} == {
-        "approved"
-    }
+    errors = updates.preview(DOCUMENTS, saved(book), user=office).errors
+    assert [(e.code, e.reason) for e in errors] == [
+        (
+            "approved",
+            "这条记录已审核通过，不能通过上传修改。"
+            "如需更正，请在记录页面填写更正原因后修改，或重新打开退回单位。",
+        )
+    ]
 
 
 def test_a_number_of_another_units_record_is_refused_neutrally(liaison, drafts, unit_b):

@@ -157,13 +157,12 @@ def refusal_of(user, record) -> tuple[str, str] | None:
     """Why ``user`` may not change ``record`` from a file (message, code), or None."""
     status = getattr(record, "status", None)
     if status == Status.APPROVED:
-        return (
-            _(
-                "这条记录已审核通过，不能通过上传修改。如需更正，请由法制办重新打开后修改，"
-                "或在记录页面填写更正原因后修改。"
-            ),
-            "approved",
+        how = (
+            _("如需更正，请在记录页面填写更正原因后修改，或重新打开退回单位。")
+            if permissions.is_office(user)
+            else _("如需更正，请联系法制办重新打开这条记录。")
         )
+        return _("这条记录已审核通过，不能通过上传修改。") + how, "approved"
     if permissions.can_change(user, record):
         return None
     if permissions.is_frozen(record):
