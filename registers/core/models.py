@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core import permissions
+from registers.core.constraints import check, unique
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
@@ -240,12 +241,12 @@ class HolidaySchedule(models.Model):
         verbose_name = _("节假日安排")
         verbose_name_plural = _("节假日安排")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year"],
-                condition=models.Q(withdrawn_at__isnull=True),
+            unique(
+                "year",
                 name="registers_holidayschedule_one_in_force",
-                violation_error_message=_("该年度已有确认的节假日安排。"),
-                violation_error_code="schedule_already_confirmed",
+                message=_("该年度已有确认的节假日安排。"),
+                code="schedule_already_confirmed",
+                condition=models.Q(withdrawn_at__isnull=True),
             )
         ]
 
@@ -273,11 +274,12 @@ class HolidayScheduleDay(models.Model):
         constraints = [
             # A day once in each schedule; a withdrawn schedule keeps its days beside the
             # one that replaced it.
-            models.UniqueConstraint(
-                fields=["schedule", "date"],
+            unique(
+                "schedule",
+                "date",
                 name="registers_holidayscheduleday_once_per_schedule",
-                violation_error_message=_("同一节假日安排中该日期已录入。"),
-                violation_error_code="duplicate_schedule_day",
+                message=_("同一节假日安排中该日期已录入。"),
+                code="duplicate_schedule_day",
             )
         ]
 
@@ -386,11 +388,11 @@ class Attachment(models.Model):
             models.Index(fields=["content_type", "object_id"], name="registers_attachment_record")
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(size__gt=0),
+            check(
+                models.Q(size__gt=0),
                 name="registers_attachment_not_empty",
-                violation_error_message=_("附件不能是空文件。"),
-                violation_error_code="empty_file",
+                message=_("附件不能是空文件。"),
+                code="empty_file",
             )
         ]
 
@@ -519,11 +521,12 @@ class ScheduledRun(models.Model):
         verbose_name = _("定时任务运行")
         verbose_name_plural = _("定时任务运行")
         constraints = [
-            models.UniqueConstraint(
-                fields=["name", "day"],
+            unique(
+                "name",
+                "day",
                 name="registers_scheduledrun_once_a_day",
-                violation_error_message=_("这项每日任务当天已经运行过。"),
-                violation_error_code="already_ran_today",
+                message=_("这项每日任务当天已经运行过。"),
+                code="already_ran_today",
             )
         ]
 

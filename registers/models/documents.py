@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import check, not_before, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -197,23 +198,25 @@ class Document(WorkflowRecord):
         # sorting every document for each page.
         indexes = [models.Index(fields=["-issued_on", "number"], name="registers_document_listing")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["number"],
+            unique(
+                "number",
                 name="registers_document_unique_number",
-                violation_error_message=_("已有文号相同的文件（文号已统一为半角字符后比较）。"),
-                violation_error_code="duplicate_document_number",
+                message=_("已有文号相同的文件（文号已统一为半角字符后比较）。"),
+                code="duplicate_document_number",
             ),
-            models.CheckConstraint(
-                condition=Q(effective_on__gte=F("issued_on")),
+            not_before(
+                "effective_on",
+                "issued_on",
                 name="registers_document_effective_after_issue",
-                violation_error_message=_("施行日期不能早于印发日期。"),
-                violation_error_code="document_effective_after_issue",
+                message=_("施行日期不能早于印发日期。"),
+                optional=False,
             ),
-            models.CheckConstraint(
-                condition=Q(valid_until__gte=F("effective_on")),
+            not_before(
+                "valid_until",
+                "effective_on",
                 name="registers_document_valid_after_effective",
-                violation_error_message=_("有效期截止日期不能早于施行日期。"),
-                violation_error_code="document_valid_after_effective",
+                message=_("有效期截止日期不能早于施行日期。"),
+                optional=False,
             ),
         ]
 
@@ -352,31 +355,27 @@ class DocumentChange(RevisionedModel):
         verbose_name = _("文件变动")
         verbose_name_plural = _("文件变动")
         constraints = [
-            models.UniqueConstraint(
-                fields=["document"],
-                condition=Q(kind=DocumentChangeKind.REPEALED),
+            unique(
+                "document",
                 name="registers_documentchange_one_repeal",
-                violation_error_message=_("该文件已有废止记录。"),
-                violation_error_code="documentchange_one_repeal",
+                message=_("该文件已有废止记录。"),
+                condition=Q(kind=DocumentChangeKind.REPEALED),
             ),
-            models.UniqueConstraint(
-                fields=["document"],
-                condition=Q(kind=DocumentChangeKind.EXPIRED),
+            unique(
+                "document",
                 name="registers_documentchange_one_expiry",
-                violation_error_message=_("该文件已有宣布失效记录。"),
-                violation_error_code="documentchange_one_expiry",
+                message=_("该文件已有宣布失效记录。"),
+                condition=Q(kind=DocumentChangeKind.EXPIRED),
             ),
-            models.CheckConstraint(
-                condition=~Q(kind=DocumentChangeKind.AMENDED) | Q(by_document__isnull=False),
+            check(
+                ~Q(kind=DocumentChangeKind.AMENDED) | Q(by_document__isnull=False),
                 name="registers_documentchange_amendment_has_document",
-                violation_error_message=_("修改必须填写依据文件（修改本文件的文件）。"),
-                violation_error_code="documentchange_amendment_has_document",
+                message=_("修改必须填写依据文件（修改本文件的文件）。"),
             ),
-            models.CheckConstraint(
-                condition=~Q(by_document=F("document")),
+            check(
+                ~Q(by_document=F("document")),
                 name="registers_documentchange_not_self",
-                violation_error_message=_("文件不能修改或废止它自己。"),
-                violation_error_code="documentchange_not_self",
+                message=_("文件不能修改或废止它自己。"),
             ),
         ]
 

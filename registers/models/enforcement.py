@@ -12,11 +12,11 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import not_before, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -95,11 +95,11 @@ class EnforcementBody(WorkflowRecord):
         verbose_name = _("执法主体")
         verbose_name_plural = _("执法主体")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "name"],
+            unique(
+                "unit",
+                "name",
                 name="registers_enforcementbody_unique_name",
-                violation_error_message=_("本单位已登记同名的执法主体。"),
-                violation_error_code="enforcementbody_unique_name",
+                message=_("本单位已登记同名的执法主体。"),
             ),
         ]
 
@@ -180,11 +180,13 @@ class Officer(WorkflowRecord):
         verbose_name = _("执法人员")
         verbose_name_plural = _("执法人员")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_on__gt=F("issued_on")),
+            not_before(
+                "expires_on",
+                "issued_on",
                 name="registers_officer_expires_after_issue",
-                violation_error_message=_("执法证有效期截止日期必须晚于发证日期。"),
-                violation_error_code="officer_expires_after_issue",
+                message=_("执法证有效期截止日期必须晚于发证日期。"),
+                optional=False,
+                strictly=True,
             ),
         ]
 
@@ -248,11 +250,11 @@ class Conflict(RevisionedModel):
         verbose_name = _("回避申报")
         verbose_name_plural = _("回避申报")
         constraints = [
-            models.UniqueConstraint(
-                fields=["officer", "target"],
+            unique(
+                "officer",
+                "target",
                 name="registers_conflict_unique_pair",
-                violation_error_message=_("该执法人员对该检查对象已申报回避。"),
-                violation_error_code="conflict_unique_pair",
+                message=_("该执法人员对该检查对象已申报回避。"),
             ),
         ]
 

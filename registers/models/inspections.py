@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
@@ -173,24 +174,22 @@ class InspectionItem(WorkflowRecord):
         verbose_name = _("随机抽查事项")
         verbose_name_plural = _("随机抽查事项清单")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "code"],
+            unique(
+                "year",
+                "code",
                 name="registers_inspectionitem_unique_code",
-                violation_error_message=_("同一年度清单中事项编码不能重复。"),
-                violation_error_code="inspectionitem_unique_code",
+                message=_("同一年度清单中事项编码不能重复。"),
             ),
-            models.CheckConstraint(
-                condition=Q(ratio__gt=0) & Q(ratio__lte=100),
+            check(
+                Q(ratio__gt=0) & Q(ratio__lte=100),
                 name="registers_inspectionitem_ratio_range",
-                violation_error_message=_("抽查比例必须大于0且不超过100%%。"),
-                violation_error_code="inspectionitem_ratio_range",
+                message=_("抽查比例必须大于0且不超过100%%。"),
             ),
-            models.CheckConstraint(
-                condition=Q(cancelled_on__isnull=True)
+            check(
+                Q(cancelled_on__isnull=True)
                 | Q(published_on__isnull=False, cancelled_on__gte=F("published_on")),
                 name="registers_inspectionitem_cancelled_after_published",
-                violation_error_message=_("取消日期不能早于清单公布日期。"),
-                violation_error_code="inspectionitem_cancelled_after_published",
+                message=_("取消日期不能早于清单公布日期。"),
             ),
         ]
 
@@ -225,11 +224,11 @@ class CheckPoint(RevisionedModel):
         verbose_name = _("检查表要点")
         verbose_name_plural = _("检查表要点")
         constraints = [
-            models.UniqueConstraint(
-                fields=["item", "position"],
+            unique(
+                "item",
+                "position",
                 name="registers_checkpoint_unique_position",
-                violation_error_message=_("检查表中序号不能重复。"),
-                violation_error_code="checkpoint_unique_position",
+                message=_("检查表中序号不能重复。"),
             ),
         ]
 
@@ -312,11 +311,12 @@ class InspectionTarget(RevisionedModel):
         verbose_name = _("检查对象")
         verbose_name_plural = _("检查对象名录库")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "credit_code"],
+            unique(
+                "unit",
+                "credit_code",
                 name="registers_inspectiontarget_unique_code_per_pool",
-                violation_error_message=_("本单位名录库中已有该统一社会信用代码的对象。"),
-                violation_error_code="duplicate_credit_code",
+                message=_("本单位名录库中已有该统一社会信用代码的对象。"),
+                code="duplicate_credit_code",
             ),
         ]
 
@@ -477,26 +477,23 @@ class InspectionDraw(HandledRecord):
         verbose_name = _("双随机抽取")
         verbose_name_plural = _("双随机抽取及结果")
         constraints = [
-            models.UniqueConstraint(
-                fields=["item", "batch"],
+            unique(
+                "item",
+                "batch",
                 name="registers_inspectiondraw_unique_batch",
-                violation_error_message=_("该事项的这一批次已经抽取过，不能重复抽取。"),
-                violation_error_code="inspectiondraw_unique_batch",
+                message=_("该事项的这一批次已经抽取过，不能重复抽取。"),
             ),
-            models.CheckConstraint(
-                condition=Q(check_ended_on__isnull=True) | Q(check_ended_on__gte=F("drawn_on")),
+            not_before(
+                "check_ended_on",
+                "drawn_on",
                 name="registers_inspectiondraw_check_ends_after_draw",
-                violation_error_message=_("检查结束日期不能早于抽取日期。"),
-                violation_error_code="inspectiondraw_check_ends_after_draw",
+                message=_("检查结束日期不能早于抽取日期。"),
             ),
-            models.CheckConstraint(
-                condition=Q(published_on__isnull=True)
+            check(
+                Q(published_on__isnull=True)
                 | Q(check_ended_on__isnull=False, published_on__gte=F("check_ended_on")),
                 name="registers_inspectiondraw_published_after_check",
-                violation_error_message=_(
-                    "结果公示日期必须在检查结束之后，且须先填写检查结束日期。"
-                ),
-                violation_error_code="inspectiondraw_published_after_check",
+                message=_("结果公示日期必须在检查结束之后，且须先填写检查结束日期。"),
             ),
         ]
 
@@ -583,23 +580,25 @@ class DrawnTarget(RevisionedModel):
         verbose_name = _("抽中对象及检查结果")
         verbose_name_plural = _("抽中对象及检查结果")
         constraints = [
-            models.UniqueConstraint(
-                fields=["draw", "position"],
+            unique(
+                "draw",
+                "position",
                 name="registers_drawntarget_unique_position",
-                violation_error_message=_("同一次抽取中抽中对象的序号不能重复。"),
-                violation_error_code="duplicate_drawn_position",
+                message=_("同一次抽取中抽中对象的序号不能重复。"),
+                code="duplicate_drawn_position",
             ),
-            models.UniqueConstraint(
-                fields=["draw", "target"],
+            unique(
+                "draw",
+                "target",
                 name="registers_drawntarget_unique_target",
-                violation_error_message=_("同一个检查对象在一次抽取中只能被抽中一次。"),
-                violation_error_code="duplicate_drawn_target",
+                message=_("同一个检查对象在一次抽取中只能被抽中一次。"),
+                code="duplicate_drawn_target",
             ),
-            models.CheckConstraint(
-                condition=Q(result="") | Q(checked_on__isnull=False),
+            only_with(
+                "result",
+                "checked_on",
                 name="registers_drawntarget_result_has_date",
-                violation_error_message=_("填写检查结果时必须填写检查日期。"),
-                violation_error_code="drawntarget_result_has_date",
+                message=_("填写检查结果时必须填写检查日期。"),
             ),
         ]
 
@@ -633,17 +632,19 @@ class DrawnInspector(RevisionedModel):
         verbose_name = _("抽中检查人员")
         verbose_name_plural = _("抽中检查人员")
         constraints = [
-            models.UniqueConstraint(
-                fields=["drawn_target", "officer"],
+            unique(
+                "drawn_target",
+                "officer",
                 name="registers_drawninspector_unique_officer",
-                violation_error_message=_("同一名执法人员不能重复派往同一个抽中对象。"),
-                violation_error_code="duplicate_drawn_inspector",
+                message=_("同一名执法人员不能重复派往同一个抽中对象。"),
+                code="duplicate_drawn_inspector",
             ),
-            models.UniqueConstraint(
-                fields=["drawn_target", "position"],
+            unique(
+                "drawn_target",
+                "position",
                 name="registers_drawninspector_unique_position",
-                violation_error_message=_("同一抽中对象的检查人员序号不能重复。"),
-                violation_error_code="duplicate_inspector_position",
+                message=_("同一抽中对象的检查人员序号不能重复。"),
+                code="duplicate_inspector_position",
             ),
         ]
 

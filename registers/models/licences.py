@@ -8,10 +8,11 @@ to issue it, whose liaison keeps it up to date.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import not_before, unique
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -89,12 +90,11 @@ class LicenceReformBatch(RevisionedModel):
         verbose_name = _("多证合一改革批次")
         verbose_name_plural = _("多证合一改革批次")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(first_licence_on__isnull=True)
-                | Q(first_licence_on__gte=F("reform_on")),
+            not_before(
+                "first_licence_on",
+                "reform_on",
                 name="registers_licencereformbatch_first_licence_after_reform",
-                violation_error_message=_("首张执照颁发日期不能早于改革实施日期。"),
-                violation_error_code="licencereformbatch_first_licence_after_reform",
+                message=_("首张执照颁发日期不能早于改革实施日期。"),
             ),
         ]
 
@@ -162,11 +162,11 @@ class IntegratedItem(WorkflowRecord):
         verbose_name = _("整合事项")
         verbose_name_plural = _("多证合一整合事项")
         constraints = [
-            models.UniqueConstraint(
-                fields=["batch", "name"],
+            unique(
+                "batch",
+                "name",
                 name="registers_integrateditem_unique_name_in_batch",
-                violation_error_message=_("该批次已有同名事项。"),
-                violation_error_code="integrateditem_unique_name_in_batch",
+                message=_("该批次已有同名事项。"),
             ),
         ]
 

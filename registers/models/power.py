@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import check, not_before, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
@@ -322,44 +323,44 @@ class PowerItem(WorkflowRecord):
         verbose_name = _("权责清单事项")
         verbose_name_plural = _("权责清单事项")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "list_kind", "code"],
-                condition=Q(closed_on__isnull=True),
+            unique(
+                "unit",
+                "list_kind",
+                "code",
                 name="registers_poweritem_unique_open_code",
-                violation_error_message=_("本单位该清单中已有同一编码的现行事项。"),
-                violation_error_code="poweritem_unique_open_code",
+                message=_("本单位该清单中已有同一编码的现行事项。"),
+                condition=Q(closed_on__isnull=True),
             ),
-            models.UniqueConstraint(
-                fields=["unit", "list_kind", "code", "effective_from"],
+            unique(
+                "unit",
+                "list_kind",
+                "code",
+                "effective_from",
                 name="registers_poweritem_unique_version",
-                violation_error_message=_(
-                    "本单位该清单中同一编码的事项在同一生效日期已有一个版本。"
-                ),
-                violation_error_code="duplicate_item_version",
+                message=_("本单位该清单中同一编码的事项在同一生效日期已有一个版本。"),
+                code="duplicate_item_version",
             ),
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gt=F("effective_from")),
+            not_before(
+                "closed_on",
+                "effective_from",
                 name="registers_poweritem_closed_after_effective",
-                violation_error_message=_("失效日期必须晚于生效日期。"),
-                violation_error_code="poweritem_closed_after_effective",
+                message=_("失效日期必须晚于生效日期。"),
+                strictly=True,
             ),
-            models.CheckConstraint(
-                condition=~Q(list_kind=ListKind.POWER) | ~Q(category=""),
+            check(
+                ~Q(list_kind=ListKind.POWER) | ~Q(category=""),
                 name="registers_poweritem_power_item_has_category",
-                violation_error_message=_("权责清单事项必须选择权力类别。"),
-                violation_error_code="poweritem_power_item_has_category",
+                message=_("权责清单事项必须选择权力类别。"),
             ),
-            models.CheckConstraint(
-                condition=~Q(list_kind=ListKind.NEGATIVE) | ~Q(negative_measure=""),
+            check(
+                ~Q(list_kind=ListKind.NEGATIVE) | ~Q(negative_measure=""),
                 name="registers_poweritem_negative_item_has_measure",
-                violation_error_message=_("负面清单事项必须选择管理措施（禁止或限制）。"),
-                violation_error_code="poweritem_negative_item_has_measure",
+                message=_("负面清单事项必须选择管理措施（禁止或限制）。"),
             ),
-            models.CheckConstraint(
-                condition=~Q(list_kind=ListKind.FEE) | ~Q(fee_standard=""),
+            check(
+                ~Q(list_kind=ListKind.FEE) | ~Q(fee_standard=""),
                 name="registers_poweritem_fee_item_has_standard",
-                violation_error_message=_("收费清单事项必须填写收费标准。"),
-                violation_error_code="poweritem_fee_item_has_standard",
+                message=_("收费清单事项必须填写收费标准。"),
             ),
         ]
 
@@ -498,11 +499,11 @@ class ResponsibilityItem(RevisionedModel):
         verbose_name = _("责任事项")
         verbose_name_plural = _("责任事项")
         constraints = [
-            models.UniqueConstraint(
-                fields=["item", "stage"],
+            unique(
+                "item",
+                "stage",
                 name="registers_responsibilityitem_unique_stage",
-                violation_error_message=_("同一事项的每个环节只填写一条责任事项。"),
-                violation_error_code="responsibilityitem_unique_stage",
+                message=_("同一事项的每个环节只填写一条责任事项。"),
             ),
         ]
 
@@ -578,21 +579,19 @@ class PowerAdjustment(models.Model):
         verbose_name = _("清单调整记录")
         verbose_name_plural = _("清单调整记录")
         constraints = [
-            models.UniqueConstraint(
-                fields=["item"],
-                condition=Q(kind=AdjustmentKind.ADD),
+            unique(
+                "item",
                 name="registers_poweradjustment_one_addition_per_item",
-                violation_error_message=_("该事项已有新增记录。"),
-                violation_error_code="poweradjustment_one_addition_per_item",
+                message=_("该事项已有新增记录。"),
+                condition=Q(kind=AdjustmentKind.ADD),
             ),
-            models.UniqueConstraint(
-                fields=["item"],
+            unique(
+                "item",
+                name="registers_poweradjustment_one_closing_per_item",
+                message=_("该事项已被取消、下放或调整，不能再次调整。"),
                 condition=Q(
                     kind__in=[AdjustmentKind.CANCEL, AdjustmentKind.DELEGATE, AdjustmentKind.AMEND]
                 ),
-                name="registers_poweradjustment_one_closing_per_item",
-                violation_error_message=_("该事项已被取消、下放或调整，不能再次调整。"),
-                violation_error_code="poweradjustment_one_closing_per_item",
             ),
         ]
 

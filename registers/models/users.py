@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.constraints import check
 from registers.core.roles import Role
 
 
@@ -34,11 +35,10 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(role="liaison") | Q(unit__isnull=False),
+            check(
+                ~Q(role="liaison") | Q(unit__isnull=False),
                 name="registers_user_liaison_has_unit",
-                violation_error_message=_("联络员必须指定所属单位。"),
-                violation_error_code="user_liaison_has_unit",
+                message=_("联络员必须指定所属单位。"),
             ),
         ]
 

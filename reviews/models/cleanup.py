@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import not_before, unique
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -136,17 +137,17 @@ class CleanupCampaign(WorkflowRecord):
         verbose_name = _("文件清理活动")
         verbose_name_plural = _("文件清理活动")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            not_before(
+                "ended_on",
+                "started_on",
                 name="reviews_cleanupcampaign_ends_after_start",
-                violation_error_message=_("计划完成日期不能早于开始日期。"),
-                violation_error_code="cleanupcampaign_ends_after_start",
+                message=_("计划完成日期不能早于开始日期。"),
             ),
-            models.CheckConstraint(
-                condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=F("started_on")),
+            not_before(
+                "confirmed_on",
+                "started_on",
                 name="reviews_cleanupcampaign_confirmed_after_start",
-                violation_error_message=_("确认日期不能早于开始日期。"),
-                violation_error_code="cleanupcampaign_confirmed_after_start",
+                message=_("确认日期不能早于开始日期。"),
             ),
         ]
 
@@ -268,11 +269,11 @@ class CleanupItem(RevisionedModel):
         verbose_name = _("清理文件")
         verbose_name_plural = _("清理文件")
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "document"],
+            unique(
+                "campaign",
+                "document",
                 name="reviews_cleanupitem_unique_document",
-                violation_error_message=_("该文件已在本次清理中。"),
-                violation_error_code="cleanupitem_unique_document",
+                message=_("该文件已在本次清理中。"),
             ),
         ]
 

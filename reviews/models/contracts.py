@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import check, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -198,25 +199,26 @@ class GovernmentContract(WorkflowRecord):
         verbose_name = _("政府合同")
         verbose_name_plural = _("政府合同")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
+            check(
+                Q(amount__gt=0),
                 name="reviews_governmentcontract_amount_positive",
-                violation_error_message=_("合同金额必须大于零。"),
-                violation_error_code="amount_not_positive",
+                message=_("合同金额必须大于零。"),
+                code="amount_not_positive",
             ),
-            models.UniqueConstraint(
-                fields=["unit", "number"],
-                condition=~Q(number=""),
+            unique(
+                "unit",
+                "number",
                 name="reviews_governmentcontract_unique_number",
-                violation_error_message=_("本单位已有相同编号的合同。"),
-                violation_error_code="duplicate_contract_number",
+                message=_("本单位已有相同编号的合同。"),
+                code="duplicate_contract_number",
+                condition=~Q(number=""),
             ),
-            models.CheckConstraint(
-                condition=Q(lawyer_reviewed_on__isnull=True)
+            check(
+                Q(lawyer_reviewed_on__isnull=True)
                 | (~Q(law_firm="") & ~Q(lawyer="") & ~Q(lawyer_opinion="")),
                 name="reviews_governmentcontract_lawyer_review_complete",
-                violation_error_message=_("律师审核须写明律师事务所、律师和审核意见。"),
-                violation_error_code="lawyer_review_incomplete",
+                message=_("律师审核须写明律师事务所、律师和审核意见。"),
+                code="lawyer_review_incomplete",
             ),
         ]
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import working_days_between
+from registers.core.constraints import check, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -127,11 +128,11 @@ class DecisionCatalogue(RevisionedModel):
         verbose_name = _("重大行政决策事项目录")
         verbose_name_plural = _("重大行政决策事项目录")
         constraints = [
-            models.UniqueConstraint(
-                fields=["decision_body", "year"],
+            unique(
+                "decision_body",
+                "year",
                 name="reviews_decisioncatalogue_unique_year",
-                violation_error_message=_("该决策机关本年度已有决策事项目录。"),
-                violation_error_code="decisioncatalogue_unique_year",
+                message=_("该决策机关本年度已有决策事项目录。"),
             ),
         ]
 
@@ -361,20 +362,18 @@ class MajorDecision(WorkflowRecord):
         verbose_name = _("重大行政决策")
         verbose_name_plural = _("重大行政决策")
         constraints = [
-            models.UniqueConstraint(
-                fields=["catalogue", "title"],
+            unique(
+                "catalogue",
+                "title",
                 name="reviews_majordecision_unique_title",
-                violation_error_message=_("目录中已有同名决策事项。"),
-                violation_error_code="majordecision_unique_title",
+                message=_("目录中已有同名决策事项。"),
             ),
-            models.CheckConstraint(
-                condition=Q(discussed_on__isnull=True)
+            check(
+                Q(discussed_on__isnull=True)
                 | Q(legality_review_result__in=[LegalityResult.PASSED, LegalityResult.RISK_STATED]),
                 name="reviews_majordecision_discussed_after_passed_review",
-                violation_error_message=_(
-                    "决策草案未经合法性审查或者经审查不合法的，不得提交讨论。"
-                ),
-                violation_error_code="discussion_without_passed_legality_review",
+                message=_("决策草案未经合法性审查或者经审查不合法的，不得提交讨论。"),
+                code="discussion_without_passed_legality_review",
             ),
         ]
 
@@ -575,19 +574,19 @@ class DecisionStep(RevisionedModel):
         verbose_name = _("决策程序")
         verbose_name_plural = _("决策程序（公众参与、专家论证、风险评估）")
         constraints = [
-            models.UniqueConstraint(
-                fields=["decision", "kind"],
+            unique(
+                "decision",
+                "kind",
                 name="reviews_decisionstep_unique_kind",
-                violation_error_message=_("每项程序只记录一次。"),
-                violation_error_code="decisionstep_unique_kind",
+                message=_("每项程序只记录一次。"),
             ),
-            models.CheckConstraint(
-                condition=Q(comment_opens_on__isnull=True)
+            check(
+                Q(comment_opens_on__isnull=True)
                 | Q(comment_closes_on__isnull=True)
                 | Q(comment_closes_on__gte=models.F("comment_opens_on")),
                 name="reviews_decisionstep_comment_period_order",
-                violation_error_message=_("征求意见截止日早于起始日。"),
-                violation_error_code="comment_period_reversed",
+                message=_("征求意见截止日早于起始日。"),
+                code="comment_period_reversed",
             ),
         ]
 
@@ -692,11 +691,11 @@ class DecisionParticipant(RevisionedModel):
         verbose_name = _("参与决策人员及意见")
         verbose_name_plural = _("参与决策人员及意见")
         constraints = [
-            models.UniqueConstraint(
-                fields=["decision", "name"],
+            unique(
+                "decision",
+                "name",
                 name="reviews_decisionparticipant_unique_name",
-                violation_error_message=_("同一人员只记录一次。"),
-                violation_error_code="decisionparticipant_unique_name",
+                message=_("同一人员只记录一次。"),
             ),
         ]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import check, not_before, unique
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
@@ -133,17 +134,19 @@ class EvaluationRound(RevisionedModel):
         verbose_name = _("案卷评查活动")
         verbose_name_plural = _("案卷评查活动")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "name"],
+            unique(
+                "year",
+                "name",
                 name="reviews_evaluationround_unique_name",
-                violation_error_message=_("本年度已有同名评查活动。"),
-                violation_error_code="evaluationround_unique_name",
+                message=_("本年度已有同名评查活动。"),
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__gte=F("started_on")),
+            not_before(
+                "ended_on",
+                "started_on",
                 name="reviews_evaluationround_ends_after_start",
-                violation_error_message=_("结束日期早于开始日期。"),
-                violation_error_code="round_ends_before_start",
+                message=_("结束日期早于开始日期。"),
+                code="round_ends_before_start",
+                optional=False,
             ),
         ]
 
@@ -311,25 +314,26 @@ class EvaluatedFile(WorkflowRecord):
         verbose_name = _("评查案卷")
         verbose_name_plural = _("评查案卷")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "unit", "case_number"],
+            unique(
+                "round",
+                "unit",
+                "case_number",
                 name="reviews_evaluatedfile_unique_case",
-                violation_error_message=_("本次评查已录入该单位的这份案卷。"),
-                violation_error_code="duplicate_evaluated_case",
+                message=_("本次评查已录入该单位的这份案卷。"),
+                code="duplicate_evaluated_case",
             ),
-            models.CheckConstraint(
-                condition=Q(form_score__isnull=True)
-                | Q(form_score__gte=0, form_score__lte=FORM_SCORE_MAX),
+            check(
+                Q(form_score__isnull=True) | Q(form_score__gte=0, form_score__lte=FORM_SCORE_MAX),
                 name="reviews_evaluatedfile_form_score_range",
-                violation_error_message=_("形式得分应在0至20分之间。"),
-                violation_error_code="form_score_out_of_range",
+                message=_("形式得分应在0至20分之间。"),
+                code="form_score_out_of_range",
             ),
-            models.CheckConstraint(
-                condition=Q(content_score__isnull=True)
+            check(
+                Q(content_score__isnull=True)
                 | Q(content_score__gte=0, content_score__lte=CONTENT_SCORE_MAX),
                 name="reviews_evaluatedfile_content_score_range",
-                violation_error_message=_("内容得分应在0至80分之间。"),
-                violation_error_code="content_score_out_of_range",
+                message=_("内容得分应在0至80分之间。"),
+                code="content_score_out_of_range",
             ),
         ]
 
@@ -392,11 +396,8 @@ class FileVeto(RevisionedModel):
         verbose_name = _("否决项")
         verbose_name_plural = _("否决项")
         constraints = [
-            models.UniqueConstraint(
-                fields=["file", "item"],
-                name="reviews_fileveto_unique_item",
-                violation_error_message=_("该否决项已记录。"),
-                violation_error_code="fileveto_unique_item",
+            unique(
+                "file", "item", name="reviews_fileveto_unique_item", message=_("该否决项已记录。")
             ),
         ]
 

@@ -13,13 +13,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, normative_filing_due
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -115,24 +116,24 @@ class LegalityReview(WorkflowRecord):
         verbose_name = _("合法性审核")
         verbose_name_plural = _("合法性审核")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "title", "received_on"],
+            unique(
+                "unit",
+                "title",
+                "received_on",
                 name="reviews_legalityreview_unique_draft",
-                violation_error_message=_("同一单位同一天送审的同名文件已登记。"),
-                violation_error_code="legalityreview_unique_draft",
+                message=_("同一单位同一天送审的同名文件已登记。"),
             ),
-            models.CheckConstraint(
-                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("received_on")),
+            not_before(
+                "completed_on",
+                "received_on",
                 name="reviews_legalityreview_completed_after_received",
-                violation_error_message=_("审核完成日期不能早于收件日期。"),
-                violation_error_code="legalityreview_completed_after_received",
+                message=_("审核完成日期不能早于收件日期。"),
             ),
-            models.CheckConstraint(
-                condition=(Q(completed_on__isnull=True) & Q(result=""))
+            check(
+                (Q(completed_on__isnull=True) & Q(result=""))
                 | (Q(completed_on__isnull=False) & ~Q(result="")),
                 name="reviews_legalityreview_completed_has_result",
-                violation_error_message=_("审核完成须同时填写完成日期和审核结论。"),
-                violation_error_code="legalityreview_completed_has_result",
+                message=_("审核完成须同时填写完成日期和审核结论。"),
             ),
         ]
 
@@ -240,23 +241,22 @@ class CommentDraftReply(WorkflowRecord):
         verbose_name = _("征求意见稿回复")
         verbose_name_plural = _("征求意见稿回复")
         constraints = [
-            models.UniqueConstraint(
-                fields=["title", "received_on"],
+            unique(
+                "title",
+                "received_on",
                 name="reviews_commentdraftreply_unique_draft",
-                violation_error_message=_("同一天收到的同名征求意见稿已登记。"),
-                violation_error_code="commentdraftreply_unique_draft",
+                message=_("同一天收到的同名征求意见稿已登记。"),
             ),
-            models.CheckConstraint(
-                condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
+            not_before(
+                "replied_on",
+                "received_on",
                 name="reviews_commentdraftreply_replied_after_received",
-                violation_error_message=_("回复日期不能早于收到日期。"),
-                violation_error_code="commentdraftreply_replied_after_received",
+                message=_("回复日期不能早于收到日期。"),
             ),
-            models.CheckConstraint(
-                condition=Q(replied_on__isnull=True) | ~Q(reply=""),
+            check(
+                Q(replied_on__isnull=True) | ~Q(reply=""),
                 name="reviews_commentdraftreply_replied_has_reply",
-                violation_error_message=_("填写了回复日期，请同时填写回复意见（无意见也请写明）。"),
-                violation_error_code="commentdraftreply_replied_has_reply",
+                message=_("填写了回复日期，请同时填写回复意见（无意见也请写明）。"),
             ),
         ]
 
@@ -402,11 +402,11 @@ class Filing(HandledRecord):
         verbose_name = _("规范性文件报备")
         verbose_name_plural = _("规范性文件报备")
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "filed_with"],
+            unique(
+                "document",
+                "filed_with",
                 name="reviews_filing_unique_document_authority",
-                violation_error_message=_("该文件向该机关的报备已登记。"),
-                violation_error_code="filing_unique_document_authority",
+                message=_("该文件向该机关的报备已登记。"),
             ),
         ]
 

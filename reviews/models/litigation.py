@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.constraints import check, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
@@ -310,19 +311,17 @@ class LitigationCase(HandledRecord):
         verbose_name = _("行政应诉案件")
         verbose_name_plural = _("行政应诉案件")
         constraints = [
-            models.UniqueConstraint(
-                fields=["number"],
+            unique(
+                "number",
                 name="reviews_litigationcase_unique_number",
-                violation_error_message=_(
-                    "已有案号相同的行政应诉案件（案号已统一为半角字符后比较）。"
-                ),
-                violation_error_code="duplicate_case_number",
+                message=_("已有案号相同的行政应诉案件（案号已统一为半角字符后比较）。"),
+                code="duplicate_case_number",
             ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(concluded_on__isnull=False),
+            only_with(
+                "outcome",
+                "concluded_on",
                 name="reviews_litigationcase_outcome_when_concluded",
-                violation_error_message=_("结案后才能填写裁判结果"),
-                violation_error_code="litigationcase_outcome_when_concluded",
+                message=_("结案后才能填写裁判结果"),
             ),
         ]
 
@@ -418,11 +417,10 @@ class LitigationHearing(RevisionedModel):
         verbose_name = _("开庭")
         verbose_name_plural = _("开庭与负责人出庭")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(head_name="", head_rank="") | (~Q(head_name="") & ~Q(head_rank="")),
+            check(
+                Q(head_name="", head_rank="") | (~Q(head_name="") & ~Q(head_rank="")),
                 name="reviews_litigationhearing_head_named_with_rank",
-                violation_error_message=_("出庭负责人的姓名和类别须同时填写"),
-                violation_error_code="litigationhearing_head_named_with_rank",
+                message=_("出庭负责人的姓名和类别须同时填写"),
             ),
         ]
 

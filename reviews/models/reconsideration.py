@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import (
     MAX_EXTENSION_DAYS,
     REGIME_2023_STARTS_ON,
@@ -598,25 +599,22 @@ class ReconsiderationCase(HandledRecord):
         verbose_name = _("行政复议案件")
         verbose_name_plural = _("行政复议案件")
         constraints = [
-            models.UniqueConstraint(
-                fields=["number"],
+            unique(
+                "number",
                 name="reviews_reconsiderationcase_unique_number",
-                violation_error_message=_(
-                    "已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"
-                ),
-                violation_error_code="duplicate_case_number",
+                message=_("已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"),
+                code="duplicate_case_number",
             ),
-            models.CheckConstraint(
-                condition=Q(extension_days__lte=30),
+            check(
+                Q(extension_days__lte=30),
                 name="reviews_reconsiderationcase_extension_at_most_30",
-                violation_error_message=_("延长期限最多不超过30日"),
-                violation_error_code="reconsiderationcase_extension_at_most_30",
+                message=_("延长期限最多不超过30日"),
             ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(concluded_on__isnull=False),
+            only_with(
+                "outcome",
+                "concluded_on",
                 name="reviews_reconsiderationcase_outcome_when_concluded",
-                violation_error_message=_("审结后才能填写审结结果"),
-                violation_error_code="reconsiderationcase_outcome_when_concluded",
+                message=_("审结后才能填写审结结果"),
             ),
         ]
 
@@ -840,11 +838,11 @@ class ReconsiderationSuspension(RevisionedModel):
         verbose_name = _("中止")
         verbose_name_plural = _("中止与恢复")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=models.F("suspended_on")),
+            not_before(
+                "resumed_on",
+                "suspended_on",
                 name="reviews_reconsiderationsuspension_resumed_after_suspended",
-                violation_error_message=_("恢复审理日期早于中止日期"),
-                violation_error_code="reconsiderationsuspension_resumed_after_suspended",
+                message=_("恢复审理日期早于中止日期"),
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
+from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord, WorkflowRecord
@@ -96,11 +97,14 @@ class AccountabilityRecord(WorkflowRecord):
         verbose_name = _("问责记录")
         verbose_name_plural = _("问责记录")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "person", "decided_on", "measure"],
+            unique(
+                "unit",
+                "person",
+                "decided_on",
+                "measure",
                 name="reviews_accountabilityrecord_unique_decision",
-                violation_error_message=_("同一单位对同一人员在同一日期已有相同措施的问责记录。"),
-                violation_error_code="duplicate_accountability",
+                message=_("同一单位对同一人员在同一日期已有相同措施的问责记录。"),
+                code="duplicate_accountability",
             ),
         ]
 
@@ -200,12 +204,11 @@ class CriminalTransfer(HandledRecord):
         verbose_name = _("涉嫌犯罪案件移送")
         verbose_name_plural = _("涉嫌犯罪案件移送（行刑衔接）")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decision="", decided_on__isnull=True)
+            check(
+                Q(decision="", decided_on__isnull=True)
                 | (~Q(decision="") & Q(decided_on__isnull=False)),
                 name="reviews_criminaltransfer_decision_with_date",
-                violation_error_message=_("审批决定和决定日期须同时填写"),
-                violation_error_code="criminaltransfer_decision_with_date",
+                message=_("审批决定和决定日期须同时填写"),
             ),
         ]
 
@@ -369,11 +372,12 @@ class RectificationProblem(HandledRecord):
         verbose_name = _("专项治理问题")
         verbose_name_plural = _("专项治理问题整改")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(due_on__gte=models.F("found_on")),
+            not_before(
+                "due_on",
+                "found_on",
                 name="reviews_rectificationproblem_due_after_found",
-                violation_error_message=_("整改期限早于发现日期"),
-                violation_error_code="rectificationproblem_due_after_found",
+                message=_("整改期限早于发现日期"),
+                optional=False,
             ),
         ]
 

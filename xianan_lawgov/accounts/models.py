@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registers.core.constraints import check
 from registers.core.roles import Role
 
 
@@ -181,11 +182,11 @@ class Lockout(models.Model):
         verbose_name = _("登录锁定")
         verbose_name_plural = _("登录锁定")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(username="") | Q(address__isnull=False),
+            check(
+                ~Q(username="") | Q(address__isnull=False),
                 name="accounts_lockout_names_whom",
-                violation_error_message=_("登录锁定须写明用户名或地址。"),
-                violation_error_code="lockout_without_subject",
+                message=_("登录锁定须写明用户名或地址。"),
+                code="lockout_without_subject",
             )
         ]
 

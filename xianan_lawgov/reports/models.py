@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import unique
 from registers.core.models import WorkflowRecord
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action
@@ -67,18 +68,19 @@ class Report(RevisionedModel):
         verbose_name = _("年度报告")
         verbose_name_plural = _("年度报告")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year"],
-                condition=Q(unit__isnull=True),
+            unique(
+                "year",
                 name="reports_report_unique_district_year",
-                violation_error_message=_("该年度的全区报告已经存在。"),
-                violation_error_code="duplicate_report",
+                message=_("该年度的全区报告已经存在。"),
+                code="duplicate_report",
+                condition=Q(unit__isnull=True),
             ),
-            models.UniqueConstraint(
-                fields=["year", "unit"],
+            unique(
+                "year",
+                "unit",
                 name="reports_report_unique_unit_year",
-                violation_error_message=_("该单位该年度的报告已经存在。"),
-                violation_error_code="duplicate_report",
+                message=_("该单位该年度的报告已经存在。"),
+                code="duplicate_report",
             ),
         ]
 
@@ -104,11 +106,12 @@ class Section(RevisionedModel):
         verbose_name = _("报告章节")
         verbose_name_plural = _("报告章节")
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "order"],
+            unique(
+                "report",
+                "order",
                 name="reports_section_unique_order",
-                violation_error_message=_("报告中章节的顺序不能重复。"),
-                violation_error_code="duplicate_section_order",
+                message=_("报告中章节的顺序不能重复。"),
+                code="duplicate_section_order",
             ),
         ]
 
@@ -151,18 +154,21 @@ class PublishedReport(models.Model):
         verbose_name = _("已发布报告")
         verbose_name_plural = _("已发布报告")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "version"],
-                condition=Q(unit__isnull=True),
+            unique(
+                "year",
+                "version",
                 name="reports_published_unique_district_version",
-                violation_error_message=_("该年度全区报告的这一版本已经发布。"),
-                violation_error_code="duplicate_published_version",
+                message=_("该年度全区报告的这一版本已经发布。"),
+                code="duplicate_published_version",
+                condition=Q(unit__isnull=True),
             ),
-            models.UniqueConstraint(
-                fields=["year", "unit", "version"],
+            unique(
+                "year",
+                "unit",
+                "version",
                 name="reports_published_unique_version",
-                violation_error_message=_("该单位该年度报告的这一版本已经发布。"),
-                violation_error_code="duplicate_published_version",
+                message=_("该单位该年度报告的这一版本已经发布。"),
+                code="duplicate_published_version",
             ),
         ]
 
@@ -216,11 +222,11 @@ class UnitTemplate(RevisionedModel):
         verbose_name = _("单位报告模板")
         verbose_name_plural = _("单位报告模板")
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind"],
+            unique(
+                "kind",
                 name="reports_unittemplate_unique_kind",
-                violation_error_message=_("这类单位的报告模板已经存在。"),
-                violation_error_code="duplicate_unit_template",
+                message=_("这类单位的报告模板已经存在。"),
+                code="duplicate_unit_template",
             ),
         ]
 
@@ -257,11 +263,12 @@ class UnitReport(WorkflowRecord):
         verbose_name = _("单位年度报告")
         verbose_name_plural = _("单位年度报告")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "year"],
+            unique(
+                "unit",
+                "year",
                 name="reports_unitreport_unique_unit_year",
-                violation_error_message=_("该单位该年度的报告已经存在。"),
-                violation_error_code="duplicate_unit_report",
+                message=_("该单位该年度的报告已经存在。"),
+                code="duplicate_unit_report",
             ),
         ]
 

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.constraints import unique
+
 
 class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("退回修改")
@@ -64,12 +66,13 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"],
-                condition=~Q(key=""),
+            unique(
+                "user",
+                "key",
                 name="workspace_notification_unique_key",
-                violation_error_message=_("这条通知已经发给该用户。"),
-                violation_error_code="duplicate_notification",
+                message=_("这条通知已经发给该用户。"),
+                code="duplicate_notification",
+                condition=~Q(key=""),
             ),
         ]
         indexes = [

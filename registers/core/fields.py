@@ -1,0 +1,56 @@
+"""The fields every register declares the same way: its unit, the people a row names, the
+dates not known yet.
+
+Each returns an ordinary Django field (the migrations see no difference); options given
+are passed on and win over the defaults.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+#: One reverse accessor per model, for a unit's records that nothing reads backwards.
+PER_MODEL = "%(app_label)s_%(class)s_set"
+
+
+def unit_field(verbose_name, *, related_name: str = PER_MODEL, **options) -> models.ForeignKey:
+    """The unit a row belongs to (or names). A unit with rows is never deleted: it is closed
+    (``Unit.closed_on``) and its rows kept."""
+    return models.ForeignKey(
+        "registers.Unit",
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
+def person_field(verbose_name, *, protect: bool = False, **options) -> models.ForeignKey:
+    """A person a row names: who entered, reviewed, confirmed or withdrew it.
+
+    By default the row outlives the person's account (emptied when it is deleted, so
+    optional). ``protect=True`` for a row that stands for the person's act (a confirmed
+    schedule, a published report): the account is kept while the row is, and the field is
+    required unless ``null``/``blank`` say otherwise. Nothing reads it backwards.
+    """
+    if protect:
+        defaults = {"on_delete": models.PROTECT}
+    else:
+        defaults = {"on_delete": models.SET_NULL, "null": True, "blank": True}
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        related_name="+",
+        **{**defaults, **options},
+    )
+
+
+def optional_date(verbose_name, **options) -> models.DateField:
+    """A date that may not be known yet (a conclusion, a publication, a closing)."""
+    return models.DateField(verbose_name, null=True, blank=True, **options)
+
+
+def optional_moment(verbose_name, **options) -> models.DateTimeField:
+    """A moment that may not have come yet (submitted, reviewed, withdrawn at)."""
+    return models.DateTimeField(verbose_name, null=True, blank=True, **options)
