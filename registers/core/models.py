@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core import permissions
 from registers.core.constraints import check, unique
+from registers.core.fields import optional_moment, person_field, unit_field
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
@@ -36,43 +37,17 @@ class WorkflowRecord(RevisionedModel):
     #: on the register's queryset (``concluded_in``…).
     year_field: str | None = None
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("填报单位"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
-    )
+    unit = unit_field(_("填报单位"))
     status = models.CharField(
         _("审核状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_field(_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("报送人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    submitted_by = person_field(_("报送人"))
+    submitted_at = optional_moment(_("报送时间"))
+    reviewed_by = person_field(_("审核人"))
+    reviewed_at = optional_moment(_("审核时间"))
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     #: Evidence files (registers.core.attachments); they go with the record when it is deleted.
@@ -122,13 +97,8 @@ class HandledRecord(WorkflowRecord):
     the record's other errors rather than instead of them.
     """
 
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("承办人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    handler = person_field(
+        _("承办人"),
         help_text=_("负责办理并跟踪期限的人：法制办工作人员或本单位联络员。期限提醒先发给承办人。"),
     )
 
@@ -216,22 +186,10 @@ class HolidaySchedule(models.Model):
 
     year = models.PositiveIntegerField(_("年度"))
     notice_text = models.TextField(_("通知原文"), blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = person_field(_("确认人"), protect=True)
     confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("撤销人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    withdrawn_at = optional_moment(_("撤销时间"))
+    withdrawn_by = person_field(_("撤销人"), protect=True, null=True, blank=True)
     withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
 
     objects = HolidayScheduleQuerySet.as_manager()
@@ -349,14 +307,7 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     mime_type = models.CharField(_("文件类型"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    uploaded_by = person_field(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     replaces = models.OneToOneField(
         "self",
@@ -367,15 +318,8 @@ class Attachment(models.Model):
         blank=True,
         related_name="replaced_by",
     )
-    removed_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("停用人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    removed_at = optional_moment(_("停用时间"))
+    removed_by = person_field(_("停用人"))
 
     objects = AttachmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -475,8 +419,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     max_attempts = models.PositiveSmallIntegerField(_("最多尝试次数"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    started_at = optional_moment(_("开始时间"))
+    finished_at = optional_moment(_("结束时间"))
 
     objects = JobQuerySet.as_manager()
 
@@ -567,23 +511,13 @@ class Correction(models.Model):
     object_id = models.PositiveBigIntegerField(_("记录编号"), db_index=True)
     record = GenericForeignKey("content_type", "object_id")
     record_label = models.CharField(_("记录"), max_length=300)
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("填报单位"),
-        on_delete=models.PROTECT,
-        related_name="corrections",
-    )
+    unit = unit_field(_("填报单位"), related_name="corrections")
     kind = models.CharField(_("更正方式"), max_length=20, choices=CorrectionKind.choices)
     reason = models.TextField(_("更正原因"))
     #: ``[{"field", "label", "old", "new"}]``: each changed field as it read before and after.
     changes = models.JSONField(_("改动"), default=list, blank=True)
     revision = models.PositiveIntegerField(_("更正后的修订号"))
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("更正人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    corrected_by = person_field(_("更正人"), protect=True)
     corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, db_index=True)
 
     objects = CorrectionQuerySet.as_manager()

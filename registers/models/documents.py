@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
+from registers.core.fields import unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -161,12 +162,7 @@ class Document(WorkflowRecord):
         "note",
     )
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("制定机关"),
-        on_delete=models.PROTECT,
-        related_name="documents",
-    )
+    unit = unit_field(_("制定机关"), related_name="documents")
     title = models.CharField(_("标题"), max_length=200)
     number = IdentifierField(
         _("文号"),

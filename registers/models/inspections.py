@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
+from registers.core.fields import optional_date, person_field, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
@@ -161,10 +162,8 @@ class InspectionItem(WorkflowRecord):
         help_text=_("占检查对象名录库的百分比，如 5 表示 5%。"),
     )
     frequency = models.CharField(_("抽查频次"), max_length=50, help_text=_("如：每年不少于1次。"))
-    published_on = models.DateField(_("清单公布日期"), null=True, blank=True)
-    cancelled_on = models.DateField(
-        _("取消日期"), null=True, blank=True, help_text=_("事项调出清单时填写，记录保留。")
-    )
+    published_on = optional_date(_("清单公布日期"))
+    cancelled_on = optional_date(_("取消日期"), help_text=_("事项调出清单时填写，记录保留。"))
 
     objects = InspectionItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -285,12 +284,7 @@ class InspectionTarget(RevisionedModel):
         "contact": PersonalKind.PHONE,
     }
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("名录库所属单位"),
-        on_delete=models.PROTECT,
-        related_name="inspection_targets",
-    )
+    unit = unit_field(_("名录库所属单位"), related_name="inspection_targets")
     name = models.CharField(_("名称"), max_length=200)
     credit_code = CreditCodeField(
         _("统一社会信用代码"),
@@ -435,12 +429,7 @@ class InspectionDraw(HandledRecord):
     batch = models.CharField(_("抽查批次"), max_length=50, help_text=_("如：2017年第二批。"))
     drawn_on = models.DateField(_("抽取日期"), help_text=_("执法证是否有效按此日期判断。"))
     drawn_at = models.DateTimeField(_("抽取时间"))
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("抽取人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    drawn_by = person_field(_("抽取人"), protect=True)
     ratio = models.DecimalField(
         _("抽取比例（%）"),
         max_digits=5,
@@ -465,8 +454,8 @@ class InspectionDraw(HandledRecord):
         blank=True,
         help_text=_("抽取时因执法证过期、执法领域不符等原因排除的人员及原因。"),
     )
-    check_ended_on = models.DateField(_("检查结束日期"), null=True, blank=True)
-    published_on = models.DateField(_("结果公示日期"), null=True, blank=True)
+    check_ended_on = optional_date(_("检查结束日期"))
+    published_on = optional_date(_("结果公示日期"))
     note = models.TextField(_("备注"), blank=True)
 
     objects = InspectionDrawQuerySet.as_manager()
@@ -568,7 +557,7 @@ class DrawnTarget(RevisionedModel):
     target_name = models.CharField(
         _("对象名称（抽取时）"), max_length=200, help_text=_("公示使用抽取时的名称。")
     )
-    checked_on = models.DateField(_("检查日期"), null=True, blank=True)
+    checked_on = optional_date(_("检查日期"))
     result = models.CharField(_("检查结果"), max_length=30, choices=ResultKind.choices, blank=True)
     findings = models.TextField(_("检查情况"), blank=True, help_text=_("内部记录，不公示。"))
 

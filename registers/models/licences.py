@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import not_before, unique
+from registers.core.fields import optional_date, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -78,7 +79,7 @@ class LicenceReformBatch(RevisionedModel):
         related_name="licence_batches",
         help_text=_("依据文件是区政府或区政府办文件时，关联规范性文件登记中的记录。"),
     )
-    first_licence_on = models.DateField(_("首张营业执照颁发日期"), null=True, blank=True)
+    first_licence_on = optional_date(_("首张营业执照颁发日期"))
     first_licence_holder = models.CharField(_("首张执照领取企业"), max_length=100, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
@@ -133,12 +134,7 @@ class IntegratedItem(WorkflowRecord):
 
     register_fields = ("batch", "name", "kind", "basis")
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("原办理部门"),
-        on_delete=models.PROTECT,
-        related_name="integrated_items",
-    )
+    unit = unit_field(_("原办理部门"), related_name="integrated_items")
     batch = models.ForeignKey(
         LicenceReformBatch,
         verbose_name=_("改革批次"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
+from registers.core.fields import optional_date, person_field, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
@@ -227,12 +227,7 @@ class PowerItem(WorkflowRecord):
     )
     export_omits = ("accountability", "supervision", "fee_basis", "addition_reason")
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("实施主体"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
-    )
+    unit = unit_field(_("实施主体"))
     list_kind = models.CharField(
         _("清单类别"), max_length=20, choices=ListKind.choices, default=ListKind.POWER
     )
@@ -261,10 +256,8 @@ class PowerItem(WorkflowRecord):
             "乡镇（街道）权责清单事项：基本履职、配合履职或上级部门收回；2024年起生效的事项必填。"
         ),
     )
-    partner_unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("对应区直部门"),
-        on_delete=models.PROTECT,
+    partner_unit = unit_field(
+        _("对应区直部门"),
         null=True,
         blank=True,
         related_name="+",
@@ -285,12 +278,8 @@ class PowerItem(WorkflowRecord):
     fee_basis = models.TextField(_("收费标准依据"), blank=True)
 
     effective_from = models.DateField(_("生效日期"))
-    closed_on = models.DateField(
-        _("失效日期"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("由取消、下放或调整记录写入；自当日起不再有效。"),
+    closed_on = optional_date(
+        _("失效日期"), editable=False, help_text=_("由取消、下放或调整记录写入；自当日起不再有效。")
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
     origin = models.ForeignKey(
@@ -561,14 +550,7 @@ class PowerAdjustment(models.Model):
         blank=True,
         help_text=_("“调整”时改变的字段：字段名、原内容、新内容。"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_field(_("经办人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     objects = PowerAdjustmentQuerySet.as_manager()

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registers.core.fields import optional_date
 from registers.core.revisions import RevisionedModel
 
 
@@ -53,11 +54,8 @@ class Unit(RevisionedModel):
         help_text=_("本系统内的单位编码，如 D07、T03。"),
     )
     is_enforcement_body = models.BooleanField(_("行政执法主体"), default=False)
-    closed_on = models.DateField(
-        _("撤销日期"),
-        null=True,
-        blank=True,
-        help_text=_("机构改革撤并后填写；已撤销单位的历史记录继续保留。"),
+    closed_on = optional_date(
+        _("撤销日期"), help_text=_("机构改革撤并后填写；已撤销单位的历史记录继续保留。")
     )
 
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check
+from registers.core.fields import unit_field
 from registers.core.roles import Role
 
 
@@ -18,10 +19,8 @@ class User(AbstractUser):
     """A person or system using the register; what they may see follows from ``role``."""
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
+    unit = unit_field(
+        _("所属单位"),
         null=True,
         blank=True,
         related_name="users",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import not_before, unique
+from registers.core.fields import optional_date, person_field, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -95,12 +95,7 @@ class CleanupCampaign(WorkflowRecord):
     )
     export_omits = ("basis",)
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("组织单位"),
-        on_delete=models.PROTECT,
-        related_name="cleanup_campaigns",
-    )
+    unit = unit_field(_("组织单位"), related_name="cleanup_campaigns")
     name = models.CharField(_("清理活动名称"), max_length=200, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     basis = models.TextField(
@@ -108,7 +103,7 @@ class CleanupCampaign(WorkflowRecord):
         help_text=_("如“全省涉及‘放管服’改革及环境保护的法规规章规范性文件清理工作会议精神”。"),
     )
     started_on = models.DateField(_("开始日期"))
-    ended_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    ended_on = optional_date(_("计划完成日期"))
     result_document = models.ForeignKey(
         Document,
         verbose_name=_("清理结果公布文件"),
@@ -118,16 +113,8 @@ class CleanupCampaign(WorkflowRecord):
         related_name="cleanups_published",
         help_text=_("公布清理结果的文件；确认时作为废止、失效的依据文件。"),
     )
-    confirmed_on = models.DateField(_("确认日期"), null=True, blank=True, editable=False)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    confirmed_on = optional_date(_("确认日期"), editable=False)
+    confirmed_by = person_field(_("确认人"), editable=False)
 
     objects = CleanupCampaignQuerySet.as_manager()
     history = HistoricalRecords()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, unique
+from registers.core.fields import optional_date
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -177,17 +178,15 @@ class GovernmentContract(WorkflowRecord):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), message=_("合同金额必须大于零。"))],
     )
-    signed_on = models.DateField(
+    signed_on = optional_date(
         _("签订日期"),
-        null=True,
-        blank=True,
         help_text=_("尚未签订的留空；达到标准的合同须先完成律师审核和备案才能登记签订。"),
     )
     law_firm = models.CharField(_("审核律师事务所"), max_length=100, blank=True)
     lawyer = models.CharField(_("审核律师"), max_length=100, blank=True)
-    lawyer_reviewed_on = models.DateField(_("律师审核日期"), null=True, blank=True)
+    lawyer_reviewed_on = optional_date(_("律师审核日期"))
     lawyer_opinion = models.TextField(_("律师审核意见"), blank=True)
-    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filed_on = optional_date(_("备案日期"))
     filing_number = IdentifierField(_("备案编号"), max_length=60, blank=True)
     note = models.TextField(_("备注"), blank=True)
 

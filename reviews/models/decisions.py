@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import working_days_between
 from registers.core.constraints import check, unique
+from registers.core.fields import optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -108,18 +109,11 @@ class DecisionCatalogue(RevisionedModel):
 
     register_fields = ("decision_body", "year", "title", "document_number", "published_on")
 
-    decision_body = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("决策机关"),
-        on_delete=models.PROTECT,
-        related_name="decision_catalogues",
-    )
+    decision_body = unit_field(_("决策机关"), related_name="decision_catalogues")
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("目录名称"), max_length=200)
     document_number = IdentifierField(_("文号"), max_length=60, blank=True)
-    published_on = models.DateField(
-        _("公布日期"), null=True, blank=True, help_text=_("经同级党委同意后向社会公布的日期。")
-    )
+    published_on = optional_date(_("公布日期"), help_text=_("经同级党委同意后向社会公布的日期。"))
 
     history = HistoricalRecords()
 
@@ -313,15 +307,13 @@ class MajorDecision(WorkflowRecord):
     matter = models.TextField(_("主要内容"), blank=True)
 
     # Legality review (第二十五条至第二十八条)
-    legality_review_sent_on = models.DateField(_("送请合法性审查日期"), null=True, blank=True)
-    legality_review_due_on = models.DateField(
+    legality_review_sent_on = optional_date(_("送请合法性审查日期"))
+    legality_review_due_on = optional_date(
         _("审查期限"),
-        null=True,
-        blank=True,
         help_text=_("送审时给审查部门留出的期限，一般不少于7个工作日（第二十六条）。"),
     )
     short_review_reason = models.TextField(_("审查时间不足7个工作日的说明"), blank=True)
-    legality_reviewed_on = models.DateField(_("合法性审查意见日期"), null=True, blank=True)
+    legality_reviewed_on = optional_date(_("合法性审查意见日期"))
     legality_review_result = models.CharField(
         _("合法性审查结论"), max_length=20, choices=LegalityResult.choices, blank=True
     )
@@ -334,7 +326,7 @@ class MajorDecision(WorkflowRecord):
     meeting = models.CharField(
         _("会议名称"), max_length=100, blank=True, help_text=_("如：区政府第12次常务会议。")
     )
-    discussed_on = models.DateField(_("集体讨论日期"), null=True, blank=True)
+    discussed_on = optional_date(_("集体讨论日期"))
     decided_by = models.CharField(
         _("决定人（行政首长）"),
         max_length=100,
@@ -344,14 +336,14 @@ class MajorDecision(WorkflowRecord):
     head_departure_reason = models.TextField(_("行政首长决定与多数意见不一致的理由"), blank=True)
 
     # Publication, archiving, post-decision evaluation (第三十二条, 第三十三条, 第三十六条)
-    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    published_on = optional_date(_("公布日期"))
     publication_channel = models.CharField(_("公布途径"), max_length=200, blank=True)
-    archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    archived_on = optional_date(_("归档日期"))
     post_evaluation_trigger = models.CharField(
         _("后评估原因"), max_length=30, choices=EvaluationTrigger.choices, blank=True
     )
     post_evaluator = models.CharField(_("后评估单位"), max_length=200, blank=True)
-    post_evaluated_on = models.DateField(_("后评估完成日期"), null=True, blank=True)
+    post_evaluated_on = optional_date(_("后评估完成日期"))
     post_evaluation_conclusion = models.TextField(_("后评估结论"), blank=True)
 
     objects = DecisionQuerySet.as_manager()
@@ -557,14 +549,14 @@ class DecisionStep(RevisionedModel):
         blank=True,
         help_text=_("如：网上公开征求意见、座谈会、听证会；论证会、书面咨询；第三方评估。"),
     )
-    comment_opens_on = models.DateField(_("公开征求意见起始日"), null=True, blank=True)
-    comment_closes_on = models.DateField(_("公开征求意见截止日"), null=True, blank=True)
+    comment_opens_on = optional_date(_("公开征求意见起始日"))
+    comment_closes_on = optional_date(_("公开征求意见截止日"))
     short_period_reason = models.TextField(
         _("缩短征求意见期限的说明"),
         blank=True,
         help_text=_("期限少于30日时必填，并应在公开征求意见时予以说明（第十五条）。"),
     )
-    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    completed_on = optional_date(_("完成日期"))
     summary = models.TextField(_("意见及采纳情况"), blank=True)
 
     history = HistoricalRecords()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
+from registers.core.fields import optional_date
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
@@ -279,9 +280,9 @@ class EvaluatedFile(WorkflowRecord):
     case_type = models.CharField(_("案卷类别"), max_length=20, choices=CaseType.choices)
     case_number = IdentifierField(_("案号（文号）"), max_length=100)
     case_title = models.CharField(_("案件名称"), max_length=200)
-    decided_on = models.DateField(_("决定（办结）日期"), null=True, blank=True)
+    decided_on = optional_date(_("决定（办结）日期"))
     evaluators = models.CharField(_("评查人员"), max_length=200, blank=True)
-    evaluated_on = models.DateField(_("评查日期"), null=True, blank=True)
+    evaluated_on = optional_date(_("评查日期"))
     form_score = models.DecimalField(
         _("形式得分（满分20）"),
         max_digits=4,
@@ -452,7 +453,7 @@ class EvaluationProblem(RevisionedModel):
     description = models.TextField(_("发现的问题"))
     requirement = models.TextField(_("整改要求"), blank=True)
     due_on = models.DateField(_("整改期限"))
-    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rectified_on = optional_date(_("整改完成日期"))
     rectification = models.TextField(_("整改情况"), blank=True)
 
     objects = ProblemQuerySet.as_manager()

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, normative_filing_due
+from registers.core.fields import optional_date, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.workingdays import WorkingCalendar
@@ -84,16 +85,11 @@ class LegalityReview(WorkflowRecord):
     )
     export_omits = ("opinion",)
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("送审单位"),
-        on_delete=models.PROTECT,
-        related_name="legality_reviews",
-    )
+    unit = unit_field(_("送审单位"), related_name="legality_reviews")
     title = models.CharField(_("送审文件名称"), max_length=200)
     kind = models.CharField(_("文件类别"), max_length=20, choices=ReviewKind.choices)
     received_on = models.DateField(_("收件日期"))
-    completed_on = models.DateField(_("审核完成日期"), null=True, blank=True)
+    completed_on = optional_date(_("审核完成日期"))
     result = models.CharField(
         _("审核结论"), max_length=30, choices=ReviewResult.choices, blank=True
     )
@@ -217,20 +213,15 @@ class CommentDraftReply(WorkflowRecord):
     )
     export_omits = ("reply",)
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("答复单位"),
-        on_delete=models.PROTECT,
-        related_name="comment_draft_replies",
-    )
+    unit = unit_field(_("答复单位"), related_name="comment_draft_replies")
     title = models.CharField(_("征求意见稿名称"), max_length=200)
     kind = models.CharField(_("类别"), max_length=20, choices=DraftKind.choices)
     requested_by = models.CharField(
         _("征求意见单位"), max_length=100, help_text=_("如“湖北省人民政府法制办公室”。")
     )
     received_on = models.DateField(_("收到日期"))
-    reply_requested_by = models.DateField(_("要求回复日期"), null=True, blank=True)
-    replied_on = models.DateField(_("回复日期"), null=True, blank=True)
+    reply_requested_by = optional_date(_("要求回复日期"))
+    replied_on = optional_date(_("回复日期"))
     reply = models.TextField(_("回复意见"), blank=True)
 
     objects = CommentDraftReplyQuerySet.as_manager()
@@ -371,12 +362,7 @@ class Filing(HandledRecord):
     register_fields = ("document", "filed_with", "filed_on", "receipt", "note")
     export_omits = ("note",)
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("报备单位"),
-        on_delete=models.PROTECT,
-        related_name="filings",
-    )
+    unit = unit_field(_("报备单位"), related_name="filings")
     document = models.ForeignKey(
         Document,
         verbose_name=_("规范性文件"),
@@ -390,7 +376,7 @@ class Filing(HandledRecord):
         choices=FilingAuthority.choices,
         default=FilingAuthority.MUNICIPAL_GOVERNMENT,
     )
-    filed_on = models.DateField(_("报备日期"), null=True, blank=True)
+    filed_on = optional_date(_("报备日期"))
     receipt = models.CharField(_("备案登记号或回执"), max_length=100, blank=True)
     note = models.TextField(_("备注"), blank=True)
 

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
+from registers.core.fields import optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -278,12 +279,7 @@ class LitigationCase(HandledRecord):
     )
     export_omits = ("defence_submitted_on", "note")
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("被告单位"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
-    )
+    unit = unit_field(_("被告单位"))
     court = models.CharField(_("审理法院"), max_length=100)
     number = IdentifierField(
         _("案号"), max_length=80, help_text=_("当前审级的案号，如（2017）鄂1202行初5号。")
@@ -296,8 +292,8 @@ class LitigationCase(HandledRecord):
     served_on = models.DateField(
         _("收到起诉状副本日期"), help_text=_("答辩期限自此起算15日（行政诉讼法第六十七条）。")
     )
-    defence_submitted_on = models.DateField(_("提交答辩状日期"), null=True, blank=True)
-    concluded_on = models.DateField(_("结案日期"), null=True, blank=True)
+    defence_submitted_on = optional_date(_("提交答辩状日期"))
+    concluded_on = optional_date(_("结案日期"))
     outcome = models.CharField(
         _("裁判结果"), max_length=30, choices=LitigationOutcome.choices, blank=True
     )

@@ -38,6 +38,7 @@ from registers.core.deadlines import (
     reconsideration_deadlines,
     regime_for,
 )
+from registers.core.fields import optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -529,11 +530,8 @@ class ReconsiderationCase(HandledRecord):
         "note",
     )
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("被申请人"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
+    unit = unit_field(
+        _("被申请人"),
         help_text=_("作出被申请复议行政行为的单位；该单位联络员可以看到本单位被申请的案件。"),
     )
     number = IdentifierField(_("案号"), max_length=60, help_text=_("如 咸安复〔2017〕1号。"))
@@ -550,35 +548,27 @@ class ReconsiderationCase(HandledRecord):
         _("收到申请日期"),
         help_text=_("行政复议机构收到申请之日；据此确定适用2017年或2023年《行政复议法》。"),
     )
-    correction_requested_on = models.DateField(_("补正通知发出日期"), null=True, blank=True)
-    correction_notice_served_on = models.DateField(
-        _("补正通知送达日期"),
-        null=True,
-        blank=True,
-        help_text=_("申请人收到补正通知之日；2023年法补正期限自此起算。"),
+    correction_requested_on = optional_date(_("补正通知发出日期"))
+    correction_notice_served_on = optional_date(
+        _("补正通知送达日期"), help_text=_("申请人收到补正通知之日；2023年法补正期限自此起算。")
     )
-    correction_received_on = models.DateField(_("收到补正材料日期"), null=True, blank=True)
+    correction_received_on = optional_date(_("收到补正材料日期"))
     acceptance = models.CharField(
         _("受理审查结果"), max_length=20, choices=AcceptanceDecision.choices, blank=True
     )
-    acceptance_on = models.DateField(
+    acceptance_on = optional_date(
         _("受理（不予受理）日期"),
-        null=True,
-        blank=True,
         help_text=_("视为受理的，填写依法视为受理之日（页面“法定期限”中的受理审查期限可供核对）。"),
     )
-    copy_served_on = models.DateField(
-        _("申请书副本送达被申请人日期"),
-        null=True,
-        blank=True,
-        help_text=_("被申请人的答复期限自此起算。"),
+    copy_served_on = optional_date(
+        _("申请书副本送达被申请人日期"), help_text=_("被申请人的答复期限自此起算。")
     )
     extension_days = models.PositiveSmallIntegerField(
         _("延长审理期限（日）"),
         default=0,
         help_text=_("经负责人批准延长的天数，最多30日；简易程序不得延长。"),
     )
-    concluded_on = models.DateField(_("审结日期"), null=True, blank=True)
+    concluded_on = optional_date(_("审结日期"))
     outcome = models.CharField(
         _("审结结果"), max_length=30, choices=ReconsiderationOutcome.choices, blank=True
     )
@@ -822,7 +812,7 @@ class ReconsiderationSuspension(RevisionedModel):
         related_name="suspensions",
     )
     suspended_on = models.DateField(_("中止日期"))
-    resumed_on = models.DateField(_("恢复审理日期"), null=True, blank=True)
+    resumed_on = optional_date(_("恢复审理日期"))
     reason = models.CharField(
         _("中止原因"),
         max_length=200,

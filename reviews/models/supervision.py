@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
+from registers.core.fields import optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
@@ -74,12 +75,7 @@ class AccountabilityRecord(WorkflowRecord):
     )
     export_omits = ("facts",)
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("所在单位"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
-    )
+    unit = unit_field(_("所在单位"))
     person = models.CharField(_("被问责人"), max_length=50)
     role = models.CharField(_("职务或岗位"), max_length=100)
     conduct = models.CharField(_("问题类型"), max_length=20, choices=Conduct.choices)
@@ -170,12 +166,7 @@ class CriminalTransfer(HandledRecord):
     )
     export_omits = ("police", "police_accepted_on", "police_notice_received_on", "note")
 
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("移送机关"),
-        on_delete=models.PROTECT,
-        related_name="%(app_label)s_%(class)s_set",
-    )
+    unit = unit_field(_("移送机关"))
     case_name = models.CharField(_("案件名称"), max_length=200)
     suspected_offence = models.CharField(_("涉嫌罪名"), max_length=100, blank=True)
     reported_on = models.DateField(
@@ -184,16 +175,14 @@ class CriminalTransfer(HandledRecord):
     decision = models.CharField(
         _("审批决定"), max_length=20, choices=TransferDecision.choices, blank=True
     )
-    decided_on = models.DateField(_("审批决定日期"), null=True, blank=True)
-    transferred_on = models.DateField(_("移送公安机关日期"), null=True, blank=True)
+    decided_on = optional_date(_("审批决定日期"))
+    transferred_on = optional_date(_("移送公安机关日期"))
     police = models.CharField(_("接受移送的公安机关"), max_length=100, blank=True)
-    police_accepted_on = models.DateField(_("公安机关接受移送日期"), null=True, blank=True)
+    police_accepted_on = optional_date(_("公安机关接受移送日期"))
     police_decision = models.CharField(
         _("公安机关决定"), max_length=20, choices=PoliceDecision.choices, blank=True
     )
-    police_notice_received_on = models.DateField(
-        _("收到立案（不予立案）通知书日期"), null=True, blank=True
-    )
+    police_notice_received_on = optional_date(_("收到立案（不予立案）通知书日期"))
     note = models.TextField(_("备注"), blank=True)
 
     objects = CriminalTransferQuerySet.as_manager()
@@ -362,7 +351,7 @@ class RectificationProblem(HandledRecord):
     found_on = models.DateField(_("发现日期"))
     measure = models.TextField(_("整改措施"))
     due_on = models.DateField(_("整改期限"))
-    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rectified_on = optional_date(_("整改完成日期"))
 
     objects = RectificationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.core.constraints import check
+from registers.core.fields import optional_moment, person_field
 from registers.core.roles import Role
 
 
@@ -64,27 +65,11 @@ class ApiToken(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = person_field(_("创建人"), editable=False)
     expires_at = models.DateTimeField(_("到期时间"), default=default_token_expiry)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("撤销人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    last_used_at = optional_moment(_("最近使用"), editable=False)
+    revoked_at = optional_moment(_("撤销时间"), editable=False)
+    revoked_by = person_field(_("撤销人"), editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -165,15 +150,8 @@ class Lockout(models.Model):
     failures = models.PositiveIntegerField(_("失败次数"))
     locked_at = models.DateTimeField(_("锁定时间"), default=timezone.now)
     until = models.DateTimeField(_("自动解除时间"))
-    lifted_at = models.DateTimeField(_("人工解除时间"), null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("解除人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    lifted_at = optional_moment(_("人工解除时间"))
+    lifted_by = person_field(_("解除人"))
 
     objects = LockoutQuerySet.as_manager()
 

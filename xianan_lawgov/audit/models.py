@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registers.core.fields import person_field
 
 #: The law's minimum (网络安全法 art. 21: network logs kept no less than six months).
 MINIMUM_RETENTION_DAYS = 180
@@ -68,14 +69,7 @@ class SecurityEvent(models.Model):
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     event = models.CharField(_("事件"), max_length=30, choices=Event.choices, db_index=True)
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作账号"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = person_field(_("操作账号"))
     # Kept as written: the account may be renamed or deleted later, and a failed login
     # names an account that may not exist.
     username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)

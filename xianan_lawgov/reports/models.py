@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import unique
+from registers.core.fields import person_field, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action
@@ -40,24 +40,11 @@ class Report(RevisionedModel):
     scope_field = "unit"
 
     year = models.PositiveIntegerField(_("年度"))
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reports",
-        help_text=_("留空表示全区报告。"),
+    unit = unit_field(
+        _("单位"), null=True, blank=True, related_name="reports", help_text=_("留空表示全区报告。")
     )
     title = models.CharField(_("标题"), max_length=200)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后修改人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_field(_("最后修改人"))
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
 
     objects = ReportQuerySet.as_manager()
@@ -128,25 +115,13 @@ class PublishedReport(models.Model):
     scope_field = "unit"
 
     year = models.PositiveIntegerField(_("年度"))
-    unit = models.ForeignKey(
-        "registers.Unit",
-        verbose_name=_("单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="published_reports",
-    )
+    unit = unit_field(_("单位"), null=True, blank=True, related_name="published_reports")
     version = models.PositiveIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     sections = models.JSONField(_("章节"))
     figures = models.JSONField(_("数字"))
     warnings = models.JSONField(_("一致性提示"), default=list)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = person_field(_("发布人"), protect=True)
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
 
     class Meta:
@@ -205,14 +180,7 @@ class UnitTemplate(RevisionedModel):
             "只能使用单位自己的数字；{{ unit.name }} 是单位名称，{{ report.year }} 是报告年度。"
         ),
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后修改人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_field(_("最后修改人"))
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
 
     history = HistoricalRecords()

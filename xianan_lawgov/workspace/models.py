@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import unique
+from registers.core.fields import optional_moment
 
 
 class NotificationKind(models.TextChoices):
@@ -56,7 +57,7 @@ class Notification(models.Model):
         help_text=_("同一接收人同一键只通知一次（如某事项某日的期限提醒）。"),
     )
     created_at = models.DateTimeField(_("通知时间"), default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    read_at = optional_moment(_("已读时间"))
 
     objects = NotificationQuerySet.as_manager()
     history = HistoricalRecords()
