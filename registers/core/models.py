@@ -155,8 +155,6 @@ class CalendarDay(RevisionedModel):
     )
     note = models.CharField(_("说明"), max_length=100, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["date"]
         verbose_name = _("节假日调整")

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalRecords
 
 
 class EditConflict(ValidationError):
@@ -32,7 +33,9 @@ class EditConflict(ValidationError):
 
 
 class RevisionedModel(models.Model):
-    """Abstract base of every record people edit: it carries its ``revision``."""
+    """Abstract base of every record people edit: it carries its ``revision`` and keeps its
+    history (``history``, one row per save: who changed what, which an ``EditConflict``
+    reads). A model of its own declares no other ``HistoricalRecords``."""
 
     #: A register's own fields, declared once, in the order of its form. The upload
     #: template's columns (between the unit and the status), the API's fields (after the
@@ -52,6 +55,8 @@ class RevisionedModel(models.Model):
         editable=False,
         help_text=gettext_lazy("每保存一次加一；修改时据此发现他人在此期间的修改。"),
     )
+
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

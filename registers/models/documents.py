@@ -18,7 +18,6 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
 from registers.core.fields import unit_field
@@ -184,7 +183,6 @@ class Document(WorkflowRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-issued_on", "number"]
@@ -343,8 +341,6 @@ class DocumentChange(RevisionedModel):
         blank=True,
         help_text=_("如“2017年规范性文件清理”。"),
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document", "changed_on", "pk"]

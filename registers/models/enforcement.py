@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import not_before, unique
 from registers.core.identifiers import IdentifierField
@@ -87,8 +86,6 @@ class EnforcementBody(WorkflowRecord):
     legal_basis = models.TextField(
         _("执法依据"), help_text=_("设立或授权、委托的法律、法规、规章依据，写明条款。")
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__code", "name"]
@@ -173,7 +170,6 @@ class Officer(WorkflowRecord):
     expires_on = models.DateField(_("有效期至"))
 
     objects = OfficerQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__code", "name"]
@@ -243,7 +239,6 @@ class Conflict(RevisionedModel):
     declared_on = models.DateField(_("申报日期"))
 
     objects = ConflictQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-declared_on", "pk"]

@@ -22,7 +22,6 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
@@ -166,7 +165,6 @@ class InspectionItem(WorkflowRecord):
     cancelled_on = optional_date(_("取消日期"), help_text=_("事项调出清单时填写，记录保留。"))
 
     objects = InspectionItemQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "code"]
@@ -215,8 +213,6 @@ class CheckPoint(RevisionedModel):
     position = models.PositiveSmallIntegerField(_("序号"))
     content = models.CharField(_("检查要点"), max_length=300)
     basis = models.CharField(_("对应依据"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item", "position"]
@@ -298,7 +294,6 @@ class InspectionTarget(RevisionedModel):
     )
 
     objects = InspectionTargetQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__code", "name"]
@@ -459,7 +454,6 @@ class InspectionDraw(HandledRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = InspectionDrawQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-drawn_on", "-pk"]
@@ -562,7 +556,6 @@ class DrawnTarget(RevisionedModel):
     findings = models.TextField(_("检查情况"), blank=True, help_text=_("内部记录，不公示。"))
 
     objects = DrawnTargetQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["draw", "position"]
@@ -613,8 +606,6 @@ class DrawnInspector(RevisionedModel):
         on_delete=models.PROTECT,
         related_name="inspections",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["drawn_target", "position"]

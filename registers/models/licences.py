@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import not_before, unique
 from registers.core.fields import optional_date, unit_field
@@ -84,7 +83,6 @@ class LicenceReformBatch(RevisionedModel):
     note = models.TextField(_("备注"), blank=True)
 
     objects = ReformBatchQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-reform_on", "name"]
@@ -151,7 +149,6 @@ class IntegratedItem(WorkflowRecord):
     basis = models.TextField(_("设定依据"), blank=True)
 
     objects = IntegratedItemQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["batch", "unit", "name"]

@@ -305,7 +305,6 @@ class PowerItem(WorkflowRecord):
     )
 
     objects = PowerItemQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__code", "list_kind", "code", "effective_from"]
@@ -480,8 +479,6 @@ class ResponsibilityItem(RevisionedModel):
     )
     stage = models.PositiveSmallIntegerField(_("环节"), choices=ResponsibilityStage.choices)
     duty = models.TextField(_("责任事项"))
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item", "stage"]

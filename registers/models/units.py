@@ -3,7 +3,6 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.fields import optional_date
 from registers.core.revisions import RevisionedModel
@@ -61,7 +60,6 @@ class Unit(RevisionedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = UnitQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "code"]

@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import not_before, unique
 from registers.core.fields import optional_date, person_field, unit_field
@@ -117,7 +116,6 @@ class CleanupCampaign(WorkflowRecord):
     confirmed_by = person_field(_("确认人"), editable=False)
 
     objects = CleanupCampaignQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-started_on"]
@@ -249,7 +247,6 @@ class CleanupItem(RevisionedModel):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = CleanupItemQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["campaign", "-document__kind", "-document__issued_on", "document__number"]

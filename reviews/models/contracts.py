@@ -17,7 +17,6 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, unique
 from registers.core.fields import optional_date
@@ -191,7 +190,6 @@ class GovernmentContract(WorkflowRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = ContractQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-signed_on", "unit", "title"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.revisions import RevisionedModel
 
@@ -60,8 +59,6 @@ class CorrectionRateDefinition(RevisionedModel):
         help_text=_("直接纠错率、综合纠错率和调解和解率除以本年度的审结案件数或受理案件数。"),
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]

@@ -17,7 +17,6 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import working_days_between
 from registers.core.constraints import check, unique
@@ -114,8 +113,6 @@ class DecisionCatalogue(RevisionedModel):
     title = models.CharField(_("目录名称"), max_length=200)
     document_number = IdentifierField(_("文号"), max_length=60, blank=True)
     published_on = optional_date(_("公布日期"), help_text=_("经同级党委同意后向社会公布的日期。"))
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "decision_body"]
@@ -347,7 +344,6 @@ class MajorDecision(WorkflowRecord):
     post_evaluation_conclusion = models.TextField(_("后评估结论"), blank=True)
 
     objects = DecisionQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-catalogue__year", "catalogue", "title"]
@@ -559,8 +555,6 @@ class DecisionStep(RevisionedModel):
     completed_on = optional_date(_("完成日期"))
     summary = models.TextField(_("意见及采纳情况"), blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["decision", "kind"]
         verbose_name = _("决策程序")
@@ -675,8 +669,6 @@ class DecisionParticipant(RevisionedModel):
     post = models.CharField(_("职务"), max_length=100)
     stance = models.CharField(_("意见"), max_length=20, choices=Stance.choices)
     reason = models.TextField(_("不同意见及理由"), blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["decision", "pk"]

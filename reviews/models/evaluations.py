@@ -20,7 +20,6 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
 from registers.core.fields import optional_date
@@ -128,7 +127,6 @@ class EvaluationRound(RevisionedModel):
     ended_on = models.DateField(_("结束日期"))
 
     objects = RoundQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "started_on"]
@@ -308,7 +306,6 @@ class EvaluatedFile(WorkflowRecord):
     comments = models.TextField(_("评查意见"), blank=True)
 
     objects = EvaluatedFileQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "unit", "case_number"]
@@ -390,8 +387,6 @@ class FileVeto(RevisionedModel):
     item = models.CharField(_("否决项"), max_length=30, choices=VetoItem.choices)
     note = models.CharField(_("具体情形"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["file", "item"]
         verbose_name = _("否决项")
@@ -457,7 +452,6 @@ class EvaluationProblem(RevisionedModel):
     rectification = models.TextField(_("整改情况"), blank=True)
 
     objects = ProblemQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
@@ -105,7 +104,6 @@ class LegalityReview(WorkflowRecord):
     )
 
     objects = LegalityReviewQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "title"]
@@ -225,7 +223,6 @@ class CommentDraftReply(WorkflowRecord):
     reply = models.TextField(_("回复意见"), blank=True)
 
     objects = CommentDraftReplyQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "title"]
@@ -381,7 +378,6 @@ class Filing(HandledRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = FilingQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-document__issued_on", "document__number"]

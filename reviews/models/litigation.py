@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, only_with, unique
@@ -300,7 +299,6 @@ class LitigationCase(HandledRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = LitigationQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-served_on", "number"]
@@ -406,7 +404,6 @@ class LitigationHearing(RevisionedModel):
     )
 
     objects = LitigationHearingQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "held_on"]

@@ -21,7 +21,6 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
@@ -582,7 +581,6 @@ class ReconsiderationCase(HandledRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = ReconsiderationQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "number"]
@@ -820,8 +818,6 @@ class ReconsiderationSuspension(RevisionedModel):
             "如：案件审理需以其他案件结果为依据（复议法(2023)第三十九条、条例第四十一条）。"
         ),
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "suspended_on"]

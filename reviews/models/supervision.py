@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
@@ -86,7 +85,6 @@ class AccountabilityRecord(WorkflowRecord):
     document_number = IdentifierField(_("文号"), max_length=60, blank=True)
 
     objects = AccountabilityQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_on", "person"]
@@ -186,7 +184,6 @@ class CriminalTransfer(HandledRecord):
     note = models.TextField(_("备注"), blank=True)
 
     objects = CriminalTransferQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-reported_on", "case_name"]
@@ -354,7 +351,6 @@ class RectificationProblem(HandledRecord):
     rectified_on = optional_date(_("整改完成日期"))
 
     objects = RectificationQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -1,7 +1,6 @@
 """A minimal concrete workflow record, so the foundation is tested on its own."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from registers.core.models import WorkflowRecord
 
@@ -14,8 +13,6 @@ class Memo(WorkflowRecord):
     title = models.CharField("标题", max_length=100)
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.NOTICE)
     due_on = models.DateField("期限", null=True, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

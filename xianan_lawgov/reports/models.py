@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import unique
 from registers.core.fields import person_field, unit_field
@@ -48,7 +47,6 @@ class Report(RevisionedModel):
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
 
     objects = ReportQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "unit__code"]
@@ -85,8 +83,6 @@ class Section(RevisionedModel):
     part = models.CharField(_("部分"), max_length=20, choices=Part.choices)
     heading = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("每行一段；数字写成 {{ 占位符 }}。"))
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "order"]
@@ -183,8 +179,6 @@ class UnitTemplate(RevisionedModel):
     updated_by = person_field(_("最后修改人"))
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["kind"]
         verbose_name = _("单位报告模板")
@@ -223,8 +217,6 @@ class UnitReport(WorkflowRecord):
     report = models.OneToOneField(
         Report, verbose_name=_("报告正文"), on_delete=models.PROTECT, related_name="review"
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "unit__code"]
