@@ -1,5 +1,5 @@
-"""The fields every register declares the same way: its unit, the people a row names, the
-dates not known yet.
+"""The fields every register declares the same way: its unit, the records it refers to or
+is part of, the people a row names, the dates not known yet.
 
 Each returns an ordinary Django field (the migrations see no difference); options given
 are passed on and win over the defaults.
@@ -14,13 +14,36 @@ from django.db import models
 PER_MODEL = "%(app_label)s_%(class)s_set"
 
 
-def unit_field(verbose_name, *, related_name: str = PER_MODEL, **options) -> models.ForeignKey:
-    """The unit a row belongs to (or names). A unit with rows is never deleted: it is closed
-    (``Unit.closed_on``) and its rows kept."""
+def reference(
+    to, verbose_name, *, related_name: str = PER_MODEL, optional: bool = False, **options
+) -> models.ForeignKey:
+    """Another record this row refers to (the document a change is based on, the batch an
+    item belongs to). A record referred to is never deleted from under the row; an
+    ``optional`` reference may be left empty."""
+    if optional:
+        options = {"null": True, "blank": True, **options}
     return models.ForeignKey(
-        "registers.Unit",
+        to,
         verbose_name=verbose_name,
         on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
+def unit_field(verbose_name, **options) -> models.ForeignKey:
+    """The unit a row belongs to (or names). A unit with rows is never deleted: it is closed
+    (``Unit.closed_on``) and its rows kept."""
+    return reference("registers.Unit", verbose_name, **options)
+
+
+def part_of(record, verbose_name, *, related_name: str, **options) -> models.ForeignKey:
+    """The record this row is part of (a hearing of a case, a point of a checklist): it goes
+    when the record is deleted, and is read through it (``scope_field``)."""
+    return models.ForeignKey(
+        record,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
         related_name=related_name,
         **options,
     )

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from registers.core import permissions
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_moment, person_field, unit_field
+from registers.core.fields import optional_moment, part_of, person_field, reference, unit_field
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
@@ -216,9 +216,7 @@ class HolidaySchedule(models.Model):
 class HolidayScheduleDay(models.Model):
     """One day of a confirmed schedule: a day off, or a make-up working day (调休上班)."""
 
-    schedule = models.ForeignKey(
-        HolidaySchedule, verbose_name=_("节假日安排"), on_delete=models.CASCADE, related_name="days"
-    )
+    schedule = part_of(HolidaySchedule, _("节假日安排"), related_name="days")
     date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("调休上班"))
     festival = models.CharField(_("节日"), max_length=20)
@@ -291,9 +289,7 @@ class Attachment(models.Model):
     #: The record this row belongs to; scoping and change rights follow it.
     scope_record = "record"
 
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
-    )
+    content_type = reference(ContentType, _("记录类型"), related_name="+")
     object_id = models.PositiveBigIntegerField(_("记录编号"))
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(
@@ -503,9 +499,7 @@ class Correction(models.Model):
 
     scope_field = "unit"
 
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
-    )
+    content_type = reference(ContentType, _("记录类型"), related_name="+")
     object_id = models.PositiveBigIntegerField(_("记录编号"), db_index=True)
     record = GenericForeignKey("content_type", "object_id")
     record_label = models.CharField(_("记录"), max_length=300)

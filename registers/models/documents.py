@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, unique
-from registers.core.fields import unit_field
+from registers.core.fields import part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -321,17 +321,13 @@ class DocumentChange(RevisionedModel):
 
     scope_field = "document__unit"
 
-    document = models.ForeignKey(
-        Document, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="changes"
-    )
+    document = part_of(Document, _("文件"), related_name="changes")
     kind = models.CharField(_("变动类型"), max_length=20, choices=DocumentChangeKind.choices)
     changed_on = models.DateField(_("变动日期"))
-    by_document = models.ForeignKey(
+    by_document = reference(
         Document,
-        verbose_name=_("依据文件"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("依据文件"),
+        optional=True,
         related_name="changes_made",
         help_text=_("修改或废止本文件的文件；修改必须填写。"),
     )

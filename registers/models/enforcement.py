@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
+from registers.core.fields import part_of, reference
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -152,12 +153,7 @@ class Officer(WorkflowRecord):
 
     register_fields = ("body", "name", "certificate_number", "field", "issued_on", "expires_on")
 
-    body = models.ForeignKey(
-        EnforcementBody,
-        verbose_name=_("执法主体"),
-        on_delete=models.PROTECT,
-        related_name="officers",
-    )
+    body = reference(EnforcementBody, _("执法主体"), related_name="officers")
     name = models.CharField(_("姓名"), max_length=30)
     certificate_number = IdentifierField(
         _("执法证号"),
@@ -224,15 +220,8 @@ class Conflict(RevisionedModel):
 
     register_fields = ("officer", "target", "reason", "declared_on")
 
-    officer = models.ForeignKey(
-        Officer, verbose_name=_("执法人员"), on_delete=models.CASCADE, related_name="conflicts"
-    )
-    target = models.ForeignKey(
-        "registers.InspectionTarget",
-        verbose_name=_("检查对象"),
-        on_delete=models.CASCADE,
-        related_name="conflicts",
-    )
+    officer = part_of(Officer, _("执法人员"), related_name="conflicts")
+    target = part_of("registers.InspectionTarget", _("检查对象"), related_name="conflicts")
     reason = models.CharField(
         _("回避事由"), max_length=200, help_text=_("如：近亲属担任该企业法定代表人。")
     )

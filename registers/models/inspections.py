@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
-from registers.core.fields import optional_date, person_field, unit_field
+from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
@@ -204,12 +204,7 @@ class CheckPoint(RevisionedModel):
     #: Its own fields, besides the item it belongs to.
     register_fields = ("position", "content", "basis")
 
-    item = models.ForeignKey(
-        InspectionItem,
-        verbose_name=_("抽查事项"),
-        on_delete=models.CASCADE,
-        related_name="check_points",
-    )
+    item = part_of(InspectionItem, _("抽查事项"), related_name="check_points")
     position = models.PositiveSmallIntegerField(_("序号"))
     content = models.CharField(_("检查要点"), max_length=300)
     basis = models.CharField(_("对应依据"), max_length=200, blank=True)
@@ -418,9 +413,7 @@ class InspectionDraw(HandledRecord):
     register_fields = (*drawn_fields, "check_ended_on", "published_on", "note")
     export_omits = ("drawn_at", "drawn_by", "balance_load", "exclusions", "note")
 
-    item = models.ForeignKey(
-        InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="draws"
-    )
+    item = reference(InspectionItem, _("抽查事项"), related_name="draws")
     batch = models.CharField(_("抽查批次"), max_length=50, help_text=_("如：2017年第二批。"))
     drawn_on = models.DateField(_("抽取日期"), help_text=_("执法证是否有效按此日期判断。"))
     drawn_at = models.DateTimeField(_("抽取时间"))
@@ -535,19 +528,9 @@ class DrawnTarget(RevisionedModel):
 
     scope_field = "draw__unit"
 
-    draw = models.ForeignKey(
-        InspectionDraw,
-        verbose_name=_("抽取"),
-        on_delete=models.CASCADE,
-        related_name="drawn_targets",
-    )
+    draw = part_of(InspectionDraw, _("抽取"), related_name="drawn_targets")
     position = models.PositiveSmallIntegerField(_("抽中顺序"))
-    target = models.ForeignKey(
-        InspectionTarget,
-        verbose_name=_("检查对象"),
-        on_delete=models.PROTECT,
-        related_name="drawn_as",
-    )
+    target = reference(InspectionTarget, _("检查对象"), related_name="drawn_as")
     target_name = models.CharField(
         _("对象名称（抽取时）"), max_length=200, help_text=_("公示使用抽取时的名称。")
     )
@@ -593,19 +576,9 @@ class DrawnInspector(RevisionedModel):
 
     scope_field = "drawn_target__draw__unit"
 
-    drawn_target = models.ForeignKey(
-        DrawnTarget,
-        verbose_name=_("抽中对象"),
-        on_delete=models.CASCADE,
-        related_name="inspectors",
-    )
+    drawn_target = part_of(DrawnTarget, _("抽中对象"), related_name="inspectors")
     position = models.PositiveSmallIntegerField(_("顺序"))
-    officer = models.ForeignKey(
-        "registers.Officer",
-        verbose_name=_("执法检查人员"),
-        on_delete=models.PROTECT,
-        related_name="inspections",
-    )
+    officer = reference("registers.Officer", _("执法检查人员"), related_name="inspections")
 
     class Meta:
         ordering = ["drawn_target", "position"]

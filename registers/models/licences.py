@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import optional_date, reference, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -69,12 +69,10 @@ class LicenceReformBatch(RevisionedModel):
     basis = models.CharField(
         _("依据文件"), max_length=200, blank=True, help_text=_("上级或本级的改革文件名称及文号。")
     )
-    basis_document = models.ForeignKey(
+    basis_document = reference(
         "registers.Document",
-        verbose_name=_("本级文件"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("本级文件"),
+        optional=True,
         related_name="licence_batches",
         help_text=_("依据文件是区政府或区政府办文件时，关联规范性文件登记中的记录。"),
     )
@@ -133,12 +131,7 @@ class IntegratedItem(WorkflowRecord):
     register_fields = ("batch", "name", "kind", "basis")
 
     unit = unit_field(_("原办理部门"), related_name="integrated_items")
-    batch = models.ForeignKey(
-        LicenceReformBatch,
-        verbose_name=_("改革批次"),
-        on_delete=models.PROTECT,
-        related_name="items",
-    )
+    batch = reference(LicenceReformBatch, _("改革批次"), related_name="items")
     name = models.CharField(_("证照或备案事项"), max_length=100)
     kind = models.CharField(
         _("事项类别"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import check, not_before, unique
-from registers.core.fields import optional_date, person_field, unit_field
+from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet, year_end
@@ -258,8 +258,7 @@ class PowerItem(WorkflowRecord):
     )
     partner_unit = unit_field(
         _("对应区直部门"),
-        null=True,
-        blank=True,
+        optional=True,
         related_name="+",
         help_text=_(
             "仅乡镇（街道）事项：配合履职事项的主责部门，上级部门收回事项的收回部门，"
@@ -282,12 +281,10 @@ class PowerItem(WorkflowRecord):
         _("失效日期"), editable=False, help_text=_("由取消、下放或调整记录写入；自当日起不再有效。")
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
-    origin = models.ForeignKey(
+    origin = reference(
         "registers.PowerAdjustment",
-        verbose_name=_("生效依据"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("生效依据"),
+        optional=True,
         editable=False,
         related_name="created_items",
         help_text=_("使本版本生效的新增、调整或下放记录。"),
@@ -471,12 +468,7 @@ class ResponsibilityItem(RevisionedModel):
 
     scope_field = "item__unit"
 
-    item = models.ForeignKey(
-        PowerItem,
-        verbose_name=_("清单事项"),
-        on_delete=models.CASCADE,
-        related_name="responsibilities",
-    )
+    item = part_of(PowerItem, _("清单事项"), related_name="responsibilities")
     stage = models.PositiveSmallIntegerField(_("环节"), choices=ResponsibilityStage.choices)
     duty = models.TextField(_("责任事项"))
 
@@ -527,10 +519,9 @@ class PowerAdjustment(models.Model):
 
     scope_field = "item__unit"
 
-    item = models.ForeignKey(
+    item = reference(
         PowerItem,
-        verbose_name=_("清单事项"),
-        on_delete=models.PROTECT,
+        _("清单事项"),
         related_name="adjustments",
         help_text=_("新增：生效的事项；取消、下放、调整：被关闭的版本。"),
     )

@@ -21,8 +21,7 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     unit = unit_field(
         _("所属单位"),
-        null=True,
-        blank=True,
+        optional=True,
         related_name="users",
         help_text=_("联络员必须属于一个单位，只能看到和修改本单位的记录。"),
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import optional_date, person_field, unit_field
+from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -103,12 +103,10 @@ class CleanupCampaign(WorkflowRecord):
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = optional_date(_("计划完成日期"))
-    result_document = models.ForeignKey(
+    result_document = reference(
         Document,
-        verbose_name=_("清理结果公布文件"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("清理结果公布文件"),
+        optional=True,
         related_name="cleanups_published",
         help_text=_("公布清理结果的文件；确认时作为废止、失效的依据文件。"),
     )
@@ -235,12 +233,8 @@ class CleanupItem(RevisionedModel):
     #: Its own fields, besides the campaign it belongs to.
     register_fields = ("document", "outcome", "note")
 
-    campaign = models.ForeignKey(
-        CleanupCampaign, verbose_name=_("清理活动"), on_delete=models.CASCADE, related_name="items"
-    )
-    document = models.ForeignKey(
-        Document, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="cleanup_items"
-    )
+    campaign = part_of(CleanupCampaign, _("清理活动"), related_name="items")
+    document = reference(Document, _("文件"), related_name="cleanup_items")
     outcome = models.CharField(
         _("清理结论"), max_length=20, choices=CleanupOutcome.choices, blank=True
     )

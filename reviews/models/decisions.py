@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core.calendar import working_days_between
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import optional_date, part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -293,12 +293,7 @@ class MajorDecision(WorkflowRecord):
         *post_evaluation_fields,
     )
 
-    catalogue = models.ForeignKey(
-        DecisionCatalogue,
-        verbose_name=_("所属目录"),
-        on_delete=models.PROTECT,
-        related_name="decisions",
-    )
+    catalogue = reference(DecisionCatalogue, _("所属目录"), related_name="decisions")
     title = models.CharField(_("决策事项"), max_length=200)
     category = models.CharField(_("事项类别"), max_length=20, choices=DecisionCategory.choices)
     matter = models.TextField(_("主要内容"), blank=True)
@@ -533,9 +528,7 @@ class DecisionStep(RevisionedModel):
     )
     export_omits = ("reason_not_applicable", "short_period_reason", "summary")
 
-    decision = models.ForeignKey(
-        MajorDecision, verbose_name=_("决策事项"), on_delete=models.CASCADE, related_name="steps"
-    )
+    decision = part_of(MajorDecision, _("决策事项"), related_name="steps")
     kind = models.CharField(_("程序"), max_length=30, choices=StepKind.choices)
     applicable = models.BooleanField(_("适用"), default=True)
     reason_not_applicable = models.TextField(_("不适用的理由"), blank=True)
@@ -659,12 +652,7 @@ class DecisionParticipant(RevisionedModel):
     #: Its own fields, besides the decision it belongs to.
     register_fields = ("name", "post", "stance", "reason")
 
-    decision = models.ForeignKey(
-        MajorDecision,
-        verbose_name=_("决策事项"),
-        on_delete=models.CASCADE,
-        related_name="participants",
-    )
+    decision = part_of(MajorDecision, _("决策事项"), related_name="participants")
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100)
     stance = models.CharField(_("意见"), max_length=20, choices=Stance.choices)

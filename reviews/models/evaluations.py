@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, unique
-from registers.core.fields import optional_date
+from registers.core.fields import optional_date, part_of, reference
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
@@ -269,12 +269,7 @@ class EvaluatedFile(WorkflowRecord):
     )
     export_omits = ("evaluators", "comments")
 
-    round = models.ForeignKey(
-        EvaluationRound,
-        verbose_name=_("评查活动"),
-        on_delete=models.PROTECT,
-        related_name="files",
-    )
+    round = reference(EvaluationRound, _("评查活动"), related_name="files")
     case_type = models.CharField(_("案卷类别"), max_length=20, choices=CaseType.choices)
     case_number = IdentifierField(_("案号（文号）"), max_length=100)
     case_title = models.CharField(_("案件名称"), max_length=200)
@@ -381,9 +376,7 @@ class FileVeto(RevisionedModel):
 
     scope_field = "file__unit"
 
-    file = models.ForeignKey(
-        EvaluatedFile, verbose_name=_("评查案卷"), on_delete=models.CASCADE, related_name="vetoes"
-    )
+    file = part_of(EvaluatedFile, _("评查案卷"), related_name="vetoes")
     item = models.CharField(_("否决项"), max_length=30, choices=VetoItem.choices)
     note = models.CharField(_("具体情形"), max_length=300, blank=True)
 
@@ -439,12 +432,7 @@ class EvaluationProblem(RevisionedModel):
     register_fields = ("description", "requirement", "due_on", "rectified_on", "rectification")
     export_omits = ("requirement", "rectification")
 
-    file = models.ForeignKey(
-        EvaluatedFile,
-        verbose_name=_("评查案卷"),
-        on_delete=models.CASCADE,
-        related_name="problems",
-    )
+    file = part_of(EvaluatedFile, _("评查案卷"), related_name="problems")
     description = models.TextField(_("发现的问题"))
     requirement = models.TextField(_("整改要求"), blank=True)
     due_on = models.DateField(_("整改期限"))

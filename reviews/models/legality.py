@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, normative_filing_due
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import optional_date, reference, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.workingdays import WorkingCalendar
@@ -93,12 +93,10 @@ class LegalityReview(WorkflowRecord):
         _("审核结论"), max_length=30, choices=ReviewResult.choices, blank=True
     )
     opinion = models.TextField(_("审核意见"), blank=True)
-    resulting_document = models.ForeignKey(
+    resulting_document = reference(
         Document,
-        verbose_name=_("印发后的文件"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("印发后的文件"),
+        optional=True,
         related_name="legality_reviews",
         help_text=_("文件印发后，关联规范性文件登记中的记录。"),
     )
@@ -360,10 +358,9 @@ class Filing(HandledRecord):
     export_omits = ("note",)
 
     unit = unit_field(_("报备单位"), related_name="filings")
-    document = models.ForeignKey(
+    document = reference(
         Document,
-        verbose_name=_("规范性文件"),
-        on_delete=models.PROTECT,
+        _("规范性文件"),
         related_name="filings",
         limit_choices_to={"kind": DocumentKind.NORMATIVE},
     )

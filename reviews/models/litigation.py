@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import optional_date, part_of, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -379,12 +379,7 @@ class LitigationHearing(RevisionedModel):
     )
     export_omits = ("head_title", "others")
 
-    case = models.ForeignKey(
-        LitigationCase,
-        verbose_name=_("行政应诉案件"),
-        on_delete=models.CASCADE,
-        related_name="hearings",
-    )
+    case = part_of(LitigationCase, _("行政应诉案件"), related_name="hearings")
     held_on = models.DateField(_("开庭日期"))
     trial_instance = models.CharField(
         _("审级"), max_length=10, choices=Instance.choices, default=Instance.FIRST

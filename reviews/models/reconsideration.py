@@ -37,7 +37,7 @@ from registers.core.deadlines import (
     reconsideration_deadlines,
     regime_for,
 )
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import optional_date, part_of, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -803,12 +803,7 @@ class ReconsiderationSuspension(RevisionedModel):
     #: Its own fields, besides the case it belongs to.
     register_fields = ("suspended_on", "resumed_on", "reason")
 
-    case = models.ForeignKey(
-        ReconsiderationCase,
-        verbose_name=_("行政复议案件"),
-        on_delete=models.CASCADE,
-        related_name="suspensions",
-    )
+    case = part_of(ReconsiderationCase, _("行政复议案件"), related_name="suspensions")
     suspended_on = models.DateField(_("中止日期"))
     resumed_on = optional_date(_("恢复审理日期"))
     reason = models.CharField(

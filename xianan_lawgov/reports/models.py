@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import unique
-from registers.core.fields import person_field, unit_field
+from registers.core.fields import part_of, person_field, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action
@@ -40,7 +40,7 @@ class Report(RevisionedModel):
 
     year = models.PositiveIntegerField(_("年度"))
     unit = unit_field(
-        _("单位"), null=True, blank=True, related_name="reports", help_text=_("留空表示全区报告。")
+        _("单位"), optional=True, related_name="reports", help_text=_("留空表示全区报告。")
     )
     title = models.CharField(_("标题"), max_length=200)
     updated_by = person_field(_("最后修改人"))
@@ -76,9 +76,7 @@ class Report(RevisionedModel):
 class Section(RevisionedModel):
     scope_field = "report__unit"
 
-    report = models.ForeignKey(
-        Report, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="sections"
-    )
+    report = part_of(Report, _("报告"), related_name="sections")
     order = models.PositiveSmallIntegerField(_("顺序"))
     part = models.CharField(_("部分"), max_length=20, choices=Part.choices)
     heading = models.CharField(_("标题"), max_length=200, blank=True)
@@ -111,7 +109,7 @@ class PublishedReport(models.Model):
     scope_field = "unit"
 
     year = models.PositiveIntegerField(_("年度"))
-    unit = unit_field(_("单位"), null=True, blank=True, related_name="published_reports")
+    unit = unit_field(_("单位"), optional=True, related_name="published_reports")
     version = models.PositiveIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     sections = models.JSONField(_("章节"))
