@@ -157,8 +157,7 @@ class CalendarDay(RevisionedModel):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("节假日调整")
-        verbose_name_plural = _("节假日调整")
+        verbose_name = verbose_name_plural = _("节假日调整")
 
     def __str__(self) -> str:
         kind = _("工作日") if self.is_working_day else _("休息日")
@@ -194,8 +193,7 @@ class HolidaySchedule(models.Model):
 
     class Meta:
         ordering = ["-year", "-confirmed_at"]
-        verbose_name = _("节假日安排")
-        verbose_name_plural = _("节假日安排")
+        verbose_name = verbose_name_plural = _("节假日安排")
         constraints = [
             unique(
                 "year",
@@ -223,8 +221,7 @@ class HolidayScheduleDay(models.Model):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("节假日安排日期")
-        verbose_name_plural = _("节假日安排日期")
+        verbose_name = verbose_name_plural = _("节假日安排日期")
         constraints = [
             # A day once in each schedule; a withdrawn schedule keeps its days beside the
             # one that replaced it.
@@ -320,8 +317,7 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name = verbose_name_plural = _("附件")
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="registers_attachment_record")
         ]
@@ -420,8 +416,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("后台任务")
-        verbose_name_plural = _("后台任务")
+        verbose_name = verbose_name_plural = _("后台任务")
         indexes = [models.Index(fields=["user", "created_at"], name="registers_job_user_created")]
 
     def __str__(self) -> str:
@@ -440,8 +435,7 @@ class WorkerHeartbeat(models.Model):
 
     class Meta:
         ordering = ["-seen_at"]
-        verbose_name = _("后台任务进程")
-        verbose_name_plural = _("后台任务进程")
+        verbose_name = verbose_name_plural = _("后台任务进程")
 
     def __str__(self) -> str:
         return self.worker
@@ -456,8 +450,7 @@ class ScheduledRun(models.Model):
 
     class Meta:
         ordering = ["-day", "name"]
-        verbose_name = _("定时任务运行")
-        verbose_name_plural = _("定时任务运行")
+        verbose_name = verbose_name_plural = _("定时任务运行")
         constraints = [
             unique(
                 "name",
@@ -516,8 +509,7 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["-corrected_at", "-id"]
-        verbose_name = _("更正记录")
-        verbose_name_plural = _("更正记录")
+        verbose_name = verbose_name_plural = _("更正记录")
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="registers_correction_record")
         ]

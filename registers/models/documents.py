@@ -340,8 +340,7 @@ class DocumentChange(RevisionedModel):
 
     class Meta:
         ordering = ["document", "changed_on", "pk"]
-        verbose_name = _("文件变动")
-        verbose_name_plural = _("文件变动")
+        verbose_name = verbose_name_plural = _("文件变动")
         constraints = [
             unique(
                 "document",

@@ -90,8 +90,7 @@ class EnforcementBody(WorkflowRecord):
 
     class Meta:
         ordering = ["unit__code", "name"]
-        verbose_name = _("执法主体")
-        verbose_name_plural = _("执法主体")
+        verbose_name = verbose_name_plural = _("执法主体")
         constraints = [
             unique(
                 "unit",
@@ -169,8 +168,7 @@ class Officer(WorkflowRecord):
 
     class Meta:
         ordering = ["unit__code", "name"]
-        verbose_name = _("执法人员")
-        verbose_name_plural = _("执法人员")
+        verbose_name = verbose_name_plural = _("执法人员")
         constraints = [
             not_before(
                 "expires_on",
@@ -231,8 +229,7 @@ class Conflict(RevisionedModel):
 
     class Meta:
         ordering = ["-declared_on", "pk"]
-        verbose_name = _("回避申报")
-        verbose_name_plural = _("回避申报")
+        verbose_name = verbose_name_plural = _("回避申报")
         constraints = [
             unique(
                 "officer",

@@ -211,8 +211,7 @@ class CheckPoint(RevisionedModel):
 
     class Meta:
         ordering = ["item", "position"]
-        verbose_name = _("检查表要点")
-        verbose_name_plural = _("检查表要点")
+        verbose_name = verbose_name_plural = _("检查表要点")
         constraints = [
             unique(
                 "item",
@@ -542,8 +541,7 @@ class DrawnTarget(RevisionedModel):
 
     class Meta:
         ordering = ["draw", "position"]
-        verbose_name = _("抽中对象及检查结果")
-        verbose_name_plural = _("抽中对象及检查结果")
+        verbose_name = verbose_name_plural = _("抽中对象及检查结果")
         constraints = [
             unique(
                 "draw",
@@ -582,8 +580,7 @@ class DrawnInspector(RevisionedModel):
 
     class Meta:
         ordering = ["drawn_target", "position"]
-        verbose_name = _("抽中检查人员")
-        verbose_name_plural = _("抽中检查人员")
+        verbose_name = verbose_name_plural = _("抽中检查人员")
         constraints = [
             unique(
                 "drawn_target",

@@ -84,8 +84,7 @@ class LicenceReformBatch(RevisionedModel):
 
     class Meta:
         ordering = ["-reform_on", "name"]
-        verbose_name = _("多证合一改革批次")
-        verbose_name_plural = _("多证合一改革批次")
+        verbose_name = verbose_name_plural = _("多证合一改革批次")
         constraints = [
             not_before(
                 "first_licence_on",

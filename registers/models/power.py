@@ -305,8 +305,7 @@ class PowerItem(WorkflowRecord):
 
     class Meta:
         ordering = ["unit__code", "list_kind", "code", "effective_from"]
-        verbose_name = _("权责清单事项")
-        verbose_name_plural = _("权责清单事项")
+        verbose_name = verbose_name_plural = _("权责清单事项")
         constraints = [
             unique(
                 "unit",
@@ -474,8 +473,7 @@ class ResponsibilityItem(RevisionedModel):
 
     class Meta:
         ordering = ["item", "stage"]
-        verbose_name = _("责任事项")
-        verbose_name_plural = _("责任事项")
+        verbose_name = verbose_name_plural = _("责任事项")
         constraints = [
             unique(
                 "item",
@@ -546,8 +544,7 @@ class PowerAdjustment(models.Model):
 
     class Meta:
         ordering = ["adjusted_on", "pk"]
-        verbose_name = _("清单调整记录")
-        verbose_name_plural = _("清单调整记录")
+        verbose_name = verbose_name_plural = _("清单调整记录")
         constraints = [
             unique(
                 "item",

@@ -63,8 +63,7 @@ class Unit(RevisionedModel):
 
     class Meta:
         ordering = ["kind", "code"]
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = verbose_name_plural = _("单位")
 
     def __str__(self) -> str:
         return self.name

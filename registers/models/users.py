@@ -30,8 +30,7 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
         constraints = [
             check(
                 ~Q(role="liaison") | Q(unit__isnull=False),

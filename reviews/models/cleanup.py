@@ -117,8 +117,7 @@ class CleanupCampaign(WorkflowRecord):
 
     class Meta:
         ordering = ["-year", "-started_on"]
-        verbose_name = _("文件清理活动")
-        verbose_name_plural = _("文件清理活动")
+        verbose_name = verbose_name_plural = _("文件清理活动")
         constraints = [
             not_before(
                 "ended_on",
@@ -244,8 +243,7 @@ class CleanupItem(RevisionedModel):
 
     class Meta:
         ordering = ["campaign", "-document__kind", "-document__issued_on", "document__number"]
-        verbose_name = _("清理文件")
-        verbose_name_plural = _("清理文件")
+        verbose_name = verbose_name_plural = _("清理文件")
         constraints = [
             unique(
                 "campaign",

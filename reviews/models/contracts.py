@@ -193,8 +193,7 @@ class GovernmentContract(WorkflowRecord):
 
     class Meta:
         ordering = ["-signed_on", "unit", "title"]
-        verbose_name = _("政府合同")
-        verbose_name_plural = _("政府合同")
+        verbose_name = verbose_name_plural = _("政府合同")
         constraints = [
             check(
                 Q(amount__gt=0),

@@ -62,8 +62,7 @@ class CorrectionRateDefinition(RevisionedModel):
 
     class Meta:
         ordering = ["-year"]
-        verbose_name = _("复议纠错率口径")
-        verbose_name_plural = _("复议纠错率口径")
+        verbose_name = verbose_name_plural = _("复议纠错率口径")
 
     def __str__(self) -> str:
         return _("%(year)s年度复议纠错率口径") % {"year": self.year}

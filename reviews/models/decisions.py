@@ -116,8 +116,7 @@ class DecisionCatalogue(RevisionedModel):
 
     class Meta:
         ordering = ["-year", "decision_body"]
-        verbose_name = _("重大行政决策事项目录")
-        verbose_name_plural = _("重大行政决策事项目录")
+        verbose_name = verbose_name_plural = _("重大行政决策事项目录")
         constraints = [
             unique(
                 "decision_body",
@@ -342,8 +341,7 @@ class MajorDecision(WorkflowRecord):
 
     class Meta:
         ordering = ["-catalogue__year", "catalogue", "title"]
-        verbose_name = _("重大行政决策")
-        verbose_name_plural = _("重大行政决策")
+        verbose_name = verbose_name_plural = _("重大行政决策")
         constraints = [
             unique(
                 "catalogue",
@@ -660,8 +658,7 @@ class DecisionParticipant(RevisionedModel):
 
     class Meta:
         ordering = ["decision", "pk"]
-        verbose_name = _("参与决策人员及意见")
-        verbose_name_plural = _("参与决策人员及意见")
+        verbose_name = verbose_name_plural = _("参与决策人员及意见")
         constraints = [
             unique(
                 "decision",

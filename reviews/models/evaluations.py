@@ -130,8 +130,7 @@ class EvaluationRound(RevisionedModel):
 
     class Meta:
         ordering = ["-year", "started_on"]
-        verbose_name = _("案卷评查活动")
-        verbose_name_plural = _("案卷评查活动")
+        verbose_name = verbose_name_plural = _("案卷评查活动")
         constraints = [
             unique(
                 "year",
@@ -304,8 +303,7 @@ class EvaluatedFile(WorkflowRecord):
 
     class Meta:
         ordering = ["round", "unit", "case_number"]
-        verbose_name = _("评查案卷")
-        verbose_name_plural = _("评查案卷")
+        verbose_name = verbose_name_plural = _("评查案卷")
         constraints = [
             unique(
                 "round",
@@ -382,8 +380,7 @@ class FileVeto(RevisionedModel):
 
     class Meta:
         ordering = ["file", "item"]
-        verbose_name = _("否决项")
-        verbose_name_plural = _("否决项")
+        verbose_name = verbose_name_plural = _("否决项")
         constraints = [
             unique(
                 "file", "item", name="reviews_fileveto_unique_item", message=_("该否决项已记录。")
@@ -443,8 +440,7 @@ class EvaluationProblem(RevisionedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        verbose_name = _("评查问题及整改")
-        verbose_name_plural = _("评查问题及整改")
+        verbose_name = verbose_name_plural = _("评查问题及整改")
 
     def __str__(self) -> str:
         text = self.description.strip().splitlines()[0] if self.description.strip() else ""

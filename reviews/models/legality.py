@@ -105,8 +105,7 @@ class LegalityReview(WorkflowRecord):
 
     class Meta:
         ordering = ["-received_on", "title"]
-        verbose_name = _("合法性审核")
-        verbose_name_plural = _("合法性审核")
+        verbose_name = verbose_name_plural = _("合法性审核")
         constraints = [
             unique(
                 "unit",
@@ -224,8 +223,7 @@ class CommentDraftReply(WorkflowRecord):
 
     class Meta:
         ordering = ["-received_on", "title"]
-        verbose_name = _("征求意见稿回复")
-        verbose_name_plural = _("征求意见稿回复")
+        verbose_name = verbose_name_plural = _("征求意见稿回复")
         constraints = [
             unique(
                 "title",
@@ -378,8 +376,7 @@ class Filing(HandledRecord):
 
     class Meta:
         ordering = ["-document__issued_on", "document__number"]
-        verbose_name = _("规范性文件报备")
-        verbose_name_plural = _("规范性文件报备")
+        verbose_name = verbose_name_plural = _("规范性文件报备")
         constraints = [
             unique(
                 "document",

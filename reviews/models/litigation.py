@@ -302,8 +302,7 @@ class LitigationCase(HandledRecord):
 
     class Meta:
         ordering = ["-served_on", "number"]
-        verbose_name = _("行政应诉案件")
-        verbose_name_plural = _("行政应诉案件")
+        verbose_name = verbose_name_plural = _("行政应诉案件")
         constraints = [
             unique(
                 "number",

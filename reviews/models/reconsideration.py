@@ -584,8 +584,7 @@ class ReconsiderationCase(HandledRecord):
 
     class Meta:
         ordering = ["-received_on", "number"]
-        verbose_name = _("行政复议案件")
-        verbose_name_plural = _("行政复议案件")
+        verbose_name = verbose_name_plural = _("行政复议案件")
         constraints = [
             unique(
                 "number",

@@ -88,8 +88,7 @@ class AccountabilityRecord(WorkflowRecord):
 
     class Meta:
         ordering = ["-decided_on", "person"]
-        verbose_name = _("问责记录")
-        verbose_name_plural = _("问责记录")
+        verbose_name = verbose_name_plural = _("问责记录")
         constraints = [
             unique(
                 "unit",

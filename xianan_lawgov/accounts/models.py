@@ -75,8 +75,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["user__username", "-created_at"]
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
+        verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
@@ -117,8 +116,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("日历订阅")
-        verbose_name_plural = _("日历订阅")
+        verbose_name = verbose_name_plural = _("日历订阅")
         ordering = ["user"]
 
     def __str__(self) -> str:
@@ -157,8 +155,7 @@ class Lockout(models.Model):
 
     class Meta:
         ordering = ["-locked_at"]
-        verbose_name = _("登录锁定")
-        verbose_name_plural = _("登录锁定")
+        verbose_name = verbose_name_plural = _("登录锁定")
         constraints = [
             check(
                 ~Q(username="") | Q(address__isnull=False),
@@ -202,8 +199,7 @@ class PasswordState(models.Model):
 
     class Meta:
         ordering = ["user"]
-        verbose_name = _("密码状态")
-        verbose_name_plural = _("密码状态")
+        verbose_name = verbose_name_plural = _("密码状态")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -226,8 +222,7 @@ class LoginSession(models.Model):
 
     class Meta:
         ordering = ["-last_seen_at"]
-        verbose_name = _("登录会话")
-        verbose_name_plural = _("登录会话")
+        verbose_name = verbose_name_plural = _("登录会话")
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
@@ -256,8 +251,7 @@ class RolePolicy(models.Model):
 
     class Meta:
         ordering = ["role"]
-        verbose_name = _("双因素认证要求")
-        verbose_name_plural = _("双因素认证要求")
+        verbose_name = verbose_name_plural = _("双因素认证要求")
 
     def __str__(self) -> str:
         return str(Role(self.role).label)
@@ -268,5 +262,4 @@ class AuthenticatorDevice(TOTPDevice):
 
     class Meta:
         proxy = True
-        verbose_name = _("双因素认证设备")
-        verbose_name_plural = _("双因素认证设备")
+        verbose_name = verbose_name_plural = _("双因素认证设备")

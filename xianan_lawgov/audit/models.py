@@ -84,8 +84,7 @@ class SecurityEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        verbose_name = _("安全审计日志")
-        verbose_name_plural = _("安全审计日志")
+        verbose_name = verbose_name_plural = _("安全审计日志")
         indexes = [models.Index(fields=["event", "occurred_at"], name="audit_event_time")]
 
     def __str__(self) -> str:

@@ -50,8 +50,7 @@ class Report(RevisionedModel):
 
     class Meta:
         ordering = ["-year", "unit__code"]
-        verbose_name = _("年度报告")
-        verbose_name_plural = _("年度报告")
+        verbose_name = verbose_name_plural = _("年度报告")
         constraints = [
             unique(
                 "year",
@@ -84,8 +83,7 @@ class Section(RevisionedModel):
 
     class Meta:
         ordering = ["report", "order"]
-        verbose_name = _("报告章节")
-        verbose_name_plural = _("报告章节")
+        verbose_name = verbose_name_plural = _("报告章节")
         constraints = [
             unique(
                 "report",
@@ -120,8 +118,7 @@ class PublishedReport(models.Model):
 
     class Meta:
         ordering = ["-year", "unit__code", "-version"]
-        verbose_name = _("已发布报告")
-        verbose_name_plural = _("已发布报告")
+        verbose_name = verbose_name_plural = _("已发布报告")
         constraints = [
             unique(
                 "year",
@@ -179,8 +176,7 @@ class UnitTemplate(RevisionedModel):
 
     class Meta:
         ordering = ["kind"]
-        verbose_name = _("单位报告模板")
-        verbose_name_plural = _("单位报告模板")
+        verbose_name = verbose_name_plural = _("单位报告模板")
         constraints = [
             unique(
                 "kind",
@@ -218,8 +214,7 @@ class UnitReport(WorkflowRecord):
 
     class Meta:
         ordering = ["-year", "unit__code"]
-        verbose_name = _("单位年度报告")
-        verbose_name_plural = _("单位年度报告")
+        verbose_name = verbose_name_plural = _("单位年度报告")
         constraints = [
             unique(
                 "unit",
