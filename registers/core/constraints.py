@@ -10,6 +10,8 @@ without its app label: ``registers_document_effective_after_issue`` refuses with
   optional by default, so an empty later date passes;
 - ``only_with``: a field filled only once another is (an outcome only with the date of the
   conclusion);
+- ``required_when``: a field that must be filled in some case (a liaison's unit, a power
+  item's category);
 - ``check``: any other rule, stated as its condition.
 """
 
@@ -73,3 +75,12 @@ def only_with(
         message=message,
         code=code,
     )
+
+
+def required_when(
+    field: str, when: Q, *, name: str, message, code: str | None = None, text: bool = False
+) -> CheckConstraint:
+    """Where ``when`` holds, ``field`` is filled: not null, or for a ``text`` field not
+    empty."""
+    filled = ~Q(**{field: ""}) if text else Q(**{f"{field}__isnull": False})
+    return check(~when | filled, name=name, message=message, code=code)

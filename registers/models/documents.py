@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.constraints import check, not_before, unique
+from registers.core.constraints import check, not_before, required_when, unique
 from registers.core.fields import part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
@@ -354,8 +354,9 @@ class DocumentChange(RevisionedModel):
                 message=_("该文件已有宣布失效记录。"),
                 condition=Q(kind=DocumentChangeKind.EXPIRED),
             ),
-            check(
-                ~Q(kind=DocumentChangeKind.AMENDED) | Q(by_document__isnull=False),
+            required_when(
+                "by_document",
+                Q(kind=DocumentChangeKind.AMENDED),
                 name="registers_documentchange_amendment_has_document",
                 message=_("修改必须填写依据文件（修改本文件的文件）。"),
             ),

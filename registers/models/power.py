@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registers.core.constraints import check, not_before, unique
+from registers.core.constraints import not_before, required_when, unique
 from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
@@ -331,18 +331,24 @@ class PowerItem(WorkflowRecord):
                 message=_("失效日期必须晚于生效日期。"),
                 strictly=True,
             ),
-            check(
-                ~Q(list_kind=ListKind.POWER) | ~Q(category=""),
+            required_when(
+                "category",
+                Q(list_kind=ListKind.POWER),
+                text=True,
                 name="registers_poweritem_power_item_has_category",
                 message=_("权责清单事项必须选择权力类别。"),
             ),
-            check(
-                ~Q(list_kind=ListKind.NEGATIVE) | ~Q(negative_measure=""),
+            required_when(
+                "negative_measure",
+                Q(list_kind=ListKind.NEGATIVE),
+                text=True,
                 name="registers_poweritem_negative_item_has_measure",
                 message=_("负面清单事项必须选择管理措施（禁止或限制）。"),
             ),
-            check(
-                ~Q(list_kind=ListKind.FEE) | ~Q(fee_standard=""),
+            required_when(
+                "fee_standard",
+                Q(list_kind=ListKind.FEE),
+                text=True,
                 name="registers_poweritem_fee_item_has_standard",
                 message=_("收费清单事项必须填写收费标准。"),
             ),

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.constraints import check
+from registers.core.constraints import required_when
 from registers.core.fields import unit_field
 from registers.core.roles import Role
 
@@ -32,8 +32,9 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = verbose_name_plural = _("用户")
         constraints = [
-            check(
-                ~Q(role="liaison") | Q(unit__isnull=False),
+            required_when(
+                "unit",
+                Q(role="liaison"),
                 name="registers_user_liaison_has_unit",
                 message=_("联络员必须指定所属单位。"),
             ),

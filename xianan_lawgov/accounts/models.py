@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registers.core.constraints import check
+from registers.core.constraints import required_when
 from registers.core.fields import optional_moment, person_field
 from registers.core.roles import Role
 
@@ -157,8 +157,9 @@ class Lockout(models.Model):
         ordering = ["-locked_at"]
         verbose_name = verbose_name_plural = _("登录锁定")
         constraints = [
-            check(
-                ~Q(username="") | Q(address__isnull=False),
+            required_when(
+                "address",
+                Q(username=""),
                 name="accounts_lockout_names_whom",
                 message=_("登录锁定须写明用户名或地址。"),
                 code="lockout_without_subject",
