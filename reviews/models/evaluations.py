@@ -35,6 +35,32 @@ FORM_SCORE_MAX = Decimal("20")
 CONTENT_SCORE_MAX = Decimal("80")
 
 
+def _score_field(verbose_name, maximum: Decimal, *, below, above) -> models.DecimalField:
+    """A part of a file's score: one decimal place, empty until scored, 0 to ``maximum``."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0"), message=below),
+            MaxValueValidator(maximum, message=above),
+        ],
+    )
+
+
+def _score_in_range(field: str, maximum: Decimal, *, message):
+    """The database's check of a part score's range (``{field}_out_of_range``)."""
+    within = Q(**{f"{field}__gte": 0, f"{field}__lte": maximum})
+    return check(
+        Q(**{f"{field}__isnull": True}) | within,
+        name=f"reviews_evaluatedfile_{field}_range",
+        message=message,
+        code=f"{field}_out_of_range",
+    )
+
+
 class CaseType(models.TextChoices):
     LICENSING = "licensing", _("行政许可")
     PENALTY = "penalty", _("行政处罚")
@@ -275,27 +301,17 @@ class EvaluatedFile(WorkflowRecord):
     decided_on = optional_date(_("决定（办结）日期"))
     evaluators = models.CharField(_("评查人员"), max_length=200, blank=True)
     evaluated_on = optional_date(_("评查日期"))
-    form_score = models.DecimalField(
+    form_score = _score_field(
         _("形式得分（满分20）"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(Decimal("0"), message=_("形式得分不能小于0。")),
-            MaxValueValidator(FORM_SCORE_MAX, message=_("形式得分不能超过20分。")),
-        ],
+        FORM_SCORE_MAX,
+        below=_("形式得分不能小于0。"),
+        above=_("形式得分不能超过20分。"),
     )
-    content_score = models.DecimalField(
+    content_score = _score_field(
         _("内容得分（满分80）"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(Decimal("0"), message=_("内容得分不能小于0。")),
-            MaxValueValidator(CONTENT_SCORE_MAX, message=_("内容得分不能超过80分。")),
-        ],
+        CONTENT_SCORE_MAX,
+        below=_("内容得分不能小于0。"),
+        above=_("内容得分不能超过80分。"),
     )
     comments = models.TextField(_("评查意见"), blank=True)
 
@@ -313,18 +329,9 @@ class EvaluatedFile(WorkflowRecord):
                 message=_("本次评查已录入该单位的这份案卷。"),
                 code="duplicate_evaluated_case",
             ),
-            check(
-                Q(form_score__isnull=True) | Q(form_score__gte=0, form_score__lte=FORM_SCORE_MAX),
-                name="reviews_evaluatedfile_form_score_range",
-                message=_("形式得分应在0至20分之间。"),
-                code="form_score_out_of_range",
-            ),
-            check(
-                Q(content_score__isnull=True)
-                | Q(content_score__gte=0, content_score__lte=CONTENT_SCORE_MAX),
-                name="reviews_evaluatedfile_content_score_range",
-                message=_("内容得分应在0至80分之间。"),
-                code="content_score_out_of_range",
+            _score_in_range("form_score", FORM_SCORE_MAX, message=_("形式得分应在0至20分之间。")),
+            _score_in_range(
+                "content_score", CONTENT_SCORE_MAX, message=_("内容得分应在0至80分之间。")
             ),
         ]
 
