@@ -18,9 +18,14 @@ from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, within_year
 
 
-def _ordered(errors: dict, earlier, later, field: str, message, code: str) -> None:
-    if earlier is not None and later is not None and later < earlier:
-        errors.setdefault(field, ValidationError(message, code=code))
+def _check_order(record, errors: dict, order) -> None:
+    """Each ``(earlier, later, message, code)`` of ``order``: where both dates are given, the
+    later is not before the earlier. A refusal goes on the later date, unless that field
+    already has an error of its own."""
+    for earlier, later, message, code in order:
+        first, then = getattr(record, earlier), getattr(record, later)
+        if first is not None and then is not None and then < first:
+            errors.setdefault(later, ValidationError(message, code=code))
 
 
 # --- Accountability ------------------------------------------------------------------------
@@ -148,6 +153,30 @@ class CriminalTransfer(HandledRecord):
     # A case counts in the year it was transferred to the police, not reported.
     year_field = "transferred_on"
 
+    #: The steps in the order they happen: each date given is not before the one before it
+    #: (``clean``; the refusal on the later date).
+    STEP_ORDER = (
+        ("reported_on", "decided_on", _("审批决定日期早于接到报告日期"), "decided_before_report"),
+        (
+            "decided_on",
+            "transferred_on",
+            _("移送日期早于审批决定日期"),
+            "transferred_before_decision",
+        ),
+        (
+            "transferred_on",
+            "police_accepted_on",
+            _("公安机关接受移送日期早于移送日期"),
+            "police_accepted_before_transfer",
+        ),
+        (
+            "police_accepted_on",
+            "police_notice_received_on",
+            _("收到通知书日期早于公安机关接受移送日期"),
+            "police_notice_before_acceptance",
+        ),
+    )
+
     register_fields = (
         "case_name",
         "suspected_offence",
@@ -225,38 +254,14 @@ class CriminalTransfer(HandledRecord):
             errors[field] = ValidationError(
                 _("审批决定和决定日期须同时填写"), code="decision_without_date"
             )
-        _ordered(
-            errors,
-            self.reported_on,
-            self.decided_on,
-            "decided_on",
-            _("审批决定日期早于接到报告日期"),
-            "decided_before_report",
-        )
         if self.transferred_on is not None and self.decision != TransferDecision.APPROVED:
             errors["transferred_on"] = ValidationError(
                 _("批准移送后才能移送公安机关"), code="transferred_without_approval"
             )
-        _ordered(
-            errors,
-            self.decided_on,
-            self.transferred_on,
-            "transferred_on",
-            _("移送日期早于审批决定日期"),
-            "transferred_before_decision",
-        )
         if self.police_accepted_on is not None and self.transferred_on is None:
             errors["police_accepted_on"] = ValidationError(
                 _("尚未移送，不能记录公安机关接受移送"), code="police_without_transfer"
             )
-        _ordered(
-            errors,
-            self.transferred_on,
-            self.police_accepted_on,
-            "police_accepted_on",
-            _("公安机关接受移送日期早于移送日期"),
-            "police_accepted_before_transfer",
-        )
         if self.police_decision and self.police_accepted_on is None:
             errors["police_decision"] = ValidationError(
                 _("请先填写公安机关接受移送日期"), code="police_decision_without_acceptance"
@@ -265,14 +270,7 @@ class CriminalTransfer(HandledRecord):
             errors["police_notice_received_on"] = ValidationError(
                 _("请先选择公安机关决定"), code="police_notice_without_decision"
             )
-        _ordered(
-            errors,
-            self.police_accepted_on,
-            self.police_notice_received_on,
-            "police_notice_received_on",
-            _("收到通知书日期早于公安机关接受移送日期"),
-            "police_notice_before_acceptance",
-        )
+        _check_order(self, errors, self.STEP_ORDER)
         if errors:
             raise ValidationError(errors)
 
@@ -328,6 +326,12 @@ class RectificationProblem(HandledRecord):
     # Rectifications count by their own date (``rectified_in``).
     year_field = "due_on"
 
+    #: Dates that may not come before the finding (``clean``).
+    DATE_ORDER = (
+        ("found_on", "due_on", _("整改期限早于发现日期"), "due_before_found"),
+        ("found_on", "rectified_on", _("整改完成日期早于发现日期"), "rectified_before_found"),
+    )
+
     register_fields = (
         "campaign",
         "problem",
@@ -371,21 +375,6 @@ class RectificationProblem(HandledRecord):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, ValidationError] = {}
-        _ordered(
-            errors,
-            self.found_on,
-            self.due_on,
-            "due_on",
-            _("整改期限早于发现日期"),
-            "due_before_found",
-        )
-        _ordered(
-            errors,
-            self.found_on,
-            self.rectified_on,
-            "rectified_on",
-            _("整改完成日期早于发现日期"),
-            "rectified_before_found",
-        )
+        _check_order(self, errors, self.DATE_ORDER)
         if errors:
             raise ValidationError(errors)
