@@ -124,6 +124,19 @@ def _level_expression():
     )
 
 
+#: What an item of each list kind must fill in: the field, the rule's name and its message.
+FILLED_BY_LIST_KIND = (
+    (ListKind.POWER, "category", "power_item_has_category", _("权责清单事项必须选择权力类别。")),
+    (
+        ListKind.NEGATIVE,
+        "negative_measure",
+        "negative_item_has_measure",
+        _("负面清单事项必须选择管理措施（禁止或限制）。"),
+    ),
+    (ListKind.FEE, "fee_standard", "fee_item_has_standard", _("收费清单事项必须填写收费标准。")),
+)
+
+
 class PowerItemQuerySet(WorkflowQuerySet):
     #: What ``count_by`` can group by.
     COUNT_DIMENSIONS = ("unit", "list_kind", "level", "category", "township_duty")
@@ -331,26 +344,15 @@ class PowerItem(WorkflowRecord):
                 message=_("失效日期必须晚于生效日期。"),
                 strictly=True,
             ),
-            required_when(
-                "category",
-                Q(list_kind=ListKind.POWER),
-                text=True,
-                name="registers_poweritem_power_item_has_category",
-                message=_("权责清单事项必须选择权力类别。"),
-            ),
-            required_when(
-                "negative_measure",
-                Q(list_kind=ListKind.NEGATIVE),
-                text=True,
-                name="registers_poweritem_negative_item_has_measure",
-                message=_("负面清单事项必须选择管理措施（禁止或限制）。"),
-            ),
-            required_when(
-                "fee_standard",
-                Q(list_kind=ListKind.FEE),
-                text=True,
-                name="registers_poweritem_fee_item_has_standard",
-                message=_("收费清单事项必须填写收费标准。"),
+            *(
+                required_when(
+                    field,
+                    Q(list_kind=kind),
+                    text=True,
+                    name=f"registers_poweritem_{rule}",
+                    message=message,
+                )
+                for kind, field, rule, message in FILLED_BY_LIST_KIND
             ),
         ]
 
