@@ -38,8 +38,9 @@ def unit_field(verbose_name, **options) -> models.ForeignKey:
 
 
 def part_of(record, verbose_name, *, related_name: str, **options) -> models.ForeignKey:
-    """The record this row is part of (a hearing of a case, a point of a checklist): it goes
-    when the record is deleted, and is read through it (``scope_field``)."""
+    """The record this row is part of (a hearing of a case, a point of a checklist; a
+    person's token or notification): it goes when that is deleted, and is read through it
+    (``scope_field``, or the person's own)."""
     return models.ForeignKey(
         record,
         verbose_name=verbose_name,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.core.constraints import required_when
-from registers.core.fields import optional_moment, person_field
+from registers.core.fields import optional_moment, part_of, person_field
 from registers.core.roles import Role
 
 
@@ -45,12 +45,7 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A named key a system (or a person's script) calls the API with."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("账号"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-    )
+    user = part_of(settings.AUTH_USER_MODEL, _("账号"), related_name="api_tokens")
     name = models.CharField(
         _("名称"), max_length=100, help_text=_("用途或使用方，如“市政府数据共享平台”。")
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registers.core.constraints import unique
-from registers.core.fields import optional_moment
+from registers.core.fields import optional_moment, part_of
 
 
 class NotificationKind(models.TextChoices):
@@ -40,12 +40,7 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """Something a user should know about: their record was reviewed, a deadline is near…"""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接收人"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
+    user = part_of(settings.AUTH_USER_MODEL, _("接收人"), related_name="notifications")
     kind = models.CharField(_("类别"), max_length=20, choices=NotificationKind.choices)
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("内容"), blank=True)
