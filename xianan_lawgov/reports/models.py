@@ -24,6 +24,23 @@ class Part(models.TextChoices):
     OTHER = "other", _("其他需要报告的事项")
 
 
+def _once_for_district_and_each_unit(year: str, *key: str, district, unit, code: str) -> list:
+    """A report's key (its ``year``, then ``key``) taken once by the district's report (no
+    unit) and once by each unit's. ``district`` and ``unit`` are each rule's name and
+    message; both refuse with ``code``."""
+    return [
+        unique(
+            year,
+            *key,
+            name=district[0],
+            message=district[1],
+            code=code,
+            condition=Q(unit__isnull=True),
+        ),
+        unique(year, "unit", *key, name=unit[0], message=unit[1], code=code),
+    ]
+
+
 class ReportQuerySet(models.QuerySet):
     def for_scope(self, year: int, unit=None):
         return self.filter(year=year, unit=unit)
@@ -51,22 +68,12 @@ class Report(RevisionedModel):
     class Meta:
         ordering = ["-year", "unit__code"]
         verbose_name = verbose_name_plural = _("年度报告")
-        constraints = [
-            unique(
-                "year",
-                name="reports_report_unique_district_year",
-                message=_("该年度的全区报告已经存在。"),
-                code="duplicate_report",
-                condition=Q(unit__isnull=True),
-            ),
-            unique(
-                "year",
-                "unit",
-                name="reports_report_unique_unit_year",
-                message=_("该单位该年度的报告已经存在。"),
-                code="duplicate_report",
-            ),
-        ]
+        constraints = _once_for_district_and_each_unit(
+            "year",
+            district=("reports_report_unique_district_year", _("该年度的全区报告已经存在。")),
+            unit=("reports_report_unique_unit_year", _("该单位该年度的报告已经存在。")),
+            code="duplicate_report",
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -119,24 +126,16 @@ class PublishedReport(models.Model):
     class Meta:
         ordering = ["-year", "unit__code", "-version"]
         verbose_name = verbose_name_plural = _("已发布报告")
-        constraints = [
-            unique(
-                "year",
-                "version",
-                name="reports_published_unique_district_version",
-                message=_("该年度全区报告的这一版本已经发布。"),
-                code="duplicate_published_version",
-                condition=Q(unit__isnull=True),
+        constraints = _once_for_district_and_each_unit(
+            "year",
+            "version",
+            district=(
+                "reports_published_unique_district_version",
+                _("该年度全区报告的这一版本已经发布。"),
             ),
-            unique(
-                "year",
-                "unit",
-                "version",
-                name="reports_published_unique_version",
-                message=_("该单位该年度报告的这一版本已经发布。"),
-                code="duplicate_published_version",
-            ),
-        ]
+            unit=("reports_published_unique_version", _("该单位该年度报告的这一版本已经发布。")),
+            code="duplicate_published_version",
+        )
 
     def __str__(self) -> str:
         return _("%(title)s（第 %(version)s 版）") % {"title": self.title, "version": self.version}
