@@ -124,6 +124,14 @@ def _level_expression():
     )
 
 
+def _classification(verbose_name, choices: type[models.TextChoices], help_text) -> models.CharField:
+    """A classification only some items have (which: ``FILLED_BY_LIST_KIND``, the township
+    duty in ``PowerItem.clean``), left blank by the others."""
+    return models.CharField(
+        verbose_name, max_length=20, choices=choices.choices, blank=True, help_text=help_text
+    )
+
+
 #: What an item of each list kind must fill in: the field, the rule's name and its message.
 FILLED_BY_LIST_KIND = (
     (ListKind.POWER, "category", "power_item_has_category", _("权责清单事项必须选择权力类别。")),
@@ -246,28 +254,16 @@ class PowerItem(WorkflowRecord):
     )
     code = models.CharField(_("事项编码"), max_length=40)
     name = models.CharField(_("事项名称"), max_length=300)
-    category = models.CharField(
-        _("权力类别"),
-        max_length=20,
-        choices=PowerCategory.choices,
-        blank=True,
-        help_text=_("权责清单事项必填；负面清单、收费清单事项可不填。"),
+    category = _classification(
+        _("权力类别"), PowerCategory, _("权责清单事项必填；负面清单、收费清单事项可不填。")
     )
-    negative_measure = models.CharField(
-        _("管理措施"),
-        max_length=20,
-        choices=NegativeMeasure.choices,
-        blank=True,
-        help_text=_("负面清单事项必填：禁止或限制。"),
+    negative_measure = _classification(
+        _("管理措施"), NegativeMeasure, _("负面清单事项必填：禁止或限制。")
     )
-    township_duty = models.CharField(
+    township_duty = _classification(
         _("乡镇履职类别"),
-        max_length=20,
-        choices=TownshipDuty.choices,
-        blank=True,
-        help_text=_(
-            "乡镇（街道）权责清单事项：基本履职、配合履职或上级部门收回；2024年起生效的事项必填。"
-        ),
+        TownshipDuty,
+        _("乡镇（街道）权责清单事项：基本履职、配合履职或上级部门收回；2024年起生效的事项必填。"),
     )
     partner_unit = unit_field(
         _("对应区直部门"),
