@@ -7,36 +7,21 @@ Free-text search is the ``search`` parameter (each viewset's ``search_fields``);
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from registers import models
 from registers.core.api.filtering import YearFilter
 from registers.core.status import Status
-from registers.models import (
-    CheckPoint,
-    Conflict,
-    Document,
-    EnforcementBody,
-    InspectionDraw,
-    InspectionItem,
-    InspectionTarget,
-    IntegratedItem,
-    LicenceReformBatch,
-    Officer,
-    PowerAdjustment,
-    PowerItem,
-    Unit,
-    UnitKind,
-)
 
 RANGE = ["gte", "lte"]
 
 
 class UnitFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("类别"))
+    kind = django_filters.ChoiceFilter(choices=models.UnitKind.choices, label=_("类别"))
     active = django_filters.BooleanFilter(
         field_name="closed_on", lookup_expr="isnull", label=_("存续")
     )
 
     class Meta:
-        model = Unit
+        model = models.Unit
         fields = ["kind", "is_enforcement_body", "active"]
 
 
@@ -62,7 +47,7 @@ class PowerItemFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = PowerItem
+        model = models.PowerItem
         fields = {
             "list_kind": ["exact"],
             "category": ["exact"],
@@ -81,7 +66,7 @@ class PowerAdjustmentFilter(django_filters.FilterSet):
     year = YearFilter("adjusted_on", lookup_expr="year")
 
     class Meta:
-        model = PowerAdjustment
+        model = models.PowerAdjustment
         fields = {
             "item": ["exact"],
             "kind": ["exact"],
@@ -92,19 +77,19 @@ class PowerAdjustmentFilter(django_filters.FilterSet):
 
 class InspectionItemFilter(WorkflowFilter):
     class Meta:
-        model = InspectionItem
+        model = models.InspectionItem
         fields = {"year": ["exact"], "kind": ["exact"], "field": ["exact"], "published_on": RANGE}
 
 
 class CheckPointFilter(django_filters.FilterSet):
     class Meta:
-        model = CheckPoint
+        model = models.CheckPoint
         fields = ["item"]
 
 
 class InspectionTargetFilter(OwnedFilter):
     class Meta:
-        model = InspectionTarget
+        model = models.InspectionTarget
         fields = ["is_active", "credit_code"]
 
 
@@ -112,25 +97,25 @@ class InspectionDrawFilter(WorkflowFilter):
     year = YearFilter("drawn_on", lookup_expr="year")
 
     class Meta:
-        model = InspectionDraw
+        model = models.InspectionDraw
         fields = {"item": ["exact"], "drawn_on": RANGE, "published_on": RANGE}
 
 
 class EnforcementBodyFilter(WorkflowFilter):
     class Meta:
-        model = EnforcementBody
+        model = models.EnforcementBody
         fields = ["kind"]
 
 
 class OfficerFilter(WorkflowFilter):
     class Meta:
-        model = Officer
+        model = models.Officer
         fields = {"body": ["exact"], "field": ["exact"], "expires_on": RANGE}
 
 
 class ConflictFilter(django_filters.FilterSet):
     class Meta:
-        model = Conflict
+        model = models.Conflict
         fields = {"officer": ["exact"], "target": ["exact"], "declared_on": RANGE}
 
 
@@ -138,7 +123,7 @@ class DocumentFilter(WorkflowFilter):
     year = YearFilter("issued_on", lookup_expr="year")
 
     class Meta:
-        model = Document
+        model = models.Document
         fields = {"kind": ["exact"], "issued_on": RANGE, "valid_until": RANGE}
 
 
@@ -146,11 +131,11 @@ class LicenceReformBatchFilter(django_filters.FilterSet):
     year = YearFilter("reform_on", lookup_expr="year")
 
     class Meta:
-        model = LicenceReformBatch
+        model = models.LicenceReformBatch
         fields = {"reform_on": RANGE}
 
 
 class IntegratedItemFilter(WorkflowFilter):
     class Meta:
-        model = IntegratedItem
+        model = models.IntegratedItem
         fields = ["batch", "kind"]

@@ -10,30 +10,7 @@ from rest_framework.response import Response
 
 from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
-from reviews import filters
-from reviews.models import (
-    AccountabilityRecord,
-    CleanupCampaign,
-    CleanupItem,
-    CommentDraftReply,
-    CriminalTransfer,
-    DecisionCatalogue,
-    DecisionParticipant,
-    DecisionStep,
-    EvaluatedFile,
-    EvaluationProblem,
-    EvaluationRound,
-    Filing,
-    GovernmentContract,
-    LegalityReview,
-    LitigationCase,
-    LitigationHearing,
-    MajorDecision,
-    ReconsiderationCase,
-    ReconsiderationSuspension,
-    RectificationProblem,
-    VetoItem,
-)
+from reviews import filters, models
 from reviews.serializers import (
     AccountabilityRecordSerializer,
     CleanupCampaignSerializer,
@@ -79,13 +56,13 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
     """合法性审核：各单位送审文件草案，法制办录入审核结论（联络员不能填写审核结论）。
     关联印发的规范性文件后，自动登记其报备义务。"""
 
-    queryset = LegalityReview.objects.all()
+    queryset = models.LegalityReview.objects.all()
     serializer_class = LegalityReviewSerializer
     filterset_class = filters.LegalityReviewFilter
     select_related = ("unit",)
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LegalityReview))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.LegalityReview))
 
     def _open_filing(self, review):
         document = review.resulting_document
@@ -104,25 +81,28 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
 class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
-    queryset = CommentDraftReply.objects.all()
+    queryset = models.CommentDraftReply.objects.all()
     serializer_class = CommentDraftReplySerializer
     filterset_class = filters.CommentDraftReplyFilter
     select_related = ("unit",)
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CommentDraftReply))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CommentDraftReply))
 
 
 class FilingViewSet(ExportMixin, WorkflowViewSet):
     """规范性文件报备：报备单位即文件的制定机关；报备期限按当前节假日安排计算并说明计算过程。"""
 
-    queryset = Filing.objects.all()
+    queryset = models.Filing.objects.all()
     serializer_class = FilingSerializer
     filterset_class = filters.FilingFilter
     select_related = ("unit", "document")
     search_fields = ["document__title", "document__number", "receipt"]
     ordering_fields = ["filed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Filing, document=("number", "issued_on")))
+    export_fields = (
+        *WORKFLOW_EXPORT,
+        *exported_fields(models.Filing, document=("number", "issued_on")),
+    )
 
 
 # --- Clean-up campaigns -------------------------------------------------------------------
@@ -131,7 +111,7 @@ class FilingViewSet(ExportMixin, WorkflowViewSet):
 class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     """文件清理活动及其清理文件。法制办确认后，清理结论记入文件登记（废止、失效、拟修改），活动不再修改。"""
 
-    queryset = CleanupCampaign.objects.all()
+    queryset = models.CleanupCampaign.objects.all()
     serializer_class = CleanupCampaignSerializer
     filterset_class = filters.CleanupCampaignFilter
     select_related = ("unit",)
@@ -140,7 +120,7 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     office_actions = (*WorkflowViewSet.office_actions, "confirm")
     search_fields = ["name", "basis"]
     ordering_fields = ["year", "started_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CleanupCampaign))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CleanupCampaign))
 
     @extend_schema(
         summary=_("确认清理结果（法制办）"),
@@ -160,7 +140,7 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
 class CleanupItemViewSet(ExportMixin, ScopedViewSet):
     """清理文件及清理结论：随所属清理活动修改，活动确认后不再修改。"""
 
-    queryset = CleanupItem.objects.all()
+    queryset = models.CleanupItem.objects.all()
     serializer_class = CleanupItemSerializer
     filterset_class = filters.CleanupItemFilter
     parent_field = "campaign"
@@ -170,7 +150,7 @@ class CleanupItemViewSet(ExportMixin, ScopedViewSet):
     export_fields = (
         "id",
         "campaign_id",
-        *exported_fields(CleanupItem, document=("number", "kind")),
+        *exported_fields(models.CleanupItem, document=("number", "kind")),
     )
 
 
@@ -180,13 +160,13 @@ class CleanupItemViewSet(ExportMixin, ScopedViewSet):
 class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
     """政府投资项目合同：达到标准的合同须经律师审核、备案后才能登记签订（金额标准可配置）。"""
 
-    queryset = GovernmentContract.objects.all()
+    queryset = models.GovernmentContract.objects.all()
     serializer_class = GovernmentContractSerializer
     filterset_class = filters.GovernmentContractFilter
     select_related = ("unit",)
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(GovernmentContract))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.GovernmentContract))
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -195,19 +175,19 @@ class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
 class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
-    queryset = DecisionCatalogue.objects.all()
+    queryset = models.DecisionCatalogue.objects.all()
     serializer_class = DecisionCatalogueSerializer
     filterset_class = filters.DecisionCatalogueFilter
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
-    export_fields = ("id", *exported_fields(DecisionCatalogue))
+    export_fields = ("id", *exported_fields(models.DecisionCatalogue))
 
 
 class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     """重大行政决策：公众参与、专家论证、风险评估、合法性审查、集体讨论决定及参会人员意见。"""
 
-    queryset = MajorDecision.objects.all()
+    queryset = models.MajorDecision.objects.all()
     serializer_class = MajorDecisionSerializer
     filterset_class = filters.MajorDecisionFilter
     select_related = ("unit", "catalogue")
@@ -215,7 +195,7 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     nested_children = ("steps", "participants")
     search_fields = ["title", "matter"]
     ordering_fields = ["discussed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(MajorDecision))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.MajorDecision))
 
     @extend_schema(
         summary=_("录入集体讨论决定及参会人员意见（须已通过合法性审查）"),
@@ -246,27 +226,27 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
 class DecisionStepViewSet(ExportMixin, ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
-    queryset = DecisionStep.objects.all()
+    queryset = models.DecisionStep.objects.all()
     serializer_class = DecisionStepSerializer
     filterset_class = filters.DecisionStepFilter
     parent_field = "decision"
     select_related = ("decision",)
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
-    export_fields = ("id", "decision_id", *exported_fields(DecisionStep))
+    export_fields = ("id", "decision_id", *exported_fields(models.DecisionStep))
 
 
 class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
-    queryset = DecisionParticipant.objects.all()
+    queryset = models.DecisionParticipant.objects.all()
     serializer_class = DecisionParticipantSerializer
     filterset_class = filters.DecisionParticipantFilter
     parent_field = "decision"
     select_related = ("decision",)
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
-    export_fields = ("id", "decision_id", *exported_fields(DecisionParticipant))
+    export_fields = ("id", "decision_id", *exported_fields(models.DecisionParticipant))
 
 
 # --- Case-file evaluations ----------------------------------------------------------------
@@ -275,18 +255,18 @@ class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
 class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
-    queryset = EvaluationRound.objects.all()
+    queryset = models.EvaluationRound.objects.all()
     serializer_class = EvaluationRoundSerializer
     filterset_class = filters.EvaluationRoundFilter
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
-    export_fields = ("id", *exported_fields(EvaluationRound))
+    export_fields = ("id", *exported_fields(models.EvaluationRound))
 
 
 class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     """评查案卷及评分：形式20分、内容80分，有否决项的为不合格；评分由法制办录入。"""
 
-    queryset = EvaluatedFile.objects.all()
+    queryset = models.EvaluatedFile.objects.all()
     serializer_class = EvaluatedFileSerializer
     filterset_class = filters.EvaluatedFileFilter
     select_related = ("unit", "round")
@@ -295,7 +275,7 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     office_actions = (*WorkflowViewSet.office_actions, "score")
     search_fields = ["case_number", "case_title"]
     ordering_fields = ["case_number", "evaluated_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(EvaluatedFile))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.EvaluatedFile))
 
     @extend_schema(
         summary=_("录入评分（法制办）：形式、内容得分和否决项"),
@@ -308,7 +288,7 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
         form = ScoreSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        vetoes = [(VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
+        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
         self.run_service(
             score_file,
             file,
@@ -324,14 +304,14 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
 class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
     """评查发现的问题及整改：随所属案卷修改。"""
 
-    queryset = EvaluationProblem.objects.all()
+    queryset = models.EvaluationProblem.objects.all()
     serializer_class = EvaluationProblemSerializer
     filterset_class = filters.EvaluationProblemFilter
     parent_field = "file"
     select_related = ("file",)
     search_fields = ["description", "rectification"]
     ordering_fields = ["due_on"]
-    export_fields = ("id", "file_id", *exported_fields(EvaluationProblem))
+    export_fields = ("id", "file_id", *exported_fields(models.EvaluationProblem))
 
 
 # --- Reconsideration and litigation -------------------------------------------------------
@@ -340,7 +320,7 @@ class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
 class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
     """行政复议案件（单位为被申请人）。deadlines 为按当前节假日安排计算的各项法定期限及计算过程。"""
 
-    queryset = ReconsiderationCase.objects.all()
+    queryset = models.ReconsiderationCase.objects.all()
     serializer_class = ReconsiderationCaseSerializer
     filterset_class = filters.ReconsiderationCaseFilter
     select_related = ("unit",)
@@ -348,26 +328,26 @@ class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(ReconsiderationCase))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.ReconsiderationCase))
 
 
 class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
-    queryset = ReconsiderationSuspension.objects.all()
+    queryset = models.ReconsiderationSuspension.objects.all()
     serializer_class = ReconsiderationSuspensionSerializer
     filterset_class = filters.ReconsiderationSuspensionFilter
     parent_field = "case"
     select_related = ("case",)
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
-    export_fields = ("id", "case_id", *exported_fields(ReconsiderationSuspension))
+    export_fields = ("id", "case_id", *exported_fields(models.ReconsiderationSuspension))
 
 
 class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
     """行政应诉案件（单位为被告），含开庭和负责人出庭情况；答辩期限按当前节假日安排计算。"""
 
-    queryset = LitigationCase.objects.all()
+    queryset = models.LitigationCase.objects.all()
     serializer_class = LitigationCaseSerializer
     filterset_class = filters.LitigationCaseFilter
     select_related = ("unit",)
@@ -375,20 +355,20 @@ class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LitigationCase))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.LitigationCase))
 
 
 class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
-    queryset = LitigationHearing.objects.all()
+    queryset = models.LitigationHearing.objects.all()
     serializer_class = LitigationHearingSerializer
     filterset_class = filters.LitigationHearingFilter
     parent_field = "case"
     select_related = ("case",)
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]
-    export_fields = ("id", "case_id", *exported_fields(LitigationHearing))
+    export_fields = ("id", "case_id", *exported_fields(models.LitigationHearing))
 
 
 # --- Supervision --------------------------------------------------------------------------
@@ -397,37 +377,37 @@ class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
 class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
-    queryset = AccountabilityRecord.objects.all()
+    queryset = models.AccountabilityRecord.objects.all()
     serializer_class = AccountabilityRecordSerializer
     filterset_class = filters.AccountabilityRecordFilter
     select_related = ("unit",)
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(AccountabilityRecord))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.AccountabilityRecord))
 
 
 class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
     """涉嫌犯罪案件移送（行刑衔接），含审批、移送和公安机关立案的法定期限。"""
 
-    queryset = CriminalTransfer.objects.all()
+    queryset = models.CriminalTransfer.objects.all()
     serializer_class = CriminalTransferSerializer
     filterset_class = filters.CriminalTransferFilter
     select_related = ("unit",)
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CriminalTransfer))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CriminalTransfer))
 
 
 class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
-    queryset = RectificationProblem.objects.all()
+    queryset = models.RectificationProblem.objects.all()
     serializer_class = RectificationProblemSerializer
     filterset_class = filters.RectificationProblemFilter
     select_related = ("unit",)
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(RectificationProblem))
+    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.RectificationProblem))
 
 
 ROUTES = [

@@ -6,28 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core.api.filtering import YearFilter
 from registers.filters import RANGE, WorkflowFilter
-from reviews.models import (
-    AccountabilityRecord,
-    CleanupCampaign,
-    CleanupItem,
-    CommentDraftReply,
-    CriminalTransfer,
-    DecisionCatalogue,
-    DecisionParticipant,
-    DecisionStep,
-    EvaluatedFile,
-    EvaluationProblem,
-    EvaluationRound,
-    Filing,
-    GovernmentContract,
-    LegalityReview,
-    LitigationCase,
-    LitigationHearing,
-    MajorDecision,
-    ReconsiderationCase,
-    ReconsiderationSuspension,
-    RectificationProblem,
-)
+from reviews import models
 
 
 def year_of(field: str) -> YearFilter:
@@ -38,7 +17,7 @@ class LegalityReviewFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = LegalityReview
+        model = models.LegalityReview
         fields = {
             "kind": ["exact"],
             "result": ["exact"],
@@ -51,7 +30,7 @@ class CommentDraftReplyFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = CommentDraftReply
+        model = models.CommentDraftReply
         fields = {"kind": ["exact"], "received_on": RANGE, "replied_on": RANGE}
 
 
@@ -62,7 +41,7 @@ class FilingFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = Filing
+        model = models.Filing
         fields = {"filed_with": ["exact"], "document": ["exact"], "filed_on": RANGE}
 
 
@@ -72,13 +51,13 @@ class CleanupCampaignFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = CleanupCampaign
+        model = models.CleanupCampaign
         fields = {"year": ["exact"], "started_on": RANGE, "confirmed_on": RANGE}
 
 
 class CleanupItemFilter(django_filters.FilterSet):
     class Meta:
-        model = CleanupItem
+        model = models.CleanupItem
         fields = {"campaign": ["exact"], "document": ["exact"], "outcome": ["exact"]}
 
 
@@ -86,7 +65,7 @@ class GovernmentContractFilter(WorkflowFilter):
     year = year_of("signed_on")
 
     class Meta:
-        model = GovernmentContract
+        model = models.GovernmentContract
         fields = {
             "signed_on": RANGE,
             "amount": RANGE,
@@ -97,7 +76,7 @@ class GovernmentContractFilter(WorkflowFilter):
 
 class DecisionCatalogueFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionCatalogue
+        model = models.DecisionCatalogue
         fields = ["year", "decision_body"]
 
 
@@ -105,7 +84,7 @@ class MajorDecisionFilter(WorkflowFilter):
     year = YearFilter("catalogue__year", label=_("目录年度"))
 
     class Meta:
-        model = MajorDecision
+        model = models.MajorDecision
         fields = {
             "catalogue": ["exact"],
             "category": ["exact"],
@@ -116,19 +95,19 @@ class MajorDecisionFilter(WorkflowFilter):
 
 class DecisionStepFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionStep
+        model = models.DecisionStep
         fields = ["decision", "kind", "applicable"]
 
 
 class DecisionParticipantFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionParticipant
+        model = models.DecisionParticipant
         fields = ["decision", "stance"]
 
 
 class EvaluationRoundFilter(django_filters.FilterSet):
     class Meta:
-        model = EvaluationRound
+        model = models.EvaluationRound
         fields = {"year": ["exact"], "started_on": RANGE}
 
 
@@ -136,7 +115,7 @@ class EvaluatedFileFilter(WorkflowFilter):
     year = YearFilter("round__year", label=_("评查年度"))
 
     class Meta:
-        model = EvaluatedFile
+        model = models.EvaluatedFile
         fields = {"round": ["exact"], "case_type": ["exact"], "evaluated_on": RANGE}
 
 
@@ -146,7 +125,7 @@ class EvaluationProblemFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = EvaluationProblem
+        model = models.EvaluationProblem
         fields = {"file": ["exact"], "due_on": RANGE}
 
 
@@ -154,7 +133,7 @@ class ReconsiderationCaseFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = ReconsiderationCase
+        model = models.ReconsiderationCase
         fields = {
             "procedure": ["exact"],
             "acceptance": ["exact"],
@@ -166,7 +145,7 @@ class ReconsiderationCaseFilter(WorkflowFilter):
 
 class ReconsiderationSuspensionFilter(django_filters.FilterSet):
     class Meta:
-        model = ReconsiderationSuspension
+        model = models.ReconsiderationSuspension
         fields = ["case"]
 
 
@@ -174,7 +153,7 @@ class LitigationCaseFilter(WorkflowFilter):
     year = year_of("served_on")
 
     class Meta:
-        model = LitigationCase
+        model = models.LitigationCase
         fields = {
             "trial_instance": ["exact"],
             "outcome": ["exact"],
@@ -185,7 +164,7 @@ class LitigationCaseFilter(WorkflowFilter):
 
 class LitigationHearingFilter(django_filters.FilterSet):
     class Meta:
-        model = LitigationHearing
+        model = models.LitigationHearing
         fields = {"case": ["exact"], "trial_instance": ["exact"], "held_on": RANGE}
 
 
@@ -193,7 +172,7 @@ class AccountabilityRecordFilter(WorkflowFilter):
     year = year_of("decided_on")
 
     class Meta:
-        model = AccountabilityRecord
+        model = models.AccountabilityRecord
         fields = {"conduct": ["exact"], "measure": ["exact"], "decided_on": RANGE}
 
 
@@ -201,7 +180,7 @@ class CriminalTransferFilter(WorkflowFilter):
     year = year_of("reported_on")
 
     class Meta:
-        model = CriminalTransfer
+        model = models.CriminalTransfer
         fields = {
             "decision": ["exact"],
             "police_decision": ["exact"],
@@ -214,5 +193,5 @@ class RectificationProblemFilter(WorkflowFilter):
     year = year_of("due_on")
 
     class Meta:
-        model = RectificationProblem
+        model = models.RectificationProblem
         fields = {"source": ["exact"], "found_on": RANGE, "due_on": RANGE, "rectified_on": RANGE}
