@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters, models
-from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
+from registers.core.api.exports import ExportMixin, exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.power_services import adjust_item
@@ -58,13 +58,11 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.PowerItem.objects.all()
     serializer_class = PowerItemSerializer
     filterset_class = filters.PowerItemFilter
-    select_related = ("unit",)
-    prefetch_related = ("responsibilities", "adjustments__created_items")
+    prefetch_related = ("adjustments__created_items",)
     nested_children = ("responsibilities", "adjustments")
     office_actions = (*WorkflowViewSet.office_actions, "adjust")
     search_fields = ["code", "name", "legal_basis"]
     ordering_fields = ["code", "effective_from", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.PowerItem))
 
     @extend_schema(
         summary=_("调整清单事项（取消、下放或调整；法制办）"),
@@ -128,12 +126,9 @@ class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.InspectionItem.objects.all()
     serializer_class = InspectionItemSerializer
     filterset_class = filters.InspectionItemFilter
-    select_related = ("unit",)
-    prefetch_related = ("check_points",)
     nested_children = ("check_points",)
     search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
     ordering_fields = ["year", "code", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.InspectionItem))
 
 
 class CheckPointViewSet(ExportMixin, ScopedViewSet):
@@ -143,10 +138,8 @@ class CheckPointViewSet(ExportMixin, ScopedViewSet):
     serializer_class = CheckPointSerializer
     filterset_class = filters.CheckPointFilter
     parent_field = "item"
-    select_related = ("item",)
     search_fields = ["content", "basis"]
     ordering_fields = ["position"]
-    export_fields = ("id", "item_id", *exported_fields(models.CheckPoint))
 
 
 class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
@@ -170,7 +163,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.InspectionDraw.objects.all()
     serializer_class = InspectionDrawSerializer
     filterset_class = filters.InspectionDrawFilter
-    select_related = ("unit", "item")
+    select_related = ("item",)
     prefetch_related = (
         Prefetch(
             "drawn_targets",
@@ -181,7 +174,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     delete_office_only = True
     search_fields = ["batch", "item__name", "item__code", "candidates_hash"]
     ordering_fields = ["drawn_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.InspectionDraw, item=("name",)))
+    export_related = {"item": ("name",)}
 
     @extend_schema(
         summary=_("抽取（新增一次双随机抽取）"),
@@ -238,10 +231,8 @@ class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.EnforcementBody.objects.all()
     serializer_class = EnforcementBodySerializer
     filterset_class = filters.EnforcementBodyFilter
-    select_related = ("unit",)
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.EnforcementBody))
 
 
 class OfficerViewSet(ExportMixin, WorkflowViewSet):
@@ -250,10 +241,8 @@ class OfficerViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.Officer.objects.all()
     serializer_class = OfficerSerializer
     filterset_class = filters.OfficerFilter
-    select_related = ("unit",)
     search_fields = ["name", "certificate_number"]
     ordering_fields = ["name", "expires_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.Officer))
 
 
 class ConflictViewSet(ExportMixin, ScopedViewSet):
@@ -265,7 +254,7 @@ class ConflictViewSet(ExportMixin, ScopedViewSet):
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
     ordering_fields = ["declared_on"]
-    export_fields = ("id", *exported_fields(models.Conflict, officer=("name",)))
+    export_related = {"officer": ("name",)}
 
 
 class DocumentViewSet(ExportMixin, WorkflowViewSet):
@@ -274,12 +263,9 @@ class DocumentViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.Document.objects.all()
     serializer_class = DocumentSerializer
     filterset_class = filters.DocumentFilter
-    select_related = ("unit",)
-    prefetch_related = ("changes",)
     nested_children = ("changes",)
     search_fields = ["title", "number", "note"]
     ordering_fields = ["issued_on", "number", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.Document))
 
 
 class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
@@ -290,7 +276,6 @@ class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
     filterset_class = filters.LicenceReformBatchFilter
     search_fields = ["name", "basis"]
     ordering_fields = ["reform_on", "name"]
-    export_fields = ("id", *exported_fields(models.LicenceReformBatch))
 
     def get_queryset(self):
         return super().get_queryset().with_item_count()
@@ -302,10 +287,10 @@ class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.IntegratedItem.objects.all()
     serializer_class = IntegratedItemSerializer
     filterset_class = filters.IntegratedItemFilter
-    select_related = ("unit", "batch")
+    select_related = ("batch",)
     search_fields = ["name", "basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.IntegratedItem, batch=("name",)))
+    export_related = {"batch": ("name",)}
 
 
 ROUTES = [

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
+from registers.core.api.exports import ExportMixin
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters, models
 from reviews.serializers import (
@@ -59,10 +59,8 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.LegalityReview.objects.all()
     serializer_class = LegalityReviewSerializer
     filterset_class = filters.LegalityReviewFilter
-    select_related = ("unit",)
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.LegalityReview))
 
     def _open_filing(self, review):
         document = review.resulting_document
@@ -84,10 +82,8 @@ class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.CommentDraftReply.objects.all()
     serializer_class = CommentDraftReplySerializer
     filterset_class = filters.CommentDraftReplyFilter
-    select_related = ("unit",)
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CommentDraftReply))
 
 
 class FilingViewSet(ExportMixin, WorkflowViewSet):
@@ -96,13 +92,10 @@ class FilingViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.Filing.objects.all()
     serializer_class = FilingSerializer
     filterset_class = filters.FilingFilter
-    select_related = ("unit", "document")
+    select_related = ("document",)
     search_fields = ["document__title", "document__number", "receipt"]
     ordering_fields = ["filed_on", "updated_at"]
-    export_fields = (
-        *WORKFLOW_EXPORT,
-        *exported_fields(models.Filing, document=("number", "issued_on")),
-    )
+    export_related = {"document": ("number", "issued_on")}
 
 
 # --- Clean-up campaigns -------------------------------------------------------------------
@@ -114,13 +107,10 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     queryset = models.CleanupCampaign.objects.all()
     serializer_class = CleanupCampaignSerializer
     filterset_class = filters.CleanupCampaignFilter
-    select_related = ("unit",)
-    prefetch_related = ("items",)
     nested_children = ("items",)
     office_actions = (*WorkflowViewSet.office_actions, "confirm")
     search_fields = ["name", "basis"]
     ordering_fields = ["year", "started_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CleanupCampaign))
 
     @extend_schema(
         summary=_("确认清理结果（法制办）"),
@@ -144,14 +134,10 @@ class CleanupItemViewSet(ExportMixin, ScopedViewSet):
     serializer_class = CleanupItemSerializer
     filterset_class = filters.CleanupItemFilter
     parent_field = "campaign"
-    select_related = ("campaign", "document")
+    select_related = ("document",)
     search_fields = ["document__title", "document__number", "note"]
     ordering_fields = ["document__issued_on"]
-    export_fields = (
-        "id",
-        "campaign_id",
-        *exported_fields(models.CleanupItem, document=("number", "kind")),
-    )
+    export_related = {"document": ("number", "kind")}
 
 
 # --- Contracts ----------------------------------------------------------------------------
@@ -163,10 +149,8 @@ class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.GovernmentContract.objects.all()
     serializer_class = GovernmentContractSerializer
     filterset_class = filters.GovernmentContractFilter
-    select_related = ("unit",)
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.GovernmentContract))
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -181,7 +165,6 @@ class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
-    export_fields = ("id", *exported_fields(models.DecisionCatalogue))
 
 
 class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
@@ -190,12 +173,10 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     queryset = models.MajorDecision.objects.all()
     serializer_class = MajorDecisionSerializer
     filterset_class = filters.MajorDecisionFilter
-    select_related = ("unit", "catalogue")
-    prefetch_related = ("steps", "participants")
+    select_related = ("catalogue",)
     nested_children = ("steps", "participants")
     search_fields = ["title", "matter"]
     ordering_fields = ["discussed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.MajorDecision))
 
     @extend_schema(
         summary=_("录入集体讨论决定及参会人员意见（须已通过合法性审查）"),
@@ -230,10 +211,8 @@ class DecisionStepViewSet(ExportMixin, ScopedViewSet):
     serializer_class = DecisionStepSerializer
     filterset_class = filters.DecisionStepFilter
     parent_field = "decision"
-    select_related = ("decision",)
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
-    export_fields = ("id", "decision_id", *exported_fields(models.DecisionStep))
 
 
 class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
@@ -243,10 +222,8 @@ class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
     serializer_class = DecisionParticipantSerializer
     filterset_class = filters.DecisionParticipantFilter
     parent_field = "decision"
-    select_related = ("decision",)
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
-    export_fields = ("id", "decision_id", *exported_fields(models.DecisionParticipant))
 
 
 # --- Case-file evaluations ----------------------------------------------------------------
@@ -260,7 +237,6 @@ class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
     filterset_class = filters.EvaluationRoundFilter
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
-    export_fields = ("id", *exported_fields(models.EvaluationRound))
 
 
 class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
@@ -269,13 +245,11 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     queryset = models.EvaluatedFile.objects.all()
     serializer_class = EvaluatedFileSerializer
     filterset_class = filters.EvaluatedFileFilter
-    select_related = ("unit", "round")
-    prefetch_related = ("vetoes", "problems")
+    select_related = ("round",)
     nested_children = ("vetoes", "problems")
     office_actions = (*WorkflowViewSet.office_actions, "score")
     search_fields = ["case_number", "case_title"]
     ordering_fields = ["case_number", "evaluated_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.EvaluatedFile))
 
     @extend_schema(
         summary=_("录入评分（法制办）：形式、内容得分和否决项"),
@@ -308,10 +282,8 @@ class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
     serializer_class = EvaluationProblemSerializer
     filterset_class = filters.EvaluationProblemFilter
     parent_field = "file"
-    select_related = ("file",)
     search_fields = ["description", "rectification"]
     ordering_fields = ["due_on"]
-    export_fields = ("id", "file_id", *exported_fields(models.EvaluationProblem))
 
 
 # --- Reconsideration and litigation -------------------------------------------------------
@@ -323,12 +295,9 @@ class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.ReconsiderationCase.objects.all()
     serializer_class = ReconsiderationCaseSerializer
     filterset_class = filters.ReconsiderationCaseFilter
-    select_related = ("unit",)
-    prefetch_related = ("suspensions",)
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.ReconsiderationCase))
 
 
 class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
@@ -338,10 +307,8 @@ class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
     serializer_class = ReconsiderationSuspensionSerializer
     filterset_class = filters.ReconsiderationSuspensionFilter
     parent_field = "case"
-    select_related = ("case",)
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
-    export_fields = ("id", "case_id", *exported_fields(models.ReconsiderationSuspension))
 
 
 class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
@@ -350,12 +317,9 @@ class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.LitigationCase.objects.all()
     serializer_class = LitigationCaseSerializer
     filterset_class = filters.LitigationCaseFilter
-    select_related = ("unit",)
-    prefetch_related = ("hearings",)
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.LitigationCase))
 
 
 class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
@@ -365,10 +329,8 @@ class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
     serializer_class = LitigationHearingSerializer
     filterset_class = filters.LitigationHearingFilter
     parent_field = "case"
-    select_related = ("case",)
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]
-    export_fields = ("id", "case_id", *exported_fields(models.LitigationHearing))
 
 
 # --- Supervision --------------------------------------------------------------------------
@@ -380,10 +342,8 @@ class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.AccountabilityRecord.objects.all()
     serializer_class = AccountabilityRecordSerializer
     filterset_class = filters.AccountabilityRecordFilter
-    select_related = ("unit",)
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.AccountabilityRecord))
 
 
 class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
@@ -392,10 +352,8 @@ class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.CriminalTransfer.objects.all()
     serializer_class = CriminalTransferSerializer
     filterset_class = filters.CriminalTransferFilter
-    select_related = ("unit",)
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.CriminalTransfer))
 
 
 class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
@@ -404,10 +362,8 @@ class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
     queryset = models.RectificationProblem.objects.all()
     serializer_class = RectificationProblemSerializer
     filterset_class = filters.RectificationProblemFilter
-    select_related = ("unit",)
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(models.RectificationProblem))
 
 
 ROUTES = [

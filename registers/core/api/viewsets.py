@@ -81,6 +81,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     ``parent_field`` names the parent of a child resource: it changes when the parent may.
     ``nested_children`` are the reverse relations shown inside each record (for sync).
+    Both are read with each record; ``select_related`` and ``prefetch_related`` name what
+    else is.
     ``office_actions`` are actions only the office may call.
     """
 
@@ -107,10 +109,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
         queryset = self.model._default_manager.all()
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
+        if self.parent_field:
+            queryset = queryset.select_related(self.parent_field)  # it decides on changes
         if issubclass(self.model, HandledRecord):
             queryset = queryset.select_related("handler")  # its name is shown
-        if self.prefetch_related:
-            queryset = queryset.prefetch_related(*self.prefetch_related)
+        # The rows shown inside each record are read with it, unless a ``Prefetch`` of
+        # ``prefetch_related`` already reads them its own way.
+        prefetched = {getattr(lookup, "prefetch_to", lookup) for lookup in self.prefetch_related}
+        nested = [name for name in self.nested_children if name not in prefetched]
+        if self.prefetch_related or nested:
+            queryset = queryset.prefetch_related(*self.prefetch_related, *nested)
         ordering = [*(queryset.query.order_by or self.model._meta.ordering), "pk"]
         return rules.scope_queryset(queryset.order_by(*ordering), self.request.user)
 
@@ -315,6 +323,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
         return (
             super()
             .get_queryset()
+            .select_related("unit")  # its name is shown (``WorkflowSerializer``)
             .prefetch_related(Prefetch("attachments", queryset=current, to_attr="current_files"))
         )
 
