@@ -13,6 +13,7 @@ from registers import models
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
+    RowSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
@@ -147,10 +148,9 @@ class CheckPointSerializer(ModelCleanSerializer):
         fields = ["id", "item", *models.CheckPoint.register_fields]
 
 
-class NestedCheckPointSerializer(serializers.ModelSerializer):
+class NestedCheckPointSerializer(RowSerializer):
     class Meta:
         model = models.CheckPoint
-        fields = ["id", *models.CheckPoint.register_fields]
 
 
 class InspectionItemSerializer(WorkflowSerializer):
@@ -158,11 +158,6 @@ class InspectionItemSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.InspectionItem
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *models.InspectionItem.register_fields,
-            "check_points",
-        ]
 
 
 class InspectionTargetSerializer(ModelCleanSerializer):
@@ -210,7 +205,6 @@ class InspectionDrawSerializer(WorkflowSerializer):
     """A stored draw: the selection and audit facts are read-only; the check's end, the
     publication date and a note may be recorded."""
 
-    drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
     publication_due = serializers.SerializerMethodField(
         label=_("公示截止日期"),
         help_text=_("与 publication_deadline 中的 due 相同；检查结束前为空。"),
@@ -218,18 +212,10 @@ class InspectionDrawSerializer(WorkflowSerializer):
     publication_deadline = serializers.SerializerMethodField(
         label=_("公示期限"), help_text=_("公示期限及其计算过程；检查结束前为空。")
     )
+    drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
 
     class Meta:
         model = models.InspectionDraw
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.InspectionDraw.register_fields,
-            "publication_due",
-            "publication_deadline",
-            "drawn_targets",
-        ]
         read_only_fields = models.InspectionDraw.drawn_fields
 
     def _publication_deadline(self, draw):
@@ -321,7 +307,6 @@ class DrawCheckSerializer(serializers.Serializer):
 class EnforcementBodySerializer(WorkflowSerializer):
     class Meta:
         model = models.EnforcementBody
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *models.EnforcementBody.register_fields]
 
 
 class OfficerSerializer(WorkflowSerializer):
@@ -329,17 +314,11 @@ class OfficerSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.Officer
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *models.Officer.register_fields,
-            "certificate_status",
-        ]
 
 
 class ConflictSerializer(ModelCleanSerializer):
     class Meta:
         model = models.Conflict
-        fields = ["id", *models.Conflict.register_fields]
 
 
 # --- Documents and licences -------------------------------------------------------------
@@ -362,12 +341,6 @@ class DocumentSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.Document
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *models.Document.register_fields,
-            "status_today",
-            "changes",
-        ]
 
 
 class LicenceReformBatchSerializer(ModelCleanSerializer):
@@ -375,7 +348,6 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
 
     class Meta:
         model = models.LicenceReformBatch
-        fields = ["id", *models.LicenceReformBatch.register_fields, "item_count"]
 
     def get_item_count(self, batch) -> int:
         if hasattr(batch, "item_count"):
@@ -386,4 +358,3 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
 class IntegratedItemSerializer(WorkflowSerializer):
     class Meta:
         model = models.IntegratedItem
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *models.IntegratedItem.register_fields]

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
+    RowSerializer,
     WorkflowSerializer,
     calendar_of,
 )
@@ -28,13 +29,11 @@ WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
 class LegalityReviewSerializer(WorkflowSerializer):
     class Meta:
         model = models.LegalityReview
-        fields = [*WORKFLOW_FIELDS, *models.LegalityReview.register_fields]
 
 
 class CommentDraftReplySerializer(WorkflowSerializer):
     class Meta:
         model = models.CommentDraftReply
-        fields = [*WORKFLOW_FIELDS, *models.CommentDraftReply.register_fields]
 
 
 class FilingSerializer(WorkflowSerializer):
@@ -44,15 +43,6 @@ class FilingSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.Filing
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.Filing.register_fields,
-            "due_on",
-            "due_explanation",
-            "timeliness",
-        ]
         read_only_fields = ["unit"]  # always the document's issuer
 
     def get_fields(self):
@@ -79,10 +69,9 @@ class FilingSerializer(WorkflowSerializer):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class NestedCleanupItemSerializer(serializers.ModelSerializer):
+class NestedCleanupItemSerializer(RowSerializer):
     class Meta:
         model = models.CleanupItem
-        fields = ["id", *models.CleanupItem.register_fields]
 
 
 class CleanupCampaignSerializer(WorkflowSerializer):
@@ -122,7 +111,6 @@ class GovernmentContractSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.GovernmentContract
-        fields = [*WORKFLOW_FIELDS, *models.GovernmentContract.register_fields, "missing_checks"]
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -131,13 +119,11 @@ class GovernmentContractSerializer(WorkflowSerializer):
 class DecisionCatalogueSerializer(ModelCleanSerializer):
     class Meta:
         model = models.DecisionCatalogue
-        fields = ["id", *models.DecisionCatalogue.register_fields]
 
 
-class NestedStepSerializer(serializers.ModelSerializer):
+class NestedStepSerializer(RowSerializer):
     class Meta:
         model = models.DecisionStep
-        fields = ["id", *models.DecisionStep.register_fields]
 
 
 class DecisionStepSerializer(ModelCleanSerializer):
@@ -146,10 +132,9 @@ class DecisionStepSerializer(ModelCleanSerializer):
         fields = ["decision", *NestedStepSerializer.Meta.fields]
 
 
-class NestedParticipantSerializer(serializers.ModelSerializer):
+class NestedParticipantSerializer(RowSerializer):
     class Meta:
         model = models.DecisionParticipant
-        fields = ["id", *models.DecisionParticipant.register_fields]
 
 
 class DecisionParticipantSerializer(ModelCleanSerializer):
@@ -166,7 +151,6 @@ class MajorDecisionSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.MajorDecision
-        fields = [*WORKFLOW_FIELDS, *models.MajorDecision.register_fields, "steps", "participants"]
 
 
 class ParticipantInputSerializer(serializers.Serializer):
@@ -199,7 +183,6 @@ class DiscussionSerializer(serializers.Serializer):
 class EvaluationRoundSerializer(ModelCleanSerializer):
     class Meta:
         model = models.EvaluationRound
-        fields = ["id", *models.EvaluationRound.register_fields]
 
 
 class FileVetoSerializer(serializers.ModelSerializer):
@@ -208,10 +191,9 @@ class FileVetoSerializer(serializers.ModelSerializer):
         fields = ["id", "item", "note"]
 
 
-class NestedProblemSerializer(serializers.ModelSerializer):
+class NestedProblemSerializer(RowSerializer):
     class Meta:
         model = models.EvaluationProblem
-        fields = ["id", *models.EvaluationProblem.register_fields]
 
 
 class EvaluationProblemSerializer(ModelCleanSerializer):
@@ -230,14 +212,6 @@ class EvaluatedFileSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.EvaluatedFile
-        fields = [
-            *WORKFLOW_FIELDS,
-            *models.EvaluatedFile.register_fields,
-            "total_score",
-            "grade",
-            "vetoes",
-            "problems",
-        ]
 
     @extend_schema_field(serializers.ChoiceField(choices=models.Grade.choices, allow_null=True))
     def get_grade(self, file):
@@ -267,10 +241,9 @@ class ScoreSerializer(serializers.Serializer):
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class NestedSuspensionSerializer(serializers.ModelSerializer):
+class NestedSuspensionSerializer(RowSerializer):
     class Meta:
         model = models.ReconsiderationSuspension
-        fields = ["id", *models.ReconsiderationSuspension.register_fields]
 
 
 class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
@@ -289,16 +262,6 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.ReconsiderationCase
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.ReconsiderationCase.register_fields,
-            "regime",
-            "stage",
-            "deadlines",
-            "suspensions",
-        ]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case):
@@ -309,10 +272,9 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         return DeadlineSerializer(deadlines, many=True).data
 
 
-class NestedHearingSerializer(serializers.ModelSerializer):
+class NestedHearingSerializer(RowSerializer):
     class Meta:
         model = models.LitigationHearing
-        fields = ["id", *models.LitigationHearing.register_fields]
 
 
 class LitigationHearingSerializer(ModelCleanSerializer):
@@ -330,15 +292,6 @@ class LitigationCaseSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.LitigationCase
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.LitigationCase.register_fields,
-            "outcome_class",
-            "defence_deadline",
-            "hearings",
-        ]
 
     @extend_schema_field(DeadlineSerializer)
     def get_defence_deadline(self, case):
@@ -351,7 +304,6 @@ class LitigationCaseSerializer(WorkflowSerializer):
 class AccountabilityRecordSerializer(WorkflowSerializer):
     class Meta:
         model = models.AccountabilityRecord
-        fields = [*WORKFLOW_FIELDS, *models.AccountabilityRecord.register_fields]
 
 
 class CriminalTransferSerializer(WorkflowSerializer):
@@ -359,13 +311,6 @@ class CriminalTransferSerializer(WorkflowSerializer):
 
     class Meta:
         model = models.CriminalTransfer
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.CriminalTransfer.register_fields,
-            "deadlines",
-        ]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, transfer):
@@ -379,9 +324,3 @@ class CriminalTransferSerializer(WorkflowSerializer):
 class RectificationProblemSerializer(WorkflowSerializer):
     class Meta:
         model = models.RectificationProblem
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *models.RectificationProblem.register_fields,
-        ]
