@@ -8,10 +8,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from registers import models
-from registers.core.api.filtering import YearFilter
+from registers.core.api.filtering import lookups, year_of
 from registers.core.status import Status
-
-RANGE = ["gte", "lte"]
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -48,13 +46,9 @@ class PowerItemFilter(WorkflowFilter):
 
     class Meta:
         model = models.PowerItem
-        fields = {
-            "list_kind": ["exact"],
-            "category": ["exact"],
-            "township_duty": ["exact"],
-            "code": ["exact"],
-            "effective_from": RANGE,
-        }
+        fields = lookups(
+            "list_kind", "category", "township_duty", "code", ranges=("effective_from",)
+        )
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
@@ -63,22 +57,17 @@ class PowerItemFilter(WorkflowFilter):
 class PowerAdjustmentFilter(django_filters.FilterSet):
     unit = django_filters.NumberFilter(field_name="item__unit", label=_("单位编号"))
     unit_code = django_filters.CharFilter(field_name="item__unit__code", label=_("单位代码"))
-    year = YearFilter("adjusted_on", lookup_expr="year")
+    year = year_of("adjusted_on")
 
     class Meta:
         model = models.PowerAdjustment
-        fields = {
-            "item": ["exact"],
-            "kind": ["exact"],
-            "reason_kind": ["exact"],
-            "adjusted_on": RANGE,
-        }
+        fields = lookups("item", "kind", "reason_kind", ranges=("adjusted_on",))
 
 
 class InspectionItemFilter(WorkflowFilter):
     class Meta:
         model = models.InspectionItem
-        fields = {"year": ["exact"], "kind": ["exact"], "field": ["exact"], "published_on": RANGE}
+        fields = lookups("year", "kind", "field", ranges=("published_on",))
 
 
 class CheckPointFilter(django_filters.FilterSet):
@@ -94,11 +83,11 @@ class InspectionTargetFilter(OwnedFilter):
 
 
 class InspectionDrawFilter(WorkflowFilter):
-    year = YearFilter("drawn_on", lookup_expr="year")
+    year = year_of("drawn_on")
 
     class Meta:
         model = models.InspectionDraw
-        fields = {"item": ["exact"], "drawn_on": RANGE, "published_on": RANGE}
+        fields = lookups("item", ranges=("drawn_on", "published_on"))
 
 
 class EnforcementBodyFilter(WorkflowFilter):
@@ -110,29 +99,29 @@ class EnforcementBodyFilter(WorkflowFilter):
 class OfficerFilter(WorkflowFilter):
     class Meta:
         model = models.Officer
-        fields = {"body": ["exact"], "field": ["exact"], "expires_on": RANGE}
+        fields = lookups("body", "field", ranges=("expires_on",))
 
 
 class ConflictFilter(django_filters.FilterSet):
     class Meta:
         model = models.Conflict
-        fields = {"officer": ["exact"], "target": ["exact"], "declared_on": RANGE}
+        fields = lookups("officer", "target", ranges=("declared_on",))
 
 
 class DocumentFilter(WorkflowFilter):
-    year = YearFilter("issued_on", lookup_expr="year")
+    year = year_of("issued_on")
 
     class Meta:
         model = models.Document
-        fields = {"kind": ["exact"], "issued_on": RANGE, "valid_until": RANGE}
+        fields = lookups("kind", ranges=("issued_on", "valid_until"))
 
 
 class LicenceReformBatchFilter(django_filters.FilterSet):
-    year = YearFilter("reform_on", lookup_expr="year")
+    year = year_of("reform_on")
 
     class Meta:
         model = models.LicenceReformBatch
-        fields = {"reform_on": RANGE}
+        fields = lookups(ranges=("reform_on",))
 
 
 class IntegratedItemFilter(WorkflowFilter):

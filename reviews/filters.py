@@ -4,13 +4,9 @@ date ranges (``<field>__gte`` / ``<field>__lte``)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.api.filtering import YearFilter
-from registers.filters import RANGE, WorkflowFilter
+from registers.core.api.filtering import YearFilter, lookups, year_of
+from registers.filters import WorkflowFilter
 from reviews import models
-
-
-def year_of(field: str) -> YearFilter:
-    return YearFilter(field, lookup_expr="year")
 
 
 class LegalityReviewFilter(WorkflowFilter):
@@ -18,12 +14,7 @@ class LegalityReviewFilter(WorkflowFilter):
 
     class Meta:
         model = models.LegalityReview
-        fields = {
-            "kind": ["exact"],
-            "result": ["exact"],
-            "received_on": RANGE,
-            "completed_on": RANGE,
-        }
+        fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
 
 
 class CommentDraftReplyFilter(WorkflowFilter):
@@ -31,7 +22,7 @@ class CommentDraftReplyFilter(WorkflowFilter):
 
     class Meta:
         model = models.CommentDraftReply
-        fields = {"kind": ["exact"], "received_on": RANGE, "replied_on": RANGE}
+        fields = lookups("kind", ranges=("received_on", "replied_on"))
 
 
 class FilingFilter(WorkflowFilter):
@@ -42,7 +33,7 @@ class FilingFilter(WorkflowFilter):
 
     class Meta:
         model = models.Filing
-        fields = {"filed_with": ["exact"], "document": ["exact"], "filed_on": RANGE}
+        fields = lookups("filed_with", "document", ranges=("filed_on",))
 
 
 class CleanupCampaignFilter(WorkflowFilter):
@@ -52,13 +43,13 @@ class CleanupCampaignFilter(WorkflowFilter):
 
     class Meta:
         model = models.CleanupCampaign
-        fields = {"year": ["exact"], "started_on": RANGE, "confirmed_on": RANGE}
+        fields = lookups("year", ranges=("started_on", "confirmed_on"))
 
 
 class CleanupItemFilter(django_filters.FilterSet):
     class Meta:
         model = models.CleanupItem
-        fields = {"campaign": ["exact"], "document": ["exact"], "outcome": ["exact"]}
+        fields = lookups("campaign", "document", "outcome")
 
 
 class GovernmentContractFilter(WorkflowFilter):
@@ -66,12 +57,7 @@ class GovernmentContractFilter(WorkflowFilter):
 
     class Meta:
         model = models.GovernmentContract
-        fields = {
-            "signed_on": RANGE,
-            "amount": RANGE,
-            "lawyer_reviewed_on": RANGE,
-            "filed_on": RANGE,
-        }
+        fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
 
 
 class DecisionCatalogueFilter(django_filters.FilterSet):
@@ -85,12 +71,9 @@ class MajorDecisionFilter(WorkflowFilter):
 
     class Meta:
         model = models.MajorDecision
-        fields = {
-            "catalogue": ["exact"],
-            "category": ["exact"],
-            "legality_review_result": ["exact"],
-            "discussed_on": RANGE,
-        }
+        fields = lookups(
+            "catalogue", "category", "legality_review_result", ranges=("discussed_on",)
+        )
 
 
 class DecisionStepFilter(django_filters.FilterSet):
@@ -108,7 +91,7 @@ class DecisionParticipantFilter(django_filters.FilterSet):
 class EvaluationRoundFilter(django_filters.FilterSet):
     class Meta:
         model = models.EvaluationRound
-        fields = {"year": ["exact"], "started_on": RANGE}
+        fields = lookups("year", ranges=("started_on",))
 
 
 class EvaluatedFileFilter(WorkflowFilter):
@@ -116,7 +99,7 @@ class EvaluatedFileFilter(WorkflowFilter):
 
     class Meta:
         model = models.EvaluatedFile
-        fields = {"round": ["exact"], "case_type": ["exact"], "evaluated_on": RANGE}
+        fields = lookups("round", "case_type", ranges=("evaluated_on",))
 
 
 class EvaluationProblemFilter(django_filters.FilterSet):
@@ -126,7 +109,7 @@ class EvaluationProblemFilter(django_filters.FilterSet):
 
     class Meta:
         model = models.EvaluationProblem
-        fields = {"file": ["exact"], "due_on": RANGE}
+        fields = lookups("file", ranges=("due_on",))
 
 
 class ReconsiderationCaseFilter(WorkflowFilter):
@@ -134,13 +117,9 @@ class ReconsiderationCaseFilter(WorkflowFilter):
 
     class Meta:
         model = models.ReconsiderationCase
-        fields = {
-            "procedure": ["exact"],
-            "acceptance": ["exact"],
-            "outcome": ["exact"],
-            "received_on": RANGE,
-            "concluded_on": RANGE,
-        }
+        fields = lookups(
+            "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
+        )
 
 
 class ReconsiderationSuspensionFilter(django_filters.FilterSet):
@@ -154,18 +133,13 @@ class LitigationCaseFilter(WorkflowFilter):
 
     class Meta:
         model = models.LitigationCase
-        fields = {
-            "trial_instance": ["exact"],
-            "outcome": ["exact"],
-            "served_on": RANGE,
-            "concluded_on": RANGE,
-        }
+        fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
 
 
 class LitigationHearingFilter(django_filters.FilterSet):
     class Meta:
         model = models.LitigationHearing
-        fields = {"case": ["exact"], "trial_instance": ["exact"], "held_on": RANGE}
+        fields = lookups("case", "trial_instance", ranges=("held_on",))
 
 
 class AccountabilityRecordFilter(WorkflowFilter):
@@ -173,7 +147,7 @@ class AccountabilityRecordFilter(WorkflowFilter):
 
     class Meta:
         model = models.AccountabilityRecord
-        fields = {"conduct": ["exact"], "measure": ["exact"], "decided_on": RANGE}
+        fields = lookups("conduct", "measure", ranges=("decided_on",))
 
 
 class CriminalTransferFilter(WorkflowFilter):
@@ -181,12 +155,7 @@ class CriminalTransferFilter(WorkflowFilter):
 
     class Meta:
         model = models.CriminalTransfer
-        fields = {
-            "decision": ["exact"],
-            "police_decision": ["exact"],
-            "reported_on": RANGE,
-            "transferred_on": RANGE,
-        }
+        fields = lookups("decision", "police_decision", ranges=("reported_on", "transferred_on"))
 
 
 class RectificationProblemFilter(WorkflowFilter):
@@ -194,4 +163,4 @@ class RectificationProblemFilter(WorkflowFilter):
 
     class Meta:
         model = models.RectificationProblem
-        fields = {"source": ["exact"], "found_on": RANGE, "due_on": RANGE, "rectified_on": RANGE}
+        fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))
