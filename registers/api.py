@@ -72,9 +72,7 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
         item = self.get_object()
-        form = AdjustmentRequestSerializer(data=request.data, context={"request": request})
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(AdjustmentRequestSerializer)
         adjustment = self.run_service(
             adjust_item,
             item,
@@ -182,9 +180,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         responses={201: InspectionDrawSerializer},
     )
     def create(self, request, *args, **kwargs):
-        form = DrawRequestSerializer(data=request.data, context={"request": request})
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DrawRequestSerializer)
         record = self.run_service(
             make_draw,
             data["item"],
@@ -195,8 +191,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
             inspectors_per_target=data["inspectors_per_target"],
             on=data.get("drawn_on"),
         )
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        return self.answer_with(record, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("复核抽取：按存档的输入和随机种子重新抽取并比对"),
@@ -210,14 +205,11 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def results(self, request, pk=None):
         draw = self.get_object()
-        form = DrawResultsSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DrawResultsSerializer)
         dates = {name: data[name] for name in ("check_ended_on", "published_on") if name in data}
         rows = [ResultRow(**row) for row in data["results"]]
         self.run_service(record_results, draw, rows, by=request.user, **dates)
-        draw = self.get_queryset().get(pk=draw.pk)
-        return Response(self.get_serializer(draw).data, status=status.HTTP_200_OK)
+        return self.answer_with(draw)
 
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):

@@ -6,7 +6,6 @@ Viewset docstrings are the Chinese descriptions shown in the API documentation.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from registers.core.api.exports import ExportMixin
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
@@ -39,15 +38,6 @@ from reviews.serializers import (
 from reviews.services.decisions import Participant, record_collective_discussion
 from reviews.services.documents import confirm_cleanup, open_filing
 from reviews.services.evaluations import score_file
-
-
-class ServiceActionMixin:
-    """Run a service on the record and answer with the record as it now is."""
-
-    def answer_with(self, record):
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data)
-
 
 # --- Legality reviews, replies, filings ---------------------------------------------------
 
@@ -101,7 +91,7 @@ class FilingViewSet(ExportMixin, WorkflowViewSet):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class CleanupCampaignViewSet(ExportMixin, WorkflowViewSet):
     """文件清理活动及其清理文件。法制办确认后，清理结论记入文件登记（废止、失效、拟修改），活动不再修改。"""
 
     queryset = models.CleanupCampaign.objects.all()
@@ -120,9 +110,7 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         campaign = self.get_object()
-        form = ConfirmCleanupSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        on = form.validated_data.get("confirmed_on")
+        on = self.request_data(ConfirmCleanupSerializer).get("confirmed_on")
         campaign = self.run_service(confirm_cleanup, campaign, by=request.user, on=on)
         return self.answer_with(campaign)
 
@@ -167,7 +155,7 @@ class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["year"]
 
 
-class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class MajorDecisionViewSet(ExportMixin, WorkflowViewSet):
     """重大行政决策：公众参与、专家论证、风险评估、合法性审查、集体讨论决定及参会人员意见。"""
 
     queryset = models.MajorDecision.objects.all()
@@ -186,9 +174,7 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def discussion(self, request, pk=None):
         decision = self.get_object()
-        form = DiscussionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DiscussionSerializer)
         participants = [Participant(**person) for person in data.get("participants", [])]
         self.run_service(
             record_collective_discussion,
@@ -239,7 +225,7 @@ class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["year", "started_on"]
 
 
-class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class EvaluatedFileViewSet(ExportMixin, WorkflowViewSet):
     """评查案卷及评分：形式20分、内容80分，有否决项的为不合格；评分由法制办录入。"""
 
     queryset = models.EvaluatedFile.objects.all()
@@ -259,9 +245,7 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         file = self.get_object()
-        form = ScoreSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(ScoreSerializer)
         vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
         self.run_service(
             score_file,

@@ -299,12 +299,25 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 ]
             ) from None
 
+    # --- Actions --------------------------------------------------------------------------
+
+    def request_data(self, serializer_class) -> dict:
+        """An action's request body as ``serializer_class`` validates it (else a 400)."""
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
     def run_service(self, function, *args, **kwargs):
         """Call a service function; its refusal becomes a 400 with the service's code."""
         try:
             return function(*args, **kwargs)
         except DjangoValidationError as error:
             raise django_error_to_drf(error) from None
+
+    def answer_with(self, record, status_code: int = status.HTTP_200_OK) -> Response:
+        """Answer an action with ``record`` as it now is, read as the list reads it."""
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(record).data, status=status_code)
 
 
 class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
@@ -341,8 +354,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
 
     def _transition(self, request, action_: Action):
         record = self.get_object()
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
+        comment = self.request_data(CommentSerializer)
         # Checked by the transition on the locked row (handle_exception answers 412/409).
         based_on, _from_header = self.based_on(record)
         try:
@@ -350,13 +362,12 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
                 record,
                 action_,
                 by=request.user,
-                comment=comment.validated_data.get("comment", ""),
+                comment=comment.get("comment", ""),
                 revision=based_on,
             )
         except WorkflowError as error:
             raise django_error_to_drf(error) from None
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data, status=status.HTTP_200_OK)
+        return self.answer_with(record)
 
     @extend_schema(
         request=CommentSerializer, summary=gettext_lazy("报送审核"), responses={200: None}
