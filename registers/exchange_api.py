@@ -205,21 +205,38 @@ REGISTER_PARAMETER = OpenApiParameter(
 )
 
 
+NO_SUCH_REGISTER = OpenApiResponse(description=gettext_lazy("没有这个台账。"))
+MAY_NOT_EXCHANGE = gettext_lazy("无权报送数据（领导、接口客户端）。")
+
+
+def register_operation(summary, description, responses: dict, *, form=None, **schema):
+    """The schema of an operation on one register (``REGISTER_PARAMETER``); ``form`` is the
+    multipart form it posts."""
+    if form is not None:
+        schema["request"] = {"multipart/form-data": form}
+    return extend_schema(
+        summary=summary,
+        description=description,
+        parameters=[REGISTER_PARAMETER],
+        responses=responses,
+        tags=["data-exchange"],
+        **schema,
+    )
+
+
 def xlsx_download(operation_id: str, summary, description, forbidden):
     """The schema of a GET that answers a register's workbook; 403 ``forbidden``, 404 for no
     such register. The operation id is explicit: the path's ".xlsx" would otherwise leak
     into it."""
-    return extend_schema(
-        operation_id=operation_id,
-        summary=summary,
-        description=description,
-        parameters=[REGISTER_PARAMETER],
-        responses={
+    return register_operation(
+        summary,
+        description,
+        {
             (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
             403: OpenApiResponse(description=forbidden),
-            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+            404: NO_SUCH_REGISTER,
         },
-        tags=["data-exchange"],
+        operation_id=operation_id,
     )
 
 
@@ -271,7 +288,7 @@ class TemplateView(ExchangeView):
             "xlsx 模板：“数据”表的表头为各列中文名，选项列带下拉列表；"
             "“说明”表解释每列并给出一行示例。"
         ),
-        forbidden=gettext_lazy("无权报送数据（领导、接口客户端）。"),
+        forbidden=MAY_NOT_EXCHANGE,
     )
     def get(self, request, register: str) -> HttpResponse:
         resource_class = _resource_class_for(register, request.user)
@@ -281,25 +298,23 @@ class TemplateView(ExchangeView):
 class UploadView(FileView):
     form_class = UploadRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("上传填好的模板"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("上传填好的模板"),
+        gettext_lazy(
             "检查每一行；有任何错误时不导入任何记录，"
             "返回 400 和全部错误（工作表、行、列、原因、代码）。"
             "全部正确时在一个事务中新建记录并返回 201。"
             "行数较多的文件交给后台任务处理，返回 202 和任务地址（GET /api/v1/jobs/<id>/），"
             "任务结果与 201 的内容相同，出错时任务为失败并列出全部错误。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": UploadRequestSerializer},
-        responses={
+        {
             201: UploadCreatedSerializer,
             202: UploadQueuedSerializer,
             400: UploadRefusalSerializer,
-            403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
-            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+            403: OpenApiResponse(description=MAY_NOT_EXCHANGE),
+            404: NO_SUCH_REGISTER,
         },
-        tags=["data-exchange"],
+        form=UploadRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _resource_class_for(register, request.user)
@@ -429,16 +444,14 @@ def _request_refusal(form) -> Response:
 class UpdatePreviewView(FileView):
     form_class = UpdateRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("预览按编号更新"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("预览按编号更新"),
+        gettext_lazy(
             "按编号把文件的每一行对应到已有记录，列出新建、修改（逐字段原值→新值）、未变和"
             "被拒绝的行（工作表、行、列、原因、代码），不保存任何内容。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": UpdateRequestSerializer},
-        responses={200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer},
-        tags=["data-exchange"],
+        {200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer},
+        form=UpdateRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
@@ -450,20 +463,14 @@ class UpdatePreviewView(FileView):
 class UpdateApplyView(FileView):
     form_class = ApplyRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("应用按编号更新"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("应用按编号更新"),
+        gettext_lazy(
             "重新读取文件，与预览（fingerprint）一致时在一个事务中全部保存，返回 200；"
             "有被拒绝的行时返回 400，不保存；预览之后记录有了变化时返回 409 和新的预览，不保存。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": ApplyRequestSerializer},
-        responses={
-            200: UpdatePreviewSerializer,
-            400: UpdatePreviewSerializer,
-            409: UpdatePreviewSerializer,
-        },
-        tags=["data-exchange"],
+        {200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer, 409: UpdatePreviewSerializer},
+        form=ApplyRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
