@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers import filters, models
-from registers.core.api.exports import ExportMixin, exported_fields
+from registers.core.api.exports import exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.power_services import adjust_item
@@ -37,7 +37,7 @@ from registers.serializers import (
 )
 
 
-class UnitViewSet(ExportMixin, ScopedViewSet):
+class UnitViewSet(ScopedViewSet):
     """区政府、区直部门、垂直管理单位和乡镇（街道）。所有角色可读，法制办可新增和修改；单位只撤销、不删除。"""
 
     queryset = models.Unit.objects.all()
@@ -49,7 +49,7 @@ class UnitViewSet(ExportMixin, ScopedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class PowerItemViewSet(ExportMixin, WorkflowViewSet):
+class PowerItemViewSet(WorkflowViewSet):
     """权责清单、负面清单和收费清单事项（每条为一个版本），含责任事项和调整记录。
 
     审核通过的事项不能修改或删除，由法制办通过“调整”（取消、下放、调整）变更，旧版本保留。
@@ -90,7 +90,7 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
         return Response(PowerAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
-class PowerAdjustmentViewSet(ExportMixin, ScopedViewSet):
+class PowerAdjustmentViewSet(ScopedViewSet):
     """清单调整记录（新增、取消、下放、调整），只读：调整通过清单事项的“调整”操作完成，
     记录不修改、不删除。联络员只看到本单位清单的调整。"""
 
@@ -118,7 +118,7 @@ class PowerAdjustmentViewSet(ExportMixin, ScopedViewSet):
     )
 
 
-class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
+class InspectionItemViewSet(WorkflowViewSet):
     """随机抽查事项清单（含每个事项的检查表要点）。"""
 
     queryset = models.InspectionItem.objects.all()
@@ -129,7 +129,7 @@ class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["year", "code", "updated_at"]
 
 
-class CheckPointViewSet(ExportMixin, ScopedViewSet):
+class CheckPointViewSet(ScopedViewSet):
     """检查表要点（“一张表格管检查”）：随所属抽查事项一同报送审核，事项可修改时才能修改。"""
 
     queryset = models.CheckPoint.objects.all()
@@ -140,7 +140,7 @@ class CheckPointViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["position"]
 
 
-class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
+class InspectionTargetViewSet(ScopedViewSet):
     """检查对象名录库：各单位维护本单位的检查对象。"""
 
     queryset = models.InspectionTarget.objects.all()
@@ -152,7 +152,7 @@ class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
     export_fields = ("id", "unit_id", "unit__code", *exported_fields(models.InspectionTarget))
 
 
-class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
+class InspectionDrawViewSet(WorkflowViewSet):
     """双随机抽取及结果。新增即抽取：按事项的检查对象名录库和执法检查人员名录库随机抽取，
     记录随机种子和候选名单哈希，可复核；抽取结果不能修改，只能记录检查结束日期、公示日期和备注，
     并通过 results 录入各抽中对象的检查日期和检查结果。
@@ -217,7 +217,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         return Response({"ok": check.ok, "summary": check.summary, "problems": check.problems})
 
 
-class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
+class EnforcementBodyViewSet(WorkflowViewSet):
     """行政执法主体。"""
 
     queryset = models.EnforcementBody.objects.all()
@@ -227,7 +227,7 @@ class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["name", "updated_at"]
 
 
-class OfficerViewSet(ExportMixin, WorkflowViewSet):
+class OfficerViewSet(WorkflowViewSet):
     """行政执法人员（执法检查人员名录库），含执法证有效期。"""
 
     queryset = models.Officer.objects.all()
@@ -237,7 +237,7 @@ class OfficerViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["name", "expires_on", "updated_at"]
 
 
-class ConflictViewSet(ExportMixin, ScopedViewSet):
+class ConflictViewSet(ScopedViewSet):
     """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
 
     queryset = models.Conflict.objects.all()
@@ -249,7 +249,7 @@ class ConflictViewSet(ExportMixin, ScopedViewSet):
     export_related = {"officer": ("name",)}
 
 
-class DocumentViewSet(ExportMixin, WorkflowViewSet):
+class DocumentViewSet(WorkflowViewSet):
     """规范性文件登记（统一登记、统一编号、统一发布），含修改、废止、失效等变动；效力状态按日期计算。"""
 
     queryset = models.Document.objects.all()
@@ -260,7 +260,7 @@ class DocumentViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["issued_on", "number", "updated_at"]
 
 
-class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
+class LicenceReformBatchViewSet(ScopedViewSet):
     """多证合一改革批次（法制办维护的参考数据）。"""
 
     queryset = models.LicenceReformBatch.objects.all()
@@ -273,7 +273,7 @@ class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
         return super().get_queryset().with_item_count()
 
 
-class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
+class IntegratedItemViewSet(WorkflowViewSet):
     """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
 
     queryset = models.IntegratedItem.objects.all()

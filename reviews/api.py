@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
-from registers.core.api.exports import ExportMixin
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters, models
 from reviews.serializers import (
@@ -42,7 +41,7 @@ from reviews.services.evaluations import score_file
 # --- Legality reviews, replies, filings ---------------------------------------------------
 
 
-class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
+class LegalityReviewViewSet(WorkflowViewSet):
     """合法性审核：各单位送审文件草案，法制办录入审核结论（联络员不能填写审核结论）。
     关联印发的规范性文件后，自动登记其报备义务。"""
 
@@ -66,7 +65,7 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
         self._open_filing(serializer.instance)
 
 
-class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
+class CommentDraftReplyViewSet(WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
     queryset = models.CommentDraftReply.objects.all()
@@ -76,7 +75,7 @@ class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["received_on", "replied_on", "updated_at"]
 
 
-class FilingViewSet(ExportMixin, WorkflowViewSet):
+class FilingViewSet(WorkflowViewSet):
     """规范性文件报备：报备单位即文件的制定机关；报备期限按当前节假日安排计算并说明计算过程。"""
 
     queryset = models.Filing.objects.all()
@@ -91,7 +90,7 @@ class FilingViewSet(ExportMixin, WorkflowViewSet):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class CleanupCampaignViewSet(ExportMixin, WorkflowViewSet):
+class CleanupCampaignViewSet(WorkflowViewSet):
     """文件清理活动及其清理文件。法制办确认后，清理结论记入文件登记（废止、失效、拟修改），活动不再修改。"""
 
     queryset = models.CleanupCampaign.objects.all()
@@ -115,7 +114,7 @@ class CleanupCampaignViewSet(ExportMixin, WorkflowViewSet):
         return self.answer_with(campaign)
 
 
-class CleanupItemViewSet(ExportMixin, ScopedViewSet):
+class CleanupItemViewSet(ScopedViewSet):
     """清理文件及清理结论：随所属清理活动修改，活动确认后不再修改。"""
 
     queryset = models.CleanupItem.objects.all()
@@ -131,7 +130,7 @@ class CleanupItemViewSet(ExportMixin, ScopedViewSet):
 # --- Contracts ----------------------------------------------------------------------------
 
 
-class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
+class GovernmentContractViewSet(WorkflowViewSet):
     """政府投资项目合同：达到标准的合同须经律师审核、备案后才能登记签订（金额标准可配置）。"""
 
     queryset = models.GovernmentContract.objects.all()
@@ -144,7 +143,7 @@ class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
 # --- Major decisions ----------------------------------------------------------------------
 
 
-class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
+class DecisionCatalogueViewSet(ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
     queryset = models.DecisionCatalogue.objects.all()
@@ -155,7 +154,7 @@ class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["year"]
 
 
-class MajorDecisionViewSet(ExportMixin, WorkflowViewSet):
+class MajorDecisionViewSet(WorkflowViewSet):
     """重大行政决策：公众参与、专家论证、风险评估、合法性审查、集体讨论决定及参会人员意见。"""
 
     queryset = models.MajorDecision.objects.all()
@@ -190,7 +189,7 @@ class MajorDecisionViewSet(ExportMixin, WorkflowViewSet):
         return self.answer_with(decision)
 
 
-class DecisionStepViewSet(ExportMixin, ScopedViewSet):
+class DecisionStepViewSet(ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
     queryset = models.DecisionStep.objects.all()
@@ -201,7 +200,7 @@ class DecisionStepViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["kind"]
 
 
-class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
+class DecisionParticipantViewSet(ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
     queryset = models.DecisionParticipant.objects.all()
@@ -215,7 +214,7 @@ class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
 # --- Case-file evaluations ----------------------------------------------------------------
 
 
-class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
+class EvaluationRoundViewSet(ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
     queryset = models.EvaluationRound.objects.all()
@@ -225,7 +224,7 @@ class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["year", "started_on"]
 
 
-class EvaluatedFileViewSet(ExportMixin, WorkflowViewSet):
+class EvaluatedFileViewSet(WorkflowViewSet):
     """评查案卷及评分：形式20分、内容80分，有否决项的为不合格；评分由法制办录入。"""
 
     queryset = models.EvaluatedFile.objects.all()
@@ -259,7 +258,7 @@ class EvaluatedFileViewSet(ExportMixin, WorkflowViewSet):
         return self.answer_with(file)
 
 
-class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
+class EvaluationProblemViewSet(ScopedViewSet):
     """评查发现的问题及整改：随所属案卷修改。"""
 
     queryset = models.EvaluationProblem.objects.all()
@@ -273,7 +272,7 @@ class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
+class ReconsiderationCaseViewSet(WorkflowViewSet):
     """行政复议案件（单位为被申请人）。deadlines 为按当前节假日安排计算的各项法定期限及计算过程。"""
 
     queryset = models.ReconsiderationCase.objects.all()
@@ -284,7 +283,7 @@ class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
 
 
-class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
+class ReconsiderationSuspensionViewSet(ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
     queryset = models.ReconsiderationSuspension.objects.all()
@@ -295,7 +294,7 @@ class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
     ordering_fields = ["suspended_on"]
 
 
-class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
+class LitigationCaseViewSet(WorkflowViewSet):
     """行政应诉案件（单位为被告），含开庭和负责人出庭情况；答辩期限按当前节假日安排计算。"""
 
     queryset = models.LitigationCase.objects.all()
@@ -306,7 +305,7 @@ class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
 
 
-class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
+class LitigationHearingViewSet(ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
     queryset = models.LitigationHearing.objects.all()
@@ -320,7 +319,7 @@ class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
 # --- Supervision --------------------------------------------------------------------------
 
 
-class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
+class AccountabilityRecordViewSet(WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
     queryset = models.AccountabilityRecord.objects.all()
@@ -330,7 +329,7 @@ class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["decided_on", "updated_at"]
 
 
-class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
+class CriminalTransferViewSet(WorkflowViewSet):
     """涉嫌犯罪案件移送（行刑衔接），含审批、移送和公安机关立案的法定期限。"""
 
     queryset = models.CriminalTransfer.objects.all()
@@ -340,7 +339,7 @@ class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
     ordering_fields = ["reported_on", "updated_at"]
 
 
-class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
+class RectificationProblemViewSet(WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
     queryset = models.RectificationProblem.objects.all()

@@ -31,6 +31,7 @@ from registers.core import permissions as rules
 from registers.core import revisions
 from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
+from registers.core.api.exports import ExportMixin
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
@@ -76,8 +77,9 @@ def if_match_revisions(header: str) -> set[int] | None:
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
-    """Lists, retrieves, creates, updates and deletes within what the user may see.
+class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
+    """Lists, retrieves, creates, updates, deletes and exports (``ExportMixin``) within what
+    the user may see.
 
     ``parent_field`` names the parent of a child resource: it changes when the parent may.
     ``nested_children`` are the reverse relations shown inside each record (for sync).
@@ -94,7 +96,6 @@ class ScopedViewSet(viewsets.ModelViewSet):
     parent_field: str | None = None
     office_actions: tuple[str, ...] = ()
     delete_office_only = False
-    export_fields: tuple[str, ...] = ()
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @cached_property
