@@ -53,7 +53,9 @@ class RegisterFieldsMixin:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         meta = vars(cls).get("Meta")
-        if meta is None or not hasattr(meta, "model") or hasattr(meta, "fields"):
+        if meta is None or not hasattr(meta, "model"):
+            return
+        if hasattr(meta, "fields") or hasattr(meta, "exclude"):
             return
         inherited = set().union(
             *(getattr(base, "_declared_fields", {}) for base in cls.__mro__[1:])
