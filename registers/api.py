@@ -10,26 +10,10 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from registers import filters
-from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
+from registers import filters, models
+from registers.core.api.exports import exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
-from registers.models import (
-    CheckPoint,
-    Conflict,
-    Document,
-    DrawnTarget,
-    EnforcementBody,
-    InspectionDraw,
-    InspectionItem,
-    InspectionTarget,
-    IntegratedItem,
-    LicenceReformBatch,
-    Officer,
-    PowerAdjustment,
-    PowerItem,
-    Unit,
-)
 from registers.power_services import adjust_item
 from registers.serializers import (
     AdjustmentRequestSerializer,
@@ -53,34 +37,32 @@ from registers.serializers import (
 )
 
 
-class UnitViewSet(ExportMixin, ScopedViewSet):
+class UnitViewSet(ScopedViewSet):
     """区政府、区直部门、垂直管理单位和乡镇（街道）。所有角色可读，法制办可新增和修改；单位只撤销、不删除。"""
 
-    queryset = Unit.objects.all()
+    queryset = models.Unit.objects.all()
     serializer_class = UnitSerializer
     filterset_class = filters.UnitFilter
     search_fields = ["name", "short_name", "code"]
     ordering_fields = ["code", "name", "kind", "updated_at"]
-    export_fields = ("id", *exported_fields(Unit), "updated_at")
+    export_fields = ("id", *exported_fields(models.Unit), "updated_at")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class PowerItemViewSet(ExportMixin, WorkflowViewSet):
+class PowerItemViewSet(WorkflowViewSet):
     """权责清单、负面清单和收费清单事项（每条为一个版本），含责任事项和调整记录。
 
     审核通过的事项不能修改或删除，由法制办通过“调整”（取消、下放、调整）变更，旧版本保留。
     """
 
-    queryset = PowerItem.objects.all()
+    queryset = models.PowerItem.objects.all()
     serializer_class = PowerItemSerializer
     filterset_class = filters.PowerItemFilter
-    select_related = ("unit",)
-    prefetch_related = ("responsibilities", "adjustments__created_items")
+    prefetch_related = ("adjustments__created_items",)
     nested_children = ("responsibilities", "adjustments")
     office_actions = (*WorkflowViewSet.office_actions, "adjust")
     search_fields = ["code", "name", "legal_basis"]
     ordering_fields = ["code", "effective_from", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(PowerItem))
 
     @extend_schema(
         summary=_("调整清单事项（取消、下放或调整；法制办）"),
@@ -90,9 +72,7 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
         item = self.get_object()
-        form = AdjustmentRequestSerializer(data=request.data, context={"request": request})
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(AdjustmentRequestSerializer)
         adjustment = self.run_service(
             adjust_item,
             item,
@@ -110,11 +90,11 @@ class PowerItemViewSet(ExportMixin, WorkflowViewSet):
         return Response(PowerAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
-class PowerAdjustmentViewSet(ExportMixin, ScopedViewSet):
+class PowerAdjustmentViewSet(ScopedViewSet):
     """清单调整记录（新增、取消、下放、调整），只读：调整通过清单事项的“调整”操作完成，
     记录不修改、不删除。联络员只看到本单位清单的调整。"""
 
-    queryset = PowerAdjustment.objects.all()
+    queryset = models.PowerAdjustment.objects.all()
     serializer_class = PowerAdjustmentRecordSerializer
     filterset_class = filters.PowerAdjustmentFilter
     select_related = ("item",)
@@ -138,66 +118,61 @@ class PowerAdjustmentViewSet(ExportMixin, ScopedViewSet):
     )
 
 
-class InspectionItemViewSet(ExportMixin, WorkflowViewSet):
+class InspectionItemViewSet(WorkflowViewSet):
     """随机抽查事项清单（含每个事项的检查表要点）。"""
 
-    queryset = InspectionItem.objects.all()
+    queryset = models.InspectionItem.objects.all()
     serializer_class = InspectionItemSerializer
     filterset_class = filters.InspectionItemFilter
-    select_related = ("unit",)
-    prefetch_related = ("check_points",)
     nested_children = ("check_points",)
     search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
     ordering_fields = ["year", "code", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(InspectionItem))
 
 
-class CheckPointViewSet(ExportMixin, ScopedViewSet):
+class CheckPointViewSet(ScopedViewSet):
     """检查表要点（“一张表格管检查”）：随所属抽查事项一同报送审核，事项可修改时才能修改。"""
 
-    queryset = CheckPoint.objects.all()
+    queryset = models.CheckPoint.objects.all()
     serializer_class = CheckPointSerializer
     filterset_class = filters.CheckPointFilter
     parent_field = "item"
-    select_related = ("item",)
     search_fields = ["content", "basis"]
     ordering_fields = ["position"]
-    export_fields = ("id", "item_id", *exported_fields(CheckPoint))
 
 
-class InspectionTargetViewSet(ExportMixin, ScopedViewSet):
+class InspectionTargetViewSet(ScopedViewSet):
     """检查对象名录库：各单位维护本单位的检查对象。"""
 
-    queryset = InspectionTarget.objects.all()
+    queryset = models.InspectionTarget.objects.all()
     serializer_class = InspectionTargetSerializer
     filterset_class = filters.InspectionTargetFilter
     select_related = ("unit",)
     search_fields = ["name", "credit_code", "legal_representative", "address"]
     ordering_fields = ["name", "credit_code"]
-    export_fields = ("id", "unit_id", "unit__code", *exported_fields(InspectionTarget))
+    export_fields = ("id", "unit_id", "unit__code", *exported_fields(models.InspectionTarget))
 
 
-class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
+class InspectionDrawViewSet(WorkflowViewSet):
     """双随机抽取及结果。新增即抽取：按事项的检查对象名录库和执法检查人员名录库随机抽取，
     记录随机种子和候选名单哈希，可复核；抽取结果不能修改，只能记录检查结束日期、公示日期和备注，
     并通过 results 录入各抽中对象的检查日期和检查结果。
     只有法制办可以删除抽取记录。"""
 
-    queryset = InspectionDraw.objects.all()
+    queryset = models.InspectionDraw.objects.all()
     serializer_class = InspectionDrawSerializer
     filterset_class = filters.InspectionDrawFilter
-    select_related = ("unit", "item")
+    select_related = ("item",)
     prefetch_related = (
         Prefetch(
             "drawn_targets",
-            queryset=DrawnTarget.objects.prefetch_related("inspectors__officer"),
+            queryset=models.DrawnTarget.objects.prefetch_related("inspectors__officer"),
         ),
     )
     nested_children = ("drawn_targets",)
     delete_office_only = True
     search_fields = ["batch", "item__name", "item__code", "candidates_hash"]
     ordering_fields = ["drawn_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(InspectionDraw, item=("name",)))
+    export_related = {"item": ("name",)}
 
     @extend_schema(
         summary=_("抽取（新增一次双随机抽取）"),
@@ -205,9 +180,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         responses={201: InspectionDrawSerializer},
     )
     def create(self, request, *args, **kwargs):
-        form = DrawRequestSerializer(data=request.data, context={"request": request})
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DrawRequestSerializer)
         record = self.run_service(
             make_draw,
             data["item"],
@@ -218,8 +191,7 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
             inspectors_per_target=data["inspectors_per_target"],
             on=data.get("drawn_on"),
         )
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        return self.answer_with(record, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("复核抽取：按存档的输入和随机种子重新抽取并比对"),
@@ -233,14 +205,11 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def results(self, request, pk=None):
         draw = self.get_object()
-        form = DrawResultsSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DrawResultsSerializer)
         dates = {name: data[name] for name in ("check_ended_on", "published_on") if name in data}
         rows = [ResultRow(**row) for row in data["results"]]
         self.run_service(record_results, draw, rows, by=request.user, **dates)
-        draw = self.get_queryset().get(pk=draw.pk)
-        return Response(self.get_serializer(draw).data, status=status.HTTP_200_OK)
+        return self.answer_with(draw)
 
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
@@ -248,80 +217,72 @@ class InspectionDrawViewSet(ExportMixin, WorkflowViewSet):
         return Response({"ok": check.ok, "summary": check.summary, "problems": check.problems})
 
 
-class EnforcementBodyViewSet(ExportMixin, WorkflowViewSet):
+class EnforcementBodyViewSet(WorkflowViewSet):
     """行政执法主体。"""
 
-    queryset = EnforcementBody.objects.all()
+    queryset = models.EnforcementBody.objects.all()
     serializer_class = EnforcementBodySerializer
     filterset_class = filters.EnforcementBodyFilter
-    select_related = ("unit",)
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(EnforcementBody))
 
 
-class OfficerViewSet(ExportMixin, WorkflowViewSet):
+class OfficerViewSet(WorkflowViewSet):
     """行政执法人员（执法检查人员名录库），含执法证有效期。"""
 
-    queryset = Officer.objects.all()
+    queryset = models.Officer.objects.all()
     serializer_class = OfficerSerializer
     filterset_class = filters.OfficerFilter
-    select_related = ("unit",)
     search_fields = ["name", "certificate_number"]
     ordering_fields = ["name", "expires_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Officer))
 
 
-class ConflictViewSet(ExportMixin, ScopedViewSet):
+class ConflictViewSet(ScopedViewSet):
     """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
 
-    queryset = Conflict.objects.all()
+    queryset = models.Conflict.objects.all()
     serializer_class = ConflictSerializer
     filterset_class = filters.ConflictFilter
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
     ordering_fields = ["declared_on"]
-    export_fields = ("id", *exported_fields(Conflict, officer=("name",)))
+    export_related = {"officer": ("name",)}
 
 
-class DocumentViewSet(ExportMixin, WorkflowViewSet):
+class DocumentViewSet(WorkflowViewSet):
     """规范性文件登记（统一登记、统一编号、统一发布），含修改、废止、失效等变动；效力状态按日期计算。"""
 
-    queryset = Document.objects.all()
+    queryset = models.Document.objects.all()
     serializer_class = DocumentSerializer
     filterset_class = filters.DocumentFilter
-    select_related = ("unit",)
-    prefetch_related = ("changes",)
     nested_children = ("changes",)
     search_fields = ["title", "number", "note"]
     ordering_fields = ["issued_on", "number", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Document))
 
 
-class LicenceReformBatchViewSet(ExportMixin, ScopedViewSet):
+class LicenceReformBatchViewSet(ScopedViewSet):
     """多证合一改革批次（法制办维护的参考数据）。"""
 
-    queryset = LicenceReformBatch.objects.all()
+    queryset = models.LicenceReformBatch.objects.all()
     serializer_class = LicenceReformBatchSerializer
     filterset_class = filters.LicenceReformBatchFilter
     search_fields = ["name", "basis"]
     ordering_fields = ["reform_on", "name"]
-    export_fields = ("id", *exported_fields(LicenceReformBatch))
 
     def get_queryset(self):
         return super().get_queryset().with_item_count()
 
 
-class IntegratedItemViewSet(ExportMixin, WorkflowViewSet):
+class IntegratedItemViewSet(WorkflowViewSet):
     """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
 
-    queryset = IntegratedItem.objects.all()
+    queryset = models.IntegratedItem.objects.all()
     serializer_class = IntegratedItemSerializer
     filterset_class = filters.IntegratedItemFilter
-    select_related = ("unit", "batch")
+    select_related = ("batch",)
     search_fields = ["name", "basis"]
     ordering_fields = ["name", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(IntegratedItem, batch=("name",)))
+    export_related = {"batch": ("name",)}
 
 
 ROUTES = [

@@ -147,6 +147,47 @@ def _request_error(reason: str, code: str) -> dict:
     }
 
 
+def _refused(reason: str, code: str) -> Response:
+    """A refusal of the request as a whole, its one error naming no sheet, row or column."""
+    return _refusal(reason, [_request_error(reason, code)], code)
+
+
+class Refused(Exception):
+    """Answer with ``response`` (a refusal in the upload's shape) instead of going on."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.data)
+        self.response = response
+
+
+class ExchangeView(APIView):
+    """An endpoint of the data exchange: a ``Refused`` answers with its refusal."""
+
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Refused):
+            return exc.response
+        return super().handle_exception(exc)
+
+
+class FileView(ExchangeView):
+    """A POST of a file with its form (``form_class``), checked before it is read."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    form_class: type[serializers.Serializer]
+
+    def form_data(self, request) -> dict:
+        """The request's form, validated; refused when the body is too large or the form
+        incomplete."""
+        if body_too_large(request):
+            raise Refused(_too_large())
+        form = self.form_class(data=request.data)
+        if not form.is_valid():
+            raise Refused(_request_refusal(form))
+        return form.validated_data
+
+
 def _resource_class_for(register: str, user):
     resource_class = uploads.resource_for(register)
     if resource_class is None:
@@ -164,9 +205,42 @@ REGISTER_PARAMETER = OpenApiParameter(
 )
 
 
-class RegisterListView(APIView):
-    permission_classes = [drf_permissions.IsAuthenticated]
+NO_SUCH_REGISTER = OpenApiResponse(description=gettext_lazy("没有这个台账。"))
+MAY_NOT_EXCHANGE = gettext_lazy("无权报送数据（领导、接口客户端）。")
 
+
+def register_operation(summary, description, responses: dict, *, form=None, **schema):
+    """The schema of an operation on one register (``REGISTER_PARAMETER``); ``form`` is the
+    multipart form it posts."""
+    if form is not None:
+        schema["request"] = {"multipart/form-data": form}
+    return extend_schema(
+        summary=summary,
+        description=description,
+        parameters=[REGISTER_PARAMETER],
+        responses=responses,
+        tags=["data-exchange"],
+        **schema,
+    )
+
+
+def xlsx_download(operation_id: str, summary, description, forbidden):
+    """The schema of a GET that answers a register's workbook; 403 ``forbidden``, 404 for no
+    such register. The operation id is explicit: the path's ".xlsx" would otherwise leak
+    into it."""
+    return register_operation(
+        summary,
+        description,
+        {
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            403: OpenApiResponse(description=forbidden),
+            404: NO_SUCH_REGISTER,
+        },
+        operation_id=operation_id,
+    )
+
+
+class RegisterListView(ExchangeView):
     @extend_schema(
         summary=gettext_lazy("可报送的台账"),
         description=gettext_lazy("当前用户可以下载模板、上传数据的台账及其地址。"),
@@ -204,73 +278,50 @@ class RegisterListView(APIView):
         }
 
 
-class TemplateView(APIView):
-    """The operation id is set explicitly: the path's ".xlsx" would otherwise leak into it."""
-
-    permission_classes = [drf_permissions.IsAuthenticated]
+class TemplateView(ExchangeView):
     renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
 
-    @extend_schema(
-        operation_id="v1_templates_download",
-        summary=gettext_lazy("下载台账模板"),
-        description=gettext_lazy(
+    @xlsx_download(
+        "v1_templates_download",
+        gettext_lazy("下载台账模板"),
+        gettext_lazy(
             "xlsx 模板：“数据”表的表头为各列中文名，选项列带下拉列表；"
             "“说明”表解释每列并给出一行示例。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
-            403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
-            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
-        },
-        tags=["data-exchange"],
+        forbidden=MAY_NOT_EXCHANGE,
     )
     def get(self, request, register: str) -> HttpResponse:
         resource_class = _resource_class_for(register, request.user)
         return template_response(resource_class, request.user)
 
 
-class UploadView(APIView):
-    permission_classes = [drf_permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+class UploadView(FileView):
+    form_class = UploadRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("上传填好的模板"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("上传填好的模板"),
+        gettext_lazy(
             "检查每一行；有任何错误时不导入任何记录，"
             "返回 400 和全部错误（工作表、行、列、原因、代码）。"
             "全部正确时在一个事务中新建记录并返回 201。"
             "行数较多的文件交给后台任务处理，返回 202 和任务地址（GET /api/v1/jobs/<id>/），"
             "任务结果与 201 的内容相同，出错时任务为失败并列出全部错误。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": UploadRequestSerializer},
-        responses={
+        {
             201: UploadCreatedSerializer,
             202: UploadQueuedSerializer,
             400: UploadRefusalSerializer,
-            403: OpenApiResponse(description=gettext_lazy("无权报送数据（领导、接口客户端）。")),
-            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
+            403: OpenApiResponse(description=MAY_NOT_EXCHANGE),
+            404: NO_SUCH_REGISTER,
         },
-        tags=["data-exchange"],
+        form=UploadRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _resource_class_for(register, request.user)
-        if body_too_large(request):
-            return _too_large()
-        form = UploadRequestSerializer(data=request.data)
-        if not form.is_valid():
-            return _request_refusal(form)
-        data = form.validated_data
-        office = permissions.is_office(request.user)
-        unit = None
-        if data.get("unit"):
-            unit = self._unit(data["unit"], request.user)
-            if isinstance(unit, Response):
-                return unit
-        if data.get("approve") and not office:
-            reason = _("只有法制办工作人员可以直接审核通过。")
-            return _refusal(reason, [_request_error(reason, "office_only")], "office_only")
+        data = self.form_data(request)
+        unit = self._unit(data["unit"], request.user) if data.get("unit") else None
+        if data.get("approve") and not permissions.is_office(request.user):
+            return _refused(_("只有法制办工作人员可以直接审核通过。"), "office_only")
         status_ = Status.APPROVED if data.get("approve") else None
         status_ = status_ or (Status.SUBMITTED if data.get("submit") else Status.DRAFT)
         content = data["file"].read()
@@ -303,11 +354,9 @@ class UploadView(APIView):
         if unit is None and value.isdigit():
             unit = Unit.objects.filter(pk=int(value)).first()
         if unit is None:
-            reason = _("找不到单位“%(unit)s”。") % {"unit": value}
-            return _refusal(reason, [_request_error(reason, "unknown_unit")], "unknown_unit")
+            raise Refused(_refused(_("找不到单位“%(unit)s”。") % {"unit": value}, "unknown_unit"))
         if not permissions.is_office(user) and unit.pk != user.unit_id:
-            reason = _("联络员只能上传本单位的数据。")
-            return _refusal(reason, [_request_error(reason, "not_own_unit")], "not_own_unit")
+            raise Refused(_refused(_("联络员只能上传本单位的数据。"), "not_own_unit"))
         return unit
 
 
@@ -323,27 +372,20 @@ def _too_large() -> Response:
     reason = _("文件超过 %(mb)d MB，没有上传。请分成几个文件上传。") % {
         "mb": max_bytes // (1024 * 1024)
     }
-    return _refusal(reason, [_request_error(reason, "file_too_large")], "file_too_large")
+    return _refused(reason, "file_too_large")
 
 
-class ExportView(APIView):
-    permission_classes = [drf_permissions.IsAuthenticated]
+class ExportView(ExchangeView):
     renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
 
-    @extend_schema(
-        operation_id="v1_records_export",
-        summary=gettext_lazy("导出本单位记录（用于按编号更新）"),
-        description=gettext_lazy(
+    @xlsx_download(
+        "v1_records_export",
+        gettext_lazy("导出本单位记录（用于按编号更新）"),
+        gettext_lazy(
             "当前用户可见的该台账记录，写在台账模板的“数据”表中；改正后用"
             " POST /api/v1/updates/<register>/preview/ 上传。只有有编号列的台账可以导出。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
-            403: OpenApiResponse(description=gettext_lazy("无权报送数据，或台账没有编号列。")),
-            404: OpenApiResponse(description=gettext_lazy("没有这个台账。")),
-        },
-        tags=["data-exchange"],
+        forbidden=gettext_lazy("无权报送数据，或台账没有编号列。"),
     )
     def get(self, request, register: str) -> HttpResponse:
         return export_response(_updatable_for(register, request.user), request.user)
@@ -399,61 +441,40 @@ def _request_refusal(form) -> Response:
     return _refusal(_("请求不完整。"), errors, "invalid_request")
 
 
-class UpdatePreviewView(APIView):
-    permission_classes = [drf_permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+class UpdatePreviewView(FileView):
+    form_class = UpdateRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("预览按编号更新"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("预览按编号更新"),
+        gettext_lazy(
             "按编号把文件的每一行对应到已有记录，列出新建、修改（逐字段原值→新值）、未变和"
             "被拒绝的行（工作表、行、列、原因、代码），不保存任何内容。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": UpdateRequestSerializer},
-        responses={200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer},
-        tags=["data-exchange"],
+        {200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer},
+        form=UpdateRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
-        if body_too_large(request):
-            return _too_large()
-        form = UpdateRequestSerializer(data=request.data)
-        if not form.is_valid():
-            return _request_refusal(form)
-        plan = updates.preview(
-            resource_class, form.validated_data["file"].read(), user=request.user
-        )
+        data = self.form_data(request)
+        plan = updates.preview(resource_class, data["file"].read(), user=request.user)
         return Response(plan.summary(), status=200 if plan.ok else 400)
 
 
-class UpdateApplyView(APIView):
-    permission_classes = [drf_permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+class UpdateApplyView(FileView):
+    form_class = ApplyRequestSerializer
 
-    @extend_schema(
-        summary=gettext_lazy("应用按编号更新"),
-        description=gettext_lazy(
+    @register_operation(
+        gettext_lazy("应用按编号更新"),
+        gettext_lazy(
             "重新读取文件，与预览（fingerprint）一致时在一个事务中全部保存，返回 200；"
             "有被拒绝的行时返回 400，不保存；预览之后记录有了变化时返回 409 和新的预览，不保存。"
         ),
-        parameters=[REGISTER_PARAMETER],
-        request={"multipart/form-data": ApplyRequestSerializer},
-        responses={
-            200: UpdatePreviewSerializer,
-            400: UpdatePreviewSerializer,
-            409: UpdatePreviewSerializer,
-        },
-        tags=["data-exchange"],
+        {200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer, 409: UpdatePreviewSerializer},
+        form=ApplyRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
-        if body_too_large(request):
-            return _too_large()
-        form = ApplyRequestSerializer(data=request.data)
-        if not form.is_valid():
-            return _request_refusal(form)
-        data = form.validated_data
+        data = self.form_data(request)
         plan = updates.apply(
             resource_class,
             data["file"].read(),

@@ -7,36 +7,19 @@ Free-text search is the ``search`` parameter (each viewset's ``search_fields``);
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.api.filtering import YearFilter
+from registers import models
+from registers.core.api.filtering import lookups, year_of
 from registers.core.status import Status
-from registers.models import (
-    CheckPoint,
-    Conflict,
-    Document,
-    EnforcementBody,
-    InspectionDraw,
-    InspectionItem,
-    InspectionTarget,
-    IntegratedItem,
-    LicenceReformBatch,
-    Officer,
-    PowerAdjustment,
-    PowerItem,
-    Unit,
-    UnitKind,
-)
-
-RANGE = ["gte", "lte"]
 
 
 class UnitFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("类别"))
+    kind = django_filters.ChoiceFilter(choices=models.UnitKind.choices, label=_("类别"))
     active = django_filters.BooleanFilter(
         field_name="closed_on", lookup_expr="isnull", label=_("存续")
     )
 
     class Meta:
-        model = Unit
+        model = models.Unit
         fields = ["kind", "is_enforcement_body", "active"]
 
 
@@ -62,14 +45,10 @@ class PowerItemFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = PowerItem
-        fields = {
-            "list_kind": ["exact"],
-            "category": ["exact"],
-            "township_duty": ["exact"],
-            "code": ["exact"],
-            "effective_from": RANGE,
-        }
+        model = models.PowerItem
+        fields = lookups(
+            "list_kind", "category", "township_duty", "code", ranges=("effective_from",)
+        )
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
@@ -78,79 +57,74 @@ class PowerItemFilter(WorkflowFilter):
 class PowerAdjustmentFilter(django_filters.FilterSet):
     unit = django_filters.NumberFilter(field_name="item__unit", label=_("单位编号"))
     unit_code = django_filters.CharFilter(field_name="item__unit__code", label=_("单位代码"))
-    year = YearFilter("adjusted_on", lookup_expr="year")
+    year = year_of("adjusted_on")
 
     class Meta:
-        model = PowerAdjustment
-        fields = {
-            "item": ["exact"],
-            "kind": ["exact"],
-            "reason_kind": ["exact"],
-            "adjusted_on": RANGE,
-        }
+        model = models.PowerAdjustment
+        fields = lookups("item", "kind", "reason_kind", ranges=("adjusted_on",))
 
 
 class InspectionItemFilter(WorkflowFilter):
     class Meta:
-        model = InspectionItem
-        fields = {"year": ["exact"], "kind": ["exact"], "field": ["exact"], "published_on": RANGE}
+        model = models.InspectionItem
+        fields = lookups("year", "kind", "field", ranges=("published_on",))
 
 
 class CheckPointFilter(django_filters.FilterSet):
     class Meta:
-        model = CheckPoint
+        model = models.CheckPoint
         fields = ["item"]
 
 
 class InspectionTargetFilter(OwnedFilter):
     class Meta:
-        model = InspectionTarget
+        model = models.InspectionTarget
         fields = ["is_active", "credit_code"]
 
 
 class InspectionDrawFilter(WorkflowFilter):
-    year = YearFilter("drawn_on", lookup_expr="year")
+    year = year_of("drawn_on")
 
     class Meta:
-        model = InspectionDraw
-        fields = {"item": ["exact"], "drawn_on": RANGE, "published_on": RANGE}
+        model = models.InspectionDraw
+        fields = lookups("item", ranges=("drawn_on", "published_on"))
 
 
 class EnforcementBodyFilter(WorkflowFilter):
     class Meta:
-        model = EnforcementBody
+        model = models.EnforcementBody
         fields = ["kind"]
 
 
 class OfficerFilter(WorkflowFilter):
     class Meta:
-        model = Officer
-        fields = {"body": ["exact"], "field": ["exact"], "expires_on": RANGE}
+        model = models.Officer
+        fields = lookups("body", "field", ranges=("expires_on",))
 
 
 class ConflictFilter(django_filters.FilterSet):
     class Meta:
-        model = Conflict
-        fields = {"officer": ["exact"], "target": ["exact"], "declared_on": RANGE}
+        model = models.Conflict
+        fields = lookups("officer", "target", ranges=("declared_on",))
 
 
 class DocumentFilter(WorkflowFilter):
-    year = YearFilter("issued_on", lookup_expr="year")
+    year = year_of("issued_on")
 
     class Meta:
-        model = Document
-        fields = {"kind": ["exact"], "issued_on": RANGE, "valid_until": RANGE}
+        model = models.Document
+        fields = lookups("kind", ranges=("issued_on", "valid_until"))
 
 
 class LicenceReformBatchFilter(django_filters.FilterSet):
-    year = YearFilter("reform_on", lookup_expr="year")
+    year = year_of("reform_on")
 
     class Meta:
-        model = LicenceReformBatch
-        fields = {"reform_on": RANGE}
+        model = models.LicenceReformBatch
+        fields = lookups(ranges=("reform_on",))
 
 
 class IntegratedItemFilter(WorkflowFilter):
     class Meta:
-        model = IntegratedItem
+        model = models.IntegratedItem
         fields = ["batch", "kind"]

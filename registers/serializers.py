@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registers import models
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
+    RowSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
@@ -19,30 +21,6 @@ from registers.core.api.serializers import (
 from registers.core.dates import RegisterDateField
 from registers.creditcode import normalise_credit_code
 from registers.draw import MIN_INSPECTORS_PER_TARGET
-from registers.models import (
-    AdjustmentKind,
-    AdjustmentReason,
-    CheckPoint,
-    Conflict,
-    Document,
-    DocumentChange,
-    DocumentStatus,
-    DrawnInspector,
-    DrawnTarget,
-    EnforcementBody,
-    InspectionDraw,
-    InspectionItem,
-    InspectionTarget,
-    IntegratedItem,
-    LicenceReformBatch,
-    ListLevel,
-    Officer,
-    PowerAdjustment,
-    PowerItem,
-    ResponsibilityItem,
-    TownshipDuty,
-    Unit,
-)
 from registers.models.inspections import ResultKind
 
 
@@ -53,8 +31,8 @@ class UnitSerializer(ModelCleanSerializer):
     is_active = serializers.BooleanField(read_only=True, label=_("存续"))
 
     class Meta:
-        model = Unit
-        fields = ["id", *Unit.register_fields, "kind_label", "is_active", "updated_at"]
+        model = models.Unit
+        fields = ["id", *models.Unit.register_fields, "kind_label", "is_active", "updated_at"]
 
 
 # --- Power lists ------------------------------------------------------------------------
@@ -62,7 +40,7 @@ class UnitSerializer(ModelCleanSerializer):
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
     class Meta:
-        model = ResponsibilityItem
+        model = models.ResponsibilityItem
         fields = ["id", "stage", "duty"]
 
 
@@ -72,7 +50,7 @@ class PowerAdjustmentSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = PowerAdjustment
+        model = models.PowerAdjustment
         fields = [
             "id",
             "item",
@@ -106,15 +84,17 @@ class PowerAdjustmentRecordSerializer(PowerAdjustmentSerializer):
 
 
 class PowerItemSerializer(WorkflowSerializer):
-    level = serializers.ChoiceField(choices=ListLevel.choices, read_only=True, label=_("清单层级"))
+    level = serializers.ChoiceField(
+        choices=models.ListLevel.choices, read_only=True, label=_("清单层级")
+    )
     responsibilities = ResponsibilitySerializer(many=True, read_only=True, label=_("责任事项"))
     adjustments = PowerAdjustmentSerializer(many=True, read_only=True, label=_("调整记录"))
 
     class Meta:
-        model = PowerItem
+        model = models.PowerItem
         fields = [
             *WorkflowSerializer.WORKFLOW_FIELDS,
-            *PowerItem.register_fields,
+            *models.PowerItem.register_fields,
             "level",
             "origin",
             "responsibilities",
@@ -126,11 +106,13 @@ class AdjustmentRequestSerializer(serializers.Serializer):
     """What an office clerk enters on an item's 调整 page."""
 
     kind = serializers.ChoiceField(
-        choices=[c for c in AdjustmentKind.choices if c[0] != AdjustmentKind.ADD],
+        choices=[c for c in models.AdjustmentKind.choices if c[0] != models.AdjustmentKind.ADD],
         label=_("调整方式"),
     )
     adjusted_on = RegisterDateField(label=_("调整日期"))
-    reason_kind = serializers.ChoiceField(choices=AdjustmentReason.choices, label=_("原因类别"))
+    reason_kind = serializers.ChoiceField(
+        choices=models.AdjustmentReason.choices, label=_("原因类别")
+    )
     reason = serializers.CharField(label=_("调整理由"))
     document_number = serializers.CharField(label=_("批准文号"))
     changes = serializers.DictField(
@@ -142,14 +124,14 @@ class AdjustmentRequestSerializer(serializers.Serializer):
     receiving_units = serializers.PrimaryKeyRelatedField(
         many=True,
         required=False,
-        queryset=Unit.objects.all(),
+        queryset=models.Unit.objects.all(),
         label=_("承接的乡镇（街道）"),
         help_text=_("仅“下放”。"),
     )
     receiving_duty = serializers.ChoiceField(
-        choices=TownshipDuty.choices,
+        choices=models.TownshipDuty.choices,
         required=False,
-        default=TownshipDuty.BASIC,
+        default=models.TownshipDuty.BASIC,
         label=_("承接事项的履职类别"),
     )
     receiving_code = serializers.CharField(
@@ -162,26 +144,20 @@ class AdjustmentRequestSerializer(serializers.Serializer):
 
 class CheckPointSerializer(ModelCleanSerializer):
     class Meta:
-        model = CheckPoint
-        fields = ["id", "item", *CheckPoint.register_fields]
+        model = models.CheckPoint
+        fields = ["id", "item", *models.CheckPoint.register_fields]
 
 
-class NestedCheckPointSerializer(serializers.ModelSerializer):
+class NestedCheckPointSerializer(RowSerializer):
     class Meta:
-        model = CheckPoint
-        fields = ["id", *CheckPoint.register_fields]
+        model = models.CheckPoint
 
 
 class InspectionItemSerializer(WorkflowSerializer):
     check_points = NestedCheckPointSerializer(many=True, read_only=True, label=_("检查表要点"))
 
     class Meta:
-        model = InspectionItem
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *InspectionItem.register_fields,
-            "check_points",
-        ]
+        model = models.InspectionItem
 
 
 class InspectionTargetSerializer(ModelCleanSerializer):
@@ -193,8 +169,8 @@ class InspectionTargetSerializer(ModelCleanSerializer):
     )
 
     class Meta:
-        model = InspectionTarget
-        fields = ["id", "unit", "unit_name", *InspectionTarget.register_fields]
+        model = models.InspectionTarget
+        fields = ["id", "unit", "unit_name", *models.InspectionTarget.register_fields]
 
     def validate_credit_code(self, value: str) -> str:
         return normalise_credit_code(value)
@@ -204,7 +180,7 @@ class DrawnInspectorSerializer(serializers.ModelSerializer):
     officer_name = serializers.CharField(source="officer.name", read_only=True, label=_("姓名"))
 
     class Meta:
-        model = DrawnInspector
+        model = models.DrawnInspector
         fields = ["position", "officer", "officer_name"]
 
 
@@ -212,7 +188,7 @@ class DrawnTargetSerializer(serializers.ModelSerializer):
     inspectors = DrawnInspectorSerializer(many=True, read_only=True, label=_("检查人员"))
 
     class Meta:
-        model = DrawnTarget
+        model = models.DrawnTarget
         fields = [
             "id",
             "position",
@@ -229,7 +205,6 @@ class InspectionDrawSerializer(WorkflowSerializer):
     """A stored draw: the selection and audit facts are read-only; the check's end, the
     publication date and a note may be recorded."""
 
-    drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
     publication_due = serializers.SerializerMethodField(
         label=_("公示截止日期"),
         help_text=_("与 publication_deadline 中的 due 相同；检查结束前为空。"),
@@ -237,19 +212,11 @@ class InspectionDrawSerializer(WorkflowSerializer):
     publication_deadline = serializers.SerializerMethodField(
         label=_("公示期限"), help_text=_("公示期限及其计算过程；检查结束前为空。")
     )
+    drawn_targets = DrawnTargetSerializer(many=True, read_only=True, label=_("抽中对象"))
 
     class Meta:
-        model = InspectionDraw
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *InspectionDraw.register_fields,
-            "publication_due",
-            "publication_deadline",
-            "drawn_targets",
-        ]
-        read_only_fields = InspectionDraw.drawn_fields
+        model = models.InspectionDraw
+        read_only_fields = models.InspectionDraw.drawn_fields
 
     def _publication_deadline(self, draw):
         return draw.publication_deadline(calendar_of(self.context))
@@ -294,7 +261,7 @@ class DrawRequestSerializer(ScopedRequestSerializer):
     """What the draw page asks: the item, the batch, and how many to draw."""
 
     item = serializers.PrimaryKeyRelatedField(
-        queryset=InspectionItem.objects.all(), label=_("抽查事项")
+        queryset=models.InspectionItem.objects.all(), label=_("抽查事项")
     )
     batch = serializers.CharField(max_length=50, label=_("抽查批次"))
     count = serializers.IntegerField(
@@ -339,26 +306,19 @@ class DrawCheckSerializer(serializers.Serializer):
 
 class EnforcementBodySerializer(WorkflowSerializer):
     class Meta:
-        model = EnforcementBody
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *EnforcementBody.register_fields]
+        model = models.EnforcementBody
 
 
 class OfficerSerializer(WorkflowSerializer):
     certificate_status = serializers.CharField(read_only=True, label=_("执法证状态（今天）"))
 
     class Meta:
-        model = Officer
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *Officer.register_fields,
-            "certificate_status",
-        ]
+        model = models.Officer
 
 
 class ConflictSerializer(ModelCleanSerializer):
     class Meta:
-        model = Conflict
-        fields = ["id", *Conflict.register_fields]
+        model = models.Conflict
 
 
 # --- Documents and licences -------------------------------------------------------------
@@ -366,13 +326,13 @@ class ConflictSerializer(ModelCleanSerializer):
 
 class DocumentChangeSerializer(serializers.ModelSerializer):
     class Meta:
-        model = DocumentChange
+        model = models.DocumentChange
         fields = ["id", "kind", "changed_on", "by_document", "basis"]
 
 
 class DocumentSerializer(WorkflowSerializer):
     status_today = serializers.ChoiceField(
-        choices=DocumentStatus.choices,
+        choices=models.DocumentStatus.choices,
         read_only=True,
         allow_null=True,
         label=_("今天的效力状态"),
@@ -380,21 +340,14 @@ class DocumentSerializer(WorkflowSerializer):
     changes = DocumentChangeSerializer(many=True, read_only=True, label=_("文件变动"))
 
     class Meta:
-        model = Document
-        fields = [
-            *WorkflowSerializer.WORKFLOW_FIELDS,
-            *Document.register_fields,
-            "status_today",
-            "changes",
-        ]
+        model = models.Document
 
 
 class LicenceReformBatchSerializer(ModelCleanSerializer):
     item_count = serializers.SerializerMethodField(label=_("整合事项数（已审核）"))
 
     class Meta:
-        model = LicenceReformBatch
-        fields = ["id", *LicenceReformBatch.register_fields, "item_count"]
+        model = models.LicenceReformBatch
 
     def get_item_count(self, batch) -> int:
         if hasattr(batch, "item_count"):
@@ -404,5 +357,4 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
 
 class IntegratedItemSerializer(WorkflowSerializer):
     class Meta:
-        model = IntegratedItem
-        fields = [*WorkflowSerializer.WORKFLOW_FIELDS, *IntegratedItem.register_fields]
+        model = models.IntegratedItem

@@ -6,34 +6,9 @@ Viewset docstrings are the Chinese descriptions shown in the API documentation.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from registers.core.api.exports import WORKFLOW_EXPORT, ExportMixin, exported_fields
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
-from reviews import filters
-from reviews.models import (
-    AccountabilityRecord,
-    CleanupCampaign,
-    CleanupItem,
-    CommentDraftReply,
-    CriminalTransfer,
-    DecisionCatalogue,
-    DecisionParticipant,
-    DecisionStep,
-    EvaluatedFile,
-    EvaluationProblem,
-    EvaluationRound,
-    Filing,
-    GovernmentContract,
-    LegalityReview,
-    LitigationCase,
-    LitigationHearing,
-    MajorDecision,
-    ReconsiderationCase,
-    ReconsiderationSuspension,
-    RectificationProblem,
-    VetoItem,
-)
+from reviews import filters, models
 from reviews.serializers import (
     AccountabilityRecordSerializer,
     CleanupCampaignSerializer,
@@ -63,29 +38,18 @@ from reviews.services.decisions import Participant, record_collective_discussion
 from reviews.services.documents import confirm_cleanup, open_filing
 from reviews.services.evaluations import score_file
 
-
-class ServiceActionMixin:
-    """Run a service on the record and answer with the record as it now is."""
-
-    def answer_with(self, record):
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data)
-
-
 # --- Legality reviews, replies, filings ---------------------------------------------------
 
 
-class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
+class LegalityReviewViewSet(WorkflowViewSet):
     """合法性审核：各单位送审文件草案，法制办录入审核结论（联络员不能填写审核结论）。
     关联印发的规范性文件后，自动登记其报备义务。"""
 
-    queryset = LegalityReview.objects.all()
+    queryset = models.LegalityReview.objects.all()
     serializer_class = LegalityReviewSerializer
     filterset_class = filters.LegalityReviewFilter
-    select_related = ("unit",)
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LegalityReview))
 
     def _open_filing(self, review):
         document = review.resulting_document
@@ -101,46 +65,41 @@ class LegalityReviewViewSet(ExportMixin, WorkflowViewSet):
         self._open_filing(serializer.instance)
 
 
-class CommentDraftReplyViewSet(ExportMixin, WorkflowViewSet):
+class CommentDraftReplyViewSet(WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
-    queryset = CommentDraftReply.objects.all()
+    queryset = models.CommentDraftReply.objects.all()
     serializer_class = CommentDraftReplySerializer
     filterset_class = filters.CommentDraftReplyFilter
-    select_related = ("unit",)
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CommentDraftReply))
 
 
-class FilingViewSet(ExportMixin, WorkflowViewSet):
+class FilingViewSet(WorkflowViewSet):
     """规范性文件报备：报备单位即文件的制定机关；报备期限按当前节假日安排计算并说明计算过程。"""
 
-    queryset = Filing.objects.all()
+    queryset = models.Filing.objects.all()
     serializer_class = FilingSerializer
     filterset_class = filters.FilingFilter
-    select_related = ("unit", "document")
+    select_related = ("document",)
     search_fields = ["document__title", "document__number", "receipt"]
     ordering_fields = ["filed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(Filing, document=("number", "issued_on")))
+    export_related = {"document": ("number", "issued_on")}
 
 
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class CleanupCampaignViewSet(WorkflowViewSet):
     """文件清理活动及其清理文件。法制办确认后，清理结论记入文件登记（废止、失效、拟修改），活动不再修改。"""
 
-    queryset = CleanupCampaign.objects.all()
+    queryset = models.CleanupCampaign.objects.all()
     serializer_class = CleanupCampaignSerializer
     filterset_class = filters.CleanupCampaignFilter
-    select_related = ("unit",)
-    prefetch_related = ("items",)
     nested_children = ("items",)
     office_actions = (*WorkflowViewSet.office_actions, "confirm")
     search_fields = ["name", "basis"]
     ordering_fields = ["year", "started_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CleanupCampaign))
 
     @extend_schema(
         summary=_("确认清理结果（法制办）"),
@@ -150,72 +109,61 @@ class CleanupCampaignViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         campaign = self.get_object()
-        form = ConfirmCleanupSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        on = form.validated_data.get("confirmed_on")
+        on = self.request_data(ConfirmCleanupSerializer).get("confirmed_on")
         campaign = self.run_service(confirm_cleanup, campaign, by=request.user, on=on)
         return self.answer_with(campaign)
 
 
-class CleanupItemViewSet(ExportMixin, ScopedViewSet):
+class CleanupItemViewSet(ScopedViewSet):
     """清理文件及清理结论：随所属清理活动修改，活动确认后不再修改。"""
 
-    queryset = CleanupItem.objects.all()
+    queryset = models.CleanupItem.objects.all()
     serializer_class = CleanupItemSerializer
     filterset_class = filters.CleanupItemFilter
     parent_field = "campaign"
-    select_related = ("campaign", "document")
+    select_related = ("document",)
     search_fields = ["document__title", "document__number", "note"]
     ordering_fields = ["document__issued_on"]
-    export_fields = (
-        "id",
-        "campaign_id",
-        *exported_fields(CleanupItem, document=("number", "kind")),
-    )
+    export_related = {"document": ("number", "kind")}
 
 
 # --- Contracts ----------------------------------------------------------------------------
 
 
-class GovernmentContractViewSet(ExportMixin, WorkflowViewSet):
+class GovernmentContractViewSet(WorkflowViewSet):
     """政府投资项目合同：达到标准的合同须经律师审核、备案后才能登记签订（金额标准可配置）。"""
 
-    queryset = GovernmentContract.objects.all()
+    queryset = models.GovernmentContract.objects.all()
     serializer_class = GovernmentContractSerializer
     filterset_class = filters.GovernmentContractFilter
-    select_related = ("unit",)
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(GovernmentContract))
 
 
 # --- Major decisions ----------------------------------------------------------------------
 
 
-class DecisionCatalogueViewSet(ExportMixin, ScopedViewSet):
+class DecisionCatalogueViewSet(ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
-    queryset = DecisionCatalogue.objects.all()
+    queryset = models.DecisionCatalogue.objects.all()
     serializer_class = DecisionCatalogueSerializer
     filterset_class = filters.DecisionCatalogueFilter
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
-    export_fields = ("id", *exported_fields(DecisionCatalogue))
 
 
-class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class MajorDecisionViewSet(WorkflowViewSet):
     """重大行政决策：公众参与、专家论证、风险评估、合法性审查、集体讨论决定及参会人员意见。"""
 
-    queryset = MajorDecision.objects.all()
+    queryset = models.MajorDecision.objects.all()
     serializer_class = MajorDecisionSerializer
     filterset_class = filters.MajorDecisionFilter
-    select_related = ("unit", "catalogue")
-    prefetch_related = ("steps", "participants")
+    select_related = ("catalogue",)
     nested_children = ("steps", "participants")
     search_fields = ["title", "matter"]
     ordering_fields = ["discussed_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(MajorDecision))
 
     @extend_schema(
         summary=_("录入集体讨论决定及参会人员意见（须已通过合法性审查）"),
@@ -225,9 +173,7 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def discussion(self, request, pk=None):
         decision = self.get_object()
-        form = DiscussionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.request_data(DiscussionSerializer)
         participants = [Participant(**person) for person in data.get("participants", [])]
         self.run_service(
             record_collective_discussion,
@@ -243,59 +189,52 @@ class MajorDecisionViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
         return self.answer_with(decision)
 
 
-class DecisionStepViewSet(ExportMixin, ScopedViewSet):
+class DecisionStepViewSet(ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
-    queryset = DecisionStep.objects.all()
+    queryset = models.DecisionStep.objects.all()
     serializer_class = DecisionStepSerializer
     filterset_class = filters.DecisionStepFilter
     parent_field = "decision"
-    select_related = ("decision",)
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
-    export_fields = ("id", "decision_id", *exported_fields(DecisionStep))
 
 
-class DecisionParticipantViewSet(ExportMixin, ScopedViewSet):
+class DecisionParticipantViewSet(ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
-    queryset = DecisionParticipant.objects.all()
+    queryset = models.DecisionParticipant.objects.all()
     serializer_class = DecisionParticipantSerializer
     filterset_class = filters.DecisionParticipantFilter
     parent_field = "decision"
-    select_related = ("decision",)
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
-    export_fields = ("id", "decision_id", *exported_fields(DecisionParticipant))
 
 
 # --- Case-file evaluations ----------------------------------------------------------------
 
 
-class EvaluationRoundViewSet(ExportMixin, ScopedViewSet):
+class EvaluationRoundViewSet(ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
-    queryset = EvaluationRound.objects.all()
+    queryset = models.EvaluationRound.objects.all()
     serializer_class = EvaluationRoundSerializer
     filterset_class = filters.EvaluationRoundFilter
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
-    export_fields = ("id", *exported_fields(EvaluationRound))
 
 
-class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
+class EvaluatedFileViewSet(WorkflowViewSet):
     """评查案卷及评分：形式20分、内容80分，有否决项的为不合格；评分由法制办录入。"""
 
-    queryset = EvaluatedFile.objects.all()
+    queryset = models.EvaluatedFile.objects.all()
     serializer_class = EvaluatedFileSerializer
     filterset_class = filters.EvaluatedFileFilter
-    select_related = ("unit", "round")
-    prefetch_related = ("vetoes", "problems")
+    select_related = ("round",)
     nested_children = ("vetoes", "problems")
     office_actions = (*WorkflowViewSet.office_actions, "score")
     search_fields = ["case_number", "case_title"]
     ordering_fields = ["case_number", "evaluated_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(EvaluatedFile))
 
     @extend_schema(
         summary=_("录入评分（法制办）：形式、内容得分和否决项"),
@@ -305,10 +244,8 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         file = self.get_object()
-        form = ScoreSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        vetoes = [(VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
+        data = self.request_data(ScoreSerializer)
+        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
         self.run_service(
             score_file,
             file,
@@ -321,113 +258,95 @@ class EvaluatedFileViewSet(ServiceActionMixin, ExportMixin, WorkflowViewSet):
         return self.answer_with(file)
 
 
-class EvaluationProblemViewSet(ExportMixin, ScopedViewSet):
+class EvaluationProblemViewSet(ScopedViewSet):
     """评查发现的问题及整改：随所属案卷修改。"""
 
-    queryset = EvaluationProblem.objects.all()
+    queryset = models.EvaluationProblem.objects.all()
     serializer_class = EvaluationProblemSerializer
     filterset_class = filters.EvaluationProblemFilter
     parent_field = "file"
-    select_related = ("file",)
     search_fields = ["description", "rectification"]
     ordering_fields = ["due_on"]
-    export_fields = ("id", "file_id", *exported_fields(EvaluationProblem))
 
 
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class ReconsiderationCaseViewSet(ExportMixin, WorkflowViewSet):
+class ReconsiderationCaseViewSet(WorkflowViewSet):
     """行政复议案件（单位为被申请人）。deadlines 为按当前节假日安排计算的各项法定期限及计算过程。"""
 
-    queryset = ReconsiderationCase.objects.all()
+    queryset = models.ReconsiderationCase.objects.all()
     serializer_class = ReconsiderationCaseSerializer
     filterset_class = filters.ReconsiderationCaseFilter
-    select_related = ("unit",)
-    prefetch_related = ("suspensions",)
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(ReconsiderationCase))
 
 
-class ReconsiderationSuspensionViewSet(ExportMixin, ScopedViewSet):
+class ReconsiderationSuspensionViewSet(ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
-    queryset = ReconsiderationSuspension.objects.all()
+    queryset = models.ReconsiderationSuspension.objects.all()
     serializer_class = ReconsiderationSuspensionSerializer
     filterset_class = filters.ReconsiderationSuspensionFilter
     parent_field = "case"
-    select_related = ("case",)
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
-    export_fields = ("id", "case_id", *exported_fields(ReconsiderationSuspension))
 
 
-class LitigationCaseViewSet(ExportMixin, WorkflowViewSet):
+class LitigationCaseViewSet(WorkflowViewSet):
     """行政应诉案件（单位为被告），含开庭和负责人出庭情况；答辩期限按当前节假日安排计算。"""
 
-    queryset = LitigationCase.objects.all()
+    queryset = models.LitigationCase.objects.all()
     serializer_class = LitigationCaseSerializer
     filterset_class = filters.LitigationCaseFilter
-    select_related = ("unit",)
-    prefetch_related = ("hearings",)
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(LitigationCase))
 
 
-class LitigationHearingViewSet(ExportMixin, ScopedViewSet):
+class LitigationHearingViewSet(ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
-    queryset = LitigationHearing.objects.all()
+    queryset = models.LitigationHearing.objects.all()
     serializer_class = LitigationHearingSerializer
     filterset_class = filters.LitigationHearingFilter
     parent_field = "case"
-    select_related = ("case",)
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]
-    export_fields = ("id", "case_id", *exported_fields(LitigationHearing))
 
 
 # --- Supervision --------------------------------------------------------------------------
 
 
-class AccountabilityRecordViewSet(ExportMixin, WorkflowViewSet):
+class AccountabilityRecordViewSet(WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
-    queryset = AccountabilityRecord.objects.all()
+    queryset = models.AccountabilityRecord.objects.all()
     serializer_class = AccountabilityRecordSerializer
     filterset_class = filters.AccountabilityRecordFilter
-    select_related = ("unit",)
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(AccountabilityRecord))
 
 
-class CriminalTransferViewSet(ExportMixin, WorkflowViewSet):
+class CriminalTransferViewSet(WorkflowViewSet):
     """涉嫌犯罪案件移送（行刑衔接），含审批、移送和公安机关立案的法定期限。"""
 
-    queryset = CriminalTransfer.objects.all()
+    queryset = models.CriminalTransfer.objects.all()
     serializer_class = CriminalTransferSerializer
     filterset_class = filters.CriminalTransferFilter
-    select_related = ("unit",)
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(CriminalTransfer))
 
 
-class RectificationProblemViewSet(ExportMixin, WorkflowViewSet):
+class RectificationProblemViewSet(WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
-    queryset = RectificationProblem.objects.all()
+    queryset = models.RectificationProblem.objects.all()
     serializer_class = RectificationProblemSerializer
     filterset_class = filters.RectificationProblemFilter
-    select_related = ("unit",)
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
-    export_fields = (*WORKFLOW_EXPORT, *exported_fields(RectificationProblem))
 
 
 ROUTES = [

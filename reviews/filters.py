@@ -4,55 +4,25 @@ date ranges (``<field>__gte`` / ``<field>__lte``)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.api.filtering import YearFilter
-from registers.filters import RANGE, WorkflowFilter
-from reviews.models import (
-    AccountabilityRecord,
-    CleanupCampaign,
-    CleanupItem,
-    CommentDraftReply,
-    CriminalTransfer,
-    DecisionCatalogue,
-    DecisionParticipant,
-    DecisionStep,
-    EvaluatedFile,
-    EvaluationProblem,
-    EvaluationRound,
-    Filing,
-    GovernmentContract,
-    LegalityReview,
-    LitigationCase,
-    LitigationHearing,
-    MajorDecision,
-    ReconsiderationCase,
-    ReconsiderationSuspension,
-    RectificationProblem,
-)
-
-
-def year_of(field: str) -> YearFilter:
-    return YearFilter(field, lookup_expr="year")
+from registers.core.api.filtering import YearFilter, lookups, year_of
+from registers.filters import WorkflowFilter
+from reviews import models
 
 
 class LegalityReviewFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = LegalityReview
-        fields = {
-            "kind": ["exact"],
-            "result": ["exact"],
-            "received_on": RANGE,
-            "completed_on": RANGE,
-        }
+        model = models.LegalityReview
+        fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
 
 
 class CommentDraftReplyFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = CommentDraftReply
-        fields = {"kind": ["exact"], "received_on": RANGE, "replied_on": RANGE}
+        model = models.CommentDraftReply
+        fields = lookups("kind", ranges=("received_on", "replied_on"))
 
 
 class FilingFilter(WorkflowFilter):
@@ -62,8 +32,8 @@ class FilingFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = Filing
-        fields = {"filed_with": ["exact"], "document": ["exact"], "filed_on": RANGE}
+        model = models.Filing
+        fields = lookups("filed_with", "document", ranges=("filed_on",))
 
 
 class CleanupCampaignFilter(WorkflowFilter):
@@ -72,32 +42,27 @@ class CleanupCampaignFilter(WorkflowFilter):
     )
 
     class Meta:
-        model = CleanupCampaign
-        fields = {"year": ["exact"], "started_on": RANGE, "confirmed_on": RANGE}
+        model = models.CleanupCampaign
+        fields = lookups("year", ranges=("started_on", "confirmed_on"))
 
 
 class CleanupItemFilter(django_filters.FilterSet):
     class Meta:
-        model = CleanupItem
-        fields = {"campaign": ["exact"], "document": ["exact"], "outcome": ["exact"]}
+        model = models.CleanupItem
+        fields = lookups("campaign", "document", "outcome")
 
 
 class GovernmentContractFilter(WorkflowFilter):
     year = year_of("signed_on")
 
     class Meta:
-        model = GovernmentContract
-        fields = {
-            "signed_on": RANGE,
-            "amount": RANGE,
-            "lawyer_reviewed_on": RANGE,
-            "filed_on": RANGE,
-        }
+        model = models.GovernmentContract
+        fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
 
 
 class DecisionCatalogueFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionCatalogue
+        model = models.DecisionCatalogue
         fields = ["year", "decision_body"]
 
 
@@ -105,39 +70,36 @@ class MajorDecisionFilter(WorkflowFilter):
     year = YearFilter("catalogue__year", label=_("目录年度"))
 
     class Meta:
-        model = MajorDecision
-        fields = {
-            "catalogue": ["exact"],
-            "category": ["exact"],
-            "legality_review_result": ["exact"],
-            "discussed_on": RANGE,
-        }
+        model = models.MajorDecision
+        fields = lookups(
+            "catalogue", "category", "legality_review_result", ranges=("discussed_on",)
+        )
 
 
 class DecisionStepFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionStep
+        model = models.DecisionStep
         fields = ["decision", "kind", "applicable"]
 
 
 class DecisionParticipantFilter(django_filters.FilterSet):
     class Meta:
-        model = DecisionParticipant
+        model = models.DecisionParticipant
         fields = ["decision", "stance"]
 
 
 class EvaluationRoundFilter(django_filters.FilterSet):
     class Meta:
-        model = EvaluationRound
-        fields = {"year": ["exact"], "started_on": RANGE}
+        model = models.EvaluationRound
+        fields = lookups("year", ranges=("started_on",))
 
 
 class EvaluatedFileFilter(WorkflowFilter):
     year = YearFilter("round__year", label=_("评查年度"))
 
     class Meta:
-        model = EvaluatedFile
-        fields = {"round": ["exact"], "case_type": ["exact"], "evaluated_on": RANGE}
+        model = models.EvaluatedFile
+        fields = lookups("round", "case_type", ranges=("evaluated_on",))
 
 
 class EvaluationProblemFilter(django_filters.FilterSet):
@@ -146,27 +108,23 @@ class EvaluationProblemFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = EvaluationProblem
-        fields = {"file": ["exact"], "due_on": RANGE}
+        model = models.EvaluationProblem
+        fields = lookups("file", ranges=("due_on",))
 
 
 class ReconsiderationCaseFilter(WorkflowFilter):
     year = year_of("received_on")
 
     class Meta:
-        model = ReconsiderationCase
-        fields = {
-            "procedure": ["exact"],
-            "acceptance": ["exact"],
-            "outcome": ["exact"],
-            "received_on": RANGE,
-            "concluded_on": RANGE,
-        }
+        model = models.ReconsiderationCase
+        fields = lookups(
+            "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
+        )
 
 
 class ReconsiderationSuspensionFilter(django_filters.FilterSet):
     class Meta:
-        model = ReconsiderationSuspension
+        model = models.ReconsiderationSuspension
         fields = ["case"]
 
 
@@ -174,45 +132,35 @@ class LitigationCaseFilter(WorkflowFilter):
     year = year_of("served_on")
 
     class Meta:
-        model = LitigationCase
-        fields = {
-            "trial_instance": ["exact"],
-            "outcome": ["exact"],
-            "served_on": RANGE,
-            "concluded_on": RANGE,
-        }
+        model = models.LitigationCase
+        fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
 
 
 class LitigationHearingFilter(django_filters.FilterSet):
     class Meta:
-        model = LitigationHearing
-        fields = {"case": ["exact"], "trial_instance": ["exact"], "held_on": RANGE}
+        model = models.LitigationHearing
+        fields = lookups("case", "trial_instance", ranges=("held_on",))
 
 
 class AccountabilityRecordFilter(WorkflowFilter):
     year = year_of("decided_on")
 
     class Meta:
-        model = AccountabilityRecord
-        fields = {"conduct": ["exact"], "measure": ["exact"], "decided_on": RANGE}
+        model = models.AccountabilityRecord
+        fields = lookups("conduct", "measure", ranges=("decided_on",))
 
 
 class CriminalTransferFilter(WorkflowFilter):
     year = year_of("reported_on")
 
     class Meta:
-        model = CriminalTransfer
-        fields = {
-            "decision": ["exact"],
-            "police_decision": ["exact"],
-            "reported_on": RANGE,
-            "transferred_on": RANGE,
-        }
+        model = models.CriminalTransfer
+        fields = lookups("decision", "police_decision", ranges=("reported_on", "transferred_on"))
 
 
 class RectificationProblemFilter(WorkflowFilter):
     year = year_of("due_on")
 
     class Meta:
-        model = RectificationProblem
-        fields = {"source": ["exact"], "found_on": RANGE, "due_on": RANGE, "rectified_on": RANGE}
+        model = models.RectificationProblem
+        fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))

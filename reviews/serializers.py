@@ -12,41 +12,13 @@ from rest_framework import serializers
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
+    RowSerializer,
     WorkflowSerializer,
     calendar_of,
 )
 from registers.core.dates import RegisterDateField
 from registers.core.deadlines import DeadlineInputError
-from reviews.models import (
-    AccountabilityRecord,
-    CleanupCampaign,
-    CleanupItem,
-    CommentDraftReply,
-    CriminalTransfer,
-    DecisionCatalogue,
-    DecisionParticipant,
-    DecisionStep,
-    EvaluatedFile,
-    EvaluationProblem,
-    EvaluationRound,
-    FileVeto,
-    Filing,
-    FilingTimeliness,
-    GovernmentContract,
-    Grade,
-    LegalityReview,
-    LitigationCase,
-    LitigationHearing,
-    MajorDecision,
-    MeetingKind,
-    OutcomeClass,
-    ReconsiderationCase,
-    ReconsiderationStage,
-    ReconsiderationSuspension,
-    RectificationProblem,
-    Stance,
-    VetoItem,
-)
+from reviews import models
 from reviews.models.evaluations import grade_for
 
 WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
@@ -56,14 +28,12 @@ WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
 
 class LegalityReviewSerializer(WorkflowSerializer):
     class Meta:
-        model = LegalityReview
-        fields = [*WORKFLOW_FIELDS, *LegalityReview.register_fields]
+        model = models.LegalityReview
 
 
 class CommentDraftReplySerializer(WorkflowSerializer):
     class Meta:
-        model = CommentDraftReply
-        fields = [*WORKFLOW_FIELDS, *CommentDraftReply.register_fields]
+        model = models.CommentDraftReply
 
 
 class FilingSerializer(WorkflowSerializer):
@@ -72,16 +42,7 @@ class FilingSerializer(WorkflowSerializer):
     timeliness = serializers.SerializerMethodField(label=_("报备情况（今天）"))
 
     class Meta:
-        model = Filing
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *Filing.register_fields,
-            "due_on",
-            "due_explanation",
-            "timeliness",
-        ]
+        model = models.Filing
         read_only_fields = ["unit"]  # always the document's issuer
 
     def get_fields(self):
@@ -99,7 +60,7 @@ class FilingSerializer(WorkflowSerializer):
     def get_due_explanation(self, filing) -> str:
         return self._deadline(filing).explain()
 
-    @extend_schema_field(serializers.ChoiceField(choices=FilingTimeliness.choices))
+    @extend_schema_field(serializers.ChoiceField(choices=models.FilingTimeliness.choices))
     def get_timeliness(self, filing):
         filing.__dict__["due_on"] = self._deadline(filing).due  # reuse the request's calendar
         return filing.timeliness_on().value
@@ -108,24 +69,28 @@ class FilingSerializer(WorkflowSerializer):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class NestedCleanupItemSerializer(serializers.ModelSerializer):
+class NestedCleanupItemSerializer(RowSerializer):
     class Meta:
-        model = CleanupItem
-        fields = ["id", *CleanupItem.register_fields]
+        model = models.CleanupItem
 
 
 class CleanupCampaignSerializer(WorkflowSerializer):
     items = NestedCleanupItemSerializer(many=True, read_only=True, label=_("清理文件"))
 
     class Meta:
-        model = CleanupCampaign
-        fields = [*WORKFLOW_FIELDS, *CleanupCampaign.register_fields, "confirmed_by", "items"]
+        model = models.CleanupCampaign
+        fields = [
+            *WORKFLOW_FIELDS,
+            *models.CleanupCampaign.register_fields,
+            "confirmed_by",
+            "items",
+        ]
 
 
 class CleanupItemSerializer(ModelCleanSerializer):
     class Meta:
-        model = CleanupItem
-        fields = ["id", "campaign", *CleanupItem.register_fields]
+        model = models.CleanupItem
+        fields = ["id", "campaign", *models.CleanupItem.register_fields]
 
 
 class ConfirmCleanupSerializer(serializers.Serializer):
@@ -145,8 +110,7 @@ class GovernmentContractSerializer(WorkflowSerializer):
     )
 
     class Meta:
-        model = GovernmentContract
-        fields = [*WORKFLOW_FIELDS, *GovernmentContract.register_fields, "missing_checks"]
+        model = models.GovernmentContract
 
 
 # --- Major decisions ----------------------------------------------------------------------
@@ -154,31 +118,28 @@ class GovernmentContractSerializer(WorkflowSerializer):
 
 class DecisionCatalogueSerializer(ModelCleanSerializer):
     class Meta:
-        model = DecisionCatalogue
-        fields = ["id", *DecisionCatalogue.register_fields]
+        model = models.DecisionCatalogue
 
 
-class NestedStepSerializer(serializers.ModelSerializer):
+class NestedStepSerializer(RowSerializer):
     class Meta:
-        model = DecisionStep
-        fields = ["id", *DecisionStep.register_fields]
+        model = models.DecisionStep
 
 
 class DecisionStepSerializer(ModelCleanSerializer):
     class Meta:
-        model = DecisionStep
+        model = models.DecisionStep
         fields = ["decision", *NestedStepSerializer.Meta.fields]
 
 
-class NestedParticipantSerializer(serializers.ModelSerializer):
+class NestedParticipantSerializer(RowSerializer):
     class Meta:
-        model = DecisionParticipant
-        fields = ["id", *DecisionParticipant.register_fields]
+        model = models.DecisionParticipant
 
 
 class DecisionParticipantSerializer(ModelCleanSerializer):
     class Meta:
-        model = DecisionParticipant
+        model = models.DecisionParticipant
         fields = ["decision", *NestedParticipantSerializer.Meta.fields]
 
 
@@ -189,14 +150,15 @@ class MajorDecisionSerializer(WorkflowSerializer):
     )
 
     class Meta:
-        model = MajorDecision
-        fields = [*WORKFLOW_FIELDS, *MajorDecision.register_fields, "steps", "participants"]
+        model = models.MajorDecision
 
 
 class ParticipantInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, label=_("姓名"))
     post = serializers.CharField(max_length=100, label=_("职务"))
-    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.AGREE, label=_("意见"))
+    stance = serializers.ChoiceField(
+        choices=models.Stance.choices, default=models.Stance.AGREE, label=_("意见")
+    )
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", label=_("不同意见及理由")
     )
@@ -205,7 +167,7 @@ class ParticipantInputSerializer(serializers.Serializer):
 class DiscussionSerializer(serializers.Serializer):
     """The collective discussion (第三十条): the meeting, who decided, every member's view."""
 
-    meeting_kind = serializers.ChoiceField(choices=MeetingKind.choices, label=_("会议类型"))
+    meeting_kind = serializers.ChoiceField(choices=models.MeetingKind.choices, label=_("会议类型"))
     meeting = serializers.CharField(max_length=100, label=_("会议名称"))
     discussed_on = RegisterDateField(label=_("集体讨论日期"))
     decided_by = serializers.CharField(max_length=100, label=_("决定人（行政首长）"))
@@ -220,25 +182,23 @@ class DiscussionSerializer(serializers.Serializer):
 
 class EvaluationRoundSerializer(ModelCleanSerializer):
     class Meta:
-        model = EvaluationRound
-        fields = ["id", *EvaluationRound.register_fields]
+        model = models.EvaluationRound
 
 
 class FileVetoSerializer(serializers.ModelSerializer):
     class Meta:
-        model = FileVeto
+        model = models.FileVeto
         fields = ["id", "item", "note"]
 
 
-class NestedProblemSerializer(serializers.ModelSerializer):
+class NestedProblemSerializer(RowSerializer):
     class Meta:
-        model = EvaluationProblem
-        fields = ["id", *EvaluationProblem.register_fields]
+        model = models.EvaluationProblem
 
 
 class EvaluationProblemSerializer(ModelCleanSerializer):
     class Meta:
-        model = EvaluationProblem
+        model = models.EvaluationProblem
         fields = ["file", *NestedProblemSerializer.Meta.fields]
 
 
@@ -251,17 +211,9 @@ class EvaluatedFileSerializer(WorkflowSerializer):
     problems = NestedProblemSerializer(many=True, read_only=True, label=_("评查问题及整改"))
 
     class Meta:
-        model = EvaluatedFile
-        fields = [
-            *WORKFLOW_FIELDS,
-            *EvaluatedFile.register_fields,
-            "total_score",
-            "grade",
-            "vetoes",
-            "problems",
-        ]
+        model = models.EvaluatedFile
 
-    @extend_schema_field(serializers.ChoiceField(choices=Grade.choices, allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=models.Grade.choices, allow_null=True))
     def get_grade(self, file):
         # From the prefetched vetoes: no query per file.
         grade = grade_for(file.total_score, vetoed=bool(file.vetoes.all()))
@@ -269,7 +221,7 @@ class EvaluatedFileSerializer(WorkflowSerializer):
 
 
 class VetoInputSerializer(serializers.Serializer):
-    item = serializers.ChoiceField(choices=VetoItem.choices, label=_("否决项"))
+    item = serializers.ChoiceField(choices=models.VetoItem.choices, label=_("否决项"))
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("具体情形"))
 
 
@@ -289,38 +241,27 @@ class ScoreSerializer(serializers.Serializer):
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class NestedSuspensionSerializer(serializers.ModelSerializer):
+class NestedSuspensionSerializer(RowSerializer):
     class Meta:
-        model = ReconsiderationSuspension
-        fields = ["id", *ReconsiderationSuspension.register_fields]
+        model = models.ReconsiderationSuspension
 
 
 class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
     class Meta:
-        model = ReconsiderationSuspension
+        model = models.ReconsiderationSuspension
         fields = ["case", *NestedSuspensionSerializer.Meta.fields]
 
 
 class ReconsiderationCaseSerializer(WorkflowSerializer):
     regime = serializers.CharField(source="regime.label", read_only=True, label=_("适用法律"))
     stage = serializers.ChoiceField(
-        choices=ReconsiderationStage.choices, read_only=True, label=_("阶段")
+        choices=models.ReconsiderationStage.choices, read_only=True, label=_("阶段")
     )
     deadlines = serializers.SerializerMethodField(label=_("法定期限（按当前节假日安排计算）"))
     suspensions = NestedSuspensionSerializer(many=True, read_only=True, label=_("中止与恢复"))
 
     class Meta:
-        model = ReconsiderationCase
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *ReconsiderationCase.register_fields,
-            "regime",
-            "stage",
-            "deadlines",
-            "suspensions",
-        ]
+        model = models.ReconsiderationCase
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case):
@@ -331,36 +272,26 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         return DeadlineSerializer(deadlines, many=True).data
 
 
-class NestedHearingSerializer(serializers.ModelSerializer):
+class NestedHearingSerializer(RowSerializer):
     class Meta:
-        model = LitigationHearing
-        fields = ["id", *LitigationHearing.register_fields]
+        model = models.LitigationHearing
 
 
 class LitigationHearingSerializer(ModelCleanSerializer):
     class Meta:
-        model = LitigationHearing
+        model = models.LitigationHearing
         fields = ["case", *NestedHearingSerializer.Meta.fields]
 
 
 class LitigationCaseSerializer(WorkflowSerializer):
     outcome_class = serializers.ChoiceField(
-        choices=OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
+        choices=models.OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
     )
     defence_deadline = serializers.SerializerMethodField(label=_("答辩期限"))
     hearings = NestedHearingSerializer(many=True, read_only=True, label=_("开庭与负责人出庭"))
 
     class Meta:
-        model = LitigationCase
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *LitigationCase.register_fields,
-            "outcome_class",
-            "defence_deadline",
-            "hearings",
-        ]
+        model = models.LitigationCase
 
     @extend_schema_field(DeadlineSerializer)
     def get_defence_deadline(self, case):
@@ -372,22 +303,14 @@ class LitigationCaseSerializer(WorkflowSerializer):
 
 class AccountabilityRecordSerializer(WorkflowSerializer):
     class Meta:
-        model = AccountabilityRecord
-        fields = [*WORKFLOW_FIELDS, *AccountabilityRecord.register_fields]
+        model = models.AccountabilityRecord
 
 
 class CriminalTransferSerializer(WorkflowSerializer):
     deadlines = serializers.SerializerMethodField(label=_("法定期限"))
 
     class Meta:
-        model = CriminalTransfer
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *CriminalTransfer.register_fields,
-            "deadlines",
-        ]
+        model = models.CriminalTransfer
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, transfer):
@@ -400,10 +323,4 @@ class CriminalTransferSerializer(WorkflowSerializer):
 
 class RectificationProblemSerializer(WorkflowSerializer):
     class Meta:
-        model = RectificationProblem
-        fields = [
-            *WORKFLOW_FIELDS,
-            "handler",
-            "handler_name",
-            *RectificationProblem.register_fields,
-        ]
+        model = models.RectificationProblem

@@ -5,9 +5,14 @@ import pytest
 from django.apps import apps
 
 from registers.api import ROUTES as REGISTER_ROUTES
+from registers.core.api.exports import WORKFLOW_EXPORT, exported_fields
+from registers.core.api.serializers import WorkflowSerializer
 from registers.resources import EXCHANGE_RESOURCES as REGISTER_RESOURCES
+from reviews import models
 from reviews.api import ROUTES as REVIEW_ROUTES
+from reviews.api import CleanupItemViewSet, EvaluationRoundViewSet, FilingViewSet
 from reviews.resources import EXCHANGE_RESOURCES as REVIEW_RESOURCES
+from reviews.serializers import FilingSerializer, LegalityReviewSerializer, NestedStepSerializer
 
 VIEWSETS = {viewset.queryset.model: viewset for _prefix, viewset in REGISTER_ROUTES + REVIEW_ROUTES}
 DECLARING = [
@@ -49,3 +54,34 @@ def test_an_export_writes_the_declared_fields_but_those_it_leaves_out(model):
     exported = {name.removesuffix("_id") for name in viewset.export_fields}
     for name in model.register_fields:
         assert (name in exported) != (name in model.export_omits), name
+
+
+def test_a_serializer_that_lists_no_fields_shows_the_workflow_the_handler_then_its_own():
+    workflow = WorkflowSerializer.WORKFLOW_FIELDS
+    assert LegalityReviewSerializer.Meta.fields == [
+        *workflow,
+        *models.LegalityReview.register_fields,
+    ]
+    assert FilingSerializer.Meta.fields == [
+        *workflow,
+        "handler",
+        "handler_name",
+        *models.Filing.register_fields,
+        "due_on",
+        "due_explanation",
+        "timeliness",
+    ]
+    assert NestedStepSerializer.Meta.fields == ["id", *models.DecisionStep.register_fields]
+
+
+def test_an_export_that_names_no_columns_starts_with_the_record_and_its_parent():
+    assert FilingViewSet.export_fields == (
+        *WORKFLOW_EXPORT,
+        *exported_fields(models.Filing, document=("number", "issued_on")),
+    )
+    assert CleanupItemViewSet.export_fields == (
+        "id",
+        "campaign_id",
+        *exported_fields(models.CleanupItem, document=("number", "kind")),
+    )
+    assert EvaluationRoundViewSet.export_fields == ("id", *exported_fields(models.EvaluationRound))

@@ -7,7 +7,6 @@ the service on the locked row: ``registers.core.attachments``).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +19,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from registers.core import attachments as service
-from registers.core.api.errors import django_error_to_drf
 from registers.core.models import Attachment, AttachmentKind
 
 #: The viewset actions that read or write a record's files (``ScopedPermission`` checks
@@ -108,7 +106,8 @@ class AttachmentChangeSerializer(serializers.Serializer):
 
 
 class AttachmentsMixin:
-    """The files of each record of a viewset, as actions on the record."""
+    """The files of each record of a viewset, as actions on the record (of a
+    ``ScopedViewSet``, whose ``run_service`` and ``request_data`` it uses)."""
 
     def _record(self):
         """The record in the URL, as the user may see it (404 otherwise); the list's
@@ -122,12 +121,6 @@ class AttachmentsMixin:
             return service.get_for_user(self.request.user, attachment_id, record=record)
         except Attachment.DoesNotExist:
             raise Http404(_("附件不存在。")) from None
-
-    def _run(self, function, *args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except DjangoValidationError as error:
-            raise django_error_to_drf(error) from None
 
     @extend_schema(
         methods=["GET"],
@@ -153,14 +146,13 @@ class AttachmentsMixin:
         if request.method == "GET":
             rows = service.current_of(record, request.user)
             return Response(AttachmentSerializer(rows, many=True, context=self._context()).data)
-        upload = AttachmentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        attachment = self._run(
+        upload = self.request_data(AttachmentUploadSerializer)
+        attachment = self.run_service(
             service.attach,
             record,
-            upload.validated_data["file"],
-            kind=upload.validated_data["kind"],
-            note=upload.validated_data["note"],
+            upload["file"],
+            kind=upload["kind"],
+            note=upload["note"],
             by=request.user,
         )
         return Response(
@@ -194,15 +186,13 @@ class AttachmentsMixin:
         if request.method == "GET":
             return Response(AttachmentSerializer(attachment, context=self._context()).data)
         if request.method == "DELETE":
-            self._run(service.remove, attachment, by=request.user)
+            self.run_service(service.remove, attachment, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        change = AttachmentChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        values = change.validated_data
+        values = self.request_data(AttachmentChangeSerializer)
         kind = values.get("kind", attachment.kind)
         note = values.get("note", attachment.note)
         if "file" in values:
-            attachment = self._run(
+            attachment = self.run_service(
                 service.attach,
                 record,
                 values["file"],
@@ -212,7 +202,7 @@ class AttachmentsMixin:
                 replaces=attachment,
             )
         else:
-            attachment = self._run(
+            attachment = self.run_service(
                 service.update_details, attachment, kind=kind, note=note, by=request.user
             )
         return Response(AttachmentSerializer(attachment, context=self._context()).data)

@@ -38,6 +38,7 @@ from registers.core import permissions as rules
 from registers.core.api.schema import SYNC_PARAMETERS
 from registers.core.exchange.reading import FORMULA_PREFIXES, escape_formula
 from registers.core.labels import choice_labeller, labeller_for
+from registers.core.models import WorkflowRecord
 from registers.core.personal import mask_for
 from registers.core.text import UNWRITABLE
 
@@ -414,10 +415,36 @@ def wants_labels(request) -> bool:
     return request.query_params.get("labels", "").lower() in {"1", "true", "yes"}
 
 
+def default_export_fields(
+    model: type[models.Model], parent_field: str | None = None, **related: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A resource's export columns unless it names its own: a workflow record's
+    ``WORKFLOW_EXPORT``, any other row's id (and its parent's, ``parent_field``), then the
+    register's own fields with the ``related`` fields named for its foreign keys."""
+    if issubclass(model, WorkflowRecord):
+        lead = WORKFLOW_EXPORT
+    else:
+        lead = ("id", f"{parent_field}_id") if parent_field else ("id",)
+    return (*lead, *exported_fields(model, **related))
+
+
 class ExportMixin:
-    """``GET …/export.csv`` and ``…/export.ndjson``: the whole filtered resource, streamed."""
+    """``GET …/export.csv`` and ``…/export.ndjson``: the whole filtered resource, streamed.
+
+    ``export_fields`` are the columns, by default ``default_export_fields`` of the viewset's
+    model, with ``export_related`` (``{"document": ("number",)}``) added after those keys.
+    """
 
     export_fields: tuple[str, ...] = ()
+    export_related: dict[str, tuple[str, ...]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        queryset = getattr(cls, "queryset", None)
+        if "export_fields" not in vars(cls) and queryset is not None:
+            cls.export_fields = default_export_fields(
+                queryset.model, getattr(cls, "parent_field", None), **cls.export_related
+            )
 
     def export_header(self) -> list[str]:
         return [export_label(self.model, path) for path in self.export_fields]

@@ -39,6 +39,20 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(field_name=field_name, **kwargs)
 
 
+def year_of(field: str) -> YearFilter:
+    """``?year=2017`` on a date's year."""
+    return YearFilter(field, lookup_expr="year")
+
+
+#: A range of dates or amounts: ``<field>__gte`` / ``<field>__lte``.
+RANGE = ["gte", "lte"]
+
+
+def lookups(*exact: str, ranges: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """A filterset's ``Meta.fields``: the ``exact`` fields by value, then the ``ranges``."""
+    return {**{name: ["exact"] for name in exact}, **{name: RANGE for name in ranges}}
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, a refusal answered as ``{"detail", "code"}``."""
 

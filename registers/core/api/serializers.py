@@ -22,6 +22,7 @@ from registers.core.api.attachments import AttachmentSerializer
 from registers.core.api.errors import django_error_to_drf
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
+from registers.core.models import HandledRecord
 from registers.core.personal import mask_representation
 from registers.core.text import validate_plain_text
 from registers.core.uniqueness import hide_unseen_clashes
@@ -40,6 +41,35 @@ def scope_related_fields(fields: dict, user) -> dict:
     return fields
 
 
+class RegisterFieldsMixin:
+    """A model serializer whose ``Meta`` names no ``fields`` shows its ``lead_fields``, the
+    model's ``register_fields`` (what the register records, in the admin form's order), then
+    the fields the serializer declares itself, in the order it declares them."""
+
+    @classmethod
+    def lead_fields(cls, model) -> list[str]:
+        return ["id"]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = vars(cls).get("Meta")
+        if meta is None or not hasattr(meta, "model"):
+            return
+        if hasattr(meta, "fields") or hasattr(meta, "exclude"):
+            return
+        inherited = set().union(
+            *(getattr(base, "_declared_fields", {}) for base in cls.__mro__[1:])
+        )
+        own = [name for name in cls._declared_fields if name not in inherited]
+        meta.fields = [*cls.lead_fields(meta.model), *meta.model.register_fields, *own]
+
+
+class RowSerializer(serializers.ModelSerializer, RegisterFieldsMixin):
+    # A row shown (read only) inside the record it belongs to. No docstring, and the mixin
+    # after DRF's base: the API documentation would show it as every such row's description.
+    pass
+
+
 class ScopedRequestSerializer(serializers.Serializer):
     """The input of an action (a draw, an adjustment), its related records scoped."""
 
@@ -48,7 +78,7 @@ class ScopedRequestSerializer(serializers.Serializer):
         return scope_related_fields(super().get_fields(), getattr(request, "user", None))
 
 
-class ModelCleanSerializer(serializers.ModelSerializer):
+class ModelCleanSerializer(RegisterFieldsMixin, serializers.ModelSerializer):
     """Validates through the model's own ``full_clean``: the same rules, messages and codes
     as the admin.
 
@@ -193,6 +223,11 @@ class HandlerField(serializers.PrimaryKeyRelatedField):
 class WorkflowSerializer(ModelCleanSerializer):
     """Base of every workflow record's serializer; subclasses list their own fields."""
 
+    # (The docstring above is also the API documentation's description of every subclass
+    # that has none.) A subclass that lists no fields shows the ``WORKFLOW_FIELDS``, its
+    # person in charge (``HandledRecord``), then its register fields and its own
+    # (``RegisterFieldsMixin``).
+
     WORKFLOW_FIELDS = [
         "id",
         "unit",
@@ -234,8 +269,7 @@ class WorkflowSerializer(ModelCleanSerializer):
         source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
     )
     attachments = serializers.SerializerMethodField(label=gettext_lazy("附件（现行版本）"))
-    # The person in charge, where a register has one (``HandledRecord``): its serializer
-    # lists these two fields.
+    # The person in charge, where a register has one (``HandledRecord``).
     handler = HandlerField(
         allow_null=True,
         required=False,
@@ -248,6 +282,11 @@ class WorkflowSerializer(ModelCleanSerializer):
     handler_name = serializers.CharField(
         source="handler", read_only=True, allow_null=True, label=gettext_lazy("承办人姓名")
     )
+
+    @classmethod
+    def lead_fields(cls, model) -> list[str]:
+        handler = ["handler", "handler_name"] if issubclass(model, HandledRecord) else []
+        return [*cls.WORKFLOW_FIELDS, *handler]
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, record) -> list:

@@ -31,6 +31,7 @@ from registers.core import permissions as rules
 from registers.core import revisions
 from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
+from registers.core.api.exports import ExportMixin
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
@@ -76,11 +77,14 @@ def if_match_revisions(header: str) -> set[int] | None:
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
-    """Lists, retrieves, creates, updates and deletes within what the user may see.
+class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
+    """Lists, retrieves, creates, updates, deletes and exports (``ExportMixin``) within what
+    the user may see.
 
     ``parent_field`` names the parent of a child resource: it changes when the parent may.
     ``nested_children`` are the reverse relations shown inside each record (for sync).
+    Both are read with each record; ``select_related`` and ``prefetch_related`` name what
+    else is.
     ``office_actions`` are actions only the office may call.
     """
 
@@ -92,7 +96,6 @@ class ScopedViewSet(viewsets.ModelViewSet):
     parent_field: str | None = None
     office_actions: tuple[str, ...] = ()
     delete_office_only = False
-    export_fields: tuple[str, ...] = ()
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @cached_property
@@ -107,10 +110,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
         queryset = self.model._default_manager.all()
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
+        if self.parent_field:
+            queryset = queryset.select_related(self.parent_field)  # it decides on changes
         if issubclass(self.model, HandledRecord):
             queryset = queryset.select_related("handler")  # its name is shown
-        if self.prefetch_related:
-            queryset = queryset.prefetch_related(*self.prefetch_related)
+        # The rows shown inside each record are read with it, unless a ``Prefetch`` of
+        # ``prefetch_related`` already reads them its own way.
+        prefetched = {getattr(lookup, "prefetch_to", lookup) for lookup in self.prefetch_related}
+        nested = [name for name in self.nested_children if name not in prefetched]
+        if self.prefetch_related or nested:
+            queryset = queryset.prefetch_related(*self.prefetch_related, *nested)
         ordering = [*(queryset.query.order_by or self.model._meta.ordering), "pk"]
         return rules.scope_queryset(queryset.order_by(*ordering), self.request.user)
 
@@ -291,12 +300,25 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 ]
             ) from None
 
+    # --- Actions --------------------------------------------------------------------------
+
+    def request_data(self, serializer_class) -> dict:
+        """An action's request body as ``serializer_class`` validates it (else a 400)."""
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
     def run_service(self, function, *args, **kwargs):
         """Call a service function; its refusal becomes a 400 with the service's code."""
         try:
             return function(*args, **kwargs)
         except DjangoValidationError as error:
             raise django_error_to_drf(error) from None
+
+    def answer_with(self, record, status_code: int = status.HTTP_200_OK) -> Response:
+        """Answer an action with ``record`` as it now is, read as the list reads it."""
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(record).data, status=status_code)
 
 
 class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
@@ -315,6 +337,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
         return (
             super()
             .get_queryset()
+            .select_related("unit")  # its name is shown (``WorkflowSerializer``)
             .prefetch_related(Prefetch("attachments", queryset=current, to_attr="current_files"))
         )
 
@@ -332,8 +355,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
 
     def _transition(self, request, action_: Action):
         record = self.get_object()
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
+        comment = self.request_data(CommentSerializer)
         # Checked by the transition on the locked row (handle_exception answers 412/409).
         based_on, _from_header = self.based_on(record)
         try:
@@ -341,13 +363,12 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
                 record,
                 action_,
                 by=request.user,
-                comment=comment.validated_data.get("comment", ""),
+                comment=comment.get("comment", ""),
                 revision=based_on,
             )
         except WorkflowError as error:
             raise django_error_to_drf(error) from None
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.get_serializer(record).data, status=status.HTTP_200_OK)
+        return self.answer_with(record)
 
     @extend_schema(
         request=CommentSerializer, summary=gettext_lazy("报送审核"), responses={200: None}
