@@ -25,7 +25,7 @@ from registers.core.workingdays import WorkingCalendar
 from registers.models import Document, DocumentKind, Unit, User
 from registers.models.documents import default_valid_until
 
-from .bulk import upsert_many
+from .writes import upsert_many
 
 #: The day the 2017 clean-up was confirmed; validity is judged on it.
 CLEANUP_CONFIRMED_ON = datetime.date(2017, 11, 30)
