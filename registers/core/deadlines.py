@@ -19,6 +19,7 @@ legal reading behind each choice.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -245,58 +246,46 @@ def _check_length(days: int) -> None:
         raise ValueError(f"a period must be at least one day long, got {days}")
 
 
-def _working_deadline(
-    key: DeadlineKey,
-    start: datetime.date,
-    days: int,
-    rule: Text,
-    calendar: WorkingDayCalendar,
-    note: Text = "",
-) -> Deadline:
-    due = working_period_due(start, days, calendar)
-    return Deadline(
-        key=key,
-        label=_LABELS[key],
-        start=start,
-        rule=rule,
-        days=days,
-        unit=Unit.WORKING,
-        due=due,
-        skipped=rest_days(start + ONE_DAY, due - ONE_DAY, calendar),
-        note=note,
-        provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
-    )
-
-
-def _calendar_deadline(
+def _deadline(
     key: DeadlineKey,
     start: datetime.date,
     days: int,
     rule: Text,
     calendar: WorkingDayCalendar,
     *,
+    unit: Unit,
     excluded_days: int = 0,
     extended_by: int = 0,
     note: Text = "",
 ) -> Deadline:
+    """The deadline ``key`` that ``rule`` sets ``days`` working or calendar days after
+    ``start`` (``excluded_days`` and ``extended_by`` lengthen a calendar-day period)."""
     _check_length(days)
-    # An extension or excluded time lengthens the one period; only its final last day rolls.
-    nominal = start + datetime.timedelta(days=days + excluded_days + extended_by)
-    due = calendar.next_working_day_on_or_after(nominal)
+    if unit is Unit.WORKING:
+        due = calendar.add_working_days(start, days)
+        skipped_from = start + ONE_DAY
+    else:
+        # An extension or excluded time lengthens the one period; only its final last day rolls.
+        skipped_from = start + datetime.timedelta(days=days + excluded_days + extended_by)
+        due = calendar.next_working_day_on_or_after(skipped_from)
     return Deadline(
         key=key,
         label=_LABELS[key],
         start=start,
         rule=rule,
         days=days,
-        unit=Unit.CALENDAR,
+        unit=unit,
         due=due,
-        skipped=rest_days(nominal, due - ONE_DAY, calendar),
+        skipped=rest_days(skipped_from, due - ONE_DAY, calendar),
         excluded_days=excluded_days,
         extended_by=extended_by,
         note=note,
         provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
     )
+
+
+_working_deadline = functools.partial(_deadline, unit=Unit.WORKING)
+_calendar_deadline = functools.partial(_deadline, unit=Unit.CALENDAR)
 
 
 # --- Administrative reconsideration -----------------------------------------------------------
