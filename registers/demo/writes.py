@@ -24,18 +24,34 @@ def _differs(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) != value
 
 
-def upsert(model, lookup: dict, values: dict, on_create: dict | None = None):
+def upsert(
+    model,
+    lookup: dict,
+    values: dict,
+    on_create: dict | None = None,
+    *,
+    by=None,
+    validate: bool = False,
+):
     """Create or correct one row (``on_create`` is set only on a new row); returns the row
-    and whether it was created."""
-    obj = model.objects.filter(**lookup).first()
+    and whether it was created. ``by`` is named in its history; ``validate`` checks the row
+    in full (``full_clean``) before it is saved, as a user's would be."""
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values, **(on_create or {})), True
-    changed = [name for name, value in values.items() if _differs(obj, name, value)]
-    if changed:
+        obj = model(**lookup, **values, **(on_create or {}))
+    else:
+        changed = [name for name, value in values.items() if _differs(obj, name, value)]
+        if not changed:
+            return obj, False
         for name in changed:
             setattr(obj, name, values[name])
-        obj.save()
-    return obj, False
+    if validate:
+        obj.full_clean()
+    if by is not None:
+        obj._history_user = by
+    created = obj.pk is None
+    obj.save()
+    return obj, created
 
 
 def upsert_approved(
