@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core.workingdays import WorkingCalendar
-from registers.demo.documents import APPROVALS, PLACES, SUBJECTS
+from registers.demo.documents import APPROVALS, PLACES, SUBJECTS, spread
 from registers.demo.writes import upsert_approved
 from registers.models import Document, Unit, User
 from reviews.models import (
@@ -126,18 +126,10 @@ FILINGS = [
 ]
 
 
-def _spread(first: datetime.date, last: datetime.date, count: int, calendar) -> list:
-    span = (last - first).days
-    return [
-        calendar.next_working_day_on_or_after(first + datetime.timedelta(days=span * i // count))
-        for i in range(count)
-    ]
-
-
 def generated_reviews(calendar: WorkingCalendar) -> list[dict]:
     """82 decision and other-file reviews completed in 2017, and 2 completed in 2018."""
     received = [datetime.date(2016, 12, 28), datetime.date(2016, 12, 29)]
-    received += _spread(datetime.date(2017, 1, 9), datetime.date(2017, 12, 12), 80, calendar)
+    received += spread(datetime.date(2017, 1, 9), datetime.date(2017, 12, 12), 80, calendar)
     received += [datetime.date(2017, 12, 27), datetime.date(2017, 12, 28)]
     rows = []
     for n, received_on in enumerate(received):
