@@ -481,6 +481,14 @@ class ReconsiderationDates:
                 raise DeadlineInputError(message, code=code)
 
 
+#: 2023 law: the periods whose length depends on the procedure (art. 48, 54, 62), in days.
+_DAYS_2023 = {
+    "copy": {Procedure.ORDINARY: 7, Procedure.SIMPLE: 3},
+    "answer": {Procedure.ORDINARY: 10, Procedure.SIMPLE: 5},
+    "decision": {Procedure.ORDINARY: 60, Procedure.SIMPLE: 30},
+}
+
+
 def reconsideration_deadlines(*, calendar: WorkingDayCalendar, **dates) -> list[Deadline]:
     """The statutory deadlines of one reconsideration case, in procedural order.
 
@@ -617,7 +625,11 @@ def correction_days_excluded(
 
 def _deadlines_2023(case: ReconsiderationDates, calendar: WorkingDayCalendar) -> list[Deadline]:
     rules = _RULES_2023
-    simple = case.procedure is Procedure.SIMPLE
+
+    def by_procedure(period: str) -> tuple[int, Text]:
+        """The length and rule of a period that the procedure decides."""
+        return _DAYS_2023[period][case.procedure], rules[f"{period}_{case.procedure}"]
+
     review = _working_deadline(
         DeadlineKey.ACCEPTANCE_REVIEW,
         case.received_on,
@@ -675,8 +687,7 @@ def _deadlines_2023(case: ReconsiderationDates, calendar: WorkingDayCalendar) ->
         _working_deadline(
             DeadlineKey.COPY_DISPATCH,
             acceptance,
-            3 if simple else 7,
-            rules["copy_simple" if simple else "copy_ordinary"],
+            *by_procedure("copy"),
             calendar,
             note=acceptance_note,
         )
@@ -686,8 +697,7 @@ def _deadlines_2023(case: ReconsiderationDates, calendar: WorkingDayCalendar) ->
             _working_deadline(
                 DeadlineKey.RESPONDENT_ANSWER,
                 case.copy_served_on,
-                5 if simple else 10,
-                rules["answer_simple" if simple else "answer_ordinary"],
+                *by_procedure("answer"),
                 calendar,
             )
         )
@@ -695,8 +705,7 @@ def _deadlines_2023(case: ReconsiderationDates, calendar: WorkingDayCalendar) ->
         _calendar_deadline(
             DeadlineKey.DECISION,
             acceptance,
-            30 if simple else 60,
-            rules["decision_simple" if simple else "decision_ordinary"],
+            *by_procedure("decision"),
             calendar,
             excluded_days=case.other_excluded_days,
             extended_by=case.extended_by,
