@@ -262,12 +262,13 @@ def _deadline(
     ``start`` (``excluded_days`` and ``extended_by`` lengthen a calendar-day period)."""
     _check_length(days)
     if unit is Unit.WORKING:
-        due = calendar.add_working_days(start, days)
+        due = working_period_due(start, days, calendar)
         skipped_from = start + ONE_DAY
     else:
         # An extension or excluded time lengthens the one period; only its final last day rolls.
-        skipped_from = start + datetime.timedelta(days=days + excluded_days + extended_by)
-        due = calendar.next_working_day_on_or_after(skipped_from)
+        length = days + excluded_days + extended_by
+        due = calendar_period_due(start, length, calendar)
+        skipped_from = start + datetime.timedelta(days=length)
     return Deadline(
         key=key,
         label=_LABELS[key],
