@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,17 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{database}"
     )
+
+
+def best_time(function, repeat: int) -> float:
+    """The fastest of ``repeat`` runs after a warm-up (the least disturbed by other load)."""
+    function()  # warm-up: caches, the calendar package, the database's buffers
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import markdown_table, start_django  # noqa: E402
+from _setup import best_time, markdown_table, start_django  # noqa: E402
 
 DEFAULT_SQLITE = "sqlite:////tmp/bench_figures.sqlite3"
 
@@ -58,17 +58,6 @@ def empty_database(url: str) -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-
-
-def best_time(function, repeat: int) -> float:
-    """The fastest of ``repeat`` runs after a warm-up (the least disturbed by other load)."""
-    function()  # warm-up: caches, the calendar package, the database's buffers
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def count_queries(function) -> int:

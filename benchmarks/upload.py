@@ -33,20 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import markdown_table, start_django  # noqa: E402
+from _setup import best_time, markdown_table, start_django  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/bench_upload.sqlite3"
 REGISTER = "contracts"
-
-
-def best_time(function, repeat: int) -> float:
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def liaison_of_new_unit():

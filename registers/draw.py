@@ -282,13 +282,15 @@ def _conflict_pairs(
 def _plan(
     targets: Sequence[Candidate],
     inspectors: Sequence[Candidate],
-    conflicts: Conflicts | None,
+    conflicts: Conflicts | None = None,
     *,
-    count: int | None,
-    ratio: Ratio | None,
-    inspectors_per_target: int,
-    balance_load: bool,
+    count: int | None = None,
+    ratio: Ratio | None = None,
+    inspectors_per_target: int = MIN_INSPECTORS_PER_TARGET,
+    balance_load: bool = True,
 ) -> _Plan:
+    """The draw's input, checked and in canonical order: what :func:`canonical_json`,
+    :func:`draw` and :func:`verify` take (see the module docstring), but the seed."""
     if isinstance(inspectors_per_target, bool) or not isinstance(inspectors_per_target, int):
         raise TypeError("inspectors_per_target must be an int")
     if inspectors_per_target < MIN_INSPECTORS_PER_TARGET:
@@ -351,26 +353,11 @@ def _check_feasible(plan: _Plan) -> None:
             )
 
 
-def canonical_json(
-    targets: Sequence[Candidate],
-    inspectors: Sequence[Candidate],
-    conflicts: Conflicts | None = None,
-    *,
-    count: int | None = None,
-    ratio: Ratio | None = None,
-    inspectors_per_target: int = MIN_INSPECTORS_PER_TARGET,
-    balance_load: bool = True,
-) -> str:
-    """The exact text whose SHA-256 is ``candidates_hash``; archive it with the result."""
-    return _plan(
-        targets,
-        inspectors,
-        conflicts,
-        count=count,
-        ratio=ratio,
-        inspectors_per_target=inspectors_per_target,
-        balance_load=balance_load,
-    ).payload
+def canonical_json(*candidates, **parameters) -> str:
+    """The exact text whose SHA-256 is ``candidates_hash``; archive it with the result.
+
+    Takes the arguments of :func:`draw` but the seed."""
+    return _plan(*candidates, **parameters).payload
 
 
 def _check_seed(seed: object) -> str:
@@ -379,33 +366,18 @@ def _check_seed(seed: object) -> str:
     return seed
 
 
-def draw(
-    targets: Sequence[Candidate],
-    inspectors: Sequence[Candidate],
-    conflicts: Conflicts | None = None,
-    *,
-    count: int | None = None,
-    ratio: Ratio | None = None,
-    inspectors_per_target: int = MIN_INSPECTORS_PER_TARGET,
-    seed: str | None = None,
-    balance_load: bool = True,
-) -> DrawResult:
-    """Draw targets and assign inspectors; see the module docstring for the algorithm.
+def draw(*candidates, seed: str | None = None, **parameters) -> DrawResult:
+    """Draw targets and assign inspectors; see the module docstring for the input and the
+    algorithm. ``candidates`` and ``parameters`` are those of ``_plan``: ``targets``,
+    ``inspectors``, ``conflicts``; ``count`` or ``ratio``, ``inspectors_per_target`` (at
+    least ``MIN_INSPECTORS_PER_TARGET``, the default) and ``balance_load`` (default on).
 
     Raises DrawError (codes ``too_few_inspectors_per_target``, ``invalid_count``,
     ``invalid_ratio``, ``invalid_key``, ``duplicate_candidate``, ``invalid_seed``,
     ``too_few_targets``, ``too_few_inspectors``) for data the user has to fix, and
     TypeError for misuse (both or neither of count/ratio, ids of the wrong type).
     """
-    plan = _plan(
-        targets,
-        inspectors,
-        conflicts,
-        count=count,
-        ratio=ratio,
-        inspectors_per_target=inspectors_per_target,
-        balance_load=balance_load,
-    )
+    plan = _plan(*candidates, **parameters)
     seed = _check_seed(secrets.token_hex(16) if seed is None else seed)
     _check_feasible(plan)
 
@@ -438,17 +410,7 @@ def draw(
     )
 
 
-def verify(
-    stored: DrawResult,
-    targets: Sequence[Candidate],
-    inspectors: Sequence[Candidate],
-    conflicts: Conflicts | None = None,
-    *,
-    count: int | None = None,
-    ratio: Ratio | None = None,
-    inspectors_per_target: int = MIN_INSPECTORS_PER_TARGET,
-    balance_load: bool = True,
-) -> bool:
+def verify(stored: DrawResult, *candidates, **parameters) -> bool:
     """Re-run the draw with ``stored.seed`` and compare hash, targets and assignments.
 
     The candidate lists, conflicts and parameters must be the ones the draw was made with;
@@ -459,16 +421,7 @@ def verify(
     if not isinstance(stored.seed, str) or not stored.seed:
         return False
     try:
-        fresh = draw(
-            targets,
-            inspectors,
-            conflicts,
-            count=count,
-            ratio=ratio,
-            inspectors_per_target=inspectors_per_target,
-            seed=stored.seed,
-            balance_load=balance_load,
-        )
+        fresh = draw(*candidates, seed=stored.seed, **parameters)
     except DrawError:
         return False
     return (

@@ -68,25 +68,20 @@ class DeadlineEntry:
 
     @classmethod
     def from_deadline(
-        cls,
-        deadline: Deadline,
-        *,
-        kind: str,
-        title: str,
-        unit: Unit,
-        url: str,
-        handler_id: int | None = None,
+        cls, deadline: Deadline, record, *, kind: str, title: str | None = None
     ) -> DeadlineEntry:
+        """The entry of ``deadline`` of ``record``: the unit's and the person in charge's of
+        the record, linked to its page, and named as the record is unless ``title`` says."""
         return cls(
             kind=gettext("%(kind)s：%(label)s") % {"kind": kind, "label": deadline.label},
-            title=title,
-            unit=unit,
+            title=str(record) if title is None else title,
+            unit=record.unit,
             due=deadline.due,
             explanation=deadline.explain(),
-            url=url,
+            url=admin_url(record),
             rule=str(deadline.rule),
             provisional=deadline.provisional,
-            handler_id=handler_id,
+            handler_id=record.handler_id,
         )
 
 
@@ -223,14 +218,7 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
             keys = []
         deadline = next((deadlines[key] for key in keys if key in deadlines), None)
         if deadline is not None:
-            yield DeadlineEntry.from_deadline(
-                deadline,
-                kind=kind,
-                title=str(case),
-                unit=case.unit,
-                url=admin_url(case),
-                handler_id=case.handler_id,
-            )
+            yield DeadlineEntry.from_deadline(deadline, case, kind=kind)
 
 
 def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
@@ -242,14 +230,7 @@ def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     )
     kind = gettext("行政应诉")
     for case in cases:
-        yield DeadlineEntry.from_deadline(
-            case.defence_deadline(calendar),
-            kind=kind,
-            title=str(case),
-            unit=case.unit,
-            url=admin_url(case),
-            handler_id=case.handler_id,
-        )
+        yield DeadlineEntry.from_deadline(case.defence_deadline(calendar), case, kind=kind)
 
 
 def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
@@ -267,14 +248,7 @@ def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     for transfer in transfers:
         for deadline in transfer.deadlines(calendar):
             if _transfer_step_open(transfer, deadline.key):
-                yield DeadlineEntry.from_deadline(
-                    deadline,
-                    kind=kind,
-                    title=str(transfer),
-                    unit=transfer.unit,
-                    url=admin_url(transfer),
-                    handler_id=transfer.handler_id,
-                )
+                yield DeadlineEntry.from_deadline(deadline, transfer, kind=kind)
 
 
 def _transfer_step_open(transfer: CriminalTransfer, key: DeadlineKey) -> bool:
@@ -317,14 +291,7 @@ def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEnt
     )
     kind = gettext("双随机抽查")
     for draw in draws:
-        yield DeadlineEntry.from_deadline(
-            draw.publication_deadline(calendar),
-            kind=kind,
-            title=str(draw),
-            unit=draw.unit,
-            url=admin_url(draw),
-            handler_id=draw.handler_id,
-        )
+        yield DeadlineEntry.from_deadline(draw.publication_deadline(calendar), draw, kind=kind)
 
 
 def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
@@ -358,11 +325,9 @@ def filing_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     for filing in filings:
         yield DeadlineEntry.from_deadline(
             filing.due_deadline(calendar),
+            filing,
             kind=gettext("规范性文件"),
             title=str(filing.document),
-            unit=filing.unit,
-            url=admin_url(filing),
-            handler_id=filing.handler_id,
         )
 
 

@@ -14,7 +14,7 @@ from import_export import fields
 
 from registers.core.exchange.columns import LenientDateWidget
 from registers.models import DocumentKind
-from registers.resources import ScopedResource, WorkflowResource
+from registers.resources.base import ScopedResource, WorkflowResource, register_meta
 from reviews.models import (
     AccountabilityRecord,
     CleanupCampaign,
@@ -51,9 +51,7 @@ class CleanupCampaignResource(WorkflowResource):
         "ended_on": datetime.date(2017, 9, 30),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = CleanupCampaign
-        fields = ["unit", *CleanupCampaign.register_fields, "status"]
+    Meta = register_meta(CleanupCampaign)
 
 
 class GovernmentContractResource(WorkflowResource):
@@ -74,9 +72,7 @@ class GovernmentContractResource(WorkflowResource):
         "filing_number": "咸安合备〔2017〕1号",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = GovernmentContract
-        fields = ["unit", *GovernmentContract.register_fields, "status"]
+    Meta = register_meta(GovernmentContract)
 
 
 class MajorDecisionResource(WorkflowResource):
@@ -100,9 +96,7 @@ class MajorDecisionResource(WorkflowResource):
         "publication_channel": "咸安区人民政府门户网站",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = MajorDecision
-        fields = ["unit", *MajorDecision.register_fields, "status"]
+    Meta = register_meta(MajorDecision)
 
 
 class EvaluatedFileResource(WorkflowResource):
@@ -117,9 +111,7 @@ class EvaluatedFileResource(WorkflowResource):
         "decided_on": datetime.date(2017, 3, 15),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = EvaluatedFile
-        fields = ["unit", *EvaluatedFile.register_fields, "status"]
+    Meta = register_meta(EvaluatedFile)
 
 
 class LegalityReviewResource(WorkflowResource):
@@ -135,9 +127,7 @@ class LegalityReviewResource(WorkflowResource):
         "received_on": datetime.date(2017, 3, 1),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = LegalityReview
-        fields = ["unit", *LegalityReview.register_fields, "status"]
+    Meta = register_meta(LegalityReview)
 
     def after_create(self, instances):
         from reviews.services.documents import open_filing
@@ -160,9 +150,7 @@ class CommentDraftReplyResource(WorkflowResource):
         "reply": "无修改意见。",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = CommentDraftReply
-        fields = ["unit", *CommentDraftReply.register_fields, "status"]
+    Meta = register_meta(CommentDraftReply)
 
 
 class FilingResource(WorkflowResource):
@@ -208,9 +196,7 @@ class LitigationCaseResource(WorkflowResource):
         "defence_submitted_on": datetime.date(2017, 3, 10),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = LitigationCase
-        fields = ["unit", *LitigationCase.register_fields, "status"]
+    Meta = register_meta(LitigationCase)
 
 
 class ReconsiderationCaseResource(WorkflowResource):
@@ -231,9 +217,7 @@ class ReconsiderationCaseResource(WorkflowResource):
         "respondent_corrected": False,
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = ReconsiderationCase
-        fields = ["unit", *ReconsiderationCase.register_fields, "status"]
+    Meta = register_meta(ReconsiderationCase)
 
 
 class AccountabilityRecordResource(WorkflowResource):
@@ -249,9 +233,7 @@ class AccountabilityRecordResource(WorkflowResource):
         "document_number": "咸安纪〔2017〕8号",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = AccountabilityRecord
-        fields = ["unit", *AccountabilityRecord.register_fields, "status"]
+    Meta = register_meta(AccountabilityRecord)
 
 
 class CriminalTransferResource(WorkflowResource):
@@ -266,9 +248,7 @@ class CriminalTransferResource(WorkflowResource):
         "police": "咸宁市公安局咸安区分局",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = CriminalTransfer
-        fields = ["unit", *CriminalTransfer.register_fields, "status"]
+    Meta = register_meta(CriminalTransfer)
 
 
 class RectificationProblemResource(WorkflowResource):
@@ -283,24 +263,18 @@ class RectificationProblemResource(WorkflowResource):
         "rectified_on": datetime.date(2017, 6, 20),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = RectificationProblem
-        fields = ["unit", *RectificationProblem.register_fields, "status"]
+    Meta = register_meta(RectificationProblem)
 
 
 # --- Reference data kept by the office: export only ----------------------------------------
 
 
 class DecisionCatalogueResource(ScopedResource):
-    class Meta(ScopedResource.Meta):
-        model = DecisionCatalogue
-        fields = list(DecisionCatalogue.register_fields)
+    Meta = register_meta(DecisionCatalogue)
 
 
 class EvaluationRoundResource(ScopedResource):
-    class Meta(ScopedResource.Meta):
-        model = EvaluationRound
-        fields = list(EvaluationRound.register_fields)
+    Meta = register_meta(EvaluationRound)
 
 
 #: Registers of this app on the data-exchange page, in the order it lists them.

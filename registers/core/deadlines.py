@@ -19,6 +19,7 @@ legal reading behind each choice.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -245,60 +246,47 @@ def _check_length(days: int) -> None:
         raise ValueError(f"a period must be at least one day long, got {days}")
 
 
-def _working_deadline(
+def _deadline(
     key: DeadlineKey,
-    label: Text,
-    start: datetime.date,
-    days: int,
-    rule: Text,
-    calendar: WorkingDayCalendar,
-    note: Text = "",
-) -> Deadline:
-    due = working_period_due(start, days, calendar)
-    return Deadline(
-        key=key,
-        label=label,
-        start=start,
-        rule=rule,
-        days=days,
-        unit=Unit.WORKING,
-        due=due,
-        skipped=rest_days(start + ONE_DAY, due - ONE_DAY, calendar),
-        note=note,
-        provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
-    )
-
-
-def _calendar_deadline(
-    key: DeadlineKey,
-    label: Text,
     start: datetime.date,
     days: int,
     rule: Text,
     calendar: WorkingDayCalendar,
     *,
+    unit: Unit,
     excluded_days: int = 0,
     extended_by: int = 0,
     note: Text = "",
 ) -> Deadline:
+    """The deadline ``key`` that ``rule`` sets ``days`` working or calendar days after
+    ``start`` (``excluded_days`` and ``extended_by`` lengthen a calendar-day period)."""
     _check_length(days)
-    # An extension or excluded time lengthens the one period; only its final last day rolls.
-    nominal = start + datetime.timedelta(days=days + excluded_days + extended_by)
-    due = calendar.next_working_day_on_or_after(nominal)
+    if unit is Unit.WORKING:
+        due = working_period_due(start, days, calendar)
+        skipped_from = start + ONE_DAY
+    else:
+        # An extension or excluded time lengthens the one period; only its final last day rolls.
+        length = days + excluded_days + extended_by
+        due = calendar_period_due(start, length, calendar)
+        skipped_from = start + datetime.timedelta(days=length)
     return Deadline(
         key=key,
-        label=label,
+        label=_LABELS[key],
         start=start,
         rule=rule,
         days=days,
-        unit=Unit.CALENDAR,
+        unit=unit,
         due=due,
-        skipped=rest_days(nominal, due - ONE_DAY, calendar),
+        skipped=rest_days(skipped_from, due - ONE_DAY, calendar),
         excluded_days=excluded_days,
         extended_by=extended_by,
         note=note,
         provisional_years=calendar.unconfirmed_years(start + ONE_DAY, due),
     )
+
+
+_working_deadline = functools.partial(_deadline, unit=Unit.WORKING)
+_calendar_deadline = functools.partial(_deadline, unit=Unit.CALENDAR)
 
 
 # --- Administrative reconsideration -----------------------------------------------------------
@@ -393,24 +381,120 @@ _RULES_2023 = {
 }
 
 
-def reconsideration_deadlines(
-    *,
-    received_on: datetime.date,
-    calendar: WorkingDayCalendar,
-    procedure: Procedure | str = Procedure.ORDINARY,
-    correction_requested_on: datetime.date | None = None,
-    correction_notice_served_on: datetime.date | None = None,
-    correction_received_on: datetime.date | None = None,
-    accepted_on: datetime.date | None = None,
-    extended: bool = False,
-    extension_days: int = MAX_EXTENSION_DAYS,
-    copy_served_on: datetime.date | None = None,
-    other_excluded_days: int = 0,
-) -> list[Deadline]:
-    """The statutory deadlines of one reconsideration case, in procedural order.
+@dataclass(frozen=True)
+class ReconsiderationDates:
+    """The dates of one reconsideration case that its deadlines are counted from.
 
     ``received_on`` is the day the reconsideration office (行政复议机构 / 法制工作机构)
-    received the application; it chooses the regime (``regime_for``).
+    received the application; it chooses the regime (``regime_for``). ``extension_days``
+    counts only when ``extended``. ``other_excluded_days`` is time the caller has established
+    is not counted for another statutory reason (e.g. 鉴定 or 现场勘验 under the 2007
+    regulation art. 34 and 37).
+    """
+
+    received_on: datetime.date
+    procedure: Procedure | str = Procedure.ORDINARY
+    correction_requested_on: datetime.date | None = None
+    correction_notice_served_on: datetime.date | None = None
+    correction_received_on: datetime.date | None = None
+    accepted_on: datetime.date | None = None
+    extended: bool = False
+    extension_days: int = MAX_EXTENSION_DAYS
+    copy_served_on: datetime.date | None = None
+    other_excluded_days: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "procedure", Procedure(self.procedure))
+
+    @property
+    def regime(self) -> Regime:
+        return regime_for(self.received_on)
+
+    @property
+    def extended_by(self) -> int:
+        return self.extension_days if self.extended else 0
+
+    def check(self) -> None:
+        """Raise ``DeadlineInputError`` if the dates cannot be counted from.
+
+        Whether the dates are consistent does not depend on which days are holidays, so a
+        form can check them without reading the calendar.
+        """
+        if self.procedure is Procedure.SIMPLE and self.regime is Regime.LAW_2017:
+            raise DeadlineInputError(
+                _("2024年1月1日前收到的申请适用2017年《行政复议法》，没有简易程序"),
+                code="simple_procedure_before_2024",
+            )
+        if self.extended and self.procedure is Procedure.SIMPLE:
+            raise DeadlineInputError(
+                _(
+                    "简易程序的审理期限不得延长（《行政复议法》第六十二条第二款）；需要延长的应先转为普通程序"
+                ),
+                code="simple_procedure_no_extension",
+            )
+        if self.extended and not 1 <= self.extension_days <= MAX_EXTENSION_DAYS:
+            raise DeadlineInputError(_("延长期限最多不超过30日"), code="extension_too_long")
+        if self.other_excluded_days < 0:
+            raise DeadlineInputError(_("不计入期间的天数不能为负数"), code="negative_excluded_days")
+        correction_requested_on = self.correction_requested_on
+        if correction_requested_on is None and (
+            self.correction_received_on is not None or self.correction_notice_served_on is not None
+        ):
+            raise DeadlineInputError(
+                _("未记录补正通知日期，不能记录补正通知送达或补正材料收到日期"),
+                code="correction_without_request",
+            )
+        received_on = self.received_on
+        ordered = [
+            (
+                received_on,
+                correction_requested_on,
+                "correction_before_receipt",
+                _("补正通知早于收到申请"),
+            ),
+            (
+                correction_requested_on,
+                self.correction_notice_served_on,
+                "notice_served_before_sent",
+                _("补正通知送达早于发出"),
+            ),
+            (
+                self.correction_notice_served_on or correction_requested_on,
+                self.correction_received_on,
+                "correction_received_before_notice",
+                _("补正材料收到日期早于补正通知"),
+            ),
+            (
+                received_on,
+                self.accepted_on,
+                "accepted_before_receipt",
+                _("受理日期早于收到申请日期"),
+            ),
+            (
+                received_on,
+                self.copy_served_on,
+                "copy_served_before_receipt",
+                _("副本送达早于收到申请"),
+            ),
+        ]
+        for earlier, later, code, message in ordered:
+            if earlier is not None and later is not None and later < earlier:
+                raise DeadlineInputError(message, code=code)
+
+
+#: 2023 law: the periods whose length depends on the procedure (art. 48, 54, 62), in days.
+_DAYS_2023 = {
+    "copy": {Procedure.ORDINARY: 7, Procedure.SIMPLE: 3},
+    "answer": {Procedure.ORDINARY: 10, Procedure.SIMPLE: 5},
+    "decision": {Procedure.ORDINARY: 60, Procedure.SIMPLE: 30},
+}
+
+
+def reconsideration_deadlines(*, calendar: WorkingDayCalendar, **dates) -> list[Deadline]:
+    """The statutory deadlines of one reconsideration case, in procedural order.
+
+    ``dates`` are the fields of ``ReconsiderationDates``; inconsistent ones raise
+    ``DeadlineInputError`` before the calendar is read.
 
     Returned, when the data allow it: the acceptance review; when a correction was requested,
     the correction deadlines; the deadline for sending the application copy to the respondent;
@@ -429,151 +513,41 @@ def reconsideration_deadlines(
 
     In both regimes a recorded ``accepted_on`` later than the statutory acceptance date does
     not postpone the decision: the earlier date is used and ``note`` says so.
-
-    ``other_excluded_days`` adds time the caller has established is not counted for another
-    statutory reason (e.g. 鉴定 or 现场勘验 under the 2007 regulation art. 34 and 37).
     """
-    procedure = Procedure(procedure)
-    regime = regime_for(received_on)
-    check_reconsideration_dates(
-        received_on=received_on,
-        procedure=procedure,
-        correction_requested_on=correction_requested_on,
-        correction_notice_served_on=correction_notice_served_on,
-        correction_received_on=correction_received_on,
-        accepted_on=accepted_on,
-        extended=extended,
-        extension_days=extension_days,
-        copy_served_on=copy_served_on,
-        other_excluded_days=other_excluded_days,
-    )
-    extended_by = extension_days if extended else 0
-    if regime is Regime.LAW_2017:
-        return _deadlines_2017(
-            received_on=received_on,
-            calendar=calendar,
-            correction_requested_on=correction_requested_on,
-            correction_received_on=correction_received_on,
-            accepted_on=accepted_on,
-            extended_by=extended_by,
-            copy_served_on=copy_served_on,
-            other_excluded_days=other_excluded_days,
-        )
-    return _deadlines_2023(
-        received_on=received_on,
-        calendar=calendar,
-        procedure=procedure,
-        correction_requested_on=correction_requested_on,
-        correction_notice_served_on=correction_notice_served_on,
-        correction_received_on=correction_received_on,
-        accepted_on=accepted_on,
-        extended_by=extended_by,
-        copy_served_on=copy_served_on,
-        other_excluded_days=other_excluded_days,
-    )
+    case = ReconsiderationDates(**dates)
+    case.check()
+    if case.regime is Regime.LAW_2017:
+        return _deadlines_2017(case, calendar)
+    return _deadlines_2023(case, calendar)
 
 
-def check_reconsideration_dates(
-    *,
-    received_on: datetime.date,
-    procedure: Procedure | str = Procedure.ORDINARY,
-    correction_requested_on: datetime.date | None = None,
-    correction_notice_served_on: datetime.date | None = None,
-    correction_received_on: datetime.date | None = None,
-    accepted_on: datetime.date | None = None,
-    extended: bool = False,
-    extension_days: int = MAX_EXTENSION_DAYS,
-    copy_served_on: datetime.date | None = None,
-    other_excluded_days: int = 0,
-) -> None:
+def check_reconsideration_dates(**dates) -> None:
     """Raise ``DeadlineInputError`` if a case's dates cannot be counted from.
 
-    Takes the arguments of ``reconsideration_deadlines`` except the calendar: whether the
-    dates are consistent does not depend on which days are holidays, so a form can check
-    them without reading the calendar.
+    Takes the arguments of ``reconsideration_deadlines`` except the calendar
+    (``ReconsiderationDates.check``).
     """
-    procedure = Procedure(procedure)
-    regime = regime_for(received_on)
-    if procedure is Procedure.SIMPLE and regime is Regime.LAW_2017:
-        raise DeadlineInputError(
-            _("2024年1月1日前收到的申请适用2017年《行政复议法》，没有简易程序"),
-            code="simple_procedure_before_2024",
-        )
-    if extended and procedure is Procedure.SIMPLE:
-        raise DeadlineInputError(
-            _(
-                "简易程序的审理期限不得延长（《行政复议法》第六十二条第二款）；需要延长的应先转为普通程序"
-            ),
-            code="simple_procedure_no_extension",
-        )
-    if extended and not 1 <= extension_days <= MAX_EXTENSION_DAYS:
-        raise DeadlineInputError(_("延长期限最多不超过30日"), code="extension_too_long")
-    if other_excluded_days < 0:
-        raise DeadlineInputError(_("不计入期间的天数不能为负数"), code="negative_excluded_days")
-    if correction_requested_on is None and (
-        correction_received_on is not None or correction_notice_served_on is not None
-    ):
-        raise DeadlineInputError(
-            _("未记录补正通知日期，不能记录补正通知送达或补正材料收到日期"),
-            code="correction_without_request",
-        )
-    ordered = [
-        (
-            received_on,
-            correction_requested_on,
-            "correction_before_receipt",
-            _("补正通知早于收到申请"),
-        ),
-        (
-            correction_requested_on,
-            correction_notice_served_on,
-            "notice_served_before_sent",
-            _("补正通知送达早于发出"),
-        ),
-        (
-            correction_notice_served_on or correction_requested_on,
-            correction_received_on,
-            "correction_received_before_notice",
-            _("补正材料收到日期早于补正通知"),
-        ),
-        (received_on, accepted_on, "accepted_before_receipt", _("受理日期早于收到申请日期")),
-        (received_on, copy_served_on, "copy_served_before_receipt", _("副本送达早于收到申请")),
-    ]
-    for earlier, later, code, message in ordered:
-        if earlier is not None and later is not None and later < earlier:
-            raise DeadlineInputError(message, code=code)
+    ReconsiderationDates(**dates).check()
 
 
-def _deadlines_2017(
-    *,
-    received_on: datetime.date,
-    calendar: WorkingDayCalendar,
-    correction_requested_on: datetime.date | None,
-    correction_received_on: datetime.date | None,
-    accepted_on: datetime.date | None,
-    extended_by: int,
-    copy_served_on: datetime.date | None,
-    other_excluded_days: int,
-) -> list[Deadline]:
+def _deadlines_2017(case: ReconsiderationDates, calendar: WorkingDayCalendar) -> list[Deadline]:
     rules = _RULES_2017
     deadlines = [
         _working_deadline(
             DeadlineKey.ACCEPTANCE_REVIEW,
-            _LABELS[DeadlineKey.ACCEPTANCE_REVIEW],
-            received_on,
+            case.received_on,
             5,
             rules["review"],
             calendar,
         )
     ]
-    if correction_requested_on is not None:
+    if case.correction_requested_on is not None:
         # The regulation leaves the applicant's correction period to the notice ("合理的补正期限"),
         # so only the office's own notice deadline is statutory.
         deadlines.append(
             _working_deadline(
                 DeadlineKey.CORRECTION_NOTICE,
-                _LABELS[DeadlineKey.CORRECTION_NOTICE],
-                received_on,
+                case.received_on,
                 5,
                 rules["correction_notice"],
                 calendar,
@@ -581,23 +555,24 @@ def _deadlines_2017(
         )
 
     # Art. 17(2): not rejected within the review period means accepted on the day of receipt.
-    acceptance = received_on
+    acceptance = case.received_on
     acceptance_note: Text = _("依第十七条第二款，以收到申请之日为受理日")
-    if accepted_on is not None and accepted_on > received_on:
+    if case.accepted_on is not None and case.accepted_on > case.received_on:
         acceptance_note = _(
             "依第十七条第二款，以收到申请之日为受理日，不以记录的受理日期（%(accepted)s）起算"
-        ) % {"accepted": accepted_on.isoformat()}
+        ) % {"accepted": case.accepted_on.isoformat()}
 
-    correction_pending = correction_requested_on is not None and correction_received_on is None
+    correction_pending = (
+        case.correction_requested_on is not None and case.correction_received_on is None
+    )
     if correction_pending:
         return deadlines
 
     # The copy sent is that of the corrected application, so it cannot go before it arrives.
-    copy_start = max(acceptance, correction_received_on or acceptance)
+    copy_start = max(acceptance, case.correction_received_on or acceptance)
     deadlines.append(
         _working_deadline(
             DeadlineKey.COPY_DISPATCH,
-            _LABELS[DeadlineKey.COPY_DISPATCH],
             copy_start,
             7,
             rules["copy"],
@@ -605,30 +580,28 @@ def _deadlines_2017(
             note=_("自补正材料收到之日起算") if copy_start != acceptance else "",
         )
     )
-    if copy_served_on is not None:
+    if case.copy_served_on is not None:
         deadlines.append(
             _calendar_deadline(
                 DeadlineKey.RESPONDENT_ANSWER,
-                _LABELS[DeadlineKey.RESPONDENT_ANSWER],
-                copy_served_on,
+                case.copy_served_on,
                 10,
                 rules["answer"],
                 calendar,
             )
         )
-    excluded = other_excluded_days + correction_days_excluded(
-        acceptance, correction_requested_on, correction_received_on
+    excluded = case.other_excluded_days + correction_days_excluded(
+        acceptance, case.correction_requested_on, case.correction_received_on
     )
     deadlines.append(
         _calendar_deadline(
             DeadlineKey.DECISION,
-            _LABELS[DeadlineKey.DECISION],
             acceptance,
             60,
             rules["decision"],
             calendar,
             excluded_days=excluded,
-            extended_by=extended_by,
+            extended_by=case.extended_by,
             note=acceptance_note,
         )
     )
@@ -651,25 +624,16 @@ def correction_days_excluded(
     return max(0, (correction_received_on - max(correction_requested_on, accepted_on)).days)
 
 
-def _deadlines_2023(
-    *,
-    received_on: datetime.date,
-    calendar: WorkingDayCalendar,
-    procedure: Procedure,
-    correction_requested_on: datetime.date | None,
-    correction_notice_served_on: datetime.date | None,
-    correction_received_on: datetime.date | None,
-    accepted_on: datetime.date | None,
-    extended_by: int,
-    copy_served_on: datetime.date | None,
-    other_excluded_days: int,
-) -> list[Deadline]:
+def _deadlines_2023(case: ReconsiderationDates, calendar: WorkingDayCalendar) -> list[Deadline]:
     rules = _RULES_2023
-    simple = procedure is Procedure.SIMPLE
+
+    def by_procedure(period: str) -> tuple[int, Text]:
+        """The length and rule of a period that the procedure decides."""
+        return _DAYS_2023[period][case.procedure], rules[f"{period}_{case.procedure}"]
+
     review = _working_deadline(
         DeadlineKey.ACCEPTANCE_REVIEW,
-        _LABELS[DeadlineKey.ACCEPTANCE_REVIEW],
-        received_on,
+        case.received_on,
         5,
         rules["review"],
         calendar,
@@ -677,41 +641,38 @@ def _deadlines_2023(
     deadlines = [review]
     deemed_acceptance: datetime.date | None = review.due
 
-    if correction_requested_on is not None:
+    if case.correction_requested_on is not None:
         notice = _working_deadline(
             DeadlineKey.CORRECTION_NOTICE,
-            _LABELS[DeadlineKey.CORRECTION_NOTICE],
-            received_on,
+            case.received_on,
             5,
             rules["correction_notice"],
             calendar,
             note=_("补正通知于%(sent)s发出，已超过法定期限")
-            % {"sent": correction_requested_on.isoformat()}
-            if correction_requested_on > review.due
+            % {"sent": case.correction_requested_on.isoformat()}
+            if case.correction_requested_on > review.due
             else "",
         )
         deadlines.append(notice)
-        served = correction_notice_served_on or correction_requested_on
+        served = case.correction_notice_served_on or case.correction_requested_on
         deadlines.append(
             _working_deadline(
                 DeadlineKey.CORRECTION_SUBMISSION,
-                _LABELS[DeadlineKey.CORRECTION_SUBMISSION],
                 served,
                 10,
                 rules["correction_submission"],
                 calendar,
                 note=""
-                if correction_notice_served_on is not None
+                if case.correction_notice_served_on is not None
                 else _("未录入补正通知送达日期，暂按发出日期计算；应以申请人收到通知之日起算"),
             )
         )
-        if correction_received_on is None:
+        if case.correction_received_on is None:
             deemed_acceptance = None
         else:
             review_again = _working_deadline(
                 DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
-                _LABELS[DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION],
-                correction_received_on,
+                case.correction_received_on,
                 5,
                 rules["review_after_correction"],
                 calendar,
@@ -719,42 +680,36 @@ def _deadlines_2023(
             deadlines.append(review_again)
             deemed_acceptance = review_again.due
 
-    acceptance, acceptance_note = _acceptance_2023(accepted_on, deemed_acceptance)
+    acceptance, acceptance_note = _acceptance_2023(case.accepted_on, deemed_acceptance)
     if acceptance is None:
         return deadlines
 
     deadlines.append(
         _working_deadline(
             DeadlineKey.COPY_DISPATCH,
-            _LABELS[DeadlineKey.COPY_DISPATCH],
             acceptance,
-            3 if simple else 7,
-            rules["copy_simple" if simple else "copy_ordinary"],
+            *by_procedure("copy"),
             calendar,
             note=acceptance_note,
         )
     )
-    if copy_served_on is not None:
+    if case.copy_served_on is not None:
         deadlines.append(
             _working_deadline(
                 DeadlineKey.RESPONDENT_ANSWER,
-                _LABELS[DeadlineKey.RESPONDENT_ANSWER],
-                copy_served_on,
-                5 if simple else 10,
-                rules["answer_simple" if simple else "answer_ordinary"],
+                case.copy_served_on,
+                *by_procedure("answer"),
                 calendar,
             )
         )
     deadlines.append(
         _calendar_deadline(
             DeadlineKey.DECISION,
-            _LABELS[DeadlineKey.DECISION],
             acceptance,
-            30 if simple else 60,
-            rules["decision_simple" if simple else "decision_ordinary"],
+            *by_procedure("decision"),
             calendar,
-            excluded_days=other_excluded_days,
-            extended_by=extended_by,
+            excluded_days=case.other_excluded_days,
+            extended_by=case.extended_by,
             note=acceptance_note,
         )
     )
@@ -784,7 +739,6 @@ def litigation_defence_due(served_on: datetime.date, calendar: WorkingDayCalenda
     """Defendant's answer and evidence: 15 days after service of the complaint copy."""
     return _calendar_deadline(
         DeadlineKey.LITIGATION_DEFENCE,
-        _LABELS[DeadlineKey.LITIGATION_DEFENCE],
         served_on,
         15,
         _(
@@ -822,7 +776,6 @@ def criminal_transfer_deadlines(
     deadlines = [
         _calendar_deadline(
             DeadlineKey.TRANSFER_DECISION,
-            _LABELS[DeadlineKey.TRANSFER_DECISION],
             reported_on,
             3,
             rule_decision,
@@ -873,7 +826,7 @@ def criminal_transfer_deadlines(
     ]
     for start, key, rule in three_day_rules:
         if start is not None:
-            deadlines.append(_calendar_deadline(key, _LABELS[key], start, 3, rule, calendar))
+            deadlines.append(_calendar_deadline(key, start, 3, rule, calendar))
     return deadlines
 
 
@@ -896,7 +849,6 @@ def inspection_publication_due(
     """
     return _working_deadline(
         DeadlineKey.INSPECTION_PUBLICATION,
-        _LABELS[DeadlineKey.INSPECTION_PUBLICATION],
         check_ended_on,
         days,
         _(
@@ -922,7 +874,6 @@ def normative_filing_due(
     """
     return _calendar_deadline(
         DeadlineKey.NORMATIVE_FILING,
-        _LABELS[DeadlineKey.NORMATIVE_FILING],
         issued_on,
         days,
         _("行政规范性文件自印发之日起%(days)s日内报送备案") % {"days": days},

@@ -25,7 +25,7 @@ from registers.core.workingdays import WorkingCalendar
 from registers.models import Document, DocumentKind, Unit, User
 from registers.models.documents import default_valid_until
 
-from .bulk import upsert_many
+from .writes import upsert_many
 
 #: The day the 2017 clean-up was confirmed; validity is judged on it.
 CLEANUP_CONFIRMED_ON = datetime.date(2017, 11, 30)
@@ -179,13 +179,11 @@ class DocumentRow:
     number: str = ""
 
 
-def _spread(year: int, count: int, first: datetime.date, last: datetime.date, calendar):
-    """``count`` working days of ``year`` spread evenly from ``first`` to ``last``."""
+def spread(first: datetime.date, last: datetime.date, count: int, calendar) -> list:
+    """``count`` working days spread evenly from ``first`` to ``last``."""
     span = (last - first).days
     return [
-        calendar.next_working_day_on_or_after(
-            first + datetime.timedelta(days=(span * i) // max(count, 1))
-        )
+        calendar.next_working_day_on_or_after(first + datetime.timedelta(days=span * i // count))
         for i in range(count)
     ]
 
@@ -207,7 +205,7 @@ def non_normative_rows(calendar: WorkingCalendar) -> list[DocumentRow]:
     for outcome, years in NON_NORMATIVE_YEARS.items():
         for year, count in years.items():
             first, last = _year_bounds(year, outcome)
-            for day in _spread(year, count, first, last, calendar):
+            for day in spread(first, last, count, calendar):
                 n = next(counter)
                 issuer, prefix, pattern = FORMS[next(forms)]
                 title = pattern.format(

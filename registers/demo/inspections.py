@@ -38,7 +38,7 @@ from registers.models import (
     User,
 )
 
-from .units import _upsert
+from .writes import upsert, upsert_approved
 
 YEAR = 2017
 LIST_PUBLISHED_ON = datetime.date(2017, 7, 18)
@@ -285,20 +285,11 @@ def parse_items(text: str = ITEMS_2017):
             }
 
 
-def _approved(office: User) -> dict:
-    return {
-        "status": Status.APPROVED,
-        "created_by": office,
-        "reviewed_by": office,
-        "reviewed_at": APPROVED_AT,
-    }
-
-
 def load_items(units: dict[str, Unit], office: User) -> dict[str, InspectionItem]:
     items = {}
     for row in parse_items():
         field, method, ratio, frequency = UNIT_SETTINGS[row["unit"]]
-        item, _created = _upsert(
+        item, _created = upsert_approved(
             InspectionItem,
             {"year": YEAR, "code": row["code"]},
             {
@@ -314,11 +305,12 @@ def load_items(units: dict[str, Unit], office: User) -> dict[str, InspectionItem
                 "frequency": frequency,
                 "published_on": LIST_PUBLISHED_ON,
                 "cancelled_on": None,
-                **_approved(office),
             },
+            by=office,
+            reviewed_at=APPROVED_AT,
         )
         for position, point in enumerate(row["points"], start=1):
-            _upsert(CheckPoint, {"item": item, "position": position}, {"content": point})
+            upsert(CheckPoint, {"item": item, "position": position}, {"content": point})
         items[row["code"]] = item
     return items
 
@@ -327,10 +319,12 @@ def load_bodies(units: dict[str, Unit], office: User) -> dict[str, EnforcementBo
     bodies = {}
     for code in UNIT_SETTINGS:
         kind, basis = BODY_KINDS.get(code, (BodyKind.STATUTORY, STATUTORY_BASIS))
-        bodies[code], _created = _upsert(
+        bodies[code], _created = upsert_approved(
             EnforcementBody,
             {"unit": units[code], "name": units[code].name},
-            {"kind": kind, "legal_basis": basis, **_approved(office)},
+            {"kind": kind, "legal_basis": basis},
+            by=office,
+            reviewed_at=APPROVED_AT,
         )
     return bodies
 
@@ -373,7 +367,7 @@ def load_targets(units: dict[str, Unit]) -> dict[str, list[InspectionTarget]]:
                 name = f"咸安区{ROADS[i % len(ROADS)][:2]}{SHOPS[i % len(SHOPS)]}（{person(i)}）"
             else:
                 name = f"咸宁市{PLACE_WORDS[i % 20]}{TRADES[(i * 3) % len(TRADES)]}"
-            target, _created = _upsert(
+            target, _created = upsert(
                 InspectionTarget,
                 {"unit": units[code], "credit_code": demo_credit_code(kind, first + i)},
                 {
@@ -430,7 +424,7 @@ def load_officers(units, bodies, office) -> dict[str, list[Officer]]:
     for code, rows in OFFICERS.items():
         officers[code] = []
         for n, (name, field, issued_on, expires_on) in enumerate(rows, start=1):
-            officer, _created = _upsert(
+            officer, _created = upsert_approved(
                 Officer,
                 {"certificate_number": f"{DIVISION}{code}{n:03d}"},
                 {
@@ -440,8 +434,9 @@ def load_officers(units, bodies, office) -> dict[str, list[Officer]]:
                     "field": field,
                     "issued_on": issued_on,
                     "expires_on": expires_on,
-                    **_approved(office),
                 },
+                by=office,
+                reviewed_at=APPROVED_AT,
             )
             officers[code].append(officer)
     return officers
@@ -457,7 +452,7 @@ CONFLICTS = [
 
 def load_conflicts(officers, pools) -> None:
     for code, officer_index, target_index, reason, declared_on in CONFLICTS:
-        _upsert(
+        upsert(
             Conflict,
             {"officer": officers[code][officer_index], "target": pools[code][target_index]},
             {"reason": reason, "declared_on": declared_on},
@@ -532,13 +527,13 @@ def load_draws(items, office: User) -> list[InspectionDraw]:
         for row, (checked_on, result, findings) in zip(
             record.drawn_targets.order_by("position"), spec["results"], strict=True
         ):
-            _upsert(
+            upsert(
                 DrawnTarget,
                 {"pk": row.pk},
                 {"checked_on": checked_on, "result": result, "findings": findings},
             )
         approved = spec["status"] == Status.APPROVED
-        _upsert(
+        upsert(
             InspectionDraw,
             {"pk": record.pk},
             {

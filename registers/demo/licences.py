@@ -12,10 +12,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core.status import Status
 from registers.models import IntegratedItem, IntegratedItemKind, LicenceReformBatch, Unit, User
 
-from .units import _upsert
+from .writes import upsert, upsert_approved
 
 BATCH = {
     "name": "27证合一",
@@ -59,21 +58,16 @@ ITEMS = [
 def load(command, units: dict[str, Unit]) -> None:
     office = User.objects.get(username="office")
     reviewed_at = timezone.make_aware(datetime.datetime(2017, 8, 1, 9, 0))
-    batch, _created = _upsert(
+    batch, _created = upsert(
         LicenceReformBatch, {"name": BATCH["name"]}, {k: v for k, v in BATCH.items() if k != "name"}
     )
     for code, name, kind in ITEMS:
-        _upsert(
+        upsert_approved(
             IntegratedItem,
             {"batch": batch, "name": name},
-            {
-                "unit": units[code],
-                "kind": kind,
-                "status": Status.APPROVED,
-                "created_by": office,
-                "reviewed_by": office,
-                "reviewed_at": reviewed_at,
-            },
+            {"unit": units[code], "kind": kind},
+            by=office,
+            reviewed_at=reviewed_at,
         )
     command.stdout.write(
         _("多证合一：%(batch)s，整合事项 %(count)d 项，首张执照 %(day)s")

@@ -12,11 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core.status import Status
 from registers.models import (
     AdjustmentKind,
     AdjustmentReason,
@@ -33,6 +30,8 @@ from registers.models import (
     User,
 )
 from registers.power_services import adjust_item
+
+from .writes import upsert_approved
 
 DISTRICT_LIST = (
     datetime.date(2016, 1, 1),
@@ -733,29 +732,6 @@ CHANGES = [
 ]
 
 
-def _upsert(model, lookup: dict, values: dict, on_create: dict | None = None):
-    """Create or correct one row; save (and so write history) only when something differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values, **(on_create or {})), True
-    changed = [name for name, value in values.items() if _current(obj, name) != _key(value)]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj, False
-
-
-def _key(value):
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _current(obj, name: str):
-    # Compare foreign keys by id, without loading the related rows.
-    field = obj._meta.get_field(name)
-    return getattr(obj, field.attname)
-
-
 def _load_responsibilities(item: PowerItem, duties: list[tuple[int, str]]) -> None:
     existing = {row.stage: row for row in item.responsibilities.all()}
     for stage, duty in duties:
@@ -769,7 +745,7 @@ def _load_responsibilities(item: PowerItem, duties: list[tuple[int, str]]) -> No
 
 def load_item(spec: Spec, units: dict[str, Unit], office: User) -> PowerItem:
     effective_from, document, reason = spec.published
-    item, _created = _upsert(
+    item, _created = upsert_approved(
         PowerItem,
         {
             "unit": units[spec.unit],
@@ -791,11 +767,8 @@ def load_item(spec: Spec, units: dict[str, Unit], office: User) -> PowerItem:
             "fee_basis": spec.fee_basis,
             "basis_document": document,
             "addition_reason": reason,
-            "status": Status.APPROVED,
-            "created_by": office,
-            "reviewed_by": office,
         },
-        on_create={"reviewed_at": timezone.now()},
+        by=office,
     )
     if spec.list_kind == ListKind.POWER:
         _load_responsibilities(item, RESPONSIBILITIES.get(spec.category, []))

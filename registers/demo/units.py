@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from registers.core.roles import Role
 from registers.models import Unit, UnitKind, User
 
+from .writes import upsert
+
 DEMO_PASSWORD = "demo"
 
 # (code, name, short name, enforcement body)
@@ -152,23 +154,10 @@ ACCOUNTS = [
 ]
 
 
-def _upsert(model, lookup: dict, values: dict):
-    """Create or correct one row; save (and so write history) only when something differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj, False
-
-
 def load_units() -> dict[str, Unit]:
     units = {}
     for (code, name, short_name, enforcement), kind in UNITS:
-        unit, _created = _upsert(
+        unit, _created = upsert(
             Unit,
             {"code": code},
             {
@@ -186,7 +175,7 @@ def load_units() -> dict[str, Unit]:
 def load_accounts(units: dict[str, Unit]) -> list[tuple[str, str]]:
     lines = []
     for username, role, unit_code, last_name, first_name, description in ACCOUNTS:
-        user, _created = _upsert(
+        user, _created = upsert(
             User,
             {"username": username},
             {

@@ -27,7 +27,7 @@ from registers.models import (
     Unit,
 )
 
-from .base import ScopedResource, WorkflowResource
+from .base import ScopedResource, WorkflowResource, register_meta
 
 __all__ = [
     "DocumentResource",
@@ -71,9 +71,7 @@ class PowerItemResource(WorkflowResource):
         "basis_document": "咸安政办发〔2016〕12号",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = PowerItem
-        fields = ["unit", *PowerItem.register_fields, "status"]
+    Meta = register_meta(PowerItem)
 
 
 class InspectionItemResource(WorkflowResource):
@@ -96,9 +94,7 @@ class InspectionItemResource(WorkflowResource):
         "published_on": datetime.date(2017, 3, 1),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = InspectionItem
-        fields = ["unit", *InspectionItem.register_fields, "status"]
+    Meta = register_meta(InspectionItem)
 
 
 class InspectionTargetResource(ScopedResource):
@@ -115,9 +111,7 @@ class InspectionTargetResource(ScopedResource):
         "is_active": True,
     }
 
-    class Meta(ScopedResource.Meta):
-        model = InspectionTarget
-        fields = ["unit", *InspectionTarget.register_fields]
+    Meta = register_meta(InspectionTarget)
 
 
 class InspectionDrawResource(WorkflowResource):
@@ -157,9 +151,7 @@ class EnforcementBodyResource(WorkflowResource):
         "legal_basis": "《湖北省示例管理条例》第五条",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = EnforcementBody
-        fields = ["unit", *EnforcementBody.register_fields, "status"]
+    Meta = register_meta(EnforcementBody)
 
 
 class OfficerResource(WorkflowResource):
@@ -175,9 +167,7 @@ class OfficerResource(WorkflowResource):
         "expires_on": datetime.date(2022, 12, 31),
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = Officer
-        fields = ["unit", *Officer.register_fields, "status"]
+    Meta = register_meta(Officer)
 
 
 class DocumentResource(WorkflowResource):
@@ -192,9 +182,7 @@ class DocumentResource(WorkflowResource):
         "note": "",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = Document
-        fields = ["unit", *Document.register_fields, "status"]
+    Meta = register_meta(Document)
 
 
 class IntegratedItemResource(WorkflowResource):
@@ -205,9 +193,7 @@ class IntegratedItemResource(WorkflowResource):
         "basis": "《示例管理办法》第十条",
     }
 
-    class Meta(WorkflowResource.Meta):
-        model = IntegratedItem
-        fields = ["unit", *IntegratedItem.register_fields, "status"]
+    Meta = register_meta(IntegratedItem)
 
 
 # --- Reference data: export (and, for units, the office's import) ---------------------------
@@ -222,15 +208,11 @@ class UnitResource(ScopedResource):
         "is_enforcement_body": True,
     }
 
-    class Meta(ScopedResource.Meta):
-        model = Unit
-        fields = list(Unit.register_fields)
+    Meta = register_meta(Unit)
 
 
 class LicenceReformBatchResource(ScopedResource):
-    class Meta(ScopedResource.Meta):
-        model = LicenceReformBatch
-        fields = list(LicenceReformBatch.register_fields)
+    Meta = register_meta(LicenceReformBatch)
 
 
 #: Registers of this app on the data-exchange page, in the order it lists them.

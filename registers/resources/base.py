@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from registers.core.exchange import columns
+from registers.core.models import WorkflowRecord
 from registers.docnumbers import normalise_document_number
 
 # Readable keys for foreign keys, by target model label: (field, normaliser).
@@ -27,3 +28,15 @@ class ScopedResource(columns.ScopedResource):
 
 class WorkflowResource(columns.WorkflowResource):
     reference_keys = FOREIGN_KEY_NAMES
+
+
+def register_meta(model) -> type:
+    """The ``Meta`` of a register's resource: its ``model`` and its columns in the order of
+    the form: the unit (where a record belongs to one), the model's ``register_fields``, and
+    the review status of a workflow record. A resource with other columns writes its own."""
+    fields = list(model.register_fields)
+    if columns.has_unit(model):
+        fields.insert(0, "unit")
+    if issubclass(model, WorkflowRecord):
+        fields.append("status")
+    return type("Meta", (ScopedResource.Meta,), {"model": model, "fields": fields})

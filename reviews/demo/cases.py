@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core.status import Status
+from registers.demo.writes import upsert, upsert_approved
 from registers.models import Unit, User
 from reviews.models import (
     AcceptanceDecision,
@@ -386,30 +386,8 @@ TRANSFERS = [
 ]
 
 
-def _upsert(model, lookup: dict, values: dict, create_only: dict | None = None):
-    """Create or correct one row; save (and so write history) only when something differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values, **(create_only or {}))
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj
-
-
-def _approved(office: User) -> tuple[dict, dict]:
-    """Workflow fields of a record the office entered as approved: compared, and set once."""
-    return (
-        {"status": Status.APPROVED, "created_by": office, "reviewed_by": office},
-        {"reviewed_at": timezone.now()},
-    )
-
-
 def load(command, units: dict[str, Unit]) -> None:
     office = User.objects.get(username="office")
-    workflow, once = _approved(office)
 
     for row in RECONSIDERATIONS:
         values = {
@@ -427,13 +405,12 @@ def load(command, units: dict[str, Unit]) -> None:
             "note": "",
             **{k: v for k, v in row.items() if k not in ("number", "unit")},
             "unit": units[row["unit"]],
-            **workflow,
         }
-        _upsert(ReconsiderationCase, {"number": row["number"]}, values, once)
+        upsert_approved(ReconsiderationCase, {"number": row["number"]}, values, by=office)
 
     for number, plaintiff, unit, cause, served, hearings, outcome, concluded, *rest in LITIGATIONS:
         court, instance = rest or (FIRST_COURT, Instance.FIRST)
-        case = _upsert(
+        case, _created = upsert_approved(
             LitigationCase,
             {"number": number},
             {
@@ -446,12 +423,11 @@ def load(command, units: dict[str, Unit]) -> None:
                 "defence_submitted_on": served + datetime.timedelta(days=10) if outcome else None,
                 "concluded_on": concluded,
                 "outcome": outcome or "",
-                **workflow,
             },
-            once,
+            by=office,
         )
         for held_on, hearing_instance, head, rank, title in hearings:
-            _upsert(
+            upsert(
                 LitigationHearing,
                 {"case": case, "held_on": held_on, "trial_instance": hearing_instance},
                 {
@@ -463,21 +439,15 @@ def load(command, units: dict[str, Unit]) -> None:
             )
 
     for unit, person, role, conduct, facts, measure, decided_on, decided_by in ACCOUNTABILITY:
-        _upsert(
+        upsert_approved(
             AccountabilityRecord,
             {"unit": units[unit], "person": person, "decided_on": decided_on, "measure": measure},
-            {
-                "role": role,
-                "conduct": conduct,
-                "facts": facts,
-                "decided_by": decided_by,
-                **workflow,
-            },
-            once,
+            {"role": role, "conduct": conduct, "facts": facts, "decided_by": decided_by},
+            by=office,
         )
 
     for unit, campaign, problem, source, found, measure, due, rectified in RECTIFICATIONS:
-        _upsert(
+        upsert_approved(
             RectificationProblem,
             {"unit": units[unit], "campaign": campaign, "problem": problem},
             {
@@ -486,9 +456,8 @@ def load(command, units: dict[str, Unit]) -> None:
                 "measure": measure,
                 "due_on": due,
                 "rectified_on": rectified,
-                **workflow,
             },
-            once,
+            by=office,
         )
 
     for row in TRANSFERS:
@@ -502,13 +471,12 @@ def load(command, units: dict[str, Unit]) -> None:
             "police_decision": "",
             "police_notice_received_on": None,
             **{k: v for k, v in row.items() if k not in ("unit", "case_name")},
-            **workflow,
         }
-        _upsert(
+        upsert_approved(
             CriminalTransfer,
             {"unit": units[row["unit"]], "case_name": row["case_name"]},
             values,
-            once,
+            by=office,
         )
 
     approved = {"status": Status.APPROVED}

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from registers.demo.bulk import upsert_many
 from registers.demo.documents import CLEANUP_CONFIRMED_ON, all_rows
-from registers.demo.units import _upsert
+from registers.demo.writes import upsert, upsert_many
 from registers.models import Document, DocumentKind, Unit, User
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
 from reviews.services.documents import confirm_cleanup
@@ -42,7 +41,7 @@ OUTCOMES = {
 
 def load(command, units: dict[str, Unit]) -> None:
     office = User.objects.get(username="office")
-    campaign, created = _upsert(
+    campaign, created = upsert(
         CleanupCampaign,
         {"name": CAMPAIGN["name"]},
         {

@@ -18,10 +18,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.core.status import Status
 from registers.core.workingdays import WorkingCalendar
-from registers.demo.documents import APPROVALS, PLACES, SUBJECTS
-from registers.demo.units import _upsert
+from registers.demo.documents import APPROVALS, PLACES, SUBJECTS, spread
+from registers.demo.writes import upsert_approved
 from registers.models import Document, Unit, User
 from reviews.models import (
     CommentDraftReply,
@@ -127,18 +126,10 @@ FILINGS = [
 ]
 
 
-def _spread(first: datetime.date, last: datetime.date, count: int, calendar) -> list:
-    span = (last - first).days
-    return [
-        calendar.next_working_day_on_or_after(first + datetime.timedelta(days=span * i // count))
-        for i in range(count)
-    ]
-
-
 def generated_reviews(calendar: WorkingCalendar) -> list[dict]:
     """82 decision and other-file reviews completed in 2017, and 2 completed in 2018."""
     received = [datetime.date(2016, 12, 28), datetime.date(2016, 12, 29)]
-    received += _spread(datetime.date(2017, 1, 9), datetime.date(2017, 12, 12), 80, calendar)
+    received += spread(datetime.date(2017, 1, 9), datetime.date(2017, 12, 12), 80, calendar)
     received += [datetime.date(2017, 12, 27), datetime.date(2017, 12, 28)]
     rows = []
     for n, received_on in enumerate(received):
@@ -169,13 +160,8 @@ def generated_reviews(calendar: WorkingCalendar) -> list[dict]:
     return rows
 
 
-def _approved(office, day: datetime.date) -> dict:
-    return {
-        "status": Status.APPROVED,
-        "created_by": office,
-        "reviewed_by": office,
-        "reviewed_at": timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
-    }
+def _reviewed_at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
 
 
 def load(command, units: dict[str, Unit]) -> None:
@@ -185,7 +171,7 @@ def load(command, units: dict[str, Unit]) -> None:
     for code, title, received, completed in NORMATIVE_REVIEWS:
         document = Document.objects.get(title=title)
         completed_on = datetime.date(*completed)
-        _upsert(
+        upsert_approved(
             LegalityReview,
             {
                 "unit": units[code],
@@ -198,11 +184,12 @@ def load(command, units: dict[str, Unit]) -> None:
                 "result": ReviewResult.AGREED_AFTER_CHANGES,
                 "opinion": OPINIONS[ReviewResult.AGREED_AFTER_CHANGES],
                 "resulting_document": document,
-                **_approved(office, completed_on),
             },
+            by=office,
+            reviewed_at=_reviewed_at(completed_on),
         )
     for row in generated_reviews(calendar):
-        _upsert(
+        upsert_approved(
             LegalityReview,
             {"unit": units[row["unit"]], "title": row["title"], "received_on": row["received_on"]},
             {
@@ -210,13 +197,14 @@ def load(command, units: dict[str, Unit]) -> None:
                 "completed_on": row["completed_on"],
                 "result": row["result"],
                 "opinion": OPINIONS[row["result"]],
-                **_approved(office, row["completed_on"]),
             },
+            by=office,
+            reviewed_at=_reviewed_at(row["completed_on"]),
         )
 
     for title, kind, requested_by, received, replied in COMMENT_DRAFTS:
         replied_on = datetime.date(*replied)
-        _upsert(
+        upsert_approved(
             CommentDraftReply,
             {"title": title, "received_on": datetime.date(*received)},
             {
@@ -225,17 +213,20 @@ def load(command, units: dict[str, Unit]) -> None:
                 "requested_by": requested_by,
                 "replied_on": replied_on,
                 "reply": "经研究，提出修改意见三条（详见回复函），其余无意见。",
-                **_approved(office, replied_on),
             },
+            by=office,
+            reviewed_at=_reviewed_at(replied_on),
         )
 
     for title, filed in FILINGS:
         document = Document.objects.get(title=title)
         filed_on = datetime.date(*filed)
-        _upsert(
+        upsert_approved(
             Filing,
             {"document": document, "filed_with": FilingAuthority.MUNICIPAL_GOVERNMENT},
-            {"unit": document.unit, "filed_on": filed_on, **_approved(office, filed_on)},
+            {"unit": document.unit, "filed_on": filed_on},
+            by=office,
+            reviewed_at=_reviewed_at(filed_on),
         )
 
     reviews = LegalityReview.objects.approved().completed_in(2017)
