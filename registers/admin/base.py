@@ -206,6 +206,36 @@ class UnscopedAdmin:
         return not self._closed(request) and super().has_delete_permission(request, obj)
 
 
+class ReadOnlyMixin:
+    """Mixin, before the admin or inline it closes, for what is shown and never added,
+    changed or deleted by hand (a log, rows another page makes)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DutyAdmin(UnscopedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    """The pages of one administrator duty (三员分立): seen by its holders only
+    (``holds_duty``, a gate of ``registers.core.permissions``), read-only unless a subclass
+    opens one change."""
+
+    @staticmethod
+    def holds_duty(user) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return self.holds_duty(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.holds_duty(request.user)
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """List, change, delete and history all follow ``registers.core.permissions``.
 
@@ -488,19 +518,10 @@ class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 
-class ReadOnlyScopedInline(ScopedInline):
+class ReadOnlyScopedInline(ReadOnlyMixin, ScopedInline):
     """Rows shown on a record's page and changed elsewhere (an item's adjustment log)."""
 
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentInlineForm(forms.ModelForm):
