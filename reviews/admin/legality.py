@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin
+from registers.admin.filters import ChoicesFilter
 from registers.core import permissions
 from reviews.models import (
     CommentDraftReply,
@@ -104,25 +105,22 @@ class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
     ]
 
 
-class TimelinessFilter(admin.SimpleListFilter):
+class TimelinessFilter(ChoicesFilter):
     title = _("报备时效")
     parameter_name = "timeliness"
+    choices = FilingTimeliness
 
-    def lookups(self, request, model_admin):
-        return FilingTimeliness.choices
-
-    def queryset(self, request, queryset):
+    def keep(self, filings, timeliness):
         today = timezone.localdate()
-        value = self.value()
-        if value == FilingTimeliness.ON_TIME:
-            return queryset.on_time()
-        if value == FilingTimeliness.LATE:
-            return queryset.late()
-        if value == FilingTimeliness.OVERDUE:
-            return queryset.awaiting_filing().overdue(today)
-        if value == FilingTimeliness.AWAITING:
-            return queryset.awaiting_filing().exclude(pk__in=queryset.overdue(today))
-        return queryset
+        match timeliness:
+            case FilingTimeliness.ON_TIME:
+                return filings.on_time()
+            case FilingTimeliness.LATE:
+                return filings.late()
+            case FilingTimeliness.OVERDUE:
+                return filings.awaiting_filing().overdue(today)
+            case FilingTimeliness.AWAITING:
+                return filings.awaiting_filing().exclude(pk__in=filings.overdue(today))
 
 
 @admin.register(Filing)
