@@ -31,20 +31,20 @@ class OptionsFilter(admin.SimpleListFilter):
 
 
 class ChoicesFilter(admin.SimpleListFilter):
-    """A list filter offering each member of ``choices`` (a ``TextChoices``); a member keeps
+    """A list filter offering each member of ``members`` (a ``TextChoices``); a member keeps
     what ``keep(queryset, member)`` returns, any other value every row."""
 
-    choices: type[models.TextChoices]
+    members: type[models.TextChoices]
 
     def keep(self, queryset: QuerySet, member) -> QuerySet:
         raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        return self.choices.choices
+        return self.members.choices
 
     def queryset(self, request, queryset):
-        if self.value() in self.choices.values:
-            return self.keep(queryset, self.choices(self.value()))
+        if self.value() in self.members.values:
+            return self.keep(queryset, self.members(self.value()))
         return queryset
 
 

@@ -62,7 +62,7 @@ def _normalise(value):
 class LevelFilter(ChoicesFilter):
     title = gettext_lazy("层级")
     parameter_name = "level"
-    choices = ListLevel
+    members = ListLevel
 
     def keep(self, queryset, level):
         return queryset.at_level(level)

@@ -108,7 +108,7 @@ class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
 class TimelinessFilter(ChoicesFilter):
     title = _("报备时效")
     parameter_name = "timeliness"
-    choices = FilingTimeliness
+    members = FilingTimeliness
 
     def keep(self, filings, timeliness):
         today = timezone.localdate()

@@ -14,7 +14,7 @@ from .deadline_display import deadline_table
 class OutcomeClassFilter(ChoicesFilter):
     title = _("胜败诉")
     parameter_name = "outcome_class"
-    choices = OutcomeClass
+    members = OutcomeClass
 
     def keep(self, queryset, outcome_class):
         return queryset.with_outcome_class(outcome_class)

@@ -15,7 +15,7 @@ from .deadline_display import deadline_table
 class StageFilter(ChoicesFilter):
     title = _("办理阶段")
     parameter_name = "stage"
-    choices = ReconsiderationStage
+    members = ReconsiderationStage
 
     def keep(self, queryset, stage):
         return queryset.in_stage(stage)
