@@ -1,7 +1,5 @@
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import Conflict, EnforcementBody, Officer
@@ -9,7 +7,6 @@ from registers.models.enforcement import certificate_warning_days
 from registers.resources import EnforcementBodyResource, OfficerResource
 
 from .base import ImportExportWorkflowAdmin, ScopedAdmin
-from .filters import OptionsFilter
 
 
 @admin.register(EnforcementBody)
@@ -30,32 +27,29 @@ class EnforcementBodyAdmin(ImportExportWorkflowAdmin):
         return super().get_queryset(request).prefetch_related("officers")
 
 
-def _expiring_label() -> str:
-    # Read when the list is shown, so the label states the period the filter uses.
-    return gettext("%(days)d天内到期") % {"days": certificate_warning_days()}
-
-
-class CertificateFilter(OptionsFilter):
+class CertificateFilter(admin.SimpleListFilter):
     title = _("执法证状态")
     parameter_name = "certificate"
-    options = {
-        "valid": (
-            _("有效"),
-            lambda officers: officers.certificate_valid_on(timezone.localdate()),
-        ),
-        "expiring": (
-            lazy(_expiring_label, str)(),
-            lambda officers: officers.certificate_expiring(timezone.localdate()),
-        ),
-        "expired": (
-            _("已过期"),
-            lambda officers: officers.certificate_expired_on(timezone.localdate()),
-        ),
-        "renewal": (
-            _("已过期或即将到期"),
-            lambda officers: officers.needing_renewal(timezone.localdate()),
-        ),
-    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("valid", _("有效")),
+            ("expiring", _("%(days)d天内到期") % {"days": certificate_warning_days()}),
+            ("expired", _("已过期")),
+            ("renewal", _("已过期或即将到期")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "valid":
+            return queryset.certificate_valid_on(today)
+        if self.value() == "expiring":
+            return queryset.certificate_expiring(today)
+        if self.value() == "expired":
+            return queryset.certificate_expired_on(today)
+        if self.value() == "renewal":
+            return queryset.needing_renewal(today)
+        return queryset
 
 
 @admin.register(Officer)

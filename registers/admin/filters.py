@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
-from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 from registers.core import permissions
 from registers.models import Unit
-
-
-class OptionsFilter(admin.SimpleListFilter):
-    """A list filter whose options each keep what one queryset expression returns:
-    ``options`` maps a parameter value to its label and to ``keep(queryset)``; any other
-    value keeps every row."""
-
-    options: dict[str, tuple[str, Callable[[QuerySet], QuerySet]]] = {}
-
-    def lookups(self, request, model_admin):
-        return [(value, label) for value, (label, _keep) in self.options.items()]
-
-    def queryset(self, request, queryset):
-        option = self.options.get(self.value())
-        return queryset if option is None else option[1](queryset)
-
-
-class ChoicesFilter(admin.SimpleListFilter):
-    """A list filter offering each member of ``members`` (a ``TextChoices``); a member keeps
-    what ``keep(queryset, member)`` returns, any other value every row."""
-
-    members: type[models.TextChoices]
-
-    def keep(self, queryset: QuerySet, member) -> QuerySet:
-        raise NotImplementedError
-
-    def lookups(self, request, model_admin):
-        return self.members.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in self.members.values:
-            return self.keep(queryset, self.members(self.value()))
-        return queryset
 
 
 def year_filter(field_name: str, title) -> type[admin.SimpleListFilter]:

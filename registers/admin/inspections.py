@@ -36,7 +36,7 @@ from .base import (
     ScopedInline,
     WorkflowAdmin,
 )
-from .filters import OptionsFilter, unit_filter
+from .filters import unit_filter
 
 # --- Item list -----------------------------------------------------------------------------
 
@@ -220,23 +220,25 @@ class DrawnTargetInline(ScopedInline):
         return "、".join(str(row.officer) for row in obj.inspectors.all())
 
 
-class PublicationFilter(OptionsFilter):
+class PublicationFilter(admin.SimpleListFilter):
     title = gettext_lazy("结果公示")
     parameter_name = "publication"
-    options = {
-        "awaiting": (
-            gettext_lazy("检查已结束、待公示"),
-            lambda draws: draws.awaiting_publication(),
-        ),
-        "overdue": (
-            gettext_lazy("已超过公示期限"),
-            lambda draws: draws.publication_overdue(timezone.localdate()),
-        ),
-        "published": (
-            gettext_lazy("已公示"),
-            lambda draws: draws.filter(published_on__isnull=False),
-        ),
-    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", _("检查已结束、待公示")),
+            ("overdue", _("已超过公示期限")),
+            ("published", _("已公示")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.awaiting_publication()
+        if self.value() == "overdue":
+            return queryset.publication_overdue(timezone.localdate())
+        if self.value() == "published":
+            return queryset.filter(published_on__isnull=False)
+        return queryset
 
 
 @admin.register(InspectionDraw)

@@ -42,7 +42,7 @@ from .base import (
     ScopedAdmin,
     ScopedInline,
 )
-from .filters import ChoicesFilter, OptionsFilter, unit_filter
+from .filters import unit_filter
 
 
 def _parse_day(value: str | None) -> datetime.date | None:
@@ -59,29 +59,39 @@ def _normalise(value):
     return value
 
 
-class LevelFilter(ChoicesFilter):
+class LevelFilter(admin.SimpleListFilter):
     title = gettext_lazy("层级")
     parameter_name = "level"
-    members = ListLevel
 
-    def keep(self, queryset, level):
-        return queryset.at_level(level)
+    def lookups(self, request, model_admin):
+        return ListLevel.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ListLevel.values:
+            return queryset.at_level(self.value())
+        return queryset
 
 
-class ValidityFilter(OptionsFilter):
+class ValidityFilter(admin.SimpleListFilter):
     title = gettext_lazy("效力状态")
     parameter_name = "validity"
-    options = {
-        "in_force": (gettext_lazy("现行有效"), lambda items: items.as_of(timezone.localdate())),
-        "closed": (
-            gettext_lazy("已失效"),
-            lambda items: items.filter(closed_on__lte=timezone.localdate()),
-        ),
-        "pending": (
-            gettext_lazy("尚未生效"),
-            lambda items: items.filter(effective_from__gt=timezone.localdate()),
-        ),
-    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_force", _("现行有效")),
+            ("closed", _("已失效")),
+            ("pending", _("尚未生效")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "in_force":
+            return queryset.as_of(today)
+        if self.value() == "closed":
+            return queryset.filter(closed_on__lte=today)
+        if self.value() == "pending":
+            return queryset.filter(effective_from__gt=today)
+        return queryset
 
 
 class AsOfFilter(admin.SimpleListFilter):

@@ -5,16 +5,21 @@ from registers.models import Unit
 from registers.resources import UnitResource
 
 from .base import ImportExportScopedAdmin, SystemSettingsMixin
-from .filters import OptionsFilter
 
 
-class ActiveFilter(OptionsFilter):
+class ActiveFilter(admin.SimpleListFilter):
     title = _("存续状态")
     parameter_name = "active"
-    options = {
-        "yes": (_("存续"), lambda units: units.filter(closed_on__isnull=True)),
-        "no": (_("已撤销"), lambda units: units.filter(closed_on__isnull=False)),
-    }
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("存续")), ("no", _("已撤销"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(closed_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(closed_on__isnull=False)
+        return queryset
 
 
 @admin.register(Unit)

@@ -3,20 +3,30 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin
-from registers.admin.filters import OptionsFilter
 from reviews.models import GovernmentContract
 from reviews.models.contracts import filing_threshold, format_yuan, lawyer_review_threshold
 from reviews.resources import GovernmentContractResource
 
 
-class MissingChecksFilter(OptionsFilter):
+class MissingChecksFilter(admin.SimpleListFilter):
     title = _("缺少必需程序")
     parameter_name = "missing"
-    options = {
-        "any": (_("缺律师审核或备案"), lambda contracts: contracts.missing_required_checks()),
-        "lawyer": (_("缺律师审核"), lambda contracts: contracts.missing_lawyer_review()),
-        "filing": (_("缺备案"), lambda contracts: contracts.missing_filing()),
-    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("缺律师审核或备案")),
+            ("lawyer", _("缺律师审核")),
+            ("filing", _("缺备案")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            return queryset.missing_required_checks()
+        if self.value() == "lawyer":
+            return queryset.missing_lawyer_review()
+        if self.value() == "filing":
+            return queryset.missing_filing()
+        return queryset
 
 
 class AmountBandFilter(admin.SimpleListFilter):
@@ -42,13 +52,19 @@ class AmountBandFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SignedFilter(OptionsFilter):
+class SignedFilter(admin.SimpleListFilter):
     title = _("签订情况")
     parameter_name = "signed"
-    options = {
-        "yes": (_("已签订"), lambda contracts: contracts.signed()),
-        "no": (_("未签订"), lambda contracts: contracts.filter(signed_on__isnull=True)),
-    }
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已签订")), ("no", _("未签订"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.signed()
+        if self.value() == "no":
+            return queryset.filter(signed_on__isnull=True)
+        return queryset
 
 
 @admin.register(GovernmentContract)

@@ -9,7 +9,6 @@ from registers.admin.base import (
     ScopedStackedInline,
     ScopedTabularInline,
 )
-from registers.admin.filters import OptionsFilter
 from reviews.models import (
     DecisionCatalogue,
     DecisionParticipant,
@@ -74,21 +73,29 @@ class DecisionParticipantInline(ScopedTabularInline):
     fields = ["name", "post", "stance", "reason"]
 
 
-class DiscussedFilter(OptionsFilter):
+class DiscussedFilter(admin.SimpleListFilter):
     title = _("办理进度")
     parameter_name = "progress"
-    options = {
-        "awaiting_review": (
-            _("待合法性审查"),
-            lambda decisions: decisions.filter(legality_reviewed_on__isnull=True),
-        ),
-        "awaiting_discussion": (
-            _("审查通过、待集体讨论"),
-            lambda decisions: decisions.legality_passed().filter(discussed_on__isnull=True),
-        ),
-        "discussed": (_("已集体讨论决定"), lambda decisions: decisions.discussed()),
-        "published": (_("已公布"), lambda decisions: decisions.published()),
-    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting_review", _("待合法性审查")),
+            ("awaiting_discussion", _("审查通过、待集体讨论")),
+            ("discussed", _("已集体讨论决定")),
+            ("published", _("已公布")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "awaiting_review":
+            return queryset.filter(legality_reviewed_on__isnull=True)
+        if value == "awaiting_discussion":
+            return queryset.legality_passed().filter(discussed_on__isnull=True)
+        if value == "discussed":
+            return queryset.discussed()
+        if value == "published":
+            return queryset.published()
+        return queryset
 
 
 @admin.register(MajorDecision)

@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin
-from registers.admin.filters import ChoicesFilter
 from registers.core import permissions
 from reviews.models import (
     CommentDraftReply,
@@ -105,22 +104,25 @@ class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
     ]
 
 
-class TimelinessFilter(ChoicesFilter):
+class TimelinessFilter(admin.SimpleListFilter):
     title = _("报备时效")
     parameter_name = "timeliness"
-    members = FilingTimeliness
 
-    def keep(self, filings, timeliness):
+    def lookups(self, request, model_admin):
+        return FilingTimeliness.choices
+
+    def queryset(self, request, queryset):
         today = timezone.localdate()
-        match timeliness:
-            case FilingTimeliness.ON_TIME:
-                return filings.on_time()
-            case FilingTimeliness.LATE:
-                return filings.late()
-            case FilingTimeliness.OVERDUE:
-                return filings.awaiting_filing().overdue(today)
-            case FilingTimeliness.AWAITING:
-                return filings.awaiting_filing().exclude(pk__in=filings.overdue(today))
+        value = self.value()
+        if value == FilingTimeliness.ON_TIME:
+            return queryset.on_time()
+        if value == FilingTimeliness.LATE:
+            return queryset.late()
+        if value == FilingTimeliness.OVERDUE:
+            return queryset.awaiting_filing().overdue(today)
+        if value == FilingTimeliness.AWAITING:
+            return queryset.awaiting_filing().exclude(pk__in=queryset.overdue(today))
+        return queryset
 
 
 @admin.register(Filing)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
-from registers.admin.filters import ChoicesFilter, year_filter
+from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import LitigationCase, LitigationHearing, LitigationOutcome, OutcomeClass
 from reviews.resources import LitigationCaseResource
@@ -11,13 +11,17 @@ from reviews.resources import LitigationCaseResource
 from .deadline_display import deadline_table
 
 
-class OutcomeClassFilter(ChoicesFilter):
+class OutcomeClassFilter(admin.SimpleListFilter):
     title = _("胜败诉")
     parameter_name = "outcome_class"
-    members = OutcomeClass
 
-    def keep(self, queryset, outcome_class):
-        return queryset.with_outcome_class(outcome_class)
+    def lookups(self, request, model_admin):
+        return OutcomeClass.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in OutcomeClass.values:
+            return queryset.with_outcome_class(OutcomeClass(self.value()))
+        return queryset
 
 
 class HearingInline(ScopedInline):

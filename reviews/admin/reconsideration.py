@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
-from registers.admin.filters import ChoicesFilter, year_filter
+from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineInputError, Regime
 from reviews.models import ReconsiderationCase, ReconsiderationStage, ReconsiderationSuspension
@@ -12,13 +12,17 @@ from reviews.resources import ReconsiderationCaseResource
 from .deadline_display import deadline_table
 
 
-class StageFilter(ChoicesFilter):
+class StageFilter(admin.SimpleListFilter):
     title = _("办理阶段")
     parameter_name = "stage"
-    members = ReconsiderationStage
 
-    def keep(self, queryset, stage):
-        return queryset.in_stage(stage)
+    def lookups(self, request, model_admin):
+        return ReconsiderationStage.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ReconsiderationStage.values:
+            return queryset.in_stage(ReconsiderationStage(self.value()))
+        return queryset
 
 
 class RegimeFilter(admin.SimpleListFilter):

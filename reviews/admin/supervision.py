@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import ImportExportWorkflowAdmin
-from registers.admin.filters import OptionsFilter, year_filter
+from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import AccountabilityRecord, CriminalTransfer, RectificationProblem
 from reviews.resources import (
@@ -96,17 +96,21 @@ class CriminalTransferAdmin(ImportExportWorkflowAdmin):
         return deadline_table(obj.deadlines(get_calendar()))
 
 
-class RectifiedFilter(OptionsFilter):
+class RectifiedFilter(admin.SimpleListFilter):
     title = _("整改情况")
     parameter_name = "rectified"
-    options = {
-        "yes": (_("已整改"), lambda problems: problems.filter(rectified_on__isnull=False)),
-        "no": (_("未整改"), lambda problems: problems.outstanding()),
-        "overdue": (
-            _("逾期未整改"),
-            lambda problems: problems.outstanding().filter(due_on__lt=timezone.localdate()),
-        ),
-    }
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已整改")), ("no", _("未整改")), ("overdue", _("逾期未整改"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(rectified_on__isnull=False)
+        if self.value() == "no":
+            return queryset.outstanding()
+        if self.value() == "overdue":
+            return queryset.outstanding().filter(due_on__lt=timezone.localdate())
+        return queryset
 
 
 @admin.register(RectificationProblem)

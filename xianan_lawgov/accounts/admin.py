@@ -12,7 +12,6 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.admin.base import DutyAdmin
-from registers.admin.filters import OptionsFilter
 from registers.core import permissions
 from registers.core.roles import Role
 from xianan_lawgov.audit.log import record
@@ -34,20 +33,22 @@ class SecurityAdmin(DutyAdmin):
 # --- API tokens -----------------------------------------------------------------------------
 
 
-class TokenStateFilter(OptionsFilter):
+class TokenStateFilter(admin.SimpleListFilter):
     title = _("状态")
     parameter_name = "state"
-    options = {
-        "usable": (
-            _("有效"),
-            lambda tokens: tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()),
-        ),
-        "expired": (
-            _("已过期"),
-            lambda tokens: tokens.filter(revoked_at__isnull=True, expires_at__lte=timezone.now()),
-        ),
-        "revoked": (_("已撤销"), lambda tokens: tokens.filter(revoked_at__isnull=False)),
-    }
+
+    def lookups(self, request, model_admin):
+        return [("usable", _("有效")), ("expired", _("已过期")), ("revoked", _("已撤销"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "usable":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
 
 
 @admin.register(ApiToken)
@@ -118,19 +119,20 @@ class ApiTokenAdmin(SecurityAdmin):
 # --- Login locks -------------------------------------------------------------------------------
 
 
-class LockStateFilter(OptionsFilter):
+class LockStateFilter(admin.SimpleListFilter):
     title = _("状态")
     parameter_name = "state"
-    options = {
-        "active": (
-            _("锁定中"),
-            lambda locks: locks.filter(pk__in=Lockout.objects.active().values("pk")),
-        ),
-        "ended": (
-            _("已解除或已到期"),
-            lambda locks: locks.exclude(pk__in=Lockout.objects.active().values("pk")),
-        ),
-    }
+
+    def lookups(self, request, model_admin):
+        return [("active", _("锁定中")), ("ended", _("已解除或已到期"))]
+
+    def queryset(self, request, queryset):
+        active = Lockout.objects.active()
+        if self.value() == "active":
+            return queryset.filter(pk__in=active.values("pk"))
+        if self.value() == "ended":
+            return queryset.exclude(pk__in=active.values("pk"))
+        return queryset
 
 
 @admin.register(Lockout)
