@@ -8,16 +8,8 @@ from reviews.models.litigation import LitigationCase, OutcomeClass
 from reviews.models.reconsideration import ReconsiderationCase, ReconsiderationOutcome
 from reviews.models.supervision import AccountabilityRecord, CriminalTransfer, RectificationProblem
 
-from ..figures import (
-    Check,
-    ChoiceFigures,
-    FigureDef,
-    FigureGroup,
-    Scope,
-    approved_records,
-    picked,
-    register,
-)
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records, picked
 
 _reconsideration = approved_records(ReconsiderationCase, of_year=False)
 _litigation = approved_records(LitigationCase, of_year=False)

@@ -8,15 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reviews.models import GovernmentContract, MajorDecision, StepKind
 
-from ..figures import (
-    ChoiceFigures,
-    FigureDef,
-    FigureGroup,
-    Scope,
-    approved_records,
-    picked,
-    register,
-)
+from ..figures import FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records, picked
 
 TEN_THOUSAND = Decimal(10000)
 

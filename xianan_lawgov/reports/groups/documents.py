@@ -16,15 +16,8 @@ from reviews.models import (
     ReviewKind,
 )
 
-from ..figures import (
-    Check,
-    ChoiceFigures,
-    FigureDef,
-    FigureGroup,
-    Scope,
-    approved_records,
-    register,
-)
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records
 
 _integrated = approved_records(IntegratedItem)
 

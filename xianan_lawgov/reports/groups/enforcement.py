@@ -19,17 +19,8 @@ from registers.models.inspections import (
 )
 from reviews.models import CaseType, EvaluatedFile, Grade
 
-from ..figures import (
-    Check,
-    ChoiceFigures,
-    FigureDef,
-    FigureGroup,
-    Scope,
-    approved_records,
-    picked,
-    register,
-    shares,
-)
+from ..figures import Check, FigureDef, FigureGroup, Scope, register, shares
+from .common import ChoiceFigures, approved_records, picked
 
 _draws = approved_records(InspectionDraw)
 

@@ -14,15 +14,8 @@ from registers.models import (
     PowerItem,
 )
 
-from ..figures import (
-    Check,
-    ChoiceFigures,
-    FigureDef,
-    FigureGroup,
-    Scope,
-    approved_records,
-    register,
-)
+from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records
 
 # A standing list: the approved versions in force on 31 December (``in_year``).
 _power = approved_records(PowerItem)
