@@ -14,6 +14,7 @@ from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models import Count
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -234,6 +235,29 @@ class DutyAdmin(UnscopedAdmin, ReadOnlyMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.holds_duty(request.user)
+
+
+class CountedAdmin:
+    """Mixin, before the admin's base, for a list that shows how many rows of a reverse
+    relation (``counted``) each record has, counted in the list's own query; show it with a
+    ``counted_column``."""
+
+    counted: str = ""
+
+    def get_queryset(self, request):
+        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
+        queryset = super().get_queryset(request).annotate(counted_total=Count(self.counted))
+        return queryset.order_by(*self.model._meta.ordering)
+
+
+def counted_column(description):
+    """The list column of a ``CountedAdmin``'s count, sortable."""
+
+    @admin.display(description=description, ordering="counted_total")
+    def column(self, obj):
+        return obj.counted_total
+
+    return column
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
