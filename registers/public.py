@@ -11,6 +11,7 @@ that rule.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -118,6 +119,61 @@ def unit_filter(request: HttpRequest, published: QuerySet, label: str) -> tuple[
     rows = published.filter(unit_id=unit_id) if unit_id else published
     units = Unit.objects.filter(pk__in=published.values("unit"))
     return rows, unit_choice(units, unit_id, label)
+
+
+class PageQuery:
+    """What the visitor of a public page asked for: each filter and the search of the query
+    string, read, applied to the rows and kept for the page's filter form.
+
+    A page calls ``unit``, ``choice`` and ``search`` in the order its form shows them, then
+    ``listing`` with the rest of what it declares."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.choices: list[Choice] = []
+        self.search_label = ""
+        self.search_text = ""
+
+    def unit(self, published: QuerySet, label: str) -> QuerySet:
+        """The unit filter (``unit_filter``)."""
+        rows, choice = unit_filter(self.request, published, label)
+        self.choices.append(choice)
+        return rows
+
+    def choice(
+        self,
+        rows: QuerySet,
+        name: str,
+        label: str,
+        options,
+        all_label: str,
+        keep: str | Callable[[QuerySet, str], QuerySet],
+        selected: str | None = None,
+    ) -> QuerySet:
+        """A select box over ``options`` (a ``TextChoices`` class, or value-label pairs with
+        ``selected`` read by the caller); a chosen value keeps the rows whose field ``keep``
+        has it, or the rows ``keep(rows, value)`` returns."""
+        if selected is None:
+            selected = choice_or_empty(self.request.GET.get(name), options)
+            options = options.choices
+        self.choices.append(Choice(name, label, options, all_label, selected))
+        if not selected:
+            return rows
+        return keep(rows, selected) if callable(keep) else rows.filter(**{keep: selected})
+
+    def search(self, rows: QuerySet, label: str, *paths: str) -> QuerySet:
+        """The search box over the fields at ``paths`` (``searched``)."""
+        self.search_label = label
+        self.search_text = search_text(self.request)
+        return searched(rows, self.search_text, *paths)
+
+    def listing(self, **declared) -> Listing:
+        return Listing(
+            choices=self.choices,
+            search_label=self.search_label,
+            search=self.search_text,
+            **declared,
+        )
 
 
 def _labellers(listing: Listing) -> list:

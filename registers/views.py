@@ -31,17 +31,7 @@ from registers.models import (
     Unit,
 )
 from registers.models.inspections import publication_days
-from registers.public import (
-    RESULTS_PER_PAGE,
-    Choice,
-    Column,
-    Listing,
-    choice_or_empty,
-    public_listing,
-    search_text,
-    searched,
-    unit_filter,
-)
+from registers.public import RESULTS_PER_PAGE, Column, PageQuery, public_listing
 from registers.public import int_or_none as _int_or_none
 
 
@@ -126,18 +116,12 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
 def public_power_list(request: HttpRequest) -> HttpResponse:
     """权责清单公开: the approved list items in force today, by unit, list and category."""
     today = timezone.localdate()
-    rows, units = unit_filter(request, PowerItem.objects.as_of(today), _("实施主体"))
-    kind = choice_or_empty(request.GET.get("list"), ListKind)
-    category = choice_or_empty(request.GET.get("category"), PowerCategory)
-    search = search_text(request)
-    if kind:
-        rows = rows.filter(list_kind=kind)
-    if category:
-        rows = rows.filter(category=category)
-    rows = searched(rows, search, "name", "code", "legal_basis").order_by(
-        "unit__kind", "unit__code", "list_kind", "category", "code"
-    )
-    listing = Listing(
+    query = PageQuery(request)
+    rows = query.unit(PowerItem.objects.as_of(today), _("实施主体"))
+    rows = query.choice(rows, "list", _("清单类别"), ListKind, _("全部清单"), "list_kind")
+    rows = query.choice(rows, "category", _("权力类别"), PowerCategory, _("全部类别"), "category")
+    rows = query.search(rows, _("事项名称、编码或设定依据"), "name", "code", "legal_basis")
+    listing = query.listing(
         title=_("权责清单公开"),
         intro=_(
             "咸安区各部门和乡镇（街道）现行有效的权责清单、负面清单和收费清单事项（截至 %(day)s），"
@@ -155,15 +139,8 @@ def public_power_list(request: HttpRequest) -> HttpResponse:
             Column("fee_standard", _("收费标准")),
             Column("effective_from", _("生效日期"), "nowrap"),
         ],
-        rows=rows,
+        rows=rows.order_by("unit__kind", "unit__code", "list_kind", "category", "code"),
         filename="power-list",
-        choices=[
-            units,
-            Choice("list", _("清单类别"), ListKind.choices, _("全部清单"), kind),
-            Choice("category", _("权力类别"), PowerCategory.choices, _("全部类别"), category),
-        ],
-        search_label=_("事项名称、编码或设定依据"),
-        search=search,
         empty=_("目前还没有公开的清单事项。"),
         empty_filtered=_("没有符合条件的现行清单事项。请更换查询条件。"),
     )
@@ -174,10 +151,8 @@ def public_power_list(request: HttpRequest) -> HttpResponse:
 def public_documents(request: HttpRequest) -> HttpResponse:
     """规范性文件目录: every approved normative document with its status today."""
     today = timezone.localdate()
-    published = Document.objects.published_as_of(today)
-    rows, units = unit_filter(request, published, _("制定机关"))
-    status = choice_or_empty(request.GET.get("status"), DocumentStatus)
-    search = search_text(request)
+    query = PageQuery(request)
+    rows = query.unit(Document.objects.published_as_of(today), _("制定机关"))
 
     # Each row's text address, absolute (the CSV is read elsewhere), made in SQL around the
     # route's own spelling so that a page of rows needs no query per row.
@@ -190,10 +165,11 @@ def public_documents(request: HttpRequest) -> HttpResponse:
     rows = rows.with_status_as_of(today).annotate(
         text_link=Case(When(has_text, then=address), default=Value(""), output_field=CharField())
     )
-    if status:
-        rows = rows.filter(status_as_of=status)
-    rows = searched(rows, search, "title", "number").order_by("-issued_on", "number")
-    listing = Listing(
+    rows = query.choice(
+        rows, "status", _("效力状态"), DocumentStatus, _("全部状态"), "status_as_of"
+    )
+    rows = query.search(rows, _("标题或文号"), "title", "number")
+    listing = query.listing(
         title=_("规范性文件目录"),
         intro=_(
             "咸安区行政规范性文件统一登记、统一编号、统一公布。下表列出各文件截至 %(day)s 的"
@@ -210,14 +186,8 @@ def public_documents(request: HttpRequest) -> HttpResponse:
             Column("status_as_of", _("效力状态"), "nowrap", tuple(DocumentStatus.choices)),
             Column("text_link", _("文件文本"), "nowrap", link=_("下载")),
         ],
-        rows=rows,
+        rows=rows.order_by("-issued_on", "number"),
         filename="normative-documents",
-        choices=[
-            units,
-            Choice("status", _("效力状态"), DocumentStatus.choices, _("全部状态"), status),
-        ],
-        search_label=_("标题或文号"),
-        search=search,
         empty=_("目前还没有公布的规范性文件。"),
         empty_filtered=_("没有符合条件的规范性文件。请更换查询条件。"),
     )
@@ -242,11 +212,10 @@ def public_document_text(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def public_enforcement_bodies(request: HttpRequest) -> HttpResponse:
     """行政执法主体公示: the approved enforcement bodies with their legal basis."""
-    rows, units = unit_filter(request, EnforcementBody.objects.approved(), _("所属单位"))
-    search = search_text(request)
-    rows = searched(rows, search, "name", "legal_basis")
-    rows = rows.order_by("unit__kind", "unit__code", "name")
-    listing = Listing(
+    query = PageQuery(request)
+    rows = query.unit(EnforcementBody.objects.approved(), _("所属单位"))
+    rows = query.search(rows, _("主体名称或执法依据"), "name", "legal_basis")
+    listing = query.listing(
         title=_("行政执法主体公示"),
         intro=_("咸安区经审核确认的行政执法主体及其执法依据。"),
         columns=[
@@ -255,11 +224,8 @@ def public_enforcement_bodies(request: HttpRequest) -> HttpResponse:
             Column("unit__name", _("所属单位")),
             Column("legal_basis", _("执法依据"), "wide"),
         ],
-        rows=rows,
+        rows=rows.order_by("unit__kind", "unit__code", "name"),
         filename="enforcement-bodies",
-        choices=[units],
-        search_label=_("主体名称或执法依据"),
-        search=search,
         empty=_("目前还没有公示的行政执法主体。"),
         empty_filtered=_("没有符合条件的行政执法主体。请更换查询条件。"),
     )
@@ -271,12 +237,10 @@ def public_officers(request: HttpRequest) -> HttpResponse:
     """行政执法人员公示: name, unit, body, field and certificate number of the approved
     officers whose certificate is valid today; nothing else about them is public."""
     today = timezone.localdate()
-    published = Officer.objects.approved().certificate_valid_on(today)
-    rows, units = unit_filter(request, published, _("所在单位"))
-    search = search_text(request)
-    rows = searched(rows, search, "name", "certificate_number")
-    rows = rows.order_by("unit__kind", "unit__code", "body__name", "certificate_number")
-    listing = Listing(
+    query = PageQuery(request)
+    rows = query.unit(Officer.objects.approved().certificate_valid_on(today), _("所在单位"))
+    rows = query.search(rows, _("姓名或执法证号"), "name", "certificate_number")
+    listing = query.listing(
         title=_("行政执法人员公示"),
         intro=_(
             "截至 %(day)s 持有效行政执法证件的执法人员。执法人员执行公务时应当出示执法证件，"
@@ -290,11 +254,8 @@ def public_officers(request: HttpRequest) -> HttpResponse:
             Column("field", _("执法领域"), "nowrap"),
             Column("certificate_number", _("执法证号"), "nowrap"),
         ],
-        rows=rows,
+        rows=rows.order_by("unit__kind", "unit__code", "body__name", "certificate_number"),
         filename="enforcement-officers",
-        choices=[units],
-        search_label=_("姓名或执法证号"),
-        search=search,
         empty=_("目前还没有公示的执法人员。"),
         empty_filtered=_("没有符合条件的执法人员。请更换查询条件。"),
     )

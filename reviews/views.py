@@ -6,16 +6,7 @@ from django.views.decorators.http import require_safe
 
 from registers.core.permissions import pages_required, reads_every_unit
 from registers.models import DocumentKind
-from registers.public import (
-    Choice,
-    Column,
-    Listing,
-    choice_or_empty,
-    int_or_none,
-    public_listing,
-    search_text,
-    searched,
-)
+from registers.public import Column, PageQuery, int_or_none, public_listing
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
@@ -53,23 +44,35 @@ def public_cleanups(request: HttpRequest) -> HttpResponse:
     """文件清理结果公布: the outcomes of the confirmed clean-up campaigns, document by document,
     with the totals by kind and outcome of what is shown."""
     campaigns = CleanupCampaign.objects.confirmed()
-    campaign_id = int_or_none(request.GET.get("campaign"))
-    kind = choice_or_empty(request.GET.get("kind"), DocumentKind)
-    outcome = choice_or_empty(request.GET.get("outcome"), CleanupOutcome)
-    search = search_text(request)
-
-    rows = CleanupItem.objects.filter(campaign__in=campaigns)
-    if campaign_id:
-        rows = rows.filter(campaign_id=campaign_id)
-    if kind:
-        rows = rows.of_kind(kind)
-    tally = rows.tally()
-    if outcome:
-        rows = rows.with_outcome(outcome)
-    rows = searched(rows, search, "document__title", "document__number").order_by(
-        "-campaign__confirmed_on", "campaign_id", "-document__kind", "-document__issued_on", "pk"
+    query = PageQuery(request)
+    rows = query.choice(
+        CleanupItem.objects.filter(campaign__in=campaigns),
+        "campaign",
+        _("清理活动"),
+        [(str(pk), name) for pk, name in campaigns.values_list("pk", "name")],
+        _("全部清理活动"),
+        "campaign_id",
+        selected=str(int_or_none(request.GET.get("campaign")) or ""),
     )
-    listing = Listing(
+    rows = query.choice(
+        rows,
+        "kind",
+        _("文件类别"),
+        DocumentKind,
+        _("全部类别"),
+        lambda items, kind: items.of_kind(kind),
+    )
+    tally = rows.tally()  # of every outcome: the totals stay while one outcome is shown
+    rows = query.choice(
+        rows,
+        "outcome",
+        _("清理结论"),
+        CleanupOutcome,
+        _("全部结论"),
+        lambda items, outcome: items.with_outcome(outcome),
+    )
+    rows = query.search(rows, _("标题或文号"), "document__title", "document__number")
+    listing = query.listing(
         title=_("文件清理结果公布"),
         intro=_(
             "咸安区组织开展的规范性文件和其他文件清理活动的结果。清理结果经确认后公布，"
@@ -83,21 +86,14 @@ def public_cleanups(request: HttpRequest) -> HttpResponse:
             Column("document__kind", _("文件类别"), "nowrap"),
             Column("outcome", _("清理结论"), "nowrap"),
         ],
-        rows=rows,
+        rows=rows.order_by(
+            "-campaign__confirmed_on",
+            "campaign_id",
+            "-document__kind",
+            "-document__issued_on",
+            "pk",
+        ),
         filename="cleanup-results",
-        choices=[
-            Choice(
-                "campaign",
-                _("清理活动"),
-                [(str(pk), name) for pk, name in campaigns.values_list("pk", "name")],
-                _("全部清理活动"),
-                str(campaign_id or ""),
-            ),
-            Choice("kind", _("文件类别"), DocumentKind.choices, _("全部类别"), kind),
-            Choice("outcome", _("清理结论"), CleanupOutcome.choices, _("全部结论"), outcome),
-        ],
-        search_label=_("标题或文号"),
-        search=search,
         empty=_("目前还没有公布的文件清理结果。"),
         empty_filtered=_("没有符合条件的清理结果。请更换查询条件。"),
         extra={"tally": tally},

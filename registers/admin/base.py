@@ -14,6 +14,7 @@ from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models import Count
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -204,6 +205,59 @@ class UnscopedAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return not self._closed(request) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyMixin:
+    """Mixin, before the admin or inline it closes, for what is shown and never added,
+    changed or deleted by hand (a log, rows another page makes)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DutyAdmin(UnscopedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    """The pages of one administrator duty (三员分立): seen by its holders only
+    (``holds_duty``, a gate of ``registers.core.permissions``), read-only unless a subclass
+    opens one change."""
+
+    @staticmethod
+    def holds_duty(user) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return self.holds_duty(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.holds_duty(request.user)
+
+
+class CountedAdmin:
+    """Mixin, before the admin's base, for a list that shows how many rows of a reverse
+    relation (``counted``) each record has, counted in the list's own query; show it with a
+    ``counted_column``."""
+
+    counted: str = ""
+
+    def get_queryset(self, request):
+        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
+        queryset = super().get_queryset(request).annotate(counted_total=Count(self.counted))
+        return queryset.order_by(*self.model._meta.ordering)
+
+
+def counted_column(description):
+    """The list column of a ``CountedAdmin``'s count, sortable."""
+
+    @admin.display(description=description, ordering="counted_total")
+    def column(self, obj):
+        return obj.counted_total
+
+    return column
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -488,19 +542,10 @@ class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 
-class ReadOnlyScopedInline(ScopedInline):
+class ReadOnlyScopedInline(ReadOnlyMixin, ScopedInline):
     """Rows shown on a record's page and changed elsewhere (an item's adjustment log)."""
 
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentInlineForm(forms.ModelForm):

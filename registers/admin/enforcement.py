@@ -40,16 +40,14 @@ class CertificateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "valid":
-            return queryset.certificate_valid_on(today)
-        if self.value() == "expiring":
-            return queryset.certificate_expiring(today)
-        if self.value() == "expired":
-            return queryset.certificate_expired_on(today)
-        if self.value() == "renewal":
-            return queryset.needing_renewal(today)
-        return queryset
+        # Each state keeps what one of the queryset's methods says about today.
+        keep = {
+            "valid": queryset.certificate_valid_on,
+            "expiring": queryset.certificate_expiring,
+            "expired": queryset.certificate_expired_on,
+            "renewal": queryset.needing_renewal,
+        }.get(self.value())
+        return queryset if keep is None else keep(timezone.localdate())
 
 
 @admin.register(Officer)

@@ -35,7 +35,13 @@ from registers.models import (
 )
 from registers.resources import PowerItemResource
 
-from .base import ImportExportWorkflowAdmin, ReadOnlyScopedInline, ScopedAdmin, ScopedInline
+from .base import (
+    ImportExportWorkflowAdmin,
+    ReadOnlyMixin,
+    ReadOnlyScopedInline,
+    ScopedAdmin,
+    ScopedInline,
+)
 from .filters import unit_filter
 
 
@@ -541,7 +547,7 @@ class AdjustmentForm(forms.Form):
 
 
 @admin.register(PowerAdjustment)
-class PowerAdjustmentAdmin(ScopedAdmin):
+class PowerAdjustmentAdmin(ReadOnlyMixin, ScopedAdmin):
     """The log of every adjustment, read-only; adjustments are made from an item's page."""
 
     list_display = [
@@ -570,15 +576,6 @@ class PowerAdjustmentAdmin(ScopedAdmin):
         "created_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("实施主体"), ordering="item__unit__code")
     def unit(self, obj):

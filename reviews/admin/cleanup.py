@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -12,7 +11,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers.admin.base import ImportExportWorkflowAdmin, ScopedAdmin
+from registers.admin.base import (
+    CountedAdmin,
+    ImportExportWorkflowAdmin,
+    ScopedAdmin,
+    counted_column,
+)
 from registers.admin.filters import unit_filter
 from registers.core import permissions
 from registers.core.status import Action
@@ -75,7 +79,7 @@ class AddDocumentsForm(forms.Form):
 
 
 @admin.register(CleanupCampaign)
-class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
+class CleanupCampaignAdmin(CountedAdmin, ImportExportWorkflowAdmin):
     resource_classes = [CleanupCampaignResource]
     change_form_template = "admin/reviews/cleanupcampaign/change_form.html"
     list_display = [
@@ -91,6 +95,8 @@ class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
     list_select_related = ["unit"]
     search_fields = ["name", "basis"]
     autocomplete_fields = ["unit", "result_document"]
+    counted = "items"
+    item_count = counted_column(gettext_lazy("文件数"))
     fieldsets = [
         (None, {"fields": ["name", "year", "unit", "basis"]}),
         (gettext_lazy("日期"), {"fields": ["started_on", "ended_on", "result_document"]}),
@@ -98,16 +104,9 @@ class CleanupCampaignAdmin(ImportExportWorkflowAdmin):
         (gettext_lazy("审核"), {"fields": list(CleanupCampaign.WORKFLOW_FIELDS)}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(item_total=Count("items"))
-
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         return [*readonly, "summary", "confirmed_on", "confirmed_by"]
-
-    @admin.display(description=gettext_lazy("文件数"), ordering="item_total")
-    def item_count(self, obj):
-        return obj.item_total
 
     @admin.display(description=gettext_lazy("清理结论汇总"))
     def summary(self, obj):

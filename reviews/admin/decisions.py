@@ -1,13 +1,15 @@
 from django.contrib import admin
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import (
+    CountedAdmin,
     ExportScopedAdmin,
     ImportExportWorkflowAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    counted_column,
 )
 from reviews.models import (
     DecisionCatalogue,
@@ -20,22 +22,15 @@ from reviews.resources import DecisionCatalogueResource, MajorDecisionResource
 
 
 @admin.register(DecisionCatalogue)
-class DecisionCatalogueAdmin(ExportScopedAdmin):
+class DecisionCatalogueAdmin(CountedAdmin, ExportScopedAdmin):
     resource_classes = [DecisionCatalogueResource]
     list_display = ["title", "year", "decision_body", "document_number", "published_on", "size"]
     list_filter = ["year"]
     list_select_related = ["decision_body"]
     search_fields = ["title", "document_number", "decision_body__name"]
     autocomplete_fields = ["decision_body"]
-
-    def get_queryset(self, request):
-        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
-        queryset = super().get_queryset(request).annotate(decision_count=Count("decisions"))
-        return queryset.order_by(*DecisionCatalogue._meta.ordering)
-
-    @admin.display(description=_("决策事项数"), ordering="decision_count")
-    def size(self, obj):
-        return obj.decision_count
+    counted = "decisions"
+    size = counted_column(_("决策事项数"))
 
 
 class DecisionStepInline(ScopedStackedInline):

@@ -1,13 +1,15 @@
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import (
+    CountedAdmin,
     ExportScopedAdmin,
     ImportExportWorkflowAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    counted_column,
 )
 from registers.core import permissions
 from reviews.models import EvaluatedFile, EvaluationProblem, EvaluationRound, FileVeto, Grade
@@ -15,21 +17,14 @@ from reviews.resources import EvaluatedFileResource, EvaluationRoundResource
 
 
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(ExportScopedAdmin):
+class EvaluationRoundAdmin(CountedAdmin, ExportScopedAdmin):
     resource_classes = [EvaluationRoundResource]
     list_display = ["name", "year", "plan_title", "started_on", "ended_on", "file_count"]
     list_filter = ["year"]
     search_fields = ["name", "plan_title", "plan_number"]
     date_hierarchy = "started_on"
-
-    def get_queryset(self, request):
-        # Aggregating drops the default ordering; keep it for pagination and autocomplete.
-        queryset = super().get_queryset(request).annotate(file_total=Count("files"))
-        return queryset.order_by(*EvaluationRound._meta.ordering)
-
-    @admin.display(description=_("案卷数"), ordering="file_total")
-    def file_count(self, obj):
-        return obj.file_total
+    counted = "files"
+    file_count = counted_column(_("案卷数"))
 
 
 class FileVetoInline(ScopedTabularInline):

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
+from registers.admin.base import ScopedInline
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import LitigationCase, LitigationHearing, LitigationOutcome, OutcomeClass
 from reviews.resources import LitigationCaseResource
 
+from .base import UnitCaseAdmin
 from .deadline_display import deadline_table
 
 
@@ -30,7 +31,7 @@ class HearingInline(ScopedInline):
 
 
 @admin.register(LitigationCase)
-class LitigationCaseAdmin(ImportExportWorkflowAdmin):
+class LitigationCaseAdmin(UnitCaseAdmin):
     resource_classes = [LitigationCaseResource]
     list_display = [
         "number",
@@ -50,12 +51,8 @@ class LitigationCaseAdmin(ImportExportWorkflowAdmin):
         "trial_instance",
         OutcomeClassFilter,
         "outcome",
-        "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["number", "plaintiff", "cause", "court", "unit__name", "unit__short_name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
     date_hierarchy = "served_on"
     inlines = [HearingInline]
     readonly_fields = ["defence_explained", "outcome_class_label"]

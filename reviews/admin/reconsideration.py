@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ImportExportWorkflowAdmin, ScopedInline
+from registers.admin.base import ScopedInline
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineInputError, Regime
 from reviews.models import ReconsiderationCase, ReconsiderationStage, ReconsiderationSuspension
 from reviews.resources import ReconsiderationCaseResource
 
+from .base import UnitCaseAdmin
 from .deadline_display import deadline_table
 
 
@@ -44,7 +45,7 @@ class SuspensionInline(ScopedInline):
 
 
 @admin.register(ReconsiderationCase)
-class ReconsiderationCaseAdmin(ImportExportWorkflowAdmin):
+class ReconsiderationCaseAdmin(UnitCaseAdmin):
     resource_classes = [ReconsiderationCaseResource]
     list_display = [
         "number",
@@ -66,12 +67,8 @@ class ReconsiderationCaseAdmin(ImportExportWorkflowAdmin):
         "procedure",
         "acceptance",
         "outcome",
-        "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["number", "applicant", "matter", "unit__name", "unit__short_name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
     date_hierarchy = "received_on"
     inlines = [SuspensionInline]
     readonly_fields = ["regime_label", "stage_label", "deadlines_explained"]

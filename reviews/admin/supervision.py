@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ImportExportWorkflowAdmin
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import AccountabilityRecord, CriminalTransfer, RectificationProblem
@@ -12,11 +11,12 @@ from reviews.resources import (
     RectificationProblemResource,
 )
 
+from .base import UnitCaseAdmin
 from .deadline_display import deadline_table
 
 
 @admin.register(AccountabilityRecord)
-class AccountabilityRecordAdmin(ImportExportWorkflowAdmin):
+class AccountabilityRecordAdmin(UnitCaseAdmin):
     resource_classes = [AccountabilityRecordResource]
     list_display = ["person", "role", "unit", "conduct", "measure", "decided_on", "status_badge"]
     list_display_links = ["person"]
@@ -24,12 +24,8 @@ class AccountabilityRecordAdmin(ImportExportWorkflowAdmin):
         year_filter("decided_on", _("问责年度")),
         "conduct",
         "measure",
-        "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["person", "role", "facts", "document_number", "unit__name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
     date_hierarchy = "decided_on"
     fieldsets = [
         (None, {"fields": ["unit", "person", "role", "conduct", "facts"]}),
@@ -42,7 +38,7 @@ class AccountabilityRecordAdmin(ImportExportWorkflowAdmin):
 
 
 @admin.register(CriminalTransfer)
-class CriminalTransferAdmin(ImportExportWorkflowAdmin):
+class CriminalTransferAdmin(UnitCaseAdmin):
     resource_classes = [CriminalTransferResource]
     list_display = [
         "case_name",
@@ -59,12 +55,8 @@ class CriminalTransferAdmin(ImportExportWorkflowAdmin):
         year_filter("transferred_on", _("移送年度")),
         "decision",
         "police_decision",
-        "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["case_name", "suspected_offence", "police", "unit__name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
     date_hierarchy = "reported_on"
     readonly_fields = ["deadlines_explained"]
     fieldsets = [
@@ -114,7 +106,7 @@ class RectifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(RectificationProblem)
-class RectificationProblemAdmin(ImportExportWorkflowAdmin):
+class RectificationProblemAdmin(UnitCaseAdmin):
     resource_classes = [RectificationProblemResource]
     list_display = [
         "problem_summary",
@@ -131,12 +123,8 @@ class RectificationProblemAdmin(ImportExportWorkflowAdmin):
         RectifiedFilter,
         "source",
         "campaign",
-        "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["problem", "measure", "campaign", "unit__name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
     date_hierarchy = "due_on"
     fieldsets = [
         (None, {"fields": ["unit", "campaign", "problem", "source", "found_on"]}),

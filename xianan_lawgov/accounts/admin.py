@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registers.admin.base import UnscopedAdmin
+from registers.admin.base import DutyAdmin
 from registers.core import permissions
 from registers.core.roles import Role
 from xianan_lawgov.audit.log import record
@@ -24,23 +24,10 @@ from .sessions import end_all_sessions
 from .tokens import issue_token, revoke_token
 
 
-class SecurityAdmin(UnscopedAdmin, admin.ModelAdmin):
+class SecurityAdmin(DutyAdmin):
     """Seen and used by the security administrator only; nothing is ever deleted here."""
 
-    def has_module_permission(self, request):
-        return permissions.manages_security(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.manages_security(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    holds_duty = staticmethod(permissions.manages_security)
 
 
 # --- API tokens -----------------------------------------------------------------------------

@@ -3,25 +3,29 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
+def one_time_code_field(*, max_length: int, help_text: str, inputmode: str) -> forms.CharField:
+    """The box for a code the authenticator app shows, filled in by the browser from it."""
+    return forms.CharField(
         label=_("验证码"),
-        max_length=20,
-        help_text=_("身份验证器应用显示的 6 位数字；手机丢失时可填一个恢复码。"),
+        max_length=max_length,
+        help_text=help_text,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "inputmode": inputmode, "autofocus": True}
         ),
     )
 
 
+class CodeForm(forms.Form):
+    code = one_time_code_field(
+        max_length=20,
+        help_text=_("身份验证器应用显示的 6 位数字；手机丢失时可填一个恢复码。"),
+        inputmode="text",
+    )
+
+
 class EnrolForm(forms.Form):
-    code = forms.CharField(
-        label=_("验证码"),
-        max_length=10,
-        help_text=_("扫码后应用显示的 6 位数字。"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+    code = one_time_code_field(
+        max_length=10, help_text=_("扫码后应用显示的 6 位数字。"), inputmode="numeric"
     )
 
 

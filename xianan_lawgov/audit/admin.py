@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import UnscopedAdmin
+from registers.admin.base import DutyAdmin
 from registers.core import permissions
 
 from .export import audit_csv
@@ -17,7 +17,8 @@ from .models import SecurityEvent
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(UnscopedAdmin, admin.ModelAdmin):
+class SecurityEventAdmin(DutyAdmin):
+    holds_duty = staticmethod(permissions.reads_audit_log)
     list_display = ["when", "username", "address", "event", "outcome", "subject", "brief"]
     list_filter = ["event", "outcome", "occurred_at"]
     search_fields = ["username", "address", "subject", "detail"]
@@ -46,21 +47,6 @@ class SecurityEventAdmin(UnscopedAdmin, admin.ModelAdmin):
     def brief(self, obj) -> str:
         text = obj.detail if obj.rows is None else f"{obj.detail}（{obj.rows} 行）"
         return text if len(text) <= 80 else text[:79] + "…"
-
-    def has_module_permission(self, request):
-        return permissions.reads_audit_log(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.reads_audit_log(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)

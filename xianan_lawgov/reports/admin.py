@@ -6,7 +6,7 @@ history."""
 
 from django.contrib import admin
 
-from registers.admin.base import ScopedAdmin, ScopedStackedInline
+from registers.admin.base import ReadOnlyMixin, ScopedAdmin, ScopedStackedInline
 from registers.core import permissions
 
 from .models import PublishedReport, Report, Section, UnitTemplate
@@ -42,20 +42,13 @@ class ReportAdmin(ScopedAdmin):
 
 
 @admin.register(PublishedReport)
-class PublishedReportAdmin(ScopedAdmin):
+class PublishedReportAdmin(ReadOnlyMixin, ScopedAdmin):
+    """A published version is frozen."""
+
     list_display = ["title", "year", "unit", "version", "published_by", "published_at"]
     list_filter = ["year"]
     list_select_related = ["unit", "published_by"]
     search_fields = ["title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # frozen
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UnitTemplate)

@@ -177,30 +177,6 @@ def _register_entries(request, app_label: str) -> list[dict]:
     return entries
 
 
-@require_safe
-@pages_required
-def registers_index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "workspace/register_index.html",
-        {
-            "title": _("台账"),
-            "intro": _(
-                "全年维护的常设台账：权责清单、双随机抽查、执法主体和人员、规范性文件、多证合一。"
-                "在管理后台中新增和修改记录，填好后报送法制办审核。"
-            ),
-            "entries": _register_entries(request, "registers"),
-            "extra_links": [
-                (_("权责清单（公开页面）"), reverse("registers:public_power")),
-                (_("规范性文件目录（公开页面）"), reverse("registers:public_documents")),
-                (_("执法人员公示（公开页面）"), reverse("registers:public_officers")),
-                (_("抽查结果公示（公开页面）"), reverse("registers:public_inspections")),
-                *_data_exchange_link(request),
-            ],
-        },
-    )
-
-
 def _data_exchange_link(request: HttpRequest) -> list[tuple[str, str]]:
     """The upload page, for those who submit data (liaisons and the office)."""
     if not permissions.may_submit(request.user):
@@ -208,24 +184,55 @@ def _data_exchange_link(request: HttpRequest) -> list[tuple[str, str]]:
     return [(_("数据报送（模板下载与上传）"), reverse("registers:exchange"))]
 
 
-@require_safe
-@pages_required
-def cases_index(request: HttpRequest) -> HttpResponse:
+def _register_index(
+    request: HttpRequest, app_label: str, title: str, intro: str, links: list
+) -> HttpResponse:
+    """An index of one app's registers, with related pages and, for those who submit data,
+    the upload page."""
     return render(
         request,
         "workspace/register_index.html",
         {
-            "title": _("审查与案件"),
-            "intro": _(
-                "年度内审查、决定和办理的事项：合法性审核与备案、文件清理、政府合同、重大行政决策、"
-                "案卷评查、行政复议、行政应诉和监督问责。"
-            ),
-            "entries": _register_entries(request, "reviews"),
-            "extra_links": [
-                (_("期限提醒"), reverse("reviews:deadline_board")),
-                *_data_exchange_link(request),
-            ],
+            "title": title,
+            "intro": intro,
+            "entries": _register_entries(request, app_label),
+            "extra_links": [*links, *_data_exchange_link(request)],
         },
+    )
+
+
+@require_safe
+@pages_required
+def registers_index(request: HttpRequest) -> HttpResponse:
+    return _register_index(
+        request,
+        "registers",
+        _("台账"),
+        _(
+            "全年维护的常设台账：权责清单、双随机抽查、执法主体和人员、规范性文件、多证合一。"
+            "在管理后台中新增和修改记录，填好后报送法制办审核。"
+        ),
+        [
+            (_("权责清单（公开页面）"), reverse("registers:public_power")),
+            (_("规范性文件目录（公开页面）"), reverse("registers:public_documents")),
+            (_("执法人员公示（公开页面）"), reverse("registers:public_officers")),
+            (_("抽查结果公示（公开页面）"), reverse("registers:public_inspections")),
+        ],
+    )
+
+
+@require_safe
+@pages_required
+def cases_index(request: HttpRequest) -> HttpResponse:
+    return _register_index(
+        request,
+        "reviews",
+        _("审查与案件"),
+        _(
+            "年度内审查、决定和办理的事项：合法性审核与备案、文件清理、政府合同、重大行政决策、"
+            "案卷评查、行政复议、行政应诉和监督问责。"
+        ),
+        [(_("期限提醒"), reverse("reviews:deadline_board"))],
     )
 
 

@@ -9,14 +9,15 @@ from reviews.models.reconsideration import ReconsiderationCase, ReconsiderationO
 from reviews.models.supervision import AccountabilityRecord, CriminalTransfer, RectificationProblem
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records, picked
+
+_reconsideration = approved_records(ReconsiderationCase, of_year=False)
+_litigation = approved_records(LitigationCase, of_year=False)
+BY_OUTCOME = ChoiceFigures("outcome", ReconsiderationOutcome)
 
 
-def _reconsideration(scope: Scope):
-    return scope.restrict(ReconsiderationCase.objects.approved())
-
-
-def _litigation(scope: Scope):
-    return scope.restrict(LitigationCase.objects.approved())
+def _concluded_as(outcome_class: OutcomeClass):
+    return lambda s: _litigation(s).concluded_in(s.year).with_outcome_class(outcome_class)
 
 
 @register
@@ -51,30 +52,27 @@ class ReconsiderationGroup(FigureGroup):
         FigureDef("direct_correction_rate", _("直接纠错率"), "%"),
         FigureDef("comprehensive_correction_rate", _("综合纠错率"), "%"),
         FigureDef("mediation_settlement_rate", _("调解和解率"), "%"),
-        *(
-            FigureDef(
-                f"outcome_{outcome.value}",
-                _("审结：%(outcome)s") % {"outcome": outcome.label},
-                "件",
-                records=lambda s, o=outcome: (
-                    _reconsideration(s).concluded_in(s.year).filter(outcome=o)
-                ),
-            )
-            for outcome in ReconsiderationOutcome
+        *BY_OUTCOME.figures(
+            "件",
+            _("审结：%(choice)s"),
+            records=lambda s, o: _reconsideration(s).concluded_in(s.year).filter(outcome=o),
         ),
     )
 
     def compute(self, scope: Scope) -> dict:
         figures = _reconsideration(scope).figures(scope.year)
         return {
-            "received": figures.received,
-            "accepted": figures.accepted,
-            "not_accepted": figures.not_accepted,
-            "concluded": figures.concluded,
-            "direct_correction_rate": figures.direct_correction_rate,
-            "comprehensive_correction_rate": figures.comprehensive_correction_rate,
-            "mediation_settlement_rate": figures.mediation_settlement_rate,
-            **{f"outcome_{o.value}": figures.outcomes.get(o, 0) for o in ReconsiderationOutcome},
+            **picked(
+                figures,
+                "received",
+                "accepted",
+                "not_accepted",
+                "concluded",
+                "direct_correction_rate",
+                "comprehensive_correction_rate",
+                "mediation_settlement_rate",
+            ),
+            **BY_OUTCOME.values(figures.outcomes),
         }
 
 
@@ -92,30 +90,9 @@ class LitigationGroup(FigureGroup):
         FigureDef(
             "concluded", _("审结"), "件", records=lambda s: _litigation(s).concluded_in(s.year)
         ),
-        FigureDef(
-            "wins",
-            _("胜诉"),
-            "件",
-            records=lambda s: (
-                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.WIN)
-            ),
-        ),
-        FigureDef(
-            "losses",
-            _("败诉"),
-            "件",
-            records=lambda s: (
-                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.LOSS)
-            ),
-        ),
-        FigureDef(
-            "withdrawn",
-            _("撤诉"),
-            "件",
-            records=lambda s: (
-                _litigation(s).concluded_in(s.year).with_outcome_class(OutcomeClass.WITHDRAWN)
-            ),
-        ),
+        FigureDef("wins", _("胜诉"), "件", records=_concluded_as(OutcomeClass.WIN)),
+        FigureDef("losses", _("败诉"), "件", records=_concluded_as(OutcomeClass.LOSS)),
+        FigureDef("withdrawn", _("撤诉"), "件", records=_concluded_as(OutcomeClass.WITHDRAWN)),
         FigureDef("other_endings", _("其他方式结案"), "件"),
         FigureDef("loss_rate", _("败诉率"), "%"),
         FigureDef("win_rate", _("胜诉率"), "%"),
@@ -141,6 +118,11 @@ class LitigationGroup(FigureGroup):
         }
 
 
+_accountability = approved_records(AccountabilityRecord, of_year=False)
+_transfers = approved_records(CriminalTransfer, of_year=False)
+_problems = approved_records(RectificationProblem, of_year=False)
+
+
 @register
 class SupervisionGroup(FigureGroup):
     key = "supervision"
@@ -150,39 +132,35 @@ class SupervisionGroup(FigureGroup):
             "accountability",
             _("纠错问责"),
             "件",
-            records=lambda s: scope_records(s, AccountabilityRecord).in_year(s.year),
+            records=lambda s: _accountability(s).in_year(s.year),
         ),
         FigureDef(
             "criminal_transfers",
             _("移送涉嫌犯罪案件"),
             "件",
-            records=lambda s: scope_records(s, CriminalTransfer).in_year(s.year),
+            records=lambda s: _transfers(s).in_year(s.year),
         ),
         FigureDef(
             "rectifications_due",
             _("专项治理问题（当年到期）"),
             "个",
-            records=lambda s: scope_records(s, RectificationProblem).in_year(s.year),
+            records=lambda s: _problems(s).in_year(s.year),
         ),
         FigureDef(
             "rectified",
             _("专项治理问题已整改"),
             "个",
-            records=lambda s: scope_records(s, RectificationProblem).rectified_in(s.year),
+            records=lambda s: _problems(s).rectified_in(s.year),
         ),
     )
 
     def compute(self, scope: Scope) -> dict:
         year = scope.year
-        measures = scope_records(scope, AccountabilityRecord).measure_counts(year)
-        problems = scope_records(scope, RectificationProblem).year_counts(year)
+        measures = _accountability(scope).measure_counts(year)
+        problems = _problems(scope).year_counts(year)
         return {
             "accountability": sum(measures.values()),
-            "criminal_transfers": scope_records(scope, CriminalTransfer).transferred_count(year),
+            "criminal_transfers": _transfers(scope).transferred_count(year),
             "rectifications_due": problems["due"],
             "rectified": problems["rectified"],
         }
-
-
-def scope_records(scope: Scope, model):
-    return scope.restrict(model.objects.approved())

@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import GovernmentContract, MajorDecision, StepKind
 
 from ..figures import FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records, picked
 
 TEN_THOUSAND = Decimal(10000)
 
 
-def _contracts(scope: Scope):
-    return scope.restrict(GovernmentContract.objects.approved())
+_contracts = approved_records(GovernmentContract, of_year=False)
 
 
 @register
@@ -56,16 +56,18 @@ class ContractGroup(FigureGroup):
         return {
             "lawyer_review_threshold_wan": figures.lawyer_review_threshold / TEN_THOUSAND,
             "filing_threshold_wan": figures.filing_threshold / TEN_THOUSAND,
-            "signed": figures.signed,
-            "lawyer_reviewed": figures.lawyer_reviewed,
-            "filed": figures.filed,
-            "missing_lawyer_review": figures.missing_lawyer_review,
-            "missing_filing": figures.missing_filing,
+            **picked(
+                figures,
+                "signed",
+                "lawyer_reviewed",
+                "filed",
+                "missing_lawyer_review",
+                "missing_filing",
+            ),
         }
 
 
-def _decisions(scope: Scope):
-    return scope.restrict(MajorDecision.objects.approved().in_year(scope.year))
+BY_STEP = ChoiceFigures("step", StepKind)
 
 
 @register
@@ -73,29 +75,31 @@ class DecisionGroup(FigureGroup):
     key = "decisions"
     label = _("重大行政决策")
     figures = (
-        FigureDef("catalogued", _("列入目录的重大行政决策"), "项", records=_decisions),
+        FigureDef(
+            "catalogued",
+            _("列入目录的重大行政决策"),
+            "项",
+            records=approved_records(MajorDecision),
+        ),
         FigureDef("legality_passed", _("经合法性审查通过"), "项"),
         FigureDef("discussed", _("经集体讨论决定"), "项"),
         FigureDef("published", _("已公布"), "项"),
         FigureDef("post_evaluated", _("开展决策后评估"), "项"),
         FigureDef("with_dissent", _("记录不同意见"), "项"),
-        *(
-            FigureDef(f"step_{kind.value}", _("%(step)s") % {"step": kind.label}, "项")
-            for kind in StepKind
-        ),
+        *BY_STEP.figures("项"),
     )
 
     def compute(self, scope: Scope) -> dict:
         figures = scope.restrict(MajorDecision.objects.all()).figures(scope.year)
         return {
-            "catalogued": figures.catalogued,
-            "legality_passed": figures.legality_passed,
-            "discussed": figures.discussed,
-            "published": figures.published,
-            "post_evaluated": figures.post_evaluated,
-            "with_dissent": figures.with_dissent,
-            **{
-                f"step_{kind.value}": figures.steps[kind].done if kind in figures.steps else 0
-                for kind in StepKind
-            },
+            **picked(
+                figures,
+                "catalogued",
+                "legality_passed",
+                "discussed",
+                "published",
+                "post_evaluated",
+                "with_dissent",
+            ),
+            **BY_STEP.values({kind: step.done for kind, step in figures.steps.items()}),
         }

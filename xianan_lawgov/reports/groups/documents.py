@@ -17,10 +17,9 @@ from reviews.models import (
 )
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records
 
-
-def _integrated(scope: Scope):
-    return scope.restrict(IntegratedItem.objects.approved().in_year(scope.year))
+_integrated = approved_records(IntegratedItem)
 
 
 @register
@@ -48,8 +47,9 @@ class LicenceGroup(FigureGroup):
         }
 
 
-def _reviews(scope: Scope):
-    return scope.restrict(LegalityReview.objects.approved().in_year(scope.year))
+_reviews = approved_records(LegalityReview)
+_comment_replies = approved_records(CommentDraftReply)
+BY_REVIEW_KIND = ChoiceFigures("reviews", ReviewKind)
 
 
 def _filings(scope: Scope):
@@ -66,20 +66,11 @@ class LegalityGroup(FigureGroup):
     label = _("合法性审核与备案")
     figures = (
         FigureDef("reviews_completed", _("审核各类文件"), "件", records=_reviews),
-        *(
-            FigureDef(
-                f"reviews_{kind.value}",
-                _("审核%(kind)s") % {"kind": kind.label},
-                "件",
-                records=lambda s, k=kind: _reviews(s).of_kind(k),
-            )
-            for kind in ReviewKind
+        *BY_REVIEW_KIND.figures(
+            "件", _("审核%(choice)s"), records=lambda s, kind: _reviews(s).of_kind(kind)
         ),
         FigureDef(
-            "comment_drafts_answered",
-            _("回复法规规章征求意见稿"),
-            "件",
-            records=lambda s: s.restrict(CommentDraftReply.objects.approved().in_year(s.year)),
+            "comment_drafts_answered", _("回复法规规章征求意见稿"), "件", records=_comment_replies
         ),
         FigureDef("normative_filed", _("向市政府报备规范性文件"), "件", records=_filings),
         FigureDef(
@@ -91,7 +82,7 @@ class LegalityGroup(FigureGroup):
         FigureDef("filed_late", _("逾期报备"), "件", records=lambda s: _filings(s).late()),
     )
     checks = (
-        Check("reviews_completed", tuple(f"reviews_{kind.value}" for kind in ReviewKind)),
+        Check("reviews_completed", BY_REVIEW_KIND.keys()),
         Check("normative_filed", ("filed_on_time", "filed_late")),
     )
 
@@ -100,10 +91,8 @@ class LegalityGroup(FigureGroup):
         filings = _filings(scope).figures()
         return {
             "reviews_completed": sum(by_kind.values()),
-            **{f"reviews_{kind.value}": by_kind.get(kind, 0) for kind in ReviewKind},
-            "comment_drafts_answered": scope.restrict(
-                CommentDraftReply.objects.approved().in_year(scope.year)
-            ).count(),
+            **BY_REVIEW_KIND.values(by_kind),
+            "comment_drafts_answered": _comment_replies(scope).count(),
             "normative_filed": filings["filed"],
             "filed_on_time": filings["on_time"],
             "filed_late": filings["late"],

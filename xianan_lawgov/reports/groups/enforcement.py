@@ -20,10 +20,9 @@ from registers.models.inspections import (
 from reviews.models import CaseType, EvaluatedFile, Grade
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register, shares
+from .common import ChoiceFigures, approved_records, picked
 
-
-def _draws(scope: Scope):
-    return scope.restrict(InspectionDraw.objects.approved().in_year(scope.year))
+_draws = approved_records(InspectionDraw)
 
 
 def _targets(scope: Scope):
@@ -38,6 +37,9 @@ def _with_result(kind: ResultKind):
     return lambda scope: _checked(scope).with_result(kind)
 
 
+BY_RESULT = ChoiceFigures("result", ResultKind)
+
+
 def _result_figures() -> tuple[FigureDef, ...]:
     """Per result class: the count of checked targets, and its share of those checked."""
     figures = []
@@ -45,7 +47,7 @@ def _result_figures() -> tuple[FigureDef, ...]:
         records = _with_result(kind)
         figures.append(
             FigureDef(
-                f"result_{kind.value}",
+                BY_RESULT.key(kind),
                 _("检查结果：%(result)s") % {"result": kind.label},
                 "个",
                 records=records,
@@ -53,7 +55,7 @@ def _result_figures() -> tuple[FigureDef, ...]:
         )
         figures.append(
             FigureDef(
-                f"result_{kind.value}_share",
+                f"{BY_RESULT.key(kind)}_share",
                 _("检查结果占比：%(result)s") % {"result": kind.label},
                 "%",
                 records=records,
@@ -88,7 +90,7 @@ class DrawGroup(FigureGroup):
     )
     checks = (
         Check("published", ("published_on_time", "published_late")),
-        Check("checked", tuple(f"result_{kind.value}" for kind in ResultKind)),
+        Check("checked", BY_RESULT.keys()),
     )
 
     def compute(self, scope: Scope) -> dict:
@@ -98,13 +100,13 @@ class DrawGroup(FigureGroup):
             .annotate(
                 targets=Count("drawn_targets"),
                 **{
-                    f"result_{kind.value}": Count(
+                    BY_RESULT.key(kind): Count(
                         "drawn_targets", filter=Q(drawn_targets__result=kind)
                     )
                     for kind in ResultKind
                 },
             )
-            .values("check_ended_on", "published_on", "targets", *self._result_keys())
+            .values("check_ended_on", "published_on", "targets", *BY_RESULT.keys())
         )
         calendar = get_calendar()
         due_dates: dict[datetime.date, datetime.date] = {}  # checks often end on the same day
@@ -120,7 +122,7 @@ class DrawGroup(FigureGroup):
                 on_time += 1
             else:
                 late += 1
-        results = {key: sum(row[key] for row in rows) for key in self._result_keys()}
+        results = {key: sum(row[key] for row in rows) for key in BY_RESULT.keys()}
         basis = gettext("已记录检查结果的对象数")
         return {
             "draws": len(rows),
@@ -133,13 +135,10 @@ class DrawGroup(FigureGroup):
             "published_late": late,
         }
 
-    @staticmethod
-    def _result_keys() -> list[str]:
-        return [f"result_{kind.value}" for kind in ResultKind]
 
-
-def _files(scope: Scope):
-    return scope.restrict(EvaluatedFile.objects.approved().in_year(scope.year))
+_files = approved_records(EvaluatedFile)
+BY_CASE_TYPE = ChoiceFigures("files", CaseType)
+BY_GRADE = ChoiceFigures("grade", Grade)
 
 
 @register
@@ -150,39 +149,21 @@ class EvaluationGroup(FigureGroup):
         FigureDef("rounds", _("评查次数"), "次"),
         FigureDef("units", _("被评查单位"), "个", district_only=True),
         FigureDef("files", _("评查案卷"), "卷", records=_files),
-        *(
-            FigureDef(
-                f"files_{case_type.value}",
-                _("%(type)s案卷") % {"type": case_type.label},
-                "卷",
-                records=lambda s, t=case_type: _files(s).of_case_type(t),
-            )
-            for case_type in CaseType
+        *BY_CASE_TYPE.figures(
+            "卷", _("%(choice)s案卷"), records=lambda s, t: _files(s).of_case_type(t)
         ),
-        *(
-            FigureDef(
-                f"grade_{grade.value}",
-                _("评为%(grade)s") % {"grade": grade.label},
-                "卷",
-                records=lambda s, g=grade: _files(s).graded(g),
-            )
-            for grade in Grade
-        ),
+        *BY_GRADE.figures("卷", _("评为%(choice)s"), records=lambda s, g: _files(s).graded(g)),
         FigureDef("vetoed", _("因否决项不合格"), "卷", records=lambda s: _files(s).vetoed()),
         FigureDef("problems", _("发现问题"), "个"),
         FigureDef("problems_rectified", _("问题已整改"), "个"),
     )
-    checks = (Check("files", tuple(f"files_{t.value}" for t in CaseType)),)
+    checks = (Check("files", BY_CASE_TYPE.keys()),)
 
     def compute(self, scope: Scope) -> dict:
         figures = scope.restrict(EvaluatedFile.objects.all()).figures(scope.year)
         return {
-            "rounds": figures.rounds,
-            "units": figures.units,
-            "files": figures.files,
-            **{f"files_{t.value}": figures.by_case_type.get(t, 0) for t in CaseType},
-            **{f"grade_{g.value}": figures.by_grade.get(g, 0) for g in Grade},
-            "vetoed": figures.vetoed,
-            "problems": figures.problems,
-            "problems_rectified": figures.problems_rectified,
+            **picked(figures, "rounds", "units", "files"),
+            **BY_CASE_TYPE.values(figures.by_case_type),
+            **BY_GRADE.values(figures.by_grade),
+            **picked(figures, "vetoed", "problems", "problems_rectified"),
         }

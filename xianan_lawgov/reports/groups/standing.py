@@ -15,11 +15,11 @@ from registers.models import (
 )
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
+from .common import ChoiceFigures, approved_records
 
-
-def _power(scope: Scope):
-    # A standing list: the approved versions in force on 31 December (``in_year``).
-    return scope.restrict(PowerItem.objects.approved().in_year(scope.year))
+# A standing list: the approved versions in force on 31 December (``in_year``).
+_power = approved_records(PowerItem)
+BY_CATEGORY = ChoiceFigures("category", PowerCategory)
 
 
 @register
@@ -52,19 +52,11 @@ class PowerListGroup(FigureGroup):
             records=lambda s: _power(s).negative_list(),
         ),
         FigureDef("fee_items", _("收费清单事项"), "项", records=lambda s: _power(s).fee_list()),
-        *(
-            FigureDef(
-                f"category_{category.value}",
-                category.label,
-                "项",
-                records=lambda s, c=category: _power(s).power_list().in_category(c),
-            )
-            for category in PowerCategory
-        ),
+        *BY_CATEGORY.figures("项", records=lambda s, c: _power(s).power_list().in_category(c)),
     )
     checks = (
         Check("items", ("district_items", "township_items")),
-        Check("items", tuple(f"category_{c.value}" for c in PowerCategory)),
+        Check("items", BY_CATEGORY.keys()),
     )
 
     def compute(self, scope: Scope) -> dict:
@@ -86,7 +78,7 @@ class PowerListGroup(FigureGroup):
             "township_items": total(ListKind.POWER, ListLevel.TOWNSHIP),
             "negative_items": total(ListKind.NEGATIVE),
             "fee_items": total(ListKind.FEE),
-            **{f"category_{c.value}": total(ListKind.POWER, category=c) for c in PowerCategory},
+            **BY_CATEGORY.values({c: total(ListKind.POWER, category=c) for c in PowerCategory}),
         }
 
 
