@@ -189,11 +189,13 @@ def open_deadlines(
 ) -> list[BoardRow]:
     """``board_rows`` of every source on the office's calendar, kept in memory for the same
     data, day and visible records (``registers/core/stamps.py``): the board, the home pages
-    and their charts ask for them on every visit."""
+    and their charts ask for them on every visit. The rows are shared by the requests of a
+    process: read them, never change them."""
     return stamps.kept(
         "open_deadlines",
         (scope_key(user), today, horizon),
         lambda: board_rows(user, today, get_calendar(), horizon),
+        as_is=True,  # frozen rows, read only; each holds its unit, slow to copy
     )
 
 
