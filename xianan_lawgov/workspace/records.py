@@ -1,8 +1,10 @@
 """Every workflow record kind, found at run time, and what the pages ask of all of them.
 
 A "kind" is one ``WorkflowRecord`` model, named in URLs by ``app_label.model_name``
-(``reviews.commentdraftreply``). Each function costs a fixed number of queries per kind,
-whatever the number of records or units.
+(``reviews.commentdraftreply``). Each function costs a fixed number of queries, at most
+one per kind, whatever the number of records or units; a list across kinds finds its
+records in one query for every kind (``record_keys``, the review queue's page) and reads
+only those it shows (``load_rows``).
 """
 
 from __future__ import annotations
@@ -322,12 +324,6 @@ def load_rows(user, *key_lists: list[RecordKey]) -> list[list[RecordRow]]:
     return [[RecordRow(found[key], key[0]) for key in keys if key in found] for keys in key_lists]
 
 
-def records_where(user, condition: Q, *, order_by: str, limit: int) -> list[RecordRow]:
-    """Records ``user`` may see matching ``condition``, across kinds, newest first."""
-    [rows] = load_rows(user, record_keys(user, condition, order_by=order_by, limit=limit))
-    return rows
-
-
 def _awaiting(model, user):
     return permissions.scope_queryset(model._default_manager.awaiting_review(), user)
 
@@ -366,7 +362,7 @@ class _Queue:
         except (TypeError, ValueError):
             first = 1
         self.window = slice((first - 1) * per_page, first * per_page)
-        self.total, self.keys = None, []
+        self.total, self.keys, self.read = None, [], False
 
     def _read(self, window: slice) -> tuple[int | None, list[RecordKey]]:
         if self.union is None:
@@ -384,15 +380,16 @@ class _Queue:
         return total, [(self.models[kind], pk) for kind, pk, _total in rows]
 
     def count(self) -> int:
-        if self.total is None:
+        if not self.read:
             self.total, self.keys = self._read(self.window)
+            self.read = True
         if self.total is None:  # past the end: counted apart
             union, params = self.union
             self.total = _fetch(f"SELECT COUNT(*) FROM ({union}) AS queue", params)[0][0]
         return self.total
 
     def __getitem__(self, window: slice) -> list[RecordKey]:
-        if window.start == self.window.start and self.keys:
+        if self.read and window.start == self.window.start:
             return self.keys[: window.stop - window.start]
         return self._read(window)[1]
 
