@@ -10,13 +10,16 @@ function and add it to ``SOURCES``; ``DeadlineEntry.from_deadline`` turns a
 
 A source should cost a fixed number of queries whatever the number of records
 (``select_related``/``prefetch_related``), and compute its dates from the ``calendar`` it is
-given, never from a stored due date, so a change to the holiday calendar moves them.
+given, never from a stored due date, so a change to the holiday calendar moves them. It reads
+its records through ``records_for`` (what ``user`` sees, narrowed to one person's records
+while their own list is made), so a person's list costs their own rows only.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -128,27 +131,35 @@ def board_rows(
     is ``handled_by``, when given."""
     last_day = None if horizon is None else calendar.add_working_days(today, horizon)
     rows = []
-    for source in SOURCES if sources is None else sources:
-        for entry in source(user, today, calendar):
-            if last_day is not None and entry.due > last_day:
-                continue
-            if handled_by is not None and entry.handler_id != handled_by.pk:
-                continue
-            left = calendar.working_days_between(today, entry.due)
-            if entry.due < today:
-                urgency = Urgency.OVERDUE
-            elif left <= SOON_WORKING_DAYS:
-                urgency = Urgency.SOON
-            else:
-                urgency = Urgency.UPCOMING
-            rows.append(
-                BoardRow(
-                    entry=entry,
-                    urgency=urgency,
-                    working_days_left=max(left, 0),
-                    days_overdue=max((today - entry.due).days, 0),
-                )
+    token = _handled_by.set(handled_by)
+    try:
+        entries = [
+            entry
+            for source in (SOURCES if sources is None else sources)
+            for entry in source(user, today, calendar)
+        ]
+    finally:
+        _handled_by.reset(token)
+    for entry in entries:
+        if last_day is not None and entry.due > last_day:
+            continue
+        if handled_by is not None and entry.handler_id != handled_by.pk:
+            continue
+        left = calendar.working_days_between(today, entry.due)
+        if entry.due < today:
+            urgency = Urgency.OVERDUE
+        elif left <= SOON_WORKING_DAYS:
+            urgency = Urgency.SOON
+        else:
+            urgency = Urgency.UPCOMING
+        rows.append(
+            BoardRow(
+                entry=entry,
+                urgency=urgency,
+                working_days_left=max(left, 0),
+                days_overdue=max((today - entry.due).days, 0),
             )
+        )
     rows.sort(key=lambda row: (row.entry.due, row.entry.kind, row.entry.title))
     return rows
 
@@ -173,11 +184,13 @@ def open_deadlines(
 ) -> list[BoardRow]:
     """``board_rows`` of every source on the office's calendar, kept in memory for the same
     data, day and visible records (``registers/core/stamps.py``): the board, the home pages
-    and their charts ask for them on every visit."""
+    and their charts ask for them on every visit. The rows are shared by the requests of a
+    process: read them, never change them."""
     return stamps.kept(
         "open_deadlines",
         (scope_key(user), today, horizon),
         lambda: board_rows(user, today, get_calendar(), horizon),
+        as_is=True,  # frozen rows, read only; each holds its unit, slow to copy
     )
 
 
@@ -188,13 +201,28 @@ def admin_url(obj) -> str:
 
 # --- Sources ----------------------------------------------------------------------------------
 
+#: Whose own list is being made (``board_rows(handled_by=…)``), else None.
+_handled_by: ContextVar = ContextVar("deadline_board_handled_by", default=None)
+
+
+def records_for(queryset, user, handler: str | None = "handler"):
+    """The records of ``queryset`` a source reads: those ``user`` may see; while a person's
+    own list is made, only those of them in their charge (``handler``: the path to the
+    person in charge, None for a kind that has none)."""
+    records = queryset.visible_to(user)
+    person = _handled_by.get()
+    if person is None:
+        return records
+    if handler is None:
+        return records.none()
+    return records.filter(**{handler: person})
+
 
 def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     """Acceptance review (or the applicant's correction) of undecided applications, and the
     decision of accepted cases that are not suspended."""
     cases = (
-        ReconsiderationCase.objects.visible_to(user)
-        .open()
+        records_for(ReconsiderationCase.objects.open(), user)
         .select_related("unit")
         .prefetch_related("suspensions")
     )
@@ -223,8 +251,7 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
 
 def litigation_defence_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     cases = (
-        LitigationCase.objects.visible_to(user)
-        .open()
+        records_for(LitigationCase.objects.open(), user)
         .filter(defence_submitted_on__isnull=True)
         .select_related("unit")
     )
@@ -243,7 +270,7 @@ def criminal_transfer_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     any_open = Q()
     for condition in open_steps.values():
         any_open |= condition
-    transfers = CriminalTransfer.objects.visible_to(user).filter(any_open).select_related("unit")
+    transfers = records_for(CriminalTransfer.objects.filter(any_open), user).select_related("unit")
     kind = gettext("行刑衔接")
     for transfer in transfers:
         for deadline in transfer.deadlines(calendar):
@@ -262,7 +289,7 @@ def _transfer_step_open(transfer: CriminalTransfer, key: DeadlineKey) -> bool:
 
 
 def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
-    problems = RectificationProblem.objects.visible_to(user).outstanding().select_related("unit")
+    problems = records_for(RectificationProblem.objects.outstanding(), user).select_related("unit")
     kind = gettext("专项治理")
     for problem in problems:
         yield DeadlineEntry(
@@ -284,10 +311,8 @@ def rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
 
 def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     """Results of finished checks not yet published."""
-    draws = (
-        InspectionDraw.objects.visible_to(user)
-        .awaiting_publication()
-        .select_related("unit", "item")
+    draws = records_for(InspectionDraw.objects.awaiting_publication(), user).select_related(
+        "unit", "item"
     )
     kind = gettext("双随机抽查")
     for draw in draws:
@@ -296,11 +321,9 @@ def inspection_publication_source(user, today, calendar) -> Iterable[DeadlineEnt
 
 def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     """Problems found in case-file evaluations and not yet rectified."""
-    problems = (
-        EvaluationProblem.objects.visible_to(user)
-        .awaiting_rectification()
-        .select_related("file__unit")
-    )
+    problems = records_for(
+        EvaluationProblem.objects.awaiting_rectification(), user, handler=None
+    ).select_related("file__unit")
     for problem in problems:
         yield DeadlineEntry(
             kind=gettext("案卷评查：问题整改"),
@@ -317,8 +340,7 @@ def evaluation_rectification_source(user, today, calendar) -> Iterable[DeadlineE
 def filing_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     """Issued normative documents not yet filed with the level above."""
     filings = (
-        Filing.objects.visible_to(user)
-        .approved()
+        records_for(Filing.objects.approved(), user)
         .awaiting_filing()
         .select_related("unit", "document")
     )

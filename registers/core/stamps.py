@@ -12,7 +12,8 @@ when nothing can hide a change from the stamp:
 
 - the request is not inside a transaction (its own uncommitted writes would be counted in
   the stamp and could be rolled back);
-- on PostgreSQL, no other transaction is writing to a tracked table (``pg_locks``): a
+- on PostgreSQL, no other transaction is writing to a tracked table of this database
+  (``pg_locks``; a copy of it on the same server has the same table identifiers): a
   transaction that took a history key and has not committed yet could commit after a later
   one, leaving the largest key unchanged. SQLite has one writer at a time.
 
@@ -26,6 +27,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
@@ -52,10 +56,50 @@ UNTRACKED_MODELS = (
     "workspace.Notification",
 )
 
+#: Columns that change without changing anything a result is computed from: a user's last
+#: login is set at every login, which would otherwise drop every kept result of the site.
+UNTRACKED_COLUMNS = ("registers.User.last_login",)
+
 #: The stamp of a reading request, once taken (a one-item list), or None outside one.
 _request_stamp: ContextVar[list | None] = ContextVar("lawgov_request_stamp", default=None)
 
 _memory = LocMemCache("lawgov-stamped", {"OPTIONS": {"MAX_ENTRIES": 300}})
+
+
+class _Objects:
+    """Results kept in this process as they are, not copied (``kept(as_is=True)``): for
+    results made of frozen rows that no caller changes, whose copying would cost more than
+    using them (a model instance takes far longer to unpickle than to read)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, entry: str):
+        with self.lock:
+            found = self.items.get(entry)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self.items[entry]
+                return None
+            self.items.move_to_end(entry)
+            return found[1]
+
+    def set(self, entry: str, value, seconds: int) -> None:
+        with self.lock:
+            self.items[entry] = (time.monotonic() + seconds, value)
+            self.items.move_to_end(entry)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_objects = _Objects(100)
 
 
 def _tracked_tables() -> list[tuple[str, str, bool, tuple[str, ...]]]:
@@ -79,6 +123,7 @@ def _tracked_tables() -> list[tuple[str, str, bool, tuple[str, ...]]]:
                 field.column
                 for field in meta.concrete_fields
                 if isinstance(field, models.DateTimeField)
+                and f"{meta.label}.{field.name}" not in UNTRACKED_COLUMNS
             )
             tables.append((meta.db_table, meta.pk.column, False, moments))
     return tables
@@ -100,6 +145,7 @@ def _stamp_sql(vendor: str) -> tuple[str, list[str]]:
         sql += (
             ", (SELECT COUNT(*) FROM pg_locks WHERE locktype = 'relation'"
             " AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             f" AND relation IN ({relations}))"
         )
     return sql, names
@@ -130,15 +176,19 @@ def _read_stamp() -> tuple | None:
     return row
 
 
-def kept(name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = True) -> T:
+def kept(
+    name: str, key: tuple, compute: Callable[[], T], *, in_memory: bool = True, as_is: bool = False
+) -> T:
     """``compute()``, or what it returned for the same ``key`` on the same data. Large
-    results (files) are kept in the shared cache only (``in_memory=False``)."""
+    results (files) are kept in the shared cache only (``in_memory=False``). A result kept
+    ``as_is`` is given to every request of this process as the same object (``_Objects``):
+    only for one that nobody changes."""
     stamp = data_stamp()
     if stamp is None:
         return compute()
     entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
     seconds = settings.LAWGOV_STAMPED_CACHE_SECONDS
-    memory = _memory if in_memory else None
+    memory = (_objects if as_is else _memory) if in_memory else None
     found = memory.get(entry) if memory else None
     if found is None:
         found = _shared(entry)  # made by another process or server
@@ -191,3 +241,4 @@ class OneStampPerRequest:
 def forget() -> None:
     """Drop what this process keeps in memory (tests; the shared cache is cleared apart)."""
     _memory.clear()
+    _objects.clear()

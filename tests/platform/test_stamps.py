@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from registers.core.stamps import forget
 from registers.core.status import Status
@@ -38,6 +38,15 @@ def test_figures_are_kept_for_the_same_data_and_follow_every_change(
     assert received() == 0
 
 
+def test_a_login_keeps_what_is_kept(unit_a, office, django_assert_num_queries):
+    """A login sets the user's last login, which no kept result shows: it changes no stamp."""
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received() == 1
+    Client().force_login(office)
+    with django_assert_num_queries(1):  # the stamp only
+        assert received() == 1
+
+
 def test_nothing_is_kept_inside_a_transaction(unit_a):
     make_reconsideration(unit_a, status=Status.APPROVED)
     assert received() == 1
@@ -55,6 +64,8 @@ def test_open_deadlines_are_kept_per_scope_and_follow_changes(
     assert len(open_deadlines(office, TODAY)) == 1
     assert len(open_deadlines(liaison, TODAY)) == 1
     assert open_deadlines(liaison2, TODAY) == []  # another unit's case, kept or not
+    # The same rows for the same data, not copied (they are frozen).
+    assert open_deadlines(office, TODAY) is open_deadlines(office, TODAY)
     make_reconsideration(unit_b, received_on=datetime.date(2017, 3, 7))
     assert len(open_deadlines(office, TODAY)) == 2
     assert [row.entry.unit for row in open_deadlines(liaison2, TODAY)] == [unit_b]

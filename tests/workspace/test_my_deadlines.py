@@ -233,3 +233,35 @@ def test_the_page_and_the_feed_cost_the_same_queries_however_many_records(client
     for day in (15, 16, 19, 20):
         problem(handler.unit, D(2017, 6, day), handler)
     assert queries() == few
+
+
+@time_machine.travel(AT_NINE, tick=False)
+def test_my_deadlines_read_only_the_records_in_my_charge(
+    client, handler, liaison, office, monkeypatch
+):
+    """The sources are narrowed to the person's records in the database: the deadlines of
+    the records others are in charge of are never computed for the person's own list."""
+    from reviews import deadline_board
+
+    computed = []
+
+    def counted(source):
+        def wrapped(user, today, calendar):
+            for entry in source(user, today, calendar):
+                computed.append(entry.title)
+                yield entry
+
+        return wrapped
+
+    monkeypatch.setattr(deadline_board, "SOURCES", [counted(s) for s in deadline_board.SOURCES])
+    problem(handler.unit, D(2017, 6, 14), handler, problem="我承办的")
+    for day in (15, 16, 19):
+        problem(handler.unit, D(2017, 6, day), liaison, problem=f"同事承办{day}")
+        problem(handler.unit, D(2017, 6, day), problem=f"无人承办{day}")
+    for person in (handler, office):
+        client.force_login(person)
+        computed.clear()
+        page = client.get("/my-deadlines/").content.decode()
+        mine = ["我承办的"] if person == handler else []
+        assert rows_of(page) == mine
+        assert [title for title in computed if "承办" in title] == mine

@@ -1,8 +1,10 @@
 """Every workflow record kind, found at run time, and what the pages ask of all of them.
 
 A "kind" is one ``WorkflowRecord`` model, named in URLs by ``app_label.model_name``
-(``reviews.commentdraftreply``). Each function costs a fixed number of queries per kind,
-whatever the number of records or units.
+(``reviews.commentdraftreply``). Each function costs a fixed number of queries, at most
+one per kind, whatever the number of records or units; a list across kinds finds its
+records in one query for every kind (``record_keys``, the review queue's page) and reads
+only those it shows (``load_rows``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from functools import cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -27,8 +31,6 @@ from registers.core.status import Status
 from registers.models import Unit
 
 from ..reports.access import report_years
-
-_EPOCH = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def kind_key(model) -> str:
@@ -257,54 +259,152 @@ class RecordRow:
         return reverse("workspace:review_detail", args=[self.kind, self.record.pk])
 
 
-def records_where(user, condition: Q, *, order_by: str, limit: int) -> list[RecordRow]:
-    """Records ``user`` may see matching ``condition``, across kinds, newest first."""
-    rows = []
-    for model in workflow_models():
-        queryset = permissions.scope_queryset(model._default_manager.all(), user)
-        queryset = with_related(queryset.filter(condition)).order_by(f"-{order_by}", "-pk")
-        rows.extend(RecordRow(record, model) for record in queryset[:limit])
-    epoch = datetime.datetime.min.replace(tzinfo=datetime.UTC)
-    rows.sort(key=lambda row: getattr(row.record, order_by) or epoch, reverse=True)
-    return rows[:limit]
+def _union_all(parts: list[QuerySet]) -> tuple[str, list] | None:
+    """One ``UNION ALL`` of ``parts`` (querysets of different kinds giving the same columns
+    by ``values``), each in a subquery of its own so it keeps its order and slice, with the
+    kind's place in ``parts`` as the first column, ``kind``; None when every part is empty
+    by its scope (``.none()``)."""
+    selects, params = [], []
+    for index, part in enumerate(parts):
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        selects.append(f"SELECT {index} AS kind, part{index}.* FROM ({sql}) AS part{index}")
+        params.extend(part_params)
+    return (" UNION ALL ".join(selects), params) if selects else None
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+#: A kind and a record's key, as the queries across kinds give them.
+RecordKey = tuple[type, int]
+
+
+def record_keys(user, condition: Q, *, order_by: str, limit: int) -> list[RecordKey]:
+    """The first ``limit`` records ``user`` may see matching ``condition``, across kinds,
+    newest ``order_by`` first (empty ones last; on a tie, in the order of the kinds, then
+    the newest key first): one query, whatever the number of kinds or records."""
+    models = workflow_models()
+    parts = [
+        permissions.scope_queryset(model._default_manager.filter(condition), user)
+        .order_by(F(order_by).desc(nulls_last=True), "-pk")
+        .values(found_pk=F("pk"), found_at=F(order_by))[:limit]
+        for model in models
+    ]
+    found = _union_all(parts)
+    if found is None:
+        return []
+    union, params = found
+    sql = (
+        f"SELECT kind, found_pk FROM ({union}) AS found"
+        " ORDER BY found_at IS NULL, found_at DESC, kind, found_pk DESC"
+        f" LIMIT {int(limit)}"
+    )
+    return [(models[kind], pk) for kind, pk in _fetch(sql, params)]
+
+
+def load_rows(user, *key_lists: list[RecordKey]) -> list[list[RecordRow]]:
+    """The records of each list of ``key_lists``, in its order, with what their pages read:
+    one query per kind among them all. A record gone meanwhile (deleted, or no longer seen
+    by ``user``) is left out."""
+    wanted: dict[type, set[int]] = defaultdict(set)
+    for keys in key_lists:
+        for model, pk in keys:
+            wanted[model].add(pk)
+    found = {}
+    for model, pks in wanted.items():
+        queryset = permissions.scope_queryset(model._default_manager.filter(pk__in=pks), user)
+        for record in with_related(queryset):
+            found[model, record.pk] = record
+    return [[RecordRow(found[key], key[0]) for key in keys if key in found] for keys in key_lists]
 
 
 def _awaiting(model, user):
     return permissions.scope_queryset(model._default_manager.awaiting_review(), user)
 
 
+#: ``ORDER BY`` text comparing as Python compares strings (by code point), whatever the
+#: database's own collation: SQLite compares bytes already.
+_CODE_POINT_ORDER = {"postgresql": ' COLLATE "C"'}
+
+
+class _Queue:
+    """The records awaiting review in the queue's order, as the paginator reads them: one
+    query gives the page asked for and the number of records (a page past the end takes a
+    second query, for the last page)."""
+
+    def __init__(self, user, number, per_page: int):
+        models = workflow_models()
+        labels = sorted({str(model._meta.verbose_name) for model in models})
+        self.models = models
+        self.union = _union_all(
+            [
+                _awaiting(model, user)
+                .order_by()
+                .values(
+                    found_pk=F("pk"),
+                    unit_kind=F("unit__kind"),
+                    unit_code=F("unit__code"),
+                    found_unit=F("unit_id"),
+                    label=Value(labels.index(str(model._meta.verbose_name))),
+                    found_at=F("submitted_at"),
+                )
+                for model in models
+            ]
+        )
+        try:
+            first = max(int(number), 1)
+        except (TypeError, ValueError):
+            first = 1
+        self.window = slice((first - 1) * per_page, first * per_page)
+        self.total, self.keys, self.read = None, [], False
+
+    def _read(self, window: slice) -> tuple[int | None, list[RecordKey]]:
+        if self.union is None:
+            return 0, []
+        union, params = self.union
+        text = _CODE_POINT_ORDER.get(connection.vendor, "")
+        sql = (
+            f"SELECT kind, found_pk, COUNT(*) OVER () FROM ({union}) AS queue ORDER BY"
+            f" unit_kind{text}, unit_code{text}, found_unit, label,"
+            " found_at IS NOT NULL, found_at, found_pk, kind"
+            f" LIMIT {int(window.stop - window.start)} OFFSET {int(window.start)}"
+        )
+        rows = _fetch(sql, params)
+        total = rows[0][2] if rows else (0 if window.start == 0 else None)
+        return total, [(self.models[kind], pk) for kind, pk, _total in rows]
+
+    def count(self) -> int:
+        if not self.read:
+            self.total, self.keys = self._read(self.window)
+            self.read = True
+        if self.total is None:  # past the end: counted apart
+            union, params = self.union
+            self.total = _fetch(f"SELECT COUNT(*) FROM ({union}) AS queue", params)[0][0]
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[RecordKey]:
+        if self.read and window.start == self.window.start:
+            return self.keys[: window.stop - window.start]
+        return self._read(window)[1]
+
+
 def awaiting_review_page(user, number, per_page: int) -> tuple[Page, list[RecordRow]]:
     """One page of the records awaiting review, in the queue's order: by unit, kind, then
     the order they were submitted in; each row with its current files.
 
-    Only each record's place in that order is read for the whole queue (one small query per
-    kind); the records themselves are read for the page only (one query per kind on it).
+    The page's keys and the queue's length are read in one query, whatever the number of
+    kinds or records; the records themselves for the page only (one query per kind on it).
     """
-    keys = []
-    for model in workflow_models():
-        label = str(model._meta.verbose_name)
-        places = _awaiting(model, user).values_list(
-            "unit__kind", "unit__code", "unit_id", "submitted_at", "pk"
-        )
-        keys.extend(
-            ((kind, code, unit, label, submitted or _EPOCH, pk), model)
-            for kind, code, unit, submitted, pk in places
-        )
-    keys.sort(key=lambda key: key[0])
-    page = Paginator(keys, per_page).get_page(number)
-    wanted: dict[type, list[int]] = defaultdict(list)
-    for key, model in page.object_list:
-        wanted[model].append(key[-1])
-    found = {}
-    for model, pks in wanted.items():
-        for record in with_related(_awaiting(model, user).filter(pk__in=pks)):
-            found[model, record.pk] = record
+    page = Paginator(_Queue(user, number, per_page), per_page).get_page(number)
     # A record approved between the two reads is left out of this page.
-    rows = [
-        RecordRow(found[model, key[-1]], model)
-        for key, model in page.object_list
-        if (model, key[-1]) in found
-    ]
+    [rows] = load_rows(user, page.object_list)
+    rows = [row for row in rows if row.record.status == Status.SUBMITTED]
     # Each with its current files (one query for the page).
     files = current_by_record(row.record for row in rows)
     for row in rows:

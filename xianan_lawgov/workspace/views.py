@@ -44,9 +44,10 @@ from .records import (
     admin_url,
     awaiting_review_page,
     get_record_for_user,
+    load_rows,
     model_for_kind,
     overview,
-    records_where,
+    record_keys,
     workflow_models,
 )
 
@@ -105,17 +106,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def liaison_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    open_rows = records_where(
+    # One query for each list's keys across every kind, then one per kind among them.
+    open_rows, submitted_by_me = load_rows(
         user,
-        Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED]),
-        order_by="updated_at",
-        limit=200,
-    )
-    submitted_by_me = records_where(
-        user,
-        Q(submitted_by=user) | Q(status=Status.SUBMITTED),
-        order_by="submitted_at",
-        limit=LIST_LIMIT,
+        record_keys(
+            user,
+            Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED]),
+            order_by="updated_at",
+            limit=200,
+        ),
+        record_keys(
+            user,
+            Q(submitted_by=user) | Q(status=Status.SUBMITTED),
+            order_by="submitted_at",
+            limit=LIST_LIMIT,
+        ),
     )
     deadlines = open_deadlines(user, today, DEFAULT_HORIZON_WORKING_DAYS)
     return render(
