@@ -27,6 +27,10 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
+#: The most years probed in one query: the registers' dates span 1900–2099
+#: (``registers.core.dates``); a wider span (a table outside them) is left to Django.
+MAX_PROBED_YEARS = 200
+
 
 def has_leading_index(model, field: models.Field) -> bool:
     """Whether an index of ``model``'s table starts with ``field`` (in either direction)."""
@@ -83,7 +87,7 @@ def probed_date_hierarchy(cl) -> dict | None:
         first, last = bounds["first"], bounds["last"]
         if first is None or last is None:
             return {"show": True, "back": None, "choices": []}  # no rows: no year
-        if first.year != last.year:
+        if first.year != last.year and last.year - first.year < MAX_PROBED_YEARS:
             periods = [_year(year) for year in range(first.year, last.year + 1)]
             return {
                 "show": True,
@@ -93,13 +97,13 @@ def probed_date_hierarchy(cl) -> dict | None:
                     for start, _end in periods_with_rows(cl.queryset, field_name, periods)
                 ],
             }
-        if first.month == last.month:
-            return None  # Django starts at that month's days
+        if first.year != last.year or first.month == last.month:
+            return None  # too many years, or one month (its days): Django's tag
         year_lookup = first.year  # Django starts at the one year's months
     try:
         year = int(year_lookup)
         periods = [_month(year, month) for month in range(1, 13)]
-    except (TypeError, ValueError):  # Django's changelist has refused it already
+    except (TypeError, ValueError, OverflowError):  # Django's own tag decides
         return None
     return {
         "show": True,
