@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registers import models
+from registers.core.api.labels import ChoiceLabelField
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
@@ -17,6 +18,7 @@ from registers.core.api.serializers import (
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
+    deadline_data,
 )
 from registers.core.dates import RegisterDateField
 from registers.creditcode import normalise_credit_code
@@ -25,9 +27,7 @@ from registers.models.inspections import ResultKind
 
 
 class UnitSerializer(ModelCleanSerializer):
-    kind_label = serializers.CharField(
-        source="get_kind_display", read_only=True, label=_("类别名称")
-    )
+    kind_label = ChoiceLabelField("kind", label=_("类别名称"))
     is_active = serializers.BooleanField(read_only=True, label=_("存续"))
 
     class Meta:
@@ -229,7 +229,7 @@ class InspectionDrawSerializer(WorkflowSerializer):
     @extend_schema_field(DeadlineSerializer(allow_null=True))
     def get_publication_deadline(self, draw):
         deadline = self._publication_deadline(draw)
-        return DeadlineSerializer(deadline).data if deadline else None
+        return deadline_data(deadline) if deadline else None
 
 
 class DrawnTargetResultSerializer(serializers.Serializer):

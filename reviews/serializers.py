@@ -15,6 +15,8 @@ from registers.core.api.serializers import (
     RowSerializer,
     WorkflowSerializer,
     calendar_of,
+    deadline_data,
+    deadlines_data,
 )
 from registers.core.dates import RegisterDateField
 from registers.core.deadlines import DeadlineInputError
@@ -269,7 +271,7 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
             deadlines = case.deadlines(calendar_of(self.context))
         except DeadlineInputError:
             return []  # inconsistent dates: the case's own validation says why
-        return DeadlineSerializer(deadlines, many=True).data
+        return deadlines_data(deadlines)
 
 
 class NestedHearingSerializer(RowSerializer):
@@ -295,7 +297,7 @@ class LitigationCaseSerializer(WorkflowSerializer):
 
     @extend_schema_field(DeadlineSerializer)
     def get_defence_deadline(self, case):
-        return DeadlineSerializer(case.defence_deadline(calendar_of(self.context))).data
+        return deadline_data(case.defence_deadline(calendar_of(self.context)))
 
 
 # --- Supervision --------------------------------------------------------------------------
@@ -318,7 +320,7 @@ class CriminalTransferSerializer(WorkflowSerializer):
             deadlines = transfer.deadlines(calendar_of(self.context))
         except DeadlineInputError:
             return []
-        return DeadlineSerializer(deadlines, many=True).data
+        return deadlines_data(deadlines)
 
 
 class RectificationProblemSerializer(WorkflowSerializer):

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import admin
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,12 +107,15 @@ class DocumentAdmin(ImportExportWorkflowAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_status_as_of(as_of_date(request))
-            .prefetch_related("changes__by_document")
-        )
+        return super().get_queryset(request).with_status_as_of(as_of_date(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The record's page explains its status from its changes (``status_now``); the
+            # list shows the status computed by the query and needs none of them.
+            prefetch_related_objects([obj], "changes__by_document")
+        return obj
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "status_now"]

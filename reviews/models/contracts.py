@@ -194,6 +194,9 @@ class GovernmentContract(WorkflowRecord):
     class Meta:
         ordering = ["-signed_on", "unit", "title"]
         verbose_name = verbose_name_plural = _("政府合同")
+        # The lists' default order starts with the signing date: read from the index, only
+        # the contracts of the first dates are sorted by unit and title for a page.
+        indexes = [models.Index(fields=["-signed_on"], name="reviews_contract_listing")]
         constraints = [
             check(
                 Q(amount__gt=0),

@@ -7,6 +7,9 @@ from tests.api.conftest import RECORD_RESOURCES, SAMPLES, client_for
 from tests.factories import make_hearing, make_user
 
 ROWS = 12
+#: The most queries a page of any register's list may take (authentication, count, rows,
+#: the prefetched children and files, the calendar…), however many records it shows.
+MAX_LIST_QUERIES = 12
 
 
 @pytest.mark.parametrize("prefix", RECORD_RESOURCES)
@@ -19,8 +22,9 @@ def test_list_queries_do_not_grow_with_page_size(
             make_hearing(record)  # nested rows are prefetched, not fetched per case
     client = client_for(office)
     url = f"/api/v1/{prefix}/"
+    client.get(url, {"page_size": 1})  # once-per-process lookups (content types) made
 
-    with django_assert_max_num_queries(40) as small:
+    with django_assert_max_num_queries(MAX_LIST_QUERIES) as small:
         assert client.get(url, {"page_size": 5}).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         response = client.get(url, {"page_size": 100})

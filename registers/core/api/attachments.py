@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from registers.core import attachments as service
+from registers.core.api.labels import ChoiceLabelField
 from registers.core.models import Attachment, AttachmentKind
 
 #: The viewset actions that read or write a record's files (``ScopedPermission`` checks
@@ -29,9 +30,7 @@ ATTACHMENT_ACTIONS = ("attachments", "attachment", "attachment_download")
 class AttachmentSerializer(serializers.ModelSerializer):
     """A file's metadata, with where to download it."""
 
-    kind_label = serializers.CharField(
-        source="get_kind_display", read_only=True, label=gettext_lazy("材料类型名称")
-    )
+    kind_label = ChoiceLabelField("kind", label=gettext_lazy("材料类型名称"))
     content_type = serializers.CharField(
         source="mime_type", read_only=True, label=gettext_lazy("文件类型")
     )

@@ -4,7 +4,7 @@ shapes every resource shares (comments, tombstones, deadlines)."""
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,6 +20,7 @@ from registers.core import permissions as rules
 from registers.core import revisions
 from registers.core.api.attachments import AttachmentSerializer
 from registers.core.api.errors import django_error_to_drf
+from registers.core.api.labels import ChoiceLabelField
 from registers.core.calendar import get_calendar
 from registers.core.dates import RegisterDateField
 from registers.core.models import HandledRecord
@@ -265,9 +266,7 @@ class WorkflowSerializer(ModelCleanSerializer):
             "更正，连同修改人、时间和改动的字段一并保存。"
         ),
     )
-    status_label = serializers.CharField(
-        source="get_status_display", read_only=True, label=gettext_lazy("审核状态名称")
-    )
+    status_label = ChoiceLabelField("status", label=gettext_lazy("审核状态名称"))
     attachments = serializers.SerializerMethodField(label=gettext_lazy("附件（现行版本）"))
     # The person in charge, where a register has one (``HandledRecord``).
     handler = HandlerField(
@@ -293,7 +292,12 @@ class WorkflowSerializer(ModelCleanSerializer):
         files = getattr(record, "current_files", None)
         if files is None:  # not read through a workflow viewset (prefetched there)
             files = record.attachments.current().select_related("uploaded_by")
-        return AttachmentSerializer(files, many=True, context=self.context).data
+        return [self._attachment_serializer.to_representation(file) for file in files]
+
+    @cached_property
+    def _attachment_serializer(self) -> AttachmentSerializer:
+        # One for every record of a list: making one per record copies its fields each time.
+        return AttachmentSerializer(context=self.context)
 
     def validate(self, attrs):
         reason = attrs.pop("correction_reason", "")
@@ -362,3 +366,19 @@ class DeadlineSerializer(serializers.Serializer):
     provisional_years = serializers.ListField(
         child=serializers.IntegerField(), label=gettext_lazy("尚未确认节假日安排的年度")
     )
+
+
+@cache
+def _deadline_serializer() -> DeadlineSerializer:
+    return DeadlineSerializer()
+
+
+def deadline_data(deadline) -> dict:
+    """``deadline`` as the API shows it (``DeadlineSerializer``), written by one serializer
+    made once: making one per record copies its fields each time, which cost a list of 50
+    cases more than the cases themselves."""
+    return _deadline_serializer().to_representation(deadline)
+
+
+def deadlines_data(deadlines) -> list[dict]:
+    return [deadline_data(deadline) for deadline in deadlines]
