@@ -42,6 +42,18 @@ def package_covers(year: int) -> bool:
     return True
 
 
+@cache
+def package_working_days(year: int) -> frozenset[datetime.date]:
+    """The working days of a year the package covers, asked of it once per process: it holds
+    published schedules, which never change while the process runs, and is slow to ask day by
+    day (every request that counts periods would otherwise ask it about a few years' days)."""
+    first = datetime.date(year, 1, 1)
+    days = (
+        first + offset * ONE_DAY for offset in range((datetime.date(year + 1, 1, 1) - first).days)
+    )
+    return frozenset(day for day in days if chinese_calendar.is_workday(day))
+
+
 class WorkingCalendar:
     def __init__(
         self,
@@ -91,7 +103,7 @@ class WorkingCalendar:
         if schedule is not None:
             return schedule.get(day, weekday)
         if package_covers(day.year):
-            return chinese_calendar.is_workday(day)
+            return day in package_working_days(day.year)
         if day.year >= FIRST_YEAR and day in statutory_holidays(day.year):
             return False
         return weekday

@@ -124,3 +124,16 @@ def test_counting_by_year_index_agrees_with_walking_day_by_day():
         due = calendar.add_working_days(start, days)
         assert counted_day_by_day(calendar, start, due) == days, (start, days)
         assert days == 0 or calendar.is_working_day(due), (start, days)
+
+
+@pytest.mark.parametrize("year", [2017, 2020, 2024])
+def test_a_covered_year_answers_as_the_package_does_for_every_day(year):
+    """The package's schedule is read once per year and kept; each day still answers as the
+    package itself does (holidays, make-up working days, plain weekends)."""
+    import chinese_calendar
+
+    calendar = WorkingCalendar()
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        assert calendar.is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += datetime.timedelta(days=1)
