@@ -95,7 +95,7 @@ class EnforcementBody(WorkflowRecord):
             unique(
                 "unit",
                 "name",
-                name="registers_enforcementbody_unique_name",
+                rule="unique_name",
                 message=_("本单位已登记同名的执法主体。"),
             ),
         ]
@@ -173,7 +173,7 @@ class Officer(WorkflowRecord):
             not_before(
                 "expires_on",
                 "issued_on",
-                name="registers_officer_expires_after_issue",
+                rule="expires_after_issue",
                 message=_("执法证有效期截止日期必须晚于发证日期。"),
                 optional=False,
                 strictly=True,
@@ -234,7 +234,7 @@ class Conflict(RevisionedModel):
             unique(
                 "officer",
                 "target",
-                name="registers_conflict_unique_pair",
+                rule="unique_pair",
                 message=_("该执法人员对该检查对象已申报回避。"),
             ),
         ]

@@ -174,18 +174,18 @@ class InspectionItem(WorkflowRecord):
             unique(
                 "year",
                 "code",
-                name="registers_inspectionitem_unique_code",
+                rule="unique_code",
                 message=_("同一年度清单中事项编码不能重复。"),
             ),
             check(
                 Q(ratio__gt=0) & Q(ratio__lte=100),
-                name="registers_inspectionitem_ratio_range",
+                rule="ratio_range",
                 message=_("抽查比例必须大于0且不超过100%%。"),
             ),
             check(
                 Q(cancelled_on__isnull=True)
                 | Q(published_on__isnull=False, cancelled_on__gte=F("published_on")),
-                name="registers_inspectionitem_cancelled_after_published",
+                rule="cancelled_after_published",
                 message=_("取消日期不能早于清单公布日期。"),
             ),
         ]
@@ -216,7 +216,7 @@ class CheckPoint(RevisionedModel):
             unique(
                 "item",
                 "position",
-                name="registers_checkpoint_unique_position",
+                rule="unique_position",
                 message=_("检查表中序号不能重复。"),
             ),
         ]
@@ -297,7 +297,7 @@ class InspectionTarget(RevisionedModel):
             unique(
                 "unit",
                 "credit_code",
-                name="registers_inspectiontarget_unique_code_per_pool",
+                rule="unique_code_per_pool",
                 message=_("本单位名录库中已有该统一社会信用代码的对象。"),
                 code="duplicate_credit_code",
             ),
@@ -455,19 +455,19 @@ class InspectionDraw(HandledRecord):
             unique(
                 "item",
                 "batch",
-                name="registers_inspectiondraw_unique_batch",
+                rule="unique_batch",
                 message=_("该事项的这一批次已经抽取过，不能重复抽取。"),
             ),
             not_before(
                 "check_ended_on",
                 "drawn_on",
-                name="registers_inspectiondraw_check_ends_after_draw",
+                rule="check_ends_after_draw",
                 message=_("检查结束日期不能早于抽取日期。"),
             ),
             check(
                 Q(published_on__isnull=True)
                 | Q(check_ended_on__isnull=False, published_on__gte=F("check_ended_on")),
-                name="registers_inspectiondraw_published_after_check",
+                rule="published_after_check",
                 message=_("结果公示日期必须在检查结束之后，且须先填写检查结束日期。"),
             ),
         ]
@@ -546,21 +546,21 @@ class DrawnTarget(RevisionedModel):
             unique(
                 "draw",
                 "position",
-                name="registers_drawntarget_unique_position",
+                rule="unique_position",
                 message=_("同一次抽取中抽中对象的序号不能重复。"),
                 code="duplicate_drawn_position",
             ),
             unique(
                 "draw",
                 "target",
-                name="registers_drawntarget_unique_target",
+                rule="unique_target",
                 message=_("同一个检查对象在一次抽取中只能被抽中一次。"),
                 code="duplicate_drawn_target",
             ),
             only_with(
                 "result",
                 "checked_on",
-                name="registers_drawntarget_result_has_date",
+                rule="result_has_date",
                 message=_("填写检查结果时必须填写检查日期。"),
             ),
         ]
@@ -585,14 +585,14 @@ class DrawnInspector(RevisionedModel):
             unique(
                 "drawn_target",
                 "officer",
-                name="registers_drawninspector_unique_officer",
+                rule="unique_officer",
                 message=_("同一名执法人员不能重复派往同一个抽中对象。"),
                 code="duplicate_drawn_inspector",
             ),
             unique(
                 "drawn_target",
                 "position",
-                name="registers_drawninspector_unique_position",
+                rule="unique_position",
                 message=_("同一抽中对象的检查人员序号不能重复。"),
                 code="duplicate_inspector_position",
             ),

@@ -89,7 +89,7 @@ class LicenceReformBatch(RevisionedModel):
             not_before(
                 "first_licence_on",
                 "reform_on",
-                name="registers_licencereformbatch_first_licence_after_reform",
+                rule="first_licence_after_reform",
                 message=_("首张执照颁发日期不能早于改革实施日期。"),
             ),
         ]
@@ -150,7 +150,7 @@ class IntegratedItem(WorkflowRecord):
             unique(
                 "batch",
                 "name",
-                name="registers_integrateditem_unique_name_in_batch",
+                rule="unique_name_in_batch",
                 message=_("该批次已有同名事项。"),
             ),
         ]

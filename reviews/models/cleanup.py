@@ -122,13 +122,13 @@ class CleanupCampaign(WorkflowRecord):
             not_before(
                 "ended_on",
                 "started_on",
-                name="reviews_cleanupcampaign_ends_after_start",
+                rule="ends_after_start",
                 message=_("计划完成日期不能早于开始日期。"),
             ),
             not_before(
                 "confirmed_on",
                 "started_on",
-                name="reviews_cleanupcampaign_confirmed_after_start",
+                rule="confirmed_after_start",
                 message=_("确认日期不能早于开始日期。"),
             ),
         ]
@@ -248,7 +248,7 @@ class CleanupItem(RevisionedModel):
             unique(
                 "campaign",
                 "document",
-                name="reviews_cleanupitem_unique_document",
+                rule="unique_document",
                 message=_("该文件已在本次清理中。"),
             ),
         ]

@@ -197,14 +197,14 @@ class GovernmentContract(WorkflowRecord):
         constraints = [
             check(
                 Q(amount__gt=0),
-                name="reviews_governmentcontract_amount_positive",
+                rule="amount_positive",
                 message=_("合同金额必须大于零。"),
                 code="amount_not_positive",
             ),
             unique(
                 "unit",
                 "number",
-                name="reviews_governmentcontract_unique_number",
+                rule="unique_number",
                 message=_("本单位已有相同编号的合同。"),
                 code="duplicate_contract_number",
                 condition=~Q(number=""),
@@ -212,7 +212,7 @@ class GovernmentContract(WorkflowRecord):
             check(
                 Q(lawyer_reviewed_on__isnull=True)
                 | (~Q(law_firm="") & ~Q(lawyer="") & ~Q(lawyer_opinion="")),
-                name="reviews_governmentcontract_lawyer_review_complete",
+                rule="lawyer_review_complete",
                 message=_("律师审核须写明律师事务所、律师和审核意见。"),
                 code="lawyer_review_incomplete",
             ),

@@ -121,7 +121,7 @@ class DecisionCatalogue(RevisionedModel):
             unique(
                 "decision_body",
                 "year",
-                name="reviews_decisioncatalogue_unique_year",
+                rule="unique_year",
                 message=_("该决策机关本年度已有决策事项目录。"),
             ),
         ]
@@ -346,13 +346,13 @@ class MajorDecision(WorkflowRecord):
             unique(
                 "catalogue",
                 "title",
-                name="reviews_majordecision_unique_title",
+                rule="unique_title",
                 message=_("目录中已有同名决策事项。"),
             ),
             check(
                 Q(discussed_on__isnull=True)
                 | Q(legality_review_result__in=[LegalityResult.PASSED, LegalityResult.RISK_STATED]),
-                name="reviews_majordecision_discussed_after_passed_review",
+                rule="discussed_after_passed_review",
                 message=_("决策草案未经合法性审查或者经审查不合法的，不得提交讨论。"),
                 code="discussion_without_passed_legality_review",
             ),
@@ -554,14 +554,14 @@ class DecisionStep(RevisionedModel):
             unique(
                 "decision",
                 "kind",
-                name="reviews_decisionstep_unique_kind",
+                rule="unique_kind",
                 message=_("每项程序只记录一次。"),
             ),
             check(
                 Q(comment_opens_on__isnull=True)
                 | Q(comment_closes_on__isnull=True)
                 | Q(comment_closes_on__gte=models.F("comment_opens_on")),
-                name="reviews_decisionstep_comment_period_order",
+                rule="comment_period_order",
                 message=_("征求意见截止日早于起始日。"),
                 code="comment_period_reversed",
             ),
@@ -663,7 +663,7 @@ class DecisionParticipant(RevisionedModel):
             unique(
                 "decision",
                 "name",
-                name="reviews_decisionparticipant_unique_name",
+                rule="unique_name",
                 message=_("同一人员只记录一次。"),
             ),
         ]

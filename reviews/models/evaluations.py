@@ -55,7 +55,7 @@ def _score_in_range(field: str, maximum: Decimal, *, message):
     within = Q(**{f"{field}__gte": 0, f"{field}__lte": maximum})
     return check(
         Q(**{f"{field}__isnull": True}) | within,
-        name=f"reviews_evaluatedfile_{field}_range",
+        rule=f"{field}_range",
         message=message,
         code=f"{field}_out_of_range",
     )
@@ -161,13 +161,13 @@ class EvaluationRound(RevisionedModel):
             unique(
                 "year",
                 "name",
-                name="reviews_evaluationround_unique_name",
+                rule="unique_name",
                 message=_("本年度已有同名评查活动。"),
             ),
             not_before(
                 "ended_on",
                 "started_on",
-                name="reviews_evaluationround_ends_after_start",
+                rule="ends_after_start",
                 message=_("结束日期早于开始日期。"),
                 code="round_ends_before_start",
                 optional=False,
@@ -325,7 +325,7 @@ class EvaluatedFile(WorkflowRecord):
                 "round",
                 "unit",
                 "case_number",
-                name="reviews_evaluatedfile_unique_case",
+                rule="unique_case",
                 message=_("本次评查已录入该单位的这份案卷。"),
                 code="duplicate_evaluated_case",
             ),
@@ -389,9 +389,7 @@ class FileVeto(RevisionedModel):
         ordering = ["file", "item"]
         verbose_name = verbose_name_plural = _("否决项")
         constraints = [
-            unique(
-                "file", "item", name="reviews_fileveto_unique_item", message=_("该否决项已记录。")
-            ),
+            unique("file", "item", rule="unique_item", message=_("该否决项已记录。")),
         ]
 
     def __str__(self) -> str:

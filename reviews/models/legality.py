@@ -111,19 +111,19 @@ class LegalityReview(WorkflowRecord):
                 "unit",
                 "title",
                 "received_on",
-                name="reviews_legalityreview_unique_draft",
+                rule="unique_draft",
                 message=_("同一单位同一天送审的同名文件已登记。"),
             ),
             not_before(
                 "completed_on",
                 "received_on",
-                name="reviews_legalityreview_completed_after_received",
+                rule="completed_after_received",
                 message=_("审核完成日期不能早于收件日期。"),
             ),
             check(
                 (Q(completed_on__isnull=True) & Q(result=""))
                 | (Q(completed_on__isnull=False) & ~Q(result="")),
-                name="reviews_legalityreview_completed_has_result",
+                rule="completed_has_result",
                 message=_("审核完成须同时填写完成日期和审核结论。"),
             ),
         ]
@@ -228,18 +228,18 @@ class CommentDraftReply(WorkflowRecord):
             unique(
                 "title",
                 "received_on",
-                name="reviews_commentdraftreply_unique_draft",
+                rule="unique_draft",
                 message=_("同一天收到的同名征求意见稿已登记。"),
             ),
             not_before(
                 "replied_on",
                 "received_on",
-                name="reviews_commentdraftreply_replied_after_received",
+                rule="replied_after_received",
                 message=_("回复日期不能早于收到日期。"),
             ),
             check(
                 Q(replied_on__isnull=True) | ~Q(reply=""),
-                name="reviews_commentdraftreply_replied_has_reply",
+                rule="replied_has_reply",
                 message=_("填写了回复日期，请同时填写回复意见（无意见也请写明）。"),
             ),
         ]
@@ -381,7 +381,7 @@ class Filing(HandledRecord):
             unique(
                 "document",
                 "filed_with",
-                name="reviews_filing_unique_document_authority",
+                rule="unique_document_authority",
                 message=_("该文件向该机关的报备已登记。"),
             ),
         ]

@@ -306,14 +306,14 @@ class LitigationCase(HandledRecord):
         constraints = [
             unique(
                 "number",
-                name="reviews_litigationcase_unique_number",
+                rule="unique_number",
                 message=_("已有案号相同的行政应诉案件（案号已统一为半角字符后比较）。"),
                 code="duplicate_case_number",
             ),
             only_with(
                 "outcome",
                 "concluded_on",
-                name="reviews_litigationcase_outcome_when_concluded",
+                rule="outcome_when_concluded",
                 message=_("结案后才能填写裁判结果"),
             ),
         ]
@@ -406,7 +406,7 @@ class LitigationHearing(RevisionedModel):
         constraints = [
             check(
                 Q(head_name="", head_rank="") | (~Q(head_name="") & ~Q(head_rank="")),
-                name="reviews_litigationhearing_head_named_with_rank",
+                rule="head_named_with_rank",
                 message=_("出庭负责人的姓名和类别须同时填写"),
             ),
         ]

@@ -588,7 +588,7 @@ class ReconsiderationCase(HandledRecord):
         constraints = [
             unique(
                 "number",
-                name="reviews_reconsiderationcase_unique_number",
+                rule="unique_number",
                 message=_("已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"),
                 code="duplicate_case_number",
             ),
@@ -600,7 +600,7 @@ class ReconsiderationCase(HandledRecord):
             only_with(
                 "outcome",
                 "concluded_on",
-                name="reviews_reconsiderationcase_outcome_when_concluded",
+                rule="outcome_when_concluded",
                 message=_("审结后才能填写审结结果"),
             ),
         ]
@@ -821,7 +821,7 @@ class ReconsiderationSuspension(RevisionedModel):
             not_before(
                 "resumed_on",
                 "suspended_on",
-                name="reviews_reconsiderationsuspension_resumed_after_suspended",
+                rule="resumed_after_suspended",
                 message=_("恢复审理日期早于中止日期"),
             ),
         ]

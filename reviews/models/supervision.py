@@ -100,7 +100,7 @@ class AccountabilityRecord(WorkflowRecord):
                 "person",
                 "decided_on",
                 "measure",
-                name="reviews_accountabilityrecord_unique_decision",
+                rule="unique_decision",
                 message=_("同一单位对同一人员在同一日期已有相同措施的问责记录。"),
                 code="duplicate_accountability",
             ),
@@ -221,7 +221,7 @@ class CriminalTransfer(HandledRecord):
             check(
                 Q(decision="", decided_on__isnull=True)
                 | (~Q(decision="") & Q(decided_on__isnull=False)),
-                name="reviews_criminaltransfer_decision_with_date",
+                rule="decision_with_date",
                 message=_("审批决定和决定日期须同时填写"),
             ),
         ]
@@ -363,7 +363,7 @@ class RectificationProblem(HandledRecord):
             not_before(
                 "due_on",
                 "found_on",
-                name="reviews_rectificationproblem_due_after_found",
+                rule="due_after_found",
                 message=_("整改期限早于发现日期"),
                 optional=False,
             ),
