@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, required_when, unique
-from registers.core.fields import part_of, reference, unit_field
+from registers.core.fields import OwnFields, part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -151,15 +151,7 @@ class Document(WorkflowRecord):
     # A document belongs to the year it was issued.
     year_field = "issued_on"
 
-    register_fields = (
-        "title",
-        "number",
-        "kind",
-        "issued_on",
-        "effective_on",
-        "valid_until",
-        "note",
-    )
+    register_fields = OwnFields()
 
     unit = unit_field(_("制定机关"), related_name="documents")
     title = models.CharField(_("标题"), max_length=200)

@@ -26,7 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
-from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
+from registers.core.fields import (
+    OwnFields,
+    optional_date,
+    part_of,
+    person_field,
+    reference,
+    unit_field,
+)
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
@@ -120,21 +127,7 @@ class InspectionItem(WorkflowRecord):
     # An item belongs to its list's year (counted as that list stood on 31 December).
     year_field = "year"
 
-    register_fields = (
-        "year",
-        "code",
-        "name",
-        "sub_item",
-        "kind",
-        "field",
-        "legal_basis",
-        "method",
-        "content",
-        "ratio",
-        "frequency",
-        "published_on",
-        "cancelled_on",
-    )
+    register_fields = OwnFields()
     export_omits = ("content",)
 
     year = models.PositiveSmallIntegerField(_("清单年度"))
@@ -202,7 +195,7 @@ class CheckPoint(RevisionedModel):
     scope_field = "item__unit"
 
     #: Its own fields, besides the item it belongs to.
-    register_fields = ("position", "content", "basis")
+    register_fields = OwnFields()
 
     item = part_of(InspectionItem, _("抽查事项"), related_name="check_points")
     position = models.PositiveSmallIntegerField(_("序号"))
@@ -260,14 +253,7 @@ class InspectionTarget(RevisionedModel):
 
     scope_field = "unit"
 
-    register_fields = (
-        "name",
-        "credit_code",
-        "legal_representative",
-        "address",
-        "contact",
-        "is_active",
-    )
+    register_fields = OwnFields()
 
     personal_fields = {
         "legal_representative": PersonalKind.NAME,

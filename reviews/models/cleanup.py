@@ -17,7 +17,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
+from registers.core.fields import (
+    OwnFields,
+    optional_date,
+    part_of,
+    person_field,
+    reference,
+    unit_field,
+)
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -230,7 +237,7 @@ class CleanupItem(RevisionedModel):
     scope_field = "campaign__unit"
 
     #: Its own fields, besides the campaign it belongs to.
-    register_fields = ("document", "outcome", "note")
+    register_fields = OwnFields()
 
     campaign = part_of(CleanupCampaign, _("清理活动"), related_name="items")
     document = reference(Document, _("文件"), related_name="cleanup_items")

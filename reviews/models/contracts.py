@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_date
+from registers.core.fields import OwnFields, optional_date
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -148,21 +148,7 @@ class GovernmentContract(WorkflowRecord):
     # Lawyer reviews and filings count by their own dates (``lawyer_reviewed_in``, ``filed_in``).
     year_field = "signed_on"
 
-    register_fields = (
-        "title",
-        "number",
-        "project",
-        "counterparty",
-        "amount",
-        "signed_on",
-        "law_firm",
-        "lawyer",
-        "lawyer_reviewed_on",
-        "lawyer_opinion",
-        "filed_on",
-        "filing_number",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("lawyer", "lawyer_opinion", "note")
 
     title = models.CharField(_("合同名称"), max_length=200)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core.calendar import working_days_between
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_date, part_of, reference, unit_field
+from registers.core.fields import OwnFields, optional_date, part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -106,7 +106,7 @@ class DecisionCatalogue(RevisionedModel):
 
     reference_data = True
 
-    register_fields = ("decision_body", "year", "title", "document_number", "published_on")
+    register_fields = OwnFields()
 
     decision_body = unit_field(_("决策机关"), related_name="decision_catalogues")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -258,27 +258,7 @@ class MajorDecision(WorkflowRecord):
         "post_evaluated_on",
         "post_evaluation_conclusion",
     )
-    register_fields = (
-        "catalogue",
-        "title",
-        "category",
-        "matter",
-        "legality_review_sent_on",
-        "legality_review_due_on",
-        "short_review_reason",
-        "legality_reviewed_on",
-        "legality_review_result",
-        "legality_opinion",
-        "meeting_kind",
-        "meeting",
-        "discussed_on",
-        "decided_by",
-        "head_departure_reason",
-        "published_on",
-        "publication_channel",
-        "archived_on",
-        *post_evaluation_fields,
-    )
+    register_fields = OwnFields()
     export_omits = (
         "matter",
         "legality_review_sent_on",
@@ -513,17 +493,7 @@ class DecisionStep(RevisionedModel):
     scope_field = "decision__unit"
 
     #: Its own fields, besides the decision it belongs to.
-    register_fields = (
-        "kind",
-        "applicable",
-        "reason_not_applicable",
-        "method",
-        "comment_opens_on",
-        "comment_closes_on",
-        "short_period_reason",
-        "completed_on",
-        "summary",
-    )
+    register_fields = OwnFields()
     export_omits = ("reason_not_applicable", "short_period_reason", "summary")
 
     decision = part_of(MajorDecision, _("决策事项"), related_name="steps")
@@ -648,7 +618,7 @@ class DecisionParticipant(RevisionedModel):
     scope_field = "decision__unit"
 
     #: Its own fields, besides the decision it belongs to.
-    register_fields = ("name", "post", "stance", "reason")
+    register_fields = OwnFields()
 
     decision = part_of(MajorDecision, _("决策事项"), related_name="participants")
     name = models.CharField(_("姓名"), max_length=50)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, unique
-from registers.core.fields import optional_date, part_of, reference
+from registers.core.fields import OwnFields, optional_date, part_of, reference
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
@@ -139,7 +139,7 @@ class EvaluationRound(RevisionedModel):
 
     reference_data = True
 
-    register_fields = ("name", "year", "plan_title", "plan_number", "started_on", "ended_on")
+    register_fields = OwnFields()
 
     name = models.CharField(_("评查活动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -284,14 +284,7 @@ class EvaluatedFile(WorkflowRecord):
 
     #: The score sheet: the evaluators' work, which units see but only the office enters.
     office_only_fields = ("evaluators", "evaluated_on", "form_score", "content_score", "comments")
-    register_fields = (
-        "round",
-        "case_type",
-        "case_number",
-        "case_title",
-        "decided_on",
-        *office_only_fields,
-    )
+    register_fields = OwnFields()
     export_omits = ("evaluators", "comments")
 
     round = reference(EvaluationRound, _("评查活动"), related_name="files")
@@ -431,7 +424,7 @@ class EvaluationProblem(RevisionedModel):
     scope_field = "file__unit"
 
     #: Its own fields, besides the file it belongs to.
-    register_fields = ("description", "requirement", "due_on", "rectified_on", "rectification")
+    register_fields = OwnFields()
     export_omits = ("requirement", "rectification")
 
     file = part_of(EvaluatedFile, _("评查案卷"), related_name="problems")

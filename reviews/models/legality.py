@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, normative_filing_due
-from registers.core.fields import optional_date, reference, unit_field
+from registers.core.fields import OwnFields, optional_date, reference, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.workingdays import WorkingCalendar
@@ -73,15 +73,7 @@ class LegalityReview(WorkflowRecord):
 
     #: The review's outcome: the legal office records it, the unit registers its draft.
     office_only_fields = ("completed_on", "result", "opinion")
-    register_fields = (
-        "title",
-        "kind",
-        "received_on",
-        "completed_on",
-        "result",
-        "opinion",
-        "resulting_document",
-    )
+    register_fields = OwnFields()
     export_omits = ("opinion",)
 
     unit = unit_field(_("送审单位"), related_name="legality_reviews")
@@ -197,15 +189,7 @@ class CommentDraftReply(WorkflowRecord):
     # A reply belongs to the year it was sent.
     year_field = "replied_on"
 
-    register_fields = (
-        "title",
-        "kind",
-        "requested_by",
-        "received_on",
-        "reply_requested_by",
-        "replied_on",
-        "reply",
-    )
+    register_fields = OwnFields()
     export_omits = ("reply",)
 
     unit = unit_field(_("答复单位"), related_name="comment_draft_replies")
@@ -352,7 +336,7 @@ class Filing(HandledRecord):
     # A filing belongs to the year it was filed; an open obligation to none yet.
     year_field = "filed_on"
 
-    register_fields = ("document", "filed_with", "filed_on", "receipt", "note")
+    register_fields = OwnFields()
     export_omits = ("note",)
 
     unit = unit_field(_("报备单位"), related_name="filings")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import OwnFields, optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
@@ -67,16 +67,7 @@ class AccountabilityRecord(WorkflowRecord):
     year_field = "decided_on"
     personal_fields = {"person": PersonalKind.NAME}
 
-    register_fields = (
-        "person",
-        "role",
-        "conduct",
-        "facts",
-        "measure",
-        "decided_on",
-        "decided_by",
-        "document_number",
-    )
+    register_fields = OwnFields()
     export_omits = ("facts",)
 
     unit = unit_field(_("所在单位"))
@@ -177,19 +168,7 @@ class CriminalTransfer(HandledRecord):
         ),
     )
 
-    register_fields = (
-        "case_name",
-        "suspected_offence",
-        "reported_on",
-        "decision",
-        "decided_on",
-        "transferred_on",
-        "police",
-        "police_accepted_on",
-        "police_decision",
-        "police_notice_received_on",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("police", "police_accepted_on", "police_notice_received_on", "note")
 
     unit = unit_field(_("移送机关"))
@@ -332,15 +311,7 @@ class RectificationProblem(HandledRecord):
         ("found_on", "rectified_on", _("整改完成日期早于发现日期"), "rectified_before_found"),
     )
 
-    register_fields = (
-        "campaign",
-        "problem",
-        "source",
-        "found_on",
-        "measure",
-        "due_on",
-        "rectified_on",
-    )
+    register_fields = OwnFields()
     export_omits = ("measure",)
 
     campaign = models.CharField(
