@@ -34,6 +34,12 @@ def _once_for_district_and_each_unit(year: str, *key: str, district, unit, code:
     ]
 
 
+def _last_change() -> tuple[models.ForeignKey, models.DateTimeField]:
+    """Who last changed a text the office keeps, and when (the admin and the services name
+    the person; the moment is the save's)."""
+    return person_field(_("最后修改人")), models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+
 class ReportQuerySet(models.QuerySet):
     def for_scope(self, year: int, unit=None):
         return self.filter(year=year, unit=unit)
@@ -53,8 +59,7 @@ class Report(RevisionedModel):
         _("单位"), optional=True, related_name="reports", help_text=_("留空表示全区报告。")
     )
     title = models.CharField(_("标题"), max_length=200)
-    updated_by = person_field(_("最后修改人"))
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    updated_by, updated_at = _last_change()
 
     objects = ReportQuerySet.as_manager()
 
@@ -166,8 +171,7 @@ class UnitTemplate(RevisionedModel):
             "只能使用单位自己的数字；{{ unit.name }} 是单位名称，{{ report.year }} 是报告年度。"
         ),
     )
-    updated_by = person_field(_("最后修改人"))
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    updated_by, updated_at = _last_change()
 
     class Meta:
         ordering = ["kind"]
