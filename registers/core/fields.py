@@ -78,3 +78,22 @@ def optional_date(verbose_name, **options) -> models.DateField:
 def optional_moment(verbose_name, **options) -> models.DateTimeField:
     """A moment that may not have come yet (submitted, reviewed, withdrawn at)."""
     return models.DateTimeField(verbose_name, null=True, blank=True, **options)
+
+
+class OwnFields:
+    """A register's ``register_fields`` read from its declaration rather than listed again:
+    its editable fields in the order they are declared, less the unit (or the record it is
+    part of, its ``scope_field``), the person in charge and the workflow's bookkeeping."""
+
+    def __get__(self, instance, owner) -> tuple[str, ...]:
+        left_out = {
+            "unit",
+            "handler",
+            getattr(owner, "scope_field", "unit").split("__")[0],
+            *getattr(owner, "WORKFLOW_FIELDS", ()),
+        }
+        return tuple(
+            field.name
+            for field in owner._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name not in left_out
+        )

@@ -197,7 +197,7 @@ class HolidaySchedule(models.Model):
         constraints = [
             unique(
                 "year",
-                name="registers_holidayschedule_one_in_force",
+                rule="one_in_force",
                 message=_("该年度已有确认的节假日安排。"),
                 code="schedule_already_confirmed",
                 condition=models.Q(withdrawn_at__isnull=True),
@@ -228,7 +228,7 @@ class HolidayScheduleDay(models.Model):
             unique(
                 "schedule",
                 "date",
-                name="registers_holidayscheduleday_once_per_schedule",
+                rule="once_per_schedule",
                 message=_("同一节假日安排中该日期已录入。"),
                 code="duplicate_schedule_day",
             )
@@ -324,7 +324,7 @@ class Attachment(models.Model):
         constraints = [
             check(
                 models.Q(size__gt=0),
-                name="registers_attachment_not_empty",
+                rule="not_empty",
                 message=_("附件不能是空文件。"),
                 code="empty_file",
             )
@@ -455,7 +455,7 @@ class ScheduledRun(models.Model):
             unique(
                 "name",
                 "day",
-                name="registers_scheduledrun_once_a_day",
+                rule="once_a_day",
                 message=_("这项每日任务当天已经运行过。"),
                 code="already_ran_today",
             )

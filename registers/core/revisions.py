@@ -40,7 +40,8 @@ class RevisionedModel(models.Model):
     #: A register's own fields, declared once, in the order of its form. The upload
     #: template's columns (between the unit and the status), the API's fields (after the
     #: workflow's) and the export's columns (``registers.core.api.exports.exported_fields``)
-    #: are read from here; labels are the fields' verbose names.
+    #: are read from here; labels are the fields' verbose names. ``OwnFields()`` reads them
+    #: from the model's own field declarations (``registers.core.fields``).
     register_fields: tuple[str, ...] = ()
     #: Fields of ``register_fields`` an export (a summary table) leaves out: long texts and
     #: details read on the record itself.

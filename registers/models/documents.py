@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, required_when, unique
-from registers.core.fields import part_of, reference, unit_field
+from registers.core.fields import OwnFields, part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -151,15 +151,7 @@ class Document(WorkflowRecord):
     # A document belongs to the year it was issued.
     year_field = "issued_on"
 
-    register_fields = (
-        "title",
-        "number",
-        "kind",
-        "issued_on",
-        "effective_on",
-        "valid_until",
-        "note",
-    )
+    register_fields = OwnFields()
 
     unit = unit_field(_("制定机关"), related_name="documents")
     title = models.CharField(_("标题"), max_length=200)
@@ -194,21 +186,21 @@ class Document(WorkflowRecord):
         constraints = [
             unique(
                 "number",
-                name="registers_document_unique_number",
+                rule="unique_number",
                 message=_("已有文号相同的文件（文号已统一为半角字符后比较）。"),
                 code="duplicate_document_number",
             ),
             not_before(
                 "effective_on",
                 "issued_on",
-                name="registers_document_effective_after_issue",
+                rule="effective_after_issue",
                 message=_("施行日期不能早于印发日期。"),
                 optional=False,
             ),
             not_before(
                 "valid_until",
                 "effective_on",
-                name="registers_document_valid_after_effective",
+                rule="valid_after_effective",
                 message=_("有效期截止日期不能早于施行日期。"),
                 optional=False,
             ),
@@ -344,25 +336,25 @@ class DocumentChange(RevisionedModel):
         constraints = [
             unique(
                 "document",
-                name="registers_documentchange_one_repeal",
+                rule="one_repeal",
                 message=_("该文件已有废止记录。"),
                 condition=Q(kind=DocumentChangeKind.REPEALED),
             ),
             unique(
                 "document",
-                name="registers_documentchange_one_expiry",
+                rule="one_expiry",
                 message=_("该文件已有宣布失效记录。"),
                 condition=Q(kind=DocumentChangeKind.EXPIRED),
             ),
             required_when(
                 "by_document",
                 Q(kind=DocumentChangeKind.AMENDED),
-                name="registers_documentchange_amendment_has_document",
+                rule="amendment_has_document",
                 message=_("修改必须填写依据文件（修改本文件的文件）。"),
             ),
             check(
                 ~Q(by_document=F("document")),
-                name="registers_documentchange_not_self",
+                rule="not_self",
                 message=_("文件不能修改或废止它自己。"),
             ),
         ]

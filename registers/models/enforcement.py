@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import part_of, reference
+from registers.core.fields import OwnFields, part_of, reference
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -80,7 +80,7 @@ class EnforcementBody(WorkflowRecord):
     # A standing list.
     year_field = None
 
-    register_fields = ("name", "kind", "legal_basis")
+    register_fields = OwnFields()
 
     name = models.CharField(_("执法主体名称"), max_length=100)
     kind = models.CharField(_("主体类别"), max_length=20, choices=BodyKind.choices)
@@ -95,7 +95,7 @@ class EnforcementBody(WorkflowRecord):
             unique(
                 "unit",
                 "name",
-                name="registers_enforcementbody_unique_name",
+                rule="unique_name",
                 message=_("本单位已登记同名的执法主体。"),
             ),
         ]
@@ -150,7 +150,7 @@ class Officer(WorkflowRecord):
     # A standing list.
     year_field = None
 
-    register_fields = ("body", "name", "certificate_number", "field", "issued_on", "expires_on")
+    register_fields = OwnFields()
 
     body = reference(EnforcementBody, _("执法主体"), related_name="officers")
     name = models.CharField(_("姓名"), max_length=30)
@@ -173,7 +173,7 @@ class Officer(WorkflowRecord):
             not_before(
                 "expires_on",
                 "issued_on",
-                name="registers_officer_expires_after_issue",
+                rule="expires_after_issue",
                 message=_("执法证有效期截止日期必须晚于发证日期。"),
                 optional=False,
                 strictly=True,
@@ -234,7 +234,7 @@ class Conflict(RevisionedModel):
             unique(
                 "officer",
                 "target",
-                name="registers_conflict_unique_pair",
+                rule="unique_pair",
                 message=_("该执法人员对该检查对象已申报回避。"),
             ),
         ]

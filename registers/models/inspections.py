@@ -26,7 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, inspection_publication_due
-from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
+from registers.core.fields import (
+    OwnFields,
+    optional_date,
+    part_of,
+    person_field,
+    reference,
+    unit_field,
+)
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
 from registers.core.querysets import WorkflowQuerySet, year_end
@@ -120,21 +127,7 @@ class InspectionItem(WorkflowRecord):
     # An item belongs to its list's year (counted as that list stood on 31 December).
     year_field = "year"
 
-    register_fields = (
-        "year",
-        "code",
-        "name",
-        "sub_item",
-        "kind",
-        "field",
-        "legal_basis",
-        "method",
-        "content",
-        "ratio",
-        "frequency",
-        "published_on",
-        "cancelled_on",
-    )
+    register_fields = OwnFields()
     export_omits = ("content",)
 
     year = models.PositiveSmallIntegerField(_("清单年度"))
@@ -177,18 +170,18 @@ class InspectionItem(WorkflowRecord):
             unique(
                 "year",
                 "code",
-                name="registers_inspectionitem_unique_code",
+                rule="unique_code",
                 message=_("同一年度清单中事项编码不能重复。"),
             ),
             check(
                 Q(ratio__gt=0) & Q(ratio__lte=100),
-                name="registers_inspectionitem_ratio_range",
+                rule="ratio_range",
                 message=_("抽查比例必须大于0且不超过100%%。"),
             ),
             check(
                 Q(cancelled_on__isnull=True)
                 | Q(published_on__isnull=False, cancelled_on__gte=F("published_on")),
-                name="registers_inspectionitem_cancelled_after_published",
+                rule="cancelled_after_published",
                 message=_("取消日期不能早于清单公布日期。"),
             ),
         ]
@@ -205,7 +198,7 @@ class CheckPoint(RevisionedModel):
     scope_field = "item__unit"
 
     #: Its own fields, besides the item it belongs to.
-    register_fields = ("position", "content", "basis")
+    register_fields = OwnFields()
 
     item = part_of(InspectionItem, _("抽查事项"), related_name="check_points")
     position = models.PositiveSmallIntegerField(_("序号"))
@@ -219,7 +212,7 @@ class CheckPoint(RevisionedModel):
             unique(
                 "item",
                 "position",
-                name="registers_checkpoint_unique_position",
+                rule="unique_position",
                 message=_("检查表中序号不能重复。"),
             ),
         ]
@@ -263,14 +256,7 @@ class InspectionTarget(RevisionedModel):
 
     scope_field = "unit"
 
-    register_fields = (
-        "name",
-        "credit_code",
-        "legal_representative",
-        "address",
-        "contact",
-        "is_active",
-    )
+    register_fields = OwnFields()
 
     personal_fields = {
         "legal_representative": PersonalKind.NAME,
@@ -300,7 +286,7 @@ class InspectionTarget(RevisionedModel):
             unique(
                 "unit",
                 "credit_code",
-                name="registers_inspectiontarget_unique_code_per_pool",
+                rule="unique_code_per_pool",
                 message=_("本单位名录库中已有该统一社会信用代码的对象。"),
                 code="duplicate_credit_code",
             ),
@@ -458,19 +444,19 @@ class InspectionDraw(HandledRecord):
             unique(
                 "item",
                 "batch",
-                name="registers_inspectiondraw_unique_batch",
+                rule="unique_batch",
                 message=_("该事项的这一批次已经抽取过，不能重复抽取。"),
             ),
             not_before(
                 "check_ended_on",
                 "drawn_on",
-                name="registers_inspectiondraw_check_ends_after_draw",
+                rule="check_ends_after_draw",
                 message=_("检查结束日期不能早于抽取日期。"),
             ),
             check(
                 Q(published_on__isnull=True)
                 | Q(check_ended_on__isnull=False, published_on__gte=F("check_ended_on")),
-                name="registers_inspectiondraw_published_after_check",
+                rule="published_after_check",
                 message=_("结果公示日期必须在检查结束之后，且须先填写检查结束日期。"),
             ),
         ]
@@ -549,21 +535,21 @@ class DrawnTarget(RevisionedModel):
             unique(
                 "draw",
                 "position",
-                name="registers_drawntarget_unique_position",
+                rule="unique_position",
                 message=_("同一次抽取中抽中对象的序号不能重复。"),
                 code="duplicate_drawn_position",
             ),
             unique(
                 "draw",
                 "target",
-                name="registers_drawntarget_unique_target",
+                rule="unique_target",
                 message=_("同一个检查对象在一次抽取中只能被抽中一次。"),
                 code="duplicate_drawn_target",
             ),
             only_with(
                 "result",
                 "checked_on",
-                name="registers_drawntarget_result_has_date",
+                rule="result_has_date",
                 message=_("填写检查结果时必须填写检查日期。"),
             ),
         ]
@@ -588,14 +574,14 @@ class DrawnInspector(RevisionedModel):
             unique(
                 "drawn_target",
                 "officer",
-                name="registers_drawninspector_unique_officer",
+                rule="unique_officer",
                 message=_("同一名执法人员不能重复派往同一个抽中对象。"),
                 code="duplicate_drawn_inspector",
             ),
             unique(
                 "drawn_target",
                 "position",
-                name="registers_drawninspector_unique_position",
+                rule="unique_position",
                 message=_("同一抽中对象的检查人员序号不能重复。"),
                 code="duplicate_inspector_position",
             ),

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import optional_date, reference, unit_field
+from registers.core.fields import OwnFields, optional_date, reference, unit_field
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -51,15 +51,7 @@ class LicenceReformBatch(RevisionedModel):
     # Reference data: every role reads the batches; the office keeps them.
     reference_data = True
 
-    register_fields = (
-        "name",
-        "reform_on",
-        "basis",
-        "basis_document",
-        "first_licence_on",
-        "first_licence_holder",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("note",)
 
     name = models.CharField(
@@ -89,7 +81,7 @@ class LicenceReformBatch(RevisionedModel):
             not_before(
                 "first_licence_on",
                 "reform_on",
-                name="registers_licencereformbatch_first_licence_after_reform",
+                rule="first_licence_after_reform",
                 message=_("首张执照颁发日期不能早于改革实施日期。"),
             ),
         ]
@@ -127,7 +119,7 @@ class IntegratedItem(WorkflowRecord):
     # An item belongs to the year its reform batch took effect.
     year_field = "batch__reform_on"
 
-    register_fields = ("batch", "name", "kind", "basis")
+    register_fields = OwnFields()
 
     unit = unit_field(_("原办理部门"), related_name="integrated_items")
     batch = reference(LicenceReformBatch, _("改革批次"), related_name="items")
@@ -150,7 +142,7 @@ class IntegratedItem(WorkflowRecord):
             unique(
                 "batch",
                 "name",
-                name="registers_integrateditem_unique_name_in_batch",
+                rule="unique_name_in_batch",
                 message=_("该批次已有同名事项。"),
             ),
         ]

@@ -320,7 +320,7 @@ class PowerItem(WorkflowRecord):
                 "unit",
                 "list_kind",
                 "code",
-                name="registers_poweritem_unique_open_code",
+                rule="unique_open_code",
                 message=_("本单位该清单中已有同一编码的现行事项。"),
                 condition=Q(closed_on__isnull=True),
             ),
@@ -329,14 +329,14 @@ class PowerItem(WorkflowRecord):
                 "list_kind",
                 "code",
                 "effective_from",
-                name="registers_poweritem_unique_version",
+                rule="unique_version",
                 message=_("本单位该清单中同一编码的事项在同一生效日期已有一个版本。"),
                 code="duplicate_item_version",
             ),
             not_before(
                 "closed_on",
                 "effective_from",
-                name="registers_poweritem_closed_after_effective",
+                rule="closed_after_effective",
                 message=_("失效日期必须晚于生效日期。"),
                 strictly=True,
             ),
@@ -345,7 +345,7 @@ class PowerItem(WorkflowRecord):
                     field,
                     Q(list_kind=kind),
                     text=True,
-                    name=f"registers_poweritem_{rule}",
+                    rule=rule,
                     message=message,
                 )
                 for kind, field, rule, message in FILLED_BY_LIST_KIND
@@ -482,7 +482,7 @@ class ResponsibilityItem(RevisionedModel):
             unique(
                 "item",
                 "stage",
-                name="registers_responsibilityitem_unique_stage",
+                rule="unique_stage",
                 message=_("同一事项的每个环节只填写一条责任事项。"),
             ),
         ]
@@ -552,13 +552,13 @@ class PowerAdjustment(models.Model):
         constraints = [
             unique(
                 "item",
-                name="registers_poweradjustment_one_addition_per_item",
+                rule="one_addition_per_item",
                 message=_("该事项已有新增记录。"),
                 condition=Q(kind=AdjustmentKind.ADD),
             ),
             unique(
                 "item",
-                name="registers_poweradjustment_one_closing_per_item",
+                rule="one_closing_per_item",
                 message=_("该事项已被取消、下放或调整，不能再次调整。"),
                 condition=Q(
                     kind__in=[AdjustmentKind.CANCEL, AdjustmentKind.DELEGATE, AdjustmentKind.AMEND]

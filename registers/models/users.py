@@ -35,7 +35,7 @@ class User(AbstractUser):
             required_when(
                 "unit",
                 Q(role="liaison"),
-                name="registers_user_liaison_has_unit",
+                rule="liaison_has_unit",
                 message=_("联络员必须指定所属单位。"),
             ),
         ]

@@ -17,7 +17,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import not_before, unique
-from registers.core.fields import optional_date, part_of, person_field, reference, unit_field
+from registers.core.fields import (
+    OwnFields,
+    optional_date,
+    part_of,
+    person_field,
+    reference,
+    unit_field,
+)
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
@@ -122,13 +129,13 @@ class CleanupCampaign(WorkflowRecord):
             not_before(
                 "ended_on",
                 "started_on",
-                name="reviews_cleanupcampaign_ends_after_start",
+                rule="ends_after_start",
                 message=_("计划完成日期不能早于开始日期。"),
             ),
             not_before(
                 "confirmed_on",
                 "started_on",
-                name="reviews_cleanupcampaign_confirmed_after_start",
+                rule="confirmed_after_start",
                 message=_("确认日期不能早于开始日期。"),
             ),
         ]
@@ -230,7 +237,7 @@ class CleanupItem(RevisionedModel):
     scope_field = "campaign__unit"
 
     #: Its own fields, besides the campaign it belongs to.
-    register_fields = ("document", "outcome", "note")
+    register_fields = OwnFields()
 
     campaign = part_of(CleanupCampaign, _("清理活动"), related_name="items")
     document = reference(Document, _("文件"), related_name="cleanup_items")
@@ -248,7 +255,7 @@ class CleanupItem(RevisionedModel):
             unique(
                 "campaign",
                 "document",
-                name="reviews_cleanupitem_unique_document",
+                rule="unique_document",
                 message=_("该文件已在本次清理中。"),
             ),
         ]

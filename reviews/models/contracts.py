@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_date
+from registers.core.fields import OwnFields, optional_date
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet, within_year
@@ -148,21 +148,7 @@ class GovernmentContract(WorkflowRecord):
     # Lawyer reviews and filings count by their own dates (``lawyer_reviewed_in``, ``filed_in``).
     year_field = "signed_on"
 
-    register_fields = (
-        "title",
-        "number",
-        "project",
-        "counterparty",
-        "amount",
-        "signed_on",
-        "law_firm",
-        "lawyer",
-        "lawyer_reviewed_on",
-        "lawyer_opinion",
-        "filed_on",
-        "filing_number",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("lawyer", "lawyer_opinion", "note")
 
     title = models.CharField(_("合同名称"), max_length=200)
@@ -200,14 +186,14 @@ class GovernmentContract(WorkflowRecord):
         constraints = [
             check(
                 Q(amount__gt=0),
-                name="reviews_governmentcontract_amount_positive",
+                rule="amount_positive",
                 message=_("合同金额必须大于零。"),
                 code="amount_not_positive",
             ),
             unique(
                 "unit",
                 "number",
-                name="reviews_governmentcontract_unique_number",
+                rule="unique_number",
                 message=_("本单位已有相同编号的合同。"),
                 code="duplicate_contract_number",
                 condition=~Q(number=""),
@@ -215,7 +201,7 @@ class GovernmentContract(WorkflowRecord):
             check(
                 Q(lawyer_reviewed_on__isnull=True)
                 | (~Q(law_firm="") & ~Q(lawyer="") & ~Q(lawyer_opinion="")),
-                name="reviews_governmentcontract_lawyer_review_complete",
+                rule="lawyer_review_complete",
                 message=_("律师审核须写明律师事务所、律师和审核意见。"),
                 code="lawyer_review_incomplete",
             ),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core.calendar import working_days_between
 from registers.core.constraints import check, unique
-from registers.core.fields import optional_date, part_of, reference, unit_field
+from registers.core.fields import OwnFields, optional_date, part_of, reference, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
@@ -106,7 +106,7 @@ class DecisionCatalogue(RevisionedModel):
 
     reference_data = True
 
-    register_fields = ("decision_body", "year", "title", "document_number", "published_on")
+    register_fields = OwnFields()
 
     decision_body = unit_field(_("决策机关"), related_name="decision_catalogues")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -121,7 +121,7 @@ class DecisionCatalogue(RevisionedModel):
             unique(
                 "decision_body",
                 "year",
-                name="reviews_decisioncatalogue_unique_year",
+                rule="unique_year",
                 message=_("该决策机关本年度已有决策事项目录。"),
             ),
         ]
@@ -258,27 +258,7 @@ class MajorDecision(WorkflowRecord):
         "post_evaluated_on",
         "post_evaluation_conclusion",
     )
-    register_fields = (
-        "catalogue",
-        "title",
-        "category",
-        "matter",
-        "legality_review_sent_on",
-        "legality_review_due_on",
-        "short_review_reason",
-        "legality_reviewed_on",
-        "legality_review_result",
-        "legality_opinion",
-        "meeting_kind",
-        "meeting",
-        "discussed_on",
-        "decided_by",
-        "head_departure_reason",
-        "published_on",
-        "publication_channel",
-        "archived_on",
-        *post_evaluation_fields,
-    )
+    register_fields = OwnFields()
     export_omits = (
         "matter",
         "legality_review_sent_on",
@@ -346,13 +326,13 @@ class MajorDecision(WorkflowRecord):
             unique(
                 "catalogue",
                 "title",
-                name="reviews_majordecision_unique_title",
+                rule="unique_title",
                 message=_("目录中已有同名决策事项。"),
             ),
             check(
                 Q(discussed_on__isnull=True)
                 | Q(legality_review_result__in=[LegalityResult.PASSED, LegalityResult.RISK_STATED]),
-                name="reviews_majordecision_discussed_after_passed_review",
+                rule="discussed_after_passed_review",
                 message=_("决策草案未经合法性审查或者经审查不合法的，不得提交讨论。"),
                 code="discussion_without_passed_legality_review",
             ),
@@ -513,17 +493,7 @@ class DecisionStep(RevisionedModel):
     scope_field = "decision__unit"
 
     #: Its own fields, besides the decision it belongs to.
-    register_fields = (
-        "kind",
-        "applicable",
-        "reason_not_applicable",
-        "method",
-        "comment_opens_on",
-        "comment_closes_on",
-        "short_period_reason",
-        "completed_on",
-        "summary",
-    )
+    register_fields = OwnFields()
     export_omits = ("reason_not_applicable", "short_period_reason", "summary")
 
     decision = part_of(MajorDecision, _("决策事项"), related_name="steps")
@@ -554,14 +524,14 @@ class DecisionStep(RevisionedModel):
             unique(
                 "decision",
                 "kind",
-                name="reviews_decisionstep_unique_kind",
+                rule="unique_kind",
                 message=_("每项程序只记录一次。"),
             ),
             check(
                 Q(comment_opens_on__isnull=True)
                 | Q(comment_closes_on__isnull=True)
                 | Q(comment_closes_on__gte=models.F("comment_opens_on")),
-                name="reviews_decisionstep_comment_period_order",
+                rule="comment_period_order",
                 message=_("征求意见截止日早于起始日。"),
                 code="comment_period_reversed",
             ),
@@ -648,7 +618,7 @@ class DecisionParticipant(RevisionedModel):
     scope_field = "decision__unit"
 
     #: Its own fields, besides the decision it belongs to.
-    register_fields = ("name", "post", "stance", "reason")
+    register_fields = OwnFields()
 
     decision = part_of(MajorDecision, _("决策事项"), related_name="participants")
     name = models.CharField(_("姓名"), max_length=50)
@@ -663,7 +633,7 @@ class DecisionParticipant(RevisionedModel):
             unique(
                 "decision",
                 "name",
-                name="reviews_decisionparticipant_unique_name",
+                rule="unique_name",
                 message=_("同一人员只记录一次。"),
             ),
         ]

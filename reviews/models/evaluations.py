@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core.constraints import check, not_before, unique
-from registers.core.fields import optional_date, part_of, reference
+from registers.core.fields import OwnFields, optional_date, part_of, reference
 from registers.core.identifiers import IdentifierField
 from registers.core.models import WorkflowRecord
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
@@ -55,7 +55,7 @@ def _score_in_range(field: str, maximum: Decimal, *, message):
     within = Q(**{f"{field}__gte": 0, f"{field}__lte": maximum})
     return check(
         Q(**{f"{field}__isnull": True}) | within,
-        name=f"reviews_evaluatedfile_{field}_range",
+        rule=f"{field}_range",
         message=message,
         code=f"{field}_out_of_range",
     )
@@ -139,7 +139,7 @@ class EvaluationRound(RevisionedModel):
 
     reference_data = True
 
-    register_fields = ("name", "year", "plan_title", "plan_number", "started_on", "ended_on")
+    register_fields = OwnFields()
 
     name = models.CharField(_("评查活动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -161,13 +161,13 @@ class EvaluationRound(RevisionedModel):
             unique(
                 "year",
                 "name",
-                name="reviews_evaluationround_unique_name",
+                rule="unique_name",
                 message=_("本年度已有同名评查活动。"),
             ),
             not_before(
                 "ended_on",
                 "started_on",
-                name="reviews_evaluationround_ends_after_start",
+                rule="ends_after_start",
                 message=_("结束日期早于开始日期。"),
                 code="round_ends_before_start",
                 optional=False,
@@ -284,14 +284,7 @@ class EvaluatedFile(WorkflowRecord):
 
     #: The score sheet: the evaluators' work, which units see but only the office enters.
     office_only_fields = ("evaluators", "evaluated_on", "form_score", "content_score", "comments")
-    register_fields = (
-        "round",
-        "case_type",
-        "case_number",
-        "case_title",
-        "decided_on",
-        *office_only_fields,
-    )
+    register_fields = OwnFields()
     export_omits = ("evaluators", "comments")
 
     round = reference(EvaluationRound, _("评查活动"), related_name="files")
@@ -325,7 +318,7 @@ class EvaluatedFile(WorkflowRecord):
                 "round",
                 "unit",
                 "case_number",
-                name="reviews_evaluatedfile_unique_case",
+                rule="unique_case",
                 message=_("本次评查已录入该单位的这份案卷。"),
                 code="duplicate_evaluated_case",
             ),
@@ -389,9 +382,7 @@ class FileVeto(RevisionedModel):
         ordering = ["file", "item"]
         verbose_name = verbose_name_plural = _("否决项")
         constraints = [
-            unique(
-                "file", "item", name="reviews_fileveto_unique_item", message=_("该否决项已记录。")
-            ),
+            unique("file", "item", rule="unique_item", message=_("该否决项已记录。")),
         ]
 
     def __str__(self) -> str:
@@ -433,7 +424,7 @@ class EvaluationProblem(RevisionedModel):
     scope_field = "file__unit"
 
     #: Its own fields, besides the file it belongs to.
-    register_fields = ("description", "requirement", "due_on", "rectified_on", "rectification")
+    register_fields = OwnFields()
     export_omits = ("requirement", "rectification")
 
     file = part_of(EvaluatedFile, _("评查案卷"), related_name="problems")

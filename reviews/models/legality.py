@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, normative_filing_due
-from registers.core.fields import optional_date, reference, unit_field
+from registers.core.fields import OwnFields, optional_date, reference, unit_field
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.querysets import WorkflowQuerySet
 from registers.core.workingdays import WorkingCalendar
@@ -73,15 +73,7 @@ class LegalityReview(WorkflowRecord):
 
     #: The review's outcome: the legal office records it, the unit registers its draft.
     office_only_fields = ("completed_on", "result", "opinion")
-    register_fields = (
-        "title",
-        "kind",
-        "received_on",
-        "completed_on",
-        "result",
-        "opinion",
-        "resulting_document",
-    )
+    register_fields = OwnFields()
     export_omits = ("opinion",)
 
     unit = unit_field(_("送审单位"), related_name="legality_reviews")
@@ -111,19 +103,19 @@ class LegalityReview(WorkflowRecord):
                 "unit",
                 "title",
                 "received_on",
-                name="reviews_legalityreview_unique_draft",
+                rule="unique_draft",
                 message=_("同一单位同一天送审的同名文件已登记。"),
             ),
             not_before(
                 "completed_on",
                 "received_on",
-                name="reviews_legalityreview_completed_after_received",
+                rule="completed_after_received",
                 message=_("审核完成日期不能早于收件日期。"),
             ),
             check(
                 (Q(completed_on__isnull=True) & Q(result=""))
                 | (Q(completed_on__isnull=False) & ~Q(result="")),
-                name="reviews_legalityreview_completed_has_result",
+                rule="completed_has_result",
                 message=_("审核完成须同时填写完成日期和审核结论。"),
             ),
         ]
@@ -197,15 +189,7 @@ class CommentDraftReply(WorkflowRecord):
     # A reply belongs to the year it was sent.
     year_field = "replied_on"
 
-    register_fields = (
-        "title",
-        "kind",
-        "requested_by",
-        "received_on",
-        "reply_requested_by",
-        "replied_on",
-        "reply",
-    )
+    register_fields = OwnFields()
     export_omits = ("reply",)
 
     unit = unit_field(_("答复单位"), related_name="comment_draft_replies")
@@ -228,18 +212,18 @@ class CommentDraftReply(WorkflowRecord):
             unique(
                 "title",
                 "received_on",
-                name="reviews_commentdraftreply_unique_draft",
+                rule="unique_draft",
                 message=_("同一天收到的同名征求意见稿已登记。"),
             ),
             not_before(
                 "replied_on",
                 "received_on",
-                name="reviews_commentdraftreply_replied_after_received",
+                rule="replied_after_received",
                 message=_("回复日期不能早于收到日期。"),
             ),
             check(
                 Q(replied_on__isnull=True) | ~Q(reply=""),
-                name="reviews_commentdraftreply_replied_has_reply",
+                rule="replied_has_reply",
                 message=_("填写了回复日期，请同时填写回复意见（无意见也请写明）。"),
             ),
         ]
@@ -352,7 +336,7 @@ class Filing(HandledRecord):
     # A filing belongs to the year it was filed; an open obligation to none yet.
     year_field = "filed_on"
 
-    register_fields = ("document", "filed_with", "filed_on", "receipt", "note")
+    register_fields = OwnFields()
     export_omits = ("note",)
 
     unit = unit_field(_("报备单位"), related_name="filings")
@@ -381,7 +365,7 @@ class Filing(HandledRecord):
             unique(
                 "document",
                 "filed_with",
-                name="reviews_filing_unique_document_authority",
+                rule="unique_document_authority",
                 message=_("该文件向该机关的报备已登记。"),
             ),
         ]

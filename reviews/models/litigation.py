@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, only_with, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, litigation_defence_due
-from registers.core.fields import optional_date, part_of, unit_field
+from registers.core.fields import OwnFields, optional_date, part_of, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -264,18 +264,7 @@ class LitigationCase(HandledRecord):
     year_field = "served_on"
     personal_fields = {"plaintiff": PersonalKind.NAME}
 
-    register_fields = (
-        "court",
-        "number",
-        "trial_instance",
-        "plaintiff",
-        "cause",
-        "served_on",
-        "defence_submitted_on",
-        "concluded_on",
-        "outcome",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("defence_submitted_on", "note")
 
     unit = unit_field(_("被告单位"))
@@ -306,14 +295,14 @@ class LitigationCase(HandledRecord):
         constraints = [
             unique(
                 "number",
-                name="reviews_litigationcase_unique_number",
+                rule="unique_number",
                 message=_("已有案号相同的行政应诉案件（案号已统一为半角字符后比较）。"),
                 code="duplicate_case_number",
             ),
             only_with(
                 "outcome",
                 "concluded_on",
-                name="reviews_litigationcase_outcome_when_concluded",
+                rule="outcome_when_concluded",
                 message=_("结案后才能填写裁判结果"),
             ),
         ]
@@ -368,14 +357,7 @@ class LitigationHearing(RevisionedModel):
     scope_field = "case__unit"
 
     #: Its own fields, besides the case it belongs to.
-    register_fields = (
-        "held_on",
-        "trial_instance",
-        "head_name",
-        "head_rank",
-        "head_title",
-        "others",
-    )
+    register_fields = OwnFields()
     export_omits = ("head_title", "others")
 
     case = part_of(LitigationCase, _("行政应诉案件"), related_name="hearings")
@@ -406,7 +388,7 @@ class LitigationHearing(RevisionedModel):
         constraints = [
             check(
                 Q(head_name="", head_rank="") | (~Q(head_name="") & ~Q(head_rank="")),
-                name="reviews_litigationhearing_head_named_with_rank",
+                rule="head_named_with_rank",
                 message=_("出庭负责人的姓名和类别须同时填写"),
             ),
         ]

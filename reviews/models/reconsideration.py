@@ -37,7 +37,7 @@ from registers.core.deadlines import (
     reconsideration_deadlines,
     regime_for,
 )
-from registers.core.fields import optional_date, part_of, unit_field
+from registers.core.fields import OwnFields, optional_date, part_of, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord
 from registers.core.personal import PersonalKind
@@ -501,24 +501,7 @@ class ReconsiderationCase(HandledRecord):
     year_field = "received_on"
     personal_fields = {"applicant": PersonalKind.NAME}
 
-    register_fields = (
-        "number",
-        "applicant",
-        "matter",
-        "procedure",
-        "received_on",
-        "correction_requested_on",
-        "correction_notice_served_on",
-        "correction_received_on",
-        "acceptance",
-        "acceptance_on",
-        "copy_served_on",
-        "extension_days",
-        "concluded_on",
-        "outcome",
-        "respondent_corrected",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = (
         "matter",
         "correction_requested_on",
@@ -588,7 +571,7 @@ class ReconsiderationCase(HandledRecord):
         constraints = [
             unique(
                 "number",
-                name="reviews_reconsiderationcase_unique_number",
+                rule="unique_number",
                 message=_("已有案号相同的行政复议案件（案号已统一为半角字符后比较）。"),
                 code="duplicate_case_number",
             ),
@@ -600,7 +583,7 @@ class ReconsiderationCase(HandledRecord):
             only_with(
                 "outcome",
                 "concluded_on",
-                name="reviews_reconsiderationcase_outcome_when_concluded",
+                rule="outcome_when_concluded",
                 message=_("审结后才能填写审结结果"),
             ),
         ]
@@ -800,7 +783,7 @@ class ReconsiderationSuspension(RevisionedModel):
     scope_field = "case__unit"
 
     #: Its own fields, besides the case it belongs to.
-    register_fields = ("suspended_on", "resumed_on", "reason")
+    register_fields = OwnFields()
 
     case = part_of(ReconsiderationCase, _("行政复议案件"), related_name="suspensions")
     suspended_on = models.DateField(_("中止日期"))
@@ -821,7 +804,7 @@ class ReconsiderationSuspension(RevisionedModel):
             not_before(
                 "resumed_on",
                 "suspended_on",
-                name="reviews_reconsiderationsuspension_resumed_after_suspended",
+                rule="resumed_after_suspended",
                 message=_("恢复审理日期早于中止日期"),
             ),
         ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.core.calendar import get_calendar
 from registers.core.constraints import check, not_before, unique
 from registers.core.deadlines import Deadline, WorkingDayCalendar, criminal_transfer_deadlines
-from registers.core.fields import optional_date, unit_field
+from registers.core.fields import OwnFields, optional_date, unit_field
 from registers.core.identifiers import IdentifierField
 from registers.core.models import HandledRecord, WorkflowRecord
 from registers.core.personal import PersonalKind
@@ -67,16 +67,7 @@ class AccountabilityRecord(WorkflowRecord):
     year_field = "decided_on"
     personal_fields = {"person": PersonalKind.NAME}
 
-    register_fields = (
-        "person",
-        "role",
-        "conduct",
-        "facts",
-        "measure",
-        "decided_on",
-        "decided_by",
-        "document_number",
-    )
+    register_fields = OwnFields()
     export_omits = ("facts",)
 
     unit = unit_field(_("所在单位"))
@@ -100,7 +91,7 @@ class AccountabilityRecord(WorkflowRecord):
                 "person",
                 "decided_on",
                 "measure",
-                name="reviews_accountabilityrecord_unique_decision",
+                rule="unique_decision",
                 message=_("同一单位对同一人员在同一日期已有相同措施的问责记录。"),
                 code="duplicate_accountability",
             ),
@@ -177,19 +168,7 @@ class CriminalTransfer(HandledRecord):
         ),
     )
 
-    register_fields = (
-        "case_name",
-        "suspected_offence",
-        "reported_on",
-        "decision",
-        "decided_on",
-        "transferred_on",
-        "police",
-        "police_accepted_on",
-        "police_decision",
-        "police_notice_received_on",
-        "note",
-    )
+    register_fields = OwnFields()
     export_omits = ("police", "police_accepted_on", "police_notice_received_on", "note")
 
     unit = unit_field(_("移送机关"))
@@ -221,7 +200,7 @@ class CriminalTransfer(HandledRecord):
             check(
                 Q(decision="", decided_on__isnull=True)
                 | (~Q(decision="") & Q(decided_on__isnull=False)),
-                name="reviews_criminaltransfer_decision_with_date",
+                rule="decision_with_date",
                 message=_("审批决定和决定日期须同时填写"),
             ),
         ]
@@ -332,15 +311,7 @@ class RectificationProblem(HandledRecord):
         ("found_on", "rectified_on", _("整改完成日期早于发现日期"), "rectified_before_found"),
     )
 
-    register_fields = (
-        "campaign",
-        "problem",
-        "source",
-        "found_on",
-        "measure",
-        "due_on",
-        "rectified_on",
-    )
+    register_fields = OwnFields()
     export_omits = ("measure",)
 
     campaign = models.CharField(
@@ -363,7 +334,7 @@ class RectificationProblem(HandledRecord):
             not_before(
                 "due_on",
                 "found_on",
-                name="reviews_rectificationproblem_due_after_found",
+                rule="due_after_found",
                 message=_("整改期限早于发现日期"),
                 optional=False,
             ),

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from registers.core.identifiers import normalise_identifier
 from registers.core.status import Status
+from registers.models import PowerAdjustment
 from reviews.models import GovernmentContract, LitigationCase
 from reviews.resources import GovernmentContractResource
 from tests.api.conftest import client_for
@@ -161,3 +162,9 @@ def test_every_constraint_has_its_own_message_and_code():
                 constraint.violation_error_message != constraint.default_violation_error_message
             ), constraint.name
             assert constraint.violation_error_code, constraint.name
+
+
+def test_a_rule_is_named_and_coded_after_its_model():
+    constraint = PowerAdjustment._meta.constraints[0]
+    assert constraint.name == "registers_poweradjustment_one_addition_per_item"
+    assert constraint.violation_error_code == "poweradjustment_one_addition_per_item"

@@ -155,7 +155,7 @@ class Lockout(models.Model):
             required_when(
                 "address",
                 Q(username=""),
-                name="accounts_lockout_names_whom",
+                rule="names_whom",
                 message=_("登录锁定须写明用户名或地址。"),
                 code="lockout_without_subject",
             )

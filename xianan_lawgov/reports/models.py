@@ -26,19 +26,18 @@ class Part(models.TextChoices):
 
 def _once_for_district_and_each_unit(year: str, *key: str, district, unit, code: str) -> list:
     """A report's key (its ``year``, then ``key``) taken once by the district's report (no
-    unit) and once by each unit's. ``district`` and ``unit`` are each rule's name and
-    message; both refuse with ``code``."""
+    unit) and once by each unit's. ``district`` and ``unit`` are each rule's name (``rule``
+    or ``name``, as for ``unique``) and message; both refuse with ``code``."""
     return [
-        unique(
-            year,
-            *key,
-            name=district[0],
-            message=district[1],
-            code=code,
-            condition=Q(unit__isnull=True),
-        ),
-        unique(year, "unit", *key, name=unit[0], message=unit[1], code=code),
+        unique(year, *key, **district, code=code, condition=Q(unit__isnull=True)),
+        unique(year, "unit", *key, **unit, code=code),
     ]
+
+
+def _last_change() -> tuple[models.ForeignKey, models.DateTimeField]:
+    """Who last changed a text the office keeps, and when (the admin and the services name
+    the person; the moment is the save's)."""
+    return person_field(_("最后修改人")), models.DateTimeField(_("最后修改时间"), auto_now=True)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -60,8 +59,7 @@ class Report(RevisionedModel):
         _("单位"), optional=True, related_name="reports", help_text=_("留空表示全区报告。")
     )
     title = models.CharField(_("标题"), max_length=200)
-    updated_by = person_field(_("最后修改人"))
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    updated_by, updated_at = _last_change()
 
     objects = ReportQuerySet.as_manager()
 
@@ -70,8 +68,8 @@ class Report(RevisionedModel):
         verbose_name = verbose_name_plural = _("年度报告")
         constraints = _once_for_district_and_each_unit(
             "year",
-            district=("reports_report_unique_district_year", _("该年度的全区报告已经存在。")),
-            unit=("reports_report_unique_unit_year", _("该单位该年度的报告已经存在。")),
+            district={"rule": "unique_district_year", "message": _("该年度的全区报告已经存在。")},
+            unit={"rule": "unique_unit_year", "message": _("该单位该年度的报告已经存在。")},
             code="duplicate_report",
         )
 
@@ -95,7 +93,7 @@ class Section(RevisionedModel):
             unique(
                 "report",
                 "order",
-                name="reports_section_unique_order",
+                rule="unique_order",
                 message=_("报告中章节的顺序不能重复。"),
                 code="duplicate_section_order",
             ),
@@ -129,11 +127,14 @@ class PublishedReport(models.Model):
         constraints = _once_for_district_and_each_unit(
             "year",
             "version",
-            district=(
-                "reports_published_unique_district_version",
-                _("该年度全区报告的这一版本已经发布。"),
-            ),
-            unit=("reports_published_unique_version", _("该单位该年度报告的这一版本已经发布。")),
+            district={
+                "name": "reports_published_unique_district_version",
+                "message": _("该年度全区报告的这一版本已经发布。"),
+            },
+            unit={
+                "name": "reports_published_unique_version",
+                "message": _("该单位该年度报告的这一版本已经发布。"),
+            },
             code="duplicate_published_version",
         )
 
@@ -170,8 +171,7 @@ class UnitTemplate(RevisionedModel):
             "只能使用单位自己的数字；{{ unit.name }} 是单位名称，{{ report.year }} 是报告年度。"
         ),
     )
-    updated_by = person_field(_("最后修改人"))
-    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+    updated_by, updated_at = _last_change()
 
     class Meta:
         ordering = ["kind"]
@@ -179,7 +179,7 @@ class UnitTemplate(RevisionedModel):
         constraints = [
             unique(
                 "kind",
-                name="reports_unittemplate_unique_kind",
+                rule="unique_kind",
                 message=_("这类单位的报告模板已经存在。"),
                 code="duplicate_unit_template",
             ),
@@ -218,7 +218,7 @@ class UnitReport(WorkflowRecord):
             unique(
                 "unit",
                 "year",
-                name="reports_unitreport_unique_unit_year",
+                rule="unique_unit_year",
                 message=_("该单位该年度的报告已经存在。"),
                 code="duplicate_unit_report",
             ),

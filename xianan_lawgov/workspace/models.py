@@ -64,7 +64,7 @@ class Notification(models.Model):
             unique(
                 "user",
                 "key",
-                name="workspace_notification_unique_key",
+                rule="unique_key",
                 message=_("这条通知已经发给该用户。"),
                 code="duplicate_notification",
                 condition=~Q(key=""),
