@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
@@ -205,6 +207,22 @@ class UnscopedAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return not self._closed(request) and super().has_delete_permission(request, obj)
+
+
+def fields_besides(declared: Iterable[str], *shown: Iterable[str]) -> list[str]:
+    """The fields of a model's declared list (``register_fields``…), in its order, but those
+    ``shown`` in other sections of the form: the section that holds the rest."""
+    taken = {name for section in shown for name in section}
+    return [name for name in declared if name not in taken]
+
+
+def workflow_fieldset(title: str = gettext_lazy("审核"), *, collapsed: bool = False) -> tuple:
+    """The change form's section of the review workflow's own fields (``WORKFLOW_FIELDS``,
+    which only a transition writes), ``collapsed`` where the form puts it out of the way."""
+    options: dict = {"fields": list(WorkflowRecord.WORKFLOW_FIELDS)}
+    if collapsed:
+        options["classes"] = ["collapse"]
+    return (title, options)
 
 
 class ReadOnlyMixin:

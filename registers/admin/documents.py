@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.models import Document, DocumentChange, DocumentStatus
 from registers.resources import DocumentResource
 
-from .base import ImportExportWorkflowAdmin, ScopedInline, scope_related_choices
+from .base import ImportExportWorkflowAdmin, ScopedInline, scope_related_choices, workflow_fieldset
 from .filters import unit_filter
 
 AS_OF_PARAMETER = "as_of"
@@ -103,7 +103,7 @@ class DocumentAdmin(ImportExportWorkflowAdmin):
         (None, {"fields": ["title", "number", "kind", "unit"]}),
         (_("日期与状态"), {"fields": ["issued_on", "effective_on", "valid_until", "status_now"]}),
         (None, {"fields": ["note"]}),
-        (_("审核"), {"fields": list(Document.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_queryset(self, request):

@@ -35,6 +35,8 @@ from .base import (
     ImportExportWorkflowAdmin,
     ScopedInline,
     WorkflowAdmin,
+    fields_besides,
+    workflow_fieldset,
 )
 from .filters import unit_filter
 
@@ -79,7 +81,7 @@ class InspectionItemAdmin(ImportExportWorkflowAdmin):
             {"fields": ["legal_basis", "method", "content", "ratio", "frequency"]},
         ),
         (gettext_lazy("清单公布"), {"fields": ["published_on", "cancelled_on"]}),
-        (gettext_lazy("审核"), {"fields": list(InspectionItem.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     @admin.display(description=gettext_lazy("检查主体"), ordering="unit__code")
@@ -263,18 +265,16 @@ class InspectionDrawAdmin(ImportExportWorkflowAdmin):
     date_hierarchy = "drawn_on"
     inlines = [DrawnTargetInline]
     actions = [*WorkflowAdmin.actions, "verify_selected"]
+    audit_facts = ["algorithm", "seed", "candidates_hash", "input_json", "excluded_officers"]
+    # What the draw fixed (the model's ``drawn_fields``), the unit beside the item; what only
+    # an audit re-reads has its own section, the exclusions shown by officer (``audit_facts``).
     draw_facts = [
         "item",
         "unit",
-        "batch",
-        "drawn_on",
-        "drawn_at",
-        "drawn_by",
-        "ratio",
-        "target_count",
-        "inspectors_per_target",
+        *fields_besides(
+            InspectionDraw.drawn_fields, ["item", "balance_load", "exclusions"], audit_facts
+        ),
     ]
-    audit_facts = ["algorithm", "seed", "candidates_hash", "input_json", "excluded_officers"]
     fieldsets = [
         (gettext_lazy("抽取"), {"fields": draw_facts}),
         (
@@ -285,7 +285,7 @@ class InspectionDrawAdmin(ImportExportWorkflowAdmin):
             gettext_lazy("审计信息（用于复核抽取）"),
             {"fields": audit_facts, "classes": ["collapse"]},
         ),
-        (gettext_lazy("审核"), {"fields": list(InspectionDraw.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_readonly_fields(self, request, obj=None):

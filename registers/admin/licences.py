@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from registers.models import IntegratedItem, LicenceReformBatch
 from registers.resources import IntegratedItemResource, LicenceReformBatchResource
 
-from .base import ExportScopedAdmin, ImportExportWorkflowAdmin, ReadOnlyScopedInline
+from .base import (
+    ExportScopedAdmin,
+    ImportExportWorkflowAdmin,
+    ReadOnlyScopedInline,
+    workflow_fieldset,
+)
 from .filters import unit_filter
 
 
@@ -50,5 +55,5 @@ class IntegratedItemAdmin(ImportExportWorkflowAdmin):
     autocomplete_fields = ["unit", "batch"]
     fieldsets = [
         (None, {"fields": ["batch", "name", "kind", "unit", "basis"]}),
-        (_("审核"), {"fields": list(IntegratedItem.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]

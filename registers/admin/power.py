@@ -41,6 +41,7 @@ from .base import (
     ReadOnlyScopedInline,
     ScopedAdmin,
     ScopedInline,
+    workflow_fieldset,
 )
 from .filters import unit_filter
 
@@ -206,7 +207,7 @@ class PowerItemAdmin(ImportExportWorkflowAdmin):
                 ]
             },
         ),
-        (gettext_lazy("审核"), {"fields": list(PowerItem.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_fieldsets(self, request, obj=None):

@@ -16,6 +16,7 @@ from registers.admin.base import (
     ImportExportWorkflowAdmin,
     ScopedAdmin,
     counted_column,
+    workflow_fieldset,
 )
 from registers.admin.filters import unit_filter
 from registers.core import permissions
@@ -101,7 +102,7 @@ class CleanupCampaignAdmin(CountedAdmin, ImportExportWorkflowAdmin):
         (None, {"fields": ["name", "year", "unit", "basis"]}),
         (gettext_lazy("日期"), {"fields": ["started_on", "ended_on", "result_document"]}),
         (gettext_lazy("清理情况"), {"fields": ["summary", "confirmed_on", "confirmed_by"]}),
-        (gettext_lazy("审核"), {"fields": list(CleanupCampaign.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_readonly_fields(self, request, obj=None):

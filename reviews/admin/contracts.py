@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ImportExportWorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin, fields_besides, workflow_fieldset
 from reviews.models import GovernmentContract
 from reviews.models.contracts import filing_threshold, format_yuan, lawyer_review_threshold
 from reviews.resources import GovernmentContractResource
@@ -67,6 +67,11 @@ class SignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The change form's sections of the checks; the contract's other fields come first.
+LAWYER_REVIEW_FIELDS = ["law_firm", "lawyer", "lawyer_reviewed_on", "lawyer_opinion"]
+FILING_FIELDS = ["filed_on", "filing_number"]
+
+
 @admin.register(GovernmentContract)
 class GovernmentContractAdmin(ImportExportWorkflowAdmin):
     resource_classes = [GovernmentContractResource]
@@ -102,20 +107,16 @@ class GovernmentContractAdmin(ImportExportWorkflowAdmin):
                 {
                     "fields": [
                         "unit",
-                        "title",
-                        "number",
-                        "project",
-                        "counterparty",
-                        "amount",
-                        "signed_on",
-                        "note",
+                        *fields_besides(
+                            GovernmentContract.register_fields, LAWYER_REVIEW_FIELDS, FILING_FIELDS
+                        ),
                     ]
                 },
             ),
             (
                 _("律师审核"),
                 {
-                    "fields": ["law_firm", "lawyer", "lawyer_reviewed_on", "lawyer_opinion"],
+                    "fields": LAWYER_REVIEW_FIELDS,
                     "description": gettext(
                         "金额 %(amount)s 元及以上的合同，须经聘请的律师审核后才能登记签订。"
                     )
@@ -125,12 +126,12 @@ class GovernmentContractAdmin(ImportExportWorkflowAdmin):
             (
                 _("备案"),
                 {
-                    "fields": ["filed_on", "filing_number"],
+                    "fields": FILING_FIELDS,
                     "description": gettext("金额 %(amount)s 元及以上的合同，须备案后才能登记签订。")
                     % {"amount": filing},
                 },
             ),
-            (_("审核流程"), {"fields": list(GovernmentContract.WORKFLOW_FIELDS)}),
+            workflow_fieldset(_("审核流程")),
         ]
 
     @admin.display(description=_("合同金额（元）"), ordering="amount")

@@ -10,6 +10,7 @@ from registers.admin.base import (
     ScopedStackedInline,
     ScopedTabularInline,
     counted_column,
+    workflow_fieldset,
 )
 from reviews.models import (
     DecisionCatalogue,
@@ -163,7 +164,7 @@ class MajorDecisionAdmin(ImportExportWorkflowAdmin):
                 ],
             },
         ),
-        (_("审核流程"), {"fields": list(MajorDecision.WORKFLOW_FIELDS)}),
+        workflow_fieldset(_("审核流程")),
     ]
 
     def get_queryset(self, request):

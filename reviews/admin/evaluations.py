@@ -10,6 +10,7 @@ from registers.admin.base import (
     ScopedStackedInline,
     ScopedTabularInline,
     counted_column,
+    workflow_fieldset,
 )
 from registers.core import permissions
 from reviews.models import EvaluatedFile, EvaluationProblem, EvaluationRound, FileVeto, Grade
@@ -115,7 +116,7 @@ class EvaluatedFileAdmin(ImportExportWorkflowAdmin):
                 ],
             },
         ),
-        (_("审核流程"), {"fields": list(EvaluatedFile.WORKFLOW_FIELDS)}),
+        workflow_fieldset(_("审核流程")),
     ]
 
     def get_queryset(self, request):

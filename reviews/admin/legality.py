@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ImportExportWorkflowAdmin
+from registers.admin.base import ImportExportWorkflowAdmin, fields_besides, workflow_fieldset
 from registers.core import permissions
 from reviews.models import (
     CommentDraftReply,
@@ -56,7 +56,7 @@ class LegalityReviewAdmin(ImportExportWorkflowAdmin):
     fieldsets = [
         (None, {"fields": ["title", "kind", "unit", "received_on"]}),
         (_("审核结果"), {"fields": ["completed_on", "result", "opinion", "resulting_document"]}),
-        (_("审核"), {"fields": list(LegalityReview.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -82,13 +82,9 @@ class LegalityReviewAdmin(ImportExportWorkflowAdmin):
 class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
     resource_classes = [CommentDraftReplyResource]
     completion_field = "replied_on"
+    # The register's fields but the reply's text, then the replying unit.
     list_display = [
-        "title",
-        "kind",
-        "requested_by",
-        "received_on",
-        "reply_requested_by",
-        "replied_on",
+        *fields_besides(CommentDraftReply.register_fields, ["reply"]),
         "unit",
         "status_badge",
     ]
@@ -100,7 +96,7 @@ class CommentDraftReplyAdmin(ImportExportWorkflowAdmin):
     fieldsets = [
         (None, {"fields": ["title", "kind", "requested_by", "unit"]}),
         (_("办理"), {"fields": ["received_on", "reply_requested_by", "replied_on", "reply"]}),
-        (_("审核"), {"fields": list(CommentDraftReply.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
 
@@ -144,7 +140,7 @@ class FilingAdmin(ImportExportWorkflowAdmin):
     fieldsets = [
         (None, {"fields": ["document", "unit", "filed_with"]}),
         (_("报备"), {"fields": ["due_explained", "filed_on", "receipt", "note"]}),
-        (_("审核"), {"fields": list(Filing.WORKFLOW_FIELDS)}),
+        workflow_fieldset(),
     ]
 
     def get_readonly_fields(self, request, obj=None):

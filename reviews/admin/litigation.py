@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ScopedInline
+from registers.admin.base import ScopedInline, workflow_fieldset
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import LitigationCase, LitigationHearing, LitigationOutcome, OutcomeClass
@@ -66,10 +66,7 @@ class LitigationCaseAdmin(UnitCaseAdmin):
             {"fields": ["served_on", "defence_submitted_on", "defence_explained"]},
         ),
         (_("结案"), {"fields": ["concluded_on", "outcome", "outcome_class_label", "note"]}),
-        (
-            _("审核信息"),
-            {"classes": ["collapse"], "fields": list(LitigationCase.WORKFLOW_FIELDS)},
-        ),
+        workflow_fieldset(_("审核信息"), collapsed=True),
     ]
 
     def get_queryset(self, request):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin.base import ScopedInline
+from registers.admin.base import ScopedInline, workflow_fieldset
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineInputError, Regime
@@ -104,10 +104,7 @@ class ReconsiderationCaseAdmin(UnitCaseAdmin):
         ),
         (_("审结"), {"fields": ["concluded_on", "outcome", "respondent_corrected", "note"]}),
         (_("法定期限（按当前节假日安排计算）"), {"fields": ["deadlines_explained"]}),
-        (
-            _("审核信息"),
-            {"classes": ["collapse"], "fields": list(ReconsiderationCase.WORKFLOW_FIELDS)},
-        ),
+        workflow_fieldset(_("审核信息"), collapsed=True),
     ]
 
     def get_queryset(self, request):

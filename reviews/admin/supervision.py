@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registers.admin.base import workflow_fieldset
 from registers.admin.filters import year_filter
 from registers.core.calendar import get_calendar
 from reviews.models import AccountabilityRecord, CriminalTransfer, RectificationProblem
@@ -30,10 +31,7 @@ class AccountabilityRecordAdmin(UnitCaseAdmin):
     fieldsets = [
         (None, {"fields": ["unit", "person", "role", "conduct", "facts"]}),
         (_("问责"), {"fields": ["measure", "decided_on", "decided_by", "document_number"]}),
-        (
-            _("审核信息"),
-            {"classes": ["collapse"], "fields": list(AccountabilityRecord.WORKFLOW_FIELDS)},
-        ),
+        workflow_fieldset(_("审核信息"), collapsed=True),
     ]
 
 
@@ -75,10 +73,7 @@ class CriminalTransferAdmin(UnitCaseAdmin):
             },
         ),
         (_("法定期限（按当前节假日安排计算）"), {"fields": ["deadlines_explained"]}),
-        (
-            _("审核信息"),
-            {"classes": ["collapse"], "fields": list(CriminalTransfer.WORKFLOW_FIELDS)},
-        ),
+        workflow_fieldset(_("审核信息"), collapsed=True),
     ]
 
     @admin.display(description=_("法定期限"))
@@ -129,10 +124,7 @@ class RectificationProblemAdmin(UnitCaseAdmin):
     fieldsets = [
         (None, {"fields": ["unit", "campaign", "problem", "source", "found_on"]}),
         (_("整改"), {"fields": ["measure", "due_on", "rectified_on"]}),
-        (
-            _("审核信息"),
-            {"classes": ["collapse"], "fields": list(RectificationProblem.WORKFLOW_FIELDS)},
-        ),
+        workflow_fieldset(_("审核信息"), collapsed=True),
     ]
 
     @admin.display(description=_("存在问题"), ordering="problem")

@@ -9,7 +9,7 @@ from reviews.models.reconsideration import ReconsiderationCase, ReconsiderationO
 from reviews.models.supervision import AccountabilityRecord, CriminalTransfer, RectificationProblem
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
-from .common import ChoiceFigures, approved_records, picked
+from .common import ChoiceFigures, approved_records, counted_in_year, picked
 
 _reconsideration = approved_records(ReconsiderationCase, of_year=False)
 _litigation = approved_records(LitigationCase, of_year=False)
@@ -25,29 +25,21 @@ class ReconsiderationGroup(FigureGroup):
     key = "reconsideration"
     label = _("行政复议")
     figures = (
-        FigureDef(
-            "received",
-            _("收到复议申请"),
-            "件",
-            records=lambda s: _reconsideration(s).in_year(s.year),
-        ),
+        FigureDef("received", _("收到复议申请"), "件", records=counted_in_year(_reconsideration)),
         FigureDef(
             "accepted",
             _("受理（含视为受理）"),
             "件",
-            records=lambda s: _reconsideration(s).accepted_in(s.year),
+            records=counted_in_year(_reconsideration, "accepted_in"),
         ),
         FigureDef(
             "not_accepted",
             _("不予受理"),
             "件",
-            records=lambda s: _reconsideration(s).not_accepted_in(s.year),
+            records=counted_in_year(_reconsideration, "not_accepted_in"),
         ),
         FigureDef(
-            "concluded",
-            _("审结"),
-            "件",
-            records=lambda s: _reconsideration(s).concluded_in(s.year),
+            "concluded", _("审结"), "件", records=counted_in_year(_reconsideration, "concluded_in")
         ),
         FigureDef("direct_correction_rate", _("直接纠错率"), "%"),
         FigureDef("comprehensive_correction_rate", _("综合纠错率"), "%"),
@@ -81,14 +73,12 @@ class LitigationGroup(FigureGroup):
     key = "litigation"
     label = _("行政应诉")
     figures = (
-        FigureDef(
-            "cases", _("行政应诉案件"), "件", records=lambda s: _litigation(s).in_year(s.year)
-        ),
-        FigureDef("heard", _("开庭审理"), "件", records=lambda s: _litigation(s).heard_in(s.year)),
+        FigureDef("cases", _("行政应诉案件"), "件", records=counted_in_year(_litigation)),
+        FigureDef("heard", _("开庭审理"), "件", records=counted_in_year(_litigation, "heard_in")),
         FigureDef("head_appearances", _("负责人出庭应诉"), "件"),
         FigureDef("head_appearance_rate", _("负责人出庭率"), "%"),
         FigureDef(
-            "concluded", _("审结"), "件", records=lambda s: _litigation(s).concluded_in(s.year)
+            "concluded", _("审结"), "件", records=counted_in_year(_litigation, "concluded_in")
         ),
         FigureDef("wins", _("胜诉"), "件", records=_concluded_as(OutcomeClass.WIN)),
         FigureDef("losses", _("败诉"), "件", records=_concluded_as(OutcomeClass.LOSS)),
@@ -128,29 +118,21 @@ class SupervisionGroup(FigureGroup):
     key = "supervision"
     label = _("监督问责与专项治理")
     figures = (
+        FigureDef("accountability", _("纠错问责"), "件", records=counted_in_year(_accountability)),
         FigureDef(
-            "accountability",
-            _("纠错问责"),
-            "件",
-            records=lambda s: _accountability(s).in_year(s.year),
-        ),
-        FigureDef(
-            "criminal_transfers",
-            _("移送涉嫌犯罪案件"),
-            "件",
-            records=lambda s: _transfers(s).in_year(s.year),
+            "criminal_transfers", _("移送涉嫌犯罪案件"), "件", records=counted_in_year(_transfers)
         ),
         FigureDef(
             "rectifications_due",
             _("专项治理问题（当年到期）"),
             "个",
-            records=lambda s: _problems(s).in_year(s.year),
+            records=counted_in_year(_problems),
         ),
         FigureDef(
             "rectified",
             _("专项治理问题已整改"),
             "个",
-            records=lambda s: _problems(s).rectified_in(s.year),
+            records=counted_in_year(_problems, "rectified_in"),
         ),
     )
 

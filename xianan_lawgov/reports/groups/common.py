@@ -23,6 +23,14 @@ def approved_records(model, *, of_year: bool = True) -> Callable[[Scope], QueryS
     return records
 
 
+def counted_in_year(
+    records: Callable[[Scope], QuerySet], rule: str = "in_year"
+) -> Callable[[Scope], QuerySet]:
+    """``records`` of a scope that its year counts by the queryset's own rule named ``rule``
+    (``in_year``, ``accepted_in``, ``concluded_in``…, each taking the year)."""
+    return lambda scope: getattr(records(scope), rule)(scope.year)
+
+
 @dataclass(frozen=True)
 class ChoiceFigures:
     """One figure per member of a ``TextChoices`` (a count per kind, outcome, grade…), each

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import GovernmentContract, MajorDecision, StepKind
 
 from ..figures import FigureDef, FigureGroup, Scope, register
-from .common import ChoiceFigures, approved_records, picked
+from .common import ChoiceFigures, approved_records, counted_in_year, picked
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -24,7 +24,7 @@ class ContractGroup(FigureGroup):
     figures = (
         FigureDef("lawyer_review_threshold_wan", _("律师审核金额标准"), "万元"),
         FigureDef("filing_threshold_wan", _("备案金额标准"), "万元"),
-        FigureDef("signed", _("签订合同"), "份", records=lambda s: _contracts(s).in_year(s.year)),
+        FigureDef("signed", _("签订合同"), "份", records=counted_in_year(_contracts)),
         FigureDef(
             "lawyer_reviewed",
             _("律师审核的合同"),
