@@ -18,16 +18,13 @@ from registers.power_services import adjust_item
 from registers.serializers import (
     AdjustmentRequestSerializer,
     CheckPointSerializer,
-    ConflictSerializer,
     DocumentSerializer,
     DrawCheckSerializer,
     DrawRequestSerializer,
     DrawResultsSerializer,
-    EnforcementBodySerializer,
     InspectionDrawSerializer,
     InspectionItemSerializer,
     InspectionTargetSerializer,
-    IntegratedItemSerializer,
     LicenceReformBatchSerializer,
     OfficerSerializer,
     PowerAdjustmentRecordSerializer,
@@ -221,7 +218,6 @@ class EnforcementBodyViewSet(WorkflowViewSet):
     """行政执法主体。"""
 
     queryset = models.EnforcementBody.objects.all()
-    serializer_class = EnforcementBodySerializer
     filterset_class = filters.EnforcementBodyFilter
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
@@ -241,7 +237,6 @@ class ConflictViewSet(ScopedViewSet):
     """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
 
     queryset = models.Conflict.objects.all()
-    serializer_class = ConflictSerializer
     filterset_class = filters.ConflictFilter
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
@@ -277,7 +272,6 @@ class IntegratedItemViewSet(WorkflowViewSet):
     """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
 
     queryset = models.IntegratedItem.objects.all()
-    serializer_class = IntegratedItemSerializer
     filterset_class = filters.IntegratedItemFilter
     select_related = ("batch",)
     search_fields = ["name", "basis"]

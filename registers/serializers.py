@@ -304,21 +304,11 @@ class DrawCheckSerializer(serializers.Serializer):
 # --- Enforcement ------------------------------------------------------------------------
 
 
-class EnforcementBodySerializer(WorkflowSerializer):
-    class Meta:
-        model = models.EnforcementBody
-
-
 class OfficerSerializer(WorkflowSerializer):
     certificate_status = serializers.CharField(read_only=True, label=_("执法证状态（今天）"))
 
     class Meta:
         model = models.Officer
-
-
-class ConflictSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.Conflict
 
 
 # --- Documents and licences -------------------------------------------------------------
@@ -353,8 +343,3 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
         if hasattr(batch, "item_count"):
             return batch.item_count
         return batch.approved_item_count()
-
-
-class IntegratedItemSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.IntegratedItem

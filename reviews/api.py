@@ -10,28 +10,17 @@ from rest_framework.decorators import action
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters, models
 from reviews.serializers import (
-    AccountabilityRecordSerializer,
     CleanupCampaignSerializer,
     CleanupItemSerializer,
-    CommentDraftReplySerializer,
     ConfirmCleanupSerializer,
     CriminalTransferSerializer,
-    DecisionCatalogueSerializer,
-    DecisionParticipantSerializer,
-    DecisionStepSerializer,
     DiscussionSerializer,
     EvaluatedFileSerializer,
-    EvaluationProblemSerializer,
-    EvaluationRoundSerializer,
     FilingSerializer,
     GovernmentContractSerializer,
-    LegalityReviewSerializer,
     LitigationCaseSerializer,
-    LitigationHearingSerializer,
     MajorDecisionSerializer,
     ReconsiderationCaseSerializer,
-    ReconsiderationSuspensionSerializer,
-    RectificationProblemSerializer,
     ScoreSerializer,
 )
 from reviews.services.decisions import Participant, record_collective_discussion
@@ -46,7 +35,6 @@ class LegalityReviewViewSet(WorkflowViewSet):
     关联印发的规范性文件后，自动登记其报备义务。"""
 
     queryset = models.LegalityReview.objects.all()
-    serializer_class = LegalityReviewSerializer
     filterset_class = filters.LegalityReviewFilter
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
@@ -69,7 +57,6 @@ class CommentDraftReplyViewSet(WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
     queryset = models.CommentDraftReply.objects.all()
-    serializer_class = CommentDraftReplySerializer
     filterset_class = filters.CommentDraftReplyFilter
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
@@ -147,7 +134,6 @@ class DecisionCatalogueViewSet(ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
     queryset = models.DecisionCatalogue.objects.all()
-    serializer_class = DecisionCatalogueSerializer
     filterset_class = filters.DecisionCatalogueFilter
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
@@ -193,7 +179,6 @@ class DecisionStepViewSet(ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
     queryset = models.DecisionStep.objects.all()
-    serializer_class = DecisionStepSerializer
     filterset_class = filters.DecisionStepFilter
     parent_field = "decision"
     search_fields = ["method", "summary"]
@@ -204,7 +189,6 @@ class DecisionParticipantViewSet(ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
     queryset = models.DecisionParticipant.objects.all()
-    serializer_class = DecisionParticipantSerializer
     filterset_class = filters.DecisionParticipantFilter
     parent_field = "decision"
     search_fields = ["name", "post"]
@@ -218,7 +202,6 @@ class EvaluationRoundViewSet(ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
     queryset = models.EvaluationRound.objects.all()
-    serializer_class = EvaluationRoundSerializer
     filterset_class = filters.EvaluationRoundFilter
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
@@ -262,7 +245,6 @@ class EvaluationProblemViewSet(ScopedViewSet):
     """评查发现的问题及整改：随所属案卷修改。"""
 
     queryset = models.EvaluationProblem.objects.all()
-    serializer_class = EvaluationProblemSerializer
     filterset_class = filters.EvaluationProblemFilter
     parent_field = "file"
     search_fields = ["description", "rectification"]
@@ -287,7 +269,6 @@ class ReconsiderationSuspensionViewSet(ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
     queryset = models.ReconsiderationSuspension.objects.all()
-    serializer_class = ReconsiderationSuspensionSerializer
     filterset_class = filters.ReconsiderationSuspensionFilter
     parent_field = "case"
     search_fields = ["reason"]
@@ -309,7 +290,6 @@ class LitigationHearingViewSet(ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
     queryset = models.LitigationHearing.objects.all()
-    serializer_class = LitigationHearingSerializer
     filterset_class = filters.LitigationHearingFilter
     parent_field = "case"
     search_fields = ["head_name", "others"]
@@ -323,7 +303,6 @@ class AccountabilityRecordViewSet(WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
     queryset = models.AccountabilityRecord.objects.all()
-    serializer_class = AccountabilityRecordSerializer
     filterset_class = filters.AccountabilityRecordFilter
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
@@ -343,7 +322,6 @@ class RectificationProblemViewSet(WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
     queryset = models.RectificationProblem.objects.all()
-    serializer_class = RectificationProblemSerializer
     filterset_class = filters.RectificationProblemFilter
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]

@@ -26,16 +26,6 @@ WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
 # --- Legality reviews, replies, filings ---------------------------------------------------
 
 
-class LegalityReviewSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.LegalityReview
-
-
-class CommentDraftReplySerializer(WorkflowSerializer):
-    class Meta:
-        model = models.CommentDraftReply
-
-
 class FilingSerializer(WorkflowSerializer):
     due_on = serializers.SerializerMethodField(label=_("报备期限"))
     due_explanation = serializers.SerializerMethodField(label=_("报备期限计算过程"))
@@ -116,31 +106,14 @@ class GovernmentContractSerializer(WorkflowSerializer):
 # --- Major decisions ----------------------------------------------------------------------
 
 
-class DecisionCatalogueSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionCatalogue
-
-
 class NestedStepSerializer(RowSerializer):
     class Meta:
         model = models.DecisionStep
 
 
-class DecisionStepSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionStep
-        fields = ["decision", *NestedStepSerializer.Meta.fields]
-
-
 class NestedParticipantSerializer(RowSerializer):
     class Meta:
         model = models.DecisionParticipant
-
-
-class DecisionParticipantSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionParticipant
-        fields = ["decision", *NestedParticipantSerializer.Meta.fields]
 
 
 class MajorDecisionSerializer(WorkflowSerializer):
@@ -180,11 +153,6 @@ class DiscussionSerializer(serializers.Serializer):
 # --- Case-file evaluations ----------------------------------------------------------------
 
 
-class EvaluationRoundSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.EvaluationRound
-
-
 class FileVetoSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.FileVeto
@@ -194,12 +162,6 @@ class FileVetoSerializer(serializers.ModelSerializer):
 class NestedProblemSerializer(RowSerializer):
     class Meta:
         model = models.EvaluationProblem
-
-
-class EvaluationProblemSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.EvaluationProblem
-        fields = ["file", *NestedProblemSerializer.Meta.fields]
 
 
 class EvaluatedFileSerializer(WorkflowSerializer):
@@ -246,12 +208,6 @@ class NestedSuspensionSerializer(RowSerializer):
         model = models.ReconsiderationSuspension
 
 
-class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.ReconsiderationSuspension
-        fields = ["case", *NestedSuspensionSerializer.Meta.fields]
-
-
 class ReconsiderationCaseSerializer(WorkflowSerializer):
     regime = serializers.CharField(source="regime.label", read_only=True, label=_("适用法律"))
     stage = serializers.ChoiceField(
@@ -277,12 +233,6 @@ class NestedHearingSerializer(RowSerializer):
         model = models.LitigationHearing
 
 
-class LitigationHearingSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.LitigationHearing
-        fields = ["case", *NestedHearingSerializer.Meta.fields]
-
-
 class LitigationCaseSerializer(WorkflowSerializer):
     outcome_class = serializers.ChoiceField(
         choices=models.OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
@@ -301,11 +251,6 @@ class LitigationCaseSerializer(WorkflowSerializer):
 # --- Supervision --------------------------------------------------------------------------
 
 
-class AccountabilityRecordSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.AccountabilityRecord
-
-
 class CriminalTransferSerializer(WorkflowSerializer):
     deadlines = serializers.SerializerMethodField(label=_("法定期限"))
 
@@ -319,8 +264,3 @@ class CriminalTransferSerializer(WorkflowSerializer):
         except DeadlineInputError:
             return []
         return DeadlineSerializer(deadlines, many=True).data
-
-
-class RectificationProblemSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.RectificationProblem

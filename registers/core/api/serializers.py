@@ -205,6 +205,17 @@ class ModelCleanSerializer(RegisterFieldsMixin, serializers.ModelSerializer):
             instance.unit_id = self.user.unit_id
 
 
+def register_serializer(model, base: type, parent_field: str | None = None) -> type:
+    """The serializer of a register that shows its fields and declares none of its own:
+    ``base``'s default fields (``RegisterFieldsMixin``), or, for a row that belongs to a
+    record (``parent_field``), the parent, its id and its ``register_fields``. Named after
+    the model, as a written one would be (the API documentation's component name)."""
+    meta = {"model": model}
+    if parent_field:
+        meta["fields"] = [parent_field, "id", *model.register_fields]
+    return type(base)(f"{model.__name__}Serializer", (base,), {"Meta": type("Meta", (), meta)})
+
+
 class HandlerField(serializers.PrimaryKeyRelatedField):
     """A record's person in charge, written by user id: only those the requesting user may
     choose (``permissions.handler_candidates``: a liaison names no other unit's people), or

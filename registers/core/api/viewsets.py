@@ -35,7 +35,12 @@ from registers.core.api.exports import ExportMixin
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
-from registers.core.api.serializers import CommentSerializer
+from registers.core.api.serializers import (
+    CommentSerializer,
+    ModelCleanSerializer,
+    WorkflowSerializer,
+    register_serializer,
+)
 from registers.core.api.sync import changed_since, parse_since, tombstones
 from registers.core.models import Attachment, HandledRecord
 from registers.core.status import Action, Status
@@ -86,6 +91,8 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     Both are read with each record; ``select_related`` and ``prefetch_related`` name what
     else is.
     ``office_actions`` are actions only the office may call.
+    A viewset that names no ``serializer_class`` shows its model's register fields
+    (``register_serializer`` on ``serializer_base``).
     """
 
     permission_classes = [permissions.IsAuthenticated, ScopedPermission]
@@ -97,6 +104,15 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     office_actions: tuple[str, ...] = ()
     delete_office_only = False
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    serializer_base: type = ModelCleanSerializer
+
+    def __init_subclass__(cls, **kwargs):
+        queryset = getattr(cls, "queryset", None)
+        if cls.serializer_class is None and queryset is not None:
+            cls.serializer_class = register_serializer(
+                queryset.model, cls.serializer_base, cls.parent_field
+            )
+        super().__init_subclass__(**kwargs)
 
     @cached_property
     def model(self):
@@ -331,6 +347,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
     """
 
     office_actions: tuple[str, ...] = ("approve", "return_for_revision", "reopen")
+    serializer_base = WorkflowSerializer
 
     def get_queryset(self):
         current = Attachment.objects.current().select_related("uploaded_by")
