@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from registers import filters, models
 from registers.core.api.exports import exported_fields
+from registers.core.api.filtering import lookups
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.power_services import adjust_item
@@ -120,7 +121,7 @@ class InspectionItemViewSet(WorkflowViewSet):
 
     queryset = models.InspectionItem.objects.all()
     serializer_class = InspectionItemSerializer
-    filterset_class = filters.InspectionItemFilter
+    filterset_fields = lookups("year", "kind", "field", ranges=("published_on",))
     nested_children = ("check_points",)
     search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
     ordering_fields = ["year", "code", "updated_at"]
@@ -131,7 +132,7 @@ class CheckPointViewSet(ScopedViewSet):
 
     queryset = models.CheckPoint.objects.all()
     serializer_class = CheckPointSerializer
-    filterset_class = filters.CheckPointFilter
+    filterset_fields = ["item"]
     parent_field = "item"
     search_fields = ["content", "basis"]
     ordering_fields = ["position"]
@@ -218,7 +219,7 @@ class EnforcementBodyViewSet(WorkflowViewSet):
     """行政执法主体。"""
 
     queryset = models.EnforcementBody.objects.all()
-    filterset_class = filters.EnforcementBodyFilter
+    filterset_fields = ["kind"]
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
 
@@ -228,7 +229,7 @@ class OfficerViewSet(WorkflowViewSet):
 
     queryset = models.Officer.objects.all()
     serializer_class = OfficerSerializer
-    filterset_class = filters.OfficerFilter
+    filterset_fields = lookups("body", "field", ranges=("expires_on",))
     search_fields = ["name", "certificate_number"]
     ordering_fields = ["name", "expires_on", "updated_at"]
 
@@ -237,7 +238,7 @@ class ConflictViewSet(ScopedViewSet):
     """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
 
     queryset = models.Conflict.objects.all()
-    filterset_class = filters.ConflictFilter
+    filterset_fields = lookups("officer", "target", ranges=("declared_on",))
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
     ordering_fields = ["declared_on"]
@@ -272,7 +273,7 @@ class IntegratedItemViewSet(WorkflowViewSet):
     """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
 
     queryset = models.IntegratedItem.objects.all()
-    filterset_class = filters.IntegratedItemFilter
+    filterset_fields = ["batch", "kind"]
     select_related = ("batch",)
     search_fields = ["name", "basis"]
     ordering_fields = ["name", "updated_at"]

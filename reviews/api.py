@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
+from registers.core.api.filtering import lookups
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters, models
 from reviews.serializers import (
@@ -106,7 +107,7 @@ class CleanupItemViewSet(ScopedViewSet):
 
     queryset = models.CleanupItem.objects.all()
     serializer_class = CleanupItemSerializer
-    filterset_class = filters.CleanupItemFilter
+    filterset_fields = lookups("campaign", "document", "outcome")
     parent_field = "campaign"
     select_related = ("document",)
     search_fields = ["document__title", "document__number", "note"]
@@ -134,7 +135,7 @@ class DecisionCatalogueViewSet(ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
     queryset = models.DecisionCatalogue.objects.all()
-    filterset_class = filters.DecisionCatalogueFilter
+    filterset_fields = ["year", "decision_body"]
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
@@ -179,7 +180,7 @@ class DecisionStepViewSet(ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
     queryset = models.DecisionStep.objects.all()
-    filterset_class = filters.DecisionStepFilter
+    filterset_fields = ["decision", "kind", "applicable"]
     parent_field = "decision"
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
@@ -189,7 +190,7 @@ class DecisionParticipantViewSet(ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
     queryset = models.DecisionParticipant.objects.all()
-    filterset_class = filters.DecisionParticipantFilter
+    filterset_fields = ["decision", "stance"]
     parent_field = "decision"
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
@@ -202,7 +203,7 @@ class EvaluationRoundViewSet(ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
     queryset = models.EvaluationRound.objects.all()
-    filterset_class = filters.EvaluationRoundFilter
+    filterset_fields = lookups("year", ranges=("started_on",))
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
 
@@ -269,7 +270,7 @@ class ReconsiderationSuspensionViewSet(ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
     queryset = models.ReconsiderationSuspension.objects.all()
-    filterset_class = filters.ReconsiderationSuspensionFilter
+    filterset_fields = ["case"]
     parent_field = "case"
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
@@ -290,7 +291,7 @@ class LitigationHearingViewSet(ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
     queryset = models.LitigationHearing.objects.all()
-    filterset_class = filters.LitigationHearingFilter
+    filterset_fields = lookups("case", "trial_instance", ranges=("held_on",))
     parent_field = "case"
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]

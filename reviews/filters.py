@@ -1,11 +1,11 @@
 """What users filter reviews and cases by in the API: unit, year, status, kind or outcome,
-date ranges (``<field>__gte`` / ``<field>__lte``)."""
+date ranges (``<field>__gte`` / ``<field>__lte``). Registers filtered by their own fields only
+name them on their viewsets (``filterset_fields``)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.api.filtering import YearFilter, lookups, year_of
-from registers.filters import WorkflowFilter
+from registers.core.api.filtering import WorkflowFilter, YearFilter, lookups, year_of
 from reviews import models
 
 
@@ -46,24 +46,12 @@ class CleanupCampaignFilter(WorkflowFilter):
         fields = lookups("year", ranges=("started_on", "confirmed_on"))
 
 
-class CleanupItemFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.CleanupItem
-        fields = lookups("campaign", "document", "outcome")
-
-
 class GovernmentContractFilter(WorkflowFilter):
     year = year_of("signed_on")
 
     class Meta:
         model = models.GovernmentContract
         fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
-
-
-class DecisionCatalogueFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionCatalogue
-        fields = ["year", "decision_body"]
 
 
 class MajorDecisionFilter(WorkflowFilter):
@@ -74,24 +62,6 @@ class MajorDecisionFilter(WorkflowFilter):
         fields = lookups(
             "catalogue", "category", "legality_review_result", ranges=("discussed_on",)
         )
-
-
-class DecisionStepFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionStep
-        fields = ["decision", "kind", "applicable"]
-
-
-class DecisionParticipantFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionParticipant
-        fields = ["decision", "stance"]
-
-
-class EvaluationRoundFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.EvaluationRound
-        fields = lookups("year", ranges=("started_on",))
 
 
 class EvaluatedFileFilter(WorkflowFilter):
@@ -122,24 +92,12 @@ class ReconsiderationCaseFilter(WorkflowFilter):
         )
 
 
-class ReconsiderationSuspensionFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.ReconsiderationSuspension
-        fields = ["case"]
-
-
 class LitigationCaseFilter(WorkflowFilter):
     year = year_of("served_on")
 
     class Meta:
         model = models.LitigationCase
         fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
-
-
-class LitigationHearingFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.LitigationHearing
-        fields = lookups("case", "trial_instance", ranges=("held_on",))
 
 
 class AccountabilityRecordFilter(WorkflowFilter):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from functools import cached_property
 
+import django_filters
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -32,6 +33,7 @@ from registers.core import revisions
 from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.exports import ExportMixin
+from registers.core.api.filtering import WorkflowFilter, filterset_for
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
@@ -92,7 +94,8 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     else is.
     ``office_actions`` are actions only the office may call.
     A viewset that names no ``serializer_class`` shows its model's register fields
-    (``register_serializer`` on ``serializer_base``).
+    (``register_serializer`` on ``serializer_base``); one that names no ``filterset_class``
+    is filtered by ``filterset_base``'s filters and its ``filterset_fields``.
     """
 
     permission_classes = [permissions.IsAuthenticated, ScopedPermission]
@@ -105,13 +108,20 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     delete_office_only = False
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     serializer_base: type = ModelCleanSerializer
+    filterset_class: type | None = None
+    filterset_fields: list[str] | dict[str, list[str]] = ()
+    filterset_base: type = django_filters.FilterSet
 
     def __init_subclass__(cls, **kwargs):
         queryset = getattr(cls, "queryset", None)
-        if cls.serializer_class is None and queryset is not None:
-            cls.serializer_class = register_serializer(
-                queryset.model, cls.serializer_base, cls.parent_field
-            )
+        if queryset is not None:
+            model = queryset.model
+            if cls.serializer_class is None:
+                cls.serializer_class = register_serializer(
+                    model, cls.serializer_base, cls.parent_field
+                )
+            if cls.filterset_class is None and cls.filterset_fields:
+                cls.filterset_class = filterset_for(model, cls.filterset_fields, cls.filterset_base)
         super().__init_subclass__(**kwargs)
 
     @cached_property
@@ -348,6 +358,7 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
 
     office_actions: tuple[str, ...] = ("approve", "return_for_revision", "reopen")
     serializer_base = WorkflowSerializer
+    filterset_base = WorkflowFilter
 
     def get_queryset(self):
         current = Attachment.objects.current().select_related("uploaded_by")
