@@ -13,10 +13,10 @@ from registers import models
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
-    RowSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
+    rows_of,
 )
 from registers.core.dates import RegisterDateField
 from registers.creditcode import normalise_credit_code
@@ -148,13 +148,8 @@ class CheckPointSerializer(ModelCleanSerializer):
         fields = ["id", "item", *models.CheckPoint.register_fields]
 
 
-class NestedCheckPointSerializer(RowSerializer):
-    class Meta:
-        model = models.CheckPoint
-
-
 class InspectionItemSerializer(WorkflowSerializer):
-    check_points = NestedCheckPointSerializer(many=True, read_only=True, label=_("检查表要点"))
+    check_points = rows_of(models.CheckPoint, _("检查表要点"), name="NestedCheckPoint")
 
     class Meta:
         model = models.InspectionItem

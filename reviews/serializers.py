@@ -12,9 +12,9 @@ from rest_framework import serializers
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
-    RowSerializer,
     WorkflowSerializer,
     calendar_of,
+    rows_of,
 )
 from registers.core.dates import RegisterDateField
 from registers.core.deadlines import DeadlineInputError
@@ -59,13 +59,8 @@ class FilingSerializer(WorkflowSerializer):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class NestedCleanupItemSerializer(RowSerializer):
-    class Meta:
-        model = models.CleanupItem
-
-
 class CleanupCampaignSerializer(WorkflowSerializer):
-    items = NestedCleanupItemSerializer(many=True, read_only=True, label=_("清理文件"))
+    items = rows_of(models.CleanupItem, _("清理文件"), name="NestedCleanupItem")
 
     class Meta:
         model = models.CleanupCampaign
@@ -106,20 +101,10 @@ class GovernmentContractSerializer(WorkflowSerializer):
 # --- Major decisions ----------------------------------------------------------------------
 
 
-class NestedStepSerializer(RowSerializer):
-    class Meta:
-        model = models.DecisionStep
-
-
-class NestedParticipantSerializer(RowSerializer):
-    class Meta:
-        model = models.DecisionParticipant
-
-
 class MajorDecisionSerializer(WorkflowSerializer):
-    steps = NestedStepSerializer(many=True, read_only=True, label=_("决策程序"))
-    participants = NestedParticipantSerializer(
-        many=True, read_only=True, label=_("参与决策人员及意见")
+    steps = rows_of(models.DecisionStep, _("决策程序"), name="NestedStep")
+    participants = rows_of(
+        models.DecisionParticipant, _("参与决策人员及意见"), name="NestedParticipant"
     )
 
     class Meta:
@@ -159,18 +144,13 @@ class FileVetoSerializer(serializers.ModelSerializer):
         fields = ["id", "item", "note"]
 
 
-class NestedProblemSerializer(RowSerializer):
-    class Meta:
-        model = models.EvaluationProblem
-
-
 class EvaluatedFileSerializer(WorkflowSerializer):
     total_score = serializers.DecimalField(
         max_digits=5, decimal_places=1, read_only=True, allow_null=True, label=_("总分")
     )
     grade = serializers.SerializerMethodField(label=_("等次"))
     vetoes = FileVetoSerializer(many=True, read_only=True, label=_("否决项"))
-    problems = NestedProblemSerializer(many=True, read_only=True, label=_("评查问题及整改"))
+    problems = rows_of(models.EvaluationProblem, _("评查问题及整改"), name="NestedProblem")
 
     class Meta:
         model = models.EvaluatedFile
@@ -203,18 +183,15 @@ class ScoreSerializer(serializers.Serializer):
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class NestedSuspensionSerializer(RowSerializer):
-    class Meta:
-        model = models.ReconsiderationSuspension
-
-
 class ReconsiderationCaseSerializer(WorkflowSerializer):
     regime = serializers.CharField(source="regime.label", read_only=True, label=_("适用法律"))
     stage = serializers.ChoiceField(
         choices=models.ReconsiderationStage.choices, read_only=True, label=_("阶段")
     )
     deadlines = serializers.SerializerMethodField(label=_("法定期限（按当前节假日安排计算）"))
-    suspensions = NestedSuspensionSerializer(many=True, read_only=True, label=_("中止与恢复"))
+    suspensions = rows_of(
+        models.ReconsiderationSuspension, _("中止与恢复"), name="NestedSuspension"
+    )
 
     class Meta:
         model = models.ReconsiderationCase
@@ -228,17 +205,12 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         return DeadlineSerializer(deadlines, many=True).data
 
 
-class NestedHearingSerializer(RowSerializer):
-    class Meta:
-        model = models.LitigationHearing
-
-
 class LitigationCaseSerializer(WorkflowSerializer):
     outcome_class = serializers.ChoiceField(
         choices=models.OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
     )
     defence_deadline = serializers.SerializerMethodField(label=_("答辩期限"))
-    hearings = NestedHearingSerializer(many=True, read_only=True, label=_("开庭与负责人出庭"))
+    hearings = rows_of(models.LitigationHearing, _("开庭与负责人出庭"), name="NestedHearing")
 
     class Meta:
         model = models.LitigationCase

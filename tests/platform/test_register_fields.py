@@ -17,7 +17,7 @@ from reviews.api import (
     LegalityReviewViewSet,
 )
 from reviews.resources import EXCHANGE_RESOURCES as REVIEW_RESOURCES
-from reviews.serializers import FilingSerializer, NestedStepSerializer
+from reviews.serializers import FilingSerializer, MajorDecisionSerializer
 
 VIEWSETS = {viewset.queryset.model: viewset for _prefix, viewset in REGISTER_ROUTES + REVIEW_ROUTES}
 DECLARING = [
@@ -76,7 +76,8 @@ def test_a_serializer_that_lists_no_fields_shows_the_workflow_the_handler_then_i
         "due_explanation",
         "timeliness",
     ]
-    assert NestedStepSerializer.Meta.fields == ["id", *models.DecisionStep.register_fields]
+    steps = MajorDecisionSerializer._declared_fields["steps"].child
+    assert steps.Meta.fields == ["id", *models.DecisionStep.register_fields]
 
 
 def test_an_export_that_names_no_columns_starts_with_the_record_and_its_parent():
