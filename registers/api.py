@@ -158,7 +158,8 @@ class InspectionDrawViewSet(WorkflowViewSet):
 
     queryset = models.InspectionDraw.objects.all()
     serializer_class = InspectionDrawSerializer
-    filterset_class = filters.InspectionDrawFilter
+    filterset_fields = lookups("item", ranges=("drawn_on", "published_on"))
+    year_filter = "drawn_on"
     select_related = ("item",)
     prefetch_related = (
         Prefetch(
@@ -250,7 +251,8 @@ class DocumentViewSet(WorkflowViewSet):
 
     queryset = models.Document.objects.all()
     serializer_class = DocumentSerializer
-    filterset_class = filters.DocumentFilter
+    filterset_fields = lookups("kind", ranges=("issued_on", "valid_until"))
+    year_filter = "issued_on"
     nested_children = ("changes",)
     search_fields = ["title", "number", "note"]
     ordering_fields = ["issued_on", "number", "updated_at"]
@@ -261,7 +263,8 @@ class LicenceReformBatchViewSet(ScopedViewSet):
 
     queryset = models.LicenceReformBatch.objects.all()
     serializer_class = LicenceReformBatchSerializer
-    filterset_class = filters.LicenceReformBatchFilter
+    filterset_fields = lookups(ranges=("reform_on",))
+    year_filter = "reform_on"
     search_fields = ["name", "basis"]
     ordering_fields = ["reform_on", "name"]
 

@@ -55,27 +55,3 @@ class InspectionTargetFilter(OwnedFilter):
     class Meta:
         model = models.InspectionTarget
         fields = ["is_active", "credit_code"]
-
-
-class InspectionDrawFilter(WorkflowFilter):
-    year = year_of("drawn_on")
-
-    class Meta:
-        model = models.InspectionDraw
-        fields = lookups("item", ranges=("drawn_on", "published_on"))
-
-
-class DocumentFilter(WorkflowFilter):
-    year = year_of("issued_on")
-
-    class Meta:
-        model = models.Document
-        fields = lookups("kind", ranges=("issued_on", "valid_until"))
-
-
-class LicenceReformBatchFilter(django_filters.FilterSet):
-    year = year_of("reform_on")
-
-    class Meta:
-        model = models.LicenceReformBatch
-        fields = lookups(ranges=("reform_on",))

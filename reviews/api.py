@@ -36,7 +36,8 @@ class LegalityReviewViewSet(WorkflowViewSet):
     关联印发的规范性文件后，自动登记其报备义务。"""
 
     queryset = models.LegalityReview.objects.all()
-    filterset_class = filters.LegalityReviewFilter
+    filterset_fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
+    year_filter = "received_on"
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
 
@@ -58,7 +59,8 @@ class CommentDraftReplyViewSet(WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
     queryset = models.CommentDraftReply.objects.all()
-    filterset_class = filters.CommentDraftReplyFilter
+    filterset_fields = lookups("kind", ranges=("received_on", "replied_on"))
+    year_filter = "received_on"
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
 
@@ -123,7 +125,8 @@ class GovernmentContractViewSet(WorkflowViewSet):
 
     queryset = models.GovernmentContract.objects.all()
     serializer_class = GovernmentContractSerializer
-    filterset_class = filters.GovernmentContractFilter
+    filterset_fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
+    year_filter = "signed_on"
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
 
@@ -260,7 +263,10 @@ class ReconsiderationCaseViewSet(WorkflowViewSet):
 
     queryset = models.ReconsiderationCase.objects.all()
     serializer_class = ReconsiderationCaseSerializer
-    filterset_class = filters.ReconsiderationCaseFilter
+    filterset_fields = lookups(
+        "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
+    )
+    year_filter = "received_on"
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
@@ -281,7 +287,8 @@ class LitigationCaseViewSet(WorkflowViewSet):
 
     queryset = models.LitigationCase.objects.all()
     serializer_class = LitigationCaseSerializer
-    filterset_class = filters.LitigationCaseFilter
+    filterset_fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
+    year_filter = "served_on"
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
@@ -304,7 +311,8 @@ class AccountabilityRecordViewSet(WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
     queryset = models.AccountabilityRecord.objects.all()
-    filterset_class = filters.AccountabilityRecordFilter
+    filterset_fields = lookups("conduct", "measure", ranges=("decided_on",))
+    year_filter = "decided_on"
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
 
@@ -314,7 +322,10 @@ class CriminalTransferViewSet(WorkflowViewSet):
 
     queryset = models.CriminalTransfer.objects.all()
     serializer_class = CriminalTransferSerializer
-    filterset_class = filters.CriminalTransferFilter
+    filterset_fields = lookups(
+        "decision", "police_decision", ranges=("reported_on", "transferred_on")
+    )
+    year_filter = "reported_on"
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
 
@@ -323,7 +334,8 @@ class RectificationProblemViewSet(WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
     queryset = models.RectificationProblem.objects.all()
-    filterset_class = filters.RectificationProblemFilter
+    filterset_fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))
+    year_filter = "due_on"
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
 

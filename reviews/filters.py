@@ -9,22 +9,6 @@ from registers.core.api.filtering import WorkflowFilter, YearFilter, lookups, ye
 from reviews import models
 
 
-class LegalityReviewFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.LegalityReview
-        fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
-
-
-class CommentDraftReplyFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.CommentDraftReply
-        fields = lookups("kind", ranges=("received_on", "replied_on"))
-
-
 class FilingFilter(WorkflowFilter):
     year = year_of("document__issued_on")
     filed = django_filters.BooleanFilter(
@@ -44,14 +28,6 @@ class CleanupCampaignFilter(WorkflowFilter):
     class Meta:
         model = models.CleanupCampaign
         fields = lookups("year", ranges=("started_on", "confirmed_on"))
-
-
-class GovernmentContractFilter(WorkflowFilter):
-    year = year_of("signed_on")
-
-    class Meta:
-        model = models.GovernmentContract
-        fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
 
 
 class MajorDecisionFilter(WorkflowFilter):
@@ -80,45 +56,3 @@ class EvaluationProblemFilter(django_filters.FilterSet):
     class Meta:
         model = models.EvaluationProblem
         fields = lookups("file", ranges=("due_on",))
-
-
-class ReconsiderationCaseFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.ReconsiderationCase
-        fields = lookups(
-            "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
-        )
-
-
-class LitigationCaseFilter(WorkflowFilter):
-    year = year_of("served_on")
-
-    class Meta:
-        model = models.LitigationCase
-        fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
-
-
-class AccountabilityRecordFilter(WorkflowFilter):
-    year = year_of("decided_on")
-
-    class Meta:
-        model = models.AccountabilityRecord
-        fields = lookups("conduct", "measure", ranges=("decided_on",))
-
-
-class CriminalTransferFilter(WorkflowFilter):
-    year = year_of("reported_on")
-
-    class Meta:
-        model = models.CriminalTransfer
-        fields = lookups("decision", "police_decision", ranges=("reported_on", "transferred_on"))
-
-
-class RectificationProblemFilter(WorkflowFilter):
-    year = year_of("due_on")
-
-    class Meta:
-        model = models.RectificationProblem
-        fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))

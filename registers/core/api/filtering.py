@@ -3,7 +3,7 @@
 ``YearFilter`` takes only the years a register can hold (``registers.core.dates``);
 ``FilterBackend`` turns any filter's refusal into ``{"detail", "code"}`` naming the parameter.
 ``OwnedFilter`` and ``WorkflowFilter`` are what every unit's record and every workflow record
-is filtered by; ``filterset_for`` is the filterset of a viewset that lists only its fields.
+is filtered by; ``filterset_for`` is the filterset of a viewset that names its filters only.
 """
 
 from __future__ import annotations
@@ -56,11 +56,16 @@ def lookups(*exact: str, ranges: tuple[str, ...] = ()) -> dict[str, list[str]]:
     return {**{name: ["exact"] for name in exact}, **{name: RANGE for name in ranges}}
 
 
-def filterset_for(model, fields, base: type = django_filters.FilterSet) -> type:
-    """The filterset of a viewset that names its ``filterset_fields`` only: ``base``'s
-    filters and ``fields`` (``lookups``) of ``model``, named after the model."""
-    meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(base)(f"{model.__name__}Filter", (base,), {"Meta": meta})
+def filterset_for(
+    model, fields, base: type = django_filters.FilterSet, *, year: str | None = None
+) -> type:
+    """The filterset of a viewset that names its filters only: ``base``'s filters, the
+    ``fields`` (``lookups``) of ``model`` and, given ``year``, ``?year=`` on that date's
+    year (``year_of``). Named after the model."""
+    attrs = {"Meta": type("Meta", (), {"model": model, "fields": fields})}
+    if year:
+        attrs["year"] = year_of(year)
+    return type(base)(f"{model.__name__}Filter", (base,), attrs)
 
 
 class OwnedFilter(django_filters.FilterSet):

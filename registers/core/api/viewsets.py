@@ -95,7 +95,8 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     ``office_actions`` are actions only the office may call.
     A viewset that names no ``serializer_class`` shows its model's register fields
     (``register_serializer`` on ``serializer_base``); one that names no ``filterset_class``
-    is filtered by ``filterset_base``'s filters and its ``filterset_fields``.
+    is filtered by ``filterset_base``'s filters, its ``filterset_fields`` and, where it
+    names a ``year_filter`` date, that date's year (``filterset_for``).
     """
 
     permission_classes = [permissions.IsAuthenticated, ScopedPermission]
@@ -111,6 +112,7 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     filterset_class: type | None = None
     filterset_fields: list[str] | dict[str, list[str]] = ()
     filterset_base: type = django_filters.FilterSet
+    year_filter: str | None = None
 
     def __init_subclass__(cls, **kwargs):
         queryset = getattr(cls, "queryset", None)
@@ -120,8 +122,10 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
                 cls.serializer_class = register_serializer(
                     model, cls.serializer_base, cls.parent_field
                 )
-            if cls.filterset_class is None and cls.filterset_fields:
-                cls.filterset_class = filterset_for(model, cls.filterset_fields, cls.filterset_base)
+            if cls.filterset_class is None and (cls.filterset_fields or cls.year_filter):
+                cls.filterset_class = filterset_for(
+                    model, cls.filterset_fields, cls.filterset_base, year=cls.year_filter
+                )
         super().__init_subclass__(**kwargs)
 
     @cached_property
