@@ -164,16 +164,12 @@ class MajorDecisionViewSet(WorkflowViewSet):
     def discussion(self, request, pk=None):
         decision = self.get_object()
         data = self.request_data(DiscussionSerializer)
-        participants = [Participant(**person) for person in data.get("participants", [])]
+        participants = [Participant(**person) for person in data.pop("participants", [])]
         self.run_service(
             record_collective_discussion,
             decision,
-            meeting_kind=data["meeting_kind"],
-            meeting=data["meeting"],
-            discussed_on=data["discussed_on"],
-            decided_by=data["decided_by"],
+            **data,  # the meeting, its date, who decided, why the head departed from the rest
             participants=participants,
-            head_departure_reason=data["head_departure_reason"],
             by=request.user,
         )
         return self.answer_with(decision)
@@ -232,16 +228,9 @@ class EvaluatedFileViewSet(WorkflowViewSet):
     def score(self, request, pk=None):
         file = self.get_object()
         data = self.request_data(ScoreSerializer)
-        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
-        self.run_service(
-            score_file,
-            file,
-            form_score=data["form_score"],
-            content_score=data["content_score"],
-            vetoes=vetoes,
-            evaluated_on=data["evaluated_on"],
-            by=request.user,
-        )
+        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.pop("vetoes", [])]
+        # The scores and the date as sent, with the veto items found.
+        self.run_service(score_file, file, **data, vetoes=vetoes, by=request.user)
         return self.answer_with(file)
 
 
