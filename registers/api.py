@@ -12,22 +12,20 @@ from rest_framework.response import Response
 
 from registers import filters, models
 from registers.core.api.exports import exported_fields
+from registers.core.api.filtering import lookups
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from registers.inspection_services import ResultRow, make_draw, record_results, verify_draw
 from registers.power_services import adjust_item
 from registers.serializers import (
     AdjustmentRequestSerializer,
     CheckPointSerializer,
-    ConflictSerializer,
     DocumentSerializer,
     DrawCheckSerializer,
     DrawRequestSerializer,
     DrawResultsSerializer,
-    EnforcementBodySerializer,
     InspectionDrawSerializer,
     InspectionItemSerializer,
     InspectionTargetSerializer,
-    IntegratedItemSerializer,
     LicenceReformBatchSerializer,
     OfficerSerializer,
     PowerAdjustmentRecordSerializer,
@@ -123,7 +121,7 @@ class InspectionItemViewSet(WorkflowViewSet):
 
     queryset = models.InspectionItem.objects.all()
     serializer_class = InspectionItemSerializer
-    filterset_class = filters.InspectionItemFilter
+    filterset_fields = lookups("year", "kind", "field", ranges=("published_on",))
     nested_children = ("check_points",)
     search_fields = ["code", "name", "sub_item", "legal_basis", "content"]
     ordering_fields = ["year", "code", "updated_at"]
@@ -134,7 +132,7 @@ class CheckPointViewSet(ScopedViewSet):
 
     queryset = models.CheckPoint.objects.all()
     serializer_class = CheckPointSerializer
-    filterset_class = filters.CheckPointFilter
+    filterset_fields = ["item"]
     parent_field = "item"
     search_fields = ["content", "basis"]
     ordering_fields = ["position"]
@@ -160,7 +158,8 @@ class InspectionDrawViewSet(WorkflowViewSet):
 
     queryset = models.InspectionDraw.objects.all()
     serializer_class = InspectionDrawSerializer
-    filterset_class = filters.InspectionDrawFilter
+    filterset_fields = lookups("item", ranges=("drawn_on", "published_on"))
+    year_filter = "drawn_on"
     select_related = ("item",)
     prefetch_related = (
         Prefetch(
@@ -221,8 +220,7 @@ class EnforcementBodyViewSet(WorkflowViewSet):
     """行政执法主体。"""
 
     queryset = models.EnforcementBody.objects.all()
-    serializer_class = EnforcementBodySerializer
-    filterset_class = filters.EnforcementBodyFilter
+    filterset_fields = ["kind"]
     search_fields = ["name", "legal_basis"]
     ordering_fields = ["name", "updated_at"]
 
@@ -232,7 +230,7 @@ class OfficerViewSet(WorkflowViewSet):
 
     queryset = models.Officer.objects.all()
     serializer_class = OfficerSerializer
-    filterset_class = filters.OfficerFilter
+    filterset_fields = lookups("body", "field", ranges=("expires_on",))
     search_fields = ["name", "certificate_number"]
     ordering_fields = ["name", "expires_on", "updated_at"]
 
@@ -241,8 +239,7 @@ class ConflictViewSet(ScopedViewSet):
     """执法人员对检查对象的回避申报：抽取时不会把二者分在一起。"""
 
     queryset = models.Conflict.objects.all()
-    serializer_class = ConflictSerializer
-    filterset_class = filters.ConflictFilter
+    filterset_fields = lookups("officer", "target", ranges=("declared_on",))
     select_related = ("officer", "target")
     search_fields = ["reason", "officer__name", "target__name"]
     ordering_fields = ["declared_on"]
@@ -254,7 +251,8 @@ class DocumentViewSet(WorkflowViewSet):
 
     queryset = models.Document.objects.all()
     serializer_class = DocumentSerializer
-    filterset_class = filters.DocumentFilter
+    filterset_fields = lookups("kind", ranges=("issued_on", "valid_until"))
+    year_filter = "issued_on"
     nested_children = ("changes",)
     search_fields = ["title", "number", "note"]
     ordering_fields = ["issued_on", "number", "updated_at"]
@@ -265,7 +263,8 @@ class LicenceReformBatchViewSet(ScopedViewSet):
 
     queryset = models.LicenceReformBatch.objects.all()
     serializer_class = LicenceReformBatchSerializer
-    filterset_class = filters.LicenceReformBatchFilter
+    filterset_fields = lookups(ranges=("reform_on",))
+    year_filter = "reform_on"
     search_fields = ["name", "basis"]
     ordering_fields = ["reform_on", "name"]
 
@@ -277,8 +276,7 @@ class IntegratedItemViewSet(WorkflowViewSet):
     """多证合一整合事项：各部门填报本部门被整合进营业执照的证照和备案事项。"""
 
     queryset = models.IntegratedItem.objects.all()
-    serializer_class = IntegratedItemSerializer
-    filterset_class = filters.IntegratedItemFilter
+    filterset_fields = ["batch", "kind"]
     select_related = ("batch",)
     search_fields = ["name", "basis"]
     ordering_fields = ["name", "updated_at"]

@@ -1,15 +1,15 @@
 """What users filter the registers by in the API: unit, year, status, kind, date ranges.
 
 Free-text search is the ``search`` parameter (each viewset's ``search_fields``); ordering is
-``ordering``. Date ranges are ``<field>__gte`` / ``<field>__lte``.
+``ordering``. Date ranges are ``<field>__gte`` / ``<field>__lte``. A register filtered by its
+own fields only names them on its viewset (``filterset_fields``); its filterset is built there.
 """
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from registers import models
-from registers.core.api.filtering import lookups, year_of
-from registers.core.status import Status
+from registers.core.api.filtering import OwnedFilter, WorkflowFilter, lookups, year_of
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -21,19 +21,6 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = models.Unit
         fields = ["kind", "is_enforcement_body", "active"]
-
-
-class OwnedFilter(django_filters.FilterSet):
-    """Filters every record owned by a unit has: the unit (by id or code)."""
-
-    unit = django_filters.NumberFilter(field_name="unit", label=_("单位编号"))
-    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("单位代码"))
-
-
-class WorkflowFilter(OwnedFilter):
-    """…and the review status."""
-
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("审核状态"))
 
 
 class PowerItemFilter(WorkflowFilter):
@@ -64,67 +51,7 @@ class PowerAdjustmentFilter(django_filters.FilterSet):
         fields = lookups("item", "kind", "reason_kind", ranges=("adjusted_on",))
 
 
-class InspectionItemFilter(WorkflowFilter):
-    class Meta:
-        model = models.InspectionItem
-        fields = lookups("year", "kind", "field", ranges=("published_on",))
-
-
-class CheckPointFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.CheckPoint
-        fields = ["item"]
-
-
 class InspectionTargetFilter(OwnedFilter):
     class Meta:
         model = models.InspectionTarget
         fields = ["is_active", "credit_code"]
-
-
-class InspectionDrawFilter(WorkflowFilter):
-    year = year_of("drawn_on")
-
-    class Meta:
-        model = models.InspectionDraw
-        fields = lookups("item", ranges=("drawn_on", "published_on"))
-
-
-class EnforcementBodyFilter(WorkflowFilter):
-    class Meta:
-        model = models.EnforcementBody
-        fields = ["kind"]
-
-
-class OfficerFilter(WorkflowFilter):
-    class Meta:
-        model = models.Officer
-        fields = lookups("body", "field", ranges=("expires_on",))
-
-
-class ConflictFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.Conflict
-        fields = lookups("officer", "target", ranges=("declared_on",))
-
-
-class DocumentFilter(WorkflowFilter):
-    year = year_of("issued_on")
-
-    class Meta:
-        model = models.Document
-        fields = lookups("kind", ranges=("issued_on", "valid_until"))
-
-
-class LicenceReformBatchFilter(django_filters.FilterSet):
-    year = year_of("reform_on")
-
-    class Meta:
-        model = models.LicenceReformBatch
-        fields = lookups(ranges=("reform_on",))
-
-
-class IntegratedItemFilter(WorkflowFilter):
-    class Meta:
-        model = models.IntegratedItem
-        fields = ["batch", "kind"]

@@ -14,11 +14,11 @@ from registers.core.api.labels import ChoiceLabelField
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
-    RowSerializer,
     ScopedRequestSerializer,
     WorkflowSerializer,
     calendar_of,
     deadline_data,
+    rows_of,
 )
 from registers.core.dates import RegisterDateField
 from registers.creditcode import normalise_credit_code
@@ -148,13 +148,8 @@ class CheckPointSerializer(ModelCleanSerializer):
         fields = ["id", "item", *models.CheckPoint.register_fields]
 
 
-class NestedCheckPointSerializer(RowSerializer):
-    class Meta:
-        model = models.CheckPoint
-
-
 class InspectionItemSerializer(WorkflowSerializer):
-    check_points = NestedCheckPointSerializer(many=True, read_only=True, label=_("检查表要点"))
+    check_points = rows_of(models.CheckPoint, _("检查表要点"), name="NestedCheckPoint")
 
     class Meta:
         model = models.InspectionItem
@@ -304,21 +299,11 @@ class DrawCheckSerializer(serializers.Serializer):
 # --- Enforcement ------------------------------------------------------------------------
 
 
-class EnforcementBodySerializer(WorkflowSerializer):
-    class Meta:
-        model = models.EnforcementBody
-
-
 class OfficerSerializer(WorkflowSerializer):
     certificate_status = serializers.CharField(read_only=True, label=_("执法证状态（今天）"))
 
     class Meta:
         model = models.Officer
-
-
-class ConflictSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.Conflict
 
 
 # --- Documents and licences -------------------------------------------------------------
@@ -353,8 +338,3 @@ class LicenceReformBatchSerializer(ModelCleanSerializer):
         if hasattr(batch, "item_count"):
             return batch.item_count
         return batch.approved_item_count()
-
-
-class IntegratedItemSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.IntegratedItem

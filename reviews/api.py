@@ -7,31 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
+from registers.core.api.filtering import lookups
 from registers.core.api.viewsets import ScopedViewSet, WorkflowViewSet
 from reviews import filters, models
 from reviews.serializers import (
-    AccountabilityRecordSerializer,
     CleanupCampaignSerializer,
     CleanupItemSerializer,
-    CommentDraftReplySerializer,
     ConfirmCleanupSerializer,
     CriminalTransferSerializer,
-    DecisionCatalogueSerializer,
-    DecisionParticipantSerializer,
-    DecisionStepSerializer,
     DiscussionSerializer,
     EvaluatedFileSerializer,
-    EvaluationProblemSerializer,
-    EvaluationRoundSerializer,
     FilingSerializer,
     GovernmentContractSerializer,
-    LegalityReviewSerializer,
     LitigationCaseSerializer,
-    LitigationHearingSerializer,
     MajorDecisionSerializer,
     ReconsiderationCaseSerializer,
-    ReconsiderationSuspensionSerializer,
-    RectificationProblemSerializer,
     ScoreSerializer,
 )
 from reviews.services.decisions import Participant, record_collective_discussion
@@ -46,8 +36,8 @@ class LegalityReviewViewSet(WorkflowViewSet):
     关联印发的规范性文件后，自动登记其报备义务。"""
 
     queryset = models.LegalityReview.objects.all()
-    serializer_class = LegalityReviewSerializer
-    filterset_class = filters.LegalityReviewFilter
+    filterset_fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
+    year_filter = "received_on"
     search_fields = ["title", "opinion"]
     ordering_fields = ["received_on", "completed_on", "updated_at"]
 
@@ -69,8 +59,8 @@ class CommentDraftReplyViewSet(WorkflowViewSet):
     """地方性法规、政府规章征求意见稿的回复。"""
 
     queryset = models.CommentDraftReply.objects.all()
-    serializer_class = CommentDraftReplySerializer
-    filterset_class = filters.CommentDraftReplyFilter
+    filterset_fields = lookups("kind", ranges=("received_on", "replied_on"))
+    year_filter = "received_on"
     search_fields = ["title", "requested_by", "reply"]
     ordering_fields = ["received_on", "replied_on", "updated_at"]
 
@@ -119,7 +109,7 @@ class CleanupItemViewSet(ScopedViewSet):
 
     queryset = models.CleanupItem.objects.all()
     serializer_class = CleanupItemSerializer
-    filterset_class = filters.CleanupItemFilter
+    filterset_fields = lookups("campaign", "document", "outcome")
     parent_field = "campaign"
     select_related = ("document",)
     search_fields = ["document__title", "document__number", "note"]
@@ -135,7 +125,8 @@ class GovernmentContractViewSet(WorkflowViewSet):
 
     queryset = models.GovernmentContract.objects.all()
     serializer_class = GovernmentContractSerializer
-    filterset_class = filters.GovernmentContractFilter
+    filterset_fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
+    year_filter = "signed_on"
     search_fields = ["title", "number", "project", "counterparty"]
     ordering_fields = ["signed_on", "amount", "updated_at"]
 
@@ -147,8 +138,7 @@ class DecisionCatalogueViewSet(ScopedViewSet):
     """重大行政决策事项目录（法制办维护的参考数据）。"""
 
     queryset = models.DecisionCatalogue.objects.all()
-    serializer_class = DecisionCatalogueSerializer
-    filterset_class = filters.DecisionCatalogueFilter
+    filterset_fields = ["year", "decision_body"]
     select_related = ("decision_body",)
     search_fields = ["title", "document_number"]
     ordering_fields = ["year"]
@@ -174,16 +164,12 @@ class MajorDecisionViewSet(WorkflowViewSet):
     def discussion(self, request, pk=None):
         decision = self.get_object()
         data = self.request_data(DiscussionSerializer)
-        participants = [Participant(**person) for person in data.get("participants", [])]
+        participants = [Participant(**person) for person in data.pop("participants", [])]
         self.run_service(
             record_collective_discussion,
             decision,
-            meeting_kind=data["meeting_kind"],
-            meeting=data["meeting"],
-            discussed_on=data["discussed_on"],
-            decided_by=data["decided_by"],
+            **data,  # the meeting, its date, who decided, why the head departed from the rest
             participants=participants,
-            head_departure_reason=data["head_departure_reason"],
             by=request.user,
         )
         return self.answer_with(decision)
@@ -193,8 +179,7 @@ class DecisionStepViewSet(ScopedViewSet):
     """决策程序（公众参与、专家论证、风险评估）：随所属决策事项修改。"""
 
     queryset = models.DecisionStep.objects.all()
-    serializer_class = DecisionStepSerializer
-    filterset_class = filters.DecisionStepFilter
+    filterset_fields = ["decision", "kind", "applicable"]
     parent_field = "decision"
     search_fields = ["method", "summary"]
     ordering_fields = ["kind"]
@@ -204,8 +189,7 @@ class DecisionParticipantViewSet(ScopedViewSet):
     """参与决策人员及其意见（不同意见如实载明）：随所属决策事项修改。"""
 
     queryset = models.DecisionParticipant.objects.all()
-    serializer_class = DecisionParticipantSerializer
-    filterset_class = filters.DecisionParticipantFilter
+    filterset_fields = ["decision", "stance"]
     parent_field = "decision"
     search_fields = ["name", "post"]
     ordering_fields = ["name"]
@@ -218,8 +202,7 @@ class EvaluationRoundViewSet(ScopedViewSet):
     """案卷评查活动（法制办维护的参考数据）。"""
 
     queryset = models.EvaluationRound.objects.all()
-    serializer_class = EvaluationRoundSerializer
-    filterset_class = filters.EvaluationRoundFilter
+    filterset_fields = lookups("year", ranges=("started_on",))
     search_fields = ["name", "plan_title", "plan_number"]
     ordering_fields = ["year", "started_on"]
 
@@ -245,16 +228,9 @@ class EvaluatedFileViewSet(WorkflowViewSet):
     def score(self, request, pk=None):
         file = self.get_object()
         data = self.request_data(ScoreSerializer)
-        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.get("vetoes", [])]
-        self.run_service(
-            score_file,
-            file,
-            form_score=data["form_score"],
-            content_score=data["content_score"],
-            vetoes=vetoes,
-            evaluated_on=data["evaluated_on"],
-            by=request.user,
-        )
+        vetoes = [(models.VetoItem(row["item"]), row["note"]) for row in data.pop("vetoes", [])]
+        # The scores and the date as sent, with the veto items found.
+        self.run_service(score_file, file, **data, vetoes=vetoes, by=request.user)
         return self.answer_with(file)
 
 
@@ -262,7 +238,6 @@ class EvaluationProblemViewSet(ScopedViewSet):
     """评查发现的问题及整改：随所属案卷修改。"""
 
     queryset = models.EvaluationProblem.objects.all()
-    serializer_class = EvaluationProblemSerializer
     filterset_class = filters.EvaluationProblemFilter
     parent_field = "file"
     search_fields = ["description", "rectification"]
@@ -277,7 +252,10 @@ class ReconsiderationCaseViewSet(WorkflowViewSet):
 
     queryset = models.ReconsiderationCase.objects.all()
     serializer_class = ReconsiderationCaseSerializer
-    filterset_class = filters.ReconsiderationCaseFilter
+    filterset_fields = lookups(
+        "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
+    )
+    year_filter = "received_on"
     nested_children = ("suspensions",)
     search_fields = ["number", "applicant", "matter"]
     ordering_fields = ["received_on", "concluded_on", "updated_at"]
@@ -287,8 +265,7 @@ class ReconsiderationSuspensionViewSet(ScopedViewSet):
     """行政复议案件的中止与恢复：随所属案件修改。"""
 
     queryset = models.ReconsiderationSuspension.objects.all()
-    serializer_class = ReconsiderationSuspensionSerializer
-    filterset_class = filters.ReconsiderationSuspensionFilter
+    filterset_fields = ["case"]
     parent_field = "case"
     search_fields = ["reason"]
     ordering_fields = ["suspended_on"]
@@ -299,7 +276,8 @@ class LitigationCaseViewSet(WorkflowViewSet):
 
     queryset = models.LitigationCase.objects.all()
     serializer_class = LitigationCaseSerializer
-    filterset_class = filters.LitigationCaseFilter
+    filterset_fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
+    year_filter = "served_on"
     nested_children = ("hearings",)
     search_fields = ["number", "plaintiff", "cause", "court"]
     ordering_fields = ["served_on", "concluded_on", "updated_at"]
@@ -309,8 +287,7 @@ class LitigationHearingViewSet(ScopedViewSet):
     """开庭与负责人出庭：随所属案件修改。"""
 
     queryset = models.LitigationHearing.objects.all()
-    serializer_class = LitigationHearingSerializer
-    filterset_class = filters.LitigationHearingFilter
+    filterset_fields = lookups("case", "trial_instance", ranges=("held_on",))
     parent_field = "case"
     search_fields = ["head_name", "others"]
     ordering_fields = ["held_on"]
@@ -323,8 +300,8 @@ class AccountabilityRecordViewSet(WorkflowViewSet):
     """纠错问责记录（不作为、乱作为、慢作为）。"""
 
     queryset = models.AccountabilityRecord.objects.all()
-    serializer_class = AccountabilityRecordSerializer
-    filterset_class = filters.AccountabilityRecordFilter
+    filterset_fields = lookups("conduct", "measure", ranges=("decided_on",))
+    year_filter = "decided_on"
     search_fields = ["person", "facts", "document_number"]
     ordering_fields = ["decided_on", "updated_at"]
 
@@ -334,7 +311,10 @@ class CriminalTransferViewSet(WorkflowViewSet):
 
     queryset = models.CriminalTransfer.objects.all()
     serializer_class = CriminalTransferSerializer
-    filterset_class = filters.CriminalTransferFilter
+    filterset_fields = lookups(
+        "decision", "police_decision", ranges=("reported_on", "transferred_on")
+    )
+    year_filter = "reported_on"
     search_fields = ["case_name", "suspected_offence", "police"]
     ordering_fields = ["reported_on", "updated_at"]
 
@@ -343,8 +323,8 @@ class RectificationProblemViewSet(WorkflowViewSet):
     """执法突出问题专项治理的问题及整改。"""
 
     queryset = models.RectificationProblem.objects.all()
-    serializer_class = RectificationProblemSerializer
-    filterset_class = filters.RectificationProblemFilter
+    filterset_fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))
+    year_filter = "due_on"
     search_fields = ["campaign", "problem", "measure"]
     ordering_fields = ["due_on", "found_on", "updated_at"]
 

@@ -1,28 +1,12 @@
 """What users filter reviews and cases by in the API: unit, year, status, kind or outcome,
-date ranges (``<field>__gte`` / ``<field>__lte``)."""
+date ranges (``<field>__gte`` / ``<field>__lte``). Registers filtered by their own fields only
+name them on their viewsets (``filterset_fields``)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.api.filtering import YearFilter, lookups, year_of
-from registers.filters import WorkflowFilter
+from registers.core.api.filtering import WorkflowFilter, YearFilter, lookups, year_of
 from reviews import models
-
-
-class LegalityReviewFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.LegalityReview
-        fields = lookups("kind", "result", ranges=("received_on", "completed_on"))
-
-
-class CommentDraftReplyFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.CommentDraftReply
-        fields = lookups("kind", ranges=("received_on", "replied_on"))
 
 
 class FilingFilter(WorkflowFilter):
@@ -46,26 +30,6 @@ class CleanupCampaignFilter(WorkflowFilter):
         fields = lookups("year", ranges=("started_on", "confirmed_on"))
 
 
-class CleanupItemFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.CleanupItem
-        fields = lookups("campaign", "document", "outcome")
-
-
-class GovernmentContractFilter(WorkflowFilter):
-    year = year_of("signed_on")
-
-    class Meta:
-        model = models.GovernmentContract
-        fields = lookups(ranges=("signed_on", "amount", "lawyer_reviewed_on", "filed_on"))
-
-
-class DecisionCatalogueFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionCatalogue
-        fields = ["year", "decision_body"]
-
-
 class MajorDecisionFilter(WorkflowFilter):
     year = YearFilter("catalogue__year", label=_("目录年度"))
 
@@ -74,24 +38,6 @@ class MajorDecisionFilter(WorkflowFilter):
         fields = lookups(
             "catalogue", "category", "legality_review_result", ranges=("discussed_on",)
         )
-
-
-class DecisionStepFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionStep
-        fields = ["decision", "kind", "applicable"]
-
-
-class DecisionParticipantFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.DecisionParticipant
-        fields = ["decision", "stance"]
-
-
-class EvaluationRoundFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.EvaluationRound
-        fields = lookups("year", ranges=("started_on",))
 
 
 class EvaluatedFileFilter(WorkflowFilter):
@@ -110,57 +56,3 @@ class EvaluationProblemFilter(django_filters.FilterSet):
     class Meta:
         model = models.EvaluationProblem
         fields = lookups("file", ranges=("due_on",))
-
-
-class ReconsiderationCaseFilter(WorkflowFilter):
-    year = year_of("received_on")
-
-    class Meta:
-        model = models.ReconsiderationCase
-        fields = lookups(
-            "procedure", "acceptance", "outcome", ranges=("received_on", "concluded_on")
-        )
-
-
-class ReconsiderationSuspensionFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.ReconsiderationSuspension
-        fields = ["case"]
-
-
-class LitigationCaseFilter(WorkflowFilter):
-    year = year_of("served_on")
-
-    class Meta:
-        model = models.LitigationCase
-        fields = lookups("trial_instance", "outcome", ranges=("served_on", "concluded_on"))
-
-
-class LitigationHearingFilter(django_filters.FilterSet):
-    class Meta:
-        model = models.LitigationHearing
-        fields = lookups("case", "trial_instance", ranges=("held_on",))
-
-
-class AccountabilityRecordFilter(WorkflowFilter):
-    year = year_of("decided_on")
-
-    class Meta:
-        model = models.AccountabilityRecord
-        fields = lookups("conduct", "measure", ranges=("decided_on",))
-
-
-class CriminalTransferFilter(WorkflowFilter):
-    year = year_of("reported_on")
-
-    class Meta:
-        model = models.CriminalTransfer
-        fields = lookups("decision", "police_decision", ranges=("reported_on", "transferred_on"))
-
-
-class RectificationProblemFilter(WorkflowFilter):
-    year = year_of("due_on")
-
-    class Meta:
-        model = models.RectificationProblem
-        fields = lookups("source", ranges=("found_on", "due_on", "rectified_on"))

@@ -12,11 +12,11 @@ from rest_framework import serializers
 from registers.core.api.serializers import (
     DeadlineSerializer,
     ModelCleanSerializer,
-    RowSerializer,
     WorkflowSerializer,
     calendar_of,
     deadline_data,
     deadlines_data,
+    rows_of,
 )
 from registers.core.dates import RegisterDateField
 from registers.core.deadlines import DeadlineInputError
@@ -26,16 +26,6 @@ from reviews.models.evaluations import grade_for
 WORKFLOW_FIELDS = WorkflowSerializer.WORKFLOW_FIELDS
 
 # --- Legality reviews, replies, filings ---------------------------------------------------
-
-
-class LegalityReviewSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.LegalityReview
-
-
-class CommentDraftReplySerializer(WorkflowSerializer):
-    class Meta:
-        model = models.CommentDraftReply
 
 
 class FilingSerializer(WorkflowSerializer):
@@ -71,13 +61,8 @@ class FilingSerializer(WorkflowSerializer):
 # --- Clean-up campaigns -------------------------------------------------------------------
 
 
-class NestedCleanupItemSerializer(RowSerializer):
-    class Meta:
-        model = models.CleanupItem
-
-
 class CleanupCampaignSerializer(WorkflowSerializer):
-    items = NestedCleanupItemSerializer(many=True, read_only=True, label=_("清理文件"))
+    items = rows_of(models.CleanupItem, _("清理文件"), name="NestedCleanupItem")
 
     class Meta:
         model = models.CleanupCampaign
@@ -118,37 +103,10 @@ class GovernmentContractSerializer(WorkflowSerializer):
 # --- Major decisions ----------------------------------------------------------------------
 
 
-class DecisionCatalogueSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionCatalogue
-
-
-class NestedStepSerializer(RowSerializer):
-    class Meta:
-        model = models.DecisionStep
-
-
-class DecisionStepSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionStep
-        fields = ["decision", *NestedStepSerializer.Meta.fields]
-
-
-class NestedParticipantSerializer(RowSerializer):
-    class Meta:
-        model = models.DecisionParticipant
-
-
-class DecisionParticipantSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.DecisionParticipant
-        fields = ["decision", *NestedParticipantSerializer.Meta.fields]
-
-
 class MajorDecisionSerializer(WorkflowSerializer):
-    steps = NestedStepSerializer(many=True, read_only=True, label=_("决策程序"))
-    participants = NestedParticipantSerializer(
-        many=True, read_only=True, label=_("参与决策人员及意见")
+    steps = rows_of(models.DecisionStep, _("决策程序"), name="NestedStep")
+    participants = rows_of(
+        models.DecisionParticipant, _("参与决策人员及意见"), name="NestedParticipant"
     )
 
     class Meta:
@@ -182,26 +140,10 @@ class DiscussionSerializer(serializers.Serializer):
 # --- Case-file evaluations ----------------------------------------------------------------
 
 
-class EvaluationRoundSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.EvaluationRound
-
-
 class FileVetoSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.FileVeto
         fields = ["id", "item", "note"]
-
-
-class NestedProblemSerializer(RowSerializer):
-    class Meta:
-        model = models.EvaluationProblem
-
-
-class EvaluationProblemSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.EvaluationProblem
-        fields = ["file", *NestedProblemSerializer.Meta.fields]
 
 
 class EvaluatedFileSerializer(WorkflowSerializer):
@@ -210,7 +152,7 @@ class EvaluatedFileSerializer(WorkflowSerializer):
     )
     grade = serializers.SerializerMethodField(label=_("等次"))
     vetoes = FileVetoSerializer(many=True, read_only=True, label=_("否决项"))
-    problems = NestedProblemSerializer(many=True, read_only=True, label=_("评查问题及整改"))
+    problems = rows_of(models.EvaluationProblem, _("评查问题及整改"), name="NestedProblem")
 
     class Meta:
         model = models.EvaluatedFile
@@ -243,24 +185,15 @@ class ScoreSerializer(serializers.Serializer):
 # --- Reconsideration and litigation -------------------------------------------------------
 
 
-class NestedSuspensionSerializer(RowSerializer):
-    class Meta:
-        model = models.ReconsiderationSuspension
-
-
-class ReconsiderationSuspensionSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.ReconsiderationSuspension
-        fields = ["case", *NestedSuspensionSerializer.Meta.fields]
-
-
 class ReconsiderationCaseSerializer(WorkflowSerializer):
     regime = serializers.CharField(source="regime.label", read_only=True, label=_("适用法律"))
     stage = serializers.ChoiceField(
         choices=models.ReconsiderationStage.choices, read_only=True, label=_("阶段")
     )
     deadlines = serializers.SerializerMethodField(label=_("法定期限（按当前节假日安排计算）"))
-    suspensions = NestedSuspensionSerializer(many=True, read_only=True, label=_("中止与恢复"))
+    suspensions = rows_of(
+        models.ReconsiderationSuspension, _("中止与恢复"), name="NestedSuspension"
+    )
 
     class Meta:
         model = models.ReconsiderationCase
@@ -274,23 +207,12 @@ class ReconsiderationCaseSerializer(WorkflowSerializer):
         return deadlines_data(deadlines)
 
 
-class NestedHearingSerializer(RowSerializer):
-    class Meta:
-        model = models.LitigationHearing
-
-
-class LitigationHearingSerializer(ModelCleanSerializer):
-    class Meta:
-        model = models.LitigationHearing
-        fields = ["case", *NestedHearingSerializer.Meta.fields]
-
-
 class LitigationCaseSerializer(WorkflowSerializer):
     outcome_class = serializers.ChoiceField(
         choices=models.OutcomeClass.choices, read_only=True, allow_null=True, label=_("胜败诉")
     )
     defence_deadline = serializers.SerializerMethodField(label=_("答辩期限"))
-    hearings = NestedHearingSerializer(many=True, read_only=True, label=_("开庭与负责人出庭"))
+    hearings = rows_of(models.LitigationHearing, _("开庭与负责人出庭"), name="NestedHearing")
 
     class Meta:
         model = models.LitigationCase
@@ -301,11 +223,6 @@ class LitigationCaseSerializer(WorkflowSerializer):
 
 
 # --- Supervision --------------------------------------------------------------------------
-
-
-class AccountabilityRecordSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.AccountabilityRecord
 
 
 class CriminalTransferSerializer(WorkflowSerializer):
@@ -321,8 +238,3 @@ class CriminalTransferSerializer(WorkflowSerializer):
         except DeadlineInputError:
             return []
         return deadlines_data(deadlines)
-
-
-class RectificationProblemSerializer(WorkflowSerializer):
-    class Meta:
-        model = models.RectificationProblem

@@ -10,9 +10,14 @@ from registers.core.api.serializers import WorkflowSerializer
 from registers.resources import EXCHANGE_RESOURCES as REGISTER_RESOURCES
 from reviews import models
 from reviews.api import ROUTES as REVIEW_ROUTES
-from reviews.api import CleanupItemViewSet, EvaluationRoundViewSet, FilingViewSet
+from reviews.api import (
+    CleanupItemViewSet,
+    EvaluationRoundViewSet,
+    FilingViewSet,
+    LegalityReviewViewSet,
+)
 from reviews.resources import EXCHANGE_RESOURCES as REVIEW_RESOURCES
-from reviews.serializers import FilingSerializer, LegalityReviewSerializer, NestedStepSerializer
+from reviews.serializers import FilingSerializer, MajorDecisionSerializer
 
 VIEWSETS = {viewset.queryset.model: viewset for _prefix, viewset in REGISTER_ROUTES + REVIEW_ROUTES}
 DECLARING = [
@@ -58,7 +63,7 @@ def test_an_export_writes_the_declared_fields_but_those_it_leaves_out(model):
 
 def test_a_serializer_that_lists_no_fields_shows_the_workflow_the_handler_then_its_own():
     workflow = WorkflowSerializer.WORKFLOW_FIELDS
-    assert LegalityReviewSerializer.Meta.fields == [
+    assert LegalityReviewViewSet.serializer_class.Meta.fields == [
         *workflow,
         *models.LegalityReview.register_fields,
     ]
@@ -71,7 +76,8 @@ def test_a_serializer_that_lists_no_fields_shows_the_workflow_the_handler_then_i
         "due_explanation",
         "timeliness",
     ]
-    assert NestedStepSerializer.Meta.fields == ["id", *models.DecisionStep.register_fields]
+    steps = MajorDecisionSerializer._declared_fields["steps"].child
+    assert steps.Meta.fields == ["id", *models.DecisionStep.register_fields]
 
 
 def test_an_export_that_names_no_columns_starts_with_the_record_and_its_parent():

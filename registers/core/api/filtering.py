@@ -2,6 +2,8 @@
 
 ``YearFilter`` takes only the years a register can hold (``registers.core.dates``);
 ``FilterBackend`` turns any filter's refusal into ``{"detail", "code"}`` naming the parameter.
+``OwnedFilter`` and ``WorkflowFilter`` are what every unit's record and every workflow record
+is filtered by; ``filterset_for`` is the filterset of a viewset that names its filters only.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from registers.core.api.errors import InvalidQuery
 from registers.core.dates import EARLIEST, LATEST
+from registers.core.status import Status
 
 
 class YearField(forms.IntegerField):
@@ -51,6 +54,31 @@ RANGE = ["gte", "lte"]
 def lookups(*exact: str, ranges: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """A filterset's ``Meta.fields``: the ``exact`` fields by value, then the ``ranges``."""
     return {**{name: ["exact"] for name in exact}, **{name: RANGE for name in ranges}}
+
+
+def filterset_for(
+    model, fields, base: type = django_filters.FilterSet, *, year: str | None = None
+) -> type:
+    """The filterset of a viewset that names its filters only: ``base``'s filters, the
+    ``fields`` (``lookups``) of ``model`` and, given ``year``, ``?year=`` on that date's
+    year (``year_of``). Named after the model."""
+    attrs = {"Meta": type("Meta", (), {"model": model, "fields": fields})}
+    if year:
+        attrs["year"] = year_of(year)
+    return type(base)(f"{model.__name__}Filter", (base,), attrs)
+
+
+class OwnedFilter(django_filters.FilterSet):
+    """Filters every record owned by a unit has: the unit (by id or code)."""
+
+    unit = django_filters.NumberFilter(field_name="unit", label=_("单位编号"))
+    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("单位代码"))
+
+
+class WorkflowFilter(OwnedFilter):
+    """…and the review status."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("审核状态"))
 
 
 class FilterBackend(DjangoFilterBackend):

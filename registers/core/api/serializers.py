@@ -206,6 +206,29 @@ class ModelCleanSerializer(RegisterFieldsMixin, serializers.ModelSerializer):
             instance.unit_id = self.user.unit_id
 
 
+def register_serializer(
+    model, base: type, parent_field: str | None = None, *, name: str = ""
+) -> type:
+    """The serializer of a register that shows its fields and declares none of its own:
+    ``base``'s default fields (``RegisterFieldsMixin``), or, for a row that belongs to a
+    record (``parent_field``), the parent, its id and its ``register_fields``. Named
+    ``<name>Serializer`` (the API documentation's component ``name``), by default after
+    the model, as a written one would be."""
+    meta = {"model": model}
+    if parent_field:
+        meta["fields"] = [parent_field, "id", *model.register_fields]
+    name = f"{name or model.__name__}Serializer"
+    return type(base)(name, (base,), {"Meta": type("Meta", (), meta)})
+
+
+def rows_of(model, label, *, name: str) -> serializers.ListSerializer:
+    """The rows of ``model`` shown (read only) inside the record they belong to, by a
+    ``RowSerializer`` (component ``name`` in the API documentation)."""
+    return register_serializer(model, RowSerializer, name=name)(
+        many=True, read_only=True, label=label
+    )
+
+
 class HandlerField(serializers.PrimaryKeyRelatedField):
     """A record's person in charge, written by user id: only those the requesting user may
     choose (``permissions.handler_candidates``: a liaison names no other unit's people), or

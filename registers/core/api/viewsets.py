@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from functools import cached_property
 
+import django_filters
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -32,10 +33,16 @@ from registers.core import revisions
 from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.exports import ExportMixin
+from registers.core.api.filtering import WorkflowFilter, filterset_for
 from registers.core.api.pagination import PagePagination, SyncCursorPagination
 from registers.core.api.permissions import ScopedPermission, UnscopedPermission
 from registers.core.api.schema import REVISION_ACTIONS
-from registers.core.api.serializers import CommentSerializer
+from registers.core.api.serializers import (
+    CommentSerializer,
+    ModelCleanSerializer,
+    WorkflowSerializer,
+    register_serializer,
+)
 from registers.core.api.sync import changed_since, parse_since, tombstones
 from registers.core.models import Attachment, HandledRecord
 from registers.core.status import Action, Status
@@ -86,6 +93,10 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     Both are read with each record; ``select_related`` and ``prefetch_related`` name what
     else is.
     ``office_actions`` are actions only the office may call.
+    A viewset that names no ``serializer_class`` shows its model's register fields
+    (``register_serializer`` on ``serializer_base``); one that names no ``filterset_class``
+    is filtered by ``filterset_base``'s filters, its ``filterset_fields`` and, where it
+    names a ``year_filter`` date, that date's year (``filterset_for``).
     """
 
     permission_classes = [permissions.IsAuthenticated, ScopedPermission]
@@ -97,6 +108,25 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     office_actions: tuple[str, ...] = ()
     delete_office_only = False
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    serializer_base: type = ModelCleanSerializer
+    filterset_class: type | None = None
+    filterset_fields: list[str] | dict[str, list[str]] = ()
+    filterset_base: type = django_filters.FilterSet
+    year_filter: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        queryset = getattr(cls, "queryset", None)
+        if queryset is not None:
+            model = queryset.model
+            if cls.serializer_class is None:
+                cls.serializer_class = register_serializer(
+                    model, cls.serializer_base, cls.parent_field
+                )
+            if cls.filterset_class is None and (cls.filterset_fields or cls.year_filter):
+                cls.filterset_class = filterset_for(
+                    model, cls.filterset_fields, cls.filterset_base, year=cls.year_filter
+                )
+        super().__init_subclass__(**kwargs)
 
     @cached_property
     def model(self):
@@ -331,6 +361,8 @@ class WorkflowViewSet(AttachmentsMixin, ScopedViewSet):
     """
 
     office_actions: tuple[str, ...] = ("approve", "return_for_revision", "reopen")
+    serializer_base = WorkflowSerializer
+    filterset_base = WorkflowFilter
 
     def get_queryset(self):
         current = Attachment.objects.current().select_related("uploaded_by")
