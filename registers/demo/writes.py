@@ -54,6 +54,12 @@ def upsert(
     return obj, created
 
 
+def defaults(model, *names: str) -> dict:
+    """What a new ``model`` row holds in each field of ``names`` (the field's own default):
+    the value a demo row that leaves the field out is written, and corrected back to."""
+    return {name: model._meta.get_field(name).get_default() for name in names}
+
+
 def upsert_approved(
     model, lookup: dict, values: dict, *, by, reviewed_at: datetime.datetime | None = None
 ):

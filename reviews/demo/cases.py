@@ -14,7 +14,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from registers.core.status import Status
-from registers.demo.writes import upsert, upsert_approved
+from registers.demo.writes import defaults, upsert, upsert_approved
 from registers.models import Unit, User
 from reviews.models import (
     AcceptanceDecision,
@@ -386,23 +386,39 @@ TRANSFERS = [
 ]
 
 
+# The fields a row above may leave out: written at the model's default when it does.
+RECONSIDERATION_OPTIONAL = (
+    "procedure",
+    "correction_requested_on",
+    "correction_notice_served_on",
+    "correction_received_on",
+    "acceptance",
+    "acceptance_on",
+    "copy_served_on",
+    "extension_days",
+    "concluded_on",
+    "outcome",
+    "respondent_corrected",
+    "note",
+)
+TRANSFER_OPTIONAL = (
+    "suspected_offence",
+    "decision",
+    "decided_on",
+    "transferred_on",
+    "police",
+    "police_accepted_on",
+    "police_decision",
+    "police_notice_received_on",
+)
+
+
 def load(command, units: dict[str, Unit]) -> None:
     office = User.objects.get(username="office")
 
     for row in RECONSIDERATIONS:
         values = {
-            "procedure": ReconsiderationProcedure.ORDINARY,
-            "correction_requested_on": None,
-            "correction_notice_served_on": None,
-            "correction_received_on": None,
-            "acceptance": "",
-            "acceptance_on": None,
-            "copy_served_on": None,
-            "extension_days": 0,
-            "concluded_on": None,
-            "outcome": "",
-            "respondent_corrected": False,
-            "note": "",
+            **defaults(ReconsiderationCase, *RECONSIDERATION_OPTIONAL),
             **{k: v for k, v in row.items() if k not in ("number", "unit")},
             "unit": units[row["unit"]],
         }
@@ -462,14 +478,7 @@ def load(command, units: dict[str, Unit]) -> None:
 
     for row in TRANSFERS:
         values = {
-            "suspected_offence": "",
-            "decision": "",
-            "decided_on": None,
-            "transferred_on": None,
-            "police": "",
-            "police_accepted_on": None,
-            "police_decision": "",
-            "police_notice_received_on": None,
+            **defaults(CriminalTransfer, *TRANSFER_OPTIONAL),
             **{k: v for k, v in row.items() if k not in ("unit", "case_name")},
         }
         upsert_approved(
