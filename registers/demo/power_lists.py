@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from registers import models
 from registers.power_services import adjust_item
 
+from .units import office_user
 from .writes import upsert_approved
 
 DISTRICT_LIST = (
@@ -793,7 +794,7 @@ def apply_change(change: Change, units: dict[str, models.Unit], office: models.U
 
 
 def load(command, units: dict[str, models.Unit]) -> None:
-    office = models.User.objects.get(username="office")
+    office = office_user()
     for spec in ITEMS:
         load_item(spec, units, office)
     for change in sorted(CHANGES, key=lambda change: change.on):

@@ -14,8 +14,9 @@ import datetime
 from django.utils.translation import gettext as _
 
 from registers.core.status import Status
+from registers.demo.units import office_user
 from registers.demo.writes import defaults, upsert, upsert_approved
-from registers.models import Unit, User
+from registers.models import Unit
 from reviews.models import (
     AcceptanceDecision,
     AccountabilityMeasure,
@@ -414,7 +415,7 @@ TRANSFER_OPTIONAL = (
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
 
     for row in RECONSIDERATIONS:
         values = {

@@ -12,9 +12,10 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from registers.demo.units import office_user
 from reviews import models
 
-from .records import office_user, upsert, upsert_approved
+from .records import upsert, upsert_approved
 
 D = datetime.date.fromisoformat
 
