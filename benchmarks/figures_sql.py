@@ -14,7 +14,8 @@ reference data.
 
 ``hand_written_figures(year, unit_id)`` returns ``{"group.key": value}`` for one year, with
 rates as percentages (the statements return numerator and denominator; the percentage is
-rounded in Python exactly like ``reviews.rates.Rate``), so the result compares directly with
+rounded in Python exactly like ``reviews.rates.Rate``, and the shares of the draws' results
+apportioned like the engine's, ``numbers.apportion``), so the result compares directly with
 ``FigureSet.values()``.
 """
 
