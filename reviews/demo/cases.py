@@ -387,39 +387,12 @@ TRANSFERS = [
 ]
 
 
-# The fields a row above may leave out: written at the model's default when it does.
-RECONSIDERATION_OPTIONAL = (
-    "procedure",
-    "correction_requested_on",
-    "correction_notice_served_on",
-    "correction_received_on",
-    "acceptance",
-    "acceptance_on",
-    "copy_served_on",
-    "extension_days",
-    "concluded_on",
-    "outcome",
-    "respondent_corrected",
-    "note",
-)
-TRANSFER_OPTIONAL = (
-    "suspected_offence",
-    "decision",
-    "decided_on",
-    "transferred_on",
-    "police",
-    "police_accepted_on",
-    "police_decision",
-    "police_notice_received_on",
-)
-
-
 def load(command, units: dict[str, Unit]) -> None:
     office = office_user()
 
     for row in RECONSIDERATIONS:
         values = {
-            **defaults(ReconsiderationCase, *RECONSIDERATION_OPTIONAL),
+            **defaults(ReconsiderationCase, leaving=("number",)),
             **{k: v for k, v in row.items() if k not in ("number", "unit")},
             "unit": units[row["unit"]],
         }
@@ -479,7 +452,7 @@ def load(command, units: dict[str, Unit]) -> None:
 
     for row in TRANSFERS:
         values = {
-            **defaults(CriminalTransfer, *TRANSFER_OPTIONAL),
+            **defaults(CriminalTransfer, leaving=("case_name",)),
             **{k: v for k, v in row.items() if k not in ("unit", "case_name")},
         }
         upsert_approved(
