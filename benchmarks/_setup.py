@@ -27,6 +27,15 @@ def start_django(database_url: str) -> None:
     django.setup()
 
 
+def prepare_database() -> None:
+    """Bring the benchmark database to the project's schema, with the table of the shared
+    cache (``createcachetable``) that the figures and pages keep their results in."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
 def machine() -> str:
     """One line describing where the numbers come from."""
     from django.db import connection

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import markdown_table, start_django  # noqa: E402
+from _setup import markdown_table, prepare_database, start_django  # noqa: E402
 
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/bench_export"
 
@@ -91,12 +91,11 @@ def peak_rss_kb() -> int:
 
 def fill(rows: int) -> None:
     """``rows`` documents with ids 1…rows; some titles start with = + - @ (escaped on export)."""
-    from django.core.management import call_command
     from django.db import connection
 
     if "bench" not in connection.settings_dict["NAME"]:
         raise SystemExit("the export benchmark rewrites its database: use one named *bench*")
-    call_command("migrate", verbosity=0)
+    prepare_database()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), coalesce(max(id), 0) FROM registers_document")
         count, highest = cursor.fetchone()

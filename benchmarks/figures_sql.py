@@ -14,7 +14,8 @@ reference data.
 
 ``hand_written_figures(year, unit_id)`` returns ``{"group.key": value}`` for one year, with
 rates as percentages (the statements return numerator and denominator; the percentage is
-rounded in Python exactly like ``reviews.rates.Rate``), so the result compares directly with
+rounded in Python exactly like ``reviews.rates.Rate``, and the shares of the draws' results
+apportioned like the engine's, ``numbers.apportion``), so the result compares directly with
 ``FigureSet.values()``.
 """
 
@@ -27,9 +28,16 @@ from django.conf import settings
 from django.db import connection
 
 from registers.core.calendar import get_calendar
-from registers.models import PowerCategory
+from registers.core.numbers import SHARE, apportion
+from registers.models import InspectionKind, PowerCategory, ResultKind
 from registers.models.inspections import publication_days
-from reviews.models import CaseType, CorrectionRateDefinition, Grade, ReconsiderationOutcome
+from reviews.models import (
+    CaseType,
+    CorrectionRateDefinition,
+    Grade,
+    ReconsiderationOutcome,
+    ReviewKind,
+)
 from reviews.models.contracts import filing_threshold, lawyer_review_threshold
 from reviews.models.evaluations import grade_bands
 from reviews.models.litigation import LOSSES, LitigationOutcome, OutcomeClass
@@ -50,6 +58,16 @@ def plus_days(column: str, days: int) -> str:
 def in_list(values) -> str:
     """An SQL list of string literals (the values are enum members, never user input)."""
     return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+def count_each(column: str, choices, prefix: str, where: str = "") -> str:
+    """One ``COUNT(*) FILTER`` column per member of ``choices`` (a ``TextChoices``), named
+    ``{prefix}_{value}``; ``where`` is a condition every one of them adds."""
+    also = f"{where} AND " if where else ""
+    return ",\n  ".join(
+        f"COUNT(*) FILTER (WHERE {also}{column} = '{member.value}') AS {prefix}_{member.value}"
+        for member in choices
+    )
 
 
 # --- The calendar table ---------------------------------------------------------------------
@@ -84,21 +102,14 @@ def create_calendar_table(first: datetime.date, last: datetime.date) -> None:
 # Placeholders: {unit} is "" or "AND <owner column> = %(unit)s"; %(start)s and %(next)s
 # bound the year (start ≤ day < next); %(end)s is 31 December.
 
-POWER = (
-    """
+POWER = """
 SELECT
   COUNT(*) FILTER (WHERE p.list_kind = 'power') AS items,
   COUNT(*) FILTER (WHERE p.list_kind = 'power' AND u.kind <> 'township') AS district_items,
   COUNT(*) FILTER (WHERE p.list_kind = 'power' AND u.kind = 'township') AS township_items,
   COUNT(*) FILTER (WHERE p.list_kind = 'negative') AS negative_items,
   COUNT(*) FILTER (WHERE p.list_kind = 'fee') AS fee_items,
-"""
-    + ",\n".join(
-        f"  COUNT(*) FILTER (WHERE p.list_kind = 'power' AND p.category = '{c.value}')"
-        f" AS category_{c.value}"
-        for c in PowerCategory
-    )
-    + """
+  {categories}
 FROM registers_poweritem p
 JOIN registers_unit u ON u.id = p.unit_id
 WHERE p.status = 'approved'
@@ -106,13 +117,11 @@ WHERE p.status = 'approved'
   AND (p.closed_on IS NULL OR p.closed_on > %(end)s)
   {unit}
 """
-)
 
 INSPECTION = """
 SELECT
   COUNT(*) AS items,
-  COUNT(*) FILTER (WHERE kind = 'administrative') AS items_administrative,
-  COUNT(*) FILTER (WHERE kind = 'other') AS items_other,
+  {kinds},
   COUNT(DISTINCT unit_id) AS units
 FROM registers_inspectionitem
 WHERE status = 'approved'
@@ -136,9 +145,7 @@ WHERE i.status = 'approved'
 LEGALITY_REVIEWS = """
 SELECT
   COUNT(*) AS reviews_completed,
-  COUNT(*) FILTER (WHERE kind = 'normative') AS reviews_normative,
-  COUNT(*) FILTER (WHERE kind = 'decision') AS reviews_decision,
-  COUNT(*) FILTER (WHERE kind = 'other') AS reviews_other,
+  {kinds},
   (SELECT COUNT(*) FROM reviews_commentdraftreply r
     WHERE r.status = 'approved' AND r.replied_on >= %(start)s AND r.replied_on < %(next)s
     {reply_unit}) AS comment_drafts_answered
@@ -234,14 +241,19 @@ WHERE m.status = 'approved' AND c.year = %(year)s
 DRAWS = """
 SELECT
   COUNT(*) AS draws,
-  (SELECT COUNT(*) FROM registers_drawntarget t
-    JOIN registers_inspectiondraw d2 ON d2.id = t.draw_id
-    WHERE d2.status = 'approved' AND d2.drawn_on >= %(start)s AND d2.drawn_on < %(next)s
-    {target_unit}) AS targets,
+  COALESCE(SUM(t.targets), 0) AS targets,
+  COALESCE(SUM(t.checked), 0) AS checked,
+  {results},
   COUNT(d.published_on) AS published,
   COUNT(*) FILTER (WHERE d.published_on <= due.day) AS published_on_time,
   COUNT(*) FILTER (WHERE d.published_on > due.day) AS published_late
 FROM registers_inspectiondraw d
+LEFT JOIN (
+  SELECT draw_id, COUNT(*) AS targets, COUNT(*) FILTER (WHERE result <> '') AS checked,
+  {per_draw_results}
+  FROM registers_drawntarget
+  GROUP BY draw_id
+) t ON t.draw_id = d.id
 LEFT JOIN bench_calendar ended ON ended.day = d.check_ended_on
 LEFT JOIN bench_calendar due
   ON due.working_ordinal = ended.working_ordinal + {working_days} AND due.is_working
@@ -346,6 +358,10 @@ SELECT
 """
 
 
+def _result_keys() -> list[str]:
+    return [f"result_{kind.value}" for kind in ResultKind]
+
+
 def _unit(column: str, unit_id) -> str:
     return "" if unit_id is None else f"AND {column} = %(unit)s"
 
@@ -366,10 +382,19 @@ def statements(unit_id=None) -> dict[str, str]:
 
     u = lambda column: _unit(column, unit_id)  # noqa: E731
     return {
-        "power": POWER.format(unit=u("p.unit_id")),
-        "inspection": INSPECTION.format(unit=u("unit_id")),
+        "power": POWER.format(
+            unit=u("p.unit_id"),
+            categories=count_each("p.category", PowerCategory, "category", "p.list_kind = 'power'"),
+        ),
+        "inspection": INSPECTION.format(
+            unit=u("unit_id"), kinds=count_each("kind", InspectionKind, "items")
+        ),
         "licences": LICENCES.format(unit=u("i.unit_id")),
-        "legality": LEGALITY_REVIEWS.format(unit=u("unit_id"), reply_unit=u("r.unit_id")),
+        "legality": LEGALITY_REVIEWS.format(
+            unit=u("unit_id"),
+            reply_unit=u("r.unit_id"),
+            kinds=count_each("kind", ReviewKind, "reviews"),
+        ),
         "filings": FILINGS.format(
             unit=u("f.unit_id"),
             due_from=plus_days("d.issued_on", settings.LAWGOV["FILING_DAYS"]),
@@ -379,28 +404,25 @@ def statements(unit_id=None) -> dict[str, str]:
         "decisions": DECISIONS.format(unit=u("m.unit_id")),
         "draws": DRAWS.format(
             unit=u("d.unit_id"),
-            target_unit=u("d2.unit_id"),
+            results=",\n  ".join(f"COALESCE(SUM(t.{key}), 0) AS {key}" for key in _result_keys()),
+            per_draw_results=count_each("result", ResultKind, "result"),
             working_days=publication_days(),
         ),
         "evaluation": EVALUATION.format(
             unit=u("f.unit_id"),
             grade_case=_grade_case(),
-            case_types=",\n  ".join(
-                f"COUNT(*) FILTER (WHERE case_type = '{t.value}') AS files_{t.value}"
-                for t in CaseType
-            ),
-            grades=",\n  ".join(
-                f"COUNT(*) FILTER (WHERE grade = '{g.value}') AS grade_{g.value}" for g in Grade
-            ),
+            case_types=count_each("case_type", CaseType, "files"),
+            grades=count_each("grade", Grade, "grade"),
         ),
         "reconsideration": RECONSIDERATION.format(
             unit=u("unit_id"),
             direct=in_list(DIRECT_CORRECTIONS),
             agreed=in_list(AGREED_ENDINGS),
-            outcomes=",\n  ".join(
-                f"COUNT(*) FILTER (WHERE concluded_on >= %(start)s AND concluded_on < %(next)s"
-                f" AND outcome = '{o.value}') AS outcome_{o.value}"
-                for o in ReconsiderationOutcome
+            outcomes=count_each(
+                "outcome",
+                ReconsiderationOutcome,
+                "outcome",
+                "concluded_on >= %(start)s AND concluded_on < %(next)s",
             ),
         ),
         "litigation": LITIGATION.format(
@@ -465,7 +487,13 @@ def hand_written_figures(year: int, unit_id=None, prepared: dict | None = None) 
         },
     )
     put("decisions", rows["decisions"])
-    put("draws", rows["draws"])
+    draws = rows["draws"]
+    keys = _result_keys()
+    shares = apportion([draws[key] for key in keys], SHARE)  # rounded like the engine's
+    put(
+        "draws",
+        {**draws, **{f"{key}_share": share for key, share in zip(keys, shares, strict=True)}},
+    )
     put("evaluation", rows["evaluation"])
 
     rec = rows["reconsideration"]

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import ROOT, machine, markdown_table, start_django  # noqa: E402
+from _setup import ROOT, machine, markdown_table, prepare_database, start_django  # noqa: E402
 
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/bench_pages"
 SECRET_KEY = "benchmark-only-key-" + "x" * 40
@@ -58,9 +58,8 @@ def fill(scale: int) -> None:
 
     from registers.models import Unit
 
-    call_command("migrate", verbosity=0)
+    prepare_database()
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
     if Unit.objects.filter(code__startswith=f"S{scale:03d}-").exists():
         return
     print(f"filling the database: the demo and {scale} synthetic districts…", file=sys.stderr)

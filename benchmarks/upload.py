@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import best_time, markdown_table, start_django  # noqa: E402
+from _setup import best_time, markdown_table, prepare_database, start_django  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/bench_upload.sqlite3"
 REGISTER = "contracts"
@@ -112,9 +112,8 @@ def main() -> None:
     start_django(args.database_url)
 
     from _setup import machine
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    prepare_database()
     print(machine(), file=sys.stderr)
     from registers.core.exchange import templates, uploads
     from registers.core.status import Status

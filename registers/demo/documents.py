@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from registers.core.status import Status
 from registers.core.workingdays import WorkingCalendar
-from registers.models import Document, DocumentKind, Unit, User
+from registers.models import Document, DocumentKind, Unit
 from registers.models.documents import default_valid_until
 
+from .units import office_user
 from .writes import upsert_many
 
 #: The day the 2017 clean-up was confirmed; validity is judged on it.
@@ -277,7 +278,7 @@ def _reviewed_at(day: datetime.date) -> datetime.datetime:
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
     rows = [
         {
             "number": row.number,

@@ -38,6 +38,7 @@ from registers.models import (
     User,
 )
 
+from .units import office_user
 from .writes import upsert, upsert_approved
 
 YEAR = 2017
@@ -551,7 +552,7 @@ def load_draws(items, office: User) -> list[InspectionDraw]:
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
     items = load_items(units, office)
     bodies = load_bodies(units, office)
     pools = load_targets(units)

@@ -12,8 +12,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.models import IntegratedItem, IntegratedItemKind, LicenceReformBatch, Unit, User
+from registers.models import IntegratedItem, IntegratedItemKind, LicenceReformBatch, Unit
 
+from .units import office_user
 from .writes import upsert, upsert_approved
 
 BATCH = {
@@ -56,7 +57,7 @@ ITEMS = [
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
     reviewed_at = timezone.make_aware(datetime.datetime(2017, 8, 1, 9, 0))
     batch, _created = upsert(
         LicenceReformBatch, {"name": BATCH["name"]}, {k: v for k, v in BATCH.items() if k != "name"}

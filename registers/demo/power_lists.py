@@ -14,23 +14,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from registers.models import (
-    AdjustmentKind,
-    AdjustmentReason,
-    ListKind,
-    ListLevel,
-    NegativeMeasure,
-    PowerAdjustment,
-    PowerCategory,
-    PowerItem,
-    ResponsibilityItem,
-    ResponsibilityStage,
-    TownshipDuty,
-    Unit,
-    User,
-)
+from registers import models
 from registers.power_services import adjust_item
 
+from .units import office_user
 from .writes import upsert_approved
 
 DISTRICT_LIST = (
@@ -44,13 +31,13 @@ TOWNSHIP_LIST = (
     "《咸安区乡镇政府（办事处）权责清单》公布施行。",
 )
 
-Stage = ResponsibilityStage
+Stage = models.ResponsibilityStage
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 LICENSING_LAW = "《中华人民共和国行政许可法》"
 COERCION_LAW = "《中华人民共和国行政强制法》"
 
 RESPONSIBILITIES = {
-    PowerCategory.PENALTY: [
+    models.PowerCategory.PENALTY: [
         (
             Stage.FILING,
             "对监督检查、投诉举报、上级交办和部门移送中发现的违法线索进行审查，"
@@ -87,7 +74,7 @@ RESPONSIBILITIES = {
             f"（{PENALTY_LAW}第四十四条、第五十一条）。",
         ),
     ],
-    PowerCategory.LICENSING: [
+    models.PowerCategory.LICENSING: [
         (
             Stage.ACCEPTANCE,
             "公示申请条件、材料和流程；材料齐全、符合法定形式的予以受理，"
@@ -108,7 +95,7 @@ RESPONSIBILITIES = {
             f"对被许可人从事许可事项的活动进行监督检查（{LICENSING_LAW}第六十一条）。",
         ),
     ],
-    PowerCategory.COERCION: [
+    models.PowerCategory.COERCION: [
         (Stage.EXAMINATION, f"实施前向本机关负责人报告并经批准（{COERCION_LAW}第十八条）。"),
         (
             Stage.NOTICE,
@@ -122,24 +109,24 @@ RESPONSIBILITIES = {
             f"（{COERCION_LAW}第二十五条、第二十六条）。",
         ),
     ],
-    PowerCategory.INSPECTION: [
+    models.PowerCategory.INSPECTION: [
         (Stage.INVESTIGATION, "执法人员不少于两人，出示执法证件，依法实施现场检查并制作检查记录。"),
         (Stage.FOLLOW_UP, "对检查发现的问题责令改正；涉嫌违法的依法立案查处，检查结果依法公开。"),
     ],
 }
 
 ACCOUNTABILITY = {
-    PowerCategory.PENALTY: (
+    models.PowerCategory.PENALTY: (
         f"依照{PENALTY_LAW}第五十五条至第六十二条追责：没有法定的行政处罚依据的；擅自改变处罚种类、"
         "幅度的；违反法定处罚程序的；应当移交司法机关追究刑事责任而不移交、以行政处罚代替刑事处罚的；"
         "执法人员玩忽职守，对应当制止和处罚的违法行为不予制止、处罚的。"
     ),
-    PowerCategory.LICENSING: (
+    models.PowerCategory.LICENSING: (
         f"依照{LICENSING_LAW}第七十二条至第七十七条追责：对符合法定条件的申请不予受理或者不在法定"
         "期限内作出准予许可决定的；对不符合法定条件的申请准予许可或者超越法定职权作出许可的；"
         "未一次告知需要补正的全部内容的；索取、收受他人财物的；不依法履行监督职责造成严重后果的。"
     ),
-    PowerCategory.COERCION: (
+    models.PowerCategory.COERCION: (
         f"依照{COERCION_LAW}第六十一条、第六十二条追责：没有法律、法规依据的；改变强制对象、条件、"
         "方式的；违反法定程序实施的；扩大查封、扣押范围的；使用或者损毁查封、扣押的财物的；"
         "在法定期间不作出处理决定或者未依法及时解除查封、扣押的。"
@@ -163,7 +150,7 @@ class Spec:
     category: str
     legal_basis: str
     handling_office: str = ""
-    list_kind: str = ListKind.POWER
+    list_kind: str = models.ListKind.POWER
     township_duty: str = ""
     partner: str | None = None
     negative_measure: str = ""
@@ -183,13 +170,13 @@ class Change:
     reason_kind: str
     reason: str
     document_number: str
-    list_kind: str = ListKind.POWER
+    list_kind: str = models.ListKind.POWER
     changes: dict = field(default_factory=dict)
     receivers: tuple[str, ...] = ()
     receiving_code: str = ""
 
 
-P = PowerCategory
+P = models.PowerCategory
 CITY = "《城市市容和环境卫生管理条例》"
 ROAD = "《中华人民共和国道路运输条例》"
 HIGHWAY = "《中华人民共和国公路法》"
@@ -289,7 +276,7 @@ ITEMS = [
         P.LEVY,
         "《城市道路管理条例》第三十七条",
         "市政管理科",
-        list_kind=ListKind.FEE,
+        list_kind=models.ListKind.FEE,
         fee_standard="按占用面积和占用时间计收，具体标准按省物价、财政部门核定执行",
         fee_basis="《湖北省行政事业性收费项目目录清单》",
     ),
@@ -444,7 +431,7 @@ ITEMS = [
         P.LEVY,
         "《排污费征收使用管理条例》（国务院令第369号）第二条",
         "环境监察大队",
-        list_kind=ListKind.FEE,
+        list_kind=models.ListKind.FEE,
         fee_standard="废气每污染当量不低于1.2元，污水每污染当量不低于1.4元（按省核定标准执行）",
         fee_basis="《排污费征收标准管理办法》（国家发展计划委员会等四部门令第31号）；"
         "《关于调整排污费征收标准等有关问题的通知》（发改价格〔2014〕2008号）",
@@ -456,8 +443,8 @@ ITEMS = [
         "",
         "《中华人民共和国水污染防治法》（2008年修订）第五十八条",
         "污染防治股",
-        list_kind=ListKind.NEGATIVE,
-        negative_measure=NegativeMeasure.PROHIBITED,
+        list_kind=models.ListKind.NEGATIVE,
+        negative_measure=models.NegativeMeasure.PROHIBITED,
     ),
     # 区发改局：企业投资项目负面清单
     Spec(
@@ -467,8 +454,8 @@ ITEMS = [
         "",
         "《促进产业结构调整暂行规定》（国发〔2005〕40号）第十九条",
         "投资股",
-        list_kind=ListKind.NEGATIVE,
-        negative_measure=NegativeMeasure.PROHIBITED,
+        list_kind=models.ListKind.NEGATIVE,
+        negative_measure=models.NegativeMeasure.PROHIBITED,
     ),
     Spec(
         "D01",
@@ -478,8 +465,8 @@ ITEMS = [
         "《国务院关于投资体制改革的决定》（国发〔2004〕20号）；"
         "《政府核准的投资项目目录（2014年本）》（国发〔2014〕53号）",
         "投资股",
-        list_kind=ListKind.NEGATIVE,
-        negative_measure=NegativeMeasure.RESTRICTED,
+        list_kind=models.ListKind.NEGATIVE,
+        negative_measure=models.NegativeMeasure.RESTRICTED,
     ),
     # 咸安工商分局
     Spec(
@@ -555,7 +542,7 @@ ITEMS = [
         P.COERCION,
         f"{PLANNING}第六十五条",
         "村镇建设办公室",
-        township_duty=TownshipDuty.BASIC,
+        township_duty=models.TownshipDuty.BASIC,
         published=TOWNSHIP_LIST,
     ),
     Spec(
@@ -565,7 +552,7 @@ ITEMS = [
         P.ADJUDICATION,
         f"{LAND}第十六条",
         "国土资源所",
-        township_duty=TownshipDuty.BASIC,
+        township_duty=models.TownshipDuty.BASIC,
         published=TOWNSHIP_LIST,
     ),
     Spec(
@@ -575,7 +562,7 @@ ITEMS = [
         P.ADJUDICATION,
         f"{FOREST}第十七条",
         "林业站",
-        township_duty=TownshipDuty.BASIC,
+        township_duty=models.TownshipDuty.BASIC,
         published=TOWNSHIP_LIST,
     ),
     Spec(
@@ -585,7 +572,7 @@ ITEMS = [
         P.BENEFIT,
         "《社会救助暂行办法》第十一条",
         "民政办",
-        township_duty=TownshipDuty.COOPERATIVE,
+        township_duty=models.TownshipDuty.COOPERATIVE,
         partner="D06",
         published=TOWNSHIP_LIST,
     ),
@@ -596,7 +583,7 @@ ITEMS = [
         P.OTHER,
         f"{LAND}第六十二条",
         "国土资源所",
-        township_duty=TownshipDuty.COOPERATIVE,
+        township_duty=models.TownshipDuty.COOPERATIVE,
         partner="V05",
         published=TOWNSHIP_LIST,
     ),
@@ -607,7 +594,7 @@ ITEMS = [
         P.OTHER,
         f"{PLANNING}第四十一条",
         "村镇建设办公室",
-        township_duty=TownshipDuty.COOPERATIVE,
+        township_duty=models.TownshipDuty.COOPERATIVE,
         partner="V06",
         published=TOWNSHIP_LIST,
     ),
@@ -618,7 +605,7 @@ ITEMS = [
         P.LICENSING,
         f"{FOREST}第三十二条",
         "林业站",
-        township_duty=TownshipDuty.WITHDRAWN,
+        township_duty=models.TownshipDuty.WITHDRAWN,
         partner="D15",
         published=TOWNSHIP_LIST,
     ),
@@ -628,9 +615,9 @@ CHANGES = [
     Change(
         "D10",
         "XK-002",
-        AdjustmentKind.AMEND,
+        models.AdjustmentKind.AMEND,
         datetime.date(2016, 9, 1),
-        AdjustmentReason.LAW_CHANGED,
+        models.AdjustmentReason.LAW_CHANGED,
         "《中华人民共和国环境影响评价法》2016年7月修改，自2016年9月1日起对建设项目环境影响登记表"
         "实行备案管理，不再审批。",
         "咸安审改办〔2016〕3号",
@@ -643,13 +630,13 @@ CHANGES = [
     Change(
         "D01",
         "FM-002",
-        AdjustmentKind.AMEND,
+        models.AdjustmentKind.AMEND,
         datetime.date(2017, 2, 1),
-        AdjustmentReason.LAW_CHANGED,
+        models.AdjustmentReason.LAW_CHANGED,
         "《企业投资项目核准和备案管理条例》自2017年2月1日起施行，核准范围按《政府核准的投资项目目录"
         "（2016年本）》执行。",
         "咸安审改办〔2017〕1号",
-        list_kind=ListKind.NEGATIVE,
+        list_kind=models.ListKind.NEGATIVE,
         changes={
             "legal_basis": "《企业投资项目核准和备案管理条例》（国务院令第673号）第三条；"
             "《政府核准的投资项目目录（2016年本）》（国发〔2016〕72号）"
@@ -658,9 +645,9 @@ CHANGES = [
     Change(
         "D10",
         "XK-003",
-        AdjustmentKind.CANCEL,
+        models.AdjustmentKind.CANCEL,
         datetime.date(2017, 7, 1),
-        AdjustmentReason.SUPERIOR,
+        models.AdjustmentReason.SUPERIOR,
         "根据《控制污染物排放许可制实施方案》（国办发〔2016〕81号）和《排污许可证管理暂行规定》"
         "（环水体〔2016〕186号），排污许可证由市级环境保护主管部门核发，区级不再实施。",
         "咸安审改办〔2017〕3号",
@@ -668,18 +655,18 @@ CHANGES = [
     Change(
         "D23",
         "CF-003",
-        AdjustmentKind.CANCEL,
+        models.AdjustmentKind.CANCEL,
         datetime.date(2017, 7, 1),
-        AdjustmentReason.STANDARDISED,
+        models.AdjustmentReason.STANDARDISED,
         "清单规范：与同条第（一）项情形合并为一项（CF-001），本项不再单列。",
         "咸安审改办〔2017〕4号",
     ),
     Change(
         "D23",
         "CF-001",
-        AdjustmentKind.AMEND,
+        models.AdjustmentKind.AMEND,
         datetime.date(2017, 7, 1),
-        AdjustmentReason.STANDARDISED,
+        models.AdjustmentReason.STANDARDISED,
         "清单规范：并入原CF-003（不按规定倾倒垃圾、粪便）的情形。",
         "咸安审改办〔2017〕4号",
         changes={
@@ -690,9 +677,9 @@ CHANGES = [
     Change(
         "V01",
         "CF-001",
-        AdjustmentKind.AMEND,
+        models.AdjustmentKind.AMEND,
         datetime.date(2017, 10, 1),
-        AdjustmentReason.LAW_CHANGED,
+        models.AdjustmentReason.LAW_CHANGED,
         "《无照经营查处办法》（国务院令第684号）自2017年10月1日起施行，《无照经营查处取缔办法》同时废止。",
         "咸安审改办〔2017〕5号",
         changes={"legal_basis": "《无照经营查处办法》（国务院令第684号）第十三条"},
@@ -700,9 +687,9 @@ CHANGES = [
     Change(
         "D23",
         "CF-002",
-        AdjustmentKind.DELEGATE,
+        models.AdjustmentKind.DELEGATE,
         datetime.date(2017, 10, 1),
-        AdjustmentReason.REORGANISED,
+        models.AdjustmentReason.REORGANISED,
         "城市管理执法体制改革，执法重心下移：委托横沟桥镇在本镇集镇规划区内实施（依据"
         f"{CITY}第三十四条“或者其委托的单位”）。",
         "咸安政办发〔2017〕35号",
@@ -712,19 +699,19 @@ CHANGES = [
     Change(
         "D10",
         "SF-001",
-        AdjustmentKind.CANCEL,
+        models.AdjustmentKind.CANCEL,
         datetime.date(2018, 1, 1),
-        AdjustmentReason.LAW_CHANGED,
+        models.AdjustmentReason.LAW_CHANGED,
         "《中华人民共和国环境保护税法》自2018年1月1日起施行，依照该法第二十七条不再征收排污费。",
         "咸安审改办〔2018〕1号",
-        list_kind=ListKind.FEE,
+        list_kind=models.ListKind.FEE,
     ),
     Change(
         "D10",
         "CF-002",
-        AdjustmentKind.AMEND,
+        models.AdjustmentKind.AMEND,
         datetime.date(2018, 1, 1),
-        AdjustmentReason.LAW_CHANGED,
+        models.AdjustmentReason.LAW_CHANGED,
         "《中华人民共和国水污染防治法》2017年6月修正，自2018年1月1日起施行，条文序号调整。",
         "咸安审改办〔2018〕1号",
         changes={"legal_basis": "《中华人民共和国水污染防治法》（2017年修正）第八十三条第（二）项"},
@@ -732,21 +719,21 @@ CHANGES = [
 ]
 
 
-def _load_responsibilities(item: PowerItem, duties: list[tuple[int, str]]) -> None:
+def _load_responsibilities(item: models.PowerItem, duties: list[tuple[int, str]]) -> None:
     existing = {row.stage: row for row in item.responsibilities.all()}
     for stage, duty in duties:
         row = existing.get(stage)
         if row is None:
-            ResponsibilityItem.objects.create(item=item, stage=stage, duty=duty)
+            models.ResponsibilityItem.objects.create(item=item, stage=stage, duty=duty)
         elif row.duty != duty:
             row.duty = duty
             row.save()
 
 
-def load_item(spec: Spec, units: dict[str, Unit], office: User) -> PowerItem:
+def load_item(spec: Spec, units: dict[str, models.Unit], office: models.User) -> models.PowerItem:
     effective_from, document, reason = spec.published
     item, _created = upsert_approved(
-        PowerItem,
+        models.PowerItem,
         {
             "unit": units[spec.unit],
             "list_kind": spec.list_kind,
@@ -770,15 +757,15 @@ def load_item(spec: Spec, units: dict[str, Unit], office: User) -> PowerItem:
         },
         by=office,
     )
-    if spec.list_kind == ListKind.POWER:
+    if spec.list_kind == models.ListKind.POWER:
         _load_responsibilities(item, RESPONSIBILITIES.get(spec.category, []))
     item.record_addition(by=office)
     return item
 
 
-def apply_change(change: Change, units: dict[str, Unit], office: User) -> None:
+def apply_change(change: Change, units: dict[str, models.Unit], office: models.User) -> None:
     unit = units[change.unit]
-    done = PowerAdjustment.objects.filter(
+    done = models.PowerAdjustment.objects.filter(
         item__unit=unit,
         item__list_kind=change.list_kind,
         item__code=change.code,
@@ -788,7 +775,7 @@ def apply_change(change: Change, units: dict[str, Unit], office: User) -> None:
     if done.exists():
         return
     item = (
-        PowerItem.objects.as_of(change.on - datetime.timedelta(days=1))
+        models.PowerItem.objects.as_of(change.on - datetime.timedelta(days=1))
         .filter(unit=unit, list_kind=change.list_kind, code=change.code)
         .get()
     )
@@ -806,21 +793,21 @@ def apply_change(change: Change, units: dict[str, Unit], office: User) -> None:
     )
 
 
-def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+def load(command, units: dict[str, models.Unit]) -> None:
+    office = office_user()
     for spec in ITEMS:
         load_item(spec, units, office)
     for change in sorted(CHANGES, key=lambda change: change.on):
         apply_change(change, units, office)
 
     for day in (datetime.date(2016, 12, 31), datetime.date(2017, 12, 31)):
-        rows = PowerItem.objects.counts_as_of(day, "level")
+        rows = models.PowerItem.objects.counts_as_of(day, "level")
         counts = {row["level"]: row["count"] for row in rows}
         command.stdout.write(
             _("权责清单等（截至%(day)s）：区级 %(district)d 项，乡镇 %(township)d 项")
             % {
                 "day": f"{day:%Y-%m-%d}",
-                "district": counts.get(ListLevel.DISTRICT, 0),
-                "township": counts.get(ListLevel.TOWNSHIP, 0),
+                "district": counts.get(models.ListLevel.DISTRICT, 0),
+                "township": counts.get(models.ListLevel.TOWNSHIP, 0),
             }
         )

@@ -104,9 +104,12 @@ UNITS = [
     *((row, UnitKind.TOWNSHIP) for row in TOWNSHIPS),
 ]
 
+#: The account the demo's records are entered and approved by.
+OFFICE = "office"
+
 # (username, role, unit code, family name, given name, description)
 ACCOUNTS = [
-    ("office", Role.OFFICE, "D41", "王", "法制", "法制办工作人员：查看和修改全部记录，审核报送"),
+    (OFFICE, Role.OFFICE, "D41", "王", "法制", "法制办工作人员：查看和修改全部记录，审核报送"),
     (
         "office2",
         Role.OFFICE,
@@ -152,6 +155,11 @@ ACCOUNTS = [
     ),
     ("auditor", Role.AUDITOR, "D41", "孙", "审计", "安全审计员：查看和导出安全审计日志"),
 ]
+
+
+def office_user() -> User:
+    """The office's demo account (``OFFICE``), by whom the demo's records are entered."""
+    return User.objects.get(username=OFFICE)
 
 
 def load_units() -> dict[str, Unit]:

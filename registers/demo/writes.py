@@ -54,6 +54,17 @@ def upsert(
     return obj, created
 
 
+def defaults(model, *, leaving: tuple[str, ...] = ()) -> dict:
+    """What a new ``model`` row holds in each field of its register (``register_fields``)
+    but ``leaving`` (the row's key): the value a demo row that leaves a field out is
+    written, and corrected back to."""
+    return {
+        name: model._meta.get_field(name).get_default()
+        for name in model.register_fields
+        if name not in leaving
+    }
+
+
 def upsert_approved(
     model, lookup: dict, values: dict, *, by, reviewed_at: datetime.datetime | None = None
 ):

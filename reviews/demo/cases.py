@@ -14,8 +14,9 @@ import datetime
 from django.utils.translation import gettext as _
 
 from registers.core.status import Status
-from registers.demo.writes import upsert, upsert_approved
-from registers.models import Unit, User
+from registers.demo.units import office_user
+from registers.demo.writes import defaults, upsert, upsert_approved
+from registers.models import Unit
 from reviews.models import (
     AcceptanceDecision,
     AccountabilityMeasure,
@@ -387,22 +388,11 @@ TRANSFERS = [
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
 
     for row in RECONSIDERATIONS:
         values = {
-            "procedure": ReconsiderationProcedure.ORDINARY,
-            "correction_requested_on": None,
-            "correction_notice_served_on": None,
-            "correction_received_on": None,
-            "acceptance": "",
-            "acceptance_on": None,
-            "copy_served_on": None,
-            "extension_days": 0,
-            "concluded_on": None,
-            "outcome": "",
-            "respondent_corrected": False,
-            "note": "",
+            **defaults(ReconsiderationCase, leaving=("number",)),
             **{k: v for k, v in row.items() if k not in ("number", "unit")},
             "unit": units[row["unit"]],
         }
@@ -462,14 +452,7 @@ def load(command, units: dict[str, Unit]) -> None:
 
     for row in TRANSFERS:
         values = {
-            "suspected_offence": "",
-            "decision": "",
-            "decided_on": None,
-            "transferred_on": None,
-            "police": "",
-            "police_accepted_on": None,
-            "police_decision": "",
-            "police_notice_received_on": None,
+            **defaults(CriminalTransfer, leaving=("case_name",)),
             **{k: v for k, v in row.items() if k not in ("unit", "case_name")},
         }
         upsert_approved(

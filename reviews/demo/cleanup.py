@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from registers.demo.documents import CLEANUP_CONFIRMED_ON, all_rows
+from registers.demo.units import office_user
 from registers.demo.writes import upsert, upsert_many
-from registers.models import Document, DocumentKind, Unit, User
+from registers.models import Document, DocumentKind, Unit
 from reviews.models import CleanupCampaign, CleanupItem, CleanupOutcome
 from reviews.services.documents import confirm_cleanup
 
@@ -40,7 +41,7 @@ OUTCOMES = {
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
     campaign, created = upsert(
         CleanupCampaign,
         {"name": CAMPAIGN["name"]},

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from registers.demo.units import office_user
 from reviews.models import GovernmentContract
 
-from .records import office_user, upsert_approved
+from .records import upsert_approved
 
 LAWYERS = [
     ("湖北香城律师事务所", "刘建华"),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from registers.demo.units import office_user
 from registers.models import Unit
 from reviews.models import (
     CaseType,
@@ -24,7 +25,7 @@ from reviews.models import (
     VetoItem,
 )
 
-from .records import office_user, upsert, upsert_approved
+from .records import upsert, upsert_approved
 
 D = datetime.date.fromisoformat
 LIC, PEN, COE = CaseType.LICENSING, CaseType.PENALTY, CaseType.COERCION

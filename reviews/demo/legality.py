@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from registers.core.workingdays import WorkingCalendar
 from registers.demo.documents import APPROVALS, PLACES, SUBJECTS, spread
+from registers.demo.units import office_user
 from registers.demo.writes import upsert_approved
-from registers.models import Document, Unit, User
+from registers.models import Document, Unit
 from reviews.models import (
     CommentDraftReply,
     DraftKind,
@@ -165,7 +166,7 @@ def _reviewed_at(day: datetime.date) -> datetime.datetime:
 
 
 def load(command, units: dict[str, Unit]) -> None:
-    office = User.objects.get(username="office")
+    office = office_user()
     calendar = WorkingCalendar()
 
     for code, title, received, completed in NORMATIVE_REVIEWS:

@@ -13,10 +13,6 @@ from registers.demo import writes
 from registers.models import User
 
 
-def office_user() -> User:
-    return User.objects.get(username="office")
-
-
 def upsert(model, lookup: dict, values: dict, *, by: User, on_create: dict | None = None):
     """Create or correct one row, validated in full, with ``by`` in its history."""
     return writes.upsert(model, lookup, values, on_create, by=by, validate=True)
