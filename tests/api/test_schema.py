@@ -55,6 +55,20 @@ def test_every_resource_is_described_in_chinese(schema):
         assert re.search(r"[\u4e00-\u9fff]", operation["description"]), prefix
 
 
+def test_components_are_described_in_chinese_or_not_at_all(schema):
+    """A reader of the API documentation sees each component described by the record it holds,
+    not by an English docstring from the code."""
+    described = {
+        name: component["description"]
+        for name, component in schema["components"]["schemas"].items()
+        if "description" in component and component.get("type") == "object"
+    }
+    assert described["ReconsiderationCase"] == "行政复议案件"
+    assert described["PatchedReconsiderationCaseRequest"] == "行政复议案件"
+    for name, description in described.items():
+        assert re.search(r"[\u4e00-\u9fff]", description), (name, description)
+
+
 def test_lists_document_sync_paging_and_tombstones(schema):
     operation = schema["paths"]["/api/v1/reconsideration-cases/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -116,6 +117,20 @@ class ApiSchema(AutoSchema):
             "plural": model._meta.verbose_name_plural,
         }
         return _(SUMMARIES[action]) % names
+
+    def _map_basic_serializer(self, serializer, direction):
+        """A component is described in the documentation's language: by the record it holds
+        (its model's name), never by the serializer's docstring, which is written for the
+        code's readers in English. A description given with ``extend_schema_serializer``
+        stays."""
+        component = super()._map_basic_serializer(serializer, direction)
+        if get_override(serializer, "description", None) is not None:
+            return component
+        component.pop("description", None)
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is not None:
+            component["description"] = str(model._meta.verbose_name)
+        return component
 
     def _checks_revision(self) -> bool:
         """A read or write of one record by its revision (``registers.core.revisions``):
