@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import require_scoped_admins
 from xianan_lawgov import health
-from xianan_lawgov.workspace.views import LoginView
+from xianan_lawgov.workspace.views import AdminLoginView
 
 admin.site.site_header = _("咸安区法治政府建设合规台账")
 admin.site.site_title = _("咸安区法治政府建设合规台账")
@@ -22,7 +22,7 @@ handler500 = "xianan_lawgov.outage.server_error"
 
 urlpatterns = [
     # One login for the site and the admin: the same lockout, second factor and audit.
-    path("admin/login/", LoginView.as_view(), name="admin-login"),
+    path("admin/login/", AdminLoginView.as_view(), name="admin-login"),
     # For the load balancer and monitoring (deploy/ and docs/deploy.md).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

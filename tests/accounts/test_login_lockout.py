@@ -126,3 +126,20 @@ def test_the_limit_is_a_setting(client, clerk, settings):
     with time_machine.travel(START, tick=False):
         fail(client, times=3)
         assert not logs_in(client)
+
+
+def test_a_signed_in_account_without_the_admin_is_told_so_not_sent_round_in_circles(
+    client, municipal, office
+):
+    """An API account (or any account the admin refuses) that opens an admin page is sent to
+    the admin's login; signed in already, it gets a refusal there instead of being sent back
+    to the admin page, which would send it to the login again without end."""
+    client.force_login(municipal)
+    response = client.get("/admin/registers/document/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    assert "当前账号不能使用管理后台。" in response.content.decode()
+    client.force_login(office)
+    response = client.get("/admin/login/?next=/admin/registers/document/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/registers/document/"

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,6 +65,17 @@ class LoginView(auth_views.LoginView):
     template_name = "workspace/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class AdminLoginView(LoginView):
+    """The admin's login: the same form, lockout and audit as the site's. A signed-in account
+    that may not use the admin is told so; sent back to the admin, it would be sent here
+    again, without end."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not admin.site.has_permission(request):
+            raise PermissionDenied(_("当前账号不能使用管理后台。"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
