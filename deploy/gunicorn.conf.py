@@ -43,3 +43,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # nginx on this host is the only client it trusts for X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "xianan-lawgov"
+
+
+def post_worker_init(worker):
+    """A new worker (at start, and again after max_requests) imports the views and compiles
+    the URL patterns before it takes a request, not during its first one: that first request
+    would otherwise take about a second longer than the page itself."""
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 (reading it fills the resolver)

@@ -71,6 +71,17 @@ def test_gunicorn_runs_twice_the_cores_plus_one_workers_unless_told(monkeypatch)
     assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["workers"] == 3
 
 
+def test_a_new_worker_has_its_url_patterns_ready_before_its_first_request():
+    """post_worker_init fills the URL resolver (importing every view) in the worker, so its
+    first visitor does not wait for that."""
+    from django.urls import clear_url_caches, get_resolver
+
+    clear_url_caches()  # as in a new worker: not filled yet
+    assert not get_resolver()._populated
+    runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["post_worker_init"](None)
+    assert get_resolver()._populated
+
+
 def test_gunicorn_loads_the_application_with_the_configuration():
     result = subprocess.run(
         [str(Path(sys.executable).with_name("gunicorn")), "--check-config", "--config",
