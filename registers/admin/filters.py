@@ -111,3 +111,22 @@ def unit_filter(path: str = "unit") -> type[admin.SimpleListFilter]:
 
     UnitFilter.__name__ = f"{path.title().replace('_', '')}Filter"
     return UnitFilter
+
+
+class HandlerFilter(admin.SimpleListFilter):
+    """The person in charge (承办人) of a record: the reader's own, or nobody's yet. Added to
+    the list of every register with a person in charge (``ScopedAdmin.get_list_filter``)."""
+
+    title = gettext_lazy("承办人")
+    parameter_name = "handled"
+    MINE, NOBODY = "mine", "nobody"
+
+    def lookups(self, request, model_admin):
+        return [(self.MINE, gettext_lazy("我承办的")), (self.NOBODY, gettext_lazy("无人承办"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MINE:
+            return queryset.filter(handler=request.user)
+        if self.value() == self.NOBODY:
+            return queryset.filter(handler__isnull=True)
+        return queryset

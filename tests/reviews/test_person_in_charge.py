@@ -189,3 +189,50 @@ def test_the_record_page_names_the_person_in_charge(client, office, liaison):
     client.force_login(office)
     page = client.get(f"/review/reviews.rectificationproblem/{problem.pk}/").content.decode()
     assert "<dt>承办人</dt><dd>王承办</dd>" in page
+
+
+def changelist(record) -> str:
+    meta = record._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_the_admin_list_shows_the_person_in_charge_and_filters_by_them(
+    kind, client, office, liaison, unit_a
+):
+    liaison.last_name = "李承办"
+    liaison.save()
+    mine, theirs, nobodys = (MAKERS[kind](unit_a, office) for _ in range(3))
+    for record, handler in ((mine, office), (theirs, liaison)):
+        type(record).objects.filter(pk=record.pk).update(handler=handler)
+    client.force_login(office)
+
+    def listed(**query) -> set[int]:
+        response = client.get(changelist(mine), query)
+        assert response.status_code == 200
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert listed(handled="mine") == {mine.pk}
+    assert listed(handled="nobody") == {nobodys.pk}
+    assert {mine.pk, theirs.pk, nobodys.pk} <= listed()
+    page = client.get(changelist(mine)).content.decode()
+    assert "承办人" in page and "我承办的" in page and "无人承办" in page
+    assert "李承办" in page
+
+
+def test_the_person_in_charge_column_costs_no_query_per_row(
+    client, office, liaison, unit_a, django_assert_max_num_queries
+):
+    make_rectification(unit_a, handler=liaison)
+    client.force_login(office)
+    url = reverse("admin:reviews_rectificationproblem_changelist")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        make_rectification(unit_a, handler=liaison)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
