@@ -148,6 +148,20 @@ def pages(chromium, live_server):
     assert opened.external == [], f"页面请求了外部地址：{opened.external}"
 
 
+def signed_in_liaison(unit_name: str, short_name: str):
+    """A liaison ``liaison`` (张联络) of a new unit, who signs in with the demo password."""
+    from registers.core.roles import Role
+    from tests.factories import make_unit, make_user
+
+    unit = make_unit(name=unit_name, short_name=short_name)
+    liaison = make_user(
+        Role.LIAISON, unit=unit, username="liaison", last_name="张", first_name="联络"
+    )
+    liaison.set_password(DEMO_PASSWORD)
+    liaison.save()
+    return liaison
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots/ (kept by the run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -7,25 +7,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from registers.core.roles import Role
 from registers.core.status import Status
-from tests.factories import make_unit, make_user
 from xianan_lawgov.reports.models import UnitReport
 
-from .conftest import DEMO_PASSWORD, screenshot
+from .conftest import screenshot, signed_in_liaison
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def transport_liaison(transactional_db):
-    unit = make_unit(name="咸安区交通运输局", short_name="交通局")
-    liaison = make_user(
-        Role.LIAISON, unit=unit, username="liaison", last_name="张", first_name="联络"
-    )
-    liaison.set_password(DEMO_PASSWORD)
-    liaison.save()
-    return liaison
+    return signed_in_liaison("咸安区交通运输局", "交通局")
 
 
 def test_liaison_writes_and_submits_the_units_report(transport_liaison, pages):

@@ -7,24 +7,18 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from registers.core.roles import Role
 from registers.core.status import Status
 from registers.models import Document
-from tests.factories import make_document, make_unit, make_user
+from tests.factories import make_document
 
-from .conftest import DEMO_PASSWORD, screenshot
+from .conftest import screenshot, signed_in_liaison
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def documents(transactional_db):
-    unit = make_unit(name="咸安区市场监督管理局", short_name="区市场监管局")
-    liaison = make_user(
-        Role.LIAISON, unit=unit, username="liaison", last_name="张", first_name="联络"
-    )
-    liaison.set_password(DEMO_PASSWORD)
-    liaison.save()
+    unit = signed_in_liaison("咸安区市场监督管理局", "区市场监管局").unit
     return [
         make_document(unit, title="咸安区食品摊贩管理暂行办法", number="咸安市监规〔2017〕1号",
                       status=Status.DRAFT),
