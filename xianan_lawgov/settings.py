@@ -46,7 +46,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the project's site (header, kept list of registers).
+    "xianan_lawgov.admin_site.LawgovAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

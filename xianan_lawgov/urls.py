@@ -1,17 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import require_scoped_admins
 from xianan_lawgov import health
 from xianan_lawgov.workspace.views import AdminLoginView
 
-admin.site.site_header = _("咸安区法治政府建设合规台账")
-admin.site.site_title = _("咸安区法治政府建设合规台账")
-admin.site.index_title = _("台账管理")
-# The workspace's menu and the admin's index lead to every register; the sidebar's list of
-# them would take a quarter of a 1366 px screen from the lists.
-admin.site.enable_nav_sidebar = False
 # Every admin page follows the one scoping rule, or the site does not start.
 require_scoped_admins(admin.site)
 

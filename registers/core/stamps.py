@@ -1,6 +1,7 @@
 """What may be kept between requests: results computed from the registers (the report's
-figures, the open deadlines), kept under a stamp of the data they were computed from, so
-that any change to the data is seen by the next request: in this process's memory, and in
+figures, the open deadlines, pages of lists), kept under a stamp of the data they were
+computed from (and of the rules' settings, ``LAWGOV``), so that any change to the data is
+seen by the next request: in this process's memory, and in
 the shared cache (``CACHES["default"]``) for the other processes and servers.
 
 The stamp is one query: for every table of the registers' apps (``TRACKED_APPS``) and every
@@ -186,7 +187,10 @@ def kept(
     stamp = data_stamp()
     if stamp is None:
         return compute()
-    entry = hashlib.sha256(repr((name, key, get_language(), stamp)).encode()).hexdigest()
+    # The rules' settings (deadline days, thresholds…) are part of every result: a result
+    # kept by a server started with other settings is not taken.
+    rules = repr(sorted(settings.LAWGOV.items()))
+    entry = hashlib.sha256(repr((name, key, get_language(), stamp, rules)).encode()).hexdigest()
     seconds = settings.LAWGOV_STAMPED_CACHE_SECONDS
     memory = (_objects if as_is else _memory) if in_memory else None
     found = memory.get(entry) if memory else None

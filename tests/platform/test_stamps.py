@@ -117,3 +117,17 @@ def test_a_shared_cache_that_cannot_keep_results_still_gives_them(unit_a, caplog
     assert "the shared cache cannot keep a result" in caplog.text
     make_reconsideration(unit_a, status=Status.APPROVED)
     assert received() == 2
+
+
+def test_a_result_kept_under_other_rules_settings_is_not_taken(unit_a, settings):
+    """A server started with another threshold (``LAWGOV``) does not take what one with the
+    old setting kept in the shared cache: the figures follow the setting at once."""
+    make_reconsideration(unit_a, status=Status.APPROVED)
+
+    def threshold() -> float:
+        return compute_figures(2017)["contracts.lawyer_review_threshold_wan"].value
+
+    assert threshold() == 200
+    settings.LAWGOV = {**settings.LAWGOV, "CONTRACT_LAWYER_REVIEW_THRESHOLD": 3000000}
+    forget()  # a new process: only the shared cache holds the old result
+    assert threshold() == 300

@@ -2,10 +2,17 @@
 ``{% kept %}``): a change is on the next page at once, and a fragment made for one user's
 records is never shown to a user who sees other records."""
 
-import pytest
+import datetime
+import re
 
-from registers.core.status import Status
-from tests.factories import make_reconsideration
+import pytest
+from django.test import Client
+
+from registers.core.roles import Role
+from registers.core.status import Action, Status
+from registers.core.workflow import transition
+from registers.models import User
+from tests.factories import make_document, make_reconsideration, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,3 +48,115 @@ def test_the_deadline_board_is_kept_per_scope_and_follows_changes(
     client.force_login(office)
     board = client.get("/deadlines/").content.decode()
     assert case_a.number in board and case_b.number in board
+
+
+# --- The review queue ---------------------------------------------------------------------
+
+
+def test_the_review_queue_follows_submissions_and_approvals_at_once(
+    client, office, liaison, unit_a
+):
+    first = make_reconsideration(unit_a, status=Status.SUBMITTED)
+    client.force_login(office)
+    queue = client.get("/review/").content.decode()
+    assert first.number in queue and "待审核 1 条" in queue
+    second = make_reconsideration(unit_a, status=Status.SUBMITTED)
+    queue = client.get("/review/").content.decode()
+    assert second.number in queue and "待审核 2 条" in queue
+    transition(first, Action.APPROVE, by=office)
+    queue = client.get("/review/").content.decode()
+    assert first.number not in queue and second.number in queue and "待审核 1 条" in queue
+
+
+def test_a_kept_review_queue_carries_each_readers_own_form_token(client, office, unit_a):
+    """The listing is kept, the form around it is not: a second reviewer approving from
+    the page the first one made uses their own CSRF token."""
+    case = make_reconsideration(unit_a, status=Status.SUBMITTED)
+    client.force_login(office)
+    client.get("/review/")
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(make_user(Role.OFFICE, username="office_other"))
+    page = other.get("/review/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = other.post(
+        "/review/approve/",
+        {"csrfmiddlewaretoken": token, "record": f"reviews.reconsiderationcase:{case.pk}"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.APPROVED
+
+
+# --- The admin's lists --------------------------------------------------------------------
+
+DOCUMENTS = "/admin/registers/document/"
+
+
+def test_an_admin_list_shows_a_change_at_once(client, office, unit_a):
+    document = make_document(unit_a, title="咸安区甲管理办法")
+    client.force_login(office)
+    assert "咸安区甲管理办法" in client.get(DOCUMENTS).content.decode()
+    document.title = "咸安区乙管理办法"
+    document.save()
+    listing = client.get(DOCUMENTS).content.decode()
+    assert "咸安区乙管理办法" in listing and "咸安区甲管理办法" not in listing
+    make_document(unit_a, title="咸安区丙管理办法", issued_on=datetime.date(2019, 5, 1))
+    listing = client.get(DOCUMENTS).content.decode()
+    assert "咸安区丙管理办法" in listing
+    assert "?issued_on__year=2019" in listing  # the date hierarchy's new year
+
+
+def test_admin_list_rows_are_kept_per_reader(client, office, liaison, unit_a, unit_b):
+    make_document(unit_a, title="甲单位的办法")
+    make_document(unit_b, title="乙单位的办法")
+    client.force_login(office)
+    listing = client.get(DOCUMENTS).content.decode()
+    assert "甲单位的办法" in listing and "乙单位的办法" in listing
+    client.force_login(liaison)
+    listing = client.get(DOCUMENTS).content.decode()
+    assert "甲单位的办法" in listing and "乙单位的办法" not in listing
+
+
+def test_a_reader_whose_role_changes_sees_the_rows_of_the_new_role(client, office, unit_a, unit_b):
+    make_document(unit_a, title="甲单位的办法")
+    make_document(unit_b, title="乙单位的办法")
+    client.force_login(office)
+    assert "乙单位的办法" in client.get(DOCUMENTS).content.decode()
+    User.objects.filter(pk=office.pk).update(role=Role.LIAISON, unit=unit_a)
+    listing = client.get(DOCUMENTS).content.decode()
+    assert "甲单位的办法" in listing and "乙单位的办法" not in listing
+
+
+def admin_links(client) -> set[str]:
+    html = client.get("/admin/").content.decode()
+    return set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', html))
+
+
+def test_the_admin_index_lists_what_the_reader_may_open_now(client, office):
+    """The list of registers is kept per account: a role changed is seen at once."""
+    client.force_login(make_user(Role.SYSTEM_ADMIN, username="sysadmin_t"))
+    system_admins = admin_links(client)
+    client.force_login(office)
+    offices = admin_links(client)
+    assert system_admins and "/admin/registers/document/" in offices - system_admins
+    User.objects.filter(pk=office.pk).update(role=Role.SYSTEM_ADMIN)
+    assert admin_links(client) == system_admins
+
+
+def liaison_lists(client) -> tuple[str, str]:
+    html = client.get("/").content.decode()
+    drafts = html[html.index('id="drafts-heading"') :]
+    return html[html.index('id="returned-heading"') : html.index('id="drafts-heading"')], drafts
+
+
+def test_the_liaison_home_follows_a_new_draft_and_a_return_at_once(client, office, liaison, unit_a):
+    client.force_login(liaison)
+    returned, drafts = liaison_lists(client)
+    case = make_reconsideration(unit_a, status=Status.DRAFT)
+    returned, drafts = liaison_lists(client)
+    assert case.number in drafts and case.number not in returned
+    case.status = Status.SUBMITTED
+    case.save()
+    transition(case, Action.RETURN, by=office, comment="请补充材料")
+    returned, drafts = liaison_lists(client)
+    assert case.number in returned

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from registers.core import attachments, permissions
+from registers.core import attachments, permissions, stamps
 from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import Correction, HolidaySchedule
@@ -114,12 +115,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def liaison_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    today = timezone.localdate()
-    # One query for each list's keys across every kind, then one per kind among them.
-    open_rows, submitted_by_me = load_rows(
-        user,
+def _liaison_home_keys(user) -> tuple[list, list]:
+    """The keys of the liaison home's two lists: the unit's open records, and what the
+    liaison submitted (or is waiting)."""
+    return (
         record_keys(
             user,
             Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED]),
@@ -131,6 +130,22 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
             Q(submitted_by=user) | Q(status=Status.SUBMITTED),
             order_by="submitted_at",
             limit=LIST_LIMIT,
+        ),
+    )
+
+
+def liaison_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    # One query for each list's keys across every kind (kept until the data changes), then
+    # one per kind among them.
+    open_rows, submitted_by_me = load_rows(
+        user,
+        *stamps.kept(
+            "liaison_home_keys",
+            (user.pk, permissions.scope_key(user)),
+            lambda: _liaison_home_keys(user),
+            as_is=True,  # keys, read only
         ),
     )
     deadlines = open_deadlines(user, today, DEFAULT_HORIZON_WORKING_DAYS)
@@ -261,7 +276,20 @@ REVIEW_PAGE_SIZE = 50
 @require_safe
 @reviewers_only
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page, rows = awaiting_review_page(request.user, request.GET.get("page"), REVIEW_PAGE_SIZE)
+    number = request.GET.get("page")
+    # The listing is kept until the data changes, for the records this user sees.
+    listing = stamps.kept(
+        "review_queue",
+        (permissions.scope_key(request.user), number),
+        lambda: _review_listing(request, number),
+    )
+    return render(request, "workspace/review_queue.html", {**listing, "form": ReviewForm()})
+
+
+def _review_listing(request: HttpRequest, number) -> dict:
+    """The queue's page ``number``, grouped by unit and kind, rendered: all but the form's
+    CSRF token, which is the reader's own."""
+    page, rows = awaiting_review_page(request.user, number, REVIEW_PAGE_SIZE)
     by_unit: dict[int, dict] = {}
     for row in rows:
         unit = row.record.unit
@@ -271,11 +299,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     for group in groups:
         group["kinds"] = sorted(group["kinds"].items())
         group["count"] = sum(len(items) for _label, items in group["kinds"])
-    return render(
-        request,
-        "workspace/review_queue.html",
-        {"groups": groups, "total": page.paginator.count, "page": page, "form": ReviewForm()},
+    html = render_to_string(
+        "workspace/_review_listing.html", {"groups": groups, "page": page}, request
     )
+    return {"listing": html, "shown": bool(groups), "total": page.paginator.count}
 
 
 def _next_in_queue(request) -> str:

@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -29,7 +30,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registers.core import permissions as rules
-from registers.core import revisions
+from registers.core import revisions, stamps
 from registers.core.api.attachments import AttachmentsMixin
 from registers.core.api.errors import django_error_to_drf
 from registers.core.api.exports import ExportMixin
@@ -173,15 +174,27 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
         return queryset
 
     def list(self, request, *args, **kwargs):
+        # A page of a list is kept until the data changes (``registers/core/stamps.py``), for
+        # this client, this address (filters, page, cursor) and this day.
+        key = (
+            type(self).__qualname__,
+            request.user.pk,
+            rules.scope_key(request.user),
+            request.build_absolute_uri(),
+            timezone.localdate(),
+        )
+        return Response(stamps.kept("api_list", key, lambda: self._list(request)))
+
+    def _list(self, request):
         since = request.query_params.get("updated_since")
         moment = parse_since(since) if since else None
-        response = super().list(request, *args, **kwargs)
+        data = super().list(request).data
         first_page = not request.query_params.get("cursor") and request.query_params.get(
             "page", "1"
         ) in ("", "1")
-        if moment is not None and first_page and isinstance(response.data, dict):
-            response.data["deleted"] = self.tombstones(moment)
-        return response
+        if moment is not None and first_page and isinstance(data, dict):
+            data["deleted"] = self.tombstones(moment)
+        return data
 
     def tombstones(self, since: datetime.datetime) -> list[dict]:
         return tombstones(self.model, self.request.user, since)
