@@ -38,9 +38,22 @@ class LawgovAdminSite(admin.AdminSite):
         return stamps.kept(
             "admin_app_list",
             (account, permissions.scope_key(user), app_label, get_script_prefix()),
-            lambda: super(LawgovAdminSite, self).get_app_list(request, app_label),
+            lambda: _with_names(super(LawgovAdminSite, self).get_app_list(request, app_label)),
             as_is=True,  # read by the templates only
         )
+
+
+def _with_names(app_list: list[dict]) -> list[dict]:
+    """``app_list`` with its names translated now (the key has the language), so that the
+    other processes can be given it from the shared cache."""
+    return [
+        {
+            **app,
+            "name": str(app["name"]),
+            "models": [{**model, "name": str(model["name"])} for model in app["models"]],
+        }
+        for app in app_list
+    ]
 
 
 class LawgovAdminConfig(AdminConfig):

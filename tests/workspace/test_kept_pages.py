@@ -132,8 +132,9 @@ def admin_links(client) -> set[str]:
     return set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', html))
 
 
-def test_the_admin_index_lists_what_the_reader_may_open_now(client, office):
-    """The list of registers is kept per account: a role changed is seen at once."""
+def test_the_admin_index_lists_what_the_reader_may_open_now(client, office, caplog):
+    """The list of registers is kept per account (shared with the other processes): a role
+    changed is seen at once."""
     client.force_login(make_user(Role.SYSTEM_ADMIN, username="sysadmin_t"))
     system_admins = admin_links(client)
     client.force_login(office)
@@ -141,6 +142,7 @@ def test_the_admin_index_lists_what_the_reader_may_open_now(client, office):
     assert system_admins and "/admin/registers/document/" in offices - system_admins
     User.objects.filter(pk=office.pk).update(role=Role.SYSTEM_ADMIN)
     assert admin_links(client) == system_admins
+    assert "cannot keep" not in caplog.text
 
 
 def liaison_lists(client) -> tuple[str, str]:
