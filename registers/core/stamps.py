@@ -168,7 +168,10 @@ def data_stamp() -> tuple | None:
 def _read_stamp() -> tuple | None:
     sql, _names = _stamp_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            _execute_prepared(cursor, sql)
+        else:
+            cursor.execute(sql)
         row = tuple(cursor.fetchone())
     if connection.vendor == "postgresql":
         row, writers = row[:-1], row[-1]
@@ -224,6 +227,19 @@ def _shared(entry: str):
         return cache.get(entry)
     except Exception:  # noqa: BLE001 (unpickling objects of an earlier release)
         return None
+
+
+def _execute_prepared(cursor, sql: str) -> None:
+    """Run ``sql`` as a statement prepared once per database session: planning its fifty
+    subqueries takes several times longer than running them. (A pooler that shares server
+    sessions between clients, such as PgBouncer in transaction mode, would lose it; the
+    deployment connects directly, ``docs/deploy.md``.)"""
+    name = "lawgov_stamp_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    raw = connection.connection
+    if getattr(connection, "_lawgov_stamp_prepared", None) != (raw, name):
+        cursor.execute(f"PREPARE {name} AS {sql}")
+        connection._lawgov_stamp_prepared = (raw, name)
+    cursor.execute(f"EXECUTE {name}")
 
 
 class OneStampPerRequest:

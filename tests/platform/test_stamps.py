@@ -4,10 +4,10 @@ without asking the database again, and any change is seen by the very next reque
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 
-from registers.core.stamps import forget
+from registers.core.stamps import data_stamp, forget
 from registers.core.status import Status
 from reviews.deadline_board import open_deadlines
 from tests.factories import make_reconsideration
@@ -131,3 +131,14 @@ def test_a_result_kept_under_other_rules_settings_is_not_taken(unit_a, settings)
     settings.LAWGOV = {**settings.LAWGOV, "CONTRACT_LAWYER_REVIEW_THRESHOLD": 3000000}
     forget()  # a new process: only the shared cache holds the old result
     assert threshold() == 300
+
+
+def test_the_stamp_is_read_again_on_a_new_database_connection(unit_a):
+    """On PostgreSQL the stamp's query is prepared once per database session: a new
+    connection (after a restart of the database, say) prepares it again."""
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    first = data_stamp()
+    connection.close()
+    assert data_stamp() == first
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert data_stamp() != first
