@@ -15,6 +15,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
 from django.forms.formsets import TOTAL_FORM_COUNT
@@ -23,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +35,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registers import exchange_views
 from registers.admin.filters import HandlerFilter
-from registers.core import attachments, permissions, revisions
+from registers.core import attachments, permissions, revisions, stamps
 from registers.core.corrections import field_changes
 from registers.core.dates import RegisterDateFormField
 from registers.core.exchange import reading, uploads
@@ -279,6 +281,19 @@ def counted_column(description):
     return column
 
 
+class KeptCountPaginator(Paginator):
+    """A list's paginator whose count (a full scan of a searched table) is kept until the
+    data changes, under ``key``."""
+
+    def __init__(self, *args, key: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self) -> int:
+        return stamps.kept("admin_count", self.key, lambda: Paginator.count.func(self))
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """List, change, delete and history all follow ``registers.core.permissions``.
 
@@ -306,6 +321,15 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return KeptCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            key=(self.opts.label, *stamps.page_key(request)),
+        )
 
     # A register with a person in charge (承办人) can be filtered to the reader's own records or
     # to nobody's. (Not a column: the widest lists, the cases', would no longer fit 1366 px;

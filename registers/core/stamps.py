@@ -40,7 +40,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import get_language
+
+from registers.core.permissions import scope_key
 
 T = TypeVar("T")
 
@@ -208,6 +211,20 @@ def kept(
         memory.set(entry, value, seconds)
     _share(entry, value, seconds)
     return value
+
+
+def page_key(request) -> tuple:
+    """What a part of a page kept for its reader is kept for besides the data: the reader's
+    account, role and scope, the address (filters, search, ordering, page) and the day (a
+    status or a deadline as of today)."""
+    user = request.user
+    return (
+        user.pk,
+        getattr(user, "role", None),
+        scope_key(user),
+        request.get_full_path(),
+        timezone.localdate(),
+    )
 
 
 def _share(entry: str, value, seconds: int) -> None:

@@ -162,3 +162,19 @@ def test_the_liaison_home_follows_a_new_draft_and_a_return_at_once(client, offic
     transition(case, Action.RETURN, by=office, comment="请补充材料")
     returned, drafts = liaison_lists(client)
     assert case.number in returned
+
+
+def listed_count(client, address: str) -> int:
+    html = client.get(address).content.decode()
+    return int(re.search(r'class="paginator">\s*(\d+)', html).group(1))
+
+
+def test_an_admin_lists_count_follows_changes_at_once(client, office, liaison, unit_a, unit_b):
+    searched = DOCUMENTS + "?q=%E5%8A%9E%E6%B3%95"  # 办法
+    make_document(unit_a, title="甲管理办法")
+    client.force_login(office)
+    assert listed_count(client, searched) == 1
+    make_document(unit_b, title="乙管理办法")
+    assert listed_count(client, searched) == 2
+    client.force_login(liaison)
+    assert listed_count(client, searched) == 1
