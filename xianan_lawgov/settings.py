@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's sessions; a request pushes the idle end on at most once a minute.
+    "xianan_lawgov.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -236,7 +237,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_COOKIE_AGE = LAWGOV_SECURITY["SESSION_IDLE_MINUTES"] * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the idle time counts from the last request
+# The idle time counts from the last request, to the minute (IdleSessionMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: the office's rule lives in the handler (xianan_lawgov.accounts.lockout).

@@ -5,7 +5,9 @@ import datetime
 import re
 
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from registers.core.roles import Role
 from tests.accounts.logins import post_login, set_password
@@ -79,3 +81,52 @@ def test_ending_all_other_sessions_keeps_the_current_one(db):
         post_login(browser, "clerk")
     browsers[0].post("/account/sessions/end/", {"all_others": "1"})
     assert [b.get("/").status_code for b in browsers] == [200, 302, 302]
+
+
+def session_writes(client, path: str = "/") -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+
+def idle_left(client) -> int:
+    page = client.get("/").content.decode()
+    return int(re.search(r'data-idle="(\d+)"', page).group(1))
+
+
+def test_a_request_pushes_the_sessions_end_on_at_most_once_a_minute(client, db):
+    clerk = make_user(Role.OFFICE, username="clerk")
+    set_password(clerk)
+    with time_machine.travel(START, tick=False) as clock:
+        post_login(client, "clerk")
+        session_writes(client)
+        clock.shift(datetime.timedelta(seconds=20))
+        assert session_writes(client) == 0
+        assert idle_left(client) == 1800 - 20  # the warning counts from the last push
+        clock.shift(datetime.timedelta(seconds=41))
+        assert session_writes(client) == 1
+        assert idle_left(client) == 1800
+
+
+def test_the_session_ends_no_later_than_the_idle_time_after_the_last_request(client, db):
+    clerk = make_user(Role.OFFICE, username="clerk")
+    set_password(clerk)
+    with time_machine.travel(START, tick=False) as clock:
+        post_login(client, "clerk")
+        client.get("/")
+        clock.shift(datetime.timedelta(seconds=50))
+        client.get("/")  # not written: the end stays 30 minutes after the last push
+        clock.shift(datetime.timedelta(minutes=29, seconds=11))
+        assert client.get("/")["Location"].startswith("/login/")
+
+
+def test_keep_alive_pushes_the_end_on_at_once(client, db):
+    clerk = make_user(Role.OFFICE, username="clerk")
+    set_password(clerk)
+    with time_machine.travel(START, tick=False) as clock:
+        post_login(client, "clerk")
+        client.get("/")
+        clock.shift(datetime.timedelta(seconds=30))
+        assert client.post("/account/session/keepalive/").status_code == 204
+        clock.shift(datetime.timedelta(minutes=29, seconds=45))
+        assert client.get("/").status_code == 200

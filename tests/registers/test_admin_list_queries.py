@@ -57,6 +57,7 @@ def test_a_lists_queries_do_not_grow_with_its_records(
     client.force_login(office)
     url = reverse(f"admin:{model}_changelist")
     add_records(model, 3)
+    client.get(url, query)  # the session's end pushed on (at most once a minute)
     with django_assert_max_num_queries(MAX_QUERIES) as few:
         assert client.get(url, query).status_code == 200
     add_records(model, 40, start=3)

@@ -8,12 +8,13 @@ costs no query here.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from .sessions import ENROL, PASSWORD_OWED, TWO_FACTOR_OWED
+from .sessions import ENROL, PASSWORD_OWED, TWO_FACTOR_OWED, refresh, refresh_due
 
 #: Pages open while a step is owed (besides static files): the steps and logging out.
 TWO_FACTOR_PAGES = {"accounts:verify", "accounts:enrol", "workspace:logout", "admin:logout"}
@@ -53,3 +54,16 @@ class AccountGateMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "code": code}, status=403)
         return redirect(target)
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, which saves a session when it changed; a request also
+    pushes a session's end on when its last push is a minute old (``sessions.refresh_due``)
+    instead of every time (``SESSION_SAVE_EVERY_REQUEST``): one write a minute, not one a
+    page. A request without a session (its cookie unknown or expired) starts none."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and refresh_due(session):
+            refresh(session)
+        return super().process_response(request, response)

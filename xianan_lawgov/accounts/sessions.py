@@ -1,13 +1,18 @@
 """Login sessions: what a login leaves in the session (the steps still owed before the
 account may go on), the list of an account's sessions, and ending them.
 
-Sessions end after ``SESSION_IDLE_MINUTES`` without a request (``SESSION_COOKIE_AGE`` with
-``SESSION_SAVE_EVERY_REQUEST``) and when the browser closes; the page warns a minute before.
+Sessions end after ``SESSION_IDLE_MINUTES`` without a request (``SESSION_COOKIE_AGE``) and
+when the browser closes; the page warns a minute before. A request pushes the session's end
+on by saving it (``IdleSessionMiddleware``), at most once a minute (``refresh_due``): a page
+read a second time costs no write, and the session ends at most that minute *earlier* than
+the idle time after the last request, never later. The page's warning counts from the last
+save (``idle_seconds_left``).
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +33,32 @@ from .passwords import change_reason
 TWO_FACTOR_OWED = "lawgov_two_factor_owed"
 PASSWORD_OWED = "lawgov_password_owed"
 VERIFY, ENROL = "verify", "enrol"
+#: Session key: when the session's end was last pushed on (seconds since the epoch).
+REFRESHED_AT = "lawgov_refreshed_at"
+#: The most time between two pushes of a session's end.
+REFRESH_SECONDS = 60
+
+
+def _refresh_every() -> int:
+    return min(REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // 10)
+
+
+def refresh_due(session) -> bool:
+    """Whether this request should push the session's end on (save it)."""
+    refreshed = session.get(REFRESHED_AT)
+    return refreshed is None or time.time() - refreshed >= _refresh_every()
+
+
+def refresh(session) -> None:
+    """Push the session's end on: it is saved with this request."""
+    session[REFRESHED_AT] = int(time.time())
+
+
+def idle_seconds_left(session) -> int:
+    """Seconds until the session ends if no request comes (after this one)."""
+    if refresh_due(session):
+        return settings.SESSION_COOKIE_AGE  # this request pushes it on
+    return max(settings.SESSION_COOKIE_AGE - int(time.time() - session[REFRESHED_AT]), 0)
 
 
 def owes_login_step(request) -> bool:
@@ -108,7 +139,8 @@ def open_sessions(user, current_key: str | None) -> list[OpenSession]:
             address=row.address,
             user_agent=row.user_agent,
             started_at=row.started_at,
-            # Every request pushes the expiry on by the idle time: its last push was then.
+            # A request pushes the expiry on by the idle time (at most once a minute): the
+            # last push was then.
             last_active_at=expiry[row.session_key] - idle,
             is_current=row.session_key == current_key,
         )

@@ -30,6 +30,7 @@ from .sessions import (
     end_sessions,
     follow_new_key,
     open_sessions,
+    refresh,
 )
 
 
@@ -88,8 +89,11 @@ def end_session(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def keepalive(request: HttpRequest) -> HttpResponse:
-    """The idle warning's "keep me logged in": any request pushes the session's end on."""
-    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    """The idle warning's "keep me logged in": pushes the session's end on at once."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    refresh(request.session)
+    return HttpResponse(status=204)
 
 
 # --- Password -------------------------------------------------------------------------------
