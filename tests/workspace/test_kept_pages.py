@@ -178,3 +178,16 @@ def test_an_admin_lists_count_follows_changes_at_once(client, office, liaison, u
     assert listed_count(client, searched) == 2
     client.force_login(liaison)
     assert listed_count(client, searched) == 1
+
+
+def received_on_report_page(client) -> str:
+    html = client.get("/reports/2017/").content.decode()
+    return re.search(r'data-figure="reconsideration.received">([^<]*)<', html).group(1)
+
+
+def test_the_report_page_shows_a_new_record_at_once(client, office, unit_a):
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    client.force_login(office)
+    assert received_on_report_page(client) == "1"
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    assert received_on_report_page(client) == "2"
