@@ -4,6 +4,7 @@ closes; each person sees and ends their own other sessions."""
 import datetime
 import re
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
@@ -94,39 +95,35 @@ def idle_left(client) -> int:
     return int(re.search(r'data-idle="(\d+)"', page).group(1))
 
 
-def test_a_request_pushes_the_sessions_end_on_at_most_once_a_minute(client, db):
+@pytest.fixture
+def clock(client, db):
+    """The clerk signed in at ``START`` and one page read; the clock to move on."""
     clerk = make_user(Role.OFFICE, username="clerk")
     set_password(clerk)
-    with time_machine.travel(START, tick=False) as clock:
-        post_login(client, "clerk")
-        session_writes(client)
-        clock.shift(datetime.timedelta(seconds=20))
-        assert session_writes(client) == 0
-        assert idle_left(client) == 1800 - 20  # the warning counts from the last push
-        clock.shift(datetime.timedelta(seconds=41))
-        assert session_writes(client) == 1
-        assert idle_left(client) == 1800
-
-
-def test_the_session_ends_no_later_than_the_idle_time_after_the_last_request(client, db):
-    clerk = make_user(Role.OFFICE, username="clerk")
-    set_password(clerk)
-    with time_machine.travel(START, tick=False) as clock:
+    with time_machine.travel(START, tick=False) as traveller:
         post_login(client, "clerk")
         client.get("/")
-        clock.shift(datetime.timedelta(seconds=50))
-        client.get("/")  # not written: the end stays 30 minutes after the last push
-        clock.shift(datetime.timedelta(minutes=29, seconds=11))
-        assert client.get("/")["Location"].startswith("/login/")
+        yield traveller
 
 
-def test_keep_alive_pushes_the_end_on_at_once(client, db):
-    clerk = make_user(Role.OFFICE, username="clerk")
-    set_password(clerk)
-    with time_machine.travel(START, tick=False) as clock:
-        post_login(client, "clerk")
-        client.get("/")
-        clock.shift(datetime.timedelta(seconds=30))
-        assert client.post("/account/session/keepalive/").status_code == 204
-        clock.shift(datetime.timedelta(minutes=29, seconds=45))
-        assert client.get("/").status_code == 200
+def test_a_request_pushes_the_sessions_end_on_at_most_once_a_minute(client, clock):
+    clock.shift(datetime.timedelta(seconds=20))
+    assert session_writes(client) == 0
+    assert idle_left(client) == 1800 - 20  # the warning counts from the last push
+    clock.shift(datetime.timedelta(seconds=41))
+    assert session_writes(client) == 1
+    assert idle_left(client) == 1800
+
+
+def test_the_session_ends_no_later_than_the_idle_time_after_the_last_request(client, clock):
+    clock.shift(datetime.timedelta(seconds=50))
+    client.get("/")  # not written: the end stays 30 minutes after the last push
+    clock.shift(datetime.timedelta(minutes=29, seconds=11))
+    assert client.get("/")["Location"].startswith("/login/")
+
+
+def test_keep_alive_pushes_the_end_on_at_once(client, clock):
+    clock.shift(datetime.timedelta(seconds=30))
+    assert client.post("/account/session/keepalive/").status_code == 204
+    clock.shift(datetime.timedelta(minutes=29, seconds=45))
+    assert client.get("/").status_code == 200
