@@ -197,6 +197,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(client, of
 
     add_one_of_each()
     client.force_login(office)
+    client.get(URL)  # the session's end pushed on (at most once a minute)
     with CaptureQueriesContext(connection) as few:
         client.get(URL)
     for _ in range(5):
