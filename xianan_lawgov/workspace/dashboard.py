@@ -207,17 +207,21 @@ def deadline_chart(user, today: datetime.date) -> tuple[charts.Chart, dict[str, 
     return chart, counts
 
 
-def build(user, year: int | None, today: datetime.date) -> Dashboard:
+def build(user, year: int | None, today: datetime.date, *, read_overview=None) -> Dashboard:
     """The office home's content, kept until the data changes (``registers/core/stamps.py``)
     for every user who sees the same records. Its overview is kept without the list of
-    units (the page keeps that table as it is shown, from ``records.overview``)."""
+    units (the page keeps that table as it is shown, from ``records.overview``); the page
+    may give how it reads the overview for that table (``read_overview()``, for ``user``,
+    ``year`` and ``today``), so that it is computed once."""
     return stamps.kept(
-        "office_dashboard", (scope_key(user), year, today), lambda: _build(user, year, today)
+        "office_dashboard",
+        (scope_key(user), year, today),
+        lambda: _build(user, year, today, read_overview),
     )
 
 
-def _build(user, year: int | None, today: datetime.date) -> Dashboard:
-    progress = overview(user, year, today)
+def _build(user, year: int | None, today: datetime.date, read_overview=None) -> Dashboard:
+    progress = read_overview() if read_overview else overview(user, year, today)
     year = progress.year
     figure_set = engine.compute_figures(year)
     cards = [FigureCard(figure_set[key]) for key in KEY_FIGURES if key in figure_set]

@@ -6,6 +6,7 @@ only through ``registers.core.workflow.transition``.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from django.contrib import admin, messages
@@ -100,14 +101,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if not permissions.reads_every_unit(request.user):
         return liaison_home(request)
     today = timezone.localdate()
-    board = dashboard.build(request.user, _year_from(request), today)
+    year = _year_from(request)
+    # Read once, and only when the kept dashboard or the kept progress table is made again
+    # (the year asked for, or the one the overview picks, which is the dashboard's).
+    read_overview = functools.cache(lambda: overview(request.user, year, today))
+    board = dashboard.build(request.user, year, today, read_overview=read_overview)
     return render(
         request,
         "workspace/home_office.html",
         {
             "board": board,
-            # Read only when the kept progress table is made again.
-            "units": SimpleLazyObject(lambda: overview(request.user, board.year, today)),
+            "units": SimpleLazyObject(read_overview),
             "today": today,
             "is_office": permissions.is_office(request.user),
             "recent": Notification.objects.for_user(request.user)[:5],
