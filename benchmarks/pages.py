@@ -245,7 +245,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--warmup", type=int, default=3)
+    # Enough for every worker to have each page's kept results in its own memory (a worker
+    # that has not takes them from the shared cache, slower).
+    parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
