@@ -10,7 +10,7 @@ class RegistersConfig(AppConfig):
         from django.apps import apps
 
         from registers.core import jobs, mail
-        from registers.core.exchange import uploads
+        from registers.core.exchange import updates, uploads
         from registers.core.text import guard_text_fields
 
         # Every model is loaded before any app is ready: every text field is guarded.
@@ -19,5 +19,6 @@ class RegistersConfig(AppConfig):
 
         uploads.register(*EXCHANGE_RESOURCES)
         uploads.connect_jobs()
+        updates.connect_jobs()
         mail.connect()
         jobs.connect()

@@ -329,12 +329,7 @@ class UploadView(FileView):
             job = uploads.start_upload(
                 resource_class, content, user=request.user, unit=unit, status=status_
             )
-            url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
-            return Response(
-                {"job": job.pk, "url": url, "status": job.status},
-                status=status.HTTP_202_ACCEPTED,
-                headers={"Location": url},
-            )
+            return _queued(request, job)
         result = uploads.upload(
             resource_class, content, user=request.user, unit=unit, status=status_
         )
@@ -432,6 +427,16 @@ class UpdatePreviewSerializer(serializers.Serializer):
     can_apply = serializers.BooleanField()
 
 
+def _queued(request, job) -> Response:
+    """202: the work was handed to the worker; follow the job (``Location``)."""
+    url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
+    return Response(
+        {"job": job.pk, "url": url, "status": job.status},
+        status=status.HTTP_202_ACCEPTED,
+        headers={"Location": url},
+    )
+
+
 def _request_refusal(form) -> Response:
     errors = [
         _request_error(f"{name}：{detail}", getattr(detail, "code", "invalid"))
@@ -468,16 +473,33 @@ class UpdateApplyView(FileView):
         gettext_lazy(
             "重新读取文件，与预览（fingerprint）一致时在一个事务中全部保存，返回 200；"
             "有被拒绝的行时返回 400，不保存；预览之后记录有了变化时返回 409 和新的预览，不保存。"
+            "行数较多的文件交给后台任务处理，返回 202 和任务地址（GET /api/v1/jobs/<id>/）："
+            "任务结果为新建、更新的条数，被拒绝或记录有了变化时任务为失败，写明原因和全部错误。"
         ),
-        {200: UpdatePreviewSerializer, 400: UpdatePreviewSerializer, 409: UpdatePreviewSerializer},
+        {
+            200: UpdatePreviewSerializer,
+            202: UploadQueuedSerializer,
+            400: UpdatePreviewSerializer,
+            409: UpdatePreviewSerializer,
+        },
         form=ApplyRequestSerializer,
     )
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
         data = self.form_data(request)
+        content = data["file"].read()
+        if updates.applies_in_background(content):
+            job = updates.start_apply(
+                resource_class,
+                content,
+                user=request.user,
+                fingerprint=data["fingerprint"],
+                submit=data["submit"],
+            )
+            return _queued(request, job)
         plan = updates.apply(
             resource_class,
-            data["file"].read(),
+            content,
             user=request.user,
             fingerprint=data["fingerprint"],
             submit=data["submit"],

@@ -302,6 +302,17 @@ def update_apply(request: HttpRequest) -> HttpResponse:
     except (FileNotFoundError, OSError):
         messages.error(request, _("预览已被应用或已过期，没有保存任何修改。请重新上传文件。"))
         return redirect("registers:exchange")
+    if updates.applies_in_background(data):
+        job = updates.start_apply(
+            resource_class,
+            data,
+            user=request.user,
+            fingerprint=token["fingerprint"],
+            submit=bool(request.POST.get("submit")),
+        )
+        default_storage.delete(token["file"])  # the job has its own copy; applied once
+        messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
+        return redirect("workspace:job", job.pk)
     plan = updates.apply(
         resource_class,
         data,
@@ -321,16 +332,5 @@ def update_apply(request: HttpRequest) -> HttpResponse:
         status = 409 if plan.stale else 400
         return _render_preview(request, resource_class, plan, token["file"], status=status)
     default_storage.delete(token["file"])
-    message = _("已更新 %(changed)d 条、新建 %(new)d 条“%(title)s”记录。") % {
-        "changed": len(plan.changed),
-        "new": len(plan.new),
-        "title": plan.title,
-    }
-    standing = "、".join(
-        _("%(status)s %(n)d 条") % {"status": status, "n": n}
-        for status, n in updates.standing_counts(plan)
-    )
-    if standing:
-        message += _("当前状态：%(standing)s。") % {"standing": standing}
-    messages.success(request, message)
+    messages.success(request, updates.applied_message(plan))
     return redirect("registers:exchange")

@@ -344,6 +344,7 @@ class Attachment(models.Model):
 class JobKind(models.TextChoices):
     MAIL = "mail", _("发送邮件")
     UPLOAD = "upload", _("Excel 上传")
+    UPDATE = "update", _("按编号更新")
     REPORT_FILE = "report_file", _("生成报告文件")
     DEADLINE_NOTIFICATIONS = "deadline_notifications", _("期限提醒")
     CALENDAR_CHANGED = "calendar_changed", _("节假日调整后重算期限")

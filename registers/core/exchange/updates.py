@@ -29,14 +29,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from registers.core import permissions
+from registers.core import jobs, permissions
 from registers.core.corrections import field_changes
 from registers.core.exchange import templates, uploads
 from registers.core.exchange.checking import SheetCheck, UploadError
 from registers.core.exchange.columns import ScopedResource
+from registers.core.models import JobKind
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
 from registers.core.uniqueness import UniqueRule, unique_rules
@@ -379,6 +381,21 @@ def apply(
     return plan
 
 
+def applied_message(plan: UpdatePlan) -> str:
+    """What the user is told once ``plan`` is applied."""
+    message = _("已更新 %(changed)d 条、新建 %(new)d 条“%(title)s”记录。") % {
+        "changed": len(plan.changed),
+        "new": len(plan.new),
+        "title": plan.title,
+    }
+    standing = "、".join(
+        _("%(status)s %(n)d 条") % {"status": status, "n": n} for status, n in standing_counts(plan)
+    )
+    if standing:
+        message += _("当前状态：%(standing)s。") % {"standing": standing}
+    return message
+
+
 def standing_counts(plan: UpdatePlan) -> list[tuple[str, int]]:
     """How many of the records the file changed or created are in each state, as their
     owner needs to hear it (``Status.standing``)."""
@@ -388,3 +405,75 @@ def standing_counts(plan: UpdatePlan) -> list[tuple[str, int]]:
         if status:
             counts[Status(status)] = counts.get(Status(status), 0) + 1
     return [(str(status.standing), counts[status]) for status in Status if status in counts]
+
+
+# --- In the background ----------------------------------------------------------------------
+
+
+def applies_in_background(data: bytes) -> bool:
+    """Whether applying ``data`` is left to the worker: the same size rule as an upload's
+    (``uploads.in_background``)."""
+    return uploads.in_background(data)
+
+
+def start_apply(
+    resource_class: type[ScopedResource],
+    data: bytes,
+    *,
+    user,
+    fingerprint: str,
+    submit: bool = False,
+):
+    """Queue the ``apply`` of a previewed file; the job's result says what was done, or why
+    nothing was (rows refused, records changed since the preview)."""
+    return jobs.start(
+        JobKind.UPDATE,
+        _("按编号更新%(title)s（%(rows)d 行）")
+        % {"title": uploads.title_of(resource_class), "rows": uploads.declared_rows(data)},
+        user=user,
+        params={"register": resource_class.slug, "fingerprint": fingerprint, "submit": submit},
+        input_file=ContentFile(data, name=f"{resource_class.slug}-update.xlsx"),
+        # Once more if the worker stopped mid-way: the preview's fingerprint still decides.
+        max_attempts=2,
+    )
+
+
+def _run_apply_job(job) -> dict:
+    params = job.params
+    resource_class = uploads.resource_for(params["register"])
+    if resource_class is None or job.user is None or not may_update(job.user, resource_class):
+        raise jobs.JobError(_("没有这个台账，或无权按编号更新它。"))
+    with job.input_file.open("rb") as file:
+        data = file.read()
+    plan = apply(
+        resource_class,
+        data,
+        user=job.user,
+        fingerprint=params["fingerprint"],
+        submit=params.get("submit", False),
+    )
+    summary = {
+        "register": plan.register,
+        "title": plan.title,
+        "rows": plan.rows,
+        "new": len(plan.new),
+        "changed": len(plan.changed),
+        "errors": [error.as_dict() for error in plan.errors],
+    }
+    if plan.stale:
+        raise jobs.JobError(
+            _(
+                "预览之后，文件涉及的记录有了变化（他人修改了记录，或录入了相同编号的记录），"
+                "没有保存任何修改。请重新上传文件，核对新的预览后再应用。"
+            ),
+            summary,
+        )
+    if not plan.applied:
+        raise jobs.JobError(
+            _("文件有 %(n)d 处错误，没有保存任何修改。") % {"n": len(plan.errors)}, summary
+        )
+    return {**summary, "message": applied_message(plan)}
+
+
+def connect_jobs() -> None:
+    jobs.register(JobKind.UPDATE, _run_apply_job)
