@@ -97,3 +97,19 @@ def test_every_page_works_on_the_demo_data_within_the_query_bound(
     assert cards["inspection.items"] == "208"
     liaison_home = client.get(PAGES["home"]).content.decode()
     assert "2017年主要数字" in liaison_home
+
+
+@pytest.mark.django_db
+def test_the_demo_accounts_have_deadlines_of_their_own(client):
+    """The demo's open records name a person in charge (承办人): each demo account finds
+    its own on 我的期限."""
+    call_command("load_demo", force=True, stdout=StringIO())
+    expected = {
+        "office": ["咸安复〔2026〕18号", "咸安复〔2026〕21号", "咸安区某药店销售假药案"],
+        "liaison": ["部分行政处罚决定未在7个工作日内公示"],
+        "liaison2": ["（2026）鄂1202行初58号", "行政检查未使用统一检查表"],
+    }
+    for username, records in expected.items():
+        client.force_login(User.objects.get(username=username))
+        page = client.get("/my-deadlines/").content.decode()
+        assert all(record in page for record in records), username
