@@ -487,23 +487,15 @@ class UpdateApplyView(FileView):
     def post(self, request, register: str) -> Response:
         resource_class = _updatable_for(register, request.user)
         data = self.form_data(request)
-        content = data["file"].read()
-        if updates.applies_in_background(content):
-            job = updates.start_apply(
-                resource_class,
-                content,
-                user=request.user,
-                fingerprint=data["fingerprint"],
-                submit=data["submit"],
-            )
-            return _queued(request, job)
-        plan = updates.apply(
+        plan, job = updates.apply_or_start(
             resource_class,
-            content,
+            data["file"].read(),
             user=request.user,
             fingerprint=data["fingerprint"],
             submit=data["submit"],
         )
+        if job is not None:
+            return _queued(request, job)
         body = plan.summary()
         if plan.stale:
             body |= {

@@ -302,24 +302,17 @@ def update_apply(request: HttpRequest) -> HttpResponse:
     except (FileNotFoundError, OSError):
         messages.error(request, _("预览已被应用或已过期，没有保存任何修改。请重新上传文件。"))
         return redirect("registers:exchange")
-    if updates.applies_in_background(data):
-        job = updates.start_apply(
-            resource_class,
-            data,
-            user=request.user,
-            fingerprint=token["fingerprint"],
-            submit=bool(request.POST.get("submit")),
-        )
-        default_storage.delete(token["file"])  # the job has its own copy; applied once
-        messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
-        return redirect("workspace:job", job.pk)
-    plan = updates.apply(
+    plan, job = updates.apply_or_start(
         resource_class,
         data,
         user=request.user,
         fingerprint=token["fingerprint"],
         submit=bool(request.POST.get("submit")),
     )
+    if job is not None:
+        default_storage.delete(token["file"])  # the job has its own copy; applied once
+        messages.info(request, _("文件较大，已交给后台任务处理：完成后在本页查看结果。"))
+        return redirect("workspace:job", job.pk)
     if plan.stale:
         messages.error(
             request,

@@ -410,10 +410,21 @@ def standing_counts(plan: UpdatePlan) -> list[tuple[str, int]]:
 # --- In the background ----------------------------------------------------------------------
 
 
-def applies_in_background(data: bytes) -> bool:
-    """Whether applying ``data`` is left to the worker: the same size rule as an upload's
-    (``uploads.in_background``)."""
-    return uploads.in_background(data)
+def apply_or_start(
+    resource_class: type[ScopedResource],
+    data: bytes,
+    *,
+    user,
+    fingerprint: str,
+    submit: bool = False,
+):
+    """``(plan, None)`` once ``apply`` has run, or ``(None, job)`` when the file is large
+    enough to be left to the worker (the same size rule as an upload's,
+    ``uploads.in_background``)."""
+    arguments = {"user": user, "fingerprint": fingerprint, "submit": submit}
+    if uploads.in_background(data):
+        return None, start_apply(resource_class, data, **arguments)
+    return apply(resource_class, data, **arguments), None
 
 
 def start_apply(
