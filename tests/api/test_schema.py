@@ -69,6 +69,32 @@ def test_components_are_described_in_chinese_or_not_at_all(schema):
         assert re.search(r"[\u4e00-\u9fff]", description), (name, description)
 
 
+def texts_for_readers(node):
+    """Every description, summary and title anywhere in the schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "summary", "title") and isinstance(value, str):
+                yield value
+            else:
+                yield from texts_for_readers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from texts_for_readers(value)
+
+
+def test_no_text_for_readers_is_left_in_english(schema):
+    """Responses without a body and the token login included (drf-spectacular writes
+    them in English); a name such as SHA-256 is not a sentence."""
+    english = {
+        text
+        for text in texts_for_readers(schema)
+        if text and not re.search(r"[\u4e00-\u9fff]", text) and " " in text
+    }
+    assert english == set()
+    token = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert token["name"] == "Authorization" and "Token" in token["description"]
+
+
 def test_lists_document_sync_paging_and_tombstones(schema):
     operation = schema["paths"]["/api/v1/reconsideration-cases/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}

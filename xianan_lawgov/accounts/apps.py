@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与安全")
 
     def ready(self) -> None:
-        from . import checks, sessions  # noqa: F401  (deployment checks; session tracking)
+        from . import checks, schema, sessions  # noqa: F401  (deployment checks; the API
+        # documentation's token scheme; session tracking)

@@ -94,6 +94,10 @@ SUMMARIES = {
 }
 
 
+#: How drf-spectacular describes a response without a body (it has no Chinese of its own).
+NO_BODY = "No response body"
+
+
 class ApiSchema(AutoSchema):
     def _model(self):
         return getattr(self.view, "model", None) or getattr(
@@ -180,4 +184,7 @@ class ApiSchema(AutoSchema):
         for code, response in errors.items():
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(response, code)
+        for response in bodies.values():  # drf-spectacular's own words, in the API's language
+            if str(response.get("description")) == NO_BODY:
+                response["description"] = _("无响应内容")
         return bodies
