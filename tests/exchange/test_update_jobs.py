@@ -6,8 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from registers.core.models import Job, JobStatus
+from registers.core.roles import Role
 from registers.core.status import Status
-from registers.models import Document
+from registers.models import Document, User
 from tests.exchange import test_update_api as api_flow
 from tests.exchange.test_update_page import PAGE, apply, corrected, preview
 from tests.factories import make_document
@@ -101,3 +102,19 @@ def test_the_api_answers_a_large_update_with_its_job(
     other = APIClient()
     other.force_authenticate(liaison2)
     assert other.get(url).status_code == 404
+
+
+def test_a_job_whose_user_may_no_longer_update_fails_and_changes_nothing(
+    client, liaison, draft, run_jobs, django_capture_on_commit_callbacks
+):
+    client.force_login(liaison)
+    previewed = preview(client, corrected(client))
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(client, previewed)
+    User.objects.filter(pk=liaison.pk).update(role=Role.LEADER)  # moved to reading only
+
+    run_jobs()
+
+    job = Job.objects.get()
+    assert (job.status, job.error) == (JobStatus.FAILED, "无权按编号更新这个台账。")
+    assert title_of(draft) == "咸安区示例管理办法"

@@ -451,11 +451,9 @@ def start_apply(
 
 def _run_apply_job(job) -> dict:
     params = job.params
-    resource_class = uploads.resource_for(params["register"])
-    if resource_class is None or job.user is None or not may_update(job.user, resource_class):
-        raise jobs.JobError(_("没有这个台账，或无权按编号更新它。"))
-    with job.input_file.open("rb") as file:
-        data = file.read()
+    resource_class, data = uploads.job_input(job)
+    if not may_update(job.user, resource_class):  # the user's role changed since
+        raise jobs.JobError(_("无权按编号更新这个台账。"))
     plan = apply(
         resource_class,
         data,

@@ -300,17 +300,23 @@ def refusal_reason(result: UploadResult) -> str:
     return _("上传的文件有 %(n)d 处错误，没有导入任何记录。") % {"n": len(result.errors)}
 
 
-def _run_upload_job(job) -> dict:
-    params = job.params
-    resource_class = resource_for(params["register"])
+def job_input(job) -> tuple[type[ScopedResource], bytes]:
+    """The register and the file of a job that works on an uploaded file (an upload, an
+    update); a job whose register or user is gone fails with the reason."""
+    resource_class = resource_for(job.params["register"])
     if resource_class is None or job.user is None:
         raise jobs.JobError(_("没有这个台账。"))
+    with job.input_file.open("rb") as file:
+        return resource_class, file.read()
+
+
+def _run_upload_job(job) -> dict:
+    params = job.params
+    resource_class, data = job_input(job)
     unit = None
     if params.get("unit"):
         unit_model = WorkflowRecord._meta.get_field("unit").related_model
         unit = unit_model.objects.filter(pk=params["unit"]).first()
-    with job.input_file.open("rb") as file:
-        data = file.read()
     result = upload(
         resource_class,
         data,
