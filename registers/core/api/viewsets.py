@@ -21,7 +21,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -175,14 +174,9 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # A page of a list is kept until the data changes (``registers/core/stamps.py``), for
-        # this client, this address (filters, page, cursor) and this day.
-        key = (
-            type(self).__qualname__,
-            request.user.pk,
-            rules.scope_key(request.user),
-            request.build_absolute_uri(),
-            timezone.localdate(),
-        )
+        # what ``page_key`` names (the client, the address, the day) and the host its links
+        # name.
+        key = (type(self).__qualname__, request.build_absolute_uri(), *stamps.page_key(request))
         return Response(stamps.kept("api_list", key, lambda: self._list(request)))
 
     def _list(self, request):
