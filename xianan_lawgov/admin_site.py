@@ -26,8 +26,9 @@ class LawgovAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def each_context(self, request):
-        # What a list's rows and years are kept for (templates/admin/change_list.html).
-        return {**super().each_context(request), "list_key": stamps.page_key(request)}
+        # What a list's rows and a form's fields are kept for (templates/admin/change_list.html,
+        # change_form.html).
+        return {**super().each_context(request), "page_key": stamps.page_key(request)}
 
     def get_app_list(self, request, app_label=None):
         user = request.user

@@ -10,6 +10,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -281,6 +282,41 @@ def counted_column(description):
     return column
 
 
+class PageRows:
+    """The rows of a list's page when they are kept (templates/admin/change_list.html): how
+    many there are is known without reading them (the slice's length, or the list's count
+    where one page holds every row), so that the admin's "0 of N selected" reads no row;
+    they are read only where they are shown."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        self.count = count
+
+    def __len__(self) -> int:
+        if self.queryset._result_cache is not None:
+            return len(self.queryset)
+        query = self.queryset.query
+        if query.high_mark is not None:
+            return query.high_mark - query.low_mark
+        return self.count
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __getattr__(self, name):
+        return getattr(self.queryset, name)
+
+
+class KeptChangeList(ChangeList):
+    """Django's list, whose page of rows is ``PageRows`` unless the rows are forms
+    (``list_editable``: always rendered)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if not self.list_editable:
+            self.result_list = PageRows(self.result_list, self.result_count)
+
+
 class KeptCountPaginator(Paginator):
     """A list's paginator whose count (a full scan of a searched table) is kept until the
     data changes, under ``key``."""
@@ -330,6 +366,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
             allow_empty_first_page,
             key=(self.opts.label, *stamps.page_key(request)),
         )
+
+    def get_changelist(self, request, **kwargs):
+        return KeptChangeList
 
     # A register with a person in charge (承办人) can be filtered to the reader's own records or
     # to nobody's. (Not a column: the widest lists, the cases', would no longer fit 1366 px;

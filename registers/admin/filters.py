@@ -8,7 +8,7 @@ from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
-from registers.core import permissions
+from registers.core import permissions, stamps
 from registers.models import Unit
 
 
@@ -72,6 +72,16 @@ def unit_filter(path: str = "unit") -> type[admin.SimpleListFilter]:
         def lookups(self, request, model_admin):
             if not self.offered:
                 return []
+            # Kept until the data changes: the same units on every page of every list.
+            self.more, choices = stamps.kept(
+                "admin_unit_filter",
+                (permissions.scope_key(request.user), self.search, self.value()),
+                lambda: self.units(request),
+            )
+            return choices
+
+        def units(self, request) -> tuple[bool, list[tuple[int, str]]]:
+            """Whether there are more units than listed, and the (id, name) listed."""
             units = permissions.scope_queryset(Unit.objects.all(), request.user)
             found = units.order_by("kind", "code")
             if self.search:
@@ -81,14 +91,14 @@ def unit_filter(path: str = "unit") -> type[admin.SimpleListFilter]:
                     | Q(code__icontains=self.search)
                 )
             found = list(found[: UNITS_LISTED + 1])
-            self.more = len(found) > UNITS_LISTED
-            if self.more and not self.search:
+            more = len(found) > UNITS_LISTED
+            if more and not self.search:
                 found = []  # too many to list: the box finds them
             found = found[:UNITS_LISTED]
             selected = self.value()
             if selected and selected.isdigit() and all(str(u.pk) != selected for u in found):
                 found = [*units.filter(pk=selected), *found]
-            return [(unit.pk, str(unit)) for unit in found]
+            return more, [(unit.pk, str(unit)) for unit in found]
 
         def has_output(self):
             return self.offered

@@ -1,9 +1,10 @@
 """The working-day calendar as the office has configured it.
 
-A calendar reads the (small) override table when it is made, so a holiday entered in the
-admin is seen by every process at once and deadlines computed afterwards follow it. Within
-one request every caller gets the same calendar (``OneCalendarPerRequest``): a page or an
-API list that counts the deadlines of many records reads the table once, not once a row.
+A calendar reads the (small) override table when it is made, and is kept until the data
+changes (``registers/core/stamps.py``), so a holiday entered in the admin is seen by every
+process at once and deadlines computed afterwards follow it. Within one request every
+caller gets the same calendar (``OneCalendarPerRequest``): a page or an API list that counts
+the deadlines of many records reads the table once, not once a row.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 
+from registers.core import stamps
 from registers.core.models import CalendarDay, HolidaySchedule
 from registers.core.workingdays import WorkingCalendar, package_covers
 
@@ -24,7 +26,10 @@ def get_calendar() -> WorkingCalendar:
     held = _request_calendar.get()
     if held:
         return held[0]
-    calendar = read_calendar()
+    # Kept until the data changes (the calendar's tables are among the stamp's): the same
+    # object for every request of this process, whose only changes are its own look-ups
+    # (``WorkingCalendar._known``, ``_counted``), the same whoever makes them.
+    calendar = stamps.kept("calendar", (), read_calendar, as_is=True)
     if held is not None:
         held.append(calendar)
     return calendar

@@ -9,11 +9,13 @@ and flushed afterwards.
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from registers.core import stamps
 from registers.models import Document, InspectionItem, Unit, UnitKind
 from reviews.models import EvaluatedFile, GovernmentContract, LegalityReview, LitigationCase
 from xianan_lawgov.reports import groups  # noqa: F401  (registers the figure groups)
@@ -41,6 +43,9 @@ DEMO_UNITS = ("V01", "D05", "EMPTY")
 
 def report_queries(unit_code: str | None = None) -> int:
     unit = Unit.objects.get(code=unit_code) if unit_code else None
+    # Each report as made from nothing kept by the one before (the calendar among them).
+    stamps.forget()
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         figures = compute_figures(2017, unit)
     assert figures.figures, "the report has figures"

@@ -6,13 +6,16 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from registers.core.calendar import read_calendar
 from registers.core.roles import Role
 from registers.core.status import Action, Status
 from registers.core.workflow import transition
-from registers.models import User
-from tests.factories import make_document, make_reconsideration, make_user
+from registers.models import CalendarDay, User
+from tests.factories import make_document, make_reconsideration, make_unit, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,14 +95,22 @@ def test_a_kept_review_queue_carries_each_readers_own_form_token(client, office,
 DOCUMENTS = "/admin/registers/document/"
 
 
-def test_an_admin_list_shows_a_change_at_once(client, office, unit_a):
+@pytest.mark.parametrize("page", ["list", "form"])
+def test_an_admin_page_shows_a_change_at_once(client, office, unit_a, page):
     document = make_document(unit_a, title="咸安区甲管理办法")
+    address = DOCUMENTS if page == "list" else f"{DOCUMENTS}{document.pk}/change/"
     client.force_login(office)
-    assert "咸安区甲管理办法" in client.get(DOCUMENTS).content.decode()
+    assert "咸安区甲管理办法" in client.get(address).content.decode()
     document.title = "咸安区乙管理办法"
     document.save()
-    listing = client.get(DOCUMENTS).content.decode()
-    assert "咸安区乙管理办法" in listing and "咸安区甲管理办法" not in listing
+    shown = client.get(address).content.decode()
+    assert "咸安区乙管理办法" in shown and "咸安区甲管理办法" not in shown
+
+
+def test_an_admin_list_shows_a_new_record_and_its_year_at_once(client, office, unit_a):
+    make_document(unit_a, title="咸安区甲管理办法")
+    client.force_login(office)
+    assert "咸安区丙管理办法" not in client.get(DOCUMENTS).content.decode()
     make_document(unit_a, title="咸安区丙管理办法", issued_on=datetime.date(2019, 5, 1))
     listing = client.get(DOCUMENTS).content.decode()
     assert "咸安区丙管理办法" in listing
@@ -191,3 +202,98 @@ def test_the_report_page_shows_a_new_record_at_once(client, office, unit_a):
     assert received_on_report_page(client) == "1"
     make_reconsideration(unit_a, status=Status.APPROVED)
     assert received_on_report_page(client) == "2"
+
+
+def test_an_admin_lists_selection_counter_counts_the_rows_on_the_page(client, office, unit_a):
+    """The page's rows are kept; how many there are (the actions bar's "0 of N selected")
+    is still the page's own: the hundred of a full page, the rest on the last."""
+    for n in range(102):
+        make_document(unit_a, title=f"管理办法{n}", number=f"咸安规〔2017〕{n}号")
+    client.force_login(office)
+    assert "100 个中 0 个被选" in client.get(DOCUMENTS).content.decode()
+    last = client.get(DOCUMENTS + "?p=2").content.decode()
+    assert "2 个中 0 个被选" in last and "管理办法" in last
+
+
+def result_list(html: str) -> str:
+    return html[html.index('id="result_list"') : html.index("</table>")]
+
+
+def test_a_kept_admin_list_reads_neither_its_rows_nor_its_units_again(client, office, unit_a):
+    make_document(unit_a, title="咸安区甲管理办法")
+    client.force_login(office)
+    first = result_list(client.get(DOCUMENTS).content.decode())
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(DOCUMENTS).content.decode()
+    assert result_list(again) == first and "咸安区甲管理办法" in first
+    assert "1 个中 0 个被选" in again
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert 'FROM "registers_document"' not in read and 'FROM "registers_unit"' not in read
+
+
+def test_the_unit_filter_lists_a_new_unit_at_once(client, office, unit_a):
+    make_document(unit_a)
+    client.force_login(office)
+    assert "区新设机构" not in client.get(DOCUMENTS).content.decode()
+    make_unit(name="区新设机构", code="NEW")
+    assert "区新设机构" in client.get(DOCUMENTS).content.decode()
+
+
+# --- The admin's forms ---------------------------------------------------------------------
+
+
+def test_an_admin_form_sent_back_shows_what_was_posted(client, office, unit_a):
+    """A form refused for an error shows the user's input, never the kept empty form."""
+    document = make_document(unit_a, title="咸安区甲管理办法")
+    address = f"{DOCUMENTS}{document.pk}/change/"
+    client.force_login(office)
+    client.get(address)
+    posted = client.post(
+        address,
+        {
+            "title": "咸安区改过的管理办法",
+            "number": "",
+            "kind": document.kind,
+            "unit": unit_a.pk,
+            "issued_on": "2017-03-20",
+            "based_on_revision": document.revision,
+        },
+    )
+    assert posted.status_code == 200
+    form = posted.content.decode()
+    assert 'value="咸安区改过的管理办法"' in form and "errornote" in form
+    assert 'value="咸安区甲管理办法"' in client.get(address).content.decode()
+
+
+def test_admin_forms_are_kept_per_reader(client, office, leader, unit_a):
+    """The office may change the record, the leader only reads it: neither is shown the
+    other's form."""
+    document = make_document(unit_a, title="咸安区甲管理办法", status=Status.APPROVED)
+    address = f"{DOCUMENTS}{document.pk}/change/"
+    client.force_login(office)
+    assert 'name="title"' in client.get(address).content.decode()
+    client.force_login(leader)
+    form = client.get(address).content.decode()
+    assert "咸安区甲管理办法" in form and 'name="title"' not in form
+    client.force_login(office)
+    assert 'name="title"' in client.get(address).content.decode()
+
+
+# --- The calendar --------------------------------------------------------------------------
+
+
+def first_deadline_shown(client, case) -> str:
+    page = client.get(f"/admin/reviews/reconsiderationcase/{case.pk}/change/").content.decode()
+    label = case.deadlines(read_calendar())[0].label
+    return re.search(f"<th scope='row'>{label}</th><td>([^<]*)</td>", page).group(1)
+
+
+def test_a_holiday_entered_moves_the_deadlines_at_once(client, office, unit_a):
+    """The calendar is kept until the data changes: a day made a holiday is counted so by
+    the next page."""
+    case = make_reconsideration(unit_a)
+    client.force_login(office)
+    due = first_deadline_shown(client, case)
+    CalendarDay.objects.create(date=datetime.date.fromisoformat(due), is_working_day=False)
+    moved = first_deadline_shown(client, case)
+    assert moved > due
