@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -99,6 +100,37 @@ def test_requests_per_token_are_throttled(system, settings):
     answers = [status_with(busy).status_code for _ in range(6)]
     assert answers == [200] * 5 + [429]
     assert status_with(quiet).status_code == 200
+
+
+def test_a_throttled_token_is_told_when_to_come_back_and_served_then(system, settings):
+    """The period slides: requests leave it one minute after they were made."""
+    settings.LAWGOV_SECURITY = {**settings.LAWGOV_SECURITY, "API_RATE_PER_TOKEN": "5/minute"}
+    key = make_token(system)
+    with time_machine.travel(START, tick=False) as traveller:
+        assert [status_with(key).status_code for _ in range(3)] == [200] * 3
+        traveller.shift(30)
+        assert [status_with(key).status_code for _ in range(2)] == [200] * 2
+        traveller.shift(15)
+        refused = status_with(key)
+        assert refused.status_code == 429
+        assert int(refused["Retry-After"]) == 15  # the first three leave at one minute
+        traveller.shift(16)
+        assert [status_with(key).status_code for _ in range(3)] == [200] * 3
+        assert status_with(key).status_code == 429  # the two of second 30 are still in it
+
+
+def test_a_busy_token_s_count_stays_small(system):
+    """However many requests a token makes, what is kept for its rate is at most a count
+    per sixtieth of the period (not the time of every request, read and written back on
+    each one)."""
+    key = make_token(system)
+    token = ApiToken.objects.get(key_hash=hash_key(key))
+    with time_machine.travel(START, tick=False) as traveller:
+        for _ in range(150):  # one every 40 s for 100 minutes (the rate: per hour)
+            assert status_with(key).status_code == 200
+            traveller.shift(40)
+        kept = cache.get(f"throttle_counts_token_{token.pk}")
+    assert len(kept) == 60 and sum(kept.values()) == 90  # the last hour's
 
 
 def test_the_token_admin_is_the_security_administrators_and_shows_the_key_once(
