@@ -93,6 +93,8 @@ def test_a_kept_review_queue_carries_each_readers_own_form_token(client, office,
 # --- The admin's lists --------------------------------------------------------------------
 
 DOCUMENTS = "/admin/registers/document/"
+#: A document form's inline rows (its changes to other documents): none.
+NO_CHANGES = {"changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0"}
 
 
 @pytest.mark.parametrize("page", ["list", "form"])
@@ -257,12 +259,45 @@ def test_an_admin_form_sent_back_shows_what_was_posted(client, office, unit_a):
             "unit": unit_a.pk,
             "issued_on": "2017-03-20",
             "based_on_revision": document.revision,
+            **NO_CHANGES,
         },
     )
     assert posted.status_code == 200
     form = posted.content.decode()
-    assert 'value="咸安区改过的管理办法"' in form and "errornote" in form
+    assert 'value="咸安区改过的管理办法"' in form and "errornote" in form and "文号" in form
     assert 'value="咸安区甲管理办法"' in client.get(address).content.decode()
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """A form's hidden inputs as the browser sends them back (the CSRF token, the revision,
+    the inline rows' counts)."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def test_a_kept_admin_form_carries_the_token_of_each_browser(client, office, unit_a):
+    """The same clerk in two browsers (two CSRF cookies) is shown one kept form: each
+    browser's page carries its own token, and saving from the second works."""
+    document = make_document(unit_a, title="咸安区甲管理办法", status=Status.DRAFT)
+    address = f"{DOCUMENTS}{document.pk}/change/"
+    client.force_login(office)
+    client.get(address)
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(office)
+    sent = hidden_fields(other.get(address).content.decode())
+    saved = other.post(
+        address,
+        {
+            **sent,
+            "title": "咸安区乙管理办法",
+            "number": document.number,
+            "kind": document.kind,
+            "unit": unit_a.pk,
+            "issued_on": "2017-03-20",
+        },
+    )
+    assert saved.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "咸安区乙管理办法"
 
 
 def test_admin_forms_are_kept_per_reader(client, office, leader, unit_a):

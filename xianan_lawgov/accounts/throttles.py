@@ -21,7 +21,6 @@ from xianan_lawgov.audit.log import client_address
 
 from .models import ApiToken, security_setting
 
-
 #: Into how many parts a throttle's period is cut; the period slides by one part at a time.
 BUCKETS = 60
 
