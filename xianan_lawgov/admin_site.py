@@ -25,11 +25,6 @@ class LawgovAdminSite(admin.AdminSite):
     # of them would take a quarter of a 1366 px screen from the lists.
     enable_nav_sidebar = False
 
-    def each_context(self, request):
-        # What a list's rows and a form's fields are kept for (templates/admin/change_list.html,
-        # change_form.html).
-        return {**super().each_context(request), "page_key": stamps.page_key(request)}
-
     def get_app_list(self, request, app_label=None):
         user = request.user
         account = (

@@ -370,6 +370,13 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return KeptChangeList
 
+    def page_key(self, request) -> tuple | None:
+        """What this admin's list and form content is kept for until the data changes
+        (templates/admin/change_list.html, change_form.html), or None: never kept, for a
+        model whose changes the stamp does not follow. (Admins of anything else, the audit
+        log, the accounts' tokens, users with their last login, are not ``ScopedAdmin``.)"""
+        return stamps.page_key(request) if stamps.follows(self.model) else None
+
     # A register with a person in charge (承办人) can be filtered to the reader's own records or
     # to nobody's. (Not a column: the widest lists, the cases', would no longer fit 1366 px;
     # the record's page names the person.)
@@ -470,7 +477,12 @@ class ScopedAdmin(SimpleHistoryAdmin):
                     *adminform.fieldsets,
                     (_("更正"), {"fields": ["correction_reason"], "classes": ["correction"]}),
                 ]
+        context["page_key"] = self.page_key(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "page_key": self.page_key(request)}
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -134,6 +134,18 @@ def _tracked_tables() -> list[tuple[str, str, bool, tuple[str, ...]]]:
 
 
 @functools.cache
+def _followed_tables() -> frozenset[str]:
+    return frozenset(table for table, *_ in _tracked_tables())
+
+
+def follows(model: type[models.Model]) -> bool:
+    """Whether every change to ``model``'s records moves the stamp (a page showing other
+    records, such as the audit log or a user's last login, must not be kept under it)."""
+    history = getattr(getattr(model, "history", None), "model", None)
+    return (history or model)._meta.db_table in _followed_tables()
+
+
+@functools.cache
 def _stamp_sql(vendor: str) -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
     parts, names = [], []

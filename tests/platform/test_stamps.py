@@ -7,11 +7,15 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
-from registers.core.stamps import data_stamp, forget
+from registers.core.stamps import data_stamp, follows, forget
 from registers.core.status import Status
+from registers.models import CalendarDay, Document, Job
 from reviews.deadline_board import open_deadlines
+from reviews.models import ReconsiderationCase
 from tests.factories import make_reconsideration
+from xianan_lawgov.audit.models import SecurityEvent
 from xianan_lawgov.reports.figures import compute_figures
+from xianan_lawgov.workspace.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,3 +146,10 @@ def test_the_stamp_is_read_again_on_a_new_database_connection(unit_a):
     assert data_stamp() == first
     make_reconsideration(unit_a, status=Status.APPROVED)
     assert data_stamp() != first
+
+
+def test_the_stamp_follows_the_registers_and_not_the_logs():
+    """What may be kept under the stamp: pages of the registers (and their reference data),
+    never of the audit log, the notifications or the jobs, whose changes it does not see."""
+    assert follows(Document) and follows(ReconsiderationCase) and follows(CalendarDay)
+    assert not follows(SecurityEvent) and not follows(Notification) and not follows(Job)

@@ -16,6 +16,8 @@ from registers.core.status import Action, Status
 from registers.core.workflow import transition
 from registers.models import CalendarDay, User
 from tests.factories import make_document, make_reconsideration, make_unit, make_user
+from xianan_lawgov.audit.log import record
+from xianan_lawgov.audit.models import Event, Outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -332,3 +334,15 @@ def test_a_holiday_entered_moves_the_deadlines_at_once(client, office, unit_a):
     CalendarDay.objects.create(date=datetime.date.fromisoformat(due), is_working_day=False)
     moved = first_deadline_shown(client, case)
     assert moved > due
+
+
+# --- Admin pages of what the stamp does not follow -----------------------------------------
+
+
+def test_the_security_log_shows_a_new_event_at_once(client, auditor):
+    """The audit log, the accounts' tokens and lockouts are not registers: no change to
+    them moves the stamp, so their admin pages are never kept."""
+    client.force_login(auditor)
+    assert "unknown_t" not in client.get("/admin/audit/securityevent/").content.decode()
+    record(Event.LOGIN, outcome=Outcome.FAILURE, username="unknown_t")
+    assert "unknown_t" in client.get("/admin/audit/securityevent/").content.decode()
