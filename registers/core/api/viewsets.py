@@ -175,7 +175,9 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # A page of a list is kept until the data changes (``registers/core/stamps.py``), for
         # what ``page_key`` names (the client, the address, the day) and the host its links
-        # name.
+        # name; never for a model whose changes the stamp does not follow.
+        if not stamps.follows(self.model):
+            return Response(self._list(request))
         key = (type(self).__qualname__, request.build_absolute_uri(), *stamps.page_key(request))
         return Response(stamps.kept("api_list", key, lambda: self._list(request)))
 
