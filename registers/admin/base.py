@@ -288,9 +288,10 @@ class PageRows:
     where one page holds every row), so that the admin's "0 of N selected" reads no row;
     they are read only where they are shown."""
 
-    def __init__(self, queryset, count: int):
+    def __init__(self, queryset, list_count: int):
+        # Not ``count``: the queryset's own methods (``count()``…) pass through unchanged.
         self.queryset = queryset
-        self.count = count
+        self.list_count = list_count
 
     def __len__(self) -> int:
         if self.queryset._result_cache is not None:
@@ -298,7 +299,7 @@ class PageRows:
         query = self.queryset.query
         if query.high_mark is not None:
             return query.high_mark - query.low_mark
-        return self.count
+        return self.list_count
 
     def __iter__(self):
         return iter(self.queryset)
