@@ -93,6 +93,17 @@ def test_the_document_list_reads_no_changes(client, office):
     assert [q for q in captured if q["sql"].startswith(reads_changes)]
 
 
+def test_the_list_pages_years_are_probed_not_truncated_from_every_row(client, office):
+    """The page itself uses the probing tag (a template that loads Django's ``admin_list``
+    after it would silently put Django's back: a ``DATE_TRUNC`` over every row shown)."""
+    client.force_login(office)
+    add_records("registers_document", 5)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("admin:registers_document_changelist"))
+    assert "?issued_on__year=2015" in page.content.decode()
+    assert not [q for q in captured if "date_trunc" in q["sql"].lower()]
+
+
 # --- The probed date hierarchy against Django's --------------------------------------------
 
 
