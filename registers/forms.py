@@ -43,6 +43,7 @@ class UploadForm(forms.Form):
         label=_("记为哪个单位的记录"),
         queryset=Unit.objects.none(),
         required=False,
+        empty_label=_("不指定（按表中的单位列）"),
         help_text=_(
             "仅法制办：选择后所有行都记为该单位的记录（表中单位列须留空或填该单位）；"
             "不选则按表中的单位列。"

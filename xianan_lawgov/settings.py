@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "xianan_lawgov.accounts",
     # The project itself: its management commands (load_demo) compose every app.
     "xianan_lawgov",
+    # Django's own form templates, for the form renderer below.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,10 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Forms are rendered with the project's templates: one field template for every page's form
+# (label, input, help and errors, the help and errors named by the input's aria-describedby).
+FORM_RENDERER = "xianan_lawgov.workspace.forms.FormRenderer"
 
 ROOT_URLCONF = "xianan_lawgov.urls"
 WSGI_APPLICATION = "xianan_lawgov.wsgi.application"

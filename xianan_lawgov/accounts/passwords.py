@@ -77,7 +77,12 @@ class PasswordChangeRecorder:
         return None
 
     def get_help_text(self) -> str:
-        return ""
+        """The rules that follow from what is recorded: who set the password, and when."""
+        rules = _("由他人（如系统管理员）设置的密码，须在账号首次登录时修改。")
+        max_age = security_setting("PASSWORD_MAX_AGE_DAYS")
+        if max_age:
+            rules += _("密码使用满 %(days)d 天后须更换。") % {"days": max_age}
+        return rules
 
     def password_changed(self, password: str, user=None) -> None:
         if user is None or user.pk is None:

@@ -1,11 +1,18 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import attachments
 from registers.core.models import AttachmentKind
 from registers.core.text import validate_plain_text
 from xianan_lawgov.accounts.passwords import change_reason
+
+
+class FormRenderer(TemplatesSetting):
+    """Every page's form field looks and reads the same: ``{{ field.as_field_group }}``."""
+
+    field_template_name = "forms/field.html"
 
 
 class LoginForm(AuthenticationForm):
