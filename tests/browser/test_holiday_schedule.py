@@ -55,6 +55,13 @@ def test_office_confirms_next_years_schedule_from_the_banner(transactional_db, o
         office.get_by_text("撤销确认", exact=True).click()
         office.get_by_label("撤销原因").fill("误录了春节放假日期")
         screenshot(office, "holiday-schedule-withdraw-form")
+        office.get_by_role("button", name="核对撤销后变动的期限").click()
+        expect(
+            office.get_by_role("heading", name="撤销2027年节假日安排的确认：请核对")
+        ).to_be_visible()
+        expect(office.get_by_test_id("would-move")).to_contain_text("2027-02-09")
+        expect(office.get_by_label("撤销原因")).to_have_value("误录了春节放假日期")
+        screenshot(office, "holiday-schedule-withdraw-preview")
         office.get_by_role("button", name="撤销2027年安排的确认并重新计算期限").click()
         expect(office.get_by_role("heading", name="2027年节假日安排的确认已撤销")).to_be_visible()
         expect(office.get_by_test_id("moved")).to_contain_text("2027-02-09")

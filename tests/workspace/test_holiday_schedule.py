@@ -270,9 +270,21 @@ def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_wha
     days = confirmed_2027(office)
     assert spring_case.deadline(DeadlineKey.DECISION, get_calendar()).due == D(2027, 2, 12)
     client.force_login(office)
-    assert "撤销2027年安排的确认并重新计算期限" in client.get(URL).content.decode()
+    assert "核对撤销后变动的期限" in client.get(URL).content.decode()
 
-    response = client.post(WITHDRAW, {"year": 2027, "reason": "误录了春节放假日期"})
+    # First what it would move, nothing changed yet; the reason typed is kept.
+    response = client.post(WITHDRAW, {"year": 2027, "reason": "误录了春节放假日期", "preview": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "撤销2027年节假日安排的确认：请核对" in page
+    assert page.count('data-testid="would-move"') == 1
+    assert "2027-02-12" in page and "2027-02-09" in page and "标为“暂定”" in page
+    assert "误录了春节放假日期</textarea>" in page
+    assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()
+    assert Notification.objects.filter(kind=NotificationKind.DEADLINE_MOVED).count() == 1
+
+    response = client.post(
+        WITHDRAW, {"year": 2027, "reason": "误录了春节放假日期", "withdraw": "1"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "2027年节假日安排的确认已撤销" in page and "标为“暂定”" in page
@@ -291,7 +303,7 @@ def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_wha
     assert "误录了春节放假日期" in withdrawn.body
     listed = client.get(URL).content.decode()
     assert "撤销" in listed and "误录了春节放假日期" in listed
-    assert "撤销2027年安排的确认" not in listed
+    assert "核对撤销后变动的期限" not in listed
 
     # The year can be confirmed again; its moves are notified again.
     response = client.post(
@@ -306,16 +318,34 @@ def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_wha
 def test_a_withdrawal_without_a_reason_is_refused_and_changes_nothing(client, office, spring_case):
     confirmed_2027(office)
     client.force_login(office)
-    response = client.post(WITHDRAW, {"year": 2027, "reason": "  "}, follow=True)
-    assert "请填写撤销原因" in response.content.decode()
+    response = client.post(WITHDRAW, {"year": 2027, "reason": "  ", "withdraw": "1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请填写撤销原因" in page and 'data-testid="would-move"' in page  # asked again
     assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()
     assert spring_case.deadline(DeadlineKey.DECISION, get_calendar()).due == D(2027, 2, 12)
 
 
-def test_a_year_the_holiday_package_knows_has_nothing_to_withdraw(office):
+def test_a_year_the_holiday_package_knows_has_nothing_to_withdraw(client, office):
     with pytest.raises(NoticeError, match="2026年没有已确认的节假日安排可撤销"):
         withdraw_schedule(2026, reason="误录", by=office, today=D(2026, 12, 6))
     assert get_calendar().is_confirmed(2026)
+    client.force_login(office)
+    for step in ("preview", "withdraw"):
+        response = client.post(WITHDRAW, {"year": 2026, "reason": "误录", step: "1"}, follow=True)
+        assert "2026年没有已确认的节假日安排可撤销" in response.content.decode()
+    response = client.post(WITHDRAW, {"year": "二〇二七", "preview": "1"}, follow=True)
+    assert "请从已确认的节假日安排中选择要撤销的年度。" in response.content.decode()
+
+
+def test_a_withdrawal_that_moves_nothing_says_so_and_keeps_the_year_confirmed_by_the_package(
+    client, office
+):
+    confirm_schedule(2026, [], notice_text="", by=office, today=D(2026, 12, 6))
+    client.force_login(office)
+    page = client.post(WITHDRAW, {"year": 2026, "preview": "1"}).content.decode()
+    assert "没有未结期限的届满日会因此变动。" in page
+    assert "按节假日数据包中的安排计算" in page and "标为“暂定”" not in page
 
 
 def test_a_schedule_withdrawn_meanwhile_by_someone_else_is_not_withdrawn_twice(office):
@@ -330,5 +360,6 @@ def test_a_schedule_withdrawn_meanwhile_by_someone_else_is_not_withdrawn_twice(o
 def test_only_the_office_withdraws_a_schedule(client, office, role, unit_a):
     confirmed_2027(office)
     client.force_login(make_user(role, unit=unit_a if role == Role.LIAISON else None))
-    assert client.post(WITHDRAW, {"year": 2027, "reason": "误录"}).status_code == 403
+    for step in ("preview", "withdraw"):
+        assert client.post(WITHDRAW, {"year": 2027, "reason": "误录", step: "1"}).status_code == 403
     assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()

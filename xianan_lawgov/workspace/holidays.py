@@ -4,8 +4,9 @@ and what it changes.
 Confirming writes the schedule (``HolidaySchedule`` and its days), so the year's deadlines
 are counted on it and are no longer provisional; every open deadline is recomputed on the
 calendar before and after, and those whose due date moved are listed to the office and
-notified to the people of their unit. Withdrawing a schedule confirmed by mistake (with a
-reason) does the same the other way: the year is counted as before it was confirmed
+notified to the people of their unit; both are previewed first (``preview_moves``,
+``preview_withdrawal``). Withdrawing a schedule confirmed by mistake (with a reason) does the
+same the other way: the year is counted as before it was confirmed
 (provisional, unless the holiday package knows it), and the office may confirm it again.
 """
 
@@ -121,6 +122,31 @@ def preview_moves(
     return moved_deadlines(open_deadlines(user, today, now), open_deadlines(user, today, proposed))
 
 
+@dataclass(frozen=True)
+class WithdrawalPreview:
+    moves: list[MovedDeadline]
+    provisional: bool  # the year's deadlines would be provisional again
+
+
+def preview_withdrawal(year: int, *, user, today: datetime.date) -> WithdrawalPreview:
+    """What withdrawing ``year``'s confirmed schedule would do, before it is done."""
+    if not HolidaySchedule.objects.confirmed().filter(year=year).exists():
+        raise _nothing_to_withdraw(year)
+    now = read_calendar()
+    proposed = WorkingCalendar(
+        now.overrides, {other: days for other, days in now.schedules.items() if other != year}
+    )
+    moves = moved_deadlines(open_deadlines(user, today, now), open_deadlines(user, today, proposed))
+    return WithdrawalPreview(moves, provisional=not proposed.is_confirmed(year))
+
+
+def _nothing_to_withdraw(year: int) -> NoticeError:
+    return NoticeError(
+        _("%(year)s年没有已确认的节假日安排可撤销（可能已由他人撤销）。") % {"year": year},
+        "not_confirmed",
+    )
+
+
 @transaction.atomic
 def confirm_schedule(
     year: int, days: list[ScheduleDay], *, notice_text: str, by, today: datetime.date
@@ -171,10 +197,7 @@ def withdraw_schedule(year: int, *, reason: str, by, today: datetime.date) -> li
         raise NoticeError(_("请填写撤销原因。"), "reason_required")
     schedule = HolidaySchedule.objects.confirmed().select_for_update().filter(year=year).first()
     if schedule is None:
-        raise NoticeError(
-            _("%(year)s年没有已确认的节假日安排可撤销（可能已由他人撤销）。") % {"year": year},
-            "not_confirmed",
-        )
+        raise _nothing_to_withdraw(year)
     before = open_deadlines(by, today, read_calendar())
     schedule.withdrawn_at = timezone.now()
     schedule.withdrawn_by = by

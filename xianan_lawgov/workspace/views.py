@@ -582,9 +582,10 @@ def _schedules_listed() -> list:
 @require_http_methods(["POST"])
 @schedule_keepers_only
 def holiday_schedule_withdraw(request: HttpRequest) -> HttpResponse:
-    """Withdraw a confirmed schedule with a reason; list the deadlines that moved back."""
+    """What withdrawing a confirmed schedule would move; then, with a reason, withdraw it and
+    list the deadlines that moved back."""
     form = holidays.WithdrawalForm(request.POST)
-    if form.is_valid():
+    if "withdraw" in request.POST and form.is_valid():
         year = form.cleaned_data["year"]
         try:
             moved = holidays.withdraw_schedule(
@@ -595,18 +596,35 @@ def holiday_schedule_withdraw(request: HttpRequest) -> HttpResponse:
             )
         except NoticeError as error:
             messages.error(request, error.message)
-        else:
-            return render(
-                request,
-                "workspace/holiday_schedule_withdrawn.html",
-                {
-                    "year": year,
-                    "moved": moved,
-                    "provisional": not get_calendar().is_confirmed(year),
-                },
-            )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("workspace:holiday_schedule")
+            return redirect("workspace:holiday_schedule")
+        return render(
+            request,
+            "workspace/holiday_schedule_withdrawn.html",
+            {"year": year, "moved": moved, "provisional": not get_calendar().is_confirmed(year)},
+        )
+    return _withdrawal_preview(request, form)
+
+
+def _withdrawal_preview(request: HttpRequest, form) -> HttpResponse:
+    """The withdrawal's page: the deadlines it would move, and the form with the reason (its
+    error shown when the withdrawal was asked for without one)."""
+    form.is_valid()
+    year = form.cleaned_data.get("year")
+    if year is None:
+        messages.error(request, _("请从已确认的节假日安排中选择要撤销的年度。"))
+        return redirect("workspace:holiday_schedule")
+    try:
+        preview = holidays.preview_withdrawal(year, user=request.user, today=timezone.localdate())
+    except NoticeError as error:
+        messages.error(request, error.message)
+        return redirect("workspace:holiday_schedule")
+    if "withdraw" not in request.POST:  # a first look: nothing to correct yet
+        form = holidays.WithdrawalForm(
+            initial={"year": year, "reason": form.data.get("reason", "")}
+        )
+    return render(
+        request,
+        "workspace/holiday_schedule_withdrawal.html",
+        {"year": year, "moves": preview.moves, "provisional": preview.provisional, "form": form},
+        status=400 if form.errors else 200,
+    )
