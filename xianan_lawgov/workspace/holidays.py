@@ -4,10 +4,10 @@ and what it changes.
 Confirming writes the schedule (``HolidaySchedule`` and its days), so the year's deadlines
 are counted on it and are no longer provisional; every open deadline is recomputed on the
 calendar before and after, and those whose due date moved are listed to the office and
-notified to the people of their unit; both are previewed first (``preview_moves``,
-``preview_withdrawal``). Withdrawing a schedule confirmed by mistake (with a reason) does the
-same the other way: the year is counted as before it was confirmed
+notified to the people of their unit. Withdrawing a schedule confirmed by mistake (with a
+reason) does the same the other way: the year is counted as before it was confirmed
 (provisional, unless the holiday package knows it), and the office may confirm it again.
+Either is shown before it is done: ``preview_moves``, ``preview_withdrawal``.
 """
 
 from __future__ import annotations
