@@ -170,6 +170,20 @@ def test_a_file_with_several_mistakes_lists_every_one_and_creates_nothing(liaiso
     assert "第 2 行" in by_row[7].reason
 
 
+def test_a_rows_mistakes_are_listed_column_by_column(liaison):
+    # The document number's format is checked after the cells are read: it comes first anyway.
+    header = ["制定机关", "标题", "文号", "文件类别", "印发日期"]
+    rows = [["", "示例办法", "规范性文件", "专项文件", ""]]
+    result = uploads.upload(
+        uploads.resource_for("documents"), make_xlsx(rows, header), user=liaison
+    )
+    assert [(error.row, error.column_letter, error.code) for error in result.errors] == [
+        (2, "C", "number_format"),
+        (2, "D", "invalid_choice"),
+        (2, "E", "required"),
+    ]
+
+
 def test_an_unknown_unit_is_named_in_the_office_upload(office, unit_a):
     result = upload_items(
         [item_row(unit="不存在的单位"), item_row("SJ-2", unit=unit_a.name)], office

@@ -71,6 +71,15 @@ class UploadError:
         return asdict(self)
 
 
+def in_reading_order(errors: Iterable[UploadError]) -> list[UploadError]:
+    """The errors as the user reads the file: the whole file's first, then row by row and,
+    in a row, column by column (repeats are found only after every row is read)."""
+    return sorted(
+        errors,
+        key=lambda error: (error.row or 0, len(error.column_letter), error.column_letter),
+    )
+
+
 # --- Constraint conditions, compiled ----------------------------------------------------------
 
 

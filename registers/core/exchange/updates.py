@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from registers.core import jobs, permissions
 from registers.core.corrections import field_changes
 from registers.core.exchange import templates, uploads
-from registers.core.exchange.checking import SheetCheck, UploadError
+from registers.core.exchange.checking import SheetCheck, UploadError, in_reading_order
 from registers.core.exchange.columns import ScopedResource
 from registers.core.models import JobKind
 from registers.core.revisions import EditConflict
@@ -233,7 +233,7 @@ def preview(resource_class: type[ScopedResource], data: bytes, *, user) -> Updat
     check = SheetCheck(resource)
 
     def done() -> UpdatePlan:
-        plan.errors = sorted(check.errors, key=lambda error: error.row or 0)
+        plan.errors = in_reading_order(check.errors)
         plan.fingerprint = _fingerprint(data, plan) if plan.ok else ""
         return plan
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from registers.core import jobs, permissions
 from registers.core.exchange import reading
-from registers.core.exchange.checking import SheetCheck, UploadError
+from registers.core.exchange.checking import SheetCheck, UploadError, in_reading_order
 from registers.core.exchange.columns import ScopedResource, WorkflowResource
 from registers.core.exchange.writing import create_with_history
 from registers.core.models import JobKind, WorkflowRecord
@@ -148,8 +148,7 @@ def upload(
     check = SheetCheck(resource)
 
     def refused() -> UploadResult:
-        # Row by row, as the user reads the file (repeats are found after every row is read).
-        result.errors = sorted(check.errors, key=lambda error: error.row or 0)
+        result.errors = in_reading_order(check.errors)
         return result
 
     sheet = open_sheet(check, data)
