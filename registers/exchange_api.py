@@ -33,10 +33,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registers.core import permissions
+from registers.core.api.errors import InvalidQuery
 from registers.core.exchange import updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.status import Status
 from registers.exchange_views import body_too_large, export_response, template_response
+from registers.forms import ExportForm
 from registers.models import Unit
 
 
@@ -217,27 +219,23 @@ def register_operation(summary, description, responses: dict, *, form=None, **sc
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=[REGISTER_PARAMETER],
+        parameters=[REGISTER_PARAMETER, *schema.pop("parameters", [])],
         responses=responses,
         tags=["data-exchange"],
         **schema,
     )
 
 
-def xlsx_download(operation_id: str, summary, description, forbidden):
+def xlsx_download(operation_id: str, summary, description, forbidden, **schema):
     """The schema of a GET that answers a register's workbook; 403 ``forbidden``, 404 for no
     such register. The operation id is explicit: the path's ".xlsx" would otherwise leak
     into it."""
-    return register_operation(
-        summary,
-        description,
-        {
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
-            403: OpenApiResponse(description=forbidden),
-            404: NO_SUCH_REGISTER,
-        },
-        operation_id=operation_id,
-    )
+    responses = {
+        (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+        403: OpenApiResponse(description=forbidden),
+        404: NO_SUCH_REGISTER,
+    }
+    return register_operation(summary, description, responses, operation_id=operation_id, **schema)
 
 
 class RegisterListView(ExchangeView):
@@ -381,9 +379,27 @@ class ExportView(ExchangeView):
             " POST /api/v1/updates/<register>/preview/ 上传。只有有编号列的台账可以导出。"
         ),
         forbidden=gettext_lazy("无权报送数据，或台账没有编号列。"),
+        parameters=[
+            OpenApiParameter(
+                "unit",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description=gettext_lazy(
+                    "单位代码（如 D23）：只导出该单位的记录；"
+                    "不填则导出当前用户可见的全部单位的记录。"
+                ),
+            )
+        ],
     )
     def get(self, request, register: str) -> HttpResponse:
-        return export_response(_updatable_for(register, request.user), request.user)
+        _updatable_for(register, request.user)
+        form = ExportForm(
+            {"export-register": register, "export-unit": request.query_params.get("unit", "")},
+            user=request.user,
+        )
+        if not form.is_valid():
+            raise InvalidQuery.from_error("unit", form.errors.as_data()["unit"][0])
+        return export_response(form.resource_class, request.user, form.cleaned_data["unit"])
 
 
 class UpdateRequestSerializer(serializers.Serializer):

@@ -28,7 +28,7 @@ from registers.core import permissions
 from registers.core.exchange import templates, updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.permissions import pages_required
-from registers.forms import UpdateForm, UploadForm
+from registers.forms import ExportForm, UpdateForm, UploadForm
 
 #: How many mistakes a page lists (the API returns them all).
 ERRORS_SHOWN = 2000
@@ -49,12 +49,13 @@ def template_response(resource_class, user) -> HttpResponse:
     return xlsx_response(content, f"{resource_class.slug}-template.xlsx")
 
 
-def export_response(resource_class, user) -> HttpResponse:
-    """The user's visible records of the register, in its template (to correct and upload
-    again)."""
-    return xlsx_response(
-        updates.export(resource_class, user), f"{resource_class.slug}-records.xlsx"
+def export_response(resource_class, user, unit=None) -> HttpResponse:
+    """The user's visible records of the register (``unit``'s only, when one is named), in its
+    template (to correct and upload again)."""
+    name = (
+        f"{resource_class.slug}-{unit.code}-records" if unit else f"{resource_class.slug}-records"
     )
+    return xlsx_response(updates.export(resource_class, user, unit), f"{name}.xlsx")
 
 
 def body_too_large(request: HttpRequest) -> bool:
@@ -150,6 +151,7 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "update_form": UpdateForm(user=request.user),
+        "export_form": ExportForm(user=request.user),
         "updatable": updatable_registers(request.user),
         "registers": [
             {
@@ -223,7 +225,26 @@ def _updatable(user, slug: str):
 @pages_required
 @require_safe
 def export_records(request: HttpRequest, slug: str) -> HttpResponse:
-    return export_response(_updatable(request.user, slug), request.user)
+    """A register's records to correct, of one unit with ``?unit=<code>``."""
+    _updatable(request.user, slug)
+    return _export(request, {"export-register": slug, "export-unit": request.GET.get("unit", "")})
+
+
+@pages_required
+@require_safe
+def export_chosen(request: HttpRequest) -> HttpResponse:
+    """The export chosen on the data-exchange page (register and unit)."""
+    return _export(request, request.GET)
+
+
+def _export(request: HttpRequest, data) -> HttpResponse:
+    form = ExportForm(data, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("registers:exchange")
+    return export_response(form.resource_class, request.user, form.cleaned_data["unit"])
 
 
 def _preview_token(request: HttpRequest, resource_class, stored: str, fingerprint: str) -> str:

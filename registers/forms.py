@@ -103,16 +103,10 @@ class UploadForm(forms.Form):
         return cleaned
 
 
-class UpdateForm(forms.Form):
-    """按编号更新: a register's exported records, corrected, uploaded again for a preview."""
-
-    prefix = "update"  # beside the upload form on one page
+class UpdatableRegisterForm(forms.Form):
+    """A register whose records the user may export and update by number (按编号更新)."""
 
     register = forms.ChoiceField(label=_("台账"))
-    file = forms.FileField(
-        label=_("改好的导出文件（.xlsx，也可 .xls、.ods）"),
-        widget=forms.ClearableFileInput(attrs={"accept": WORKBOOK_TYPES}),
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,3 +119,35 @@ class UpdateForm(forms.Form):
     @property
     def resource_class(self):
         return uploads.resource_for(self.cleaned_data["register"])
+
+
+class ExportForm(UpdatableRegisterForm):
+    """The records to correct: a register's, of one unit or of every unit the user sees."""
+
+    prefix = "export"  # beside the upload and update forms on one page
+
+    unit = forms.ModelChoiceField(
+        label=_("单位"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部单位"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        units = Unit.objects.order_by("kind", "code")
+        if not permissions.reads_every_unit(user):
+            units = units.filter(pk=user.unit_id)
+        self.fields["unit"].queryset = units
+
+
+class UpdateForm(UpdatableRegisterForm):
+    """按编号更新: a register's exported records, corrected, uploaded again for a preview."""
+
+    prefix = "update"  # beside the upload form on one page
+
+    file = forms.FileField(
+        label=_("改好的导出文件（.xlsx，也可 .xls、.ods）"),
+        widget=forms.ClearableFileInput(attrs={"accept": WORKBOOK_TYPES}),
+    )

@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("data/", exchange_views.data_exchange, name="exchange"),
     path("data/update/", exchange_views.update_preview, name="exchange_update"),
     path("data/update/apply/", exchange_views.update_apply, name="exchange_update_apply"),
+    path("data/records/", exchange_views.export_chosen, name="exchange_export_chosen"),
     path(
         "data/records/<slug:slug>.xlsx",
         exchange_views.export_records,

@@ -117,3 +117,23 @@ def test_the_register_list_gives_the_update_addresses_of_numbered_registers(liai
     assert rows["documents"]["records"].endswith(EXPORT)
     assert rows["documents"]["update"].endswith(PREVIEW)
     assert rows["enforcement-bodies"]["records"] is None
+
+
+def test_an_export_may_be_of_one_unit(office, liaison, draft, unit_b):
+    other = make_document(unit_b, number="咸安交规〔2017〕1号", status=Status.DRAFT)
+
+    def numbers(response):
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content))["数据"]
+        column = [cell.value for cell in sheet[1]].index("文号")
+        return {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+    client = client_for(office)
+    assert numbers(client.get(EXPORT, {"unit": unit_b.code})) == {other.number}
+    assert {draft.number, other.number} <= numbers(client.get(EXPORT))
+    refused = client.get(EXPORT, {"unit": "NOPE"})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_choice"
+    assert "unit" in refused.json()["errors"]
+    # A liaison names no other unit than their own.
+    assert client_for(liaison).get(EXPORT, {"unit": unit_b.code}).status_code == 400

@@ -139,3 +139,53 @@ def signing_file(response) -> str:
     from registers import exchange_views
 
     return signing.loads(response.context["token"], salt=exchange_views._PREVIEW_SALT)["file"]
+
+
+def numbers_in(response) -> set[str]:
+    assert response.status_code == 200, response.status_code
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["数据"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("文号")
+    return {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_office_exports_one_units_records_to_correct(client, office, draft, unit_b):
+    other = make_document(unit_b, number="咸安交规〔2017〕1号", status=Status.DRAFT)
+    client.force_login(office)
+    assert "或者只导出一个单位的记录" in client.get(PAGE).content.decode()
+
+    everything = numbers_in(export(client))
+    assert {draft.number, other.number} <= everything
+    chosen = client.get(
+        reverse("registers:exchange_export_chosen"),
+        {"export-register": "documents", "export-unit": unit_b.code},
+    )
+    assert numbers_in(chosen) == {other.number}
+    assert unit_b.code in chosen["Content-Disposition"]
+    by_address = client.get(
+        reverse("registers:exchange_export", args=["documents"]), {"unit": draft.unit.code}
+    )
+    assert numbers_in(by_address) == {draft.number}
+
+
+def test_an_export_of_an_unknown_or_anothers_unit_is_refused_with_a_message(
+    client, office, liaison, draft, unit_b
+):
+    client.force_login(office)
+    response = client.get(
+        reverse("registers:exchange_export_chosen"),
+        {"export-register": "documents", "export-unit": "NOPE"},
+        follow=True,
+    )
+    assert "选择一个有效的选项" in response.content.decode()
+
+    client.force_login(liaison)
+    assert "或者只导出一个单位的记录" not in client.get(PAGE).content.decode()
+    own = client.get(
+        reverse("registers:exchange_export", args=["documents"]), {"unit": liaison.unit.code}
+    )
+    assert numbers_in(own) == {draft.number}
+    response = client.get(
+        reverse("registers:exchange_export", args=["documents"]), {"unit": unit_b.code}, follow=True
+    )
+    assert "选择一个有效的选项" in response.content.decode()

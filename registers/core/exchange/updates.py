@@ -63,17 +63,21 @@ def key_rule(resource_class: type[ScopedResource]) -> UniqueRule:
 # --- Export ---------------------------------------------------------------------------------
 
 
-def records_to_export(resource_class: type[ScopedResource], user) -> models.QuerySet:
-    """The records of the register ``user`` may see (the one scoping rule)."""
+def records_to_export(resource_class: type[ScopedResource], user, unit=None) -> models.QuerySet:
+    """The records of the register ``user`` may see (the one scoping rule), ``unit``'s only
+    when one is named."""
     model = resource_class._meta.model
     records = permissions.scope_queryset(model._default_manager.all(), user)
+    if unit is not None:
+        records = records.filter(unit=unit)
     return resource_class(user=user).filter_export(records.order_by("pk"))
 
 
-def export(resource_class: type[ScopedResource], user) -> bytes:
-    """The register's template for ``user`` with their visible records on its data sheet."""
+def export(resource_class: type[ScopedResource], user, unit=None) -> bytes:
+    """The register's template for ``user`` with their visible records (``unit``'s only, when
+    one is named) on its data sheet."""
     return templates.build_template(
-        resource_class, user, records=records_to_export(resource_class, user)
+        resource_class, user, records=records_to_export(resource_class, user, unit)
     )
 
 
