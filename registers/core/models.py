@@ -3,6 +3,7 @@ attached to records, the calendar's override days and holiday schedules, the bac
 and the corrections of approved records. They belong to the ``registers`` app
 (its tables and migrations)."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -86,6 +87,11 @@ class WorkflowRecord(RevisionedModel):
         A register whose approval has consequences (a power-list item coming into force)
         overrides this; raising a ``WorkflowError`` undoes the whole transition.
         """
+
+    def changes_kept_elsewhere(self, since: datetime.datetime) -> list[tuple[str, str, str]]:
+        """What changed since ``since`` in content the record keeps in other rows (a unit
+        report's text), as (what, then, now); its review page lists it with the fields."""
+        return []
 
 
 class HandledRecord(WorkflowRecord):

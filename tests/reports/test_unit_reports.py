@@ -3,12 +3,14 @@
 approves it, and approving publishes it, frozen."""
 
 import datetime
+import importlib
 import io
 import json
 import re
 import zipfile
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +25,7 @@ from xianan_lawgov.reports.figures import Scope
 from xianan_lawgov.reports.models import (
     PublishedReport,
     Report,
+    Section,
     TemplateKind,
     UnitReport,
 )
@@ -289,6 +292,59 @@ def test_the_office_approves_a_unit_report_from_the_review_queue_page(liaison, u
     assert record.get_absolute_url() in reviewer.get(page).content.decode()
     reviewer.post(page, {"action": "approve", "revision": record.revision, "comment": ""})
     assert PublishedReport.objects.get(unit=unit_a).sections[0]["body"] == "{{ unit.name }}报送稿。"
+
+
+def test_the_reviewer_sees_what_the_unit_changed_in_its_text_since_it_was_returned(
+    liaison, unit_a, office, time_machine
+):
+    time_machine.move_to(TODAY, tick=True)  # each save at its own moment, as in use
+    writer = browser_for(liaison)
+    reviewer = browser_for(office)
+    writer.post(edit_url(), posted_text(unit_a, "{{ unit.name }}第一稿。"))
+    writer.post(review_url(unit_a), {"action": "submit"})
+    record = UnitReport.objects.get(unit=unit_a)
+    page = reverse("workspace:review_detail", args=["reports.unitreport", record.pk])
+    assert "首次报送" in reviewer.get(page).content.decode()
+
+    time_machine.move_to(TODAY + datetime.timedelta(minutes=1), tick=True)
+    reviewer.post(review_url(unit_a), {"action": "return", "comment": "请补充整改情况。"})
+    time_machine.move_to(TODAY + datetime.timedelta(minutes=2), tick=True)
+    writer.post(edit_url(), posted_text(unit_a, "{{ unit.name }}第二稿，已补充整改情况。"))
+    writer.post(review_url(unit_a), {"action": "submit"})
+
+    shown = reviewer.get(page).content.decode()
+    assert "与上次退回时的版本" in shown and "内容没有改动" not in shown
+    assert "报告正文第 1 节" in shown
+    assert "{{ unit.name }}第一稿。</del>" in shown
+    assert "{{ unit.name }}第二稿，已补充整改情况。</ins>" in shown
+
+    # Approved, then reopened and corrected: compared with the approved text.
+    time_machine.move_to(TODAY + datetime.timedelta(minutes=3), tick=True)
+    reviewer.post(review_url(unit_a), {"action": "approve"})
+    time_machine.move_to(TODAY + datetime.timedelta(minutes=4), tick=True)
+    reviewer.post(review_url(unit_a), {"action": "reopen", "comment": "数字有误，请更正。"})
+    time_machine.move_to(TODAY + datetime.timedelta(minutes=5), tick=True)
+    writer.post(edit_url(), posted_text(unit_a, "{{ unit.name }}第三稿。"))
+    shown = reviewer.get(page).content.decode()
+    assert "与上次审核通过的版本" in shown
+    assert "第二稿，已补充整改情况。</del>" in shown and "第三稿。</ins>" in shown
+
+
+def test_sections_written_before_their_creation_was_recorded_get_a_created_row(liaison, unit_a):
+    browser_for(liaison).post(edit_url(), posted_text(unit_a, "{{ unit.name }}旧稿。"))
+    report = Report.objects.get(unit=unit_a)
+    Section.history.filter(report_id=report.pk).delete()  # as sections were written before
+
+    migration = importlib.import_module(
+        "xianan_lawgov.reports.migrations.0005_section_creation_history"
+    )
+    migration.record_sections(django_apps, None)
+
+    [row] = Section.history.filter(report_id=report.pk)
+    assert (row.history_type, row.body) == ("+", "{{ unit.name }}旧稿。")
+    assert row.history_date == Report.objects.get(pk=report.pk).updated_at
+    migration.record_sections(django_apps, None)  # once only
+    assert Section.history.filter(report_id=report.pk).count() == 1
 
 
 def test_the_liaisons_home_shows_a_report_not_started_yet(liaison, unit_a):

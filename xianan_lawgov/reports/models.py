@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -233,9 +235,32 @@ class UnitReport(WorkflowRecord):
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.year]) + f"?unit={self.unit.code}"
 
+    def changes_kept_elsewhere(self, since: datetime.datetime) -> list[tuple[str, str, str]]:
+        """The report's sections whose heading or text changed since ``since`` (the version
+        the office last returned or approved), by their place in the report."""
+        then = {
+            row.order: row for row in Section.history.as_of(since).filter(report_id=self.report_id)
+        }
+        now = {section.order: section for section in self.report.sections.all()}
+        changes = []
+        for order in sorted(then.keys() | now.keys()):
+            old, new = _section_text(then.get(order)), _section_text(now.get(order))
+            if old != new:
+                changes.append(
+                    (_("报告正文第 %(n)d 节") % {"n": order + 1}, old or "—", new or "—")
+                )
+        return changes
+
     def after_transition(self, action: Action, *, by) -> None:
         """Approving publishes the text as it stands, frozen with the unit's figures."""
         if action in (Action.APPROVE, Action.APPROVE_DIRECTLY):
             from .services import publish
 
             publish(self.report, by=by)
+
+
+def _section_text(section) -> str:
+    """A section as a reviewer compares it: its heading, then its text."""
+    if section is None:
+        return ""
+    return "\n".join(part for part in (section.heading, section.body) if part)

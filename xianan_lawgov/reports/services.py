@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from registers.core import permissions
 from registers.core.models import Correction
@@ -150,13 +151,23 @@ def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
     report = Report.objects.create(
         year=year, unit=unit, title=report_title(year, unit), updated_by=by
     )
-    Section.objects.bulk_create(
-        Section(report=report, order=i, part=part, heading=heading, body=body)
-        for i, (part, heading, body) in enumerate(sections)
-    )
+    _write_sections(report, sections, by)
     if unit is not None:
         _start_review(report, by)
     return report
+
+
+def _write_sections(report: Report, sections, by) -> None:
+    """The report's sections in order, each with its history row (the text a reviewer
+    returned or approved is read back from them: ``UnitReport.changes_kept_elsewhere``)."""
+    bulk_create_with_history(
+        [
+            Section(report=report, order=i, part=part, heading=heading, body=body)
+            for i, (part, heading, body) in enumerate(sections)
+        ],
+        Section,
+        default_user=by,
+    )
 
 
 def _start_review(report: Report, by) -> UnitReport:
@@ -299,10 +310,7 @@ def save_report_text(
     report.updated_by = by
     report.save()
     report.sections.all().delete()
-    Section.objects.bulk_create(
-        Section(report=report, order=i, part=part, heading=heading, body=body)
-        for i, (part, heading, body) in enumerate(sections)
-    )
+    _write_sections(report, sections, by)
 
 
 # --- The document every output is made from -----------------------------------------------

@@ -120,6 +120,12 @@ def changes_since_review(record: WorkflowRecord) -> Changes:
                 display(field, getattr(record, field.attname), related),
             )
             for field in changed
+        ]
+        + [
+            FieldChange(f"elsewhere-{position}", label, old, new)
+            for position, (label, old, new) in enumerate(
+                record.changes_kept_elsewhere(row.history_date)
+            )
         ],
     )
 
