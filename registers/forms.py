@@ -128,7 +128,7 @@ class ExportForm(UpdatableRegisterForm):
 
     unit = forms.ModelChoiceField(
         label=_("单位"),
-        queryset=Unit.objects.none(),
+        queryset=Unit.objects.order_by("kind", "code"),
         to_field_name="code",
         required=False,
         empty_label=_("全部单位"),
@@ -136,10 +136,13 @@ class ExportForm(UpdatableRegisterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        units = Unit.objects.order_by("kind", "code")
-        if not permissions.reads_every_unit(user):
-            units = units.filter(pk=user.unit_id)
-        self.fields["unit"].queryset = units
+        self.user = user
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        if unit is not None and not permissions.may_read_unit(self.user, unit.pk):
+            raise ValidationError(_("只能导出本单位的记录。"), code="other_unit")
+        return unit
 
 
 class UpdateForm(UpdatableRegisterForm):

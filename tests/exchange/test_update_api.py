@@ -136,4 +136,6 @@ def test_an_export_may_be_of_one_unit(office, liaison, draft, unit_b):
     assert refused.json()["code"] == "invalid_choice"
     assert "unit" in refused.json()["errors"]
     # A liaison names no other unit than their own.
-    assert client_for(liaison).get(EXPORT, {"unit": unit_b.code}).status_code == 400
+    other = client_for(liaison).get(EXPORT, {"unit": unit_b.code})
+    assert (other.status_code, other.json()["code"]) == (400, "other_unit")
+    assert "只能导出本单位的记录。" in other.json()["detail"]

@@ -188,4 +188,4 @@ def test_an_export_of_an_unknown_or_anothers_unit_is_refused_with_a_message(
     response = client.get(
         reverse("registers:exchange_export", args=["documents"]), {"unit": unit_b.code}, follow=True
     )
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "只能导出本单位的记录。" in response.content.decode()
