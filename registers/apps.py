@@ -5,6 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class RegistersConfig(AppConfig):
     name = "registers"
     verbose_name = _("台账")
+    #: The registers in the order the admin's index and the workspace list them: as the annual
+    #: report takes them up (power lists and licences, inspections, documents, enforcement),
+    #: then the settings (xianan_lawgov.admin_site.index_position).
+    index_order = [
+        "unit",
+        "poweritem",
+        "poweradjustment",
+        "licencereformbatch",
+        "integrateditem",
+        "inspectionitem",
+        "inspectiontarget",
+        "inspectiondraw",
+        "conflict",
+        "document",
+        "enforcementbody",
+        "officer",
+        "calendarday",
+        "user",
+    ]
 
     def ready(self):
         from django.apps import apps

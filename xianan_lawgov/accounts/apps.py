@@ -6,6 +6,8 @@ class AccountsConfig(AppConfig):
     name = "xianan_lawgov.accounts"
     label = "accounts"
     verbose_name = _("账号与安全")
+    #: The order of the admin's index (xianan_lawgov.admin_site.index_position).
+    index_order = ["rolepolicy", "authenticatordevice", "lockout", "apitoken"]
 
     def ready(self) -> None:
         from . import checks, schema, sessions  # noqa: F401  (deployment checks; the API

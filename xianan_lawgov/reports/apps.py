@@ -6,6 +6,8 @@ class ReportsConfig(AppConfig):
     name = "xianan_lawgov.reports"
     label = "reports"
     verbose_name = _("年度报告")
+    #: The order of the admin's index (xianan_lawgov.admin_site.index_position).
+    index_order = ["report", "publishedreport", "unittemplate"]
 
     def ready(self) -> None:
         # The figure groups register themselves on import.

@@ -35,6 +35,7 @@ from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
+from ..admin_site import index_position
 from ..reports.access import report_years
 from ..reports.services import unit_report_states
 from . import dashboard, holidays
@@ -180,10 +181,12 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
 
 
 def _register_entries(request, app_label: str) -> list[dict]:
-    """The app's admin pages the user may open, with their record counts by status."""
+    """The app's admin pages the user may open, with their record counts by status, in the
+    admin index's order."""
     workflow = set(workflow_models())
     entries = []
-    for model, model_admin in admin.site._registry.items():
+    registry = sorted(admin.site._registry.items(), key=lambda item: index_position(item[0]))
+    for model, model_admin in registry:
         if model._meta.app_label != app_label or not model_admin.has_view_permission(request):
             continue
         counts = {}
@@ -208,7 +211,6 @@ def _register_entries(request, app_label: str) -> list[dict]:
                 "total": sum(counts.values()),
             }
         )
-    entries.sort(key=lambda entry: (not entry["is_workflow"], str(entry["label"])))
     return entries
 
 
