@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registers.core.status import Status
-from registers.core.workflow import submit
+from registers.core.workflow import approve, submit
 from tests.factories import make_comment_draft_reply, make_reconsideration, make_unit
 from xianan_lawgov.workspace import dashboard
 from xianan_lawgov.workspace.records import overview, report_year
@@ -97,3 +97,32 @@ def test_liaison_home_lists_returned_records_with_comments_and_only_their_unit(
     page = client.get(reverse("workspace:home")).content.decode()
     assert "本单位的稿" in page and "回复意见太简单" in page
     assert "别的单位的稿" not in page
+
+
+def test_the_office_home_tables_the_units_under_way_and_lists_the_completed_ones(
+    client, office, liaison, unit_a, unit_b
+):
+    """The table is what the office follows up: a unit with a record not yet approved; a unit
+    whose records are all approved is named with its count under the table."""
+    make_reconsideration(unit_a, status=Status.APPROVED)
+    pending = make_reconsideration(unit_a, status=Status.SUBMITTED)
+    make_reconsideration(unit_b, status=Status.APPROVED)
+    client.force_login(office)
+    page = client.get("/?year=2017").content.decode()
+    page = page[page.index('id="progress-heading"') :]
+    table = page[page.index("<table") : page.index("</table>")]
+    assert f'<th scope="row">{unit_a.name}</th>' in table
+    assert unit_b.name not in table
+    assert "尚未审核完成的单位（1 个）" in table
+    completed = page[page.index("记录已全部审核的单位（1 个）") : page.index("</details>")]
+    assert f"<li>{unit_b.short_name} 1 条</li>" in completed
+    assert unit_a.short_name not in completed
+
+    # Once unit A's last record is approved, no table: every unit is named as complete.
+    approve(pending, by=office)
+    page = client.get("/?year=2017").content.decode()
+    page = page[page.index('id="progress-heading"') :]
+    assert "<table" not in page
+    assert "已填报单位的2017年度记录均已审核。" in page
+    assert "记录已全部审核的单位（2 个）" in page
+    assert f"<li>{unit_a.short_name} 2 条</li>" in page

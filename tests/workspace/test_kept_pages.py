@@ -26,14 +26,19 @@ def progress_section(html: str) -> str:
     return html[html.index('id="progress-heading"') :]
 
 
+def started(html: str) -> str:
+    """The progress section's units that have records (before the ones that have none)."""
+    return progress_section(html).split("尚未开始填报")[0]
+
+
 def test_the_office_home_shows_a_new_record_at_once(client, office, unit_a, unit_b):
     make_reconsideration(unit_a, status=Status.APPROVED)
     client.force_login(office)
-    first = progress_section(client.get("/?year=2017").content.decode())
-    assert unit_a.name in first and unit_b.name not in first.split("尚未开始填报")[0]
-    make_reconsideration(unit_b, status=Status.APPROVED)
-    second = progress_section(client.get("/?year=2017").content.decode())
-    assert unit_b.name in second.split("尚未开始填报")[0]
+    first = started(client.get("/?year=2017").content.decode())
+    assert f"<li>{unit_a.short_name} 1 条</li>" in first and unit_b.short_name not in first
+    make_reconsideration(unit_b)
+    second = started(client.get("/?year=2017").content.decode())
+    assert f'<th scope="row">{unit_b.name}</th>' in second
 
 
 def test_the_deadline_board_is_kept_per_scope_and_follows_changes(

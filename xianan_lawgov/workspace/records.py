@@ -105,6 +105,11 @@ class StatusCounts:
         """Submitted or returned: in the office's hands or back with the unit."""
         return round((self.submitted + self.returned) * 100 / self.total) if self.total else 0
 
+    @property
+    def complete(self) -> bool:
+        """Every record approved (``approved_percent`` may round 99.6 up to 100)."""
+        return self.total > 0 and self.approved == self.total
+
 
 @dataclass
 class UnitProgress:
@@ -139,6 +144,15 @@ class Overview:
     @property
     def awaiting_total(self) -> int:
         return sum(item.count for item in self.awaiting_review)
+
+    @property
+    def under_way(self) -> list[UnitProgress]:
+        """The units with a record not approved yet: the ones the office follows up."""
+        return [item for item in self.progress if not item.counts.complete]
+
+    @property
+    def completed(self) -> list[UnitProgress]:
+        return [item for item in self.progress if item.counts.complete]
 
 
 def _dated_rows(model, user):
