@@ -640,8 +640,11 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def make_xls(rows, header=None, *, title: str = "数据") -> bytes:
-    """An Excel 97-2003 workbook (.xls, BIFF8) with one sheet: ``header`` then ``rows``."""
+def make_xls(
+    rows, header=None, *, title: str = "数据", formula_in_cell: int | None = None
+) -> bytes:
+    """An Excel 97-2003 workbook (.xls, BIFF8) with one sheet: ``header`` then ``rows``;
+    ``formula_in_cell`` puts a formula in that cell of the first data row."""
     import io
     from decimal import Decimal
 
@@ -652,9 +655,11 @@ def make_xls(rows, header=None, *, title: str = "数据") -> bytes:
     dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
     for number, row in enumerate(([list(header)] if header else []) + [list(r) for r in rows]):
         for column, value in enumerate(row):
-            if value is None:
+            if number == 1 and column == formula_in_cell:
+                sheet.write(number, column, xlwt.Formula("1+1"))
+            elif value is None:
                 continue
-            if isinstance(value, datetime.date):
+            elif isinstance(value, datetime.date):
                 sheet.write(number, column, value, dates)
             else:
                 sheet.write(number, column, float(value) if isinstance(value, Decimal) else value)

@@ -56,11 +56,29 @@ def test_mistakes_in_an_xls_or_ods_file_are_placed_by_row_and_column(kind, liais
     assert not InspectionItem.objects.exists()
 
 
-def test_an_ods_file_with_a_formula_is_refused(liaison):
-    data = make_ods([item_row()], ITEM_HEADER, formula_in_cell=10)
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_an_xls_or_ods_file_with_a_formula_is_refused(kind, liaison):
+    data = MAKERS[kind]([item_row()], ITEM_HEADER, formula_in_cell=10)
     result = uploads.upload(ITEMS, data, user=liaison)
     assert [error.code for error in result.errors] == ["formula"]
     assert "粘贴为数值" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_text_that_looks_like_a_formula_in_an_xls_file_is_text(liaison, unit_a):
+    """A cell typed as text ("=…" stored as a string) is no formula: the record keeps it."""
+    row = item_row("SJ-1", unit=unit_a.name, 检查内容="=企业年报")
+    result = uploads.upload(ITEMS, make_xls([row], ITEM_HEADER), user=liaison)
+    assert result.ok, result.errors
+    assert InspectionItem.objects.get().content == "=企业年报"
+
+
+def test_a_damaged_xls_file_is_refused_as_unreadable(liaison):
+    data = make_xls([item_row()], ITEM_HEADER)
+    damaged = data[:512] + b"\xff" * 1536 + data[2048:]  # the workbook stream's start
+    [error] = uploads.upload(ITEMS, damaged, user=liaison).errors
+    assert error.code == "unreadable"
+    assert not InspectionItem.objects.exists()
 
 
 def test_an_xls_file_with_macros_is_refused(liaison):

@@ -14,15 +14,18 @@ so can say exactly which cells are formulas or errors.
 Library internals relied on: openpyxl's read-only cells' ``data_type`` ("f" a formula, "e" an
 error value) and ``ReadOnlyWorksheet.reset_dimensions``; python-calamine's sheet ``start``,
 ``end`` and ``iter_rows`` and the Python types of its cells (str, float, int, bool, date,
-datetime, time, timedelta); and how xlsx XML writes a formula or an error value
-(``_FORMULA_OR_ERROR_MARKS``). ``tests/exchange/test_reading.py`` holds the two readers
-against each other, on every register's filled template among others.
+datetime, time, timedelta); how xlsx XML writes a formula or an error value
+(``_FORMULA_OR_ERROR_MARKS``); and how an xls workbook stream writes a formula cell
+(``_BIFF_FORMULA_RECORDS``, read through olefile's ``openstream``).
+``tests/exchange/test_reading.py`` holds the two readers against each other, on every
+register's filled template among others.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -253,9 +256,9 @@ def read_data_sheet(data: bytes, kind: str = XLSX) -> DataSheet:
     """The data sheet of a checked file (``check_workbook`` says its ``kind``), by the
     fastest reader that can read it faithfully: calamine, unless some cell of an xlsx file
     holds a formula or an error value. An xls or ods file is read by calamine alone
-    (openpyxl reads neither): an ods file holding a formula is refused as a whole; an xls
-    file's formulas give the values Excel saved with them."""
-    if kind == ODS and _ods_has_formulas(data):
+    (openpyxl reads neither), so one holding a formula is refused as a whole: calamine would
+    give the values last saved with the formulas, where the page promises no formulas."""
+    if (kind == ODS and _ods_has_formulas(data)) or (kind == XLS and _xls_has_formulas(data)):
         raise SpreadsheetError(_("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula")
     if kind == XLSX and has_formula_or_error_cells(data):
         sheet = data_sheet(open_workbook(data))
@@ -308,6 +311,34 @@ def _ods_has_formulas(data: bytes) -> bool:
                 tail = window[-len(mark) :]
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise _unreadable() from None
+    return False
+
+
+#: The BIFF record types of a cell holding a formula: FORMULA in BIFF2, 5 and 8 (Excel 5 to
+#: 2003), and in BIFF3 and BIFF4. Formulas elsewhere (names, data validation lists,
+#: conditional formats) are other records and hold no cell's value.
+_BIFF_FORMULA_RECORDS = frozenset({0x0006, 0x0206, 0x0406})
+
+
+def _xls_has_formulas(data: bytes) -> bool:
+    """Whether a checked xls file's cells hold a formula: its workbook stream (read from the
+    OLE2 file by olefile) is a run of records, each a type and a length (two little-endian
+    16-bit numbers) before its content, scanned for a formula cell's type. A damaged file
+    is left to calamine to say so."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            stream = ole.openstream(name).read()
+    except (OSError, ValueError, EOFError, RuntimeError, IndexError, struct.error):
+        return False
+    position, end = 0, len(stream) - 4
+    while position <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        if kind in _BIFF_FORMULA_RECORDS:
+            return True
+        position += 4 + length
     return False
 
 
