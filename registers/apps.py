@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistersConfig(AppConfig):
     name = "registers"
     verbose_name = _("台账")
-    #: The registers in the order the admin's index and the workspace list them: as the annual
-    #: report takes them up (power lists and licences, inspections, documents, enforcement),
-    #: then the settings (xianan_lawgov.admin_site.index_position).
+    #: The order the registers are listed in (registers/core/register_order.py): as the
+    #: annual report takes them up (power lists and licences, inspections, documents,
+    #: enforcement), then the settings.
     index_order = [
         "unit",
         "poweritem",

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("审查与案件")
-    #: The registers in the order the admin's index and the workspace list them: as the annual
-    #: report takes them up (xianan_lawgov.admin_site.index_position).
+    #: The order the registers are listed in (registers/core/register_order.py): as the
+    #: annual report takes them up.
     index_order = [
         "legalityreview",
         "filing",

@@ -1,8 +1,7 @@
 """The admin site: Django's, with its header and its list of registers.
 
-The registers stand in the order their apps declare (``index_order`` on each app's config:
-as the annual report takes them up), not in the code-point order of their Chinese names, which
-reads as no order at all; the workspace's register index uses the same order (``index_position``).
+The registers stand in the order their apps declare (``registers/core/register_order.py``),
+not in the code-point order of their Chinese names.
 
 The list of what a user may open (``get_app_list``: every register's permissions asked, every
 link reversed) is on every admin page and takes longer than a short list's rows. It depends
@@ -13,13 +12,13 @@ only on the user's account and the data (permissions are rules over both,
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import get_script_prefix
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions, stamps
+from registers.core.register_order import index_position
 
 
 class LawgovAdminSite(admin.AdminSite):
@@ -48,20 +47,6 @@ class LawgovAdminSite(admin.AdminSite):
             ),
             as_is=True,  # read by the templates only
         )
-
-
-def index_position(model) -> tuple[int, int, str]:
-    """Where ``model`` stands among the registers: its app's place among the installed apps,
-    then its place in the app's ``index_order``; a model the app does not name comes last in
-    its app, by name."""
-    config = apps.get_app_config(model._meta.app_label)
-    order = getattr(config, "index_order", [])
-    name = model._meta.model_name
-    return (
-        list(apps.get_app_configs()).index(config),
-        order.index(name) if name in order else len(order),
-        str(model._meta.verbose_name_plural),
-    )
 
 
 def _in_index_order(app_list: list[dict]) -> list[dict]:

@@ -86,3 +86,18 @@ def test_every_register_has_its_place_in_its_app_order():
         assert len(set(config.index_order)) == len(config.index_order)
         for name in config.index_order:
             assert admin.site.is_registered(config.get_model(name))
+
+
+def test_the_data_exchange_lists_registers_in_the_same_order(client, db):
+    from registers.core.exchange import uploads
+    from registers.core.register_order import index_position
+
+    client.force_login(make_user(Role.OFFICE))
+    page = client.get(reverse("registers:exchange")).content.decode()
+    select = page[page.index('name="register"') : page.index("</select>")]
+    offered = re.findall(r'<option value="([^"]+)"', select)
+    models = [uploads.resource_for(slug)._meta.model for slug in offered]
+    assert len(models) > 10
+    assert models == sorted(models, key=index_position)
+    assert offered.index("power-items") < offered.index("integrated-items")
+    assert offered.index("integrated-items") < offered.index("inspection-items")

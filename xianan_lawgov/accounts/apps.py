@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     name = "xianan_lawgov.accounts"
     label = "accounts"
     verbose_name = _("账号与安全")
-    #: The order of the admin's index (xianan_lawgov.admin_site.index_position).
+    #: The order of the admin's index (registers/core/register_order.py).
     index_order = ["rolepolicy", "authenticatordevice", "lockout", "apitoken"]
 
     def ready(self) -> None:

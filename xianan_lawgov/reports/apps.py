@@ -6,7 +6,7 @@ class ReportsConfig(AppConfig):
     name = "xianan_lawgov.reports"
     label = "reports"
     verbose_name = _("年度报告")
-    #: The order of the admin's index (xianan_lawgov.admin_site.index_position).
+    #: The order of the admin's index (registers/core/register_order.py).
     index_order = ["report", "publishedreport", "unittemplate"]
 
     def ready(self) -> None:

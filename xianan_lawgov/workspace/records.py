@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from registers.core import permissions
 from registers.core.attachments import current_by_record
 from registers.core.models import WorkflowRecord
+from registers.core.register_order import index_position
 from registers.core.status import Status
 from registers.models import Unit
 
@@ -39,13 +40,13 @@ def kind_key(model) -> str:
 
 @cache
 def workflow_models() -> tuple[type[WorkflowRecord], ...]:
-    """Every concrete ``WorkflowRecord`` model installed, by app then verbose name."""
+    """Every concrete ``WorkflowRecord`` model installed, in the registers' order."""
     found = [
         model
         for model in apps.get_models()
         if issubclass(model, WorkflowRecord) and not model._meta.abstract
     ]
-    return tuple(sorted(found, key=lambda m: (m._meta.app_label, str(m._meta.verbose_name))))
+    return tuple(sorted(found, key=index_position))
 
 
 def model_for_kind(kind: str) -> type[WorkflowRecord]:

@@ -30,12 +30,12 @@ from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import Correction, HolidaySchedule
 from registers.core.permissions import office_required, pages_required
+from registers.core.register_order import index_position
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
-from ..admin_site import index_position
 from ..reports.access import report_years
 from ..reports.services import unit_report_states
 from . import dashboard, holidays

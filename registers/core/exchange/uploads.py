@@ -30,6 +30,7 @@ from registers.core.exchange.checking import SheetCheck, UploadError, in_reading
 from registers.core.exchange.columns import ScopedResource, WorkflowResource
 from registers.core.exchange.writing import create_with_history
 from registers.core.models import JobKind, WorkflowRecord
+from registers.core.register_order import index_position
 from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition_all
 
@@ -53,7 +54,8 @@ def register(*resource_classes: type[ScopedResource]) -> None:
 
 
 def resource_classes() -> list[type[ScopedResource]]:
-    return list(_registry.values())
+    """The registers offered, in the registers' order (``register_order``)."""
+    return sorted(_registry.values(), key=lambda resource: index_position(resource._meta.model))
 
 
 def resource_for(slug: str) -> type[ScopedResource] | None:
