@@ -19,14 +19,15 @@ import dataclasses
 import datetime
 import random
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
+from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Model
 
 from registers.core.deadlines import regime_for
+from registers.core.progress import track
 from registers.core.roles import Role
 from registers.core.status import Status
 from registers.creditcode import make_credit_code
@@ -174,18 +175,19 @@ def generate(
     scale: int,
     year: int,
     seed: int = 2017,
-    progress: Callable[[int, int], None] | None = None,
+    progress: TextIO | None = None,
 ) -> Counter:
-    """Make sure districts 1…``scale`` exist; build the missing ones. Returns rows written."""
+    """Make sure districts 1…``scale`` exist; build the missing ones, with a progress bar on
+    the stream ``progress`` if given. Returns rows written."""
     user = synthetic_user()
     present = existing_districts()
     todo = [number for number in range(1, scale + 1) if number not in present]
+    if progress is not None:
+        todo = track(todo, stream=progress, label="生成合成区")
     written: Counter = Counter()
-    for done, number in enumerate(todo, start=1):
+    for number in todo:
         with transaction.atomic():
             written.update(District(number, year, seed, user).build())
-        if progress:
-            progress(done, len(todo))
     return written
 
 

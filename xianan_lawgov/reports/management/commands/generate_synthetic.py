@@ -1,35 +1,9 @@
 """Fill the database with synthetic districts for load tests and benchmarks of the report."""
 
-import time
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 
 from xianan_lawgov.reports.synthetic import existing_districts, generate
-
-
-class ProgressBar:
-    """A one-line text progress bar, redrawn in place on a terminal."""
-
-    def __init__(self, stream: OutputWrapper, label: str, width: int = 30) -> None:
-        self.stream = stream
-        self.label = label
-        self.width = width
-        self.started = time.monotonic()
-        self.interactive = stream.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.width * done // total if total else self.width
-        elapsed = time.monotonic() - self.started
-        line = (
-            f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{done}/{total}  {elapsed:.0f} s"
-        )
-        if self.interactive:
-            self.stream.write("\r" + line, ending="\n" if done == total else "")
-        elif done == total or done % max(1, total // 10) == 0:
-            self.stream.write(line)
-        self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -62,7 +36,7 @@ class Command(BaseCommand):
         present = len([n for n in existing_districts() if n <= scale])
         if present:
             self.stdout.write(f"已有 {present} 个合成区，跳过。")
-        written = generate(scale, year, seed, progress=ProgressBar(self.stderr, "生成合成区"))
+        written = generate(scale, year, seed, progress=self.stderr)
         for label, count in sorted(written.items()):
             self.stdout.write(f"  {label}: {count}")
         self.stdout.write(
