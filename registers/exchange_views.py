@@ -19,12 +19,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registers.core import permissions
+from registers.core.admin_links import admin_url
 from registers.core.exchange import templates, updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.permissions import pages_required
@@ -70,11 +71,7 @@ def body_too_large(request: HttpRequest) -> bool:
 
 
 def changelist_url(resource_class) -> str | None:
-    opts = resource_class._meta.model._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    except NoReverseMatch:
-        return None
+    return admin_url(resource_class._meta.model, "changelist")
 
 
 def template_url(resource_class, user) -> str | None:

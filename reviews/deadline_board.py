@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import stamps
+from registers.core.admin_links import admin_url
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import Deadline, DeadlineInputError, DeadlineKey
 from registers.core.permissions import scope_key
@@ -192,11 +192,6 @@ def open_deadlines(
         lambda: board_rows(user, today, get_calendar(), horizon),
         as_is=True,  # frozen rows, read only; each holds its unit, slow to copy
     )
-
-
-def admin_url(obj) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 # --- Sources ----------------------------------------------------------------------------------

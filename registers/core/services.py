@@ -1,4 +1,5 @@
-"""What every service function does before it writes: lock, check, validate."""
+"""What every service function does before it writes: lock (``revisions.lock``), check,
+validate."""
 
 from __future__ import annotations
 
@@ -11,11 +12,6 @@ from django.utils.translation import gettext as _
 from registers.core import permissions
 
 M = TypeVar("M", bound=models.Model)
-
-
-def lock(record: M) -> M:
-    """A fresh copy of ``record`` locked for update until the transaction ends."""
-    return type(record)._default_manager.select_for_update().get(pk=record.pk)
 
 
 def require_change_permission(user, obj) -> None:

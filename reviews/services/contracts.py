@@ -7,7 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registers.core.services import copy_fields, lock, require_change_permission, save_validated
+from registers.core.revisions import lock
+from registers.core.services import copy_fields, require_change_permission, save_validated
 from reviews.models import GovernmentContract
 
 

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from registers.core import workflow
 from registers.core.permissions import can_act, can_change, is_office
-from registers.core.services import lock
+from registers.core.revisions import lock
 from registers.core.status import Action
 from registers.core.workflow import approval_of
 from registers.models import Document, DocumentChange, DocumentChangeKind, DocumentStatus

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registers.core.revisions import lock
 from registers.core.services import (
     copy_fields,
-    lock,
     require_change_permission,
     require_office,
     save_validated,

@@ -16,12 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registers.core import permissions
+from registers.core.admin_links import admin_url
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -246,14 +247,7 @@ def figure_records(request: HttpRequest, year: int, key: str) -> HttpResponse:
     queryset = queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
     if any(f.name == "unit" for f in queryset.model._meta.fields):
         queryset = queryset.select_related("unit")
-    opts = queryset.model._meta
-    rows = []
-    for record in queryset[:2000]:
-        try:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
-        except NoReverseMatch:
-            url = None
-        rows.append((record, url))
+    rows = [(record, admin_url(record)) for record in queryset[:2000]]
     return render(
         request,
         "reports/records.html",
@@ -265,7 +259,7 @@ def figure_records(request: HttpRequest, year: int, key: str) -> HttpResponse:
             "group_label": group.label,
             "rows": rows,
             "count": queryset.count(),
-            "model_name": opts.verbose_name,
+            "model_name": queryset.model._meta.verbose_name,
             "unit_query": _unit_query(unit),
         },
     )

@@ -21,10 +21,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from registers.core import permissions
+from registers.core.admin_links import admin_url
 from registers.core.attachments import current_by_record
 from registers.core.models import WorkflowRecord
 from registers.core.register_order import index_position
@@ -54,15 +55,6 @@ def model_for_kind(kind: str) -> type[WorkflowRecord]:
         if kind_key(model) == kind:
             return model
     raise Http404(_("没有这类记录。"))
-
-
-def admin_url(obj_or_model, view: str = "change", pk=None) -> str | None:
-    opts = obj_or_model._meta
-    args = [pk if pk is not None else obj_or_model.pk] if view == "change" else []
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-    except NoReverseMatch:
-        return None
 
 
 def record_url(record) -> str | None:

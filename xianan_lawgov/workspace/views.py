@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registers.core import attachments, permissions, stamps
+from registers.core.admin_links import admin_url
 from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import Correction, HolidaySchedule
@@ -44,7 +45,6 @@ from .forms import AttachmentForm, LoginForm, ReviewForm
 from .models import Notification
 from .notifications import mark_read
 from .records import (
-    admin_url,
     awaiting_review_page,
     get_record_for_user,
     load_rows,
