@@ -28,6 +28,7 @@ from registers.core import permissions
 from registers.core.admin_links import admin_url
 from registers.core.exchange import templates, updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
+from registers.core.files import content_disposition
 from registers.core.permissions import pages_required
 from registers.forms import ExportForm, UpdateForm, UploadForm
 
@@ -41,7 +42,7 @@ def exchangeable_registers(user) -> list:
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

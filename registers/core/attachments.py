@@ -11,7 +11,6 @@ file stays; a deletion closes the row.
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +28,7 @@ from registers.core.files import (
     FileRefused,
     allowed_types_text,
     check_file,
-    clean_name,
+    content_disposition,
     megabytes,
 )
 from registers.core.models import Attachment
@@ -212,18 +211,6 @@ def get_for_user(user, pk, *, record=None) -> Attachment:
 
 
 # --- Serving a file ------------------------------------------------------------------------
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the file's name: an ASCII fallback and the exact name in RFC 5987
-    form (``filename*``). No character of the name can end the header or start another."""
-    name = clean_name(name)
-    fallback = (
-        "".join(c if 32 <= ord(c) < 127 and c not in '"\\;%' else "_" for c in name).strip()
-        or "file"
-    )
-    quoted = urllib.parse.quote(name, safe="")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
 
 
 def file_response(attachment: Attachment) -> FileResponse:

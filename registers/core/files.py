@@ -12,8 +12,10 @@ No Django models here; ``registers.core.attachments`` stores what this module ac
 
 from __future__ import annotations
 
+import email.utils
 import re
 import unicodedata
+import urllib.parse
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -147,6 +149,37 @@ def clean_name(name: str, *, max_length: int = 200) -> str:
         else:
             name = name[:max_length]
     return name
+
+
+def content_disposition(name: str, *, inline: bool = False) -> str:
+    """How every download names its file (RFC 6266): ``attachment``, or ``inline`` for what
+    the browser opens, with an ASCII fallback and the exact name in RFC 5987 form
+    (``filename*``), which browsers prefer. No character of the name can end the header or
+    start another."""
+    name = clean_name(name)
+    fallback = (
+        "".join(c if 32 <= ord(c) < 127 and c not in '"\\;%' else "_" for c in name).strip()
+        or "file"
+    )
+    quoted = urllib.parse.quote(name, safe="")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
+
+
+def download_name(disposition: str) -> str | None:
+    """The name a ``Content-Disposition`` header gives its file, as a browser saves it: the
+    exact name (``filename*``, RFC 5987, decoded) before the fallback (RFC 6266, 4.3); None
+    without a name. (The email package's parser lets whichever comes last win.)"""
+    params = {}
+    for part in disposition.split(";")[1:]:
+        key, _equals, value = part.strip().partition("=")
+        params[key.strip().lower()] = value.strip()
+    if "filename*" in params:
+        charset, _language, encoded = email.utils.decode_rfc2231(params["filename*"])
+        return urllib.parse.unquote(encoded, encoding=charset or "utf-8", errors="replace")
+    if "filename" in params:
+        return params["filename"].strip('"')
+    return None
 
 
 def extension_of(name: str) -> str:

@@ -9,6 +9,7 @@ import io
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from registers.core.roles import Role
 from registers.models import User
@@ -223,3 +224,24 @@ def test_the_auditor_sees_the_log_and_nothing_else(client, auditor, unit_a):
 def test_nobody_but_the_auditor_reads_the_log(client, role, db):
     client.force_login(make_user(role, unit=make_unit()))
     assert client.get("/admin/audit/securityevent/").status_code == 403
+
+
+def test_a_download_is_logged_under_the_name_it_is_saved_as(
+    client, office, unit_a, settings, tmp_path
+):
+    """Not the header's percent-encoding of a Chinese name, nor its ASCII fallback."""
+    from registers.core import attachments
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    case = make_reconsideration(unit_a)
+    name = "行政复议决定书（咸安复〔2017〕1号）.pdf"
+    attachment = attachments.attach(
+        case, factories.upload(name, factories.pdf_bytes()), kind="judgment", by=office
+    )
+    client.force_login(office)
+    response = client.get(reverse("registers:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)  # a streamed download is logged once sent
+    logged = SecurityEvent.objects.get(event=Event.EXPORT)
+    assert (logged.username, logged.subject) == ("office_t", name)

@@ -290,7 +290,7 @@ def test_a_sync_after_an_upload_carries_the_record_with_its_files(case, liaison,
     "name", ["bad\r\nSet-Cookie: a=b.pdf", "x\nLocation: /evil.pdf", 'q"uote\\.pdf', "\x00.pdf"]
 )
 def test_content_disposition_is_one_header_line_whatever_the_name(name):
-    from registers.core.attachments import content_disposition
+    from registers.core.files import content_disposition
 
     value = content_disposition(name)
     assert not any(c in value for c in "\r\n\x00")

@@ -74,3 +74,26 @@ def test_names_keep_only_their_last_part_without_control_characters(raw, clean):
 def test_a_long_name_keeps_its_extension():
     name = clean_name("长" * 300 + ".pdf")
     assert len(name) == 200 and name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["咸安区人民政府关于2017年度法治政府建设情况的报告.docx", "security-events.csv", "a;b%20c.pdf"],
+)
+@pytest.mark.parametrize("inline", [False, True])
+def test_every_downloads_name_reads_back_as_the_browser_saves_it(name, inline):
+    from registers.core.files import content_disposition, download_name
+
+    disposition = content_disposition(name, inline=inline)
+    assert disposition.startswith("inline;" if inline else "attachment;")
+    assert download_name(disposition) == name
+
+
+def test_a_headers_exact_name_wins_over_its_fallback_in_either_order():
+    from registers.core.files import download_name
+
+    exact = "filename*=UTF-8''%E5%88%A4%E5%86%B3%E4%B9%A6.pdf"
+    assert download_name(f'attachment; filename="___.pdf"; {exact}') == "判决书.pdf"
+    assert download_name(f'attachment; {exact}; filename="___.pdf"') == "判决书.pdf"
+    assert download_name('attachment; filename="x.xlsx"') == "x.xlsx"
+    assert download_name("attachment") is None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from registers.core.api.exports import RowTally
 from registers.core.exchange.reading import escape_formula
+from registers.core.files import content_disposition
 
 from .models import SecurityEvent
 
@@ -61,6 +62,6 @@ def audit_csv(queryset: Iterable[SecurityEvent]) -> StreamingHttpResponse:
         csv_lines(audit_rows(queryset), tally), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="security-events-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition(f"security-events-{stamp}.csv")
     response.row_tally = tally
     return response

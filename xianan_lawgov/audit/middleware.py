@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext as _
+
+from registers.core.files import download_name
 
 from .log import acting_user, client_address, forget_request, record, remember_request
 from .models import Event
-
-_FILENAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""")
 
 
 def _download_name(response) -> str | None:
@@ -17,8 +15,7 @@ def _download_name(response) -> str | None:
     disposition = response.get("Content-Disposition", "")
     if response.status_code != 200 or not disposition.startswith("attachment"):
         return None
-    match = _FILENAME.search(disposition)
-    return match.group(1) if match else ""
+    return download_name(disposition) or ""
 
 
 class AuditMiddleware:

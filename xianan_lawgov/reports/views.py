@@ -9,8 +9,6 @@ through the review workflow (``registers.core.workflow.transition``).
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from registers.core import permissions
 from registers.core.admin_links import admin_url
+from registers.core.files import content_disposition
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -92,8 +91,7 @@ def _review_context(request: HttpRequest, scope: engine.Scope) -> dict:
 def file_response(file: ReportFile) -> HttpResponse:
     """A report file for the browser: Word and Excel download, the web page and JSON open."""
     response = HttpResponse(file.content, content_type=file.content_type)
-    disposition = "attachment" if file.is_binary else "inline"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
+    response["Content-Disposition"] = content_disposition(file.filename, inline=not file.is_binary)
     return response
 
 

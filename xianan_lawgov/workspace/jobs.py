@@ -4,8 +4,6 @@ and says so plainly when no worker is running."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from registers.core import jobs
+from registers.core.files import content_disposition
 from registers.core.models import Job, JobKind, JobStatus
 from registers.core.permissions import pages_required
 
@@ -73,8 +72,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def file_response(job: Job) -> FileResponse:
     if job.status_enum != JobStatus.SUCCEEDED or not job.output_file:
         raise Http404(_("这个任务没有可下载的文件。"))
-    response = FileResponse(job.output_file.open("rb"), as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.output_name)}"
+    response = FileResponse(job.output_file.open("rb"))
+    response["Content-Disposition"] = content_disposition(job.output_name)
     return response
 
 

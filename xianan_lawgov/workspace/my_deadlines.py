@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from icalendar import Calendar, Event
 
 from registers.core.calendar import get_calendar
+from registers.core.files import content_disposition
 from registers.core.permissions import pages_required
 from reviews.deadline_board import BoardRow, rows_handled_by, urgency_counts
 from xianan_lawgov.accounts.calendar_feeds import feed_owner, has_feed, issue_feed
@@ -62,7 +63,7 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     )
     # The address is a secret: nothing on the way keeps a copy.
     response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Content-Disposition"] = content_disposition("deadlines.ics", inline=True)
     return response
 
 

@@ -37,6 +37,7 @@ from rest_framework.decorators import action
 from registers.core import permissions as rules
 from registers.core.api.schema import SYNC_PARAMETERS
 from registers.core.exchange.reading import FORMULA_PREFIXES, escape_formula
+from registers.core.files import content_disposition
 from registers.core.labels import choice_labeller, labeller_for
 from registers.core.models import WorkflowRecord
 from registers.core.personal import mask_for
@@ -389,7 +390,7 @@ def streaming_export(
         choices=choices,
     )
     response = StreamingHttpResponse(text, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"{name}.{fmt}")
     response.row_tally = tally
     return response
 
