@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db.models import Count, Q
 
+from registers.core.numbers import exact_percent
 from registers.core.status import Status
 from tests.workflowapp.models import Memo
 from xianan_lawgov.reports import figures as engine
@@ -34,7 +35,7 @@ class MemoGroup(engine.FigureGroup):
             notices=Count("pk", filter=Q(kind=Memo.Kind.NOTICE)),
             reports=Count("pk", filter=Q(kind=Memo.Kind.REPORT)),
         )
-        counts["report_share"] = engine.percentage(counts["reports"], counts["total"])
+        counts["report_share"] = exact_percent(counts["reports"], counts["total"])
         return counts
 
 

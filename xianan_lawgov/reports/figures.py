@@ -173,11 +173,6 @@ def split_rate(value: Any, fmt: NumberFormat = numbers.DEFAULT) -> RateParts:
     return RateParts(percent, "；".join(parts), value.numerator, value.denominator)
 
 
-def percentage(numerator: int, denominator: int) -> Decimal | None:
-    """numerator ÷ denominator as a percentage, None when there is nothing to divide by."""
-    return numbers.exact_percent(numerator, denominator)
-
-
 @dataclass
 class Figure:
     key: str
