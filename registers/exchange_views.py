@@ -162,7 +162,8 @@ def data_exchange(request: HttpRequest) -> HttpResponse:
         "is_office": permissions.is_office(request.user),
         **result_context(result, resource_class, too_large=too_large),
     }
-    status = result_status(result, too_large=too_large)
+    # A form sent back with its errors (no file, an empty one) is a refusal like a file's.
+    status = 400 if form.errors else result_status(result, too_large=too_large)
     return render(request, "exchange/data_exchange.html", context, status=status)
 
 

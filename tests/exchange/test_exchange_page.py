@@ -109,3 +109,18 @@ def test_the_navigation_links_the_page_for_those_who_submit_data(client, liaison
     assert 'href="/data/"' in client.get(reverse("reviews:deadline_board")).content.decode()
     client.force_login(leader)
     assert 'href="/data/"' not in client.get(reverse("reviews:deadline_board")).content.decode()
+
+
+@pytest.mark.parametrize("file", [None, b""], ids=["no file", "empty file"])
+def test_an_upload_without_a_file_or_with_an_empty_one_is_refused_on_the_page(
+    client, liaison, file
+):
+    client.force_login(liaison)
+    fields = {"register": "inspection-items"}
+    if file is not None:
+        fields["file"] = SimpleUploadedFile("items.xlsx", file, content_type=XLSX)
+    response = client.post(PAGE, fields)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert ("提交的是空文件。" if file is not None else "该字段是必填项。") in text
+    assert not InspectionItem.objects.exists()
