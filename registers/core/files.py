@@ -7,6 +7,9 @@ or an Office Open XML package (``.docx``/``.xlsx``, and WPS's zip formats). The 
 extension must be one that content may carry, so a ``.pdf`` holding a program or a picture
 named ``.docx`` is refused before anything is stored.
 
+Also how every download names its file (``content_disposition``) and how that name is read
+back (``download_name``, for the audit log).
+
 No Django models here; ``registers.core.attachments`` stores what this module accepts.
 """
 
