@@ -15,12 +15,14 @@ when something saves without having checked.
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
+
+from registers.core.constraints import RefusalsOnFields
 
 
 class EditConflict(ValidationError):
@@ -32,7 +34,7 @@ class EditConflict(ValidationError):
         self.current = current
 
 
-class RevisionedModel(models.Model):
+class RevisionedModel(RefusalsOnFields, models.Model):
     """Abstract base of every record people edit: it carries its ``revision`` and keeps its
     history (``history``, one row per save: who changed what, which an ``EditConflict``
     reads). A model of its own declares no other ``HistoricalRecords``."""
@@ -62,14 +64,6 @@ class RevisionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def validate_constraints(self, exclude=None):
-        # A record's constraint names its own message and code; the refusal of a key that
-        # is one field (besides the unit) is shown on that field, as Django's own is.
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            raise ValidationError(_on_key_fields(type(self), error.update_error_dict({}))) from None
-
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # Django's one UPDATE of an existing row, made a compare-and-set on the revision.
         expected = self.revision
@@ -82,21 +76,6 @@ class RevisionedModel(models.Model):
         if base_qs.filter(pk=pk_val).exists():
             raise conflict(type(self), pk_val, expected)
         return False  # the row is gone: Django inserts it again, as it always has
-
-
-def _on_key_fields(model, errors: dict) -> dict:
-    """``errors`` with each unique constraint's refusal moved onto its one key field."""
-    key_field = {}
-    for constraint in model._meta.constraints:
-        fields = [name for name in getattr(constraint, "fields", ()) if name != "unit"]
-        if isinstance(constraint, models.UniqueConstraint) and len(fields) == 1:
-            key_field[constraint.violation_error_code] = fields[0]
-    moved: dict = {}
-    for name, items in errors.items():
-        for item in items:
-            target = key_field.get(item.code, name) if name == NON_FIELD_ERRORS else name
-            moved.setdefault(target, []).append(item)
-    return moved
 
 
 def is_revisioned(model) -> bool:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions as rules
+from registers.core.constraints import message_text, refused_field, violation_message
 
 NEUTRAL_MESSAGE = _("该编号已被使用，请核对编号或联系法制办。")
 UNIQUE_CODES = ("unique", "unique_together")
@@ -30,6 +31,15 @@ class UniqueRule:
     fields: tuple[str, ...]
     condition: Q | None
     constraint: models.UniqueConstraint | None = None
+
+
+def refusal_fields(model, rule: UniqueRule) -> list[str]:
+    """The fields a refusal of ``rule`` may be shown on besides the whole record: its one
+    field, or its constraint's (``constraints.refused_field``)."""
+    if rule.constraint is not None:
+        field = refused_field(model, rule.constraint)
+        return [field] if field else []
+    return [rule.fields[0]] if len(rule.fields) == 1 else []
 
 
 def unique_rules(model) -> list[UniqueRule]:
@@ -46,13 +56,6 @@ def unique_rules(model) -> list[UniqueRule]:
             if not constraint.expressions:
                 found.append(UniqueRule(tuple(constraint.fields), constraint.condition, constraint))
     return found
-
-
-def violation_message(constraint) -> str:
-    try:
-        return str(constraint.get_violation_error_message())
-    except (ValueError, TypeError, KeyError):  # a message with a stray "%"
-        return str(constraint.violation_error_message)
 
 
 def clashing(model, rule: UniqueRule, values: dict) -> models.QuerySet:
@@ -73,13 +76,9 @@ def neutral_error() -> ValidationError:
     return ValidationError(NEUTRAL_MESSAGE, code="unique")
 
 
-def _message(error: ValidationError) -> str:
-    return str(error.message % error.params if error.params else error.message)
-
-
 def _about(rule: UniqueRule, item: ValidationError, key: str) -> bool:
     """Whether ``item`` (an error under ``key``) is the refusal of ``rule``."""
-    if rule.constraint is not None and _message(item) == violation_message(rule.constraint):
+    if rule.constraint is not None and message_text(item) == violation_message(rule.constraint):
         return True
     return item.code in UNIQUE_CODES and (key != NON_FIELD_ERRORS or len(rule.fields) > 1)
 
@@ -91,7 +90,7 @@ def hide_unseen_clashes(error: ValidationError, instance, user) -> ValidationErr
         return error
     model = type(instance)
     for rule in unique_rules(model):
-        keys = [rule.fields[0], NON_FIELD_ERRORS] if len(rule.fields) == 1 else [NON_FIELD_ERRORS]
+        keys = [NON_FIELD_ERRORS, *refusal_fields(model, rule)]
         matching = [
             key
             for key in keys

@@ -97,20 +97,12 @@ class EnforcementBody(WorkflowRecord):
                 "name",
                 rule="unique_name",
                 message=_("本单位已登记同名的执法主体。"),
+                code="duplicate_body",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        super().clean()
-        # A liaison's form has no unit field, so the constraint alone would not be checked.
-        clash = EnforcementBody.objects.filter(unit_id=self.unit_id, name=self.name)
-        if self.unit_id and self.name and clash.exclude(pk=self.pk).exists():
-            raise ValidationError(
-                {"name": _("本单位已登记同名的执法主体。")}, code="duplicate_body"
-            )
 
 
 def certificate_warning_days() -> int:

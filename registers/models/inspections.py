@@ -314,19 +314,6 @@ class InspectionTarget(RevisionedModel):
         if errors:
             raise ValidationError(errors)
 
-    def clean(self) -> None:
-        super().clean()
-        # Checked here as well as by the constraint, because a liaison's form has no unit
-        # field and Django skips constraints on fields that are not in the form.
-        clash = InspectionTarget.objects.filter(
-            unit_id=self.unit_id, credit_code=self.credit_code
-        ).exclude(pk=self.pk)
-        if self.unit_id and self.credit_code and clash.exists():
-            raise ValidationError(
-                {"credit_code": _("本单位名录库中已有该统一社会信用代码的对象。")},
-                code="duplicate_credit_code",
-            )
-
 
 class ResultKind(models.TextChoices):
     """Outcome of checking one drawn target (the categories published on the credit system)."""
@@ -551,6 +538,7 @@ class DrawnTarget(RevisionedModel):
                 "checked_on",
                 rule="result_has_date",
                 message=_("填写检查结果时必须填写检查日期。"),
+                on="checked_on",
             ),
         ]
 

@@ -322,6 +322,7 @@ class PowerItem(WorkflowRecord):
                 "code",
                 rule="unique_open_code",
                 message=_("本单位该清单中已有同一编码的现行事项。"),
+                code="code_in_use",
                 condition=Q(closed_on__isnull=True),
             ),
             unique(
@@ -384,25 +385,8 @@ class PowerItem(WorkflowRecord):
             errors["partner_unit"] = ValidationError(
                 _("对应部门应为区直部门，不能是乡镇（街道）。"), code="partner_is_township"
             )
-        if self.closed_on is None and self._open_code_taken():
-            # The database constraint says the same; checked here too because forms leave
-            # ``closed_on`` (not editable) out of constraint validation.
-            errors["code"] = ValidationError(
-                _("本单位该清单中已有同一编码的现行事项。"), code="code_in_use"
-            )
         if errors:
             raise ValidationError(errors)
-
-    def _open_code_taken(self) -> bool:
-        if not (self.code and self.list_kind):
-            return False
-        return (
-            PowerItem.objects.filter(
-                unit_id=self.unit_id, list_kind=self.list_kind, code=self.code, closed_on=None
-            )
-            .exclude(pk=self.pk)
-            .exists()
-        )
 
     def delete(self, *args, **kwargs):
         if self.is_approved:

@@ -1,10 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registers.core.constraints import required_when
+from registers.core.constraints import RefusalsOnFields, required_when
 from registers.core.fields import unit_field
 from registers.core.roles import Role
 
@@ -15,7 +14,7 @@ class LawgovUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(RefusalsOnFields, AbstractUser):
     """A person or system using the register; what they may see follows from ``role``."""
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
@@ -37,6 +36,7 @@ class User(AbstractUser):
                 Q(role="liaison"),
                 rule="liaison_has_unit",
                 message=_("联络员必须指定所属单位。"),
+                code="liaison_without_unit",
             ),
         ]
 
@@ -46,13 +46,6 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """A Chinese name reads family name first, without a space: 王法制."""
         return f"{self.last_name}{self.first_name}".strip()
-
-    def clean(self) -> None:
-        super().clean()
-        if self.role == Role.LIAISON and self.unit_id is None:
-            raise ValidationError(
-                {"unit": _("联络员必须指定所属单位。")}, code="liaison_without_unit"
-            )
 
     def save(self, *args, **kwargs):
         # People log in to the admin; API clients only use tokens.

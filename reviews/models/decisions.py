@@ -582,14 +582,9 @@ class DecisionStep(RevisionedModel):
                 gettext("公开征求意见的起始日和截止日须同时填写。"),
                 "comment_period_incomplete",
             )
-        days = self.comment_days
-        if days is not None and days <= 0:
-            add(
-                "comment_closes_on",
-                gettext("征求意见截止日早于起始日。"),
-                "comment_period_reversed",
-            )
-        elif days is not None and days < MIN_COMMENT_DAYS and not self.short_period_reason.strip():
+        days = self.comment_days  # (one that ends before it opens: the constraint refuses it)
+        short = days is not None and 0 < days < MIN_COMMENT_DAYS
+        if short and not self.short_period_reason.strip():
             add(
                 "comment_closes_on",
                 gettext(

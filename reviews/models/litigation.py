@@ -304,6 +304,7 @@ class LitigationCase(HandledRecord):
                 "concluded_on",
                 rule="outcome_when_concluded",
                 message=_("结案后才能填写裁判结果"),
+                code="outcome_without_conclusion",
             ),
         ]
 
@@ -327,12 +328,7 @@ class LitigationCase(HandledRecord):
             errors["defence_submitted_on"] = ValidationError(
                 _("提交答辩状日期早于收到起诉状副本日期"), code="defence_before_service"
             )
-        if self.concluded_on is None:
-            if self.outcome:
-                errors["outcome"] = ValidationError(
-                    _("案件结案后才能填写裁判结果"), code="outcome_without_conclusion"
-                )
-        else:
+        if self.concluded_on is not None:
             if served and self.concluded_on < served:
                 errors["concluded_on"] = ValidationError(
                     _("结案日期早于收到起诉状副本日期"), code="concluded_before_service"

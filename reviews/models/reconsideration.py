@@ -585,6 +585,7 @@ class ReconsiderationCase(HandledRecord):
                 "concluded_on",
                 rule="outcome_when_concluded",
                 message=_("审结后才能填写审结结果"),
+                code="outcome_without_conclusion",
             ),
         ]
 
@@ -745,8 +746,6 @@ class ReconsiderationCase(HandledRecord):
 
     def _check_conclusion(self, refuse) -> None:
         if self.concluded_on is None:
-            if self.outcome:
-                refuse("outcome", _("案件审结后才能填写审结结果"), "outcome_without_conclusion")
             if self.respondent_corrected:
                 refuse(
                     "respondent_corrected",
@@ -806,6 +805,7 @@ class ReconsiderationSuspension(RevisionedModel):
                 "suspended_on",
                 rule="resumed_after_suspended",
                 message=_("恢复审理日期早于中止日期"),
+                code="resumed_before_suspended",
             ),
         ]
 
@@ -828,10 +828,6 @@ class ReconsiderationSuspension(RevisionedModel):
         elif case.acceptance_on and self.suspended_on < case.acceptance_on:
             errors["suspended_on"] = ValidationError(
                 _("中止日期早于受理日期"), code="suspended_before_acceptance"
-            )
-        if self.resumed_on is not None and self.resumed_on < self.suspended_on:
-            errors["resumed_on"] = ValidationError(
-                _("恢复审理日期早于中止日期"), code="resumed_before_suspended"
             )
         if case.concluded_on is not None:
             if self.resumed_on is None:

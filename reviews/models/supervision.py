@@ -202,6 +202,8 @@ class CriminalTransfer(HandledRecord):
                 | (~Q(decision="") & Q(decided_on__isnull=False)),
                 rule="decision_with_date",
                 message=_("审批决定和决定日期须同时填写"),
+                code="decision_without_date",
+                on="decided_on",
             ),
         ]
 
@@ -228,11 +230,6 @@ class CriminalTransfer(HandledRecord):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, ValidationError] = {}
-        if bool(self.decision) != (self.decided_on is not None):
-            field = "decided_on" if self.decision else "decision"
-            errors[field] = ValidationError(
-                _("审批决定和决定日期须同时填写"), code="decision_without_date"
-            )
         if self.transferred_on is not None and self.decision != TransferDecision.APPROVED:
             errors["transferred_on"] = ValidationError(
                 _("批准移送后才能移送公安机关"), code="transferred_without_approval"
@@ -305,9 +302,9 @@ class RectificationProblem(HandledRecord):
     # Rectifications count by their own date (``rectified_in``).
     year_field = "due_on"
 
-    #: Dates that may not come before the finding (``clean``).
+    #: Dates that may not come before the finding (``clean``; the deadline's is a
+    #: constraint, as the deadline is always given).
     DATE_ORDER = (
-        ("found_on", "due_on", _("整改期限早于发现日期"), "due_before_found"),
         ("found_on", "rectified_on", _("整改完成日期早于发现日期"), "rectified_before_found"),
     )
 
@@ -336,6 +333,7 @@ class RectificationProblem(HandledRecord):
                 "found_on",
                 rule="due_after_found",
                 message=_("整改期限早于发现日期"),
+                code="due_before_found",
                 optional=False,
             ),
         ]

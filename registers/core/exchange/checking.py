@@ -35,6 +35,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from registers.core import permissions
+from registers.core.constraints import place_refusals, refused_field, violation_message
 from registers.core.exchange import reading
 from registers.core.exchange.columns import (
     CellError,
@@ -49,7 +50,6 @@ from registers.core.uniqueness import (
     clashing,
     hidden_from,
     unique_rules,
-    violation_message,
 )
 
 #: Django's codes for a missing value; reported as one plain "please fill in" message.
@@ -434,37 +434,25 @@ class SheetCheck:
                 try:
                     constraint.validate(self.model, instance)
                 except ValidationError as error:
-                    self.report_validation_error(error, number)
+                    placed = place_refusals(self.model, error.update_error_dict({}))
+                    self.report_validation_error(ValidationError(placed), number)
                     ok = False
                 continue
             if holds is False:
                 message = violation_message(constraint)
                 code = constraint.violation_error_code or constraint.name
-                column, index = self.column_of_condition(condition_of(constraint))
+                column, index = self.column_of_refusal(constraint)
                 self.error(message, code, number, column, index)
                 ok = False
         return ok
 
-    def column_of_condition(self, condition: Q) -> tuple[str, int | None]:
-        """The column a failed constraint is about: the first one compared (a date that
-        must come after another, a ratio out of range), else the last one it names."""
-        compared, named = [], []
-
-        def walk(node):
-            for child in node.children:
-                if isinstance(child, Q):
-                    walk(child)
-                elif isinstance(child, tuple):
-                    name, _sep, lookup = child[0].partition("__")
-                    named.append(name)
-                    if lookup in _COMPARISONS:
-                        compared.append(name)
-
-        walk(condition)
-        in_file = [name for name in compared + named[::-1] if name in self.index_of]
-        if not in_file:
+    def column_of_refusal(self, constraint) -> tuple[str, int | None]:
+        """The column a failed constraint is shown under: its field's
+        (``constraints.refused_field``)."""
+        field = refused_field(self.model, constraint)
+        if field is None:
             return "", None
-        return self.resource.column_of(in_file[0]), self.index_of[in_file[0]]
+        return self.resource.column_of(field), self.index_of.get(field)
 
     # -- the whole file ---------------------------------------------------------------------
 
@@ -528,9 +516,7 @@ class SheetCheck:
             if not rows_by_key:
                 continue
             message, code = self.unique_message(rule, rows[0][1])
-            column_field = self.column_of_rule(rule)
-            column = self.resource.column_of(column_field)
-            index = self.index_of.get(column_field)
+            column, index = self.key_column(rule)
             for numbers in rows_by_key.values():
                 for number in numbers[1:]:
                     self.error(
@@ -555,17 +541,13 @@ class SheetCheck:
                 else:
                     self.error(message, code, rows_by_key[key][0], column, index)
 
-    def column_of_rule(self, rule: UniqueRule) -> str:
-        """The column a repeated key is shown under: its last free-text field (a code, a
-        number, a title), else its last field other than the unit."""
-        fields = [name for name in rule.fields if name != "unit"] or list(rule.fields)
-        texts = [
-            name
-            for name in fields
-            if isinstance(self.model._meta.get_field(name), models.CharField)
-            and not self.model._meta.get_field(name).choices
-        ]
-        return (texts or fields)[-1]
+    def key_column(self, rule: UniqueRule) -> tuple[str, int | None]:
+        """The column a repeated key is shown under: its constraint's refused field, else
+        its last field besides the unit."""
+        if rule.constraint is not None:
+            return self.column_of_refusal(rule.constraint)
+        field = [name for name in rule.fields if name != "unit"][-1:] or list(rule.fields)[-1:]
+        return self.resource.column_of(field[0]), self.index_of.get(field[0])
 
     def unique_message(self, rule: UniqueRule, instance) -> tuple[str, str]:
         if rule.constraint is not None:
