@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core import permissions, workflow
+from registers.core.constraints import message_text
 from registers.core.services import require_change_permission
 from registers.core.status import Status
 from registers.draw import (
@@ -428,6 +429,28 @@ def result_problems(
 #: A value not given: what is recorded stays.
 _UNSET: Any = object()
 
+#: What a drawn target's results are.
+RESULT_FIELDS = ("checked_on", "result", "findings")
+
+
+def _result_refusals(target: DrawnTarget) -> list[ValidationError]:
+    """The drawn target's own rules on its results (a result needs its date…), each
+    refusal naming the target."""
+    others = [f.name for f in target._meta.concrete_fields if f.name not in RESULT_FIELDS]
+    try:
+        target.full_clean(exclude=others, validate_unique=False)
+    except ValidationError as error:
+        return [
+            ValidationError(
+                _("%(name)s：%(message)s"),
+                code=item.code,
+                params={"name": target.target_name, "message": message_text(item)},
+            )
+            for items in error.error_dict.values()
+            for item in items
+        ]
+    return []
+
 
 @dataclass(frozen=True)
 class ResultRow:
@@ -489,17 +512,10 @@ def record_results(
             record.published_on = published_on
         for row in rows:
             target = targets[row.position]
-            for name in ("checked_on", "result", "findings"):
+            for name in RESULT_FIELDS:
                 if getattr(row, name) is not _UNSET:
                     setattr(target, name, getattr(row, name))
-            if target.result and target.checked_on is None:
-                errors.append(
-                    ValidationError(
-                        _("%(name)s：填写检查结果时必须填写检查日期。"),
-                        code="registers_drawntarget_result_has_date",
-                        params={"name": target.target_name},
-                    )
-                )
+            errors += _result_refusals(target)
         problems = result_problems(
             record,
             [(target.target_name, target.checked_on, target.result) for target in targets.values()],
@@ -517,5 +533,5 @@ def record_results(
         for row in rows:
             target = targets[row.position]
             target._history_user = by
-            target.save(update_fields=["checked_on", "result", "findings"])
+            target.save(update_fields=list(RESULT_FIELDS))
     return record

@@ -174,9 +174,12 @@ def test_bad_results_are_refused_with_every_reason_and_nothing_is_saved(liaison_
     assert response.status_code == 400
     errors = response.json()["errors"]
     codes = {error["code"] for error in errors}
-    assert {"registers_drawntarget_result_has_date", "result_problem"} <= codes
+    assert {"drawntarget_result_has_date", "result_problem"} <= codes
     messages = " ".join(error["message"] for error in errors)
     assert "早于抽取日期" in messages and "结果公示日期必须在检查结束之后" in messages
+    # A target's own rule names the target.
+    target = DrawnTarget.objects.get(draw_id=draw["id"], position=2)
+    assert f"{target.target_name}：填写检查结果时必须填写检查日期。" in messages
     unchanged = liaison_client.get(f"/api/v1/inspection-draws/{draw['id']}/").json()
     assert unchanged["check_ended_on"] is None
     assert all(row["result"] == "" for row in unchanged["drawn_targets"])
