@@ -17,9 +17,10 @@ model is created). Unless given, the code is the name without its app label:
 - ``check``: any other rule, stated as its condition.
 
 A refusal is shown on the field it is about (``refused_field``): the later date, the field
-that must be filled or stay empty, a unique key's one field besides the unit, or the field a
-rule names with ``on=``. The admin's forms, the API and the upload's checks all place it
-there; a model's ``clean`` does not check a constraint again.
+that must be filled or stay empty, a unique key's text field besides the unit (a code, a
+number, a name), or the field a rule names with ``on=``. The admin's forms, the API and
+the upload's checks all place it there; a model's ``clean`` does not check a constraint
+again.
 """
 
 from __future__ import annotations
