@@ -25,6 +25,8 @@ again.
 
 from __future__ import annotations
 
+import operator
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import CharField, CheckConstraint, F, Q, UniqueConstraint
 from django.db.models.signals import class_prepared
@@ -123,8 +125,8 @@ def required_when(field: str, when: Q, *, text: bool = False, **named) -> CheckC
     return check(~when | filled, **{"on": field, **named})
 
 
-#: Lookups that compare a field with a value or another field.
-COMPARISONS = frozenset({"gt", "gte", "lt", "lte"})
+#: Lookups that compare a field with a value or another field, and how.
+COMPARISONS = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 
 
 def refused_on(constraint, field: str | None):

@@ -35,7 +35,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from registers.core import permissions
-from registers.core.constraints import place_refusals, refused_field, violation_message
+from registers.core.constraints import COMPARISONS, place_refusals, refused_field, violation_message
 from registers.core.exchange import reading
 from registers.core.exchange.columns import (
     CellError,
@@ -99,13 +99,6 @@ def _kleene(values: Iterable[bool | None], decisive: bool) -> bool | None:
     return result
 
 
-_COMPARISONS = {
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-}
-
 Condition = Callable[[Any], "bool | None"]
 
 
@@ -144,8 +137,8 @@ def _lookup(model, attname: str, kind: str, value) -> Condition:
         return lambda instance: None if left(instance) is None else left(instance) in options
     if kind == "exact":
         compare = operator.eq
-    elif kind in _COMPARISONS:
-        compare = _COMPARISONS[kind]
+    elif kind in COMPARISONS:
+        compare = COMPARISONS[kind]
     else:
         raise Unsupported
 
