@@ -29,9 +29,20 @@ def start_django(database_url: str) -> None:
 
 def prepare_database() -> None:
     """Bring the benchmark database to the project's schema, with the table of the shared
-    cache (``createcachetable``) that the figures and pages keep their results in."""
+    cache (``createcachetable``) that the figures and pages keep their results in. A
+    PostgreSQL database named in the address is created first when the server has none of
+    that name, so each command in the README runs on a fresh server."""
     from django.core.management import call_command
+    from django.db import connection
 
+    if connection.vendor == "postgresql":
+        name = connection.settings_dict["NAME"]
+        # The connection Django's own test runner uses to create its database: the
+        # server's maintenance database, outside any transaction.
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
 

@@ -13,9 +13,9 @@ write-only mode, then times, best of ``--repeat``:
   its last row: every row is read, converted and validated, and nothing is written;
 * ``upload``: the upload of the correct file: every row checked, then all created as a
   liaison's drafts in one transaction, with their history rows;
-* ``submitted``: the same upload asking for submitted records: the drafts are then
-  submitted through the workflow (``transition_all``: locked, checked, updated, one more
-  history row each, announced after the commit);
+* ``submitted``: the same upload asking for submitted records: each is entered through
+  the workflow (``create_all``: checked, submitted as it is saved, in its one history row,
+  announced after the commit);
 * ``formula``: the upload of the file with a formula in its last row instead: such a file
   is read cell by cell (by openpyxl, to name each formula cell), checked, and refused.
 

@@ -20,10 +20,12 @@ its unit with the office's reason (it leaves every report figure until approved 
 approved record without a reason. Both record a ``Correction``: who, when, why, and which
 fields changed from what to what.
 
-``transition_all`` does the same for a batch of records (an upload) in a few statements:
-its ``QuerySet.update`` sends no ``post_save``, so simple-history writes nothing by itself
-and the history rows are written with ``writing.add_history`` (compared with
+``transition_all`` does the same for a batch of records (an update by re-upload) in a few
+statements: its ``QuerySet.update`` sends no ``post_save``, so simple-history writes nothing
+by itself and the history rows are written with ``writing.add_history`` (compared with
 simple-history's ``bulk_history_create`` in ``tests/registers/test_bulk.py``).
+``create_all`` is ``create`` for a batch (an upload): the records written together with
+``writing.create_with_history``, each taken to the status asked for as it is saved.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.core.corrections import field_changes
-from registers.core.exchange.writing import add_history
+from registers.core.exchange.writing import add_history, create_with_history
 from registers.core.models import Correction, CorrectionKind, WorkflowRecord
 from registers.core.permissions import (
     can_act,
@@ -95,13 +97,15 @@ def require(record: WorkflowRecord, action: Action, *, by) -> None:
         raise _refusal(record, action, by)
 
 
-def _apply(record: WorkflowRecord, action: Action, by, comment: str) -> list[str]:
-    """Set the new status and who acted on ``record``; return the fields written."""
+def _apply(record: WorkflowRecord, action: Action, by, comment: str, at=None) -> list[str]:
+    """Set the new status and who acted on ``record`` (now, or ``at``); return the fields
+    written."""
     record.status = action.to_status
+    at = at or timezone.now()
     if action == Action.SUBMIT:
-        record.submitted_by, record.submitted_at = by, timezone.now()
+        record.submitted_by, record.submitted_at = by, at
         return ["status", "submitted_by", "submitted_at"]
-    record.reviewed_by, record.reviewed_at = by, timezone.now()
+    record.reviewed_by, record.reviewed_at = by, at
     record.review_comment = comment
     return ["status", "reviewed_by", "reviewed_at", "review_comment"]
 
@@ -385,3 +389,52 @@ def create(
             record.save()
             _follow_up(record, action, by, "")
     return record
+
+
+#: The transitions a batch of new records may take as they are saved (``create_all``).
+ON_CREATION = (Action.SUBMIT, Action.APPROVE_DIRECTLY)
+
+
+def create_all(
+    records: Sequence[WorkflowRecord], *, by, action: Action | None = None, reason: str
+) -> list[WorkflowRecord]:
+    """Save the new ``records`` (of one model) entered by user ``by``: all, or none.
+
+    ``create`` for a batch, in a few statements: each record is a draft of its unit as
+    ``mark_created`` makes it; with ``action`` (``SUBMIT``, or the office's
+    ``APPROVE_DIRECTLY``) each is checked with ``require`` and taken there as it is saved,
+    the transition written in its first history row (``reason``, then the action's name),
+    followed by ``after_transition`` and, once the transaction commits, ``transitioned``
+    for each. Raises ``WorkflowError`` for the first record refused, saving nothing.
+    """
+    records = list(records)
+    if not records:
+        return records
+    model = type(records[0])
+    if not can_create(by, model):
+        raise WorkflowError(_("您无权新增这类记录。"), code="not_allowed")
+    if action is not None:
+        action = Action(action)
+        if action not in ON_CREATION:
+            raise ValueError(f"{action} is not taken on creation")
+    now = timezone.now()
+    for record in records:
+        mark_created(record, by=by)
+        if action is not None:
+            require(record, action, by=by)
+            _apply(record, action, by, "", at=now)
+    if action is not None:
+        reason = _("%(reason)s：%(action)s") % {"reason": reason, "action": action.label}
+    with transaction.atomic():
+        create_with_history(records, model, user=by, change_reason=reason, date=now)
+        if action is None:
+            return records
+        for record in records:
+            record.after_transition(action, by=by)
+
+    def announce():
+        for record in records:
+            transitioned.send(sender=model, record=record, action=action, by=by, comment="")
+
+    transaction.on_commit(announce)
+    return records

@@ -82,7 +82,10 @@ def test_direct_submission_creates_submitted_records_sent_by_the_uploader(liaiso
     item = InspectionItem.objects.get()
     assert result.status == Status.SUBMITTED
     assert (item.status, item.submitted_by) == (Status.SUBMITTED, liaison)
-    assert item.submitted_at is not None
+    assert item.submitted_at == item.created_at
+    history = item.history.get()
+    assert (history.status, history.history_user) == (Status.SUBMITTED, liaison)
+    assert history.history_change_reason == f"Excel 上传：{Action.SUBMIT.label}"
 
 
 def test_an_approved_upload_is_approved_directly_through_the_workflow(
@@ -107,11 +110,13 @@ def test_an_approved_upload_is_approved_directly_through_the_workflow(
     assert result.ok, result.errors
     for item in InspectionItem.objects.all():
         history = item.history.order_by("history_id")
+        # Approved as it is saved, as ``workflow.create`` approves one record: the
+        # transition is the record's first history row.
         assert [(h.history_type, h.status, h.history_user) for h in history] == [
-            ("+", Status.DRAFT, office),
-            ("~", Status.APPROVED, office),
+            ("+", Status.APPROVED, office),
         ]
-        assert history.last().history_change_reason == str(Action.APPROVE_DIRECTLY.label)
+        assert history.get().history_change_reason == f"Excel 上传：{Action.APPROVE_DIRECTLY.label}"
+        assert (item.reviewed_by, item.reviewed_at) == (office, item.created_at)
     assert sorted(heard) == [("SJ-1", Action.APPROVE_DIRECTLY), ("SJ-2", Action.APPROVE_DIRECTLY)]
 
 

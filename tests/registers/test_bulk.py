@@ -236,3 +236,33 @@ def test_other_databases_get_simple_historys_own_bulk_create(contract_values, li
     )
     assert GovernmentContract.objects.count() == 3
     assert GovernmentContract.history.filter(history_user=liaison, history_type="+").count() == 3
+
+
+def test_change_rows_follow_the_records_order_across_statements(contract_values, liaison, office):
+    # More records than one statement takes on SQLite, and not in the order of their keys.
+    instances = contracts(contract_values, 1200)
+    writing.create_with_history(
+        instances, GovernmentContract, user=liaison, change_reason="上传", date=timezone.now()
+    )
+    reordered = instances[600:][::-1] + instances[:600]
+    writing.add_history(
+        reordered, GovernmentContract, user=office, change_reason="审核通过", date=timezone.now()
+    )
+    rows = GovernmentContract.history.filter(history_type="~").order_by("history_id")
+    assert list(rows.values_list("number", flat=True)) == [i.number for i in reordered]
+    assert set(rows.values_list("history_user_id", "history_change_reason")) == {
+        (office.pk, "审核通过")
+    }
+
+
+def test_a_change_row_holds_the_record_as_stored(contract_values, liaison, office):
+    # What the history keeps is the row the database holds, not a copy in memory.
+    [instance] = contracts(contract_values, 1)
+    writing.create_with_history(
+        [instance], GovernmentContract, user=liaison, change_reason="上传", date=timezone.now()
+    )
+    GovernmentContract.objects.filter(pk=instance.pk).update(title="改后的标题")
+    writing.add_history(
+        [instance], GovernmentContract, user=office, change_reason="更正", date=timezone.now()
+    )
+    assert GovernmentContract.history.get(history_type="~").title == "改后的标题"

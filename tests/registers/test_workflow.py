@@ -7,6 +7,7 @@ from registers.core.status import Action, Status
 from registers.core.workflow import (
     WorkflowError,
     approve,
+    create_all,
     mark_created,
     return_for_revision,
     submit,
@@ -238,3 +239,56 @@ def test_a_batch_is_announced_record_by_record_once_committed(
         transitioned.disconnect(listener)
 
     assert heard == [(Memo, memo.pk, Action.APPROVE, office, "") for memo in memos]
+
+
+def new_memos(unit, count=3):
+    return [Memo(title=f"上传{n}", unit=unit) for n in range(count)]
+
+
+def test_a_new_batch_is_submitted_as_it_is_saved_in_its_first_history_row(
+    liaison, unit_b, django_capture_on_commit_callbacks
+):
+    memos = new_memos(unit_b)  # another unit asked for: a liaison's records are their own
+    heard = []
+
+    def listener(sender, record, action, by, **kwargs):
+        heard.append((record.pk, action, by))
+
+    transitioned.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            create_all(memos, by=liaison, action=Action.SUBMIT, reason="Excel 上传")
+        assert heard == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        transitioned.disconnect(listener)
+
+    for memo in memos:
+        saved = refresh(memo)
+        assert (saved.unit, saved.status, saved.submitted_by) == (
+            liaison.unit,
+            Status.SUBMITTED,
+            liaison,
+        )
+        [row] = saved.history.all()
+        assert (row.history_type, row.status, row.history_user) == ("+", Status.SUBMITTED, liaison)
+        assert row.history_change_reason == "Excel 上传：报送审核"
+    assert heard == [(memo.pk, Action.SUBMIT, liaison) for memo in memos]
+
+
+def test_a_new_batch_is_refused_whole_by_the_transitions_own_rule(liaison):
+    with pytest.raises(WorkflowError) as refused:
+        create_all(
+            new_memos(liaison.unit), by=liaison, action=Action.APPROVE_DIRECTLY, reason="上传"
+        )
+
+    assert refused.value.code == "office_only"
+    assert not Memo.objects.exists()
+    assert not Memo.history.exists()
+
+
+def test_a_new_batch_takes_no_transition_but_those_of_entry(office, unit_a):
+    with pytest.raises(ValueError):
+        create_all(new_memos(unit_a), by=office, action=Action.RETURN, reason="上传")
+    assert not Memo.objects.exists()

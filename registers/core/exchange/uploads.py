@@ -3,11 +3,12 @@ admin's import button.
 
 An upload is read (``reading``), checked row by row (``checking``) and, only if every row
 is right, written in one transaction (``writing``): records of the uploader's unit (the
-office picks a unit or fills the unit column), each with its "created" history row. What
-the uploader asked the records to become (submitted, or approved by the office) is reached
-through the workflow's own transitions, applied to the whole batch at once
-(``workflow.transition_all``): the same permission rule, history rows and ``transitioned``
-signal as a record submitted or approved by hand.
+office picks a unit or fills the unit column), each with its "created" history row. A
+register's records are entered through the workflow (``workflow.create_all``, ``create``
+for a batch): what the uploader asked them to become (submitted, or approved by the
+office) is a transition each takes as it is saved, under the same permission rule, in its
+first history row, and announced by the same ``transitioned`` signal as a record submitted
+or approved by hand.
 
 Registers offer themselves for exchange with ``register`` (each app when it is ready).
 """
@@ -32,7 +33,7 @@ from registers.core.exchange.writing import create_with_history
 from registers.core.models import JobKind, WorkflowRecord
 from registers.core.register_order import index_position
 from registers.core.status import Action, Status
-from registers.core.workflow import WorkflowError, transition_all
+from registers.core.workflow import WorkflowError, create_all
 
 Progress = Callable[[int, int], None]
 
@@ -86,9 +87,9 @@ def upload_statuses(user, model) -> list[Status]:
 
 #: The transitions that bring a new draft to each status an upload may ask for.
 _TRANSITIONS = {
-    Status.DRAFT: (),
-    Status.SUBMITTED: (Action.SUBMIT,),
-    Status.APPROVED: (Action.APPROVE_DIRECTLY,),
+    Status.DRAFT: None,
+    Status.SUBMITTED: Action.SUBMIT,
+    Status.APPROVED: Action.APPROVE_DIRECTLY,
 }
 
 
@@ -220,16 +221,18 @@ def open_sheet(check: SheetCheck, data: bytes) -> reading.DataSheet | None:
 
 
 def create_records(resource: ScopedResource, instances: list, status: Status) -> list:
-    """Write the checked rows as drafts, then take them to ``status``; all or nothing."""
+    """Write the checked rows, a register's as ``status`` (draft, submitted or approved);
+    all or nothing."""
     model = resource._meta.model
     user = resource.user
+    reason = _("Excel 上传")
     with transaction.atomic():
-        created = create_with_history(
-            instances, model, user=user, change_reason=_("Excel 上传"), date=timezone.now()
-        )
         if is_workflow(type(resource)):
-            for action in _TRANSITIONS[status]:
-                transition_all(created, action, by=user)
+            created = create_all(instances, by=user, action=_TRANSITIONS[status], reason=reason)
+        else:
+            created = create_with_history(
+                instances, model, user=user, change_reason=reason, date=timezone.now()
+            )
         resource.after_create(created)
     return created
 

@@ -10,9 +10,11 @@ query compiler; at an upload's 50,000 rows that costs more than reading the work
 each chunk's ``INSERT … RETURNING`` is written once, and each value is prepared by its
 field's own ``get_db_prep_save``, except where that is known to return the value unchanged
 (text in a text field, a whole number in an integer field or a key, a boolean, nothing).
-Keys come back by ``RETURNING``, as ``bulk_create`` gets them.
-``tests/registers/test_bulk.py`` compares the rows of every model an upload writes with
-simple-history's own.
+Keys come back by ``RETURNING``, as ``bulk_create`` gets them. The history rows are not sent
+again: one ``INSERT … SELECT`` a chunk copies each record's row, as it now stands, into its
+history table on the server, with the batch's moment, reason, kind and user, in the
+records' order. ``tests/registers/test_bulk.py`` compares the rows of every model an upload
+writes with simple-history's own.
 
 Where that cannot be done (a database without ``RETURNING`` from a multi-row insert, a model
 whose key the database does not assign, a history table with columns of its own) the calls
@@ -25,11 +27,11 @@ django-simple-history 3.13): ``Field.get_db_prep_save``, ``Field.pre_save``,
 ``connection.features.can_return_rows_from_bulk_insert`` and ``connection.data_types``
 (Django's own test for ``UNNEST``); ``Model._state.adding``/``db``. From simple-history:
 ``get_history_manager_for_model``, the historical model's ``tracked_fields`` (the tracked
-fields under their own attnames) and its own columns ``history_id``, ``history_date``,
-``history_change_reason``, ``history_type`` ("+" created, "~" changed) and
-``history_user_id``. Not honoured here, as uploads never set them: an instance's own
-``_history_user``/``_history_date``/``_change_reason`` and the ``SIMPLE_HISTORY_ENABLED``
-setting.
+fields under their own attnames, each filled from the model's column of that attname) and
+its own columns ``history_id``, ``history_date``, ``history_change_reason``,
+``history_type`` ("+" created, "~" changed) and ``history_user_id``. Not honoured here, as
+uploads never set them: an instance's own ``_history_user``/``_history_date``/
+``_change_reason`` and the ``SIMPLE_HISTORY_ENABLED`` setting.
 """
 
 from __future__ import annotations
@@ -265,8 +267,9 @@ def add_history(
     change_reason: str,
     date: datetime.datetime,
 ) -> None:
-    """Write one "changed" history row (``~``) for each saved instance, as it now is: what
-    simple-history's ``bulk_history_create(update=True)`` writes."""
+    """Write one "changed" history row (``~``) for each saved instance, as its row now
+    stands in the table: what simple-history's ``bulk_history_create(update=True)`` writes
+    for instances as they were saved."""
     instances = list(instances)
     if not instances:
         return
@@ -286,7 +289,10 @@ def add_history(
 
 
 def _insert_history(instances, model, connection, *, user, reason, date, kind: str) -> None:
-    """Insert a history row of ``kind`` ("+", "~") for each instance, as it now is."""
+    """Insert a history row of ``kind`` ("+", "~") for each instance, as its row now stands
+    in the table: ``INSERT … SELECT`` copies the tracked columns on the server, so only the
+    keys are sent (not every value of every row a second time). The rows are written in the
+    instances' order, as ``bulk_history_create`` writes them."""
     history_model = get_history_manager_for_model(model).model
     history_fields = [
         field for field in history_model._meta.concrete_fields if not field.primary_key
@@ -297,12 +303,38 @@ def _insert_history(instances, model, connection, *, user, reason, date, kind: s
         "history_type": kind,
         "history_user_id": getattr(user, "pk", None),
     }
-    columns = [
-        (True, own_values[field.attname]) if field.attname in own_values else (False, field.attname)
-        for field in history_fields
-    ]
-    history_rows = [
-        [value if own else getattr(instance, value) for own, value in columns]
-        for instance in instances
-    ]
-    _Insert(history_model, history_fields, connection, returning=False).run(history_rows)
+    quote = connection.ops.quote_name
+    # PostgreSQL takes a value it cannot type from the statement itself (a parameter in the
+    # SELECT list, the first row of VALUES) as text: those are cast to their columns' types.
+    typed = connection.vendor == "postgresql"
+
+    def parameter(field: models.Field) -> str:
+        return f"CAST(%s AS {field.db_type(connection).split('(')[0]})" if typed else "%s"
+
+    columns = {field.attname: field.column for field in model._meta.concrete_fields}
+    selected, own_params = [], []
+    for field in history_fields:
+        if field.attname in own_values:
+            selected.append(parameter(field))
+            own_params.append(value_preparer(field, connection)(own_values[field.attname]))
+        else:
+            selected.append(f"t.{quote(columns[field.attname])}")
+    pk = history_model._meta.get_field(model._meta.pk.attname)
+    first_row = f"({parameter(pk)}, {parameter(models.IntegerField())})"
+    tail = "INSERT INTO {} ({}) SELECT {} FROM {} t JOIN k ON t.{} = k.record ORDER BY k.n".format(
+        quote(history_model._meta.db_table),
+        ", ".join(quote(field.column) for field in history_fields),
+        ", ".join(selected),
+        quote(model._meta.db_table),
+        quote(model._meta.pk.column),
+    )
+    keys = [instance.pk for instance in instances]
+    size = max(1, min(connection.ops.bulk_batch_size(["record", "n"], keys), 10_000))
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), size):
+            chunk = keys[start : start + size]
+            rows = ", ".join([first_row, *["(%s, %s)"] * (len(chunk) - 1)])
+            positions = [value for n, key in enumerate(chunk) for value in (key, n)]
+            cursor.execute(
+                f"WITH k (record, n) AS (VALUES {rows}) {tail}", [*positions, *own_params]
+            )
