@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: What every open page showed when a browser test failed: a screenshot and the HTML.
+FAILURES = ROOT / "test-artifacts" / "failures"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 #: The demo accounts' password here: DEBUG is off in tests, where ``demo`` must be changed at
 #: login, so the demo accounts get one that meets the rules.
@@ -135,15 +137,45 @@ class Pages:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def keep_failure(self, test_name: str) -> list[Path]:
+        """Save every open page as it stands (screenshot and HTML) under
+        test-artifacts/failures/, named after the failed test; the paths saved."""
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^0-9A-Za-z_-]+", "-", test_name)
+        saved = []
+        for number, page in enumerate(
+            (page for context in self.contexts for page in context.pages), start=1
+        ):
+            base = FAILURES / f"{stem}-{number}"
+            try:
+                page.screenshot(path=f"{base}.png", full_page=True)
+                Path(f"{base}.html").write_text(page.content(), encoding="utf-8")
+            except Exception:  # a page already closed or crashed: keep what the others show
+                continue
+            saved.append(base)
+        return saved
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so that ``pages`` knows whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def pages(chromium, live_server):
+def pages(request, chromium, live_server):
     opened = Pages(chromium, live_server.url)
     yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for base in opened.keep_failure(request.node.name):
+            print(f"失败时的页面：{base}.png、{base}.html")
     opened.close()
     assert opened.external == [], f"页面请求了外部地址：{opened.external}"
 
