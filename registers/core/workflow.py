@@ -162,6 +162,16 @@ def _follow_up(record: WorkflowRecord, action: Action, by, comment: str) -> None
     )
 
 
+def _announce_all(model, records, action: Action, by, comment: str) -> None:
+    """``transitioned`` for each record of a batch, once the transaction commits."""
+
+    def announce():
+        for record in records:
+            transitioned.send(sender=model, record=record, action=action, by=by, comment=comment)
+
+    transaction.on_commit(announce)
+
+
 def transition(
     record: WorkflowRecord,
     action: Action,
@@ -275,11 +285,7 @@ def transition_all(
                 setattr(record, attname, value)
         raise
 
-    def announce():
-        for record in records:
-            transitioned.send(sender=model, record=record, action=action, by=by, comment=comment)
-
-    transaction.on_commit(announce)
+    _announce_all(model, records, action, by, comment)
     return records
 
 
@@ -432,9 +438,5 @@ def create_all(
         for record in records:
             record.after_transition(action, by=by)
 
-    def announce():
-        for record in records:
-            transitioned.send(sender=model, record=record, action=action, by=by, comment="")
-
-    transaction.on_commit(announce)
+    _announce_all(model, records, action, by, "")
     return records
