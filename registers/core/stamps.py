@@ -43,7 +43,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from registers.core.permissions import scope_key
+from registers.core.permissions import may_see_personal_data, scope_key
 
 T = TypeVar("T")
 
@@ -227,13 +227,15 @@ def kept(
 
 def page_key(request) -> tuple:
     """What a part of a page kept for its reader is kept for besides the data: the reader's
-    account, role and scope, the address (filters, search, ordering, page) and the day (a
-    status or a deadline as of today)."""
+    account, role and scope, whether it may see personal data (an API client's token
+    decides, so one account's tokens differ), the address (filters, search, ordering, page)
+    and the day (a status or a deadline as of today)."""
     user = request.user
     return (
         user.pk,
         getattr(user, "role", None),
         scope_key(user),
+        may_see_personal_data(user, getattr(request, "auth", None)),
         request.get_full_path(),
         timezone.localdate(),
     )

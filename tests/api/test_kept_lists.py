@@ -3,10 +3,12 @@
 one client is never given to a client who sees other records."""
 
 import pytest
+from rest_framework.test import APIClient
 
+from registers.core.roles import Role
 from registers.core.status import Status
 from tests.api.conftest import client_for
-from tests.factories import make_reconsideration
+from tests.factories import make_reconsideration, make_token, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,3 +39,17 @@ def test_a_kept_page_is_given_only_to_clients_who_see_the_same_records(users, un
     assert numbers(client_for(users["liaison"])) == {mine.number}
     assert numbers(client_for(users["liaison2"])) == {theirs.number}
     assert numbers(client_for(users["office"])) == {mine.number, theirs.number}
+
+
+@pytest.mark.parametrize("granted_first", [True, False])
+def test_a_kept_page_is_never_given_to_a_token_with_another_grant(granted_first, unit_a):
+    """One system, two tokens: one granted personal data, one not. Each gets its own names."""
+    make_reconsideration(unit_a, applicant="欧阳娜娜", status=Status.APPROVED)
+    system = make_user(Role.API_CLIENT, username="city")
+    granted, masked = APIClient(), APIClient()
+    granted.credentials(HTTP_AUTHORIZATION=f"Token {make_token(system, grants_personal_data=True)}")
+    masked.credentials(HTTP_AUTHORIZATION=f"Token {make_token(system, name='脱敏')}")
+    order = [(granted, "欧阳娜娜"), (masked, "欧**")]
+    for client, applicant in order if granted_first else order[::-1]:
+        rows = client.get(CASES).json()["results"]
+        assert [row["applicant"] for row in rows] == [applicant]
