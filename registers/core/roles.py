@@ -27,3 +27,10 @@ class Role(models.TextChoices):
     @property
     def uses_admin(self) -> bool:
         return self != Role.API_CLIENT
+
+    @property
+    def holds_tokens(self) -> bool:
+        """Only a system's account holds API tokens. A token is a credential whoever issues it
+        holds too: a token for a person's account would let the security administrator act as
+        that person, past their password and second factor (三员分立)."""
+        return self == Role.API_CLIENT

@@ -8,7 +8,7 @@ import re
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from registers.core.roles import Role
@@ -166,3 +166,45 @@ def test_create_api_token_prints_a_working_key(system):
     key = out.getvalue().strip()
     assert status_with(key).status_code == 200
     assert ApiToken.objects.get().name == "夜间同步"
+
+
+# --- Only a system's account holds a token (三员分立) ----------------------------------------
+
+
+def test_the_security_administrator_cannot_issue_a_token_for_a_person(secadmin, office, system):
+    """Whoever issues a token holds it: a token for the office's account would let the
+    security administrator read and approve records as the office, without its second
+    factor."""
+    admin = client_for(secadmin)
+    refused = admin.post("/api/v1/tokens/", {"user": office.pk, "name": "x"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["user"][0]["code"] == "not_api_client"
+    assert not ApiToken.objects.exists()
+    assert not SecurityEvent.objects.filter(event=Event.TOKEN_CREATE).exists()
+
+
+def test_the_token_admin_offers_only_api_clients_accounts(client, secadmin, office, system):
+    client.force_login(secadmin)
+    form = client.get("/admin/accounts/apitoken/add/").content.decode()
+    assert f'value="{system.pk}"' in form and f'value="{office.pk}"' not in form
+    refused = client.post(
+        "/admin/accounts/apitoken/add/",
+        {"user": office.pk, "name": "x", "expires_at_0": "2027-03-01", "expires_at_1": "00:00"},
+    )
+    assert refused.status_code == 200 and not ApiToken.objects.exists()
+    assert refused.context["adminform"].form.errors["user"]
+
+
+def test_create_api_token_refuses_a_person_s_account(office):
+    with pytest.raises(CommandError, match="接口客户端"):
+        call_command("create_api_token", office.username, stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_stops_when_its_account_is_no_longer_an_api_client(system):
+    key = make_token(system)
+    assert status_with(key).status_code == 200
+    system.role = Role.OFFICE
+    system.save()
+    refused = status_with(key)
+    assert refused.status_code == 401 and refused.json()["code"] == "not_api_client"

@@ -14,12 +14,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from registers.admin.base import DutyAdmin
 from registers.core import permissions
 from registers.core.roles import Role
+from registers.models import User
 from xianan_lawgov.audit.log import record
 from xianan_lawgov.audit.models import Event
 
 from . import twofactor
 from .lockout import lift
-from .models import ApiToken, AuthenticatorDevice, Lockout, RolePolicy, TwoFactorRequirement
+from .models import (
+    TOKEN_ROLES,
+    ApiToken,
+    AuthenticatorDevice,
+    Lockout,
+    RolePolicy,
+    TwoFactorRequirement,
+)
 from .sessions import end_all_sessions
 from .tokens import issue_token, revoke_token
 
@@ -67,13 +75,18 @@ class ApiTokenAdmin(SecurityAdmin):
     list_filter = [TokenStateFilter, "grants_personal_data", "user__role"]
     list_select_related = ["user"]
     search_fields = ["name", "prefix", "user__username"]
-    autocomplete_fields = ["user"]
     fields = ["user", "name", "expires_at", "grants_personal_data"]
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request):
         return permissions.manages_security(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only API clients' accounts hold tokens (ApiToken.clean says why).
+            kwargs["queryset"] = User.objects.filter(is_active=True, role__in=TOKEN_ROLES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -16,7 +16,7 @@ from rest_framework import authentication, exceptions
 from xianan_lawgov.audit.log import record
 from xianan_lawgov.audit.models import Event
 
-from .models import ApiToken, hash_key
+from .models import TOKEN_ROLES, ApiToken, hash_key
 from .throttles import BadTokenThrottle
 
 #: ``last_used_at`` is written at most this often (not on every request).
@@ -49,6 +49,10 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌已过期。"), code="token_expired")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌所属账号已停用。"), code="inactive_user")
+        if token.user.role not in TOKEN_ROLES:
+            raise exceptions.AuthenticationFailed(
+                _("令牌所属账号不是接口客户端，令牌不能使用。"), code="not_api_client"
+            )
         self._note_use(token, now)
         return token.user, token
 

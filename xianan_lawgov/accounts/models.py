@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -36,14 +37,13 @@ def default_token_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=security_setting("TOKEN_LIFETIME_DAYS"))
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def usable(self, now: datetime.datetime | None = None):
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+#: The roles whose accounts may hold a token (``Role.holds_tokens``).
+TOKEN_ROLES = [role for role in Role if role.holds_tokens]
 
 
 class ApiToken(models.Model):
-    """A named key a system (or a person's script) calls the API with."""
+    """A named key a system calls the API with; only an API client's account holds one
+    (``Role.holds_tokens``)."""
 
     user = part_of(settings.AUTH_USER_MODEL, _("账号"), related_name="api_tokens")
     name = models.CharField(
@@ -66,14 +66,27 @@ class ApiToken(models.Model):
     revoked_at = optional_moment(_("撤销时间"), editable=False)
     revoked_by = person_field(_("撤销人"), editable=False)
 
-    objects = ApiTokenQuerySet.as_manager()
-
     class Meta:
         ordering = ["user__username", "-created_at"]
         verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.user_id is not None and self.user.role not in TOKEN_ROLES:
+            raise ValidationError(
+                {
+                    "user": ValidationError(
+                        _(
+                            "令牌只能发给接口客户端账号。工作人员、联络员和管理员用本人的密码"
+                            "（和双因素验证码）登录，不用令牌。"
+                        ),
+                        code="not_api_client",
+                    )
+                }
+            )
 
     @classmethod
     def new_key(cls) -> str:
@@ -86,10 +99,6 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and not self.is_expired and self.user.is_active
 
 
 # --- Personal calendar feeds --------------------------------------------------------------

@@ -13,7 +13,9 @@ from .models import ApiToken, default_token_expiry
 
 def issue_token(token: ApiToken, *, by=None) -> str:
     """Save the new ``token`` (its account, name, expiry and grant filled in) with a fresh
-    key, and return the key: it is shown this once and never stored."""
+    key, and return the key: it is shown this once and never stored. Raises
+    ``ValidationError`` for an account that may not hold a token (``ApiToken.clean``)."""
+    token.clean()
     key = ApiToken.new_key()
     token.set_key(key)
     token.created_by = by

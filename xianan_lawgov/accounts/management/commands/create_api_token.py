@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from xianan_lawgov.accounts.tokens import issue_token
 
 
 class Command(BaseCommand):
-    help = "为账号创建接口令牌并打印（只打印这一次，系统只保存摘要）。"
+    help = "为接口客户端账号创建接口令牌并打印（只打印这一次，系统只保存摘要）。"
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -31,4 +32,8 @@ class Command(BaseCommand):
         token = ApiToken(
             user=user, name=name, expires_at=expires_at, grants_personal_data=personal_data
         )
-        self.stdout.write(issue_token(token))
+        try:
+            key = issue_token(token)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(key)
