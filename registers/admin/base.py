@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.filters import RelatedOnlyFieldListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -576,12 +577,32 @@ def require_scoped_admins(site: admin.AdminSite) -> None:
                 "from ScopedAdmin, or have UnscopedAdmin first among its bases"
             )
         permissions.require_scoping(model, f"admin {type(model_admin).__name__}")
+        _require_scoped_filters(model, model_admin)
         for inline in model_admin.inlines:
             if not issubclass(inline, ScopedInlineMixin):
                 raise ImproperlyConfigured(
                     f"inline {inline.__name__} of {model._meta.label} must derive from "
                     "ScopedInlineMixin"
                 )
+
+
+def _require_scoped_filters(model, model_admin) -> None:
+    """A list filter on a relation lists the related rows as its choices: Django's own
+    filter lists them all, so on a relation to another unit's records it would name them to
+    a liaison. Such a filter offers only the rows the list's own (scoped) rows refer to
+    (``RelatedOnlyFieldListFilter``) or is written for the purpose."""
+    for entry in model_admin.list_filter:
+        path, filter_class = entry if isinstance(entry, tuple) else (entry, None)
+        if not isinstance(path, str):
+            continue  # a filter class of its own (SimpleListFilter) chooses its choices
+        field = get_fields_from_path(model, path)[-1]
+        if not field.is_relation or permissions.is_reference_data(field.related_model):
+            continue
+        if filter_class is None or not issubclass(filter_class, RelatedOnlyFieldListFilter):
+            raise ImproperlyConfigured(
+                f"admin {type(model_admin).__name__}: the list filter {path!r} would list every "
+                f"{field.related_model._meta.label}; use ({path!r}, RelatedOnlyFieldListFilter)"
+            )
 
 
 class ScopedInlineMixin:

@@ -277,7 +277,12 @@ def _outcome_action(outcome: CleanupOutcome):
 class CleanupItemAdmin(ScopedAdmin):
     list_display = ["number", "title", "kind", "issued_on", "issuer", "outcome", "campaign"]
     list_display_links = ["number", "title"]
-    list_filter = ["campaign", "document__kind", "outcome", unit_filter("document__unit")]
+    list_filter = [
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        "document__kind",
+        "outcome",
+        unit_filter("document__unit"),
+    ]
     list_select_related = ["campaign", "document", "document__unit"]
     search_fields = ["document__title", "document__number", "note"]
     autocomplete_fields = ["campaign", "document"]

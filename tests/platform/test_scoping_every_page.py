@@ -13,19 +13,27 @@ import itertools
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
-from registers.admin.base import UnscopedAdmin
+from registers.admin.base import UnscopedAdmin, require_scoped_admins
 from registers.core import permissions as rules
 from registers.core import revisions
 from registers.core.api.permissions import UnscopedPermission
 from registers.core.models import CalendarDay
 from registers.core.roles import Role
 from registers.models import User
-from reviews.models import CorrectionRateDefinition
+from reviews.admin.cleanup import CleanupItemAdmin
+from reviews.models import CleanupItem, CorrectionRateDefinition
 from tests.api.conftest import RESOURCES, SAMPLES, client_for
-from tests.factories import make_token, make_user
+from tests.factories import (
+    make_campaign,
+    make_cleanup_item,
+    make_document,
+    make_token,
+    make_user,
+)
 from tests.workflowapp.models import Memo
 from xianan_lawgov.accounts.models import ApiToken, AuthenticatorDevice, Lockout, RolePolicy
 from xianan_lawgov.api import router
@@ -317,3 +325,29 @@ def test_every_admin_change_form_carries_the_revision_it_was_opened_at(
         return
     record.refresh_from_db()
     assert f'name="based_on_revision" value="{record.revision}"' in page
+
+
+def test_a_list_filter_names_only_what_the_liaisons_own_rows_refer_to(
+    client, liaison, unit_a, unit_b
+):
+    """A relation's filter lists the related rows: on the clean-up items' list, another
+    unit's campaign (even a draft nobody else sees) is not among a liaison's choices."""
+    mine = make_campaign(unit_a, name="城管局文件清理")
+    make_cleanup_item(mine, document=make_document(unit_a))
+    theirs = make_campaign(unit_b, name="交通局内部清理专项")
+    make_cleanup_item(theirs, document=make_document(unit_b))
+    make_campaign(unit_b, name="交通局尚无文件的清理")
+    client.force_login(liaison)
+    page = client.get(reverse("admin:reviews_cleanupitem_changelist")).content.decode()
+    assert "城管局文件清理" in page
+    assert "交通局" not in page
+
+
+def test_the_admin_does_not_start_with_a_filter_that_lists_another_units_rows():
+    site = admin.AdminSite(name="scratch")
+    site.register(
+        CleanupItem,
+        type("CampaignFilteredAdmin", (CleanupItemAdmin,), {"list_filter": ["campaign"]}),
+    )
+    with pytest.raises(ImproperlyConfigured, match="RelatedOnlyFieldListFilter"):
+        require_scoped_admins(site)
