@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin.base import UnscopedAdmin
 from registers.core import permissions
-from registers.core.roles import Role
 from registers.models import User
 
 #: What the system administrator may set on an account; its role and superuser status are
-#: the security administrator's (三员分立: the one who creates accounts does not empower them).
+#: the security administrator's (三员分立: the one who creates accounts does not empower them,
+#: so an account the system administrator creates has no role until the security
+#: administrator gives it one).
 ACCOUNT_FIELDS = ("last_name", "first_name", "email", "unit", "is_active")
 SECURITY_FIELDS = ("role", "is_superuser")
 
@@ -41,7 +42,7 @@ class UserAdmin(UnscopedAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "role", "unit", "password1", "password2"],
+                "fields": ["username", "unit", "password1", "password2"],
             },
         ),
     ]
@@ -82,12 +83,15 @@ class UserAdmin(UnscopedAdmin, DjangoUserAdmin):
             readonly += SECURITY_FIELDS
         return readonly
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role" and not permissions.manages_security(request.user):
-            # A new account gets a role that works with records; only the security
-            # administrator makes an administrator.
-            kwargs["choices"] = [(r.value, r.label) for r in Role if not r.administers]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and permissions.manages_security(request.user):
+            # The security administrator (who may also create accounts as a superuser) gives
+            # the role at once.
+            (name, options), *rest = fieldsets
+            fields = ["username", "role", *options["fields"][1:]]
+            return [(name, {**options, "fields": fields}), *rest]
+        return fieldsets
 
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, id)
@@ -97,4 +101,4 @@ class UserAdmin(UnscopedAdmin, DjangoUserAdmin):
 
 
 def _holds_duties(user) -> bool:
-    return bool(user.is_superuser or Role(user.role).administers)
+    return bool(user.is_superuser or user.role in permissions.ADMINISTRATOR_ROLES)

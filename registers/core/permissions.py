@@ -105,6 +105,8 @@ def pages_required(view: Callable) -> Callable:
         if not uses_pages(request.user):
             if duties_of(request.user):
                 return redirect("admin:index")
+            if not request.user.role:
+                raise PermissionDenied(_("您的账号还没有分配角色，请联系安全管理员。"))
             raise PermissionDenied(_("该账号不能使用网页。"))
         return view(request, *args, **kwargs)
 

@@ -17,7 +17,16 @@ class LawgovUserManager(UserManager):
 class User(RefusalsOnFields, AbstractUser):
     """A person or system using the register; what they may see follows from ``role``."""
 
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    # No role (""): an account the system administrator made and the security administrator
+    # has not yet given a role (三员分立); it signs in but sees nothing.
+    role = models.CharField(
+        _("角色"),
+        max_length=20,
+        choices=[("", _("未分配角色")), *Role.choices],
+        blank=True,
+        default="",
+        help_text=_("由安全管理员分配；未分配角色的账号能登录，但看不到任何记录。"),
+    )
     unit = unit_field(
         _("所属单位"),
         optional=True,
@@ -48,6 +57,9 @@ class User(RefusalsOnFields, AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def save(self, *args, **kwargs):
-        # People log in to the admin; API clients only use tokens.
-        self.is_staff = self.is_superuser or Role(self.role).uses_admin
+        # People log in to the admin; API clients only use tokens; an account without a
+        # role has nothing there yet.
+        self.is_staff = self.is_superuser or (
+            self.role in Role.values and Role(self.role).uses_admin
+        )
         super().save(*args, **kwargs)

@@ -40,7 +40,6 @@ def test_every_security_event_is_written(
             "/admin/registers/user/add/",
             {
                 "username": "chief",
-                "role": Role.OFFICE,
                 "password1": "Xianan-2017-Lawgov",
                 "password2": "Xianan-2017-Lawgov",
             },
@@ -117,7 +116,7 @@ def test_every_security_event_is_written(
     assert (role.username, role.subject, role.detail) == (
         "secadmin_t",
         "chief",
-        "法制办工作人员 → 领导",
+        "未分配角色 → 领导",
     )
     unit = next(e for e in written if e.event == Event.UNIT_CHANGE)
     assert unit.username == "sysadmin_t" and unit.detail.endswith(unit_a.name)

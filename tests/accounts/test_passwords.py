@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from registers.core.roles import Role
+from registers.models import User
 from tests.accounts.logins import STRONG_PASSWORD, post_login, set_password
 from tests.factories import make_unit, make_user
 from xianan_lawgov.audit.models import Event, SecurityEvent
@@ -51,6 +52,8 @@ def test_an_account_the_system_administrator_created_changes_its_password_first(
         },
     )
     assert created.status_code == 302, created.content.decode()[:2000]
+    # The security administrator gives the role (test_separation_of_duties).
+    User.objects.filter(username="newcomer").update(role=Role.LIAISON, unit=unit)
     client.logout()
 
     post_login(client, "newcomer")

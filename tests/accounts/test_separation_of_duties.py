@@ -6,6 +6,8 @@ import pytest
 from django.test import override_settings
 
 from registers.core.roles import Role
+from registers.models import User
+from tests.accounts.logins import set_password
 from tests.factories import make_reconsideration, make_unit, make_user
 from xianan_lawgov.accounts.checks import no_account_holds_every_duty
 
@@ -19,7 +21,41 @@ def test_the_system_administrator_keeps_accounts_units_and_the_calendar(client, 
         assert hidden not in index, hidden
     assert client.get("/admin/registers/unit/add/").status_code == 200
     form = client.get("/admin/registers/user/add/").content.decode()
-    assert "法制办工作人员" in form and "安全审计员" not in form  # no administrators made here
+    assert 'name="unit"' in form and 'name="role"' not in form  # roles are not given here
+
+
+def test_an_account_the_system_administrator_creates_has_no_role_until_the_security_one_gives_it(
+    client, sysadmin, secadmin, unit_a
+):
+    """Otherwise the system administrator could make himself an office account and read
+    every record (三员分立: the one who creates accounts does not empower them)."""
+    make_reconsideration(unit_a)
+    client.force_login(sysadmin)
+    created = client.post(
+        "/admin/registers/user/add/",
+        {
+            "username": "shadow",
+            "role": Role.OFFICE,  # not on the form: ignored
+            "password1": "Zx9!kq2#Lm7p-Xianan",
+            "password2": "Zx9!kq2#Lm7p-Xianan",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    shadow = User.objects.get(username="shadow")
+    assert shadow.role == "" and not shadow.is_staff
+    set_password(shadow)  # as its owner would, at the first login
+    client.force_login(shadow)
+    refused = client.get("/registers/")
+    assert refused.status_code == 403 and "还没有分配角色" in refused.content.decode()
+    assert client.get("/api/v1/reconsideration-cases/").status_code == 403
+    assert client.get("/admin/reviews/reconsiderationcase/").status_code == 302  # to login
+
+    client.force_login(secadmin)
+    client.post(
+        f"/admin/registers/user/{shadow.pk}/change/", {"username": "shadow", "role": "office"}
+    )
+    client.force_login(User.objects.get(username="shadow"))
+    assert client.get("/api/v1/reconsideration-cases/").json()["count"] == 1
 
 
 def test_the_system_administrator_cannot_give_roles_or_touch_administrators(client, sysadmin):

@@ -10,7 +10,6 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from registers.core.roles import Role
 from registers.models import Unit, User
 from xianan_lawgov.reports.signals import report_published
 
@@ -102,10 +101,8 @@ def account_saved(sender, instance, created, **kwargs):
 
 
 def _role_label(value: str) -> str:
-    try:
-        return str(Role(value).label)
-    except ValueError:
-        return value or "—"
+    """The role as the account's form names it (no role: 未分配角色)."""
+    return str(dict(User._meta.get_field("role").flatchoices).get(value, value or "—"))
 
 
 def _unit_name(unit_id: int | None) -> str:
