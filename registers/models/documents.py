@@ -55,11 +55,14 @@ def is_provisional(title: str) -> bool:
     return any(marker in (title or "") for marker in PROVISIONAL_MARKERS)
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
+def _day_after_years(day: datetime.date, years: int) -> datetime.date:
+    """The first day after ``years`` years counted from ``day`` (included): the same date,
+    or for 29 February in a year that has none, 1 March (a period begun on 29 February
+    ends on 28 February, one day after one begun on the 28th)."""
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
 
 
 def validity_years(title: str) -> int:
@@ -74,7 +77,7 @@ def default_valid_until(title: str, effective_on: datetime.date) -> datetime.dat
 
     A document effective on 2017-03-01 with five years' validity is valid to 2022-02-28.
     """
-    return _add_years(effective_on, validity_years(title)) - datetime.timedelta(days=1)
+    return _day_after_years(effective_on, validity_years(title)) - datetime.timedelta(days=1)
 
 
 class DocumentQuerySet(WorkflowQuerySet):

@@ -41,6 +41,21 @@ def test_default_validity_is_five_years_from_the_effective_date(government):
     assert document.valid_until == D(2022, 2, 28)
 
 
+@pytest.mark.parametrize(
+    ("effective_on", "valid_until"),
+    [
+        (D(2024, 2, 28), D(2029, 2, 27)),
+        # No 29 February in 2029: five years begun on the 29th end on the 28th (民法典
+        # 第二百零三条: with no matching day, the month's last), a day after the 28th's.
+        (D(2024, 2, 29), D(2029, 2, 28)),
+        (D(2024, 3, 1), D(2029, 2, 28)),
+    ],
+)
+def test_default_validity_around_29_february(government, effective_on, valid_until):
+    document = make_document(government, title="管理办法", issued_on=effective_on)
+    assert document.valid_until == valid_until
+
+
 @pytest.mark.parametrize("word", ["暂行", "试行"])
 def test_provisional_documents_are_valid_for_two_years(government, word):
     document = make_document(
