@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +41,32 @@ class RegimeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SuspensionFormSet(BaseInlineFormSet):
+    """Suspensions entered together must not overlap either (each row is checked against
+    the saved ones by ``ReconsiderationSuspension.clean``)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.is_valid()
+            and form.instance.suspended_on is not None
+            and not self._should_delete_form(form)
+        ]
+        for later, suspension in enumerate(kept):
+            overlapping = next((s for s in kept[:later] if suspension.overlaps(s)), None)
+            if overlapping is not None:
+                raise ValidationError(
+                    _("中止期间%(one)s与%(other)s重叠：同一时间只计一次中止，请修改或合并。")
+                    % {"one": suspension.period_label, "other": overlapping.period_label},
+                    code="suspensions_overlap",
+                )
+
+
 class SuspensionInline(ScopedInline):
     model = ReconsiderationSuspension
+    formset = SuspensionFormSet
     fields = ["suspended_on", "resumed_on", "reason"]
 
 

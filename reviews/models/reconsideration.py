@@ -14,6 +14,7 @@ they follow any change to the holiday calendar; nothing computed is stored.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
@@ -630,16 +631,45 @@ class ReconsiderationCase(HandledRecord):
 
     # --- Deadlines, computed when read -------------------------------------------------------
 
-    def suspended_days(self) -> int:
-        """Days of finished suspensions (中止), which do not count towards the decision."""
+    def counted_suspensions(
+        self, calendar: WorkingDayCalendar | None = None
+    ) -> list[ReconsiderationSuspension]:
+        """The suspensions (中止) that stop the decision period: in date order, each begun on
+        or before the period's last day as the earlier ones left it. A suspension begun once
+        the period had run out does not bring it back (复议法(2023)第三十九条: the period
+        stops while it runs), nor does any after it."""
+        suspensions = sorted(self.suspension_list(), key=lambda s: s.suspended_on)
+        if suspensions and calendar is None:
+            calendar = get_calendar()
+        counted, excluded = [], 0
+        for suspension in suspensions:
+            due = self._decision_due(calendar, excluded)
+            if due is None or suspension.suspended_on > due:
+                break
+            counted.append(suspension)
+            if suspension.resumed_on is None:
+                break
+            excluded += (suspension.resumed_on - suspension.suspended_on).days
+        return counted
+
+    def suspended_days(self, calendar: WorkingDayCalendar | None = None) -> int:
+        """Days of the finished suspensions that stop the decision period."""
         return sum(
             (s.resumed_on - s.suspended_on).days
-            for s in self.suspension_list()
+            for s in self.counted_suspensions(calendar)
             if s.resumed_on is not None
         )
 
-    def _dates_for_deadlines(self) -> dict:
+    def _decision_due(self, calendar: WorkingDayCalendar, excluded: int):
+        dates = {**self._case_dates(), "other_excluded_days": excluded}
+        deadlines = reconsideration_deadlines(calendar=calendar, **dates)
+        return next((d.due for d in deadlines if d.key is DeadlineKey.DECISION), None)
+
+    def _dates_for_deadlines(self, calendar: WorkingDayCalendar | None = None) -> dict:
         """The case as the deadline engine reads it."""
+        return {**self._case_dates(), "other_excluded_days": self.suspended_days(calendar)}
+
+    def _case_dates(self) -> dict:
         return {
             "received_on": self.received_on,
             "procedure": self.procedure,
@@ -650,35 +680,42 @@ class ReconsiderationCase(HandledRecord):
             "extended": self.extension_days > 0,
             "extension_days": self.extension_days or MAX_EXTENSION_DAYS,
             "copy_served_on": self.copy_served_on,
-            "other_excluded_days": self.suspended_days(),
         }
 
     def deadlines(self, calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
         """The statutory deadlines as the calendar stands now; raises ``DeadlineInputError``."""
         if calendar is None:
             calendar = get_calendar()
-        deadlines = reconsideration_deadlines(calendar=calendar, **self._dates_for_deadlines())
+        deadlines = reconsideration_deadlines(
+            calendar=calendar, **self._dates_for_deadlines(calendar)
+        )
         if self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
             return [d for d in deadlines if d.key in _BEFORE_ACCEPTANCE]
-        return [self._with_suspension_note(d) for d in deadlines]
+        counted = self.counted_suspensions(calendar)
+        return [self._with_suspension_note(d, counted) for d in deadlines]
 
-    def _with_suspension_note(self, deadline: Deadline) -> Deadline:
+    def _with_suspension_note(self, deadline: Deadline, counted: list) -> Deadline:
         suspensions = self.suspension_list()
         if deadline.key is not DeadlineKey.DECISION or not suspensions:
             return deadline
-        periods = "、".join(
-            gettext("%(start)s至%(end)s")
-            % {
-                "start": s.suspended_on.isoformat(),
-                "end": s.resumed_on.isoformat() if s.resumed_on else gettext("今"),
-            }
-            for s in suspensions
-        )
-        note = gettext("中止期间（%(periods)s）不计入审理期限") % {"periods": periods}
-        if self.is_suspended:
-            note += gettext("；案件中止中，恢复审理后期限顺延")
-        joined = "；".join(part for part in (str(deadline.note), note) if part)
-        return dataclasses.replace(deadline, note=joined)
+
+        def periods(chosen) -> str:
+            return "、".join(s.period_label for s in chosen)
+
+        notes = [str(deadline.note)] if deadline.note else []
+        if counted:
+            notes.append(
+                gettext("中止期间（%(periods)s）不计入审理期限") % {"periods": periods(counted)}
+            )
+            if counted[-1].resumed_on is None:
+                notes.append(gettext("案件中止中，恢复审理后期限顺延"))
+        late = [s for s in suspensions if s not in counted]
+        if late:
+            notes.append(
+                gettext("%(periods)s的中止开始于审理期限届满之后，期限不因此顺延")
+                % {"periods": periods(late)}
+            )
+        return dataclasses.replace(deadline, note="；".join(notes))
 
     def deadline(self, key: DeadlineKey, calendar: WorkingDayCalendar | None = None):
         """One deadline by key, or None when it does not (yet) apply."""
@@ -702,8 +739,39 @@ class ReconsiderationCase(HandledRecord):
                 check_reconsideration_dates(**self._dates_for_deadlines())
             except DeadlineInputError as error:
                 refuse(_DEADLINE_ERROR_FIELDS.get(error.code), error.message, error.code)
+        if not errors and self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
+            self._check_refusal_in_time(refuse)
         if errors:
             raise ValidationError(errors)
+
+    def _check_refusal_in_time(self, refuse) -> None:
+        """An application not refused within its acceptance review is accepted by law
+        (复议法(2023)第三十条第三款, 复议法(2017)第十七条第二款): a refusal after the review's
+        last day is refused; the case is then accepted, and one found inadmissible later is
+        rejected (驳回行政复议申请)."""
+        if self.correction_requested_on is not None and self.correction_received_on is None:
+            return  # the review waits for the correction
+        reviews = {
+            d.key: d.due
+            for d in reconsideration_deadlines(
+                calendar=get_calendar(), **{**self._case_dates(), "accepted_on": None}
+            )
+        }
+        last_day = reviews.get(
+            DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+            reviews.get(DeadlineKey.ACCEPTANCE_REVIEW),
+        )
+        if last_day is not None and self.acceptance_on > last_day:
+            refuse(
+                "acceptance",
+                _(
+                    "受理审查期限已于%(due)s届满，期满未决定不予受理的，申请依法视为受理，"
+                    "不能再决定不予受理。请记录为受理；受理后发现不符合受理条件的，"
+                    "审结结果选“驳回行政复议申请”。"
+                )
+                % {"due": last_day.isoformat()},
+                "refused_after_review",
+            )
 
     def _check_acceptance(self, refuse) -> None:
         decided = bool(self.acceptance)
@@ -838,5 +906,30 @@ class ReconsiderationSuspension(RevisionedModel):
                 errors["suspended_on"] = ValidationError(
                     _("中止或恢复日期晚于审结日期"), code="suspended_after_conclusion"
                 )
+        overlapping = next((s for s in case.suspension_list() if self.overlaps(s)), None)
+        if overlapping is not None and "suspended_on" not in errors:
+            errors["suspended_on"] = ValidationError(
+                _("与已记录的中止期间（%(period)s）重叠：同一时间只计一次中止，请修改或合并。")
+                % {"period": overlapping.period_label},
+                code="suspensions_overlap",
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def period_label(self) -> str:
+        end = self.resumed_on.isoformat() if self.resumed_on else gettext("今")
+        return gettext("%(start)s至%(end)s") % {"start": self.suspended_on.isoformat(), "end": end}
+
+    def overlaps(self, other: ReconsiderationSuspension) -> bool:
+        """Whether ``other`` (another suspension) shares a day with this one: each runs from
+        its suspension to the day before its resumption, an open one without end."""
+        if other is self or (self.pk is not None and other.pk == self.pk):
+            return False
+        if self.suspended_on is None or other.suspended_on is None:
+            return False
+        self_end, other_end = (
+            self.resumed_on or datetime.date.max,
+            other.resumed_on or datetime.date.max,
+        )
+        return self.suspended_on < other_end and other.suspended_on < self_end

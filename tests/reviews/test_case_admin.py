@@ -129,24 +129,39 @@ def test_admin_refuses_an_outcome_the_regime_does_not_have(client, office, unit_
     assert not ReconsiderationCase.objects.exists()
 
 
+def suspension_rows(*periods: tuple[str, str]) -> dict[str, str]:
+    """The case form's suspension rows, one a (suspended, resumed) period."""
+    rows = {"suspensions-TOTAL_FORMS": str(len(periods))}
+    for n, (suspended_on, resumed_on) in enumerate(periods):
+        rows[f"suspensions-{n}-suspended_on"] = suspended_on
+        rows[f"suspensions-{n}-resumed_on"] = resumed_on
+        rows[f"suspensions-{n}-reason"] = "需以其他案件审理结果为依据"
+    return rows
+
+
 def test_office_records_a_case_with_a_suspension(client, office, unit_a):
     client.force_login(office)
     response = client.post(
         url("reconsiderationcase", "add"),
-        reconsideration_form(
-            unit_a,
-            **{
-                "suspensions-TOTAL_FORMS": "1",
-                "suspensions-0-suspended_on": "2017-03-20",
-                "suspensions-0-resumed_on": "2017-03-30",
-                "suspensions-0-reason": "需以其他案件审理结果为依据",
-            },
-        ),
+        reconsideration_form(unit_a, **suspension_rows(("2017-03-20", "2017-03-30"))),
     )
     assert response.status_code == 302
     case = ReconsiderationCase.objects.get()
     assert case.status == Status.APPROVED
     assert case.suspended_days() == 10
+
+
+def test_suspensions_entered_together_must_not_overlap(client, office, unit_a):
+    client.force_login(office)
+    response = client.post(
+        url("reconsiderationcase", "add"),
+        reconsideration_form(
+            unit_a, **suspension_rows(("2017-03-20", "2017-03-30"), ("2017-03-25", "2017-04-05"))
+        ),
+    )
+    assert response.status_code == 200
+    assert "中止期间2017-03-25至2017-04-05与2017-03-20至2017-03-30重叠" in response.content.decode()
+    assert not ReconsiderationCase.objects.exists()
 
 
 def hearing_form(case, hearing) -> dict:

@@ -259,6 +259,49 @@ def test_a_suspension_must_follow_acceptance_and_end_before_conclusion(unit_a):
     assert info.value.error_dict["resumed_on"][0].code == "concluded_while_suspended"
 
 
+def suspend(case, start, end=None) -> ReconsiderationSuspension:
+    suspension = ReconsiderationSuspension(
+        case=case, suspended_on=start, resumed_on=end, reason="需以其他案件审理结果为依据"
+    )
+    suspension.full_clean()
+    suspension.save()
+    return suspension
+
+
+def test_overlapping_suspensions_are_refused_and_one_after_another_counted(unit_a):
+    case = open_2026_case(unit_a)
+    suspend(case, D(2026, 10, 20), D(2026, 10, 30))
+    for start, end in ((D(2026, 10, 25), D(2026, 11, 5)), (D(2026, 10, 20), D(2026, 10, 30))):
+        twice = ReconsiderationSuspension(case=case, suspended_on=start, resumed_on=end, reason="x")
+        with pytest.raises(ValidationError) as info:
+            twice.full_clean()
+        refusal = info.value.error_dict["suspended_on"][0]
+        assert refusal.code == "suspensions_overlap"
+        assert "2026-10-20至2026-10-30" in refusal.messages[0]
+    suspend(case, D(2026, 10, 30), D(2026, 11, 2))  # resumed, then suspended again that day
+    case = ReconsiderationCase.objects.get(pk=case.pk)
+    assert case.suspended_days() == 13
+    assert due(case, DeadlineKey.DECISION) == D(2026, 12, 21)  # 12-08 + 13 days
+
+
+def test_a_suspension_begun_after_the_decision_period_ran_out_does_not_extend_it(unit_a):
+    case = open_2026_case(unit_a)  # the decision is due on 2026-12-08
+    suspend(case, D(2026, 12, 10), D(2026, 12, 20))
+    case = ReconsiderationCase.objects.get(pk=case.pk)
+    decision = case.deadline(DeadlineKey.DECISION)
+    assert decision.due == D(2026, 12, 8) and case.suspended_days() == 0
+    assert "2026-12-10至2026-12-20的中止开始于审理期限届满之后" in decision.explain()
+
+
+def test_a_suspension_counts_when_it_begins_within_the_period_the_earlier_ones_extended(unit_a):
+    case = open_2026_case(unit_a)
+    suspend(case, D(2026, 10, 20), D(2026, 10, 30))  # the decision now due 2026-12-18
+    suspend(case, D(2026, 12, 15), D(2026, 12, 17))  # after 12-08, before 12-18: counts
+    case = ReconsiderationCase.objects.get(pk=case.pk)
+    assert case.suspended_days() == 12
+    assert due(case, DeadlineKey.DECISION) == D(2026, 12, 21)  # 12-20 is a Sunday
+
+
 # --- Stages and their validation -----------------------------------------------------------
 
 
@@ -388,3 +431,31 @@ def test_a_refused_application_keeps_only_its_review_deadline(unit_a):
     )
     assert [d.key for d in case.deadlines()] == [DeadlineKey.ACCEPTANCE_REVIEW]
     assert case.stage is ReconsiderationStage.NOT_ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("received_on", "last_day"),
+    [(D(2017, 3, 1), D(2017, 3, 8)), (D(2024, 3, 1), D(2024, 3, 8))],
+)
+def test_an_application_not_refused_in_its_review_is_accepted_by_law(unit_a, received_on, last_day):
+    """复议法(2017)第十七条第二款, (2023)第三十条第三款: a refusal after the review's last
+    day is refused; on that day it is still in time."""
+    case = unsaved_case(unit_a, received_on=received_on, acceptance=AcceptanceDecision.NOT_ACCEPTED)
+    case.acceptance_on = last_day
+    case.full_clean()
+    case.acceptance_on = last_day + datetime.timedelta(days=1)
+    assert refusal_codes(case) == {"acceptance": ["refused_after_review"]}
+
+
+def test_after_a_correction_the_refusal_follows_the_second_review(unit_a):
+    case = unsaved_case(
+        unit_a,
+        received_on=D(2024, 3, 1),
+        correction_requested_on=D(2024, 3, 4),
+        correction_received_on=D(2024, 3, 20),
+        acceptance=AcceptanceDecision.NOT_ACCEPTED,
+        acceptance_on=D(2024, 3, 27),  # five working days after the correction arrived
+    )
+    case.full_clean()
+    case.acceptance_on = D(2024, 3, 28)
+    assert refusal_codes(case) == {"acceptance": ["refused_after_review"]}
