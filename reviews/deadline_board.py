@@ -215,7 +215,9 @@ def records_for(queryset, user, handler: str | None = "handler"):
 
 def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
     """Acceptance review (or the applicant's correction) of undecided applications, and the
-    decision of accepted cases that are not suspended."""
+    decision of accepted cases that are not suspended. An application whose review ran out
+    with no decision recorded is accepted by law (复议法(2023)第三十条第三款,
+    (2017)第十七条第二款): its decision is what runs (the explanation says so)."""
     cases = (
         records_for(ReconsiderationCase.objects.open(), user)
         .select_related("unit")
@@ -228,13 +230,17 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         except DeadlineInputError:
             continue  # inconsistent dates; the case page shows the error
         if not case.acceptance:
+            review_keys = [
+                DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+                DeadlineKey.ACCEPTANCE_REVIEW,
+            ]
+            review = next((deadlines[key] for key in review_keys if key in deadlines), None)
             if case.correction_pending:
                 keys = [DeadlineKey.CORRECTION_SUBMISSION]
+            elif review is not None and review.due < today and not case.is_suspended:
+                keys = [DeadlineKey.DECISION]
             else:
-                keys = [
-                    DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
-                    DeadlineKey.ACCEPTANCE_REVIEW,
-                ]
+                keys = review_keys
         elif case.is_accepted and not case.is_suspended:
             keys = [DeadlineKey.DECISION]
         else:

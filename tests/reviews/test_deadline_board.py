@@ -233,3 +233,12 @@ def test_another_register_adds_a_source_with_one_function(office, unit_a, today,
     assert [(row.entry.title, row.urgency) for row in rows] == [
         ("咸安政规〔2026〕3号", Urgency.SOON)
     ]
+
+
+def test_an_application_whose_review_ran_out_shows_its_decision_deadline(client, office, unit_a):
+    """Received 10-20, nothing recorded since: the review ended 10-27, so the application is
+    accepted by law and its decision (60 days from then) is what runs."""
+    make_reconsideration(unit_a, number="咸安复〔2026〕30号", received_on=D(2026, 10, 20))
+    page = board(client, office, days=30).content.decode()
+    assert [due for _urgency, due in rows_of(page)] == ["2026-12-28"]
+    assert "咸安复〔2026〕30号" in page and "视为受理" in page
