@@ -145,7 +145,10 @@ _LINE = re.compile(
 
 
 def parse_lines(text: str, year: int) -> list[ScheduleDay]:
-    """Days from lines ``节日 YYYY-MM-DD[至YYYY-MM-DD] 放假|上班``, all in ``year``."""
+    """Days from lines ``节日 YYYY-MM-DD[至YYYY-MM-DD] 放假|上班``, in ``year`` or in the
+    December before it: a New Year holiday may begin, and its make-up working day fall, in
+    the last days of the year before (as in the notices for 2019 and 2024), and the notice
+    for ``year`` is the one that says so (``WorkingCalendar`` takes those days from it)."""
     days: dict[datetime.date, ScheduleDay] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -172,9 +175,9 @@ def parse_lines(text: str, year: int) -> list[ScheduleDay]:
         working = match.group("kind") == WORK
         day = first
         while day <= last:
-            if day.year != year:
+            if day.year != year and (day.year, day.month) != (year - 1, 12):
                 raise NoticeError(
-                    _("第%(n)s行的%(date)s不在%(year)s年内。")
+                    _("第%(n)s行的%(date)s不在%(year)s年内（也不是上一年12月的元旦调休）。")
                     % {"n": number, "date": day.isoformat(), "year": year},
                     "outside_year",
                 )

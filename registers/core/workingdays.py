@@ -63,6 +63,8 @@ class WorkingCalendar:
         """``overrides``: single days the office set; ``schedules``: for each year whose
         official schedule the office confirmed, its holidays (False) and make-up working
         days (True); a day of such a year not listed is a working day from Monday to Friday.
+        A schedule may also list days of the December before its year (the New Year holiday
+        and its make-up day): for those days it wins over that year's own schedule.
         """
         self.overrides = dict(overrides or {})
         self.schedules = {year: dict(days) for year, days in (schedules or {}).items()}
@@ -98,6 +100,9 @@ class WorkingCalendar:
     def _look_up(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
+        next_year = self.schedules.get(day.year + 1)
+        if next_year is not None and day in next_year:
+            return next_year[day]
         weekday = day.weekday() < 5
         schedule = self.schedules.get(day.year)
         if schedule is not None:

@@ -363,3 +363,31 @@ def test_only_the_office_withdraws_a_schedule(client, office, role, unit_a):
     for step in ("preview", "withdraw"):
         assert client.post(WITHDRAW, {"year": 2027, "reason": "误录", step: "1"}).status_code == 403
     assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()
+
+
+def test_a_new_year_holiday_beginning_the_december_before_is_entered_with_the_notice(office):
+    """As in the notices for 2019 and 2024: the holiday begins on 30 December, and the
+    Saturday before is worked. The December days come from the next year's notice."""
+    notice = "一、元旦：2029年12月30日至2030年1月1日放假调休，共3天。2029年12月29日（周六）上班。"
+    lines = "\n".join(parse_notice(notice, 2030))
+    days = parse_lines(lines, 2030)
+    assert [(day.date, day.is_working_day) for day in days] == [
+        (D(2029, 12, 29), True),
+        (D(2029, 12, 30), False),
+        (D(2029, 12, 31), False),
+        (D(2030, 1, 1), False),
+    ]
+    calendar = get_calendar()
+    assert calendar.is_working_day(D(2029, 12, 31)) and not calendar.is_working_day(D(2029, 12, 29))
+    confirm_schedule(2030, days, notice_text=notice, by=office, today=D(2026, 12, 6))
+    calendar = get_calendar()
+    assert not calendar.is_working_day(D(2029, 12, 31))
+    assert calendar.is_working_day(D(2029, 12, 29))
+    assert calendar.add_working_days(D(2029, 12, 28), 1) == D(2029, 12, 29)
+    assert calendar.add_working_days(D(2029, 12, 29), 1) == D(2030, 1, 2)
+
+
+def test_only_the_december_before_may_come_with_a_years_notice():
+    with pytest.raises(NoticeError) as refused:
+        parse_lines("国庆节 2029-10-01 放假", 2030)
+    assert refused.value.code == "outside_year"
