@@ -434,28 +434,26 @@ def test_a_refused_application_keeps_only_its_review_deadline(unit_a):
 
 
 @pytest.mark.parametrize(
-    ("received_on", "last_day"),
-    [(D(2017, 3, 1), D(2017, 3, 8)), (D(2024, 3, 1), D(2024, 3, 8))],
+    ("dates", "last_day"),
+    [
+        ({"received_on": D(2017, 3, 1)}, D(2017, 3, 8)),
+        ({"received_on": D(2024, 3, 1)}, D(2024, 3, 8)),
+        # After a correction, the review restarts when the materials arrive.
+        (
+            {
+                "received_on": D(2024, 3, 1),
+                "correction_requested_on": D(2024, 3, 4),
+                "correction_received_on": D(2024, 3, 20),
+            },
+            D(2024, 3, 27),
+        ),
+    ],
 )
-def test_an_application_not_refused_in_its_review_is_accepted_by_law(unit_a, received_on, last_day):
+def test_an_application_not_refused_in_its_review_is_accepted_by_law(unit_a, dates, last_day):
     """复议法(2017)第十七条第二款, (2023)第三十条第三款: a refusal after the review's last
     day is refused; on that day it is still in time."""
-    case = unsaved_case(unit_a, received_on=received_on, acceptance=AcceptanceDecision.NOT_ACCEPTED)
+    case = unsaved_case(unit_a, acceptance=AcceptanceDecision.NOT_ACCEPTED, **dates)
     case.acceptance_on = last_day
     case.full_clean()
     case.acceptance_on = last_day + datetime.timedelta(days=1)
-    assert refusal_codes(case) == {"acceptance": ["refused_after_review"]}
-
-
-def test_after_a_correction_the_refusal_follows_the_second_review(unit_a):
-    case = unsaved_case(
-        unit_a,
-        received_on=D(2024, 3, 1),
-        correction_requested_on=D(2024, 3, 4),
-        correction_received_on=D(2024, 3, 20),
-        acceptance=AcceptanceDecision.NOT_ACCEPTED,
-        acceptance_on=D(2024, 3, 27),  # five working days after the correction arrived
-    )
-    case.full_clean()
-    case.acceptance_on = D(2024, 3, 28)
     assert refusal_codes(case) == {"acceptance": ["refused_after_review"]}
