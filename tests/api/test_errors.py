@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from rest_framework.test import APIClient
 
 from registers.core.status import Status
 from reviews.models import LitigationCase
@@ -133,3 +134,15 @@ def test_deleting_a_record_others_still_refer_to_is_refused_with_a_code(clients,
     response = clients["office"].delete(f"/api/v1/evaluation-rounds/{file.round_id}/")
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "protected"
+
+
+def test_a_sessions_write_without_its_csrf_token_is_refused_in_chinese(office, unit_a):
+    """The browser's session writes only with the page's CSRF token; without it, the
+    refusal reads like every other one."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(office)
+    response = client.post("/api/v1/contracts/", {"unit": unit_a.pk}, format="json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "csrf_failed" and "CSRF 令牌" in body["detail"]
+    assert "CSRF Failed" not in body["detail"]
