@@ -450,6 +450,9 @@ LAWGOV = {
     "UPLOAD_MAX_UNCOMPRESSED_BYTES": int(
         os.environ.get("LAWGOV_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
     ),
+    # …and the most cells its data area may span, from A1 to its last cell (a reader lays
+    # the area out in full: one far cell in a tiny file would take all the memory).
+    "UPLOAD_MAX_SHEET_CELLS": int(os.environ.get("LAWGOV_UPLOAD_MAX_SHEET_CELLS", "5000000")),
     # Evidence files on records (decisions, judgments, contracts…): the largest file accepted.
     "ATTACHMENT_MAX_BYTES": int(
         os.environ.get("LAWGOV_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))

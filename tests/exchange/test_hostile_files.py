@@ -3,6 +3,7 @@ unknown or missing columns, empty sheets; and a file saved by LibreOffice that w
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -77,6 +78,67 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(liaison, small_limits):
     result = upload(data.getvalue(), liaison)
     assert codes(result) == ["file_too_large"]  # … but not once unpacked
     assert "解压" in result.errors[0].reason
+
+
+def _with_part(data: bytes, name: str, change) -> bytes:
+    """``data`` with its part ``name`` rewritten by ``change`` (bytes to bytes)."""
+    source, result = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with source, zipfile.ZipFile(result, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            target.writestr(entry, change(content) if entry.filename == name else content)
+    return result.getvalue()
+
+
+def test_one_far_cell_in_a_small_file_is_refused_before_any_reader_lays_out_the_sheet(
+    liaison,
+):
+    """A reader lays a sheet out from A1 to its last cell: one cell at CV60000 is 6 million
+    cells (the limit is 5 million); one at XFD1048576 would ask for half a terabyte."""
+    data = _with_part(
+        make_xlsx([item_row()], ITEM_HEADER),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            b"</sheetData>", b'<row r="60000"><c r="CV60000" t="n"><v>1</v></c></row></sheetData>'
+        ),
+    )
+    assert len(data) < 20 * 1024
+    result = upload(data, liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "第 60000 行、第 100 列（CV）" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_a_shared_strings_table_declaring_millions_of_strings_is_refused(liaison):
+    data = io.BytesIO(make_xlsx([item_row()], ITEM_HEADER))
+    with zipfile.ZipFile(data, "a") as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'count="6000000" uniqueCount="6000000"><si><t>x</t></si></sst>',
+        )
+    assert codes(upload(data.getvalue(), liaison)) == ["sheet_too_large"]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        b'<c r="B2"><f\n>1+1</f><v>2</v></c>',  # white space after the name
+        b'<c r="B2" t = "e"><v>#DIV/0!</v></c>',  # and around "="
+    ],
+)
+def test_formulas_and_error_values_however_spaced_are_refused(liaison, mark):
+    """The value last saved with a formula or an error is never taken for data."""
+    data = _with_part(
+        make_xlsx([item_row()], ITEM_HEADER),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<c r="B2".*?</c>', mark, xml, count=1),
+    )
+    refused = upload(data, liaison).errors
+    assert [(error.code, error.row, error.column_letter) for error in refused][:1] in (
+        [("formula", 2, "B")],
+        [("cell_error", 2, "B")],
+    )
 
 
 def test_a_workbook_with_macros_is_refused(liaison):

@@ -147,3 +147,20 @@ def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<row/><f>1+1</f></row>")
     assert reading.has_formula_or_error_cells(data.getvalue())
+
+
+def test_cells_without_their_reference_are_read_where_they_stand(monkeypatch):
+    """A cell may leave out its reference (``r``): it then follows the one before. Such a
+    file goes to the cell-by-cell reader: its extent cannot be told from the references."""
+    monkeypatch.setattr(reading, "_SCAN_CHUNK", 9)  # pieces cut between tags, not in them
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+            b'<c t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>',
+        )
+    scan = reading.scan_xlsx(data.getvalue())
+    assert scan.unreferenced_cells and (scan.last_row, scan.last_column) == (1, 1)
+    assert not scan.formula_or_error

@@ -2,6 +2,7 @@
 told apart by their content, not their names; anything else is refused with its reason."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -63,6 +64,24 @@ def test_an_xls_or_ods_file_with_a_formula_is_refused(kind, liaison):
     assert [error.code for error in result.errors] == ["formula"]
     assert "粘贴为数值" in result.errors[0].reason
     assert not InspectionItem.objects.exists()
+
+
+def test_an_ods_formula_is_found_under_whatever_prefix_the_file_gives_the_table_names(liaison):
+    data = make_ods([item_row()], ITEM_HEADER, formula_in_cell=10)
+    source, renamed = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with source, zipfile.ZipFile(renamed, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "content.xml":
+                # A second prefix for the table names, on the formula alone.
+                table = b'"urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+                content = content.replace(
+                    b"xmlns:table=" + table, b"xmlns:table=" + table + b" xmlns:t=" + table
+                ).replace(b"table:formula=", b"t:formula=")
+                assert b"t:formula=" in content
+            target.writestr(entry, content)
+    result = uploads.upload(ITEMS, renamed.getvalue(), user=liaison)
+    assert [error.code for error in result.errors] == ["formula"]
 
 
 def test_text_that_looks_like_a_formula_in_an_xls_file_is_text(liaison, unit_a):

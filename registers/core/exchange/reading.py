@@ -14,8 +14,11 @@ so can say exactly which cells are formulas or errors.
 Library internals relied on: openpyxl's read-only cells' ``data_type`` ("f" a formula, "e" an
 error value) and ``ReadOnlyWorksheet.reset_dimensions``; python-calamine's sheet ``start``,
 ``end`` and ``iter_rows`` and the Python types of its cells (str, float, int, bool, date,
-datetime, time, timedelta); how xlsx XML writes a formula or an error value
-(``_FORMULA_OR_ERROR_MARKS``); and how an xls workbook stream writes a formula cell
+datetime, time, timedelta), and that it lays a sheet out in full from its first to its
+last cell and reserves room for the shared strings a file declares (``scan_xlsx`` bounds
+both before calamine runs); how xlsx XML writes a formula or an error value, a cell and its
+reference (``_FORMULA_MARKS``, ``_ERROR_VALUE``, ``_CELL``, ``_CELL_REFERENCE``); and how
+an xls workbook stream writes a formula cell
 (``_BIFF_FORMULA_RECORDS``, read through olefile's ``openstream``).
 ``tests/exchange/test_reading.py`` holds the two readers against each other, on every
 register's filled template among others.
@@ -25,12 +28,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from registers.core.text import printable
@@ -252,66 +257,208 @@ class DataSheet:
     rows: Iterator[SheetRow]
 
 
-def read_data_sheet(data: bytes, kind: str = XLSX) -> DataSheet:
+def read_data_sheet(data: bytes, kind: str = XLSX, *, max_cells: int | None = None) -> DataSheet:
     """The data sheet of a checked file (``check_workbook`` says its ``kind``), by the
     fastest reader that can read it faithfully: calamine, unless some cell of an xlsx file
-    holds a formula or an error value. An xls or ods file is read by calamine alone
-    (openpyxl reads neither), so one holding a formula is refused as a whole: calamine would
-    give the values last saved with the formulas, where the page promises no formulas."""
+    holds a formula or an error value, or has no reference (``scan_xlsx``). An xls or ods
+    file is read by calamine alone (openpyxl reads neither), so one holding a formula is
+    refused as a whole: calamine would give the values last saved with the formulas, where
+    the page promises no formulas. An xlsx sheet whose cells span more than ``max_cells``
+    (``LAWGOV["UPLOAD_MAX_SHEET_CELLS"]``) is refused before either reader sees it."""
     if (kind == ODS and _ods_has_formulas(data)) or (kind == XLS and _xls_has_formulas(data)):
         raise SpreadsheetError(_("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula")
-    if kind == XLSX and has_formula_or_error_cells(data):
-        sheet = data_sheet(open_workbook(data))
-        return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
+    if kind == XLSX:
+        limit = max_cells or settings.LAWGOV["UPLOAD_MAX_SHEET_CELLS"]
+        scan = scan_xlsx(data, max_cells=limit)
+        scan.check_extent(limit)
+        if scan.formula_or_error or scan.unreferenced_cells:
+            sheet = data_sheet(open_workbook(data))
+            return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
     return _read_with_calamine(data)
 
 
+_NAME_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
 #: How a formula or an error value is written in a sheet's XML, with or without a namespace
-#: prefix: ``<f>``, ``<f t="shared" …/>``, ``<x:f>``, ``<c … t="e">``.
-_FORMULA_OR_ERROR_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b't="e"', b"t='e'")
+#: prefix, with any white space: ``<f>``, ``<f t="shared" …/>``, ``<x:f>``, ``<c … t="e">``.
+#: Each pattern begins with literal bytes, which the regular expression engine finds fast;
+#: the error value's is tried only where a quoted "e" stands.
+_FORMULA_MARKS = (re.compile(rb"<f[>\s/]"), re.compile(rb":f[>\s/]"))
+_ERROR_VALUE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+#: Cells the quick count (``<c ``, ``<c>``, ``<c/>``) would miss: a prefixed name, or other
+#: white space after the name.
+_ODD_CELLS = (re.compile(rb":c[\s>/]"), re.compile(rb"<c[\n\t\r]"))
+#: A cell, and a cell with its reference anywhere among its attributes (the quick count
+#: takes the reference first, as every spreadsheet program writes it: ``<c r="B2"``).
+_CELL = re.compile(_NAME_PREFIX + rb"c[\s>/]")
+_CELL_REFERENCE = re.compile(
+    _NAME_PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
+)
+#: Quick bounds: a sheet whose references name no column past AX and no row past 99,999
+#: spans at most ``_QUICK_BOUND_CELLS`` cells, which needs no exact count; a reference past
+#: either (``_FAR_REFERENCE``) has the part's references read one by one.
+_QUICK_BOUND_CELLS = 50 * 99_999
+_FAR_REFERENCE = re.compile(rb'c r="(?:[A-Z]{3}|[B-Z][A-Z]|A[Y-Z]|[A-Z]{1,2}[0-9]{6})')
+#: The start of a shared-strings part, and the counts it declares (a reader may reserve room
+#: for them), whatever the part is named.
+_SHARED_STRINGS = re.compile(_NAME_PREFIX + rb"sst\s[^>]*>")
+_DECLARED_COUNT = re.compile(rb"\s(?:count|uniqueCount)\s*=\s*[\"']([0-9]+)[\"']")
 _SCAN_CHUNK = 1 << 20
 
 
-def has_formula_or_error_cells(data: bytes) -> bool:
-    """Whether any XML part of a checked xlsx file may hold a formula or an error value.
+@dataclass
+class XlsxScan:
+    """What the XML of an xlsx file says before any reader builds it (``scan_xlsx``)."""
 
-    The parts are scanned unpacked, a chunk at a time (memory stays flat). A false alarm
-    (text that only looks like the mark) costs speed, never correctness: the file is then
-    read cell by cell.
-    """
-    overlap = max(len(mark) for mark in _FORMULA_OR_ERROR_MARKS) - 1
+    formula_or_error: bool = False
+    #: A cell without its reference: its place follows from the cells before it.
+    unreferenced_cells: bool = False
+    #: The last row and column the cells name, where a sheet was read exactly (else 0: its
+    #: references were all within the quick bounds).
+    last_row: int = 0
+    last_column: int = 0
+    declared_strings: int = 0
+
+    def check_extent(self, max_cells: int) -> None:
+        """Refuse a sheet spanning more than ``max_cells`` cells, or declaring more shared
+        strings: calamine lays a sheet out as a full grid from A1 to its last cell, so one
+        cell at XFD1048576 in a 10 KB file would ask for half a terabyte."""
+        if self.declared_strings > max_cells:
+            raise SpreadsheetError(
+                _(
+                    "文件声明了 %(count)s 个文字单元格，超过 %(limit)s 个单元格的上限，"
+                    "文件可能已损坏。请在 Excel 或 WPS 中打开后另存，再上传。"
+                )
+                % {"count": self.declared_strings, "limit": max_cells},
+                "sheet_too_large",
+            )
+        if self.last_row * self.last_column > max_cells:
+            raise SpreadsheetError(
+                _(
+                    "工作表的数据区域过大：到第 %(rows)s 行、第 %(columns)s 列（%(column)s），"
+                    "超过 %(limit)s 个单元格的上限。请删去数据以外的行和列（包括只设置了格式的"
+                    "单元格），另存后再上传；数据确实很多时请分成几个文件。"
+                )
+                % {
+                    "rows": self.last_row,
+                    "columns": self.last_column,
+                    "column": column_letter(max(self.last_column - 1, 0)),
+                    "limit": max_cells,
+                },
+                "sheet_too_large",
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def scan_xlsx(data: bytes, *, max_cells: int | None = None) -> XlsxScan:
+    """Scan the XML parts of a checked xlsx file, unpacked a piece at a time (memory stays
+    flat): whether any may hold a formula or an error value, whether a worksheet has a cell
+    without its reference, the strings a shared-strings part declares, and, where a sheet
+    may span more than ``max_cells`` (``LAWGOV["UPLOAD_MAX_SHEET_CELLS"]``), the last row
+    and column its cells name (else only bounds under it). A false alarm (text that only
+    looks like a mark) costs speed, never correctness: the file is then read cell by cell."""
+    if max_cells is None:
+        max_cells = settings.LAWGOV["UPLOAD_MAX_SHEET_CELLS"]
+    scan = XlsxScan()
+    quick = max_cells >= _QUICK_BOUND_CELLS
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for entry in archive.infolist():
                 if not entry.filename.endswith(".xml"):
                     continue
                 with archive.open(entry) as part:
-                    tail = b""
-                    while chunk := part.read(_SCAN_CHUNK):
-                        window = tail + chunk
-                        if any(mark in window for mark in _FORMULA_OR_ERROR_MARKS):
-                            return True
-                        tail = window[-overlap:]
+                    within_bounds = _scan_part(part, entry.filename, scan, quick=quick)
+                if not within_bounds:  # read the sheet again, every reference
+                    with archive.open(entry) as part:
+                        _scan_part(part, entry.filename, scan, quick=False)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        return True  # damaged: let openpyxl say so
-    return False
+        scan.formula_or_error = True  # damaged: let openpyxl say so
+    return scan
+
+
+def _pieces(part) -> Iterator[bytes]:
+    """An XML part's bytes a chunk at a time (memory stays flat), each piece cut after a
+    tag's closing ``>`` and what follows put before the next chunk, so no tag is split
+    between two pieces nor seen twice (a run of megabytes without ``>`` is cut anyway)."""
+    rest = b""
+    while chunk := part.read(_SCAN_CHUNK):
+        window = rest + chunk
+        cut = window.rfind(b">") + 1
+        if cut == 0:
+            if len(window) < 4 * _SCAN_CHUNK:
+                rest = window
+                continue
+            cut = len(window)
+        yield window[:cut]
+        rest = window[cut:]
+    if rest:
+        yield rest
+
+
+def _scan_part(part, name: str, scan: XlsxScan, *, quick: bool) -> bool:
+    """Scan one part into ``scan``; with ``quick``, stop at the first cell past the quick
+    bounds (or not plainly referenced) and return False: the sheet is to be read again,
+    exactly."""
+    worksheet = name.startswith("xl/worksheets/")
+    for number, piece in enumerate(_pieces(part)):
+        start = _SHARED_STRINGS.search(piece, 0, 4096) if number == 0 else None
+        if start is not None:
+            for count in _DECLARED_COUNT.findall(start.group()):
+                scan.declared_strings = max(scan.declared_strings, int(count))
+        if not scan.formula_or_error and (
+            any(mark.search(piece) for mark in _FORMULA_MARKS)
+            or ((b'"e"' in piece or b"'e'" in piece) and _ERROR_VALUE.search(piece))
+        ):
+            scan.formula_or_error = True
+        if not worksheet:
+            continue
+        cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+        if any(odd.search(piece) for odd in _ODD_CELLS):
+            cells = len(_CELL.findall(piece))
+        if quick:
+            if piece.count(b'<c r="') != cells or _FAR_REFERENCE.search(piece):
+                return False
+            continue
+        # Every reference, wherever it stands among the cell's attributes.
+        references = _CELL_REFERENCE.findall(piece)
+        if references:
+            letters, rows = zip(*references, strict=True)
+            scan.last_column = max(scan.last_column, *map(_column_number, set(letters)))
+            scan.last_row = max(scan.last_row, *map(int, set(rows)))
+        scan.unreferenced_cells |= len(references) < cells
+    return True
+
+
+def has_formula_or_error_cells(data: bytes) -> bool:
+    """Whether any XML part of a checked xlsx file may hold a formula or an error value."""
+    return scan_xlsx(data).formula_or_error
+
+
+#: A prefix bound to OpenDocument's table namespace (``table`` by custom, any name by right).
+_ODS_TABLE_PREFIX = re.compile(
+    rb"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']urn:oasis:names:tc:opendocument:xmlns:table:1\.0[\"']"
+)
 
 
 def _ods_has_formulas(data: bytes) -> bool:
-    """Whether an ods file's cells hold a formula (``table:formula``), scanned a chunk at
-    a time."""
-    mark = b"table:formula="
+    """Whether an ods file's cells hold a formula (the table namespace's ``formula``
+    attribute, under whatever prefix the file binds to it), scanned a piece at a time."""
+    prefixes = {b"table"}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as part:
-            tail = b""
-            while chunk := part.read(_SCAN_CHUNK):
-                window = tail + chunk
-                if mark in window:
+            for piece in _pieces(part):
+                prefixes.update(_ODS_TABLE_PREFIX.findall(piece))
+                names = b"|".join(re.escape(prefix) for prefix in prefixes)
+                if re.search(rb"\s(?:" + names + rb"):formula\s*=", piece):
                     return True
-                tail = window[-len(mark) :]
+            return False
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise _unreadable() from None
-    return False
 
 
 #: The BIFF record types of a cell holding a formula: FORMULA in BIFF2, 5 and 8 (Excel 5 to
