@@ -12,12 +12,16 @@ do not count again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
+import threading
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.signals import user_locked_out
+from django.db import connection, transaction
 from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,6 +32,32 @@ from xianan_lawgov.audit.models import Event, Outcome
 from xianan_lawgov.audit.receivers import REFUSED_WHILE_LOCKED
 
 from .models import Lockout, security_setting
+
+#: Logins one after another within this process, where the database cannot lock a name.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_attempt_at_a_time(username: str):
+    """Let the attempts on one user name (a password, or a second-factor code) run one after
+    another, each seeing the failures and the lock the ones before it wrote.
+
+    Without this the lock is checked before the password and written after it, so twenty
+    passwords sent at the same moment would all be tried before the fifth failure locks the
+    name. On PostgreSQL a transaction-scoped advisory lock on the name serialises every
+    process and server; the embedded database serves one process, where a lock will do.
+    """
+    if connection.vendor != "postgresql":
+        with _ONE_AT_A_TIME:
+            yield
+        return
+    digest = hashlib.blake2b(f"login:{username}".encode(), digest_size=8).digest()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+            )
+        yield
 
 
 def failure_limit(request=None, credentials=None) -> int:

@@ -22,7 +22,7 @@ from xianan_lawgov.audit.models import Event
 
 from . import twofactor
 from .forms import CodeForm, EnrolForm, NewPasswordForm
-from .lockout import lockout_response
+from .lockout import lockout_response, one_attempt_at_a_time
 from .models import PasswordChangeReason, PasswordState
 from .sessions import (
     PASSWORD_OWED,
@@ -131,6 +131,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.user.is_verified() or not twofactor.has_two_factor(user):
         return redirect(_next_url(request))
+    if request.method == "POST":
+        # Codes for one name one after another, so the lock after five wrong ones holds.
+        with one_attempt_at_a_time(user.get_username()):
+            return _verify(request, user)
+    return _verify(request, user)
+
+
+def _verify(request: HttpRequest, user) -> HttpResponse:
     credentials = {"username": user.get_username(), "two_factor": True}
     if not AxesProxyHandler.is_allowed(request, credentials):
         logout(request)

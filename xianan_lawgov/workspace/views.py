@@ -37,6 +37,7 @@ from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
+from ..accounts.lockout import one_attempt_at_a_time
 from ..reports.access import report_years
 from ..reports.services import unit_report_states
 from . import dashboard, holidays
@@ -68,6 +69,11 @@ class LoginView(auth_views.LoginView):
     template_name = "workspace/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Attempts on one name one after another, so the lock after five failures holds.
+        with one_attempt_at_a_time(request.POST.get("username", "")):
+            return super().post(request, *args, **kwargs)
 
 
 class AdminLoginView(LoginView):
