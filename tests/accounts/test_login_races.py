@@ -3,25 +3,16 @@ in its own thread with its own database connection, released together. Attempts 
 run one after another (``lockout.one_attempt_at_a_time``), so no more than five passwords are
 ever tried. On PostgreSQL, where several processes share the database."""
 
-import pytest
-from django.db import connection
 from django.test import Client
 
 from registers.core.roles import Role
 from tests.accounts.logins import post_login, set_password
 from tests.factories import make_user
-from tests.platform.test_concurrent_edits import at_once
+from tests.races import at_once, races
 from xianan_lawgov.accounts.models import Lockout
 from xianan_lawgov.audit.models import Event, Outcome, SecurityEvent
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs several database connections at once (PostgreSQL); one attempt after "
-        "another is in test_login_lockout.py",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = races(elsewhere="one attempt after another is in test_login_lockout.py")
 
 
 def test_twenty_wrong_passwords_at_once_have_five_tried_and_one_lock():

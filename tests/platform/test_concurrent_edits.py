@@ -7,11 +7,9 @@ locks between two connections, so they run on PostgreSQL; the same refusals one 
 another run everywhere in test_edit_conflicts.py.
 """
 
-import threading
 from functools import partial
 
 import pytest
-from django.db import connection, connections
 from django.urls import reverse
 
 from registers.core.roles import Role
@@ -20,44 +18,15 @@ from registers.core.workflow import submit
 from reviews.models import LitigationCase
 from tests.api.conftest import client_for
 from tests.factories import make_litigation, make_user
+from tests.races import at_once, races
 from tests.workflowapp.models import Memo
 from xianan_lawgov.workspace.models import Notification, NotificationKind
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs two database connections with row locks (PostgreSQL); the same "
-        "refusals one step after another are in test_edit_conflicts.py",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = races(
+    elsewhere="the same refusals one step after another are in test_edit_conflicts.py"
+)
 
 TRIES = 20
-
-
-def at_once(*calls):
-    """Run each call in its own thread (its own connection), all released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if errors:
-        raise errors[0]
-    return results
 
 
 @pytest.fixture
