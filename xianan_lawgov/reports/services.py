@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -148,12 +148,19 @@ def get_or_start_report(year: int, unit=None, *, by=None) -> Report:
             _start_review(report, by)  # a unit report saved before units had a review
         return report
     sections = starting_sections(year, unit)
-    report = Report.objects.create(
-        year=year, unit=unit, title=report_title(year, unit), updated_by=by
-    )
-    _write_sections(report, sections, by)
-    if unit is not None:
-        _start_review(report, by)
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                year=year, unit=unit, title=report_title(year, unit), updated_by=by
+            )
+            _write_sections(report, sections, by)
+            if unit is not None:
+                _start_review(report, by)
+    except IntegrityError:
+        # Started at the same moment by someone else: theirs is the report.
+        report = Report.objects.for_scope(year, unit).first()
+        if report is None:
+            raise
     return report
 
 
@@ -469,14 +476,17 @@ def decode_figures(data: dict) -> dict[str, engine.Figure]:
 
 
 @transaction.atomic
+@transaction.atomic
 def publish(report: Report, *, by) -> PublishedReport:
-    """Freeze the report's text and figures as they are now, as a new version."""
+    """Freeze the report's text and figures as they are now, as a new version.
+
+    Two clerks publishing at the same moment get the next two versions: the report's row is
+    locked until the version is written, so the second reads the first's version."""
+    Report.objects.select_for_update(of=("self",)).filter(pk=report.pk).first()
     figure_set = engine.compute_figures(report.year, report.unit)
-    latest = (
-        PublishedReport.objects.select_for_update()
-        .filter(year=report.year, unit=report.unit)
-        .aggregate(latest=Max("version"))["latest"]
-    )
+    latest = PublishedReport.objects.filter(year=report.year, unit=report.unit).aggregate(
+        latest=Max("version")
+    )["latest"]
     published = PublishedReport.objects.create(
         year=report.year,
         unit=report.unit,
