@@ -18,6 +18,7 @@ from registers.core.models import HolidaySchedule, HolidayScheduleDay
 from registers.core.roles import Role
 from reviews.models import AcceptanceDecision
 from tests.factories import make_reconsideration, make_user
+from xianan_lawgov.workspace import holidays
 from xianan_lawgov.workspace.holidays import confirm_schedule, withdraw_schedule
 from xianan_lawgov.workspace.models import Notification, NotificationKind
 
@@ -239,6 +240,29 @@ def test_the_banner_goes_once_the_schedule_is_confirmed(client, office):
 def test_liaisons_see_no_banner(client, liaison):
     client.force_login(liaison)
     assert BANNER not in client.get(reverse("workspace:home")).content.decode()
+
+
+def test_the_page_says_when_the_year_was_confirmed_meanwhile_by_someone_else(
+    client, office, spring_case, monkeypatch
+):
+    """Two clerks confirming at the same moment: the second's form passed its check before
+    the first's schedule was saved. Its page says so (no server error), and keeps theirs."""
+    other = make_user(Role.OFFICE)
+    confirm = holidays.confirm_schedule
+
+    def confirmed_meanwhile(year, days, **kwargs):
+        HolidaySchedule.objects.create(year=year, confirmed_by=other)
+        return confirm(year, days, **kwargs)
+
+    client.force_login(office)
+    lines = lines_of(parse(client))
+    monkeypatch.setattr(holidays, "confirm_schedule", confirmed_meanwhile)
+    response = client.post(
+        URL, {"year": 2027, "notice_text": NOTICE_2027, "lines": lines, "confirm": "1"}
+    )
+    assert response.status_code == 200
+    assert "2027年的节假日安排已由他人确认" in response.content.decode()
+    assert HolidaySchedule.objects.get().confirmed_by == other
 
 
 def test_a_schedule_confirmed_meanwhile_by_someone_else_is_not_overwritten(office, spring_case):

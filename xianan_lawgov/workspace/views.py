@@ -550,7 +550,9 @@ def holiday_schedule(request: HttpRequest) -> HttpResponse:
                             today=today,
                         )
                     except NoticeError as error:
+                        # Confirmed meanwhile by someone else: the form says so, no preview.
                         form.add_error("year", error.message)
+                        days = None
                     else:
                         return render(
                             request,
