@@ -137,14 +137,6 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded database: a transaction takes the write lock when it begins, and another
-    # waits for it (up to 20 s). By default both would read first, and the one that then
-    # wrote second would fail at once with "database is locked" (two clerks saving or
-    # publishing at the same moment: one was answered 503).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registers.User"
