@@ -137,6 +137,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Shared by the web server and the worker: writers queue instead of failing.
+    DATABASES["default"]["ENGINE"] = "xianan_lawgov.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registers.User"
