@@ -65,7 +65,7 @@ def test_every_kind_of_cell_reads_as_openpyxl_reads_it():
         }
     )
     data = _as_text(data, "C5")  # typed text starting with "=", not a formula
-    assert not reading.has_formula_or_error_cells(data)
+    assert not reading.scan_xlsx(data).formula_or_error
 
     rows = rows_as_read(data)
 
@@ -112,9 +112,9 @@ def test_formulas_and_error_values_send_the_file_to_the_cell_by_cell_reader():
     formula = workbook({"A1": "名称", "A2": "=1+1"})
     error = workbook({"A1": "名称", "A2": "#N/A"})  # openpyxl stores this as an error value
 
-    assert reading.has_formula_or_error_cells(formula)
-    assert reading.has_formula_or_error_cells(error)
-    assert reading.has_formula_or_error_cells(make_xlsx([["=SUM(A1:A2)"]], ["x"]))
+    assert reading.scan_xlsx(formula).formula_or_error
+    assert reading.scan_xlsx(error).formula_or_error
+    assert reading.scan_xlsx(make_xlsx([["=SUM(A1:A2)"]], ["x"])).formula_or_error
     assert next(r for r in reading.read_data_sheet(formula).rows if r.number == 2).formulas
     error_row = next(r for r in reading.read_data_sheet(error).rows if r.number == 2)
     assert error_row.error_values == {0: "#N/A"}
@@ -138,7 +138,7 @@ def test_formulas_are_found_however_the_xml_writes_them(cell):
             "xl/worksheets/sheet1.xml",
             b"<worksheet><sheetData><row r='2'>" + cell + b"</row></sheetData></worksheet>",
         )
-    assert reading.has_formula_or_error_cells(data.getvalue())
+    assert reading.scan_xlsx(data.getvalue()).formula_or_error
 
 
 def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
@@ -146,7 +146,7 @@ def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<row/><f>1+1</f></row>")
-    assert reading.has_formula_or_error_cells(data.getvalue())
+    assert reading.scan_xlsx(data.getvalue()).formula_or_error
 
 
 def test_cells_without_their_reference_are_read_where_they_stand(monkeypatch):

@@ -434,11 +434,6 @@ def _scan_part(part, name: str, scan: XlsxScan, *, quick: bool) -> bool:
     return True
 
 
-def has_formula_or_error_cells(data: bytes) -> bool:
-    """Whether any XML part of a checked xlsx file may hold a formula or an error value."""
-    return scan_xlsx(data).formula_or_error
-
-
 #: A prefix bound to OpenDocument's table namespace (``table`` by custom, any name by right).
 _ODS_TABLE_PREFIX = re.compile(
     rb"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']urn:oasis:names:tc:opendocument:xmlns:table:1\.0[\"']"
