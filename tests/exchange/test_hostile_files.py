@@ -14,7 +14,7 @@ import pytest
 from registers.core.exchange import templates, uploads
 from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, ITEMS, item_row
-from tests.factories import make_xlsx
+from tests.factories import make_ods, make_xls, make_xlsx
 
 
 def codes(result):
@@ -102,6 +102,53 @@ def test_one_far_cell_in_a_small_file_is_refused_before_any_reader_lays_out_the_
             b"</sheetData>", b'<row r="60000"><c r="CV60000" t="n"><v>1</v></c></row></sheetData>'
         ),
     )
+    assert len(data) < 20 * 1024
+    result = upload(data, liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "第 60000 行、第 100 列（CV）" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def _ods_with_rows(rows_xml: bytes) -> bytes:
+    """An inspection-item ods file with ``rows_xml`` after its one data row."""
+    return _with_part(
+        make_ods([item_row()], ITEM_HEADER),
+        "content.xml",
+        lambda xml: xml.replace(b"</table:table>", rows_xml + b"</table:table>"),
+    )
+
+
+def test_an_ods_row_repeated_past_the_limit_is_refused_before_any_reader_lays_it_out(liaison):
+    """An ods row or cell may stand for many: 6,000 rows of 1,000 cells holding a number is
+    6 million cells written in a few hundred bytes (a billion would take the server's
+    memory)."""
+    data = _ods_with_rows(
+        b'<table:table-row table:number-rows-repeated="6000">'
+        b'<table:table-cell table:number-columns-repeated="1000" office:value-type="float"'
+        b' office:value="1"/></table:table-row>'
+    )
+    assert len(data) < 20 * 1024
+    result = upload(data, liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "第 6002 行、第 1000 列（ALL）" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_an_ods_sheet_s_empty_rows_repeated_to_its_edge_are_no_extent(liaison):
+    """LibreOffice ends a sheet with its empty rows and cells written once and repeated to
+    the sheet's edge: they hold no value, so the file is read."""
+    data = _ods_with_rows(
+        b'<table:table-row table:number-rows-repeated="1048573">'
+        b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    result = upload(data, liaison)
+    assert result.ok, result.errors
+    assert InspectionItem.objects.count() == 1
+
+
+def test_one_far_cell_in_an_xls_file_is_refused_before_any_reader_lays_out_the_sheet(liaison):
+    far_row = [None] * 99 + [1]  # column CV
+    data = make_xls([item_row(), *[[]] * 59997, far_row], ITEM_HEADER)
     assert len(data) < 20 * 1024
     result = upload(data, liaison)
     assert codes(result) == ["sheet_too_large"]

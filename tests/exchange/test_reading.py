@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from registers.core.exchange import reading, templates, uploads
-from tests.factories import make_exchange_references, make_xlsx
+from tests.factories import make_exchange_references, make_ods, make_xlsx
 
 
 def rows_by_openpyxl(data: bytes) -> list:
@@ -65,7 +65,7 @@ def test_every_kind_of_cell_reads_as_openpyxl_reads_it():
         }
     )
     data = _as_text(data, "C5")  # typed text starting with "=", not a formula
-    assert not reading.scan_xlsx(data).formula_or_error
+    assert not reading.scan_workbook(data).formula_or_error
 
     rows = rows_as_read(data)
 
@@ -112,9 +112,9 @@ def test_formulas_and_error_values_send_the_file_to_the_cell_by_cell_reader():
     formula = workbook({"A1": "名称", "A2": "=1+1"})
     error = workbook({"A1": "名称", "A2": "#N/A"})  # openpyxl stores this as an error value
 
-    assert reading.scan_xlsx(formula).formula_or_error
-    assert reading.scan_xlsx(error).formula_or_error
-    assert reading.scan_xlsx(make_xlsx([["=SUM(A1:A2)"]], ["x"])).formula_or_error
+    assert reading.scan_workbook(formula).formula_or_error
+    assert reading.scan_workbook(error).formula_or_error
+    assert reading.scan_workbook(make_xlsx([["=SUM(A1:A2)"]], ["x"])).formula_or_error
     assert next(r for r in reading.read_data_sheet(formula).rows if r.number == 2).formulas
     error_row = next(r for r in reading.read_data_sheet(error).rows if r.number == 2)
     assert error_row.error_values == {0: "#N/A"}
@@ -138,7 +138,7 @@ def test_formulas_are_found_however_the_xml_writes_them(cell):
             "xl/worksheets/sheet1.xml",
             b"<worksheet><sheetData><row r='2'>" + cell + b"</row></sheetData></worksheet>",
         )
-    assert reading.scan_xlsx(data.getvalue()).formula_or_error
+    assert reading.scan_workbook(data.getvalue()).formula_or_error
 
 
 def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
@@ -146,7 +146,7 @@ def test_a_mark_split_between_two_chunks_is_still_found(monkeypatch):
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<row/><f>1+1</f></row>")
-    assert reading.scan_xlsx(data.getvalue()).formula_or_error
+    assert reading.scan_workbook(data.getvalue()).formula_or_error
 
 
 def test_cells_without_their_reference_are_read_where_they_stand(monkeypatch):
@@ -161,6 +161,71 @@ def test_cells_without_their_reference_are_read_where_they_stand(monkeypatch):
             b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
             b'<c t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>',
         )
-    scan = reading.scan_xlsx(data.getvalue())
+    scan = reading.scan_workbook(data.getvalue())
     assert scan.unreferenced_cells and (scan.last_row, scan.last_column) == (1, 1)
     assert not scan.formula_or_error
+
+
+def _ods_with(rows_xml: bytes) -> bytes:
+    """An ods file: a header cell at A1, then ``rows_xml``."""
+    source, result = zipfile.ZipFile(io.BytesIO(make_ods([], ["表头"]))), io.BytesIO()
+    with source, zipfile.ZipFile(result, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "content.xml":
+                content = content.replace(b"</table:table>", rows_xml + b"</table:table>")
+            target.writestr(entry, content)
+    return result.getvalue()
+
+
+def _xls_with(cells: dict[tuple[int, int], object]) -> bytes:
+    """An xls file: a header cell at A1, then ``cells`` by (row, column) from 0; None writes
+    a formatted blank cell."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("数据")
+    sheet.write(0, 0, "表头")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value, xlwt.easyxf("font: bold on"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_VALUE = b'office:value-type="float" office:value="1"'
+_ROWS, _CELLS = b"table:number-rows-repeated", b"table:number-columns-repeated"
+
+#: Sheets beyond a header cell at A1, as ods rows or xls cells by (row, column) from 0
+#: (None a formatted blank cell).
+SHEETS = {
+    "ods-header-only": b"",
+    "ods-repeated-rows": b"<table:table-row " + _ROWS + b'="300"><table:table-cell '
+    + _VALUE + b"/></table:table-row>",
+    "ods-repeated-cells": b"<table:table-row><table:table-cell " + _CELLS + b'="70" '
+    + _VALUE + b"/></table:table-row>",
+    "ods-repeated-both": b"<table:table-row " + _ROWS + b'="40"><table:table-cell '
+    + _CELLS + b'="9"/><table:table-cell ' + _CELLS + b'="3" ' + _VALUE
+    + b"/></table:table-row>",
+    "ods-formatted-and-text-only-cells": b"<table:table-row " + _ROWS + b'="500">'
+    b'<table:table-cell table:style-name="ce1" ' + _CELLS + b'="80"/>'
+    b"<table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>",
+    "xls-number": {(500, 30): 1.5},
+    "xls-run-of-numbers": {(700, 3): 123, (700, 4): 456, (700, 5): 789},
+    "xls-bool-and-text": {(9, 9): True, (12, 2): "文字"},
+    "xls-formatted-blank": {(5000, 200): None, (2, 2): 1},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("sheet", sorted(SHEETS))
+def test_the_scan_measures_an_xls_or_ods_sheet_as_calamine_lays_it_out(sheet):
+    """The extent check rests on how calamine lays out a sheet: to its last cell holding a
+    value, passing over empty, formatted and (in ods) text-only cells."""
+    import python_calamine
+
+    kind = reading.ODS if sheet.startswith("ods") else reading.XLS
+    data = (_ods_with if kind == reading.ODS else _xls_with)(SHEETS[sheet])
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    last_row, last_column = workbook.get_sheet_by_name("数据").end
+    scan = reading.scan_workbook(data, kind)
+    assert (scan.last_row, scan.last_column) == (last_row + 1, last_column + 1)

@@ -15,11 +15,12 @@ Library internals relied on: openpyxl's read-only cells' ``data_type`` ("f" a fo
 error value) and ``ReadOnlyWorksheet.reset_dimensions``; python-calamine's sheet ``start``,
 ``end`` and ``iter_rows`` and the Python types of its cells (str, float, int, bool, date,
 datetime, time, timedelta), and that it lays a sheet out in full from its first to its
-last cell and reserves room for the shared strings a file declares (``scan_xlsx`` bounds
-both before calamine runs); how xlsx XML writes a formula or an error value, a cell and its
-reference (``_FORMULA_MARKS``, ``_ERROR_VALUE``, ``_CELL``, ``_CELL_REFERENCE``); and how
-an xls workbook stream writes a formula cell
-(``_BIFF_FORMULA_RECORDS``, read through olefile's ``openstream``).
+last cell holding a value and reserves room for the shared strings a file declares
+(``scan_workbook`` bounds both before calamine runs); how xlsx XML writes a formula or an
+error value, a cell and its reference (``_FORMULA_MARKS``, ``_ERROR_VALUE``, ``_CELL``,
+``_CELL_REFERENCE``); how ods XML repeats rows and cells and marks a cell holding a value
+(``_scan_ods``); and how an xls workbook stream writes a cell (``_BIFF_FORMULA_RECORDS``,
+``_BIFF_VALUE_RECORDS``, read through olefile's ``openstream``).
 ``tests/exchange/test_reading.py`` holds the two readers against each other, on every
 register's filled template among others.
 """
@@ -260,20 +261,19 @@ class DataSheet:
 def read_data_sheet(data: bytes, kind: str = XLSX, *, max_cells: int | None = None) -> DataSheet:
     """The data sheet of a checked file (``check_workbook`` says its ``kind``), by the
     fastest reader that can read it faithfully: calamine, unless some cell of an xlsx file
-    holds a formula or an error value, or has no reference (``scan_xlsx``). An xls or ods
-    file is read by calamine alone (openpyxl reads neither), so one holding a formula is
+    holds a formula or an error value, or has no reference (``scan_workbook``). An xls or
+    ods file is read by calamine alone (openpyxl reads neither), so one holding a formula is
     refused as a whole: calamine would give the values last saved with the formulas, where
-    the page promises no formulas. An xlsx sheet whose cells span more than ``max_cells``
+    the page promises no formulas. A sheet whose cells span more than ``max_cells``
     (``LAWGOV["UPLOAD_MAX_SHEET_CELLS"]``) is refused before either reader sees it."""
-    if (kind == ODS and _ods_has_formulas(data)) or (kind == XLS and _xls_has_formulas(data)):
+    limit = max_cells or settings.LAWGOV["UPLOAD_MAX_SHEET_CELLS"]
+    scan = scan_workbook(data, kind, max_cells=limit)
+    if kind != XLSX and scan.formula_or_error:
         raise SpreadsheetError(_("文件中含有公式，请复制后“粘贴为数值”，另存后再上传。"), "formula")
-    if kind == XLSX:
-        limit = max_cells or settings.LAWGOV["UPLOAD_MAX_SHEET_CELLS"]
-        scan = scan_xlsx(data, max_cells=limit)
-        scan.check_extent(limit)
-        if scan.formula_or_error or scan.unreferenced_cells:
-            sheet = data_sheet(open_workbook(data))
-            return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
+    scan.check_extent(limit)
+    if kind == XLSX and (scan.formula_or_error or scan.unreferenced_cells):
+        sheet = data_sheet(open_workbook(data))
+        return DataSheet(sheet.title, estimated_rows(sheet), iter_sheet_rows(sheet))
     return _read_with_calamine(data)
 
 
@@ -306,14 +306,15 @@ _SCAN_CHUNK = 1 << 20
 
 
 @dataclass
-class XlsxScan:
-    """What the XML of an xlsx file says before any reader builds it (``scan_xlsx``)."""
+class WorkbookScan:
+    """What a checked file says of its cells before any reader builds it (``scan_workbook``)."""
 
+    #: A cell holding a formula (in an xlsx file, also one holding an error value).
     formula_or_error: bool = False
-    #: A cell without its reference: its place follows from the cells before it.
+    #: An xlsx cell without its reference: its place follows from the cells before it.
     unreferenced_cells: bool = False
-    #: The last row and column the cells name, where a sheet was read exactly (else 0: its
-    #: references were all within the quick bounds).
+    #: The last row and column holding a value, counted from 1 (in an xlsx file the last the
+    #: cells name, where a sheet was read exactly; else 0: all within the quick bounds).
     last_row: int = 0
     last_column: int = 0
     declared_strings: int = 0
@@ -355,16 +356,26 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def scan_xlsx(data: bytes, *, max_cells: int | None = None) -> XlsxScan:
-    """Scan the XML parts of a checked xlsx file, unpacked a piece at a time (memory stays
-    flat): whether any may hold a formula or an error value, whether a worksheet has a cell
-    without its reference, the strings a shared-strings part declares, and, where a sheet
-    may span more than ``max_cells`` (``LAWGOV["UPLOAD_MAX_SHEET_CELLS"]``), the last row
-    and column its cells name (else only bounds under it). A false alarm (text that only
-    looks like a mark) costs speed, never correctness: the file is then read cell by cell."""
+def scan_workbook(data: bytes, kind: str = XLSX, *, max_cells: int | None = None) -> WorkbookScan:
+    """Scan a checked file (``check_workbook`` says its ``kind``) a piece at a time, memory
+    staying flat: whether a cell holds a formula, and how far its cells reach."""
+    if kind == ODS:
+        return _scan_ods(data)
+    if kind == XLS:
+        return _scan_xls(data)
+    return _scan_xlsx(data, max_cells=max_cells)
+
+
+def _scan_xlsx(data: bytes, *, max_cells: int | None = None) -> WorkbookScan:
+    """Scan the XML parts of an xlsx file, unpacked a piece at a time: whether any may hold
+    a formula or an error value, whether a worksheet has a cell without its reference, the
+    strings a shared-strings part declares, and, where a sheet may span more than
+    ``max_cells`` (``LAWGOV["UPLOAD_MAX_SHEET_CELLS"]``), the last row and column its cells
+    name (else only bounds under it). A false alarm (text that only looks like a mark) costs
+    speed, never correctness: the file is then read cell by cell."""
     if max_cells is None:
         max_cells = settings.LAWGOV["UPLOAD_MAX_SHEET_CELLS"]
-    scan = XlsxScan()
+    scan = WorkbookScan()
     quick = max_cells >= _QUICK_BOUND_CELLS
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -400,7 +411,7 @@ def _pieces(part) -> Iterator[bytes]:
         yield rest
 
 
-def _scan_part(part, name: str, scan: XlsxScan, *, quick: bool) -> bool:
+def _scan_part(part, name: str, scan: WorkbookScan, *, quick: bool) -> bool:
     """Scan one part into ``scan``; with ``quick``, stop at the first cell past the quick
     bounds (or not plainly referenced) and return False: the sheet is to be read again,
     exactly."""
@@ -438,50 +449,116 @@ def _scan_part(part, name: str, scan: XlsxScan, *, quick: bool) -> bool:
 _ODS_TABLE_PREFIX = re.compile(
     rb"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']urn:oasis:names:tc:opendocument:xmlns:table:1\.0[\"']"
 )
+#: The attributes of an ods table element that place its cells; any prefix is taken for its
+#: namespace's (a stray one only makes the count larger).
+_ODS_ROWS_REPEATED = re.compile(rb"\s[\w.-]+:number-rows-repeated\s*=\s*[\"']([0-9]+)[\"']")
+_ODS_COLUMNS_REPEATED = re.compile(rb"\s[\w.-]+:number-columns-repeated\s*=\s*[\"']([0-9]+)[\"']")
 
 
-def _ods_has_formulas(data: bytes) -> bool:
-    """Whether an ods file's cells hold a formula (the table namespace's ``formula``
-    attribute, under whatever prefix the file binds to it), scanned a piece at a time."""
-    prefixes = {b"table"}
+def _ods_patterns(prefixes: set[bytes]) -> tuple[re.Pattern, re.Pattern]:
+    """The table elements that place cells, and a cell's formula, under ``prefixes``."""
+    names = b"|".join(re.escape(prefix) for prefix in sorted(prefixes))
+    elements = re.compile(
+        rb"<(?:" + names + rb"):(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>"
+    )
+    return elements, re.compile(rb"\s(?:" + names + rb"):formula\s*=")
+
+
+def _repeated(pattern: re.Pattern, attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return max(int(found.group(1)), 1) if found else 1
+
+
+def _scan_ods(data: bytes) -> WorkbookScan:
+    """Scan an ods file's ``content.xml`` a piece at a time: whether a cell holds a formula
+    (the table namespace's ``formula`` attribute, under whatever prefix the file binds to
+    it), and the last row and column a cell with a value reaches. A row or a cell may stand
+    for many (``number-rows-repeated``, ``number-columns-repeated``), so a file of a few
+    hundred bytes can name a billion cells; calamine lays out a sheet to its last cell that
+    declares a ``value-type`` (empty and text-only cells it passes over)."""
+    scan, prefixes = WorkbookScan(), {b"table"}
+    elements, formula = _ods_patterns(prefixes)
+    row = column = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as part:
             for piece in _pieces(part):
-                prefixes.update(_ODS_TABLE_PREFIX.findall(piece))
-                names = b"|".join(re.escape(prefix) for prefix in prefixes)
-                if re.search(rb"\s(?:" + names + rb"):formula\s*=", piece):
-                    return True
-            return False
+                bound = set(_ODS_TABLE_PREFIX.findall(piece))
+                if not bound <= prefixes:
+                    prefixes |= bound
+                    elements, formula = _ods_patterns(prefixes)
+                if not scan.formula_or_error and b":formula" in piece:
+                    scan.formula_or_error = bool(formula.search(piece))
+                for name, attributes in elements.findall(piece):
+                    if name == b"table-cell" or name == b"covered-table-cell":
+                        if b"repeated" in attributes:
+                            column += _repeated(_ODS_COLUMNS_REPEATED, attributes)
+                        else:
+                            column += 1
+                        if b"value-type" in attributes:
+                            if row > scan.last_row:
+                                scan.last_row = row
+                            if column > scan.last_column:
+                                scan.last_column = column
+                    elif name == b"table-row":
+                        row += _repeated(_ODS_ROWS_REPEATED, attributes)
+                        column = 0
+                    else:  # a table
+                        row = column = 0
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise _unreadable() from None
+    return scan
 
 
 #: The BIFF record types of a cell holding a formula: FORMULA in BIFF2, 5 and 8 (Excel 5 to
 #: 2003), and in BIFF3 and BIFF4. Formulas elsewhere (names, data validation lists,
 #: conditional formats) are other records and hold no cell's value.
 _BIFF_FORMULA_RECORDS = frozenset({0x0006, 0x0206, 0x0406})
+#: The BIFF record types of a cell holding a value, each beginning with the cell's row and
+#: column (two little-endian 16-bit numbers): NUMBER, LABEL, BOOLERR, RK, LABELSST and
+#: RSTRING, and BIFF2's INTEGER, NUMBER, LABEL and BOOLERR. Blank cells (BLANK, MULBLANK)
+#: hold none; MULRK, values in a run of cells, ends with the run's last column.
+_BIFF_VALUE_RECORDS = frozenset(
+    {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005}
+)
+_BIFF_MULRK = 0x00BD
 
 
-def _xls_has_formulas(data: bytes) -> bool:
-    """Whether a checked xls file's cells hold a formula: its workbook stream (read from the
-    OLE2 file by olefile) is a run of records, each a type and a length (two little-endian
-    16-bit numbers) before its content, scanned for a formula cell's type. A damaged file
-    is left to calamine to say so."""
+def _scan_xls(data: bytes) -> WorkbookScan:
+    """Scan an xls file's workbook stream (read from the OLE2 file by olefile), a run of
+    records, each a type and a length (two little-endian 16-bit numbers) before its
+    content: whether a cell holds a formula, and the last row and column a cell with a
+    value reaches (calamine lays out a sheet to it). A damaged file is left to calamine to
+    say so."""
     import olefile
 
+    scan = WorkbookScan()
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = "Workbook" if ole.exists("Workbook") else "Book"
             stream = ole.openstream(name).read()
     except (OSError, ValueError, EOFError, RuntimeError, IndexError, struct.error):
-        return False
-    position, end = 0, len(stream) - 4
+        return scan
+    position, end, size = 0, len(stream) - 4, len(stream)
+    last_row = last_column = -1
+    unpack = struct.unpack_from
     while position <= end:
-        kind, length = struct.unpack_from("<HH", stream, position)
-        if kind in _BIFF_FORMULA_RECORDS:
-            return True
-        position += 4 + length
-    return False
+        kind, length = unpack("<HH", stream, position)
+        content = position + 4
+        position = content + length
+        if kind in _BIFF_VALUE_RECORDS:
+            if length >= 4 and position <= size:
+                row, column = unpack("<HH", stream, content)
+                if row > last_row:
+                    last_row = row
+                if column > last_column:
+                    last_column = column
+        elif kind in _BIFF_FORMULA_RECORDS:
+            scan.formula_or_error = True
+        elif kind == _BIFF_MULRK and length >= 6 and position <= size:
+            row, column = unpack("<H", stream, content)[0], unpack("<H", stream, position - 2)[0]
+            last_row, last_column = max(last_row, row), max(last_column, column)
+    scan.last_row, scan.last_column = last_row + 1, last_column + 1
+    return scan
 
 
 #: Integers up to this size are exact as floats, as every spreadsheet stores numbers.
