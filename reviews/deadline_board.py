@@ -230,17 +230,15 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
         except DeadlineInputError:
             continue  # inconsistent dates; the case page shows the error
         if not case.acceptance:
-            review_keys = [
-                DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
-                DeadlineKey.ACCEPTANCE_REVIEW,
-            ]
-            review = next((deadlines[key] for key in review_keys if key in deadlines), None)
             if case.correction_pending:
                 keys = [DeadlineKey.CORRECTION_SUBMISSION]
-            elif review is not None and review.due < today and not case.is_suspended:
+            elif case.acceptance_unrecorded(today, calendar) and not case.is_suspended:
                 keys = [DeadlineKey.DECISION]
             else:
-                keys = review_keys
+                keys = [
+                    DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+                    DeadlineKey.ACCEPTANCE_REVIEW,
+                ]
         elif case.is_accepted and not case.is_suspended:
             keys = [DeadlineKey.DECISION]
         else:

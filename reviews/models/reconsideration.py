@@ -721,6 +721,47 @@ class ReconsiderationCase(HandledRecord):
         """One deadline by key, or None when it does not (yet) apply."""
         return next((d for d in self.deadlines(calendar) if d.key is key), None)
 
+    # --- Acceptance by law (复议法(2023)第三十条第三款, (2017)第十七条第二款) -----------------
+
+    def _undecided_deadlines(self, calendar: WorkingDayCalendar | None) -> dict:
+        """The deadlines as they run for the application with no acceptance decision."""
+        deadlines = reconsideration_deadlines(
+            calendar=calendar or get_calendar(), **{**self._case_dates(), "accepted_on": None}
+        )
+        return {deadline.key: deadline for deadline in deadlines}
+
+    def acceptance_review_ends(self, calendar: WorkingDayCalendar | None = None):
+        """The last day to refuse the application: that of the acceptance review, begun
+        again by a correction received; None while a requested correction is awaited (the
+        review waits for it). An application not refused by then is accepted by law."""
+        if self.correction_pending:
+            return None
+        deadlines = self._undecided_deadlines(calendar)
+        review = deadlines.get(
+            DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
+            deadlines.get(DeadlineKey.ACCEPTANCE_REVIEW),
+        )
+        return review.due if review is not None else None
+
+    def accepted_by_law_on(self, calendar: WorkingDayCalendar | None = None):
+        """The day an application not refused in time is accepted from, as the decision
+        period runs from it (the deadline engine's rule: the day of receipt under the 2017
+        law, the review's last day under the 2023 law); None while a correction is awaited."""
+        if self.correction_pending:
+            return None
+        decision = self._undecided_deadlines(calendar).get(DeadlineKey.DECISION)
+        return decision.start if decision is not None else None
+
+    def acceptance_unrecorded(
+        self, today: datetime.date, calendar: WorkingDayCalendar | None = None
+    ) -> bool:
+        """No acceptance decision recorded although the review ended before ``today``: the
+        application is accepted by law and the register does not say so yet."""
+        if self.acceptance:
+            return False
+        review_ends = self.acceptance_review_ends(calendar)
+        return review_ends is not None and review_ends < today
+
     # --- Validation of stage changes ---------------------------------------------------------
 
     def clean(self) -> None:
@@ -749,18 +790,7 @@ class ReconsiderationCase(HandledRecord):
         (复议法(2023)第三十条第三款, 复议法(2017)第十七条第二款): a refusal after the review's
         last day is refused; the case is then accepted, and one found inadmissible later is
         rejected (驳回行政复议申请)."""
-        if self.correction_requested_on is not None and self.correction_received_on is None:
-            return  # the review waits for the correction
-        reviews = {
-            d.key: d.due
-            for d in reconsideration_deadlines(
-                calendar=get_calendar(), **{**self._case_dates(), "accepted_on": None}
-            )
-        }
-        last_day = reviews.get(
-            DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
-            reviews.get(DeadlineKey.ACCEPTANCE_REVIEW),
-        )
+        last_day = self.acceptance_review_ends()
         if last_day is not None and self.acceptance_on > last_day:
             refuse(
                 "acceptance",

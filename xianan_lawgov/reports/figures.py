@@ -80,6 +80,11 @@ class FigureGroup:
     def compute(self, scope: Scope) -> dict[str, Any]:
         raise NotImplementedError
 
+    def warnings(self, scope: Scope) -> list[str]:
+        """What the records leave out of the group's figures, for the report's warnings
+        beside its consistency checks (none unless a group says)."""
+        return []
+
     def definition(self, key: str) -> FigureDef:
         for figure in self.figures:
             if figure.key == key:
@@ -330,7 +335,9 @@ def _compute_figures(year: int, unit, *, with_previous: bool) -> FigureSet:
                 denominator=now.denominator,
                 number_format=fmt,
             )
-    result.warnings = consistency_warnings(GROUPS, values)
+    result.warnings = consistency_warnings(GROUPS, values) + [
+        warning for group in GROUPS for warning in group.warnings(scope)
+    ]
     return result
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registers.core.calendar import get_calendar
+from registers.core.deadlines import DeadlineInputError
 from reviews.models.litigation import LitigationCase, OutcomeClass
-from reviews.models.reconsideration import ReconsiderationCase, ReconsiderationOutcome
+from reviews.models.reconsideration import (
+    AcceptanceDecision,
+    ReconsiderationCase,
+    ReconsiderationOutcome,
+)
 from reviews.models.supervision import AccountabilityRecord, CriminalTransfer, RectificationProblem
 
 from ..figures import Check, FigureDef, FigureGroup, Scope, register
@@ -66,6 +76,36 @@ class ReconsiderationGroup(FigureGroup):
             ),
             **BY_OUTCOME.values(figures.outcomes),
         }
+
+    def warnings(self, scope: Scope) -> list[str]:
+        """Applications accepted by law in the year (their acceptance review ended with no
+        decision recorded) are not in “受理” until the register says so."""
+        today, calendar = timezone.localdate(), get_calendar()
+        undecided = _reconsideration(scope).filter(
+            acceptance="", received_on__lte=datetime.date(scope.year, 12, 31)
+        )
+        numbers = []
+        for case in undecided.order_by("received_on", "number"):
+            try:
+                if case.acceptance_unrecorded(today, calendar):
+                    accepted_on = case.accepted_by_law_on(calendar)
+                    if accepted_on is not None and accepted_on.year == scope.year:
+                        numbers.append(case.number)
+            except DeadlineInputError:
+                continue  # inconsistent dates; the case page shows the error
+        if not numbers:
+            return []
+        return [
+            gettext(
+                "行政复议：%(count)s 件申请（%(numbers)s）受理审查期限已届满而未记录受理结果，"
+                "依法视为受理，但没有计入“受理”。请在台账中记录为“%(deemed)s”。"
+            )
+            % {
+                "count": len(numbers),
+                "numbers": "、".join(numbers),
+                "deemed": AcceptanceDecision.DEEMED_ACCEPTED.label,
+            }
+        ]
 
 
 @register
