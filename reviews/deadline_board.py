@@ -214,10 +214,12 @@ def records_for(queryset, user, handler: str | None = "handler"):
 
 
 def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
-    """Acceptance review (or the applicant's correction) of undecided applications, and the
-    decision of accepted cases that are not suspended. An application whose review ran out
-    with no decision recorded is accepted by law (复议法(2023)第三十条第三款,
-    (2017)第十七条第二款): its decision is what runs (the explanation says so)."""
+    """Acceptance review (or the applicant's correction) of undecided applications, the
+    decision of accepted cases that are not suspended, and the sixty days after which a case
+    suspended because the applicant died, lost capacity or ended is terminated. An
+    application whose review ran out with no decision recorded is accepted by law
+    (复议法(2023)第三十条第三款, (2017)第十七条第二款): its decision is what runs (the
+    explanation says so)."""
     cases = (
         records_for(ReconsiderationCase.objects.open(), user)
         .select_related("unit")
@@ -241,6 +243,8 @@ def reconsideration_source(user, today, calendar) -> Iterable[DeadlineEntry]:
                 ]
         elif case.is_accepted and not case.is_suspended:
             keys = [DeadlineKey.DECISION]
+        elif case.is_accepted:  # suspended: only a ground that ends the case has a limit
+            keys = [DeadlineKey.SUSPENSION_LIMIT]
         else:
             keys = []
         deadline = next((deadlines[key] for key in keys if key in deadlines), None)

@@ -541,6 +541,7 @@ def make_suspension(case, **overrides):
     values = {
         "case": case,
         "suspended_on": datetime.date(2017, 4, 10),
+        "ground": "other_case",
         "reason": "需以其他案件结果为依据",
     }
     values.update(overrides)

@@ -99,6 +99,7 @@ class DeadlineKey(StrEnum):
     COPY_DISPATCH = "copy_dispatch"
     RESPONDENT_ANSWER = "respondent_answer"
     DECISION = "decision"
+    SUSPENSION_LIMIT = "suspension_limit"
     # Administrative litigation
     LITIGATION_DEFENCE = "litigation_defence"
     # Transfer of suspected crimes (行刑衔接)
@@ -305,6 +306,7 @@ _LABELS: dict[DeadlineKey, Text] = {
     DeadlineKey.COPY_DISPATCH: _("发送申请书副本期限"),
     DeadlineKey.RESPONDENT_ANSWER: _("被申请人答复期限"),
     DeadlineKey.DECISION: _("行政复议决定期限"),
+    DeadlineKey.SUSPENSION_LIMIT: _("中止满60日（原因未消除的终止）"),
     DeadlineKey.LITIGATION_DEFENCE: _("答辩及举证期限"),
     DeadlineKey.TRANSFER_DECISION: _("移送审批决定期限"),
     DeadlineKey.TRANSFER: _("向公安机关移送期限"),
@@ -335,6 +337,10 @@ _RULES_2017 = {
         "《行政复议法》(2017)第三十一条：自受理之日起60日内作出决定，"
         "经行政复议机关负责人批准可延长，最多不超过30日；"
         "《实施条例》第二十九条：补正申请材料所用时间不计入审理期限"
+    ),
+    "suspension_limit": _(
+        "《行政复议法实施条例》第四十二条第二款：依第四十一条第一款第（一）项、第（二）项、"
+        "第（三）项规定中止行政复议，满60日行政复议中止的原因仍未消除的，行政复议终止"
     ),
 }
 
@@ -377,6 +383,10 @@ _RULES_2023 = {
     ),
     "decision_simple": _(
         "《行政复议法》(2023)第六十二条第二款：简易程序自受理之日起30日内作出决定"
+    ),
+    "suspension_limit": _(
+        "《行政复议法》(2023)第四十一条第（五）项：依第三十九条第一款第（一）项、第（二）项、"
+        "第（四）项规定中止行政复议满六十日，中止的原因仍未消除的，决定终止行政复议"
     ),
 }
 
@@ -730,6 +740,18 @@ def _acceptance_2023(
         ) % {"accepted": accepted_on.isoformat(), "deemed": deemed_acceptance.isoformat()}
         return deemed_acceptance, note
     return accepted_on, ""
+
+
+def suspension_limit_due(
+    suspended_on: datetime.date, regime: Regime, calendar: WorkingDayCalendar
+) -> Deadline:
+    """Sixty days of a suspension because the applicant died, lost the capacity to take part
+    or (an organisation) ended with no successor known: if the cause remains, the case is
+    terminated (the rule of ``regime``)."""
+    rules = _RULES_2023 if Regime(regime) is Regime.LAW_2023 else _RULES_2017
+    return _calendar_deadline(
+        DeadlineKey.SUSPENSION_LIMIT, suspended_on, 60, rules["suspension_limit"], calendar
+    )
 
 
 # --- Administrative litigation ----------------------------------------------------------------

@@ -67,7 +67,7 @@ class SuspensionFormSet(BaseInlineFormSet):
 class SuspensionInline(ScopedInline):
     model = ReconsiderationSuspension
     formset = SuspensionFormSet
-    fields = ["suspended_on", "resumed_on", "reason"]
+    fields = ["suspended_on", "resumed_on", "ground", "reason"]
 
 
 @admin.register(ReconsiderationCase)

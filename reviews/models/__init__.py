@@ -51,6 +51,7 @@ from .reconsideration import (
     ReconsiderationProcedure,
     ReconsiderationStage,
     ReconsiderationSuspension,
+    SuspensionGround,
 )
 from .supervision import (
     AccountabilityMeasure,
@@ -118,6 +119,7 @@ __all__ = [
     "Stance",
     "StepFigures",
     "StepKind",
+    "SuspensionGround",
     "TransferDecision",
     "VetoItem",
 ]

@@ -37,6 +37,7 @@ from registers.core.deadlines import (
     check_reconsideration_dates,
     reconsideration_deadlines,
     regime_for,
+    suspension_limit_due,
 )
 from registers.core.fields import OwnFields, optional_date, part_of, unit_field
 from registers.core.identifiers import IdentifierField
@@ -67,7 +68,90 @@ class AcceptanceDecision(models.TextChoices):
 ACCEPTING = (AcceptanceDecision.ACCEPTED, AcceptanceDecision.DEEMED_ACCEPTED)
 
 
-class ReconsiderationOutcome(models.TextChoices):
+class ProvidedByLaw:
+    """A choice that exists under the laws that provide for it: its class's table
+    (``_BASIS``) gives, for each law (``Regime``), the articles that do."""
+
+    @property
+    def regimes(self) -> frozenset[Regime]:
+        return frozenset(_BASIS[type(self)][self])
+
+    def basis(self, regime: Regime) -> str:
+        """The articles providing for this choice under ``regime`` ("" when there are none)."""
+        return str(_BASIS[type(self)][self].get(regime, ""))
+
+
+class SuspensionGround(ProvidedByLaw, models.TextChoices):
+    """Why a case was suspended (中止); ``basis`` says where each law provides for it."""
+
+    APPLICANT_DIED = "applicant_died", _("申请人（公民）死亡，近亲属尚未确定是否参加")
+    APPLICANT_INCAPACITATED = (
+        "applicant_incapacitated",
+        _("申请人（公民）丧失参加能力，尚未确定法定代理人"),
+    )
+    APPLICANT_MISSING = "applicant_missing", _("申请人（公民）下落不明")
+    APPLICANT_ENDED = "applicant_ended", _("申请人（法人或其他组织）终止，尚未确定权利义务承受人")
+    CANNOT_TAKE_PART = "cannot_take_part", _("当事人因不可抗力或其他正当理由不能参加")
+    MEDIATION = "mediation", _("进行调解、和解，双方同意中止")
+    INTERPRETATION = "interpretation", _("法律适用问题需要有权机关解释或者确认")
+    OTHER_CASE = "other_case", _("审理需以其他案件的审理结果为依据")
+    NORM_REVIEW = "norm_review", _("依法处理有关规范性文件或者依据")
+    OTHER = "other", _("其他需要中止的情形")
+
+    @property
+    def ends_case_after_sixty_days(self) -> bool:
+        """Sixty days suspended on this ground, the cause remaining, end the case
+        (复议法(2023)第四十一条第（五）项, 条例第四十二条第二款)."""
+        return self in _ENDS_CASE_AFTER_SIXTY_DAYS
+
+
+_GROUND_BASIS: dict[SuspensionGround, dict[Regime, object]] = {
+    SuspensionGround.APPLICANT_DIED: {
+        L2017: _("条例第四十一条第一款第(一)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（一）项"),
+    },
+    SuspensionGround.APPLICANT_INCAPACITATED: {
+        L2017: _("条例第四十一条第一款第(二)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（二）项"),
+    },
+    SuspensionGround.APPLICANT_MISSING: {
+        L2017: _("条例第四十一条第一款第(四)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（三）项"),
+    },
+    SuspensionGround.APPLICANT_ENDED: {
+        L2017: _("条例第四十一条第一款第(三)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（四）项"),
+    },
+    SuspensionGround.CANNOT_TAKE_PART: {
+        L2017: _("条例第四十一条第一款第(五)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（五）项"),
+    },
+    SuspensionGround.MEDIATION: {L2023: _("复议法(2023)第三十九条第一款第（六）项")},
+    SuspensionGround.INTERPRETATION: {
+        L2017: _("条例第四十一条第一款第(六)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（七）项"),
+    },
+    SuspensionGround.OTHER_CASE: {
+        L2017: _("条例第四十一条第一款第(七)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（八）项"),
+    },
+    SuspensionGround.NORM_REVIEW: {L2023: _("复议法(2023)第三十九条第一款第（九）项")},
+    SuspensionGround.OTHER: {
+        L2017: _("条例第四十一条第一款第(八)项"),
+        L2023: _("复议法(2023)第三十九条第一款第（十）项"),
+    },
+}
+
+_ENDS_CASE_AFTER_SIXTY_DAYS = frozenset(
+    {
+        SuspensionGround.APPLICANT_DIED,
+        SuspensionGround.APPLICANT_INCAPACITATED,
+        SuspensionGround.APPLICANT_ENDED,
+    }
+)
+
+
+class ReconsiderationOutcome(ProvidedByLaw, models.TextChoices):
     """How a case ended; ``regimes`` and ``basis`` say under which law each exists."""
 
     UPHELD = "upheld", _("维持")
@@ -87,14 +171,6 @@ class ReconsiderationOutcome(models.TextChoices):
     SETTLED = "settled", _("和解")
     WITHDRAWN = "withdrawn", _("终止（申请人撤回申请）")
     TERMINATED = "terminated", _("终止（其他情形）")
-
-    @property
-    def regimes(self) -> frozenset[Regime]:
-        return frozenset(regime for regime, _basis in _OUTCOME_BASIS[self].items())
-
-    def basis(self, regime: Regime) -> str:
-        """The articles providing for this outcome under ``regime`` ("" when there are none)."""
-        return str(_OUTCOME_BASIS[self].get(regime, ""))
 
     @property
     def is_direct_correction(self) -> bool:
@@ -155,6 +231,8 @@ _OUTCOME_BASIS: dict[ReconsiderationOutcome, dict[Regime, object]] = {
         L2023: _("复议法(2023)第四十一条第(二)至(五)项"),
     },
 }
+
+_BASIS = {SuspensionGround: _GROUND_BASIS, ReconsiderationOutcome: _OUTCOME_BASIS}
 
 #: The decisions that correct the respondent's act (直接纠错).
 DIRECT_CORRECTIONS = frozenset(
@@ -692,7 +770,11 @@ class ReconsiderationCase(HandledRecord):
         if self.acceptance == AcceptanceDecision.NOT_ACCEPTED:
             return [d for d in deadlines if d.key in _BEFORE_ACCEPTANCE]
         counted = self.counted_suspensions(calendar)
-        return [self._with_suspension_note(d, counted) for d in deadlines]
+        return [self._with_suspension_note(d, counted) for d in deadlines] + [
+            suspension_limit_due(suspension.suspended_on, self.regime, calendar)
+            for suspension in self.suspension_list()
+            if suspension.resumed_on is None and suspension.ends_case_after_sixty_days
+        ]
 
     def _with_suspension_note(self, deadline: Deadline, counted: list) -> Deadline:
         suspensions = self.suspension_list()
@@ -885,6 +967,15 @@ class ReconsiderationSuspension(RevisionedModel):
     case = part_of(ReconsiderationCase, _("行政复议案件"), related_name="suspensions")
     suspended_on = models.DateField(_("中止日期"))
     resumed_on = optional_date(_("恢复审理日期"))
+    ground = models.CharField(
+        _("中止情形"),
+        max_length=30,
+        choices=SuspensionGround.choices,
+        help_text=_(
+            "复议法(2023)第三十九条、条例第四十一条所列情形。因申请人死亡、丧失参加能力或"
+            "（法人、其他组织）终止而中止满60日、原因仍未消除的，应当终止，期限看板会提示。"
+        ),
+    )
     reason = models.CharField(
         _("中止原因"),
         max_length=200,
@@ -919,6 +1010,12 @@ class ReconsiderationSuspension(RevisionedModel):
         if self.suspended_on is None:
             return
         errors = {}
+        if self.ground and case.received_on and case.regime not in self.ground_choice.regimes:
+            errors["ground"] = ValidationError(
+                _("“%(ground)s”不是%(regime)s规定的中止情形")
+                % {"ground": self.ground_choice.label, "regime": case.regime.label},
+                code="ground_not_in_regime",
+            )
         if not case.is_accepted:
             errors["suspended_on"] = ValidationError(
                 _("案件尚未受理，不能中止"), code="suspended_without_acceptance"
@@ -945,6 +1042,14 @@ class ReconsiderationSuspension(RevisionedModel):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def ground_choice(self) -> SuspensionGround:
+        return SuspensionGround(self.ground)
+
+    @property
+    def ends_case_after_sixty_days(self) -> bool:
+        return bool(self.ground) and self.ground_choice.ends_case_after_sixty_days
 
     @property
     def period_label(self) -> str:

@@ -135,6 +135,7 @@ def suspension_rows(*periods: tuple[str, str]) -> dict[str, str]:
     for n, (suspended_on, resumed_on) in enumerate(periods):
         rows[f"suspensions-{n}-suspended_on"] = suspended_on
         rows[f"suspensions-{n}-resumed_on"] = resumed_on
+        rows[f"suspensions-{n}-ground"] = "other_case"
         rows[f"suspensions-{n}-reason"] = "需以其他案件审理结果为依据"
     return rows
 

@@ -16,11 +16,12 @@ from django.urls import reverse
 from registers.core.models import CalendarDay
 from reviews import deadline_board
 from reviews.deadline_board import DeadlineEntry, Urgency, board_rows
-from reviews.models import AcceptanceDecision, TransferDecision
+from reviews.models import AcceptanceDecision, SuspensionGround, TransferDecision
 from tests.factories import (
     make_litigation,
     make_reconsideration,
     make_rectification,
+    make_suspension,
     make_transfer,
 )
 
@@ -242,3 +243,25 @@ def test_an_application_whose_review_ran_out_shows_its_decision_deadline(client,
     page = board(client, office, days=30).content.decode()
     assert [due for _urgency, due in rows_of(page)] == ["2026-12-28"]
     assert "咸安复〔2026〕30号" in page and "视为受理" in page
+
+
+def test_a_case_suspended_on_a_ground_that_can_end_it_shows_its_sixty_days(client, office, unit_a):
+    """Suspended 10-15 because the applicant died: sixty days on (12-14) the case is to be
+    terminated if the cause remains. A case suspended to await another case has no such
+    limit; neither case's decision runs while it is suspended."""
+    for number, ground in (
+        ("咸安复〔2026〕40号", SuspensionGround.APPLICANT_DIED),
+        ("咸安复〔2026〕41号", SuspensionGround.OTHER_CASE),
+    ):
+        case = make_reconsideration(
+            unit_a,
+            number=number,
+            received_on=D(2026, 9, 1),
+            acceptance=AcceptanceDecision.ACCEPTED,
+            acceptance_on=D(2026, 9, 7),
+        )
+        make_suspension(case, suspended_on=D(2026, 10, 15), ground=ground)
+    page = board(client, office, days=30).content.decode()
+    assert [due for _urgency, due in rows_of(page)] == ["2026-12-14"]
+    assert "咸安复〔2026〕40号" in page and "咸安复〔2026〕41号" not in page
+    assert "中止满60日" in page and "第四十一条第（五）项" in page

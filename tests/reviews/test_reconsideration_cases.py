@@ -21,8 +21,9 @@ from reviews.models import (
     ReconsiderationProcedure,
     ReconsiderationStage,
     ReconsiderationSuspension,
+    SuspensionGround,
 )
-from tests.factories import make_reconsideration
+from tests.factories import make_reconsideration, make_suspension
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -244,6 +245,53 @@ def test_time_suspended_is_added_to_the_decision_period(unit_a):
     assert "2026-10-20至2026-10-30" in decision.explain()
 
 
+def test_a_suspension_because_the_applicant_died_has_sixty_days_until_it_is_resumed(unit_a):
+    """复议法(2023)第四十一条第（五）项: sixty days suspended on grounds (1), (2) or (4), the
+    cause remaining, end the case. 10-20 + 60 days is Saturday 12-19: Monday 12-21."""
+    case = open_2026_case(unit_a)
+    suspension = make_suspension(
+        case, suspended_on=D(2026, 10, 20), ground=SuspensionGround.APPLICANT_DIED
+    )
+    limit = ReconsiderationCase.objects.get(pk=case.pk).deadline(DeadlineKey.SUSPENSION_LIMIT)
+    assert limit.due == D(2026, 12, 21)
+    assert "原因仍未消除的，决定终止行政复议" in str(limit.rule)
+
+    suspension.resumed_on = D(2026, 11, 2)
+    suspension.save()
+    case = ReconsiderationCase.objects.get(pk=case.pk)
+    assert case.deadline(DeadlineKey.SUSPENSION_LIMIT) is None
+
+
+@pytest.mark.parametrize(
+    "ground", [SuspensionGround.APPLICANT_MISSING, SuspensionGround.OTHER_CASE]
+)
+def test_a_suspension_on_another_ground_has_no_limit(unit_a, ground):
+    case = open_2026_case(unit_a)
+    make_suspension(case, suspended_on=D(2026, 10, 20), ground=ground)
+    case = ReconsiderationCase.objects.get(pk=case.pk)
+    assert case.deadline(DeadlineKey.SUSPENSION_LIMIT) is None
+
+
+def test_a_suspension_ground_the_case_s_law_does_not_have_is_refused(unit_a):
+    """Suspension for mediation came with the 2023 law (第三十九条第一款第（六）项)."""
+    case = make_reconsideration(
+        unit_a,
+        received_on=D(2017, 3, 6),
+        acceptance=AcceptanceDecision.ACCEPTED,
+        acceptance_on=D(2017, 3, 8),
+    )
+    suspension = ReconsiderationSuspension(
+        case=case, suspended_on=D(2017, 3, 20), ground=SuspensionGround.MEDIATION, reason="x"
+    )
+    with pytest.raises(ValidationError) as info:
+        suspension.full_clean()
+    [error] = info.value.error_dict["ground"]
+    assert error.code == "ground_not_in_regime"
+    assert "“进行调解、和解，双方同意中止”不是《行政复议法》(2017)" in error.messages[0]
+    suspension.ground = SuspensionGround.OTHER_CASE
+    suspension.full_clean()
+
+
 def test_a_suspension_must_follow_acceptance_and_end_before_conclusion(unit_a):
     case = open_2026_case(unit_a)
     early = ReconsiderationSuspension(case=case, suspended_on=D(2026, 10, 1), reason="x")
@@ -261,7 +309,11 @@ def test_a_suspension_must_follow_acceptance_and_end_before_conclusion(unit_a):
 
 def suspend(case, start, end=None) -> ReconsiderationSuspension:
     suspension = ReconsiderationSuspension(
-        case=case, suspended_on=start, resumed_on=end, reason="需以其他案件审理结果为依据"
+        case=case,
+        suspended_on=start,
+        resumed_on=end,
+        ground=SuspensionGround.OTHER_CASE,
+        reason="需以其他案件审理结果为依据",
     )
     suspension.full_clean()
     suspension.save()

@@ -26,6 +26,7 @@ from registers.core.deadlines import (
     litigation_defence_due,
     reconsideration_deadlines,
     regime_for,
+    suspension_limit_due,
     transfer_due_at,
     working_period_due,
 )
@@ -444,6 +445,18 @@ def test_litigation_defence_is_15_calendar_days_rolled_over_holidays():
     assert "第六十七条" in str(defence.rule)
     # Served 2017-09-21: + 15 = 10-06 (National Day) -> 10-09.
     assert litigation_defence_due(D(2017, 9, 21), CAL).due == D(2017, 10, 9)
+
+
+def test_a_suspension_that_can_end_the_case_runs_60_calendar_days_by_its_regime_s_rule():
+    # Suspended 2024-03-02: + 60 days = 05-01 (Labour Day, rest to 05-05) -> 05-06.
+    limit = suspension_limit_due(D(2024, 3, 2), Regime.LAW_2023, CAL)
+    assert (limit.key, limit.days, limit.unit) == (DeadlineKey.SUSPENSION_LIMIT, 60, Unit.CALENDAR)
+    assert limit.due == D(2024, 5, 6)
+    assert "第四十一条第（五）项" in str(limit.rule)
+    # Under the 2007 regulation the same sixty days are art. 42(2)'s.
+    earlier = suspension_limit_due(D(2017, 8, 2), Regime.LAW_2017, CAL)
+    assert earlier.due == D(2017, 10, 9)  # 10-01 falls in National Day
+    assert "第四十二条第二款" in str(earlier.rule)
 
 
 def test_criminal_transfer_deadlines():
