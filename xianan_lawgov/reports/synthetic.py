@@ -851,11 +851,13 @@ class District:
             ReconsiderationOutcome.WITHDRAWN: 12,
             ReconsiderationOutcome.TERMINATED: 3,
         }
+        # Every application of a past year was decided one way or the other: one left
+        # undecided after its review ended is accepted by law, and the report says it is not
+        # recorded (``ReconsiderationGroup.warnings``).
         acceptances = {
-            AcceptanceDecision.ACCEPTED: 70,
+            AcceptanceDecision.ACCEPTED: 80,
             AcceptanceDecision.DEEMED_ACCEPTED: 5,
             AcceptanceDecision.NOT_ACCEPTED: 15,
-            "": 10,
         }
         cases = []
         for year in self.years:
