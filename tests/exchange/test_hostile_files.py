@@ -1,17 +1,19 @@
 """Files refused with a clear message: not xlsx, too large, zip bombs, macros, formulas,
 unknown or missing columns, empty sheets; and a file saved by LibreOffice that works."""
 
+import datetime
 import io
 import os
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 
 import openpyxl
 import pytest
 
-from registers.core.exchange import templates, uploads
+from registers.core.exchange import reading, templates, uploads
 from registers.models import InspectionItem
 from tests.exchange.test_uploads import ITEM_HEADER, ITEMS, item_row
 from tests.factories import make_ods, make_xls, make_xlsx
@@ -154,6 +156,181 @@ def test_one_far_cell_in_an_xls_file_is_refused_before_any_reader_lays_out_the_s
     assert codes(result) == ["sheet_too_large"]
     assert "第 60000 行、第 100 列（CV）" in result.errors[0].reason
     assert not InspectionItem.objects.exists()
+
+
+def _xls_records(stream: bytes):
+    """The records of an xls workbook stream: (offset, type, content)."""
+    position = 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        yield position, kind, stream[position + 4 : position + 4 + length]
+        position += 4 + length
+
+
+def _xls_stream(*sheets: dict[tuple[int, int], object]) -> bytes:
+    """The workbook stream of an xls file: the inspection-item header and one data row on
+    the sheet 数据, then a sheet ``S1``, ``S2``… for each of ``sheets`` (cells by (row,
+    column) from 0)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    data, dates = book.add_sheet("数据"), xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for number, row in enumerate([ITEM_HEADER, item_row()]):
+        for column, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                data.write(number, column, value, dates)
+            elif value is not None:
+                data.write(number, column, value)
+    for index, cells in enumerate(sheets, start=1):
+        sheet = book.add_sheet(f"S{index}")
+        for (row, column), value in cells.items():
+            sheet.write(row, column, value)
+    return book.get_biff_data()
+
+
+def _xls_file(stream: bytes) -> bytes:
+    """An xls (OLE2) file holding the workbook ``stream``."""
+    from xlwt.CompoundDoc import XlsDoc
+
+    buffer = io.BytesIO()
+    XlsDoc().save(buffer, stream)
+    return buffer.getvalue()
+
+
+def _with_dimensions(stream: bytes, sheet: int, rows: tuple, columns: tuple) -> bytes:
+    """``stream`` with the DIMENSIONS record of its ``sheet``-th sheet (0 the data sheet)
+    declaring ``rows`` and ``columns`` (first, one past the last)."""
+    found = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0200]
+    changed = bytearray(stream)
+    struct.pack_into("<IIHH", changed, found[sheet] + 4, *rows, *columns)
+    return bytes(changed)
+
+
+def test_an_xls_dimensions_record_declaring_billions_of_cells_is_refused(liaison):
+    """calamine reserves room for the cells a sheet's DIMENSIONS record declares before it
+    reads one: a 6 KB file declaring 4 billion rows of 65,535 columns stopped the server's
+    process (the allocation failed and aborted it)."""
+    data = _xls_file(_with_dimensions(_xls_stream(), 0, (0, 4_000_000_000), (0, 65535)))
+    assert len(data) < 20 * 1024
+    result = upload(data, liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "第 4000000000 行、第 65535 列（CRXO）" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_an_xls_dimensions_record_ending_before_it_begins_is_refused_as_damaged(liaison):
+    """calamine counts a DIMENSIONS record's rows in unsigned 32-bit numbers: a first row
+    after the last wraps round to billions."""
+    data = _xls_file(_with_dimensions(_xls_stream({(0, 0): 1}), 1, (10, 5), (0, 3)))
+    result = upload(data, liaison)
+    assert codes(result) == ["unreadable"]
+    assert not InspectionItem.objects.exists()
+
+
+def test_an_xls_dimensions_record_within_the_limit_is_read(liaison):
+    data = _xls_file(_with_dimensions(_xls_stream(), 0, (0, 10_000), (0, 256)))
+    result = upload(data, liaison)
+    assert result.ok, result.errors
+    assert InspectionItem.objects.count() == 1
+
+
+@pytest.fixture
+def sheet_limit(settings):
+    settings.LAWGOV = {**settings.LAWGOV, "UPLOAD_MAX_SHEET_CELLS": 100_000}
+
+
+def _ods_with_sheets(count: int) -> bytes:
+    """An inspection-item ods file and ``count`` more tables, each of 300 rows of 200
+    cells: 60,000 cells written in a few hundred bytes."""
+    table = (
+        b'<table:table table:name="S"><table:table-row table:number-rows-repeated="300">'
+        b'<table:table-cell table:number-columns-repeated="200" office:value-type="float"'
+        b' office:value="1"/></table:table-row></table:table>'
+    )
+    return _with_part(
+        make_ods([item_row()], ITEM_HEADER),
+        "content.xml",
+        lambda xml: xml.replace(b"</table:table>", b"</table:table>" + table * count, 1),
+    )
+
+
+def _xls_with_sheets(count: int) -> bytes:
+    """An inspection-item xls file and ``count`` more sheets, each to its cell at row 300,
+    column 200: 60,000 cells."""
+    return _xls_file(_xls_stream(*[{(299, 199): 1}] * count))
+
+
+@pytest.mark.usefixtures("sheet_limit")
+@pytest.mark.parametrize("make", [_ods_with_sheets, _xls_with_sheets], ids=["ods", "xls"])
+def test_xls_and_ods_sheets_count_together_against_the_limit(liaison, make):
+    """calamine lays out every sheet of an xls or ods file when it opens it (of an xlsx
+    file only the one read): with a limit of 100,000 cells one more sheet of 60,000 is
+    read, two are refused (a thousand would take the server's memory)."""
+    result = upload(make(1), liaison)
+    assert result.ok, result.errors
+
+    result = upload(make(2), liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "合计 120" in result.errors[0].reason
+    assert "请删去数据表以外的工作表" in result.errors[0].reason
+    assert InspectionItem.objects.count() == 1
+
+
+def _xls_with_hidden_sheet(cell: tuple[int, int]) -> bytes:
+    """An xls file whose second sheet, as its BOUNDSHEET record places it, stands inside
+    another record's content at the end of the stream: read in order, the stream shows no
+    such sheet, while calamine reads it from the offset, up to its one number at
+    ``cell``."""
+    stream = _xls_stream({(0, 0): 1})
+    hidden = b"".join(
+        struct.pack("<HH", kind, len(content)) + content
+        for kind, content in [
+            (0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0)),  # BOF
+            (0x0203, struct.pack("<HHHd", *cell, 0x0F, 1.0)),  # NUMBER
+            (0x000A, b""),  # EOF
+        ]
+    )
+    wrapper = struct.pack("<HH", 0x1234, len(hidden)) + hidden  # a record of no known kind
+    sheets = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0085]
+    changed = bytearray(stream + wrapper)
+    struct.pack_into("<I", changed, sheets[1] + 4, len(stream) + 4)
+    return _xls_file(bytes(changed))
+
+
+def test_an_xls_sheet_is_measured_where_its_boundsheet_record_places_it():
+    """calamine reads each sheet from the offset its BOUNDSHEET record gives, so the check
+    does too, and agrees with calamine's extent for a sheet no reading in order finds."""
+    import python_calamine
+
+    data = _xls_with_hidden_sheet((500, 30))
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert workbook.get_sheet_by_name("S1").end == (500, 30)
+
+    scan = reading.scan_workbook(data, reading.XLS)
+
+    assert (scan.last_row, scan.last_column) == (501, 31)
+
+
+def test_a_far_cell_in_an_xls_sheet_found_only_by_its_offset_is_refused(liaison):
+    result = upload(_xls_with_hidden_sheet((59_999, 99)), liaison)
+    assert codes(result) == ["sheet_too_large"]
+    assert "第 60000 行、第 100 列（CV）" in result.errors[0].reason
+    assert not InspectionItem.objects.exists()
+
+
+def test_an_xls_sheet_offset_past_the_stream_is_refused_as_damaged(liaison):
+    """calamine would stop with a panic no caller can catch as an error."""
+    stream = _xls_stream({(0, 0): 1})
+    sheets = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0085]
+    changed = bytearray(stream)
+    struct.pack_into("<I", changed, sheets[1] + 4, 1 << 30)
+    assert codes(upload(_xls_file(bytes(changed)), liaison)) == ["unreadable"]
+
+
+def test_an_xls_file_olefile_cannot_read_is_refused_as_damaged(liaison):
+    data = bytearray(make_xls([item_row()], ITEM_HEADER))
+    data[48:52] = b"\xfe\xff\xff\xff"  # the directory's first sector: none
+    assert codes(upload(bytes(data), liaison)) == ["unreadable"]
 
 
 def test_a_shared_strings_table_declaring_millions_of_strings_is_refused(liaison):

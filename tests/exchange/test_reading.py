@@ -229,3 +229,14 @@ def test_the_scan_measures_an_xls_or_ods_sheet_as_calamine_lays_it_out(sheet):
     last_row, last_column = workbook.get_sheet_by_name("数据").end
     scan = reading.scan_workbook(data, kind)
     assert (scan.last_row, scan.last_column) == (last_row + 1, last_column + 1)
+
+
+def test_a_column_letter_is_openpyxl_s_as_far_as_openpyxl_goes_and_goes_on_past_it():
+    """Refusals name columns by letter; an xls record may name column 65,535."""
+    from openpyxl.utils import get_column_letter
+
+    assert [reading.column_letter(i) for i in range(18_278)] == [
+        get_column_letter(i + 1) for i in range(18_278)
+    ]
+    assert reading.column_letter(18_278) == "AAAA"
+    assert reading.column_letter(65_534) == "CRXO"

@@ -15,12 +15,14 @@ Library internals relied on: openpyxl's read-only cells' ``data_type`` ("f" a fo
 error value) and ``ReadOnlyWorksheet.reset_dimensions``; python-calamine's sheet ``start``,
 ``end`` and ``iter_rows`` and the Python types of its cells (str, float, int, bool, date,
 datetime, time, timedelta), and that it lays a sheet out in full from its first to its
-last cell holding a value and reserves room for the shared strings a file declares
-(``scan_workbook`` bounds both before calamine runs); how xlsx XML writes a formula or an
-error value, a cell and its reference (``_FORMULA_MARKS``, ``_ERROR_VALUE``, ``_CELL``,
-``_CELL_REFERENCE``); how ods XML repeats rows and cells and marks a cell holding a value
-(``_scan_ods``); and how an xls workbook stream writes a cell (``_BIFF_FORMULA_RECORDS``,
-``_BIFF_VALUE_RECORDS``, read through olefile's ``openstream``).
+last cell holding a value (every sheet of an xls or ods file when it opens the file),
+reserves room for the shared strings a file declares and for the cells an xls sheet's
+DIMENSIONS record declares, and reads an xls sheet from the offset its BOUNDSHEET record
+gives (``scan_workbook`` bounds all of it before calamine runs); how xlsx XML writes a
+formula or an error value, a cell and its reference (``_FORMULA_MARKS``, ``_ERROR_VALUE``,
+``_CELL``, ``_CELL_REFERENCE``); how ods XML repeats rows and cells and marks a cell
+holding a value (``_scan_ods``); and how an xls workbook stream writes a cell, a sheet's
+place and its declared extent (``_BIFF_*``, read through olefile's ``openstream``).
 ``tests/exchange/test_reading.py`` holds the two readers against each other, on every
 register's filled template among others.
 """
@@ -318,11 +320,28 @@ class WorkbookScan:
     last_row: int = 0
     last_column: int = 0
     declared_strings: int = 0
+    #: In an xls or ods file, the cells of its sheets other than the largest: calamine lays
+    #: out every sheet of these when it opens the file (of an xlsx file, only the one read).
+    other_sheets_cells: int = 0
+    #: The largest rows and columns an xls sheet's DIMENSIONS record declares: calamine
+    #: reserves room for as many cells before it reads one.
+    declared: tuple[int, int] = (0, 0)
+
+    def add_sheet(self, rows: int, columns: int) -> None:
+        """Count a sheet of an xls or ods file laid out to ``rows`` by ``columns``; the
+        largest stays in ``last_row`` and ``last_column``, the others add up."""
+        if rows * columns > self.last_row * self.last_column:
+            self.other_sheets_cells += self.last_row * self.last_column
+            self.last_row, self.last_column = rows, columns
+        else:
+            self.other_sheets_cells += rows * columns
 
     def check_extent(self, max_cells: int) -> None:
-        """Refuse a sheet spanning more than ``max_cells`` cells, or declaring more shared
-        strings: calamine lays a sheet out as a full grid from A1 to its last cell, so one
-        cell at XFD1048576 in a 10 KB file would ask for half a terabyte."""
+        """Refuse a sheet spanning more than ``max_cells`` cells or declaring as many (an xls
+        sheet's DIMENSIONS record), an xls or ods workbook whose sheets together span more,
+        or one declaring more shared strings: calamine lays a sheet out as a full grid from
+        A1 to its last cell, so one cell at XFD1048576 in a 10 KB file would ask for half a
+        terabyte."""
         if self.declared_strings > max_cells:
             raise SpreadsheetError(
                 _(
@@ -332,21 +351,37 @@ class WorkbookScan:
                 % {"count": self.declared_strings, "limit": max_cells},
                 "sheet_too_large",
             )
-        if self.last_row * self.last_column > max_cells:
+        for rows, columns in ((self.last_row, self.last_column), self.declared):
+            if rows * columns > max_cells:
+                raise _too_large(rows, columns, max_cells)
+        total = self.last_row * self.last_column + self.other_sheets_cells
+        if total > max_cells:
             raise SpreadsheetError(
                 _(
-                    "工作表的数据区域过大：到第 %(rows)s 行、第 %(columns)s 列（%(column)s），"
-                    "超过 %(limit)s 个单元格的上限。请删去数据以外的行和列（包括只设置了格式的"
-                    "单元格），另存后再上传；数据确实很多时请分成几个文件。"
+                    "工作簿各工作表的数据区域合计 %(count)s 个单元格，超过 %(limit)s 个单元格的"
+                    "上限（.xls 和 .ods 文件打开时每个工作表都要读入）。请删去数据表以外的工作表，"
+                    "另存后再上传。"
                 )
-                % {
-                    "rows": self.last_row,
-                    "columns": self.last_column,
-                    "column": column_letter(max(self.last_column - 1, 0)),
-                    "limit": max_cells,
-                },
+                % {"count": total, "limit": max_cells},
                 "sheet_too_large",
             )
+
+
+def _too_large(rows: int, columns: int, max_cells: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "工作表的数据区域过大：到第 %(rows)s 行、第 %(columns)s 列（%(column)s），"
+            "超过 %(limit)s 个单元格的上限。请删去数据以外的行和列（包括只设置了格式的"
+            "单元格），另存后再上传；数据确实很多时请分成几个文件。"
+        )
+        % {
+            "rows": rows,
+            "columns": columns,
+            "column": column_letter(max(columns - 1, 0)),
+            "limit": max_cells,
+        },
+        "sheet_too_large",
+    )
 
 
 def _column_number(letters: bytes) -> int:
@@ -475,10 +510,11 @@ def _scan_ods(data: bytes) -> WorkbookScan:
     it), and the last row and column a cell with a value reaches. A row or a cell may stand
     for many (``number-rows-repeated``, ``number-columns-repeated``), so a file of a few
     hundred bytes can name a billion cells; calamine lays out a sheet to its last cell that
-    declares a ``value-type`` (empty and text-only cells it passes over)."""
+    declares a ``value-type`` (empty and text-only cells it passes over), and it lays out
+    every table of the file when it opens it."""
     scan, prefixes = WorkbookScan(), {b"table"}
     elements, formula = _ods_patterns(prefixes)
-    row = column = 0
+    row = column = last_row = last_column = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as part:
             for piece in _pieces(part):
@@ -495,17 +531,19 @@ def _scan_ods(data: bytes) -> WorkbookScan:
                         else:
                             column += 1
                         if b"value-type" in attributes:
-                            if row > scan.last_row:
-                                scan.last_row = row
-                            if column > scan.last_column:
-                                scan.last_column = column
+                            if row > last_row:
+                                last_row = row
+                            if column > last_column:
+                                last_column = column
                     elif name == b"table-row":
                         row += _repeated(_ODS_ROWS_REPEATED, attributes)
                         column = 0
                     else:  # a table
-                        row = column = 0
+                        scan.add_sheet(last_row, last_column)
+                        row = column = last_row = last_column = 0
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise _unreadable() from None
+    scan.add_sheet(last_row, last_column)
     return scan
 
 
@@ -521,44 +559,105 @@ _BIFF_VALUE_RECORDS = frozenset(
     {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005}
 )
 _BIFF_MULRK = 0x00BD
+_BIFF_BOF, _BIFF_EOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0200
 
 
 def _scan_xls(data: bytes) -> WorkbookScan:
     """Scan an xls file's workbook stream (read from the OLE2 file by olefile), a run of
     records, each a type and a length (two little-endian 16-bit numbers) before its
-    content: whether a cell holds a formula, and the last row and column a cell with a
-    value reaches (calamine lays out a sheet to it). A damaged file is left to calamine to
-    say so."""
+    content, as calamine reads it: the workbook's records up to their EOF, where each
+    BOUNDSHEET gives a sheet's offset in the stream, then each sheet's records from there
+    up to its own EOF. Whether a cell holds a formula, and how far each sheet reaches:
+    calamine lays out every sheet when it opens the file, each to its last cell holding a
+    value, and first reserves room for the cells a DIMENSIONS record declares. A file
+    olefile cannot read, or whose records contradict themselves, is refused as damaged."""
     import olefile
 
-    scan = WorkbookScan()
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = "Workbook" if ole.exists("Workbook") else "Book"
             stream = ole.openstream(name).read()
     except (OSError, ValueError, EOFError, RuntimeError, IndexError, struct.error):
-        return scan
-    position, end, size = 0, len(stream) - 4, len(stream)
-    last_row = last_column = -1
-    unpack = struct.unpack_from
+        raise _unreadable() from None
+    scan = WorkbookScan()
+    offsets = []
+    for kind, content, length in _biff_records(stream, 0):
+        if kind == _BIFF_BOUNDSHEET and length >= 4:
+            offsets.append(struct.unpack_from("<I", stream, content)[0])
+        elif kind == _BIFF_EOF:
+            break
+    # Every BOUNDSHEET is laid out, even where several name one offset.
+    extents: dict[int, tuple[int, int]] = {}
+    for offset in offsets or [0]:
+        if offset > len(stream):
+            raise _unreadable()
+        if offset not in extents:
+            extents[offset] = _scan_xls_sheet(stream, offset, scan)
+        scan.add_sheet(*extents[offset])
+    return scan
+
+
+def _biff_records(stream: bytes, position: int) -> Iterator[tuple[int, int, int]]:
+    """The records of ``stream`` from ``position``: each one's type, the offset of its
+    content and its length, up to the last whole record."""
+    end, size, unpack = len(stream) - 4, len(stream), struct.unpack_from
     while position <= end:
         kind, length = unpack("<HH", stream, position)
         content = position + 4
         position = content + length
+        if position > size:
+            return
+        yield kind, content, length
+
+
+def _scan_xls_sheet(stream: bytes, offset: int, scan: WorkbookScan) -> tuple[int, int]:
+    """The rows and columns calamine lays the sheet at ``offset`` out to: its last cell
+    holding a value (the extent its DIMENSIONS records declare goes to ``scan.declared``).
+    Records of a chart or other substream nested in the sheet (between their own BOF and
+    EOF) count as the sheet's: calamine versions differ on whether they read them."""
+    last_row = last_column = depth = 0
+    unpack = struct.unpack_from
+    for kind, content, length in _biff_records(stream, offset):
         if kind in _BIFF_VALUE_RECORDS:
-            if length >= 4 and position <= size:
+            if length >= 4:
                 row, column = unpack("<HH", stream, content)
-                if row > last_row:
-                    last_row = row
-                if column > last_column:
-                    last_column = column
+                if row >= last_row:
+                    last_row = row + 1
+                if column >= last_column:
+                    last_column = column + 1
         elif kind in _BIFF_FORMULA_RECORDS:
             scan.formula_or_error = True
-        elif kind == _BIFF_MULRK and length >= 6 and position <= size:
-            row, column = unpack("<H", stream, content)[0], unpack("<H", stream, position - 2)[0]
-            last_row, last_column = max(last_row, row), max(last_column, column)
-    scan.last_row, scan.last_column = last_row + 1, last_column + 1
-    return scan
+        elif kind == _BIFF_MULRK and length >= 6:
+            row = unpack("<H", stream, content)[0]
+            column = unpack("<H", stream, content + length - 2)[0]
+            last_row, last_column = max(last_row, row + 1), max(last_column, column + 1)
+        elif kind == _BIFF_DIMENSIONS and length in (10, 14):
+            rows, columns = _declared_extent(stream, content, length)
+            if rows * columns > scan.declared[0] * scan.declared[1]:
+                scan.declared = rows, columns
+        elif kind == _BIFF_BOF:
+            depth += 1
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+    return last_row, last_column
+
+
+def _declared_extent(stream: bytes, content: int, length: int) -> tuple[int, int]:
+    """The rows and columns a DIMENSIONS record declares: its first row and one past its
+    last (16-bit numbers before BIFF8, 32-bit in it), then its first column and one past
+    its last. calamine reserves room for as many cells before reading one, counting in
+    unsigned 32-bit numbers, so a first row or column after the last one wraps round to
+    billions: such a record is refused (no spreadsheet program writes one). Columns are
+    counted from A, as calamine counts them when the first is out of range."""
+    if length == 14:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", stream, content)
+    else:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<HHHH", stream, content)
+    if first_row > end_row or first_column > end_column:
+        raise _unreadable()
+    return max(end_row - first_row, 1), max(end_column, 1)
 
 
 #: Integers up to this size are exact as floats, as every spreadsheet stores numbers.
@@ -606,7 +705,10 @@ def _calamine_rows(raw_rows, first_column: int) -> Iterator[SheetRow]:
 
 
 def column_letter(index: int) -> str:
-    """Spreadsheet column letter of a column index from 0 (0 → A, 26 → AA)."""
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+    """Spreadsheet column letter of a column index from 0 (0 → A, 26 → AA), past ZZZ too
+    (an xls record may name column 65,535, where openpyxl's letters end at 18,277)."""
+    letters, number = "", index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
