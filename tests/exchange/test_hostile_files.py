@@ -327,6 +327,28 @@ def test_an_xls_sheet_offset_past_the_stream_is_refused_as_damaged(liaison):
     assert codes(upload(_xls_file(bytes(changed)), liaison)) == ["unreadable"]
 
 
+def test_a_file_on_which_the_compiled_reader_panics_is_refused_as_damaged(liaison):
+    """A BOUNDSHEET record four bytes long (the sheet's place, not its kind and name) made
+    calamine panic; pyo3 raises that as a BaseException, which went past every handler
+    (a server's worker ended on it)."""
+    stream = _xls_stream({(0, 0): 1})
+    records = [(kind, content) for _, kind, content in _xls_records(stream)]
+    first, second = [i for i, (kind, _) in enumerate(records) if kind == 0x0085]
+    cut = len(records[second][1]) - 4
+    records[second] = (0x0085, records[second][1][:4])
+    for index in (first, second):  # the sheets now stand ``cut`` bytes earlier
+        offset = struct.unpack_from("<I", records[index][1])[0]
+        records[index] = (0x0085, struct.pack("<I", offset - cut) + records[index][1][4:])
+    changed = b"".join(
+        struct.pack("<HH", kind, len(content)) + content for kind, content in records
+    )
+
+    result = upload(_xls_file(changed), liaison)
+
+    assert codes(result) == ["unreadable"]
+    assert not InspectionItem.objects.exists()
+
+
 def test_an_xls_file_olefile_cannot_read_is_refused_as_damaged(liaison):
     data = bytearray(make_xls([item_row()], ITEM_HEADER))
     data[48:52] = b"\xfe\xff\xff\xff"  # the directory's first sector: none

@@ -676,7 +676,11 @@ def _read_with_calamine(data: bytes) -> DataSheet:
         raw_rows = sheet.iter_rows()
     except SpreadsheetError:
         raise
-    except Exception as error:  # calamine raises its own kinds on a damaged file
+    except BaseException as error:
+        # calamine raises its own kinds on a damaged file, and where a damaged file makes it
+        # panic, pyo3's PanicException: a BaseException, which nothing above would catch.
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
         raise _unreadable() from error
     return DataSheet(sheet.name, declared, _calamine_rows(raw_rows, first_column))
 
