@@ -22,7 +22,7 @@ from xianan_lawgov.audit.models import Event
 
 from . import twofactor
 from .forms import CodeForm, EnrolForm, NewPasswordForm
-from .lockout import lockout_response, one_attempt_at_a_time
+from .lockout import attempt_from, lockout_response
 from .models import PasswordChangeReason, PasswordState
 from .sessions import (
     PASSWORD_OWED,
@@ -132,8 +132,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified() or not twofactor.has_two_factor(user):
         return redirect(_next_url(request))
     if request.method == "POST":
-        # Codes for one name one after another, so the lock after five wrong ones holds.
-        with one_attempt_at_a_time(user.get_username()):
+        # Codes for one name, and from one address, one after another, so the lock after
+        # five wrong ones holds.
+        with attempt_from(request, user.get_username()):
             return _verify(request, user)
     return _verify(request, user)
 

@@ -37,7 +37,7 @@ from registers.core.status import Action, Status
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
-from ..accounts.lockout import one_attempt_at_a_time
+from ..accounts.lockout import attempt_from
 from ..reports.access import report_years
 from ..reports.services import unit_report_states
 from . import dashboard, holidays
@@ -71,8 +71,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        # Attempts on one name one after another, so the lock after five failures holds.
-        with one_attempt_at_a_time(request.POST.get("username", "")):
+        # Attempts on one name, and from one address, one after another, so the lock after
+        # five failures holds.
+        with attempt_from(request, request.POST.get("username", "")):
             return super().post(request, *args, **kwargs)
 
 
