@@ -291,8 +291,9 @@ def add_history(
 def _insert_history(instances, model, connection, *, user, reason, date, kind: str) -> None:
     """Insert a history row of ``kind`` ("+", "~") for each instance, as its row now stands
     in the table: ``INSERT … SELECT`` copies the tracked columns on the server, so only the
-    keys are sent (not every value of every row a second time). The rows are written in the
-    instances' order, as ``bulk_history_create`` writes them."""
+    keys are sent (not every value of every row a second time), on PostgreSQL as one array
+    a statement. The rows are written in the instances' order, as ``bulk_history_create``
+    writes them."""
     history_model = get_history_manager_for_model(model).model
     history_fields = [
         field for field in history_model._meta.concrete_fields if not field.primary_key
@@ -333,6 +334,11 @@ def _insert_history(instances, model, connection, *, user, reason, date, kind: s
     with connection.cursor() as cursor:
         for start in range(0, len(keys), size):
             chunk = keys[start : start + size]
+            if typed:  # the keys as one array, numbered in order (as _Insert sends values)
+                pk_type = pk.db_type(connection).split("(")[0]
+                head = f"SELECT * FROM UNNEST(CAST(%s AS {pk_type}[])) WITH ORDINALITY"
+                cursor.execute(f"WITH k (record, n) AS ({head}) {tail}", [chunk, *own_params])
+                continue
             rows = ", ".join([first_row, *["(%s, %s)"] * (len(chunk) - 1)])
             positions = [value for n, key in enumerate(chunk) for value in (key, n)]
             cursor.execute(
