@@ -47,10 +47,10 @@ def one_attempt_at_a_time(username: str, address: str | None = None):
     passwords sent at the same moment would all be tried before the fifth failure locks the
     name, and twenty names tried at once from one address before it locks the address. On
     PostgreSQL transaction-scoped advisory locks serialise every process and server, the
-    address's taken before the name's (so two attempts never wait on each other); the
-    embedded database serves one process, where a lock will do. People behind one office
-    gateway share an address, so their logins wait on each other: a password check takes
-    about a third of a second.
+    address's always taken before the name's (so no two attempts can each hold what the
+    other waits for); the embedded database serves one process, where a lock will do.
+    People behind one office gateway share an address, so their logins wait on each other:
+    a password check takes about a third of a second.
     """
     if connection.vendor != "postgresql":
         with _ONE_AT_A_TIME:
