@@ -197,13 +197,23 @@ def _xls_file(stream: bytes) -> bytes:
     return buffer.getvalue()
 
 
+#: The BIFF records these files edit: a sheet's place, a sheet's declared extent.
+BOUNDSHEET, DIMENSIONS = 0x0085, 0x0200
+
+
+def _with_record_start(stream: bytes, kind: int, index: int, layout: str, *values) -> bytes:
+    """``stream`` with the start of the ``index``-th record of ``kind`` rewritten as
+    ``values`` packed by ``layout``."""
+    found = [offset for offset, found_kind, _ in _xls_records(stream) if found_kind == kind]
+    changed = bytearray(stream)
+    struct.pack_into(layout, changed, found[index] + 4, *values)
+    return bytes(changed)
+
+
 def _with_dimensions(stream: bytes, sheet: int, rows: tuple, columns: tuple) -> bytes:
     """``stream`` with the DIMENSIONS record of its ``sheet``-th sheet (0 the data sheet)
     declaring ``rows`` and ``columns`` (first, one past the last)."""
-    found = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0200]
-    changed = bytearray(stream)
-    struct.pack_into("<IIHH", changed, found[sheet] + 4, *rows, *columns)
-    return bytes(changed)
+    return _with_record_start(stream, DIMENSIONS, sheet, "<IIHH", *rows, *columns)
 
 
 def test_an_xls_dimensions_record_declaring_billions_of_cells_is_refused(liaison):
@@ -291,10 +301,7 @@ def _xls_with_hidden_sheet(cell: tuple[int, int]) -> bytes:
         ]
     )
     wrapper = struct.pack("<HH", 0x1234, len(hidden)) + hidden  # a record of no known kind
-    sheets = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0085]
-    changed = bytearray(stream + wrapper)
-    struct.pack_into("<I", changed, sheets[1] + 4, len(stream) + 4)
-    return _xls_file(bytes(changed))
+    return _xls_file(_with_record_start(stream + wrapper, BOUNDSHEET, 1, "<I", len(stream) + 4))
 
 
 def test_an_xls_sheet_is_measured_where_its_boundsheet_record_places_it():
@@ -320,11 +327,8 @@ def test_a_far_cell_in_an_xls_sheet_found_only_by_its_offset_is_refused(liaison)
 
 def test_an_xls_sheet_offset_past_the_stream_is_refused_as_damaged(liaison):
     """calamine would stop with a panic no caller can catch as an error."""
-    stream = _xls_stream({(0, 0): 1})
-    sheets = [offset for offset, kind, _ in _xls_records(stream) if kind == 0x0085]
-    changed = bytearray(stream)
-    struct.pack_into("<I", changed, sheets[1] + 4, 1 << 30)
-    assert codes(upload(_xls_file(bytes(changed)), liaison)) == ["unreadable"]
+    changed = _with_record_start(_xls_stream({(0, 0): 1}), BOUNDSHEET, 1, "<I", 1 << 30)
+    assert codes(upload(_xls_file(changed), liaison)) == ["unreadable"]
 
 
 def test_a_file_on_which_the_compiled_reader_panics_is_refused_as_damaged(liaison):
@@ -333,12 +337,12 @@ def test_a_file_on_which_the_compiled_reader_panics_is_refused_as_damaged(liaiso
     (a server's worker ended on it)."""
     stream = _xls_stream({(0, 0): 1})
     records = [(kind, content) for _, kind, content in _xls_records(stream)]
-    first, second = [i for i, (kind, _) in enumerate(records) if kind == 0x0085]
+    first, second = [i for i, (kind, _) in enumerate(records) if kind == BOUNDSHEET]
     cut = len(records[second][1]) - 4
-    records[second] = (0x0085, records[second][1][:4])
+    records[second] = (BOUNDSHEET, records[second][1][:4])
     for index in (first, second):  # the sheets now stand ``cut`` bytes earlier
         offset = struct.unpack_from("<I", records[index][1])[0]
-        records[index] = (0x0085, struct.pack("<I", offset - cut) + records[index][1][4:])
+        records[index] = (BOUNDSHEET, struct.pack("<I", offset - cut) + records[index][1][4:])
     changed = b"".join(
         struct.pack("<HH", kind, len(content)) + content for kind, content in records
     )
