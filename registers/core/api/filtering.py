@@ -1,7 +1,10 @@
 """Query-string filters: a bad value answers 400 with a machine code, never 500.
 
 ``YearFilter`` takes only the years a register can hold (``registers.core.dates``);
-``FilterBackend`` turns any filter's refusal into ``{"detail", "code"}`` naming the parameter.
+``FilterBackend`` turns any filter's refusal into ``{"detail", "code"}`` naming the parameter,
+and holds a filter by a linked record (``?item=84``) to the records the user may see: another
+unit's record is refused exactly as one that does not exist, and the browsable API's filter
+form asks for the record's number instead of listing every unit's records by name.
 ``OwnedFilter`` and ``WorkflowFilter`` are what every unit's record and every workflow record
 is filtered by; ``filterset_for`` is the filterset of a viewset that names its filters only.
 """
@@ -16,6 +19,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from registers.core.api.errors import InvalidQuery
 from registers.core.dates import EARLIEST, LATEST
+from registers.core.permissions import scope_queryset
 from registers.core.status import Status
 
 
@@ -68,6 +72,14 @@ def filterset_for(
     return type(base)(f"{model.__name__}Filter", (base,), attrs)
 
 
+def _hold_to_scope(linked, request) -> None:
+    """Let ``linked``, a filter by a linked record, accept only the records the request's
+    user may see (``scope_queryset``), and ask for the record's number in a form rather than
+    offer every record as a choice."""
+    linked.queryset = scope_queryset(linked.get_queryset(request), request.user)
+    linked.extra["widget"] = forms.NumberInput
+
+
 class OwnedFilter(django_filters.FilterSet):
     """Filters every record owned by a unit has: the unit (by id or code)."""
 
@@ -83,6 +95,14 @@ class WorkflowFilter(OwnedFilter):
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, a refusal answered as ``{"detail", "code"}``."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for linked in filterset.filters.values():
+                if isinstance(linked, django_filters.filters.QuerySetRequestMixin):
+                    _hold_to_scope(linked, request)
+        return filterset
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
