@@ -6,9 +6,12 @@ citizen 13 days off: 元旦 1 day (1 January), 春节 4 days (除夕 and 正月�
 (八月十五) and 国庆节 3 days (1–3 October). Lunar dates and the solar term come from the
 ``lunar_python`` package, not from a table kept here.
 
-The State Council's yearly notice adds the weekends around them and moves weekend days to
-make-up working days (调休); neither is known before the notice, so a calendar built on these
-days alone is provisional (``registers.core.workingdays``).
+Art. 6: a holiday that falls on a Saturday or Sunday is made up on a working day (补假), and
+the State Council's practice gives one too where two festivals fall on one day (中秋节 on a
+day of 国庆节). ``provisional_days_off`` adds those days, each on the first weekday after its
+festival that is not already off, as the notices do. The notice then adds the weekends
+around them and moves weekend days to make-up working days (调休); that is not known before
+the notice, so a calendar built on these days is provisional (``registers.core.workingdays``).
 """
 
 from __future__ import annotations
@@ -50,20 +53,46 @@ def _lunar_day(year: int, month: int, day: int) -> datetime.date:
     return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
-@cache
-def statutory_holidays(year: int) -> dict[datetime.date, str]:
-    """Each statutory day off in ``year`` with its festival's name (lazy, translated)."""
-    days: dict[datetime.date, str] = {datetime.date(year, 1, 1): NEW_YEAR}
+def _festival_days(year: int) -> list[tuple[str, list[datetime.date]]]:
+    """Each festival of ``year`` with its days, in the notice's order."""
     # 除夕 is the last day of the twelfth month, which has 29 or 30 days: the day before 初一.
     spring = _lunar_day(year, 1, 1)
-    for offset in range(-1, 3):
-        days[spring + offset * ONE_DAY] = SPRING_FESTIVAL
     qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
-    days[datetime.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = QINGMING
-    days[datetime.date(year, 5, 1)] = LABOUR_DAY
-    days[datetime.date(year, 5, 2)] = LABOUR_DAY
-    days[_lunar_day(year, 5, 5)] = DRAGON_BOAT
-    days[_lunar_day(year, 8, 15)] = MID_AUTUMN
-    for day in (1, 2, 3):
-        days[datetime.date(year, 10, day)] = NATIONAL_DAY
+    return [
+        (NEW_YEAR, [datetime.date(year, 1, 1)]),
+        (SPRING_FESTIVAL, [spring + offset * ONE_DAY for offset in range(-1, 3)]),
+        (QINGMING, [datetime.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())]),
+        (LABOUR_DAY, [datetime.date(year, 5, 1), datetime.date(year, 5, 2)]),
+        (DRAGON_BOAT, [_lunar_day(year, 5, 5)]),
+        (MID_AUTUMN, [_lunar_day(year, 8, 15)]),
+        (NATIONAL_DAY, [datetime.date(year, 10, day) for day in (1, 2, 3)]),
+    ]
+
+
+@cache
+def statutory_holidays(year: int) -> dict[datetime.date, str]:
+    """Each statutory day off in ``year`` with its festival's name (lazy, translated); a
+    day of two festivals is named after the first."""
+    days: dict[datetime.date, str] = {}
+    for festival, dates in _festival_days(year):
+        for date in dates:
+            days.setdefault(date, festival)
     return days
+
+
+@cache
+def provisional_days_off(year: int) -> frozenset[datetime.date]:
+    """The days off of ``year`` that the law fixes before the notice: the statutory
+    holidays and, for each holiday on a Saturday or Sunday or on another festival's day, a
+    working day made up after its festival (art. 6)."""
+    off: set[datetime.date] = set()
+    for _festival, dates in _festival_days(year):
+        owed = sum(1 for date in dates if date.weekday() >= 5 or date in off)
+        off.update(dates)
+        day = max(dates)
+        while owed:
+            day += ONE_DAY
+            if day.weekday() < 5 and day not in off:
+                off.add(day)
+                owed -= 1
+    return frozenset(off)

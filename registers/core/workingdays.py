@@ -6,8 +6,9 @@ Pure helpers (no database): ``WorkingCalendar`` answers, in this order, from
 2. the State Council's schedule for the year (holidays and make-up working days, 调休) as
    the office confirmed it (``HolidaySchedule``), or as the ``chinese_calendar`` package
    knows it;
-3. for a year with neither, the statutory holidays of 《全国年节及纪念日放假办法》
-   (``registers.core.statutory_holidays``) and weekends. The make-up working days of such a
+3. for a year with neither, the days off 《全国年节及纪念日放假办法》 fixes (the statutory
+   holidays and the working days that make up those on a weekend, 补假:
+   ``registers.core.statutory_holidays``) and weekends. The make-up working days of such a
    year are unknown, so whatever is counted across it is provisional: ``is_confirmed`` and
    ``unconfirmed_years`` say so, and every ``Deadline`` carries it.
 
@@ -26,7 +27,7 @@ from functools import cache
 
 import chinese_calendar
 
-from registers.core.statutory_holidays import FIRST_YEAR, statutory_holidays
+from registers.core.statutory_holidays import FIRST_YEAR, provisional_days_off
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -109,7 +110,7 @@ class WorkingCalendar:
             return schedule.get(day, weekday)
         if package_covers(day.year):
             return day in package_working_days(day.year)
-        if day.year >= FIRST_YEAR and day in statutory_holidays(day.year):
+        if day.year >= FIRST_YEAR and day in provisional_days_off(day.year):
             return False
         return weekday
 

@@ -101,7 +101,7 @@ def test_a_holiday_schedule_withdrawn_in_place_is_seen_at_once(office, unit_a, o
     assert (datetime.date(2027, 2, 12), False) in decision_due()
     assert (datetime.date(2027, 2, 12), False) in decision_due()  # kept
     withdraw_schedule(2027, reason="误录", by=office, today=today)
-    assert (datetime.date(2027, 2, 9), True) in decision_due()
+    assert (datetime.date(2027, 2, 11), True) in decision_due()
 
 
 @override_settings(

@@ -11,6 +11,7 @@ from registers.core.statutory_holidays import (
     NATIONAL_DAY,
     NEW_YEAR,
     SPRING_FESTIVAL,
+    provisional_days_off,
     statutory_holidays,
 )
 from registers.core.workingdays import WorkingCalendar, package_covers
@@ -28,6 +29,43 @@ def test_the_statutory_holidays_are_days_off_in_every_schedule_the_package_knows
     assert len(days) == 13  # 2024 amendment: 13 days a year
     for day in days:
         assert chinese_calendar.is_holiday(day), day
+
+
+@pytest.mark.parametrize("year", range(FIRST_YEAR, LAST_PACKAGE_YEAR + 1))
+def test_the_days_the_law_fixes_are_days_off_in_every_schedule_the_package_knows(year):
+    made_up = provisional_days_off(year) - set(statutory_holidays(year))
+    assert made_up  # 2025 and 2026 each have a holiday on a weekend
+    for day in provisional_days_off(year):
+        assert chinese_calendar.is_holiday(day), day
+
+
+def test_2027_holidays_on_a_weekend_are_made_up_on_the_working_days_after_them():
+    made_up = provisional_days_off(2027) - set(statutory_holidays(2027))
+    # 初一 and 初二 (Sat, Sun), 1 and 2 May (Sat, Sun), 2 and 3 October (Sat, Sun).
+    assert sorted(made_up) == [
+        D(2027, 2, 9),
+        D(2027, 2, 10),
+        D(2027, 5, 3),
+        D(2027, 5, 4),
+        D(2027, 10, 4),
+        D(2027, 10, 5),
+    ]
+    cal = WorkingCalendar()
+    assert [cal.is_working_day(D(2027, 2, day)) for day in range(8, 12)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_mid_autumn_on_a_day_of_national_day_is_made_up_too():
+    # 2028: 中秋节 is 3 October; 1 October is a Sunday.
+    assert len(statutory_holidays(2028)) == 12
+    assert D(2028, 10, 3) in statutory_holidays(2028)
+    made_up = provisional_days_off(2028) - set(statutory_holidays(2028))
+    assert {D(2028, 10, 4), D(2028, 10, 5)} <= made_up
+    assert D(2028, 10, 6) not in made_up
 
 
 def test_2027_spring_festival_runs_from_chuxi_to_the_third_day():

@@ -50,9 +50,10 @@ def spring_case(unit_a):
 
 def test_a_decision_due_on_chuxi_rolls_past_the_spring_festival_and_is_provisional(spring_case):
     decision = spring_case.deadline(DeadlineKey.DECISION, get_calendar())
-    # 除夕 (Fri) to 初三 (Mon) are statutory holidays: the next working day is Tue 02-09,
-    # where Monday-to-Friday counting would have said 02-05.
-    assert decision.due == D(2027, 2, 9)
+    # 除夕 (Fri) to 初三 (Mon) are statutory holidays, and 初一 and 初二 fall on the weekend,
+    # so Tue 02-09 and Wed 02-10 are made up (补假): the next working day is Thu 02-11, where
+    # Monday-to-Friday counting would have said 02-05.
+    assert decision.due == D(2027, 2, 11)
     assert decision.provisional
     assert decision.provisional_years == (2027,)
     assert REASON in decision.explain()
@@ -76,9 +77,9 @@ def test_a_deadline_within_a_confirmed_year_is_final(unit_a):
 
 
 def test_an_override_day_moves_a_provisional_deadline_and_it_stays_provisional(spring_case):
-    CalendarDay.objects.create(date=D(2027, 2, 9), is_working_day=False, note="调休")
+    CalendarDay.objects.create(date=D(2027, 2, 11), is_working_day=False, note="调休")
     decision = spring_case.deadline(DeadlineKey.DECISION, get_calendar())
-    assert decision.due == D(2027, 2, 10)
+    assert decision.due == D(2027, 2, 12)
     assert decision.provisional
 
 
@@ -90,7 +91,7 @@ def test_the_api_marks_each_deadline_provisional_or_not(client, office, spring_c
     decision = deadlines["decision"]
     assert decision["provisional"] is True
     assert decision["provisional_years"] == [2027]
-    assert decision["due"] == "2027-02-09"
+    assert decision["due"] == "2027-02-11"
     assert REASON in decision["explanation"]
     assert deadlines["acceptance_review"]["provisional"] is False
 
@@ -103,7 +104,7 @@ def test_the_board_and_the_case_page_show_provisional_deadlines(client, office, 
     admin_page = client.get(
         reverse("admin:reviews_reconsiderationcase_change", args=[spring_case.pk])
     ).content.decode()
-    assert "2027-02-09（暂定）" in admin_page
+    assert "2027-02-11（暂定）" in admin_page
     assert REASON in admin_page
 
 

@@ -91,7 +91,7 @@ def test_confirming_makes_the_year_final_and_lists_and_notifies_what_moved(
 ):
     liaison = make_user(Role.LIAISON, unit=unit_a)
     before = spring_case.deadline(DeadlineKey.DECISION, get_calendar())
-    assert (before.due, before.provisional) == (D(2027, 2, 9), True)
+    assert (before.due, before.provisional) == (D(2027, 2, 11), True)
     client.force_login(office)
     lines = lines_of(parse(client))
     response = client.post(
@@ -102,7 +102,7 @@ def test_confirming_makes_the_year_final_and_lists_and_notifies_what_moved(
     assert "2027年节假日安排已确认" in page
     assert 'data-testid="holiday-banner"' not in page
     assert page.count('data-testid="moved"') == 1
-    assert "2027-02-09" in page and "2027-02-12" in page
+    assert "2027-02-11" in page and "2027-02-12" in page
 
     schedule = HolidaySchedule.objects.get(year=2027)
     assert schedule.confirmed_by == office
@@ -120,7 +120,7 @@ def test_confirming_makes_the_year_final_and_lists_and_notifies_what_moved(
     assert "尚未确认" not in after.explain()
 
     notice = Notification.objects.get(user=liaison, kind=NotificationKind.DEADLINE_MOVED)
-    assert "2027-02-09" in notice.title and "2027-02-12" in notice.title
+    assert "2027-02-11" in notice.title and "2027-02-12" in notice.title
     assert not Notification.objects.filter(user=office, kind=NotificationKind.DEADLINE_MOVED)
 
 
@@ -301,7 +301,7 @@ def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_wha
     page = response.content.decode()
     assert response.status_code == 200 and "撤销2027年节假日安排的确认：请核对" in page
     assert page.count('data-testid="would-move"') == 1
-    assert "2027-02-12" in page and "2027-02-09" in page and "标为“暂定”" in page
+    assert "2027-02-12" in page and "2027-02-11" in page and "标为“暂定”" in page
     assert "误录了春节放假日期</textarea>" in page
     assert HolidaySchedule.objects.confirmed().filter(year=2027).exists()
     assert Notification.objects.filter(kind=NotificationKind.DEADLINE_MOVED).count() == 1
@@ -313,17 +313,17 @@ def test_withdrawing_makes_the_year_provisional_again_and_lists_and_notifies_wha
     page = response.content.decode()
     assert "2027年节假日安排的确认已撤销" in page and "标为“暂定”" in page
     assert page.count('data-testid="moved"') == 1
-    assert "2027-02-12" in page and "2027-02-09" in page
+    assert "2027-02-12" in page and "2027-02-11" in page
     assert 'data-testid="holiday-banner"' in page  # the office is asked for 2027 again
 
     after = spring_case.deadline(DeadlineKey.DECISION, get_calendar())
-    assert (after.due, after.provisional) == (D(2027, 2, 9), True)
+    assert (after.due, after.provisional) == (D(2027, 2, 11), True)
     schedule = HolidaySchedule.objects.get(year=2027)  # kept, with who and why
     assert (schedule.withdrawn_by, schedule.withdrawal_reason) == (office, "误录了春节放假日期")
     assert schedule.days.count() == len(days)
     notices = Notification.objects.filter(user=liaison, kind=NotificationKind.DEADLINE_MOVED)
     withdrawn = notices.get(body__contains="确认已撤销")
-    assert "2027-02-12" in withdrawn.title and "2027-02-09" in withdrawn.title
+    assert "2027-02-12" in withdrawn.title and "2027-02-11" in withdrawn.title
     assert "误录了春节放假日期" in withdrawn.body
     listed = client.get(URL).content.decode()
     assert "撤销" in listed and "误录了春节放假日期" in listed
