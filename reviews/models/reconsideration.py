@@ -816,14 +816,18 @@ class ReconsiderationCase(HandledRecord):
         """The last day to refuse the application: that of the acceptance review, begun
         again by a correction received; None while a requested correction is awaited (the
         review waits for it). An application not refused by then is accepted by law."""
+        review = self._acceptance_review(calendar)
+        return review.due if review is not None else None
+
+    def _acceptance_review(self, calendar: WorkingDayCalendar | None = None):
+        """The acceptance review's ``Deadline`` (``acceptance_review_ends``)."""
         if self.correction_pending:
             return None
         deadlines = self._undecided_deadlines(calendar)
-        review = deadlines.get(
+        return deadlines.get(
             DeadlineKey.ACCEPTANCE_REVIEW_AFTER_CORRECTION,
             deadlines.get(DeadlineKey.ACCEPTANCE_REVIEW),
         )
-        return review.due if review is not None else None
 
     def accepted_by_law_on(self, calendar: WorkingDayCalendar | None = None):
         """The day an application not refused in time is accepted from, as the decision
@@ -871,9 +875,11 @@ class ReconsiderationCase(HandledRecord):
         """An application not refused within its acceptance review is accepted by law
         (复议法(2023)第三十条第三款, 复议法(2017)第十七条第二款): a refusal after the review's
         last day is refused; the case is then accepted, and one found inadmissible later is
-        rejected (驳回行政复议申请)."""
-        last_day = self.acceptance_review_ends()
-        if last_day is not None and self.acceptance_on > last_day:
+        rejected (驳回行政复议申请). A review whose last day is provisional (its year's
+        holiday schedule not yet confirmed) refuses nothing: the notice may yet add days off."""
+        review = self._acceptance_review()
+        if review is not None and not review.provisional and self.acceptance_on > review.due:
+            last_day = review.due
             refuse(
                 "acceptance",
                 _(

@@ -9,14 +9,18 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from registers.core.calendar import get_calendar
 from registers.core.deadlines import DeadlineKey
+from registers.core.holiday_notice import parse_lines, parse_notice
 from registers.core.models import CalendarDay
 from registers.core.roles import Role
 from reviews.models import AcceptanceDecision
 from tests.factories import make_reconsideration, make_user
+from tests.workspace.test_holiday_schedule import NOTICE_2027
+from xianan_lawgov.workspace.holidays import confirm_schedule
 from xianan_lawgov.workspace.models import Notification
 from xianan_lawgov.workspace.notifications import send_deadline_notifications
 
@@ -117,3 +121,26 @@ def test_a_deadline_notification_says_it_is_provisional(unit_a):
     notification = Notification.objects.get(user=liaison)
     assert notification.title.endswith("（暂定）")
     assert REASON in notification.body
+
+
+def test_a_refusal_is_not_held_to_a_provisional_review_and_is_once_the_year_is_confirmed(
+    unit_a, office
+):
+    """复议法(2023)第三十条: five working days to refuse. Received 2027-02-03, the review
+    ends 02-16 on the provisional calendar; the notice adds days off and makes it 02-17. A
+    refusal on 02-18 is not refused while the year is provisional: the notice may yet move
+    the last day past it."""
+    case = make_reconsideration(unit_a, received_on=D(2027, 2, 3))
+    case.acceptance = AcceptanceDecision.NOT_ACCEPTED
+    case.acceptance_on = D(2027, 2, 18)
+    assert case.deadline(DeadlineKey.ACCEPTANCE_REVIEW, get_calendar()).provisional
+    case.full_clean()
+
+    days = parse_lines("\n".join(parse_notice(NOTICE_2027, 2027)), 2027)
+    confirm_schedule(2027, days, notice_text=NOTICE_2027, by=office, today=D(2026, 12, 6))
+    review = case.deadline(DeadlineKey.ACCEPTANCE_REVIEW, get_calendar())
+    assert (review.due, review.provisional) == (D(2027, 2, 17), False)
+    with pytest.raises(ValidationError) as refused:
+        case.full_clean()
+    assert [e.code for e in refused.value.error_dict["acceptance"]] == ["refused_after_review"]
+    assert "2027-02-17" in refused.value.messages[0]
