@@ -53,6 +53,14 @@ def test_each_timer_starts_a_service_of_the_kit():
         assert timer.with_suffix(".service").name in names
 
 
+def test_each_timer_keeps_beijing_time_whatever_the_servers_clock():
+    """The nightly back-up runs at night in Beijing, also on a server whose clock is UTC."""
+    for timer in (unit for unit in UNITS if unit.suffix == ".timer"):
+        schedules = re.findall(r"^OnCalendar=(.+)$", timer.read_text(), re.MULTILINE)
+        assert schedules, timer.name
+        assert all(schedule.endswith(" Asia/Shanghai") for schedule in schedules), timer.name
+
+
 def test_the_units_run_commands_the_project_has():
     commands = set()
     for unit in UNITS:

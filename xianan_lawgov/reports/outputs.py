@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -72,7 +73,7 @@ def to_json(document: ReportDocument) -> dict:
         "year": document.year,
         "unit": document.unit.code if document.unit is not None else None,
         "version": published.version if published else None,
-        "published_at": published.published_at.isoformat() if published else None,
+        "published_at": localtime(published.published_at).isoformat() if published else None,
         "figures": [figure_json(figure) for figure in document.figures.values()],
         "warnings": document.warnings,
         "paragraphs": [
@@ -214,7 +215,8 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
     if document.published:
         append_row(summary, [_("版本"), document.published.version])
         append_row(
-            summary, [_("发布时间"), document.published.published_at.strftime("%Y-%m-%d %H:%M")]
+            summary,
+            [_("发布时间"), localtime(document.published.published_at).strftime("%Y-%m-%d %H:%M")],
         )
     for warning in document.warnings:
         append_row(summary, [_("一致性提示"), warning])
