@@ -27,6 +27,7 @@ import smtplib
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -40,8 +41,11 @@ from registers.core.models import Job, JobKind, JobStatus, ScheduledRun, WorkerH
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job], dict]
+#: ``check(user, job)``: whether ``user`` may read the file ``job`` made, asked at download.
+FileCheck = Callable[[Any, Job], bool]
 
 _handlers: dict[str, Handler] = {}
+_file_checks: dict[str, FileCheck] = {}
 
 
 class JobError(Exception):
@@ -53,9 +57,21 @@ class JobError(Exception):
         self.result = result or {}
 
 
-def register(kind: JobKind, handler: Handler) -> None:
-    """Let the worker run jobs of ``kind`` with ``handler(job) -> result summary``."""
+def register(kind: JobKind, handler: Handler, *, file_check: FileCheck | None = None) -> None:
+    """Let the worker run jobs of ``kind`` with ``handler(job) -> result summary``; a kind
+    that makes a file says who may read it (``file_check``)."""
     _handlers[JobKind(kind)] = handler
+    if file_check is not None:
+        _file_checks[JobKind(kind)] = file_check
+
+
+def may_read_file(user, job: Job) -> bool:
+    """Whether ``user`` may download the file ``job`` made: its kind's access rule, asked
+    again at each download, as the file holds what the rule let its maker read when it ran
+    (a role or unit changed since then changes the answer). A kind without a rule makes no
+    file anyone reads."""
+    check = _file_checks.get(JobKind(job.kind))
+    return check is not None and check(user, job)
 
 
 def config() -> dict:

@@ -9,10 +9,13 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from registers.core.files import download_name
+from registers.core.roles import Role
 from tests.api.conftest import client_for
+from tests.factories import make_user
 from xianan_lawgov.reports.models import PublishedReport, Report, Section
 from xianan_lawgov.reports.outputs import CONTENT_TYPES, FORMATS
 
@@ -262,3 +265,38 @@ def test_a_version_never_published_is_refused_alike_everywhere(memo_group, offic
     }
     with pytest.raises(CommandError, match="2017 年度没有第 2 版已发布的报告。"):
         call_command("annual_report", year=2017, format="json", output="-", version=2)
+
+
+# --- A file made in the background is read under the rule as it stands -------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "page_status"),
+    [
+        # An auditor does not use the pages: they send it to the admin.
+        pytest.param({"role": Role.AUDITOR}, 302, id="made-auditor"),
+        pytest.param({"role": Role.LIAISON, "unit": "unit_a"}, 404, id="made-liaison"),
+    ],
+)
+def test_a_district_file_is_not_served_to_its_maker_once_they_may_not_read_it(
+    db, memo_group, request, change, page_status, run_jobs, django_capture_on_commit_callbacks
+):
+    leader = make_user(Role.LEADER, username="leader_moved")
+    client = client_for(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.get("/api/v1/reports/2017/report.xlsx").json()["url"]
+    run_jobs()
+    job = client.get(job_url).json()
+    assert client.get(job["download"]).status_code == 200
+
+    for name, value in change.items():
+        setattr(leader, name, request.getfixturevalue(value) if name == "unit" else value)
+    leader.save()
+    pages = Client()
+    pages.force_login(leader)
+    job_page = reverse("workspace:job", args=[job["id"]])
+    if change["role"] == Role.LIAISON:  # still follows the job, no longer reads the file
+        assert client.get(job_url).json()["download"] is None
+        assert "你的账号现在不能下载" in pages.get(job_page).content.decode()
+    assert client.get(f"/api/v1/jobs/{job['id']}/download/").status_code == 404
+    assert pages.get(job_page + "download/").status_code == page_status

@@ -1,6 +1,7 @@
 """Report files made by the background worker: the whole district's report as Word or
 Excel reads every unit's records (the Excel file lists them all), so it is not made inside a
-request. The access rule is checked again when the job runs, as the user who asked."""
+request. The access rule is checked again when the job runs, as the user who asked, and at
+each download, as the user who downloads (``may_read_report_file``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from registers.core import jobs
 from registers.core.models import Job, JobKind, JobStatus
 
-from .access import report_scope
+from .access import ReportNotFound, report_scope
 from .figures import Scope
 from .outputs import check_format, report_file
 
@@ -60,5 +61,16 @@ def make_report_file(job: Job) -> dict:
     return {"filename": file.filename, "bytes": len(content)}
 
 
+def may_read_report_file(user, job: Job) -> bool:
+    """Whether the report ``user`` may read of the job's year and unit is the one the job
+    made: a leader made a liaison since reads their unit's report, not the district's."""
+    params = job.params
+    try:
+        scope = report_scope(user, params["year"], params["unit"])
+    except ReportNotFound:
+        return False
+    return (scope.unit.code if scope.unit is not None else "") == params["unit"]
+
+
 def connect() -> None:
-    jobs.register(JobKind.REPORT_FILE, make_report_file)
+    jobs.register(JobKind.REPORT_FILE, make_report_file, file_check=may_read_report_file)

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from registers.core import jobs
 from registers.core.models import Job
 
-from .jobs import file_response, get_job_for_user, waiting_message
+from .jobs import file_response, get_job_for_user, has_file_for, waiting_message
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -71,7 +71,8 @@ class JobSerializer(serializers.ModelSerializer):
         return waiting_message(job)
 
     def get_download(self, job: Job) -> str | None:
-        if job.status != "succeeded" or not job.output_file:
+        request = self.context.get("request")
+        if request is None or not has_file_for(request.user, job):
             return None
         return self._absolute(reverse("api-job-download", args=[job.pk]))
 
@@ -109,7 +110,7 @@ class JobDownloadView(APIView):
         tags=["jobs"],
     )
     def get(self, request, pk: int):
-        return file_response(get_job_for_user(request.user, pk))
+        return file_response(get_job_for_user(request.user, pk), request.user)
 
 
 urlpatterns = [
