@@ -41,7 +41,8 @@ from registers.core.models import Job, JobKind, JobStatus, ScheduledRun, WorkerH
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job], dict]
-#: ``check(user, job)``: whether ``user`` may read the file ``job`` made, asked at download.
+#: ``check(request, job)``: whether the request may read the file ``job`` made, asked at
+#: each download.
 FileCheck = Callable[[Any, Job], bool]
 
 _handlers: dict[str, Handler] = {}
@@ -65,13 +66,13 @@ def register(kind: JobKind, handler: Handler, *, file_check: FileCheck | None = 
         _file_checks[JobKind(kind)] = file_check
 
 
-def may_read_file(user, job: Job) -> bool:
-    """Whether ``user`` may download the file ``job`` made: its kind's access rule, asked
-    again at each download, as the file holds what the rule let its maker read when it ran
-    (a role or unit changed since then changes the answer). A kind without a rule makes no
-    file anyone reads."""
+def may_read_file(request, job: Job) -> bool:
+    """Whether ``request`` (its user, and an API client's token) may download the file
+    ``job`` made: its kind's access rule, asked again at each download, as the file holds
+    what the rule let its maker read when it ran (a role or unit changed since then changes
+    the answer). A kind without a rule makes no file anyone reads."""
     check = _file_checks.get(JobKind(job.kind))
-    return check is not None and check(user, job)
+    return check is not None and check(request, job)
 
 
 def config() -> dict:

@@ -10,6 +10,8 @@ who knows the case, the rest does not leave the system (个人信息保护法 ar
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,15 @@ def mask_for(field) -> object | None:
 
 def masked(value, mask):
     return mask(value) if isinstance(value, str) else value
+
+
+def masked_str(record: models.Model) -> str:
+    """``str(record)`` with the record's personal fields masked: 咸安复〔2017〕1号（刘某某）
+    → 咸安复〔2017〕1号（刘**）."""
+    shown = copy.copy(record)
+    for name, kind in personal_fields_of(type(record)).items():
+        setattr(shown, name, masked(getattr(record, name), MASKS[kind]))
+    return str(shown)
 
 
 def mask_representation(model, data: dict) -> dict:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from registers.core.api.permissions import WorksWithRecords
 from registers.core.api.schema import ErrorSerializer
+from registers.core.permissions import may_see_personal_data
 
 from . import figures as engine
 from . import jobs as report_jobs
@@ -66,13 +67,15 @@ FILE_OR_JOB_RESPONSES = {
 
 
 def file_or_job(request, scope: engine.Scope, fmt: str, version: int | None = None):
-    """The file, or (the whole district's Word or Excel file) the job making it."""
+    """The file, or (the whole district's Word or Excel file) the job making it; the
+    records it lists are named with personal data masked for a client without the grant."""
+    personal = may_see_personal_data(request.user, request.auth)
     if not report_jobs.in_background(scope, fmt):
-        return file_response(outputs.report_file(scope, fmt, version))
+        return file_response(outputs.report_file(scope, fmt, version, personal=personal))
     outputs.check_format(fmt)
     if version is not None:
         published_report(scope, version)  # 404 before a job is started for nothing
-    job = report_jobs.start_report_file(request.user, scope, fmt, version)
+    job = report_jobs.start_report_file(request.user, scope, fmt, version, personal=personal)
     url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
     return Response(
         {"job": job.pk, "url": url, "status": job.status},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from registers.core import jobs
 from registers.core.models import Job, JobKind, JobStatus
+from registers.core.permissions import may_see_personal_data
 
 from .access import ReportNotFound, report_scope
 from .figures import Scope
@@ -28,15 +29,19 @@ def in_background(scope: Scope, fmt: str) -> bool:
     )
 
 
-def start_report_file(user, scope: Scope, fmt: str, version: int | None = None) -> Job:
-    """The job making this file; one already waiting for the same file is reused, so
-    following the download link twice makes one file."""
+def start_report_file(
+    user, scope: Scope, fmt: str, version: int | None = None, *, personal: bool = True
+) -> Job:
+    """The job making this file (``personal`` as ``outputs.render`` takes it); one already
+    waiting for the same file is reused, so following the download link twice makes one
+    file."""
     check_format(fmt)
     params = {
         "year": scope.year,
         "unit": scope.unit.code if scope.unit is not None else "",
         "format": fmt,
         "version": version,
+        "personal": personal,
     }
     waiting = (
         Job.objects.filter(kind=JobKind.REPORT_FILE, user=user, params=params)
@@ -54,22 +59,29 @@ def start_report_file(user, scope: Scope, fmt: str, version: int | None = None) 
 def make_report_file(job: Job) -> dict:
     params = job.params
     scope = report_scope(job.user, params["year"], params["unit"])
-    file = report_file(scope, params["format"], params["version"])
+    file = report_file(
+        scope, params["format"], params["version"], personal=params.get("personal", True)
+    )
     content = file.content if isinstance(file.content, bytes) else file.content.encode()
     job.output_file.save(f"job-{job.pk}.{params['format']}", ContentFile(content), save=False)
     job.output_name = file.filename
     return {"filename": file.filename, "bytes": len(content)}
 
 
-def may_read_report_file(user, job: Job) -> bool:
-    """Whether the report ``user`` may read of the job's year and unit is the one the job
-    made: a leader made a liaison since reads their unit's report, not the district's."""
+def may_read_report_file(request, job: Job) -> bool:
+    """Whether the report the request's user may read of the job's year and unit is the one
+    the job made (a leader made a liaison since reads their unit's report, not the
+    district's), and, for a file naming records with personal data, whether the user (or
+    the API client's token) may see it."""
     params = job.params
     try:
-        scope = report_scope(user, params["year"], params["unit"])
+        scope = report_scope(request.user, params["year"], params["unit"])
     except ReportNotFound:
         return False
-    return (scope.unit.code if scope.unit is not None else "") == params["unit"]
+    if (scope.unit.code if scope.unit is not None else "") != params["unit"]:
+        return False
+    token = getattr(request, "auth", None)
+    return not params.get("personal", True) or may_see_personal_data(request.user, token)
 
 
 def connect() -> None:

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from registers.core import permissions, stamps
 from registers.core.exchange.reading import append_row
+from registers.core.personal import masked_str
 
 from . import figures as engine
 from .access import ReportNotFound, report_document
@@ -167,11 +168,14 @@ def record_counts(full_key: str, scope: engine.Scope) -> list[tuple[str, str, in
     return sorted(rows)
 
 
-def _record_sheet(book, used: set[str], figure: engine.Figure, scope: engine.Scope) -> None:
-    """The records behind ``figure``, one a row; above ``REPORT_RECORD_SHEET_ROWS`` of them
-    (a whole district's large registers: tens of thousands of rows nobody reads in a
-    workbook), their number by unit and status instead, with a note on where the records
-    themselves are (each register's export)."""
+def _record_sheet(
+    book, used: set[str], figure: engine.Figure, scope: engine.Scope, *, personal: bool
+) -> None:
+    """The records behind ``figure``, one a row, named with their personal data masked
+    unless ``personal`` (``permissions.may_see_personal_data``); above
+    ``REPORT_RECORD_SHEET_ROWS`` of them (a whole district's large registers: tens of
+    thousands of rows nobody reads in a workbook), their number by unit and status
+    instead, with a note on where the records themselves are (each register's export)."""
     limit = settings.LAWGOV["REPORT_RECORD_SHEET_ROWS"]
     title = _("明细-%s") % figure.label
     counts = record_counts(figure.key, scope)
@@ -181,7 +185,8 @@ def _record_sheet(book, used: set[str], figure: engine.Figure, scope: engine.Sco
             book, title, used, [_("指标"), _("记录"), _("单位"), _("审核状态")], [30, 60, 24, 12]
         )
         for record, unit, status in record_rows(figure.key, scope):
-            append_row(sheet, [figure.label, str(record), str(unit or ""), status])
+            name = str(record) if personal else masked_str(record)
+            append_row(sheet, [figure.label, name, str(unit or ""), status])
         return
     sheet = _new_sheet(
         book, title, used, [_("指标"), _("单位"), _("审核状态"), _("记录数")], [30, 36, 12, 10]
@@ -201,7 +206,7 @@ def _record_sheet(book, used: set[str], figure: engine.Figure, scope: engine.Sco
     )
 
 
-def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
+def to_xlsx(document: ReportDocument, *, with_records: bool = True, personal: bool = True) -> bytes:
     # Write-only: rows go to the file as they come, so the record sheets of a large
     # district cost time in proportion to their rows and little memory.
     book = Workbook(write_only=True)
@@ -260,7 +265,7 @@ def to_xlsx(document: ReportDocument, *, with_records: bool = True) -> bytes:
         for figure in document.figures.values():
             if not figure.has_records:
                 continue
-            _record_sheet(book, used, figure, document.scope)
+            _record_sheet(book, used, figure, document.scope, personal=personal)
 
     buffer = io.BytesIO()
     book.save(buffer)
@@ -297,9 +302,10 @@ def to_html(document: ReportDocument) -> str:
     )
 
 
-def render(document: ReportDocument, fmt: str) -> ReportFile:
+def render(document: ReportDocument, fmt: str, *, personal: bool = True) -> ReportFile:
     """``document`` as a file in ``fmt`` (one of ``FORMATS``), named after its title (and
-    its version, once published)."""
+    its version, once published); without ``personal``, the records it lists are named
+    with their personal data masked."""
     check_format(fmt)
     if fmt == "html":
         content: bytes | str = to_html(document)
@@ -307,7 +313,7 @@ def render(document: ReportDocument, fmt: str) -> ReportFile:
         content = json.dumps(to_json(document), ensure_ascii=False, indent=2)
     elif fmt == "xlsx":
         # A frozen version lists no records: they may have changed since it was published.
-        content = to_xlsx(document, with_records=document.published is None)
+        content = to_xlsx(document, with_records=document.published is None, personal=personal)
     else:
         content = to_docx(document)
     name = document.title
@@ -316,15 +322,18 @@ def render(document: ReportDocument, fmt: str) -> ReportFile:
     return ReportFile(content, CONTENT_TYPES[fmt], f"{name}.{fmt}")
 
 
-def report_file(scope: Scope, fmt: str, version: int | None = None) -> ReportFile:
+def report_file(
+    scope: Scope, fmt: str, version: int | None = None, *, personal: bool = True
+) -> ReportFile:
     """What the pages, the API and the command serve: the live report of ``scope``, or its
-    published ``version``, in ``fmt``."""
+    published ``version``, in ``fmt``; ``personal`` as ``render`` takes it (an API client
+    without the grant of personal data gets it False)."""
     check_format(fmt)  # before the figures are computed
     # The same scope and version on the same data make the same file (byte for byte): it
     # is kept for the next download until the data changes (registers/core/stamps.py).
     return stamps.kept(
         "report_file",
-        (scope.year, scope.unit.pk if scope.unit is not None else None, fmt, version),
-        lambda: render(report_document(scope, version), fmt),
+        (scope.year, scope.unit.pk if scope.unit is not None else None, fmt, version, personal),
+        lambda: render(report_document(scope, version), fmt, personal=personal),
         in_memory=False,
     )

@@ -64,23 +64,23 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress_percent(job),
         "refresh": None if finished else REFRESH_SECONDS,
         "is_upload": job.kind == JobKind.UPLOAD,
-        "downloadable": has_file_for(request.user, job),
+        "downloadable": has_file_for(request, job),
         "errors": job.result.get("errors", []) if isinstance(job.result, dict) else [],
     }
     return render(request, "workspace/job_detail.html", context)
 
 
-def has_file_for(user, job: Job) -> bool:
-    """Whether ``job`` made a file and ``user`` may read it (``jobs.may_read_file``)."""
+def has_file_for(request, job: Job) -> bool:
+    """Whether ``job`` made a file and ``request`` may read it (``jobs.may_read_file``)."""
     return (
         job.status_enum == JobStatus.SUCCEEDED
         and bool(job.output_file)
-        and jobs.may_read_file(user, job)
+        and jobs.may_read_file(request, job)
     )
 
 
-def file_response(job: Job, user) -> FileResponse:
-    if not has_file_for(user, job):
+def file_response(job: Job, request) -> FileResponse:
+    if not has_file_for(request, job):
         raise Http404(_("这个任务没有可下载的文件。"))
     response = FileResponse(job.output_file.open("rb"))
     response["Content-Disposition"] = content_disposition(job.output_name)
@@ -90,4 +90,4 @@ def file_response(job: Job, user) -> FileResponse:
 @require_safe
 @pages_required
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
-    return file_response(get_job_for_user(request.user, pk), request.user)
+    return file_response(get_job_for_user(request.user, pk), request)

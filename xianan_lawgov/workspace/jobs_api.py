@@ -72,7 +72,7 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_download(self, job: Job) -> str | None:
         request = self.context.get("request")
-        if request is None or not has_file_for(request.user, job):
+        if request is None or not has_file_for(request, job):
             return None
         return self._absolute(reverse("api-job-download", args=[job.pk]))
 
@@ -110,7 +110,7 @@ class JobDownloadView(APIView):
         tags=["jobs"],
     )
     def get(self, request, pk: int):
-        return file_response(get_job_for_user(request.user, pk), request.user)
+        return file_response(get_job_for_user(request.user, pk), request)
 
 
 urlpatterns = [
