@@ -376,3 +376,20 @@ def test_the_upload_needs_no_query_per_row(liaison):
 
     assert len(lookups(large)) == len(lookups(small))
     assert InspectionItem.objects.count() == 60
+
+
+def test_a_whole_number_of_a_billion_digits_is_refused_at_once(liaison):
+    """ "1e999999999" is a whole number Decimal reads at once; writing it out as an int
+    would take one core for minutes, and the server with it."""
+    rows = [
+        item_row("SJ-1", 清单年度="1e999999999"),
+        item_row("SJ-2", 清单年度="1E18"),
+        item_row("SJ-3", 清单年度="2.017e3"),
+    ]
+    result = upload_items(rows, liaison)
+    assert not result.ok
+    where = located(result)
+    assert (2, "清单年度", "integer_out_of_range") in where
+    assert (3, "清单年度", "integer_out_of_range") in where
+    assert not any(row == 4 for row, _column, _code in where)
+    assert not InspectionItem.objects.exists()

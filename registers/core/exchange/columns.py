@@ -259,6 +259,11 @@ class LenientDecimalWidget(widgets.DecimalWidget):
         return number
 
 
+#: The most digits a whole-number cell may have: more than any integer column stores (a
+#: 64-bit integer has 19).
+MAX_INTEGER_DIGITS = 18
+
+
 class LenientIntegerWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
@@ -273,6 +278,14 @@ class LenientIntegerWidget(widgets.IntegerWidget):
             number = None
         if number is None or not number.is_finite() or number != number.to_integral_value():
             raise CellError(_("“%(value)s”不是有效的整数。") % {"value": value}, "invalid_integer")
+        # Refused before ``int``, which would write out every digit: "1e999999999" asks for
+        # a billion of them (minutes of one core). No column holds 19 digits.
+        if number.adjusted() >= MAX_INTEGER_DIGITS:
+            raise CellError(
+                _("“%(value)s”超出可填写的整数范围（不超过 %(digits)d 位）。")
+                % {"value": value, "digits": MAX_INTEGER_DIGITS},
+                "integer_out_of_range",
+            )
         return int(number)
 
 
