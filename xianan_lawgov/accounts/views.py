@@ -12,11 +12,11 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from registers.core.redirects import local_path
 from xianan_lawgov.audit.log import record
 from xianan_lawgov.audit.models import Event
 
@@ -35,12 +35,8 @@ from .sessions import (
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    target = request.POST.get("next") or request.GET.get("next")
+    return local_path(request, target) or reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def _verified(request, device) -> None:

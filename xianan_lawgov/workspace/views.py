@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,6 +30,7 @@ from registers.core.calendar import get_calendar, unconfirmed_schedules
 from registers.core.holiday_notice import NoticeError
 from registers.core.models import Correction, HolidaySchedule
 from registers.core.permissions import office_required, pages_required
+from registers.core.redirects import local_path
 from registers.core.register_order import index_position
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
@@ -319,10 +319,7 @@ def _review_listing(request: HttpRequest, number) -> dict:
 
 
 def _next_in_queue(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return reverse("workspace:review_queue")
+    return local_path(request, request.POST.get("next")) or reverse("workspace:review_queue")
 
 
 @reviewers_only
@@ -500,9 +497,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     mark_read(request.user, [notification.pk])
-    if request.POST.get("open") and url_has_allowed_host_and_scheme(
-        notification.url, {request.get_host()}, require_https=request.is_secure()
-    ):
+    if request.POST.get("open") and local_path(request, notification.url):
         return redirect(notification.url)
     return redirect("workspace:notifications")
 
