@@ -37,6 +37,7 @@ from registers.core.api.errors import InvalidQuery
 from registers.core.exchange import updates, uploads
 from registers.core.exchange.reading import XLSX_CONTENT_TYPE
 from registers.core.status import Status
+from registers.core.text import whole_number
 from registers.exchange_views import body_too_large, export_response, template_response
 from registers.forms import ExportForm
 from registers.models import Unit
@@ -344,8 +345,8 @@ class UploadView(FileView):
     def _unit(value: str, user):
         value = value.strip()
         unit = Unit.objects.filter(name=value).first() or Unit.objects.filter(code=value).first()
-        if unit is None and value.isdigit():
-            unit = Unit.objects.filter(pk=int(value)).first()
+        if unit is None and (key := whole_number(value)) is not None:
+            unit = Unit.objects.filter(pk=key).first()
         if unit is None:
             raise Refused(_refused(_("找不到单位“%(unit)s”。") % {"unit": value}, "unknown_unit"))
         if not permissions.is_office(user) and unit.pk != user.unit_id:

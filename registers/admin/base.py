@@ -11,7 +11,7 @@ from django.contrib.admin.filters import RelatedOnlyFieldListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import IGNORED_PARAMS, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -39,11 +39,11 @@ from registers import exchange_views
 from registers.admin.filters import HandlerFilter
 from registers.core import attachments, permissions, revisions, stamps
 from registers.core.corrections import field_changes
-from registers.core.dates import RegisterDateFormField
+from registers.core.dates import RegisterDateFormField, year_in_range
 from registers.core.exchange import reading, uploads
 from registers.core.models import Attachment, Correction, HandledRecord, WorkflowRecord
 from registers.core.status import Action, Status
-from registers.core.text import validate_plain_text
+from registers.core.text import validate_plain_text, whole_number
 from registers.core.uniqueness import hide_unseen_clashes
 from registers.core.workflow import (
     WorkflowError,
@@ -311,12 +311,31 @@ class PageRows:
 
 class KeptChangeList(ChangeList):
     """Django's list, whose page of rows is ``PageRows`` unless the rows are forms
-    (``list_editable``: always rendered)."""
+    (``list_editable``: always rendered), and whose filters refuse a number out of range
+    as a bad filter (``_out_of_range``)."""
+
+    def get_filters(self, request):
+        for name, value in self.params.items():
+            if name not in IGNORED_PARAMS and _out_of_range(name, value):
+                raise IncorrectLookupParameters  # the list's "bad filter" redirect
+        return super().get_filters(request)
 
     def get_results(self, request):
         super().get_results(request)
         if not self.list_editable:
             self.result_list = PageRows(self.result_list, self.result_count)
+
+
+def _out_of_range(name: str, value) -> bool:
+    """Whether a filter's value is a number no column can hold (10**30 as a key: SQLite
+    refuses to bind it), or a year (``…__year``: the date drill-down, which computes the next
+    year's first day) outside the registers' years."""
+    if not isinstance(value, str):
+        return False
+    digits = value.removeprefix("-")
+    if digits.isascii() and digits.isdigit() and whole_number(digits) is None:
+        return True
+    return name.endswith("__year") and year_in_range(whole_number(value)) is None
 
 
 class KeptCountPaginator(Paginator):

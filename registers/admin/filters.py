@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 from registers.core import permissions, stamps
+from registers.core.dates import year_in_range
+from registers.core.text import whole_number
 from registers.models import Unit
 
 
@@ -25,10 +27,9 @@ def year_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
         def queryset(self, request, queryset):
             if not self.value():
                 return queryset
-            try:
-                year = int(self.value())
-            except ValueError:
-                return queryset.none()
+            year = year_in_range(whole_number(self.value()))
+            if year is None:
+                return queryset.none()  # no record of the registers has that year
             return queryset.filter(**{f"{field_name}__year": year})
 
     YearFilter.title = title
@@ -96,7 +97,7 @@ def unit_filter(path: str = "unit") -> type[admin.SimpleListFilter]:
                 found = []  # too many to list: the box finds them
             found = found[:UNITS_LISTED]
             selected = self.value()
-            if selected and selected.isdigit() and all(str(u.pk) != selected for u in found):
+            if whole_number(selected) is not None and all(str(u.pk) != selected for u in found):
                 found = [*units.filter(pk=selected), *found]
             return more, [(unit.pk, str(unit)) for unit in found]
 
@@ -106,7 +107,7 @@ def unit_filter(path: str = "unit") -> type[admin.SimpleListFilter]:
         def queryset(self, request, queryset):
             if not self.value():
                 return queryset
-            if not self.value().isdigit():
+            if whole_number(self.value()) is None:
                 raise IncorrectLookupParameters  # the list's "bad filter" redirect, as before
             return queryset.filter(**{path: self.value()})
 

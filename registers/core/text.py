@@ -65,3 +65,18 @@ def guard_text_fields(model_classes: Iterable[type[models.Model]]) -> None:
                 # On the field's validators, not its declared ones (``_validators``): the
                 # rule is the platform's, not a change of schema for the migrations.
                 field.validators = [*field.validators, validate_plain_text]
+
+
+#: One past the largest key or revision a database column holds (a signed 64-bit integer).
+KEY_LIMIT = 2**63
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def whole_number(text) -> int | None:
+    """A key, a revision or a page as a form, a query string or a header writes it: ASCII
+    digits only, below ``KEY_LIMIT``; None for anything else. ``str.isdigit`` would let
+    "²" through (``int`` refuses it) and "10**30" (the database refuses it), each a 500."""
+    if isinstance(text, str) and _ASCII_DIGITS.fullmatch(text):
+        number = int(text)
+        return number if number < KEY_LIMIT else None
+    return None

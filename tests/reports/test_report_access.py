@@ -300,3 +300,34 @@ def test_a_district_file_is_not_served_to_its_maker_once_they_may_not_read_it(
         assert "你的账号现在不能下载" in pages.get(job_page).content.decode()
     assert client.get(f"/api/v1/jobs/{job['id']}/download/").status_code == 404
     assert pages.get(job_page + "download/").status_code == page_status
+
+
+# --- An edit that does not pair up --------------------------------------------------------------
+
+
+def _edit(client, **fields):
+    return client.post(
+        reverse("reports:edit", args=[2017]),
+        {"title": "标题", "part": ["intro", "plan"], "heading": ["", ""], **fields},
+    )
+
+
+def test_a_report_edit_whose_texts_do_not_pair_with_its_parts_saves_nothing(
+    memo_group, office, client
+):
+    client.force_login(office)
+    assert _edit(client, body=["第一段", "第二段"]).status_code == 302
+    kept = list(Section.objects.values_list("part", "body"))
+    for bodies in ([], ["只有一段"]):
+        refused = _edit(client, body=bodies, revision=str(Report.objects.get().revision))
+        assert refused.status_code == 400
+        assert "各部分的标题和正文数目不一致" in refused.content.decode()
+        assert list(Section.objects.values_list("part", "body")) == kept
+
+
+@pytest.mark.parametrize("revision", ["²", str(10**30)])
+def test_a_report_edit_with_a_tampered_revision_is_saved_unchecked(
+    memo_group, office, client, revision
+):
+    client.force_login(office)
+    assert _edit(client, body=["一", "二"], revision=revision).status_code == 302

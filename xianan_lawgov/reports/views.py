@@ -25,6 +25,7 @@ from registers.core.files import content_disposition
 from registers.core.permissions import office_required, pages_required
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
+from registers.core.text import whole_number
 from registers.core.workflow import WorkflowError, approval_of, transition
 from registers.models import Unit
 
@@ -136,9 +137,16 @@ def _sections_from_post(request) -> list[tuple[str, str, str]]:
     parts = request.POST.getlist("part")
     headings = request.POST.getlist("heading")
     bodies = request.POST.getlist("body")
+    if not len(parts) == len(headings) == len(bodies):
+        # Paired by position, a missing field would move every text after it to the wrong
+        # section, and the last one would be lost.
+        raise ValidationError(
+            _("提交的正文不完整：各部分的标题和正文数目不一致，没有保存。请重新打开编辑页。"),
+            code="sections_incomplete",
+        )
     valid_parts = set(Part.values)
     sections = []
-    for part, heading, body in zip(parts, headings, bodies, strict=False):
+    for part, heading, body in zip(parts, headings, bodies, strict=True):
         if part not in valid_parts:
             raise ValidationError(_("未知的报告部分。"), code="unknown_part")
         sections.append((part, heading.strip(), body.replace("\r\n", "\n").strip("\n")))
@@ -157,8 +165,7 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         title = request.POST.get("title", "").strip()
-        based_on = request.POST.get("revision", "")
-        based_on = int(based_on) if based_on.isdigit() else None
+        based_on = whole_number(request.POST.get("revision", ""))
         try:
             sections = _sections_from_post(request)
             if not title:
@@ -320,7 +327,7 @@ def unit_report_action(request: HttpRequest, year: int) -> HttpResponse:
             action,
             by=request.user,
             comment=request.POST.get("comment", ""),
-            revision=int(revision) if revision.isdigit() else None,
+            revision=whole_number(revision),
         )
     except (WorkflowError, EditConflict) as error:
         messages.error(request, " ".join(error.messages))

@@ -34,6 +34,7 @@ from registers.core.redirects import local_path
 from registers.core.register_order import index_position
 from registers.core.revisions import EditConflict
 from registers.core.status import Action, Status
+from registers.core.text import whole_number
 from registers.core.workflow import WorkflowError, transition
 from reviews.deadline_board import DEFAULT_HORIZON_WORKING_DAYS, Urgency, open_deadlines
 
@@ -442,8 +443,8 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
     for value in request.POST.getlist("record"):
         kind, _sep, rest = value.partition(":")
         pk, _sep, revision = rest.partition(":")
-        if pk.isdigit():
-            wanted[kind][int(pk)] = int(revision) if revision.isdigit() else None
+        if (key := whole_number(pk)) is not None:
+            wanted[kind][key] = whole_number(revision)
     if not wanted:
         messages.error(request, _("请先勾选要审核通过的记录。"))
         return _back_to_queue_page(request)

@@ -46,6 +46,7 @@ from registers.core.api.serializers import (
 from registers.core.api.sync import changed_since, parse_since, tombstones
 from registers.core.models import Attachment, HandledRecord
 from registers.core.status import Action, Status
+from registers.core.text import whole_number
 from registers.core.workflow import WorkflowError, create, transition
 
 
@@ -74,9 +75,9 @@ def if_match_revisions(header: str) -> set[int] | None:
         return None
     accepted = set()
     for tag in header.split(","):
-        value = tag.strip().removeprefix("W/").strip('"')
-        if value.isdigit():
-            accepted.add(int(value))
+        value = whole_number(tag.strip().removeprefix("W/").strip('"'))
+        if value is not None:
+            accepted.add(value)
     return accepted
 
 
@@ -212,8 +213,8 @@ class ScopedViewSet(ExportMixin, viewsets.ModelViewSet):
                 return record.revision, True
             return max(accepted, default=0), True
         value = self.request.data.get("revision") if hasattr(self.request.data, "get") else None
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
+        if (number := whole_number(value)) is not None:
+            value = number
         # A malformed value is left to the serializer, which refuses it with a field error.
         return (value if isinstance(value, int) and not isinstance(value, bool) else None), False
 

@@ -1,0 +1,97 @@
+"""A key, a revision or a page number typed or tampered with ("²", 10**30, "-1", "abc") is
+refused as what it is, or read as absent; never a 500, and never after part of the work is
+done (``registers.core.text.whole_number``)."""
+
+import pytest
+from django.urls import reverse
+
+from registers.core.status import Status
+from registers.core.text import KEY_LIMIT, whole_number
+from registers.core.workflow import submit
+from tests.api.conftest import client_for
+from tests.workflowapp.models import Memo
+from tests.workspace.test_review_queue import memo
+
+pytestmark = pytest.mark.django_db
+
+TAMPERED = ["²", "٣", str(KEY_LIMIT), str(10**30), "-1", "1.0", "abc", "", " 7"]
+
+
+@pytest.mark.parametrize("text", TAMPERED)
+def test_whole_number_takes_ascii_digits_a_database_key_can_hold(text):
+    assert whole_number(text) is None
+
+
+def test_whole_number_reads_a_key():
+    assert whole_number("0") == 0
+    assert whole_number(str(KEY_LIMIT - 1)) == KEY_LIMIT - 1
+
+
+@pytest.mark.parametrize("key", ["²", str(10**30), str(KEY_LIMIT)])
+def test_bulk_approve_passes_over_a_tampered_key_and_approves_the_rest(
+    client, office, liaison, unit_a, key
+):
+    record = submit(memo(unit_a, by=liaison), by=liaison)
+    client.force_login(office)
+    response = client.post(
+        reverse("workspace:review_bulk_approve"),
+        {"record": [f"workflowapp.memo:{record.pk}:", f"workflowapp.memo:{key}:1"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "1 条记录已审核通过" in response.content.decode()
+    assert Memo.objects.get(pk=record.pk).status == Status.APPROVED
+
+
+@pytest.mark.parametrize("revision", ["²", str(10**30)])
+def test_bulk_approve_reads_a_tampered_revision_as_none_given(
+    client, office, liaison, unit_a, revision
+):
+    record = submit(memo(unit_a, by=liaison), by=liaison)
+    client.force_login(office)
+    client.post(
+        reverse("workspace:review_bulk_approve"),
+        {"record": f"workflowapp.memo:{record.pk}:{revision}"},
+    )
+    assert Memo.objects.get(pk=record.pk).status == Status.APPROVED
+
+
+@pytest.mark.parametrize("value", ["²", str(10**30)])
+def test_an_api_write_with_a_tampered_revision_is_refused_as_a_field(office, unit_a, value):
+    from tests.factories import make_document
+
+    document = make_document(unit_a, status=Status.DRAFT)
+    api = client_for(office)
+    url = f"/api/v1/documents/{document.pk}/"
+    assert api.patch(url, {"note": "改", "revision": value}).status_code == 400
+    response = api.patch(url, {"note": "改"}, HTTP_IF_MATCH=f'"{value}"')
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/admin/registers/document/", {"unit": str(10**30)}),
+        ("/admin/reviews/reconsiderationcase/", {"received_on_year": str(10**30)}),
+        ("/admin/registers/document/", {"unit__id__exact": "²"}),
+        ("/admin/registers/document/", {"issued_on__year": "9999"}),
+        ("/admin/registers/document/", {"issued_on__year": str(10**30)}),
+        ("/admin/registers/document/", {"issued_on__year": "2017", "issued_on__month": "13"}),
+    ],
+)
+def test_an_admin_list_refuses_a_number_out_of_range_as_a_bad_filter(office, url, query):
+    response = client_for(office).get(url, query)
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "99999", "²"])
+def test_an_admin_year_filter_out_of_range_lists_nothing(office, unit_a, year):
+    from tests.factories import make_reconsideration
+
+    make_reconsideration(unit_a)
+    url = "/admin/reviews/reconsiderationcase/"
+    assert "咸安复〔测试〕" in client_for(office).get(url).content.decode()
+    response = client_for(office).get(url, {"received_on_year": year})
+    assert response.status_code == 200
+    assert "咸安复〔测试〕" not in response.content.decode()
