@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from registers.core.api.exports import field_at, streaming_export
 from registers.core.labels import choice_labeller, labeller_for
+from registers.core.text import whole_number
 from registers.models import Unit
 
 RESULTS_PER_PAGE = 50
@@ -73,13 +74,6 @@ class Listing:
         return bool(self.search or any(choice.selected for choice in self.choices))
 
 
-def int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def choice_or_empty(value: str | None, choices) -> str:
     """``value`` if it is one of ``choices`` (a TextChoices class), else no filter."""
     return value if value in choices.values else ""
@@ -113,9 +107,7 @@ def unit_choice(units, selected: int | None, label: str) -> Choice:
 def unit_filter(request: HttpRequest, published: QuerySet, label: str) -> tuple[QuerySet, Choice]:
     """The published rows of the unit the request chose (all without one), and the unit
     filter over the units that have something published."""
-    unit_id = int_or_none(request.GET.get("unit"))
-    if unit_id is not None and not 0 < unit_id < 2**63:
-        unit_id = None  # no unit has it; the database could not even compare it
+    unit_id = whole_number(request.GET.get("unit"))
     rows = published.filter(unit_id=unit_id) if unit_id else published
     units = Unit.objects.filter(pk__in=published.values("unit"))
     return rows, unit_choice(units, unit_id, label)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from registers.core import attachments, numbers
 from registers.core.dates import year_in_range
 from registers.core.permissions import pages_required
+from registers.core.text import whole_number
 from registers.models import (
     Attachment,
     AttachmentKind,
@@ -32,7 +33,6 @@ from registers.models import (
 )
 from registers.models.inspections import publication_days
 from registers.public import RESULTS_PER_PAGE, Column, PageQuery, public_listing
-from registers.public import int_or_none as _int_or_none
 
 
 def result_summary(targets) -> list[dict]:
@@ -56,8 +56,8 @@ def public_inspection_results(request: HttpRequest) -> HttpResponse:
     codes, addresses and the internal findings never reach the template.
     """
     published = DrawnTarget.objects.published(timezone.localdate())
-    unit_id = _int_or_none(request.GET.get("unit"))
-    year = year_in_range(_int_or_none(request.GET.get("year")))
+    unit_id = whole_number(request.GET.get("unit"))
+    year = year_in_range(whole_number(request.GET.get("year")))
     if request.GET.get("year") and year is None:
         messages.warning(
             request,

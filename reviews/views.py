@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from registers.core.permissions import pages_required, reads_every_unit
+from registers.core.text import whole_number
 from registers.models import DocumentKind
-from registers.public import Column, PageQuery, int_or_none, public_listing
+from registers.public import Column, PageQuery, public_listing
 from reviews.deadline_board import (
     DEFAULT_HORIZON_WORKING_DAYS,
     SOON_WORKING_DAYS,
@@ -52,7 +53,7 @@ def public_cleanups(request: HttpRequest) -> HttpResponse:
         [(str(pk), name) for pk, name in campaigns.values_list("pk", "name")],
         _("全部清理活动"),
         "campaign_id",
-        selected=str(int_or_none(request.GET.get("campaign")) or ""),
+        selected=str(whole_number(request.GET.get("campaign")) or ""),
     )
     rows = query.choice(
         rows,

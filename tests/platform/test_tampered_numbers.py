@@ -95,3 +95,25 @@ def test_an_admin_year_filter_out_of_range_lists_nothing(office, unit_a, year):
     response = client_for(office).get(url, {"received_on_year": year})
     assert response.status_code == 200
     assert "咸安复〔测试〕" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", [str(2**58), str(10**30), "²"])
+def test_a_review_queue_page_past_any_end_shows_the_last(client, office, liaison, unit_a, page):
+    submit(memo(unit_a, by=liaison), by=liaison)
+    client.force_login(office)
+    response = client.get(reverse("workspace:review_queue"), {"page": page})
+    assert response.status_code == 200
+    assert "备忘一" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [str(KEY_LIMIT), str(10**30), "²", "-3"])
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/public/cleanups/", "campaign"),
+        ("/public/power/", "unit"),
+        ("/public/inspections/", "unit"),
+    ],
+)
+def test_a_public_page_reads_a_tampered_choice_as_none(client, url, name, value):
+    assert client.get(url, {name: value}).status_code == 200

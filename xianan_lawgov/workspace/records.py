@@ -30,6 +30,7 @@ from registers.core.attachments import current_by_record
 from registers.core.models import WorkflowRecord
 from registers.core.register_order import index_position
 from registers.core.status import Status
+from registers.core.text import KEY_LIMIT, whole_number
 from registers.models import Unit
 
 from ..reports.access import report_years
@@ -364,10 +365,9 @@ class _Queue:
                 for model in models
             ]
         )
-        try:
-            first = max(int(number), 1)
-        except (TypeError, ValueError):
-            first = 1
+        # A page past the end shows the last; one whose offset no database takes (2**58
+        # records in) is read as past the end too.
+        first = min(max(whole_number(str(number)) or 1, 1), KEY_LIMIT // per_page - 1)
         self.window = slice((first - 1) * per_page, first * per_page)
         self.total, self.keys, self.read = None, [], False
 
