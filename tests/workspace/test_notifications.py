@@ -41,6 +41,20 @@ def test_returning_notifies_the_liaison_with_the_comment_and_by_mail(
     assert "请补充依据" in mail.outbox[0].body
 
 
+@pytest.mark.parametrize("moved", ["to_another_unit", "to_auditor"])
+def test_a_review_is_not_told_to_a_submitter_who_may_no_longer_see_the_record(
+    office, liaison, submitted, unit_b, moved, django_capture_on_commit_callbacks
+):
+    if moved == "to_another_unit":
+        liaison.unit = unit_b
+    else:
+        liaison.role = Role.AUDITOR
+    liaison.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        return_for_revision(submitted, by=office, comment="请补充依据")
+    assert not Notification.objects.filter(user=liaison).exists()
+
+
 def test_approval_notifies_creator_and_submitter_once_each_and_not_the_reviewer(
     office, liaison, unit_a, django_capture_on_commit_callbacks
 ):

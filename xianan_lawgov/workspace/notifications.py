@@ -86,7 +86,9 @@ def _send_emails(users: Iterable, title: str, body: str, url: str) -> None:
 
 
 def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
-    """Tell whoever entered and submitted ``record`` that it was approved or returned.
+    """Tell whoever entered and submitted ``record`` that it was approved or returned, if
+    they may still see it (one moved to another unit, or no longer working with records,
+    is not told its title and the review's comment).
 
     The acting user is never told of their own act, so what the office enters or adjusts
     itself (entered as approved, a power-list version, a filing obligation it opens) notifies
@@ -98,7 +100,13 @@ def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
     ids = {record.created_by_id, record.submitted_by_id} - {None, getattr(by, "pk", None)}
     if not ids:
         return
-    users = User.objects.filter(pk__in=ids)
+    users = [
+        user
+        for user in User.objects.filter(pk__in=ids)
+        if permissions.can_view(user, record)
+    ]
+    if not users:
+        return
     kind_label = type(record)._meta.verbose_name
     if action == Action.RETURN:
         kind = NotificationKind.RETURNED
