@@ -73,6 +73,16 @@ class UserAdmin(UnscopedAdmin, DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._keeps_accounts(request, obj) and (obj is None or obj.pk != request.user.pk)
 
+    def get_deleted_objects(self, objs, request):
+        """The delete page names the accounts only: what goes with them (notifications
+        naming records and review comments) or keeps them (the records they entered) is
+        counted by kind, as the system administrator does not read records."""
+        _named, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        accounts = [str(obj) for obj in objs]
+        if protected:
+            protected = [_("该账号录入或处理过的记录 %(count)d 项") % {"count": len(protected)}]
+        return accounts, model_count, perms_needed, protected
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
         if obj is None:

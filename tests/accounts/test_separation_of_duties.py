@@ -104,3 +104,26 @@ def test_the_deployment_check_warns_about_an_account_holding_every_duty(debug, d
     assert [w.id for w in warnings] == ([] if debug else ["accounts.W001"])
     if not debug:
         assert "root" in warnings[0].msg
+
+
+def test_the_system_administrators_delete_page_counts_what_goes_with_an_account_unnamed(
+    client, sysadmin, unit_a
+):
+    """Django's delete page names every object deleted with the account: its notifications
+    name records and carry review comments, which the system administrator does not read."""
+    from xianan_lawgov.workspace.models import Notification, NotificationKind
+    from xianan_lawgov.workspace.notifications import notify
+
+    liaison = make_user(Role.LIAISON, unit=unit_a, username="leaving")
+    notify([liaison], NotificationKind.RETURNED, "复议案件“咸安复〔2017〕9号（周某某）”被退回修改")
+    assert Notification.objects.filter(user=liaison).exists()
+    client.force_login(sysadmin)
+    page = client.get(f"/admin/registers/user/{liaison.pk}/delete/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "leaving" in html
+    assert "周某某" not in html and "咸安复" not in html
+    assert "通知" in html  # counted by kind
+    deleted = client.post(f"/admin/registers/user/{liaison.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not User.objects.filter(pk=liaison.pk).exists()
