@@ -8,13 +8,19 @@ link reversed) is on every admin page and takes longer than a short list's rows.
 only on the user's account and the data (permissions are rules over both,
 ``registers.core.permissions``), so it is kept until either changes
 (``registers/core/stamps.py``).
+
+Django's "view on site" redirect (``r/<content type>/<id>/``) checks no permission: here it
+leads only to a record the user may see, and answers 404 for any other, as for one that
+does not exist.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.urls import get_script_prefix
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
+from django.urls import get_script_prefix, path
 from django.utils.translation import gettext_lazy as _
 
 from registers.core import permissions, stamps
@@ -28,6 +34,34 @@ class LawgovAdminSite(admin.AdminSite):
     # The workspace's menu and the admin's index lead to every register; the sidebar's list
     # of them would take a quarter of a 1366 px screen from the lists.
     enable_nav_sidebar = False
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+            if getattr(url, "name", None) == "view_on_site"
+            else url
+            for url in urls
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        # This module is loaded with the app registry, before models may be imported.
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            record = ContentType.objects.get(pk=content_type_id).get_object_for_this_type(
+                pk=object_id
+            )
+        except (ObjectDoesNotExist, ValueError, ValidationError, OverflowError):
+            raise Http404 from None
+        if not permissions.can_view(request.user, record):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
     def get_app_list(self, request, app_label=None):
         user = request.user

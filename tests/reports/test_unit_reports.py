@@ -390,3 +390,25 @@ def test_the_office_publishing_a_unit_report_approves_it(office, unit_a):
     published = PublishedReport.objects.get(unit=unit_a, year=2017)
     assert response.url.startswith(reverse("reports:published", args=[2017, published.version]))
     assert "区政府法制办" not in json.dumps(published.sections, ensure_ascii=False)
+
+
+def test_the_admins_view_on_site_link_leads_only_to_a_report_the_user_may_see(
+    client, users, unit_a, unit_b, sysadmin
+):
+    """Django's redirect checks no permission: it told anyone which units had started which
+    year's report (302 for one, 404 for none)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from xianan_lawgov.reports.services import get_or_start_report, unit_report_of
+
+    get_or_start_report(2017, unit_b, by=users["liaison2"])
+    theirs = unit_report_of(2017, unit_b)
+    kind = ContentType.objects.get_for_model(theirs).pk
+    theirs_url, missing_url = f"/admin/r/{kind}/{theirs.pk}/", f"/admin/r/{kind}/{theirs.pk + 99}/"
+    for reader, status in [("liaison2", 302), ("office", 302), ("liaison", 404)]:
+        client.force_login(users[reader])
+        assert client.get(theirs_url).status_code == status, reader
+        assert client.get(missing_url).status_code == 404
+    client.force_login(sysadmin)
+    assert client.get(theirs_url).status_code == 404
+    assert client.get(f"/admin/r/{kind}/abc/").status_code == 404

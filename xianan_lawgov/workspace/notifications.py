@@ -100,11 +100,7 @@ def record_reviewed(sender, record, action, by, comment="", **kwargs) -> None:
     ids = {record.created_by_id, record.submitted_by_id} - {None, getattr(by, "pk", None)}
     if not ids:
         return
-    users = [
-        user
-        for user in User.objects.filter(pk__in=ids)
-        if permissions.can_view(user, record)
-    ]
+    users = [user for user in User.objects.filter(pk__in=ids) if permissions.can_view(user, record)]
     if not users:
         return
     kind_label = type(record)._meta.verbose_name
