@@ -27,6 +27,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions
 
@@ -112,7 +113,21 @@ class DatabaseOutageMiddleware:
         return None
 
 
-# --- The server's error handlers (urls.py: handler403, handler404, handler500) -------------
+# --- The server's error handlers (urls.py: handler400, handler403, handler404, handler500) ---
+
+
+_BAD_REQUEST = gettext_lazy("请求内容不完整或超出限制，没有保存任何内容。")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for what Django refuses before any view (a multipart part's header over its
+    limit, more fields than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``). Renders with no context."""
+    if is_api(request):
+        response: HttpResponse = error_response(exceptions.ParseError(_BAD_REQUEST))
+    else:
+        response = HttpResponse(standalone_page("400.html", _BAD_REQUEST), status=400)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

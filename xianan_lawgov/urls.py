@@ -9,6 +9,7 @@ from xianan_lawgov.workspace.views import AdminLoginView
 require_scoped_admins(admin.site)
 
 # Pages in the site's layout, JSON in the API's shape; 503 when the database is down.
+handler400 = "xianan_lawgov.outage.bad_request"
 handler403 = "xianan_lawgov.outage.permission_denied"
 handler404 = "xianan_lawgov.outage.page_not_found"
 handler500 = "xianan_lawgov.outage.server_error"

@@ -154,3 +154,21 @@ def test_an_api_client_gets_503_not_its_token_refused(db):
         response = api.get("/api/v1/units/")
     assert response.status_code == 503
     assert response.json()["code"] == "database_unavailable"
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=5)
+def test_a_request_django_refuses_before_any_view_gets_a_chinese_400(office_pages, office):
+    """Too many fields (or a multipart header over its limit) is refused by Django itself,
+    whose own page is in English."""
+    fields = {f"f{n}": "x" for n in range(10)}
+    office_pages.raise_request_exception = False
+    response = office_pages.post("/holidays/", fields)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请求无法处理" in page and "没有保存任何内容" in page
+    assert "Bad Request" not in page
+    api = client_for(office)
+    api.raise_request_exception = False
+    refused = api.post("/api/v1/documents/", fields)
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "请求内容不完整或超出限制，没有保存任何内容。"
