@@ -138,8 +138,12 @@ def parse_notice(text: str, year: int) -> list[str]:
     return lines
 
 
+#: The longest festival name a line may give (the stored day's ``festival``).
+FESTIVAL_MAX_LENGTH = 20
+
 _LINE = re.compile(
-    r"^\s*(?P<festival>\S+)\s+(?P<first>\d{4}-\d{1,2}-\d{1,2})"
+    rf"^\s*(?P<festival>[^\s\x00-\x1f\x7f-\x9f]{{1,{FESTIVAL_MAX_LENGTH}}})\s+"
+    r"(?P<first>\d{4}-\d{1,2}-\d{1,2})"
     r"(?:\s*(?:至|-|—|~)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?\s+(?P<kind>放假|上班)\s*$"
 )
 

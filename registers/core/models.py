@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from registers.core import permissions
 from registers.core.constraints import check, unique
 from registers.core.fields import optional_moment, part_of, person_field, reference, unit_field
+from registers.core.holiday_notice import FESTIVAL_MAX_LENGTH
 from registers.core.querysets import ScopedQuerySet, WorkflowQuerySet
 from registers.core.revisions import RevisionedModel
 from registers.core.status import Action, Status
@@ -223,7 +224,7 @@ class HolidayScheduleDay(models.Model):
     schedule = part_of(HolidaySchedule, _("节假日安排"), related_name="days")
     date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("调休上班"))
-    festival = models.CharField(_("节日"), max_length=20)
+    festival = models.CharField(_("节日"), max_length=FESTIVAL_MAX_LENGTH)
 
     class Meta:
         ordering = ["date"]

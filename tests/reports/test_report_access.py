@@ -331,3 +331,29 @@ def test_a_report_edit_with_a_tampered_revision_is_saved_unchecked(
 ):
     client.force_login(office)
     assert _edit(client, body=["一", "二"], revision=revision).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "题" * 201, "body": ["一", "二"]}, "标题：确保该变量包含不超过 200 字符"),
+        (
+            {"heading": ["", "标" * 201], "body": ["一", "二"]},
+            "段落标题：确保该变量包含不超过 200 字符",
+        ),
+        ({"title": "年度\x07报告", "body": ["一", "二"]}, "标题："),
+    ],
+)
+def test_a_report_text_longer_than_its_field_is_refused_naming_the_field(
+    memo_group, office, client, fields, message
+):
+    client.force_login(office)
+    assert _edit(client, body=["第一段", "第二段"]).status_code == 302
+    kept = (Report.objects.get().title, list(Section.objects.values_list("heading", "body")))
+    refused = _edit(client, **fields)
+    assert refused.status_code == 400
+    assert message in refused.content.decode()
+    assert (
+        Report.objects.get().title,
+        list(Section.objects.values_list("heading", "body")),
+    ) == kept

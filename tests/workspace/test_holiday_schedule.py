@@ -415,3 +415,13 @@ def test_only_the_december_before_may_come_with_a_years_notice():
     with pytest.raises(NoticeError) as refused:
         parse_lines("国庆节 2029-10-01 放假", 2030)
     assert refused.value.code == "outside_year"
+
+
+@pytest.mark.parametrize("festival", ["元" * 21, "元\x01旦", "元\x7f旦"])
+def test_a_festival_name_longer_than_kept_or_with_a_control_character_is_refused(festival):
+    with pytest.raises(NoticeError) as refused:
+        parse_lines(f"{festival} 2027-01-01 放假", 2027)
+    assert refused.value.code == "bad_line"
+    assert [day.festival for day in parse_lines("元" * 20 + " 2027-01-01 放假", 2027)] == [
+        "元" * 20
+    ]

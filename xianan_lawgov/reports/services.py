@@ -26,7 +26,6 @@ from registers.core.models import Correction
 from registers.core.numbers import NumberFormat, Rounding
 from registers.core.revisions import check_revision, lock
 from registers.core.status import Status
-from registers.core.text import validate_plain_text
 
 from . import figures as engine
 from .models import (
@@ -306,9 +305,13 @@ def save_report_text(
     """Replace the report's text; unknown placeholders refuse the whole save, and so does
     a text based on ``revision`` when someone has saved the report since
     (``EditConflict``: who, when, what)."""
+    # Saved in bulk, past the fields' own validation: each text is held to its field's rules
+    # (its length, plain text) here.
+    _check_field(Report, "title", title)
+    for _part, heading, body in sections:
+        _check_field(Section, "heading", heading, label=_("段落标题"))
+        _check_field(Section, "body", body)
     texts = [title, *(heading for _p, heading, _b in sections), *(b for _p, _h, b in sections)]
-    for text in texts:
-        validate_plain_text(text)  # saved in bulk, past the fields' own validation
     check_placeholders(texts, for_unit=report.unit_id is not None)
     locked = lock(report)
     check_revision(locked, revision)
@@ -318,6 +321,19 @@ def save_report_text(
     report.save()
     report.sections.all().delete()
     _write_sections(report, sections, by)
+
+
+def _check_field(model, name: str, value: str, *, label=None) -> None:
+    """``value`` held to the validators of ``model``'s field ``name``, a refusal naming it
+    (``label``, or the field's name)."""
+    field = model._meta.get_field(name)
+    try:
+        field.run_validators(value)
+    except ValidationError as error:
+        raise ValidationError(
+            f"{label or field.verbose_name}：{error.messages[0]}",
+            code=error.error_list[0].code,
+        ) from None
 
 
 # --- The document every output is made from -----------------------------------------------
