@@ -115,6 +115,9 @@ class BoardRow:
     urgency: Urgency
     working_days_left: int
     days_overdue: int
+    #: Calendar days until the due day: a 24-hour period ending on a Saturday has none of
+    #: its working days left on Friday, but it is not due today.
+    days_left: int = 0
 
 
 def board_rows(
@@ -158,6 +161,7 @@ def board_rows(
                 urgency=urgency,
                 working_days_left=max(left, 0),
                 days_overdue=max((today - entry.due).days, 0),
+                days_left=max((entry.due - today).days, 0),
             )
         )
     rows.sort(key=lambda row: (row.entry.due, row.entry.kind, row.entry.title))

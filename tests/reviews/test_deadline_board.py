@@ -265,3 +265,16 @@ def test_a_case_suspended_on_a_ground_that_can_end_it_shows_its_sixty_days(clien
     assert [due for _urgency, due in rows_of(page)] == ["2026-12-14"]
     assert "咸安复〔2026〕40号" in page and "咸安复〔2026〕41号" not in page
     assert "中止满60日" in page and "第四十一条第（五）项" in page
+
+
+def test_a_deadline_on_a_later_rest_day_is_not_due_today(client, office, unit_a):
+    """Friday 2026-12-04: a rectification due on Sunday has no working day left, yet two
+    days."""
+    make_rectification(
+        unit_a, problem="执法记录仪未按规定使用", found_on=D(2026, 11, 6), due_on=D(2026, 12, 6)
+    )
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 9, 0, tzinfo=datetime.UTC)):
+        page = board(client, office).content.decode()
+    assert rows_of(page) == [("soon", "2026-12-06")]
+    assert "还有 2 天（其间没有工作日）" in page
+    assert "今天到期" not in page
