@@ -379,6 +379,14 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return permissions.scope_queryset(super().get_queryset(request), request.user)
 
+    def response_action(self, request, queryset):
+        """Django's action on the ticked rows; a tick whose value is not a record's key (a
+        form tampered with) does nothing but say so, where Django answered 500."""
+        if any(whole_number(v) is None for v in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            self.message_user(request, _("勾选的记录编号无效，没有执行任何操作。"), messages.ERROR)
+            return None  # back to the list
+        return super().response_action(request, queryset)
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return KeptCountPaginator(
             queryset,
@@ -545,6 +553,8 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._get_visible_object(request, object_id)
+        if whole_number(version_id) is None:
+            raise Http404(_("记录不存在。"))
         if not self._keeps_history():
             raise Http404(_("记录不存在。"))
         if request.method not in ("GET", "HEAD"):

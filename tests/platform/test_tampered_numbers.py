@@ -117,3 +117,34 @@ def test_a_review_queue_page_past_any_end_shows_the_last(client, office, liaison
 )
 def test_a_public_page_reads_a_tampered_choice_as_none(client, url, name, value):
     assert client.get(url, {name: value}).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["abc", "²", str(10**30)])
+def test_an_admin_action_on_a_tampered_tick_does_nothing_and_says_so(
+    client, office, liaison, unit_a, key
+):
+    from tests.factories import make_contract
+
+    contract = make_contract(unit_a)
+    submit(contract, by=liaison)
+    client.force_login(office)
+    url = "/admin/reviews/governmentcontract/"
+    response = client.post(
+        url,
+        {"action": "approve_selected", "_selected_action": [str(contract.pk), key], "index": "0"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "勾选的记录编号无效，没有执行任何操作。" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("version", ["abc", "²", str(10**30)])
+def test_a_tampered_history_version_is_not_found(client, office, unit_a, version):
+    from tests.factories import make_contract
+
+    contract = make_contract(unit_a)
+    client.force_login(office)
+    url = f"/admin/reviews/governmentcontract/{contract.pk}/history/{version}/"
+    assert client.get(url).status_code == 404
