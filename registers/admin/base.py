@@ -56,12 +56,27 @@ from registers.forms import UploadForm
 from registers.models import Unit
 
 
-def scope_related_choices(db_field, request, kwargs: dict) -> None:
+class KeyedAutocompleteSelect(admin_widgets.AutocompleteSelect):
+    """Django's autocomplete box, which shows the chosen record again when a form is
+    refused: a value that is not a record's key (a form tampered with) is shown as no
+    choice, where Django's looked it up and answered 500."""
+
+    def optgroups(self, name, value, attr=None):
+        keys = [key for key in value if key == "" or whole_number(str(key)) is not None]
+        return super().optgroups(name, keys, attr)
+
+
+def scope_related_choices(model_admin, db_field, request, kwargs: dict) -> None:
     """Offer only the related records the user may see (another unit's stay unknown).
 
     The autocomplete list is scoped by the related admin already; this also refuses a
-    foreign id posted by hand.
+    foreign id posted by hand (and its box, ``KeyedAutocompleteSelect``, one that is not
+    a key).
     """
+    if "widget" not in kwargs and db_field.name in model_admin.get_autocomplete_fields(request):
+        kwargs["widget"] = KeyedAutocompleteSelect(
+            db_field, model_admin.admin_site, using=kwargs.get("using")
+        )
     related = db_field.related_model
     if "queryset" not in kwargs and permissions.scope_field_of(related) is not None:
         kwargs["queryset"] = permissions.scope_queryset(
@@ -459,7 +474,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = handler_label
             return field
-        scope_related_choices(db_field, request, kwargs)
+        scope_related_choices(self, db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
@@ -682,7 +697,7 @@ class ScopedInlineMixin:
         return self._parent_may_change(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_related_choices(db_field, request, kwargs)
+        scope_related_choices(self, db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

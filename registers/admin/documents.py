@@ -75,7 +75,7 @@ class DocumentChangeInline(ScopedInline):
     verbose_name_plural = _("后续变动（修改、废止、失效）")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_related_choices(db_field, request, kwargs)
+        scope_related_choices(self, db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

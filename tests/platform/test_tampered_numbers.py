@@ -8,6 +8,7 @@ from django.urls import reverse
 from registers.core.status import Status
 from registers.core.text import KEY_LIMIT, whole_number
 from registers.core.workflow import submit
+from reviews.models import GovernmentContract
 from tests.api.conftest import client_for
 from tests.workflowapp.models import Memo
 from tests.workspace.test_review_queue import memo
@@ -148,3 +149,13 @@ def test_a_tampered_history_version_is_not_found(client, office, unit_a, version
     client.force_login(office)
     url = f"/admin/reviews/governmentcontract/{contract.pk}/history/{version}/"
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["zzz", "²", str(10**30)])
+def test_a_tampered_autocomplete_value_is_refused_with_the_form_shown_again(client, office, value):
+    client.force_login(office)
+    response = client.post("/admin/reviews/governmentcontract/add/", {"unit": value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "errorlist" in html
+    assert not GovernmentContract.objects.exists()
