@@ -278,13 +278,21 @@ class DutyAdmin(UnscopedAdmin, ReadOnlyMixin, admin.ModelAdmin):
 class CountedAdmin:
     """Mixin, before the admin's base, for a list that shows how many rows of a reverse
     relation (``counted``) each record has, counted in the list's own query; show it with a
-    ``counted_column``."""
+    ``counted_column``. A list every unit reads (a campaign, a catalogue) counts the rows
+    the user may see: a liaison's count is their unit's, other units' drafts untold."""
 
     counted: str = ""
 
     def get_queryset(self, request):
+        related = self.model._meta.get_field(self.counted).related_model
+        visible = permissions.scope_queryset(related._default_manager.all(), request.user)
+        seen = None
+        if not permissions.reads_every_unit(request.user):
+            seen = models.Q(**{f"{self.counted}__in": visible.values("pk")})
+        queryset = (
+            super().get_queryset(request).annotate(counted_total=Count(self.counted, filter=seen))
+        )
         # Aggregating drops the default ordering; keep it for pagination and autocomplete.
-        queryset = super().get_queryset(request).annotate(counted_total=Count(self.counted))
         return queryset.order_by(*self.model._meta.ordering)
 
 

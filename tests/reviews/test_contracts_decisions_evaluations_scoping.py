@@ -1,6 +1,7 @@
 """Who sees what: contracts, decisions and evaluations of unit A against a liaison of unit B."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -166,3 +167,17 @@ def test_decision_changelist_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         page = client.get(admin_url("majordecision", "changelist")).content.decode()
     assert "公众参与、专家论证、风险评估" in page  # no step is finished: all three pending
+
+
+def test_a_rounds_file_count_is_of_the_files_the_reader_may_see(
+    client, liaison, liaison2, office, unit_a, unit_b
+):
+    """The round is every unit's; its files are their units' (drafts included): a liaison
+    counting another unit's files would learn of their drafts."""
+    evaluation_round = make_round()
+    for unit in (unit_a, unit_a, unit_b):
+        make_evaluated_file(unit, round=evaluation_round)
+    for user, count in ((liaison, 2), (liaison2, 1), (office, 3)):
+        client.force_login(user)
+        page = client.get(admin_url("evaluationround", "changelist")).content.decode()
+        assert re.search(rf'<td class="field-file_count">{count}</td>', page), user
