@@ -47,6 +47,11 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+#: What an error page says when even its template cannot be rendered.
+_NOT_ALLOWED = gettext_lazy("这个地址只接受页面上的按钮提交，不能直接打开。")
+_BAD_REQUEST = gettext_lazy("请求内容不完整或超出限制，没有保存任何内容。")
+
+
 def standalone_page(template: str, message: str) -> str:
     """The error page ``template``, rendered with no context; should even that fail (a
     server deployed without its static files' manifest), the bare message, so that the
@@ -98,6 +103,10 @@ class DatabaseOutageMiddleware:
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, OUTAGE_MARK, False):
             return outage_response(request)
+        if response.status_code == 405 and not response.content and not is_api(request):
+            # Django's refusal of a GET on a form's address is an empty page.
+            response.content = standalone_page("405.html", _NOT_ALLOWED)
+            response["Content-Type"] = "text/html; charset=utf-8"
         if settings.DEBUG and response.status_code == 404 and _unresolved(request):
             # DEBUG shows Django's technical page for an address no route knows; a mistyped
             # address in the demo shows the site's own page instead.
@@ -114,9 +123,6 @@ class DatabaseOutageMiddleware:
 
 
 # --- The server's error handlers (urls.py: handler400, handler403, handler404, handler500) ---
-
-
-_BAD_REQUEST = gettext_lazy("请求内容不完整或超出限制，没有保存任何内容。")
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -172,3 +172,19 @@ def test_a_request_django_refuses_before_any_view_gets_a_chinese_400(office_page
     refused = api.post("/api/v1/documents/", fields)
     assert refused.status_code == 400
     assert refused.json()["detail"] == "请求内容不完整或超出限制，没有保存任何内容。"
+
+
+@pytest.mark.parametrize(
+    "url", ["/review/approve/", "/holidays/withdraw/", "/data/update/apply/", "/logout/"]
+)
+def test_opening_a_forms_address_says_so_in_chinese(office_pages, url):
+    response = office_pages.get(url)
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    assert "不能直接打开这个地址" in response.content.decode()
+
+
+def test_the_api_still_answers_405_in_json(office):
+    response = client_for(office).get("/api/v1/legality-reviews/1/submit/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
