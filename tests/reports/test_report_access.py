@@ -5,6 +5,7 @@ report never saves one."""
 import datetime
 import io
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -357,3 +358,13 @@ def test_a_report_text_longer_than_its_field_is_refused_naming_the_field(
         Report.objects.get().title,
         list(Section.objects.values_list("heading", "body")),
     ) == kept
+
+
+def test_every_figure_link_of_the_report_lists_its_records(office, client):
+    """A setting (a contract filing threshold) has no records: it is not linked."""
+    client.force_login(office)
+    page = client.get(reverse("reports:detail", args=[2017])).content.decode()
+    links = set(re.findall(r'href="(/reports/2017/figures/[^"/]+/)"', page))
+    assert links and "/reports/2017/figures/contracts.filing_threshold_wan/" not in links
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link

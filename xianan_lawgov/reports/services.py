@@ -353,6 +353,12 @@ class ReportDocument:
     def scope(self) -> engine.Scope:
         return engine.Scope(self.year, self.unit)
 
+    @property
+    def traceable(self) -> frozenset[str]:
+        """The figures whose records can be listed (a setting, such as a threshold, has
+        none): the text links only these to their records."""
+        return frozenset(figure.key for figure in self.figures.values() if figure.has_records)
+
     def figure_groups(self) -> list[tuple[str, str, list[engine.Figure]]]:
         groups: dict[str, tuple[str, list[engine.Figure]]] = {}
         for figure in self.figures.values():
