@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.core import numbers
 from registers.core.calendar import get_calendar
+from registers.core.deadlines import Deadline
 from registers.models import DrawnTarget, InspectionDraw
 from registers.models.inspections import (
     ResultKind,
@@ -92,6 +93,33 @@ class DrawGroup(FigureGroup):
         Check("published", ("published_on_time", "published_late")),
         Check("checked", BY_RESULT.keys()),
     )
+
+    def warnings(self, scope: Scope) -> list[str]:
+        """Whether a publication counted on time or late was held to a provisional due day
+        (its year's holiday schedule not yet confirmed): the count may change when it is."""
+        calendar = get_calendar()
+        due_dates: dict[datetime.date, Deadline] = {}
+        held, years = 0, set()
+        for ended in (
+            _draws(scope)
+            .filter(check_ended_on__isnull=False, published_on__isnull=False)
+            .values_list("check_ended_on", flat=True)
+        ):
+            deadline = due_dates.get(ended)
+            if deadline is None:
+                deadline = due_dates[ended] = publication_deadline_after(ended, calendar)
+            if deadline.provisional:
+                held += 1
+                years.update(deadline.provisional_years)
+        if not held:
+            return []
+        return [
+            gettext(
+                "%(count)d 次抽查的结果公示期限跨越节假日安排尚未确认的年度（%(years)s年），"
+                "“按期公示”“逾期公示”暂按法定节日计算，确认该年度的节假日安排后可能变动。"
+            )
+            % {"count": held, "years": "、".join(str(year) for year in sorted(years))}
+        ]
 
     def compute(self, scope: Scope) -> dict:
         # Results are counted per draw in the same query as the draws.
