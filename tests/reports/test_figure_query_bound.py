@@ -24,8 +24,9 @@ from xianan_lawgov.reports.figures import compute_figures, records_behind
 from xianan_lawgov.reports.outputs import record_rows
 
 #: The most queries one report (a year with its previous year) may take: its figures, the
-#: correction-rate definitions of both years, the calendar's overrides and schedules.
-QUERY_BOUND = 48
+#: correction-rate definitions of both years, the calendar's overrides and schedules, and
+#: the publications held to a provisional due day (``DrawGroup.warnings``).
+QUERY_BOUND = 49
 
 #: Registers whose size the comparison is about: each must grow at least tenfold.
 REGISTERS = (
