@@ -107,6 +107,8 @@ class DatabaseOutageMiddleware:
             # Django's refusal of a GET on a form's address is an empty page.
             response.content = standalone_page("405.html", _NOT_ALLOWED)
             response["Content-Type"] = "text/html; charset=utf-8"
+            if response.has_header("Content-Length"):  # set on the way out, for no body
+                response["Content-Length"] = str(len(response.content))
         if settings.DEBUG and response.status_code == 404 and _unresolved(request):
             # DEBUG shows Django's technical page for an address no route knows; a mistyped
             # address in the demo shows the site's own page instead.

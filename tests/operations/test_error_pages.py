@@ -182,6 +182,8 @@ def test_opening_a_forms_address_says_so_in_chinese(office_pages, url):
     assert response.status_code == 405
     assert "POST" in response["Allow"]
     assert "不能直接打开这个地址" in response.content.decode()
+    # A server sends no more of the body than the length says.
+    assert int(response.get("Content-Length", len(response.content))) == len(response.content)
 
 
 def test_the_api_still_answers_405_in_json(office):
