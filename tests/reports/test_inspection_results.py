@@ -173,14 +173,19 @@ def test_a_publication_held_to_a_provisional_due_day_is_warned_of(
     """Checked until 2027-01-20: 20 working days run into February 2027, whose holiday
     schedule is not confirmed yet. Whether the draw was published on time may change."""
     time_machine.move_to(datetime.datetime(2027, 2, 25, 9, 0), tick=False)
-    make_draw_record(
-        unit_a,
-        drawn_by=office,
-        drawn_on=D(2026, 12, 15),
-        check_ended_on=D(2027, 1, 20),
-        published_on=D(2027, 2, 22),
-        status=Status.APPROVED,
-    )
+    # (drawn, check ended, published): one across the new year, one within 2017.
+    for drawn, ended, published in [
+        (D(2026, 12, 15), D(2027, 1, 20), D(2027, 2, 22)),
+        (D(2017, 6, 5), D(2017, 6, 30), D(2017, 7, 10)),
+    ]:
+        make_draw_record(
+            unit_a,
+            drawn_by=office,
+            drawn_on=drawn,
+            check_ended_on=ended,
+            published_on=published,
+            status=Status.APPROVED,
+        )
     result = engine.compute_figures(2026, with_previous=False)
     assert result.figures["draws.published"].value == 1
     warnings = [w for w in result.warnings if "公示期限" in w]
@@ -188,12 +193,4 @@ def test_a_publication_held_to_a_provisional_due_day_is_warned_of(
         "1 次抽查的结果公示期限跨越节假日安排尚未确认的年度（2027年），“按期公示”“逾期公示”"
         "暂按法定节日计算，确认该年度的节假日安排后可能变动。"
     ]
-    make_draw_record(
-        unit_a,
-        drawn_by=office,
-        drawn_on=D(2017, 6, 5),
-        check_ended_on=D(2017, 6, 30),
-        published_on=D(2017, 7, 10),
-        status=Status.APPROVED,
-    )
     assert not [w for w in engine.compute_figures(2017).warnings if "公示期限" in w]
