@@ -367,7 +367,7 @@ class _Queue:
         )
         # A page past the end shows the last; one whose offset no database takes (2**58
         # records in) is read as past the end too.
-        first = min(max(whole_number(str(number)) or 1, 1), KEY_LIMIT // per_page - 1)
+        first = min(whole_number(str(number)) or 1, KEY_LIMIT // per_page - 1)
         self.window = slice((first - 1) * per_page, first * per_page)
         self.total, self.keys, self.read = None, [], False
 
